@@ -1,0 +1,140 @@
+# SPDX-License-Identifier: MIT
+# ttscreen: GNU make + pkg-config. `make` builds ./ttscreen and build/libttscreen.a;
+# `make check` runs every test; `make demo` screens the bundled fixtures.
+
+PKG_CONFIG ?= pkg-config
+DEPS       := jansson libcurl sqlite3 libcrypto libpcre2-8 libutf8proc
+TEST_DEPS  := cmocka
+B          ?= build
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+CFLAGS     ?= -O2 -g
+VERSION    := 0.1.0
+
+# On a fresh machine, install missing libraries once, then carry on.
+ifeq ($(filter clean distclean help,$(MAKECMDGOALS)),)
+ifneq ($(shell $(PKG_CONFIG) --exists $(DEPS) $(TEST_DEPS) 2>/dev/null && echo ok),ok)
+$(info ttscreen: installing missing build dependencies with scripts/install-deps)
+DEPS_INSTALL := $(shell sh scripts/install-deps >&2 && echo ok)
+ifneq ($(DEPS_INSTALL),ok)
+$(error scripts/install-deps failed; install the packages it lists and run make again)
+endif
+endif
+endif
+
+WARN := -std=c11 -D_POSIX_C_SOURCE=200809L \
+  -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+  -Wold-style-definition -Wformat=2 -Wcast-qual -Wwrite-strings -Wpointer-arith \
+  -Wundef -Wvla -Wimplicit-fallthrough -Wnull-dereference
+ifdef WERROR
+  WARN += -Werror
+endif
+ifdef SANITIZE
+  CFLAGS  += -O1 -g -fno-omit-frame-pointer -fsanitize=$(SANITIZE) -fno-sanitize-recover=all
+  LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+
+DEP_CFLAGS  = $(shell $(PKG_CONFIG) --cflags $(DEPS))
+DEP_LIBS    = $(shell $(PKG_CONFIG) --libs $(DEPS)) -lm
+TEST_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(TEST_DEPS))
+TEST_LIBS   = $(shell $(PKG_CONFIG) --libs $(TEST_DEPS))
+
+LIB_SRC := $(sort $(wildcard src/lib/*.c))
+CLI_SRC := $(sort $(wildcard src/cli/*.c))
+LIB_OBJ := $(patsubst src/lib/%.c,$(B)/lib/%.o,$(LIB_SRC))
+CLI_OBJ := $(patsubst src/cli/%.c,$(B)/cli/%.o,$(CLI_SRC))
+UNIT    := $(patsubst tests/unit/test_%.c,$(B)/tests/test_%,$(sort $(wildcard tests/unit/test_*.c)))
+PUB_HDR := $(sort $(wildcard include/*.h include/ttscreen/*.h))
+PRIV_HDR := $(sort $(wildcard src/lib/*.h))
+
+all: ttscreen
+
+$(B)/lib/%.o: src/lib/%.c
+	@mkdir -p $(@D)
+	$(CC) -Iinclude -iquote src/lib $(DEP_CFLAGS) $(WARN) -fvisibility=hidden $(CFLAGS) -MMD -MP -c $< -o $@
+
+# No src/lib on the include path: the CLI sees only the public API.
+$(B)/cli/%.o: src/cli/%.c
+	@mkdir -p $(@D)
+	$(CC) -Iinclude $(WARN) -DTTS_RULES_DIR='"$(PREFIX)/share/ttscreen/rules"' $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/libttscreen.a: $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(B)/ttscreen: $(CLI_OBJ) $(B)/libttscreen.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(DEP_LIBS)
+
+ttscreen: $(B)/ttscreen
+	cp $< $@
+
+$(B)/tests/helpers.o: tests/unit/helpers.c tests/unit/helpers.h
+	@mkdir -p $(@D)
+	$(CC) -Iinclude -iquote src/lib $(WARN) $(TEST_CFLAGS) $(CFLAGS) -c $< -o $@
+
+$(B)/tests/test_%: tests/unit/test_%.c $(B)/tests/helpers.o $(B)/libttscreen.a
+	@mkdir -p $(@D)
+	$(CC) -Iinclude -iquote src/lib -iquote tests/unit $(WARN) $(TEST_CFLAGS) $(CFLAGS) \
+	  -o $@ $< $(B)/tests/helpers.o $(B)/libttscreen.a $(LDFLAGS) $(DEP_LIBS) $(TEST_LIBS)
+
+check: unit e2e symbols headercheck
+
+unit: $(UNIT)
+	@fail=0; for t in $(UNIT); do \
+	  echo "== $$t"; FIXTURES=fixtures $$t || fail=1; \
+	done; test $$fail = 0
+
+e2e: ttscreen
+	sh tests/e2e/run.sh ./ttscreen fixtures $(B)/e2e
+
+# Every global symbol of the static library carries the tts_ prefix.
+symbols: $(B)/libttscreen.a
+	@bad=$$(nm -g --defined-only $(B)/libttscreen.a | awk 'NF==3 {print $$3}' | grep -v '^tts_' || true); \
+	if [ -n "$$bad" ]; then echo "symbols without tts_ prefix:"; echo "$$bad"; exit 1; fi; \
+	echo "symbols: every global symbol of libttscreen.a starts with tts_"
+
+# Each header compiles on its own.
+headercheck:
+	@mkdir -p $(B)/hc
+	@for h in $(PUB_HDR); do \
+	  printf '#include "%s"\n' "$${h#include/}" > $(B)/hc/t.c; \
+	  $(CC) -Iinclude $(WARN) -Werror -fsyntax-only $(B)/hc/t.c || { echo "headercheck: $$h"; exit 1; }; \
+	done
+	@for h in $(PRIV_HDR); do \
+	  printf '#include "%s"\n' "$${h#src/lib/}" > $(B)/hc/t.c; \
+	  $(CC) -Iinclude -iquote src/lib $(DEP_CFLAGS) $(WARN) -Werror -fsyntax-only $(B)/hc/t.c || { echo "headercheck: $$h"; exit 1; }; \
+	done
+	@echo "headercheck: $(words $(PUB_HDR) $(PRIV_HDR)) headers compile on their own"
+
+demo: ttscreen
+	@sh scripts/demo.sh ./ttscreen
+
+asan:
+	$(MAKE) B=build-asan SANITIZE=address,undefined WERROR=1 check
+
+install: ttscreen
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+	  $(DESTDIR)$(PREFIX)/include/ttscreen $(DESTDIR)$(PREFIX)/share/ttscreen/rules \
+	  $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 ttscreen $(DESTDIR)$(PREFIX)/bin/ttscreen
+	install -m 644 $(B)/libttscreen.a $(DESTDIR)$(PREFIX)/lib/libttscreen.a
+	install -m 644 include/ttscreen.h $(DESTDIR)$(PREFIX)/include/ttscreen.h
+	install -m 644 include/ttscreen/*.h $(DESTDIR)$(PREFIX)/include/ttscreen/
+	cd rules && find . -type f | while read -r f; do \
+	  install -D -m 644 "$$f" "$(DESTDIR)$(PREFIX)/share/ttscreen/rules/$$f"; done
+	install -m 644 docs/ttscreen.1 $(DESTDIR)$(PREFIX)/share/man/man1/ttscreen.1
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' \
+	  -e 's|@REQUIRES@|$(DEPS)|g' scripts/ttscreen.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/ttscreen.pc
+
+deps:
+	$(PKG_CONFIG) --exists --print-errors $(DEPS) $(TEST_DEPS)
+
+format:
+	clang-format -i --style='{BasedOnStyle: LLVM, IndentWidth: 4, ColumnLimit: 100, BreakBeforeBraces: Linux, PointerAlignment: Right}' \
+	  src/lib/*.c src/lib/*.h src/cli/*.c include/*.h include/ttscreen/*.h tests/unit/*.c tests/unit/*.h
+
+clean:
+	rm -rf build build-* ttscreen
+
+.PHONY: all check unit e2e symbols headercheck demo asan install deps format clean
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

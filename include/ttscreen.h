@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ttscreen: technology-transfer due-diligence screening.
+ * Umbrella header for libttscreen. Call tts_init() once before any other
+ * function and tts_fini() at the end.
+ */
+#ifndef TTSCREEN_H
+#define TTSCREEN_H
+
+#include "ttscreen/status.h"
+#include "ttscreen/record.h"
+#include "ttscreen/rules.h"
+#include "ttscreen/scan.h"
+#include "ttscreen/report.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define TTS_VERSION "0.1.0"
+
+/* Library version string, static. */
+TTS_API const char *tts_version(void);
+
+/* Process-wide set-up of the libraries ttscreen wraps. */
+TTS_API tts_status tts_init(void);
+TTS_API void tts_fini(void);
+
+/* Free memory the library handed to the caller (strings from render etc.). */
+TTS_API void tts_free(void *p);
+
+/*
+ * Date helpers used by the command line: check "YYYY-MM-DD" is a real
+ * calendar date (TTS_ERR_ARG otherwise).
+ */
+TTS_API tts_status tts_date_check(const char *s);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Partnership records (format ttscreen-record/1): loading, validation and
+ * streaming of JSON Lines batches. A tts_record is an immutable, typed model
+ * of one deal; a tts_reader yields records one at a time in constant memory.
+ */
+#ifndef TTS_RECORD_H
+#define TTS_RECORD_H
+
+#include <stdio.h>
+
+#include "ttscreen/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct tts_record tts_record;
+typedef struct tts_reader tts_reader;
+
+/*
+ * Parse and validate one record from a NUL-free or NUL-containing buffer of
+ * len bytes. `source` names the input in error messages (copied).
+ * On success *out owns a new record; free with tts_record_free().
+ * On failure *out is NULL and err holds one line such as
+ *   deal.json: record "acme-1": $.transfers[2].to: no party with id "acme-cn"
+ */
+TTS_API tts_status tts_record_parse(const char *data, size_t len, const char *source,
+                                    tts_record **out, tts_error *err);
+
+/* Accepts NULL. */
+TTS_API void tts_record_free(tts_record *rec);
+
+/* Borrowed, valid until tts_record_free(rec). */
+TTS_API const char *tts_record_id(const tts_record *rec);
+TTS_API const char *tts_record_title(const tts_record *rec); /* NULL when absent */
+TTS_API const char *tts_record_kind(const tts_record *rec);
+
+/*
+ * Canonical serialisation of the whole record, unknown fields included:
+ * object keys sorted by byte value, no insignificant whitespace, UTF-8.
+ * Borrowed, valid until tts_record_free(rec); *len receives its length.
+ */
+TTS_API const char *tts_record_canonical(const tts_record *rec, size_t *len);
+
+/* controls.as_of as "YYYY-MM-DD", or NULL when absent. Borrowed. */
+TTS_API const char *tts_record_as_of(const tts_record *rec);
+
+/* Number of unknown (kept and ignored) fields seen while loading. */
+TTS_API size_t tts_record_n_unknown(const tts_record *rec);
+/* JSON path of unknown field i (0-based), borrowed; NULL when out of range. */
+TTS_API const char *tts_record_unknown(const tts_record *rec, size_t i);
+
+/*
+ * Open a reader over `fp` (borrowed; the caller closes it) named `source`
+ * (copied) in messages. The input is one record object, possibly spanning
+ * lines, or JSON Lines with one record per line. Caller owns *out; free with
+ * tts_reader_free().
+ */
+TTS_API tts_status tts_reader_open(FILE *fp, const char *source, tts_reader **out,
+                                   tts_error *err);
+
+/*
+ * Read the next record. Returns TTS_OK with *out set (caller owns it),
+ * TTS_ERR_EOF at the end of input, or an error status with err set for one
+ * bad record; reading may continue after an error in JSON Lines input (the
+ * reader skips to the next line) but not after an I/O error or a bad
+ * single-object file (then the next call returns TTS_ERR_EOF).
+ */
+TTS_API tts_status tts_reader_next(tts_reader *rd, tts_record **out, tts_error *err);
+
+/* 1-based line where the last record returned (or rejected) started. */
+TTS_API long tts_reader_line(const tts_reader *rd);
+
+/* Accepts NULL. */
+TTS_API void tts_reader_free(tts_reader *rd);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Evaluating a compiled rule set over one record. The result is a list of
+ * findings in plain-data structs that the caller owns as a whole (free with
+ * tts_findings_free). Findings are sorted most severe first, then by rule id
+ * and subject, so output is deterministic.
+ */
+#ifndef TTS_SCAN_H
+#define TTS_SCAN_H
+
+#include "ttscreen/record.h"
+#include "ttscreen/rules.h"
+#include "ttscreen/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum tts_severity {
+    TTS_SEV_INFO = 0,
+    TTS_SEV_LOW = 1,
+    TTS_SEV_MEDIUM = 2,
+    TTS_SEV_HIGH = 3,
+    TTS_SEV_CRITICAL = 4
+} tts_severity;
+
+/* "info" ... "critical"; static. */
+TTS_API const char *tts_severity_name(tts_severity sev);
+/* Parse a severity name; TTS_ERR_ARG when unknown. */
+TTS_API tts_status tts_severity_parse(const char *name, tts_severity *out /* OUT */);
+
+typedef struct tts_match {
+    char *source;   /* list source name, e.g. "us-csl" */
+    char *entry_id; /* the list's own id for the entry */
+    char *name;     /* the entry's primary name */
+    char *matched;  /* the name or alias that matched */
+    double score;   /* in [0,1] */
+} tts_match;
+
+typedef struct tts_finding {
+    char *rule;         /* dotted rule id */
+    int revision;       /* rule revision */
+    tts_severity severity;
+    char *title;
+    char *citation;
+    char *message;      /* one sentence, interpolated */
+    char *subject;      /* JSON path of the element, e.g. "$.transfers[3]" */
+    char **path;        /* chain findings: party ids from screened_for on */
+    size_t n_path;
+    tts_match *matches; /* list hits */
+    size_t n_matches;
+    char **evidence;    /* "path = value" facts */
+    size_t n_evidence;
+} tts_finding;
+
+typedef struct tts_findings {
+    tts_finding *items;
+    size_t n;
+    size_t cap; /* internal */
+} tts_findings;
+
+/*
+ * Denied-party lookup used by the rule language's list functions. Fills
+ * *hits (caller frees each tts_match's strings and the array with tts_free)
+ * with candidates for `name` scoring at least `threshold`, best first.
+ * `country` may be NULL; `sources` (n_sources entries) restricts the lists
+ * consulted, none = every list.
+ */
+typedef tts_status (*tts_lookup_fn)(void *user, const char *name, const char *country,
+                                    const char *const *sources, size_t n_sources,
+                                    double threshold, tts_match **hits, size_t *n_hits,
+                                    tts_error *err);
+
+typedef struct tts_scan_opts {
+    size_t size;          /* sizeof(tts_scan_opts) */
+    const char *as_of;    /* "YYYY-MM-DD" the screening treats as today; required */
+    tts_lookup_fn lookup; /* optional: denied-party lists; NULL = no lists loaded */
+    void *lookup_user;    /* passed to lookup */
+} tts_scan_opts;
+
+/*
+ * Evaluate every rule of `rules` (borrowed) over `rec` (borrowed).
+ * On success *out is a new list the caller owns (free with tts_findings_free).
+ */
+TTS_API tts_status tts_scan_record(const tts_rules *rules, const tts_record *rec,
+                                   const tts_scan_opts *opts, tts_findings **out,
+                                   tts_error *err);
+
+/* Accepts NULL. */
+TTS_API void tts_findings_free(tts_findings *f);
+
+/* Highest severity present, or -1 when the list is empty. */
+TTS_API int tts_findings_max_severity(const tts_findings *f);
+
+/* "blocked" (a critical finding), "review" (high or medium), "clear". Static. */
+TTS_API const char *tts_findings_verdict(const tts_findings *f);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Command-line plumbing shared by the subcommands: option parsing (options
+ * may come before or after operands), error printing, common file
+ * resolution (database, rules directory) and the clock.
+ */
+#ifndef TTS_CLI_H
+#define TTS_CLI_H
+
+#include <stddef.h>
+
+#include "ttscreen.h"
+
+/* Exit statuses of the command-line contract. */
+enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_ERROR = 2 };
+
+typedef struct cli_option {
+    const char *long_name; /* without the leading "--" */
+    char short_name;       /* 0 when none */
+    int takes_value;       /* 1: "--name VALUE" or "--name=VALUE" */
+    const char **value;    /* OUT: last value given (takes_value) */
+    int *flag;             /* OUT: set to 1 when given (!takes_value) */
+} cli_option;
+
+/*
+ * Parse argv[1..argc-1] against opts (terminated by a zero entry). Operands
+ * are collected in order into *operands (a malloc'd array of borrowed
+ * pointers, free() it) and *n_operands. "--" ends options; "-" is an
+ * operand. Returns 0, or prints a one-line usage error naming `cmd` and
+ * returns -1.
+ */
+int cli_parse(const char *cmd, int argc, char **argv, const cli_option *opts,
+              char ***operands, size_t *n_operands);
+
+/* Print "ttscreen: <message>" on stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Print a library error (its one-line message) on stderr. */
+void cli_report(const tts_error *err);
+
+/* --db, else $TTSCREEN_DB, else ./ttscreen.db. Borrowed. */
+const char *cli_db_path(const char *opt);
+
+/* --rules, else $TTSCREEN_RULES, else ./rules, else the installed directory. */
+const char *cli_rules_dir(const char *opt);
+
+/*
+ * Current time: $SOURCE_DATE_EPOCH when set (reproducible reports), else
+ * the clock. Writes RFC 3339 UTC into rfc3339[32] and the UTC date into
+ * date[11]. Returns 0, or -1 with an error printed.
+ */
+int cli_now(char rfc3339[32], char date[11]);
+
+/* Subcommands: each returns an exit status. */
+int cmd_screen(int argc, char **argv);
+
+#endif

@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Option parsing and the small services every subcommand needs.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#ifndef TTS_RULES_DIR
+#define TTS_RULES_DIR "/usr/local/share/ttscreen/rules"
+#endif
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("ttscreen: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+void cli_report(const tts_error *err)
+{
+    if (err->message[0] != '\0')
+        fprintf(stderr, "%s\n", err->message);
+    else
+        cli_error("%s", tts_strerror(err->status));
+}
+
+static const cli_option *find_long(const cli_option *opts, const char *name, size_t len)
+{
+    for (const cli_option *o = opts; o->long_name != NULL; o++)
+        if (strlen(o->long_name) == len && strncmp(o->long_name, name, len) == 0)
+            return o;
+    return NULL;
+}
+
+static const cli_option *find_short(const cli_option *opts, char c)
+{
+    for (const cli_option *o = opts; o->long_name != NULL; o++)
+        if (o->short_name != 0 && o->short_name == c)
+            return o;
+    return NULL;
+}
+
+int cli_parse(const char *cmd, int argc, char **argv, const cli_option *opts,
+              char ***operands, size_t *n_operands)
+{
+    char **ops = calloc((size_t)(argc > 0 ? argc : 1), sizeof(char *));
+    size_t n = 0;
+    int only_operands = 0;
+    if (ops == NULL) {
+        cli_error("out of memory");
+        return -1;
+    }
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const cli_option *o = NULL;
+        const char *val = NULL;
+        if (only_operands || a[0] != '-' || strcmp(a, "-") == 0) {
+            ops[n++] = argv[i];
+            continue;
+        }
+        if (strcmp(a, "--") == 0) {
+            only_operands = 1;
+            continue;
+        }
+        if (a[1] == '-') {
+            const char *eq = strchr(a + 2, '=');
+            size_t len = eq != NULL ? (size_t)(eq - (a + 2)) : strlen(a + 2);
+            o = find_long(opts, a + 2, len);
+            if (eq != NULL)
+                val = eq + 1;
+        } else if (a[2] == '\0') {
+            o = find_short(opts, a[1]);
+        }
+        if (o == NULL) {
+            cli_error("%s: unknown option '%s' (see 'ttscreen %s --help')", cmd, a, cmd);
+            free(ops);
+            return -1;
+        }
+        if (o->takes_value) {
+            if (val == NULL) {
+                if (i + 1 >= argc) {
+                    cli_error("%s: option '--%s' needs a value", cmd, o->long_name);
+                    free(ops);
+                    return -1;
+                }
+                val = argv[++i];
+            }
+            *o->value = val;
+        } else {
+            if (val != NULL) {
+                cli_error("%s: option '--%s' takes no value", cmd, o->long_name);
+                free(ops);
+                return -1;
+            }
+            *o->flag = 1;
+        }
+    }
+    *operands = ops;
+    *n_operands = n;
+    return 0;
+}
+
+const char *cli_db_path(const char *opt)
+{
+    const char *env = getenv("TTSCREEN_DB");
+    if (opt != NULL)
+        return opt;
+    if (env != NULL && env[0] != '\0')
+        return env;
+    return "./ttscreen.db";
+}
+
+static int is_dir(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+const char *cli_rules_dir(const char *opt)
+{
+    const char *env = getenv("TTSCREEN_RULES");
+    if (opt != NULL)
+        return opt;
+    if (env != NULL && env[0] != '\0')
+        return env;
+    if (is_dir("./rules"))
+        return "./rules";
+    return TTS_RULES_DIR;
+}
+
+int cli_now(char rfc3339[32], char date[11])
+{
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    time_t t;
+    struct tm tm;
+    if (sde != NULL && sde[0] != '\0') {
+        char *end = NULL;
+        long long v;
+        errno = 0;
+        v = strtoll(sde, &end, 10);
+        if (errno != 0 || *end != '\0' || v < 0 || v > 253402300799LL) {
+            cli_error("SOURCE_DATE_EPOCH: not a number of seconds: '%s'", sde);
+            return -1;
+        }
+        t = (time_t)v;
+    } else {
+        t = time(NULL);
+    }
+    if (gmtime_r(&t, &tm) == NULL) {
+        cli_error("cannot read the clock");
+        return -1;
+    }
+    strftime(rfc3339, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    strftime(date, 11, "%Y-%m-%d", &tm);
+    return 0;
+}

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ttscreen command line: dispatch to subcommands. Each subcommand lives in
+ * cmd_<verb>.c and sees only the public library API.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+typedef struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} command;
+
+static const command commands[] = {
+    {"screen", cmd_screen, "screen partnership records and print their reports"},
+    {NULL, NULL, NULL},
+};
+
+static void usage(FILE *fp)
+{
+    fprintf(fp, "usage: ttscreen COMMAND [options] [operands]\n\ncommands:\n");
+    for (const command *c = commands; c->name != NULL; c++)
+        fprintf(fp, "  %-10s %s\n", c->name, c->summary);
+    fprintf(fp, "\n'ttscreen COMMAND --help' describes a command. Exit status: 0 success, "
+                "1 findings at or above --fail-on or a failed verification, 2 error.\n");
+}
+
+int main(int argc, char **argv)
+{
+    int rc;
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_ERROR;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return EXIT_CLEAN;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("ttscreen %s\n", tts_version());
+        return EXIT_CLEAN;
+    }
+    for (const command *c = commands; c->name != NULL; c++) {
+        if (strcmp(argv[1], c->name) == 0) {
+            if (tts_init() != TTS_OK) {
+                cli_error("cannot initialise the libraries");
+                return EXIT_ERROR;
+            }
+            rc = c->run(argc - 1, argv + 1);
+            tts_fini();
+            return rc;
+        }
+    }
+    cli_error("unknown command '%s' (see 'ttscreen --help')", argv[1]);
+    return EXIT_ERROR;
+}

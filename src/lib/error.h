@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Recording errors into a caller's tts_error. The first error recorded
+ * wins: later calls leave an already-set error alone, so the innermost,
+ * most precise message reaches the user.
+ */
+#ifndef TTS_ERROR_H
+#define TTS_ERROR_H
+
+#include <stdarg.h>
+
+#include "ttscreen/status.h"
+
+/*
+ * Record `status` with a printf-style one-line message (the complete text
+ * the user sees). err may be NULL. Returns status, for `return tts_err_set(...)`.
+ */
+tts_status tts_err_set(tts_error *err, tts_status status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+tts_status tts_err_vset(tts_error *err, tts_status status, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
+/* Set source/line/column of an error already recorded (no-op when err is NULL). */
+void tts_err_locate(tts_error *err, const char *source, int line, int column);
+
+/* Propagation macro: assign rc, jump to out on failure. */
+#define TTS_TRY(expr)                                                                      \
+    do {                                                                                   \
+        rc = (expr);                                                                       \
+        if (rc != TTS_OK)                                                                  \
+            goto out;                                                                      \
+    } while (0)
+
+#endif

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Process-wide initialisation: the libraries ttscreen wraps that need a
+ * global set-up get it here, once, through their owning modules.
+ */
+#include "ttscreen.h"
+
+const char *tts_version(void)
+{
+    return TTS_VERSION;
+}
+
+tts_status tts_init(void)
+{
+    return TTS_OK;
+}
+
+void tts_fini(void)
+{
+}

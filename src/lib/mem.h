@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * All allocation in libttscreen goes through these wrappers, so tests can
+ * route it to a checked allocator or fail the Nth call (allocation-failure
+ * testing). The arena hands out many small blocks freed all at once; a
+ * record and a compiled rule set each own one.
+ */
+#ifndef TTS_MEM_H
+#define TTS_MEM_H
+
+#include <stddef.h>
+
+void *tts_malloc(size_t n);
+void *tts_calloc(size_t count, size_t size);
+void *tts_realloc(void *p, size_t n);
+char *tts_strdup(const char *s);
+char *tts_strndup(const char *s, size_t n);
+/* tts_free is public (ttscreen.h); it accepts NULL. */
+void tts_free(void *p);
+
+typedef struct tts_mem_hooks {
+    void *(*malloc_fn)(size_t n);
+    void *(*realloc_fn)(void *p, size_t n);
+    void (*free_fn)(void *p);
+} tts_mem_hooks;
+
+/*
+ * Test-only: replace the allocator (NULL restores malloc/realloc/free) and
+ * make the Nth allocation from now fail (0 = never). Not thread-safe.
+ */
+void tts_mem_set_hooks(const tts_mem_hooks *hooks);
+void tts_mem_fail_after(unsigned long n);
+/* Allocations counted since the last tts_mem_fail_after() call. */
+unsigned long tts_mem_count(void);
+
+typedef struct tts_arena tts_arena;
+
+tts_arena *tts_arena_new(void);
+/* Accepts NULL; frees every block the arena handed out. */
+void tts_arena_free(tts_arena *a);
+/* Zeroed, aligned for any type; NULL when out of memory. */
+void *tts_arena_alloc(tts_arena *a, size_t n);
+/* count * size with overflow check; zeroed. */
+void *tts_arena_calloc(tts_arena *a, size_t count, size_t size);
+char *tts_arena_strdup(tts_arena *a, const char *s);
+char *tts_arena_strndup(tts_arena *a, const char *s, size_t n);
+
+#endif

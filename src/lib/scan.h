@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Internal helpers for building a findings list (used by the evaluator).
+ */
+#ifndef TTS_SCAN_INTERNAL_H
+#define TTS_SCAN_INTERNAL_H
+
+#include "ttscreen/scan.h"
+
+tts_findings *tts_findings_new(void);
+/* Append a zeroed finding; NULL when out of memory. Owned by the list. */
+tts_finding *tts_findings_add(tts_findings *f);
+/* Remove and free the last finding (after a failed fill-in). */
+void tts_findings_drop_last(tts_findings *f);
+/* Most severe first, then rule id, then subject. */
+void tts_findings_sort(tts_findings *f);
+
+#endif
