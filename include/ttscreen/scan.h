@@ -71,11 +71,22 @@ typedef tts_status (*tts_lookup_fn)(void *user, const char *name, const char *co
                                     double threshold, tts_match **hits, size_t *n_hits,
                                     tts_error *err);
 
+/*
+ * Evaluation trace (`rules test --explain`): one call per evaluated
+ * condition, `depth` its nesting, `text` e.g. "t.licence == null => true"
+ * (borrowed for the call).
+ */
+typedef void (*tts_trace_fn)(void *user, int depth, const char *text);
+
 typedef struct tts_scan_opts {
     size_t size;          /* sizeof(tts_scan_opts) */
     const char *as_of;    /* "YYYY-MM-DD" the screening treats as today; required */
     tts_lookup_fn lookup; /* optional: denied-party lists; NULL = no lists loaded */
     void *lookup_user;    /* passed to lookup */
+    /* Fields below were added later; a smaller `size` leaves them unset. */
+    const char *only_rule; /* optional: evaluate only the rule with this id */
+    tts_trace_fn trace;    /* optional: evaluation trace */
+    void *trace_user;      /* passed to trace */
 } tts_scan_opts;
 
 /*

@@ -16,6 +16,7 @@ typedef struct command {
 
 static const command commands[] = {
     {"screen", cmd_screen, "screen partnership records and print their reports"},
+    {"rules", cmd_rules, "check, test and list the compliance rules"},
     {NULL, NULL, NULL},
 };
 

@@ -2,7 +2,8 @@
 /*
  * Rule-set loading: finds every *.rules file below a directory, reads them
  * in sorted path order, hashes them into the set's SHA-256 and hands each
- * to the compiler. The hash covers, per file, its path relative to the
+ * to the compiler (which reports every error of every file before the load
+ * fails). The hash covers, per file, its path relative to the
  * directory, a NUL, its bytes and a NUL, so renaming a file changes it.
  */
 #include "rules.h"
@@ -197,9 +198,13 @@ tts_status tts_rules_load_dir(const char *dir, const tts_rules_opts *opts, tts_r
             rc = tts_err_set(err, TTS_ERR_CRYPTO, "SHA-256 failed");
             goto out;
         }
-        TTS_TRY(tts_rules_compile_text(set, full.data, text, len, opts, err));
+        /* Keep going after a bad file so every error in every file is reported. */
+        rc = tts_rules_compile_text(set, full.data, text, len, opts, err);
         tts_free(text);
         text = NULL;
+        if (rc != TTS_OK && rc != TTS_ERR_SYNTAX && rc != TTS_ERR_SEMANTIC)
+            goto out;
+        rc = TTS_OK;
     }
     TTS_TRY(tts_rules_finish(set, opts, err));
     rc = tts_sha256_final(h, set->sha256);
