@@ -67,11 +67,11 @@ expect string-50mb "$out/string-50mb.json: record \"string-50mb\": \$.title: str
 } > "$out/name-1mib.json"
 expect name-1mib "$out/name-1mib.json: record \"name-1mib\": \$.parties[0].name: string of 1048577 bytes exceeds the limit of 1048576 bytes"
 
-# A record larger than 64 MiB: rejected before it is parsed.
+# A one-line record of 65 MiB: the reader stops buffering at 64 MiB and
+# rejects the line before any parsing.
 {
     printf '{%s,"id":"record-65mib","parties":[%s],"pad":"' "$head_fields" "$party"
     repeat 'a' 68157440
     printf '"}\n'
 } > "$out/record-65mib.json"
-size=$(wc -c < "$out/record-65mib.json" | tr -d ' ')
-expect record-65mib "$out/record-65mib.json:1: record of $size bytes exceeds the limit of 67108864 bytes"
+expect record-65mib "$out/record-65mib.json:1: line longer than the limit of 67108864 bytes"
