@@ -48,9 +48,38 @@ typedef struct id_entry {
     const char *where;  /* JSON path of the element's id */
 } id_entry;
 
+/*
+ * jansson reports some allocation failures as syntax errors (a string token
+ * it cannot allocate becomes "string or '}' expected"). Its allocations go
+ * through this wrapper, which notes any failure, so that the callers of
+ * json_loadb can tell "out of memory" from bad input.
+ */
+static _Thread_local int json_alloc_failed;
+
+static void *json_alloc(size_t n)
+{
+    void *p = tts_malloc(n);
+    if (p == NULL)
+        json_alloc_failed = 1;
+    return p;
+}
+
+/* Parse with jansson; *oom says whether an allocation failed meanwhile. */
+static json_t *load_json(const char *data, size_t len, size_t flags, json_error_t *jerr,
+                         int *oom)
+{
+    json_t *v;
+    json_alloc_failed = 0;
+    /* jansson leaves the error code byte unset when it cannot allocate its lexer */
+    memset(jerr, 0, sizeof(*jerr));
+    v = json_loadb(data, len, flags, jerr);
+    *oom = v == NULL && (json_alloc_failed || json_error_code(jerr) == json_error_out_of_memory);
+    return v;
+}
+
 void tts_record_global_init(void)
 {
-    json_set_alloc_funcs(tts_malloc, tts_free);
+    json_set_alloc_funcs(json_alloc, tts_free);
 }
 
 int tts_record_id_is_valid(const char *s)
@@ -1201,6 +1230,7 @@ static tts_status parse_record(const char *data, size_t len, const char *source,
     ctx c;
     tts_record *rec = NULL;
     char *canon = NULL;
+    int oom = 0;
     tts_status rc = TTS_OK;
 
     memset(&c, 0, sizeof(c));
@@ -1214,9 +1244,9 @@ static tts_status parse_record(const char *data, size_t len, const char *source,
                            "%s:%ld:1: invalid JSON: byte order mark (U+FEFF) at the start; "
                            "save the file as UTF-8 without BOM",
                            source, line_base + 1);
-    root = json_loadb(data, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
+    root = load_json(data, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr, &oom);
     if (root == NULL) {
-        if (json_error_code(&jerr) == json_error_out_of_memory)
+        if (oom)
             return tts_err_set(err, TTS_ERR_NOMEM, "%s: out of memory", source);
         rc = tts_err_set(err, TTS_ERR_JSON, "%s:%ld:%d: invalid JSON: %s", source,
                          line_base + (jerr.line > 0 ? jerr.line : 1),
@@ -1327,6 +1357,7 @@ struct tts_reader {
     long cur_line, look_line;
     int cur_long, look_long, have_look;
     int started, done;
+    int last_nl;   /* the last line read ended with a newline */
     long last_line;
 };
 
@@ -1378,6 +1409,7 @@ static int fill(tts_reader *rd)
 static int read_line(tts_reader *rd, tts_buf *b, int *too_long)
 {
     int got = 0;
+    rd->last_nl = 0;
     while (fill(rd)) {
         char *start = rd->in + rd->pos;
         char *nl = memchr(start, '\n', rd->len - rd->pos);
@@ -1388,8 +1420,10 @@ static int read_line(tts_reader *rd, tts_buf *b, int *too_long)
         else
             tts_buf_append(b, start, n);
         rd->pos += n + (nl != NULL);
-        if (nl != NULL)
+        if (nl != NULL) {
+            rd->last_nl = 1;
             break;
+        }
     }
     if (got)
         rd->line_no++;
@@ -1412,20 +1446,34 @@ static int next_nonblank(tts_reader *rd, tts_buf *b, long *line, int *too_long)
         tts_buf_reset(b);
         if (!read_line(rd, b, too_long))
             return 0;
-    } while (is_blank(b) && !*too_long);
+    } while (is_blank(b) && !*too_long && !tts_buf_failed(b));
     *line = rd->line_no;
     return 1;
 }
 
-/* Does this text start a JSON value that the line does not finish? */
+/*
+ * Does this text start a JSON value that the line does not finish? 1 yes,
+ * 0 no, -1 out of memory. A leading UTF-8 byte order mark is looked past,
+ * so that a pretty-printed file saved with a BOM is still read as one
+ * document and rejected with one message (parse_record names the BOM), not
+ * as one bad JSON line per line.
+ */
 static int is_incomplete(const char *data, size_t len)
 {
     json_error_t jerr;
-    json_t *v = json_loadb(data, len, JSON_DECODE_ANY, &jerr);
+    json_t *v;
+    int oom = 0;
+    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+        data += 3;
+        len -= 3;
+    }
+    v = load_json(data, len, JSON_DECODE_ANY, &jerr, &oom);
     if (v != NULL) {
         json_decref(v);
         return 0;
     }
+    if (oom)
+        return -1;
     return json_error_code(&jerr) == json_error_premature_end_of_input;
 }
 
@@ -1437,7 +1485,7 @@ static tts_status io_error(tts_reader *rd, tts_error *err)
 
 tts_status tts_reader_next(tts_reader *rd, tts_record **out, tts_error *err)
 {
-    int first;
+    int first, incomplete;
     *out = NULL;
     if (rd->done)
         return TTS_ERR_EOF;
@@ -1468,13 +1516,24 @@ tts_status tts_reader_next(tts_reader *rd, tts_record **out, tts_error *err)
     if (rd->cur_long)
         return tts_err_set(err, TTS_ERR_LIMIT, "%s:%ld: line longer than the limit of %d bytes",
                            rd->source, rd->cur_line, TTS_RECORD_MAX_BYTES);
-    if (first && is_incomplete(rd->cur.data, rd->cur.len)) {
-        /* One document over many lines: read the rest of the input. */
+    incomplete = first ? is_incomplete(rd->cur.data, rd->cur.len) : 0;
+    if (incomplete < 0) {
+        rd->done = 1;
+        return tts_err_set(err, TTS_ERR_NOMEM, "%s: out of memory", rd->source);
+    }
+    if (incomplete) {
+        /*
+         * One document over many lines: read the rest of the input, keeping
+         * exactly the newlines the file has, so that syntax errors near the
+         * end point at a line that exists.
+         */
         int too_long = 0;
         rd->done = 1;
-        do {
+        while (rd->last_nl) {
             tts_buf_putc(&rd->cur, '\n');
-        } while (read_line(rd, &rd->cur, &too_long) && !too_long);
+            if (!read_line(rd, &rd->cur, &too_long) || too_long)
+                break;
+        }
         if (rd->ioerr)
             return io_error(rd, err);
         if (tts_buf_failed(&rd->cur))
