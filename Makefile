@@ -58,6 +58,12 @@ $(B)/cli/%.o: src/cli/%.c
 	@mkdir -p $(@D)
 	$(CC) -Iinclude $(WARN) -DTTS_RULES_DIR='"$(PREFIX)/share/ttscreen/rules"' $(CFLAGS) -MMD -MP -c $< -o $@
 
+# The CLI bakes in the installed rules directory: rebuild it when PREFIX changes.
+$(B)/cli/common.o: $(B)/prefix.stamp
+$(B)/prefix.stamp: FORCE
+	@mkdir -p $(@D)
+	@echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' > $@
+
 $(B)/libttscreen.a: $(LIB_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
@@ -136,5 +142,5 @@ format:
 clean:
 	rm -rf build build-* ttscreen
 
-.PHONY: all check unit e2e symbols headercheck demo asan install deps format clean
+.PHONY: FORCE all check unit e2e symbols headercheck demo asan install deps format clean
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
