@@ -159,8 +159,11 @@ __attribute__((format(printf, 3, 4))) static tts_status fail(ctx *c, tts_status 
     c->rc = st;
     if (tts_buf_failed(&c->path))
         st = TTS_ERR_NOMEM;
-    if (st == TTS_ERR_NOMEM)
-        return c->rc = tts_err_set(c->err, TTS_ERR_NOMEM, "%s%s: out of memory", c->source, line);
+    if (st == TTS_ERR_NOMEM) {
+        c->rc = TTS_ERR_NOMEM;
+        tts_err_set(c->err, TTS_ERR_NOMEM, "%s%s: out of memory", c->source, line);
+        return TTS_ERR_NOMEM;
+    }
     tts_err_set(c->err, st, "%s%s: %s%s: %s", c->source, line, rid,
                 c->path.data != NULL ? c->path.data : "$", msg);
     tts_err_locate(c->err, c->source, (int)(c->line > 0 ? c->line : 0), 0);
@@ -169,7 +172,8 @@ __attribute__((format(printf, 3, 4))) static tts_status fail(ctx *c, tts_status 
 
 static tts_status nomem(ctx *c)
 {
-    return fail(c, TTS_ERR_NOMEM, "out of memory");
+    fail(c, TTS_ERR_NOMEM, "out of memory");
+    return TTS_ERR_NOMEM;
 }
 
 /* Path stack: push returns the length to restore with pop. */
@@ -278,6 +282,8 @@ static tts_status get_string(ctx *c, json_t *obj, const char *key, int required,
         return wrong_type(c, key, v, "a string");
     old = push_key(c, key);
     rc = check_string(c, v, out);
+    if (rc == TTS_OK && *out == NULL)
+        rc = nomem(c);
     if (rc == TTS_OK && required && (*out)[0] == '\0')
         rc = fail(c, TTS_ERR_JSON, "must not be empty");
     pop(c, old);
