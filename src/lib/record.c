@@ -1300,7 +1300,8 @@ static tts_status parse_record(const char *data, size_t len, const char *source,
         rc = nomem(&c);
         goto out;
     }
-    memcpy(rec->unknown, c.unknown, c.n_unknown * sizeof(char *));
+    if (c.n_unknown > 0) /* c.unknown is NULL when there are none */
+        memcpy(rec->unknown, c.unknown, c.n_unknown * sizeof(char *));
     rec->n_unknown = c.n_unknown;
     *out = rec;
     rec = NULL;
