@@ -379,6 +379,8 @@ static void test_record_errors_name_file_record_path_and_expectation(void **stat
          "ISO 3166-1 alpha-2 in upper case, e.g. \"JP\")"},
         {"{\n  \"format\": \"ttscreen-record/1\",\n  \"id\": \"d\"\n  \"kind\": \"sale\"\n}",
          "deal.json:4:8: invalid JSON: '}' expected near '\"kind\"'"},
+        /* a raw control byte is quoted as \xNN, never echoed to the terminal */
+        {"{\n  \"id\":\a \"x\"\n}", "deal.json:2:8: invalid JSON: invalid token near '\\x07'"},
     };
     char msg[512];
     (void)state;
