@@ -599,12 +599,28 @@ static tts_status load_party(ctx *c, json_t *o, tts_party *p)
     return note_unknown(c, o, party_keys);
 }
 
+/*
+ * The shortest text that reads back as v: messages must show the value the
+ * input had, and "%g" would print 100.0000001 as "100", which then reads as
+ * if 100 were out of range.
+ */
+static void format_number(double v, char out[32])
+{
+    for (int prec = 6; prec <= 17; prec++) {
+        snprintf(out, 32, "%.*g", prec, v);
+        if (strtod(out, NULL) == v)
+            return;
+    }
+}
+
 static tts_status check_percent(ctx *c, double v)
 {
     size_t old = push_key(c, "percent");
     tts_status rc = TTS_OK;
+    char num[32];
+    format_number(v, num);
     if (!(v > 0 && v <= 100))
-        rc = fail(c, TTS_ERR_JSON, "percent %g out of range (expected 0 < percent <= 100)", v);
+        rc = fail(c, TTS_ERR_JSON, "percent %s out of range (expected 0 < percent <= 100)", num);
     pop(c, old);
     return rc;
 }
@@ -996,7 +1012,9 @@ static tts_status load_funding(ctx *c, const tables *t, json_t *o, tts_funding *
     }
     if (f->has_amount && f->amount < 0) {
         size_t old = push_key(c, "amount");
-        fail(c, TTS_ERR_JSON, "amount %g is negative", f->amount);
+        char num[32];
+        format_number(f->amount, num);
+        fail(c, TTS_ERR_JSON, "amount %s is negative", num);
         pop(c, old);
         return c->rc;
     }

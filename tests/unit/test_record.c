@@ -379,6 +379,11 @@ static void test_record_errors_name_file_record_path_and_expectation(void **stat
          "ISO 3166-1 alpha-2 in upper case, e.g. \"JP\")"},
         {"{\n  \"format\": \"ttscreen-record/1\",\n  \"id\": \"d\"\n  \"kind\": \"sale\"\n}",
          "deal.json:4:8: invalid JSON: '}' expected near '\"kind\"'"},
+        {"{\"format\":\"ttscreen-record/1\",\"id\":\"d\",\"kind\":\"sale\",\"screened_for\":\"a\","
+         "\"parties\":[{\"id\":\"a\",\"name\":\"A\",\"country\":\"JP\",\"type\":\"company\"}],"
+         "\"relations\":[{\"from\":\"a\",\"to\":\"a\",\"type\":\"owns\",\"percent\":100.0000001}]}",
+         "deal.json: record \"d\": $.relations[0].percent: percent 100.0000001 out of range "
+         "(expected 0 < percent <= 100)"},
         /* a raw control byte is quoted as \xNN, never echoed to the terminal */
         {"{\n  \"id\":\a \"x\"\n}", "deal.json:2:8: invalid JSON: invalid token near '\\x07'"},
     };
