@@ -341,7 +341,7 @@ static tts_status check_country(ctx *c, const char *s, tts_country out)
     }
     quote(s, q);
     return fail(c, TTS_ERR_JSON,
-                "invalid country code %s (expected ISO 3166-1 alpha-2 in upper case, e.g. \"JP\")",
+                "invalid country code %s (expected an assigned ISO 3166-1 alpha-2 code in upper case, e.g. \"JP\")",
                 q);
 }
 
@@ -1523,6 +1523,19 @@ static int is_incomplete(const char *data, size_t len)
     return json_error_code(&jerr) == json_error_premature_end_of_input;
 }
 
+/* 1 when the text is exactly one complete JSON object; -1 when out of memory. */
+static int is_object_line(const char *data, size_t len)
+{
+    json_error_t jerr;
+    int oom = 0, obj;
+    json_t *v = load_json(data, len, 0, &jerr, &oom);
+    if (v == NULL)
+        return oom ? -1 : 0;
+    obj = json_is_object(v);
+    json_decref(v);
+    return obj;
+}
+
 static tts_status io_error(tts_reader *rd, tts_error *err)
 {
     rd->done = 1;
@@ -1569,12 +1582,32 @@ tts_status tts_reader_next(tts_reader *rd, tts_record **out, tts_error *err)
     }
     if (incomplete) {
         /*
-         * One document over many lines: read the rest of the input, keeping
-         * exactly the newlines the file has, so that syntax errors near the
-         * end point at a line that exists.
+         * The first line does not finish a JSON value. If the next non-blank
+         * line is a whole record object, this is JSON Lines with a cut-short
+         * first line: report that line and go on line by line. Otherwise it
+         * is one document over many lines: read the rest of the input,
+         * keeping the file's line numbers, so that syntax errors point at a
+         * line that exists.
          */
-        int too_long = 0;
+        int too_long = 0, obj = 0;
+        rd->have_look = next_nonblank(rd, &rd->look, &rd->look_line, &rd->look_long);
+        if (rd->have_look && !rd->look_long &&
+            (obj = is_object_line(rd->look.data, rd->look.len)) == 1)
+            return parse_record(rd->cur.data, rd->cur.len, rd->source, rd->cur_line,
+                                rd->cur_line - 1, out, err);
         rd->done = 1;
+        if (obj < 0 || tts_buf_failed(&rd->look))
+            return tts_err_set(err, TTS_ERR_NOMEM, "%s: out of memory", rd->source);
+        if (rd->have_look) {
+            rd->have_look = 0;
+            if (rd->look_long)
+                return tts_err_set(err, TTS_ERR_LIMIT,
+                                   "%s: record larger than the limit of %d bytes", rd->source,
+                                   TTS_RECORD_MAX_BYTES);
+            for (long k = rd->cur_line; k < rd->look_line; k++)
+                tts_buf_putc(&rd->cur, '\n');
+            tts_buf_append(&rd->cur, rd->look.data, rd->look.len);
+        }
         while (rd->last_nl) {
             tts_buf_putc(&rd->cur, '\n');
             if (!read_line(rd, &rd->cur, &too_long) || too_long)

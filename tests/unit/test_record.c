@@ -486,7 +486,7 @@ static void test_record_jsonl_reports_line_numbers_and_continues(void **state)
     assert_string_equal(msgs,
                         "batch.jsonl:2:33: invalid JSON: string or '}' expected near 'x'\n"
                         "batch.jsonl:5: record \"r5\": $.parties[0].country: invalid country "
-                        "code \"jp\" (expected ISO 3166-1 alpha-2 in upper case, e.g. \"JP\")\n");
+                        "code \"jp\" (expected an assigned ISO 3166-1 alpha-2 code in upper case, e.g. \"JP\")\n");
 }
 
 static void test_record_reader_reads_pretty_file_as_one_record(void **state)
