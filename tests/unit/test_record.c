@@ -376,7 +376,7 @@ static void test_record_errors_name_file_record_path_and_expectation(void **stat
         {"{\"format\":\"ttscreen-record/1\",\"id\":\"d\",\"kind\":\"sale\",\"screened_for\":\"a\","
          "\"parties\":[{\"id\":\"a\",\"name\":\"A\",\"country\":\"XK\",\"type\":\"company\"}]}",
          "deal.json: record \"d\": $.parties[0].country: invalid country code \"XK\" (expected "
-         "ISO 3166-1 alpha-2 in upper case, e.g. \"JP\")"},
+         "an assigned ISO 3166-1 alpha-2 code in upper case, e.g. \"JP\")"},
         {"{\n  \"format\": \"ttscreen-record/1\",\n  \"id\": \"d\"\n  \"kind\": \"sale\"\n}",
          "deal.json:4:8: invalid JSON: '}' expected near '\"kind\"'"},
         {"{\"format\":\"ttscreen-record/1\",\"id\":\"d\",\"kind\":\"sale\",\"screened_for\":\"a\","
