@@ -91,9 +91,13 @@ static tts_token fail(tts_lexer *lx, const char *msg, size_t start, int line, in
     return make(lx, TTS_TOK_ERROR, start, line, col);
 }
 
-/* "...": escapes are checked here, decoded by the parser. */
+/*
+ * "..." or '...': escapes are checked here, decoded by the parser. Single
+ * quotes let a message template hole hold a string: "{join(xs, ', ')}".
+ */
 static tts_token lex_string(tts_lexer *lx, size_t start, int line, int col)
 {
+    int quote = peek(lx, 0);
     bump(lx);
     for (;;) {
         int c = peek(lx, 0);
@@ -101,15 +105,16 @@ static tts_token lex_string(tts_lexer *lx, size_t start, int line, int col)
             return fail(lx, "unterminated string", start, line, col);
         if (c == 0)
             return fail(lx, "NUL byte in string", start, line, col);
-        if (c == '"') {
+        if (c == quote) {
             bump(lx);
             return make(lx, TTS_TOK_STRING, start, line, col);
         }
         if (c == '\\') {
             int e = peek(lx, 1);
-            if (e != '"' && e != '\\' && e != 'n' && e != 't' && e != '{' && e != '}')
-                return fail(lx, "unknown escape in string (use \\\" \\\\ \\n \\t \\{ \\})", start,
-                            line, col);
+            if (e != '"' && e != '\'' && e != '\\' && e != 'n' && e != 't' && e != '{' &&
+                e != '}')
+                return fail(lx, "unknown escape in string (use \\\" \\' \\\\ \\n \\t \\{ \\})",
+                            start, line, col);
             bump(lx);
         }
         bump(lx);
@@ -225,7 +230,7 @@ tts_token tts_lex_next(tts_lexer *lx)
     }
     if (is_digit(c))
         return lex_number(lx, start, line, col);
-    if (c == '"')
+    if (c == '"' || c == '\'')
         return lex_string(lx, start, line, col);
     if (c == '/')
         return lex_regex(lx, start, line, col);
