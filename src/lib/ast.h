@@ -97,6 +97,7 @@ typedef struct tts_def {
     tts_table_entry *entries; /* tables */
     size_t n_entries;
     int state;           /* checker: 0 new, 1 in progress, 2 done */
+    int broken;          /* a syntax error was reported inside: references are silent */
     int used;            /* referenced somewhere */
 } tts_def;
 
@@ -120,8 +121,10 @@ typedef struct tts_strs {
 typedef struct tts_rule {
     const char *id;
     const tts_src *src;
-    int line, col;
+    int line, col;       /* the `rule` keyword */
+    int id_line, id_col; /* the id */
     size_t off, len;     /* the id */
+    int broken;          /* a syntax error was reported inside: not type-checked */
     int revision;
     int severity;        /* tts_severity */
     const char *title;

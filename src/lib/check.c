@@ -186,6 +186,11 @@ static void check_def(checker *c, tts_def *d)
         d->type = err_type();
         return;
     }
+    if (d->broken || (d->kind != TTS_DEF_TABLE && d->body == NULL)) {
+        d->state = 2;
+        d->type = err_type();
+        return;
+    }
     d->state = 1;
     c->src = d->src;
     if (d->kind == TTS_DEF_SET)
@@ -263,6 +268,11 @@ static tts_type check_name(checker *c, tts_node *n)
     d = tts_rules_find_def(c->set, n->name, strlen(n->name));
     if (d != NULL && d->kind == TTS_DEF_SET) {
         check_def(c, d);
+        if (d->broken) {
+            n->kind = TTS_N_SET;
+            n->ref = d;
+            return err_type();
+        }
         d->used = 1;
         n->kind = TTS_N_SET;
         n->ref = d;
@@ -508,6 +518,8 @@ static tts_type check_call(checker *c, tts_node *n)
         return d->type;
     }
     check_def(c, d);
+    if (d->broken)
+        return err_type();
     if (n->n_args != d->n_params) {
         ERR_NAME(c, n, "'%s' takes %zu argument%s, not %zu", n->name, d->n_params,
                  d->n_params == 1 ? "" : "s", n->n_args);
@@ -613,6 +625,8 @@ static void check_rule(checker *c, tts_rule *r)
 {
     int has_hit = 0, has_clear = 0;
     c->src = r->src;
+    if (r->broken)
+        return; /* its syntax errors were reported; checking the rest would only echo them */
     c->n_vars = 0;
     c->n_slots = 0;
     if (r->var != NULL)
@@ -627,14 +641,14 @@ static void check_rule(checker *c, tts_rule *r)
     check_outputs(c, r);
     if (tts_date_cmp(r->effective_from, r->effective_until) > 0 && r->effective_until.y != 0 &&
         r->effective_from.y != 0)
-        report(c, TTS_DIAG_ERROR, r->line, r->col, r->off, r->len,
+        report(c, TTS_DIAG_ERROR, r->id_line, r->id_col, r->off, r->len,
                "rule '%s' has effective_from after effective_until", r->id);
     for (size_t i = 0; i < r->n_examples; i++) {
         has_hit |= r->examples[i].expect_hit;
         has_clear |= !r->examples[i].expect_hit;
     }
     if (!has_hit || !has_clear)
-        report(c, TTS_DIAG_WARNING, r->line, r->col, r->off, r->len,
+        report(c, TTS_DIAG_WARNING, r->id_line, r->id_col, r->off, r->len,
                "rule '%s' has no '%s' example", r->id, !has_hit ? "hit" : "clear");
     r->n_slots = (size_t)c->n_slots;
 }
@@ -647,7 +661,7 @@ static void check_duplicates(checker *c)
             const tts_rule *o = c->set->rules[j];
             if (strcmp(o->id, r->id) == 0) {
                 c->src = r->src;
-                report(c, TTS_DIAG_ERROR, r->line, r->col + 5, r->off, r->len,
+                report(c, TTS_DIAG_ERROR, r->id_line, r->id_col, r->off, r->len,
                        "duplicate rule id '%s' (first defined at %s:%d)", r->id, o->src->path,
                        o->line);
                 break;

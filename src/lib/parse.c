@@ -162,6 +162,7 @@ static void span_end(parser *p, tts_node *n)
 }
 
 static tts_node *parse_expr(parser *p);
+static int is_clause_start(const parser *p);
 
 static tts_node *regex_literal(parser *p)
 {
@@ -356,6 +357,10 @@ static tts_node *primary(parser *p)
     }
     if (is_reserved(&t)) {
         error_at(p, &t, "expected an expression, found '%.*s'", (int)t.len, t.start);
+        return NULL;
+    }
+    if (is_clause_start(p)) {
+        error_at(p, &t, "expected an expression before the '%.*s' clause", (int)t.len, t.start);
         return NULL;
     }
     advance(p);
@@ -721,6 +726,8 @@ static void template_clause(parser *p, tts_rule *r)
             if (e != NULL && p->tok.kind != TTS_TOK_RBRACE) {
                 char f[64];
                 found(p, f, sizeof(f));
+                if (p->tok.kind == TTS_TOK_EOF)
+                    snprintf(f, sizeof(f), "the end of the message");
                 error_at(p, &p->tok, "expected '}' to close the message hole, found %s", f);
             }
             i = p->tok.off + p->tok.len - t.off;
@@ -872,14 +879,14 @@ static void clause(parser *p, tts_rule *r, int c)
     }
 }
 
-static void check_required(parser *p, tts_rule *r, const tts_token *at)
+static void check_required(parser *p, tts_rule *r)
 {
     static const int req[] = {C_REVISION, C_TITLE, C_SEVERITY, C_CITATION, C_WHEN, C_MESSAGE};
     for (size_t i = 0; i < sizeof(req) / sizeof(req[0]); i++) {
         if (!(r->seen & (1u << req[i]))) {
             tts_status st = tts_rules_diag(p->set, p->opts, p->err, TTS_DIAG_ERROR,
-                                           TTS_ERR_SYNTAX, p->src, at->line, at->col, at->off,
-                                           at->len, "rule '%s' has no '%s' clause", r->id,
+                                           TTS_ERR_SYNTAX, p->src, r->id_line, r->id_col, r->off,
+                                           r->len, "rule '%s' has no '%s' clause", r->id,
                                            clause_names[req[i]]);
             if (p->rc == TTS_OK)
                 p->rc = st;
@@ -908,6 +915,8 @@ static void parse_rule(parser *p)
     r->id = tok_dup(p, &idtok);
     r->line = kw.line;
     r->col = kw.col;
+    r->id_line = idtok.line;
+    r->id_col = idtok.col;
     r->off = idtok.off;
     r->len = idtok.len;
     p->tok = idtok;
@@ -935,8 +944,10 @@ static void parse_rule(parser *p)
             advance(p);
             clause(p, r, c);
         }
-        if (p->failed)
+        if (p->failed) {
+            r->broken = 1;
             recover_clause(p, &closed);
+        }
         if (closed)
             advance(p);
     }
@@ -945,7 +956,7 @@ static void parse_rule(parser *p)
         error_at(p, &kw, "rule '%s' is not closed with '}'", r->id);
         return;
     }
-    check_required(p, r, &kw);
+    check_required(p, r);
     if (tts_rules_add_rule(p->set, r) != TTS_OK)
         nomem(p);
 }
@@ -1001,22 +1012,33 @@ static tts_def *new_def(parser *p, tts_defkind k)
     return d;
 }
 
+/*
+ * A definition whose body failed to parse is still registered, marked
+ * broken, so later references to it do not each raise "unknown name".
+ */
+static void add_def(parser *p, tts_def *d)
+{
+    if (d == NULL)
+        return;
+    d->broken = p->failed;
+    if (tts_rules_add_def(p->set, d) != TTS_OK)
+        nomem(p);
+}
+
 static void parse_set(parser *p)
 {
     tts_def *d = new_def(p, TTS_DEF_SET);
-    tts_node *list;
-    if (d == NULL || !expect(p, TTS_TOK_ASSIGN, "'=' after the set name"))
+    if (d == NULL)
         return;
-    if (p->tok.kind != TTS_TOK_LBRACK) {
-        error_at(p, &p->tok, "expected a list of literals such as [\"CN\", \"RU\"]");
+    if (!expect(p, TTS_TOK_ASSIGN, "'=' after the set name")) {
+        add_def(p, d);
         return;
     }
-    list = primary(p);
-    if (list == NULL)
-        return;
-    d->body = list;
-    if (tts_rules_add_def(p->set, d) != TTS_OK)
-        nomem(p);
+    if (p->tok.kind != TTS_TOK_LBRACK)
+        error_at(p, &p->tok, "expected a list of literals such as [\"CN\", \"RU\"]");
+    else
+        d->body = primary(p);
+    add_def(p, d);
 }
 
 static void parse_pred(parser *p, tts_defkind k)
@@ -1024,16 +1046,18 @@ static void parse_pred(parser *p, tts_defkind k)
     tts_def *d = new_def(p, k);
     tts_param params[TTS_RULES_MAX_ARGS];
     size_t n = 0;
-    if (d == NULL || !expect(p, TTS_TOK_LPAREN, "'(' after the name"))
+    if (d == NULL)
         return;
+    if (!expect(p, TTS_TOK_LPAREN, "'(' after the name"))
+        goto out;
     while (p->tok.kind == TTS_TOK_IDENT) {
         if (n == TTS_RULES_MAX_ARGS) {
             error_at(p, &p->tok, "more than %d parameters", TTS_RULES_MAX_ARGS);
-            return;
+            goto out;
         }
         if (is_reserved(&p->tok)) {
             error_at(p, &p->tok, "'%.*s' is a reserved word", (int)p->tok.len, p->tok.start);
-            return;
+            goto out;
         }
         params[n].name = tok_dup(p, &p->tok);
         params[n].line = p->tok.line;
@@ -1043,16 +1067,14 @@ static void parse_pred(parser *p, tts_defkind k)
         advance(p);
         if (!expect(p, TTS_TOK_COLON, "':' and a type after the parameter name") ||
             !parse_param_type(p, &params[n].type))
-            return;
+            goto out;
         n++;
         if (!accept(p, TTS_TOK_COMMA))
             break;
     }
     if (!expect(p, TTS_TOK_RPAREN, "')'") || !expect(p, TTS_TOK_ASSIGN, "'=' before the body"))
-        return;
+        goto out;
     d->body = expr_clause(p);
-    if (d->body == NULL)
-        return;
     d->n_params = n;
     d->params = n > 0 ? tts_arena_calloc(p->a, n, sizeof(tts_param)) : NULL;
     if (n > 0 && d->params == NULL) {
@@ -1061,8 +1083,8 @@ static void parse_pred(parser *p, tts_defkind k)
     }
     if (n > 0)
         memcpy(d->params, params, n * sizeof(tts_param));
-    if (tts_rules_add_def(p->set, d) != TTS_OK)
-        nomem(p);
+out:
+    add_def(p, d);
 }
 
 static void parse_table(parser *p)
@@ -1070,30 +1092,37 @@ static void parse_table(parser *p)
     tts_def *d = new_def(p, TTS_DEF_TABLE);
     tts_table_entry entries[512];
     size_t n = 0;
-    if (d == NULL || !expect(p, TTS_TOK_LBRACE, "'{' after the table name"))
+    if (d == NULL)
         return;
+    d->type = tts_type_list(TTS_T_STR, TTS_D_NONE);
+    if (!expect(p, TTS_TOK_LBRACE, "'{' after the table name")) {
+        add_def(p, d);
+        return;
+    }
     while (p->tok.kind == TTS_TOK_STRING) {
         tts_node *rx;
         const char *label = string_clause(p, "classify");
         if (label == NULL || !expect(p, TTS_TOK_COLON, "':' after the label"))
-            return;
+            break;
         if (p->tok.kind != TTS_TOK_REGEX) {
             error_at(p, &p->tok, "expected a regular expression /.../ after the label");
-            return;
+            break;
         }
         rx = regex_literal(p);
         if (rx == NULL || p->failed)
-            return;
+            break;
         if (n == sizeof(entries) / sizeof(entries[0])) {
             error_at(p, &p->tok, "too many entries in a classification table");
-            return;
+            break;
         }
         entries[n].label = label;
         entries[n++].rx = rx->lit.u.rx;
         accept(p, TTS_TOK_COMMA);
     }
-    if (!expect(p, TTS_TOK_RBRACE, "a \"label\": /pattern/ entry or '}'"))
+    if (p->failed || !expect(p, TTS_TOK_RBRACE, "a \"label\": /pattern/ entry or '}'")) {
+        add_def(p, d); /* broken: no entries */
         return;
+    }
     d->entries = n > 0 ? tts_arena_calloc(p->a, n, sizeof(tts_table_entry)) : NULL;
     if (n > 0 && d->entries == NULL) {
         nomem(p);
@@ -1102,9 +1131,7 @@ static void parse_table(parser *p)
     if (n > 0)
         memcpy(d->entries, entries, n * sizeof(tts_table_entry));
     d->n_entries = n;
-    d->type = tts_type_list(TTS_T_STR, TTS_D_NONE);
-    if (tts_rules_add_def(p->set, d) != TTS_OK)
-        nomem(p);
+    add_def(p, d);
 }
 
 tts_status tts_parse_file(tts_rules *set, const tts_src *src, const tts_rules_opts *opts,

@@ -173,10 +173,12 @@ tts_status tts_rules_load_dir(const char *dir, const tts_rules_opts *opts, tts_r
     tts_sha256 *h = NULL;
     tts_buf full = TTS_BUF_INIT;
     char *text = NULL;
-    size_t len = 0;
+    size_t len = 0, dir_len = strlen(dir);
     tts_status rc = TTS_OK;
 
     *out = NULL;
+    while (dir_len > 1 && dir[dir_len - 1] == '/')
+        dir_len--;
     TTS_TRY(walk(dir, "", 0, &files, err));
     if (files.n > 1)
         qsort(files.items, files.n, sizeof(char *), cmp_str);
@@ -188,7 +190,8 @@ tts_status tts_rules_load_dir(const char *dir, const tts_rules_opts *opts, tts_r
     }
     for (size_t i = 0; i < files.n; i++) {
         tts_buf_reset(&full);
-        tts_buf_printf(&full, "%s/%s", dir, files.items[i]);
+        /* "dir/" and "dir" name files the same way in messages. */
+        tts_buf_printf(&full, "%.*s/%s", (int)dir_len, dir, files.items[i]);
         if (tts_buf_failed(&full)) {
             rc = tts_err_set(err, TTS_ERR_NOMEM, "out of memory");
             goto out;
