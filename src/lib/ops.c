@@ -360,7 +360,8 @@ static tts_status fn_group_jp(tts_eval *ev, const tts_node *c, cval *a, size_t n
 {
     (void)c;
     (void)n;
-    *out = a[0].k == TTS_T_STR && tts_country_is_valid(a[0].u.s)
+    /* Japan is not in its own groups: null. */
+    *out = a[0].k == TTS_T_STR && tts_country_is_valid(a[0].u.s) && strcmp(a[0].u.s, "JP") != 0
                ? tts_val_str(jp_group(a[0].u.s, ev->as_of))
                : tts_val_null();
     return TTS_OK;

@@ -494,7 +494,12 @@ int tts_schema_get(const tts_field *f, const tts_val *obj, tts_arena *arena, tts
         out->pp = obj->u.p;
         out->pown = obj->own;
         out->pf = f->json;
-        if (f->json == NULL)
+        if (f->owner == TTS_T_ACTOR) {
+            /* A party's and a person's fields sit under different keys. */
+            const tts_field *cf = tts_schema_field(obj->k, f->name, strlen(f->name));
+            out->pf = cf != NULL ? cf->json : NULL;
+        }
+        if (out->pf == NULL)
             out->pk = 0;
     }
     return 0;
