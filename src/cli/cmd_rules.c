@@ -314,19 +314,23 @@ static int cmd_functions(int argc, char **argv, int fields)
         return EXIT_ERROR;
     free(ops);
     if (help) {
-        printf("usage: ttscreen rules %s [--format text|json]\n\n%s\n",
+        printf("usage: ttscreen rules %s [--format text|json|markdown]\n\n%s\n",
                fields ? "fields" : "functions",
                fields ? "Print every record field a rule can read, with its type."
                       : "Print every built-in function of the rule language.");
         return EXIT_CLEAN;
     }
-    if (n_ops > 0 || (strcmp(format, "text") != 0 && strcmp(format, "json") != 0)) {
-        cli_error("rules %s: takes no operands; --format must be text or json",
+    if (n_ops > 0 || (strcmp(format, "text") != 0 && strcmp(format, "json") != 0 &&
+                      strcmp(format, "markdown") != 0)) {
+        cli_error("rules %s: takes no operands; --format must be text, json or markdown",
                   fields ? "fields" : "functions");
         return EXIT_ERROR;
     }
     if (strcmp(format, "json") == 0)
         putchar('[');
+    else if (strcmp(format, "markdown") == 0)
+        printf(fields ? "| element | field | type | meaning |\n|---|---|---|---|\n"
+                      : "| function | meaning |\n|---|---|\n");
     for (size_t i = 0; i < n; i++) {
         tts_function_info f;
         tts_field_info fi;
@@ -352,6 +356,11 @@ static int cmd_functions(int argc, char **argv, int fields)
                 json_str(stdout, f.doc);
             }
             putchar('}');
+        } else if (strcmp(format, "markdown") == 0) {
+            if (fields)
+                printf("| %s | `%s` | %s | %s |\n", fi.owner, fi.name, fi.type, fi.doc);
+            else
+                printf("| `%s` | %s |\n", f.signature, f.doc);
         } else if (fields) {
             printf("%-12s %-28s %-20s %s\n", fi.owner, fi.name, fi.type, fi.doc);
         } else {

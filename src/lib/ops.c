@@ -700,7 +700,7 @@ static const tts_builtin builtins[] = {
      "stay; parties: head office in Japan)",
      fn_resident_jp, NULL, 1},
     {"group_jp", {TD(STR, COUNTRY)}, 1, 1, TD(STR, JP_GROUP), "group_jp(country) -> string",
-     "Japan's export-control country group A, B, C or D as of the screening date",
+     "Japan's export-control country group A, B, C or D as of the screening date (null for JP)",
      fn_group_jp, NULL, 0},
     {"concern", {TD(STR, COUNTRY)}, 1, 1, T(BOOL), "concern(country) -> bool",
      "true when the country is in the rule files' set concern_countries", fn_concern,

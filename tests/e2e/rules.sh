@@ -89,5 +89,27 @@ else
     fail "the shipped rules/ directory does not compile" "$SCRATCH/shipped.out"
 fi
 
+
+# docs/rule-language.md embeds the generated function and field tables.
+DOC=docs/rule-language.md
+"$BIN" rules functions --format markdown >"$SCRATCH/functions.md"
+"$BIN" rules fields --format markdown >"$SCRATCH/fields.md"
+splice() {
+    awk -v fn="$SCRATCH/functions.md" -v fl="$SCRATCH/fields.md" '
+        /<!-- functions:begin -->/ { print; while ((getline l < fn) > 0) print l; skip = 1; next }
+        /<!-- fields:begin -->/ { print; while ((getline l < fl) > 0) print l; skip = 1; next }
+        /<!-- (functions|fields):end -->/ { skip = 0 }
+        !skip { print }' "$DOC"
+}
+splice >"$SCRATCH/doc.md"
+if [ "${UPDATE:-}" = 1 ]; then
+    cp "$SCRATCH/doc.md" "$DOC"
+elif cmp -s "$SCRATCH/doc.md" "$DOC"; then
+    passed=$((passed + 1))
+else
+    diff "$DOC" "$SCRATCH/doc.md" >"$SCRATCH/doc.diff"
+    fail "$DOC: generated tables are stale (run UPDATE=1 sh tests/e2e/rules.sh ./ttscreen)" "$SCRATCH/doc.diff"
+fi
+
 echo "rules e2e: $passed passed, $failed failed"
 [ "$failed" = 0 ]
