@@ -159,10 +159,22 @@ static tts_status eval_global(tts_eval *ev, const tts_node *n, tts_val *out)
             return rc;
         *out = ev->chain;
         return TTS_OK;
-    default:
-        if (tts_schema_get(n->ref, &rec, ev->arena, out) != 0)
+    default: {
+        /* Record-level fields never change during a scan: build each once. */
+        const tts_field *f = n->ref;
+        int cacheable = f->id >= 0 && f->id < 16;
+        if (cacheable && ev->have_global[f->id]) {
+            *out = ev->globals[f->id];
+            return TTS_OK;
+        }
+        if (tts_schema_get(f, &rec, ev->arena, out) != 0)
             return tts_eval_nomem(ev);
+        if (cacheable) {
+            ev->globals[f->id] = *out;
+            ev->have_global[f->id] = 1;
+        }
         return TTS_OK;
+    }
     }
 }
 

@@ -84,6 +84,7 @@ struct tts_val {
     const void *pp;   /* provenance element */
     const void *pown; /* provenance element's owner */
     const char *pf;   /* provenance JSON key (may be "a.b"); NULL: the element itself */
+    int pi;           /* index under pf for list items ("aliases[2]"), -1 when none */
 };
 
 /* Type constructors and names. */
