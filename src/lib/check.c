@@ -485,6 +485,9 @@ static tts_type check_builtin(checker *c, tts_node *n, const tts_builtin *b, tts
             ERR_NAME(c, n, "%s needs a rule file to define '%s'", b->name, b->needs);
         else
             d->used = 1;
+        n->lit.u.p = d; /* resolved once here, read by the built-in */
+    } else if (strcmp(b->name, "fields") == 0) {
+        n->lit.u.p = tts_rules_find_def(c->set, "fields", 6); /* the optional table */
     }
     n->kind = TTS_N_BUILTIN;
     n->ref = b;

@@ -493,8 +493,14 @@ int tts_schema_get(const tts_field *f, const tts_val *obj, tts_arena *arena, tts
         out->pf = f->json;
         if (f->owner == TTS_T_ACTOR) {
             /* A party's and a person's fields sit under different keys. */
-            const tts_field *cf = tts_schema_field(obj->k, f->name, strlen(f->name));
-            out->pf = cf != NULL ? cf->json : NULL;
+            int party = obj->k == TTS_T_PARTY;
+            switch (f->id) {
+            case F_ACT_ID: out->pf = "id"; break;
+            case F_ACT_NAME: out->pf = "name"; break;
+            case F_ACT_COUNTRY: out->pf = party ? "country" : "nationality"; break;
+            case F_ACT_TYPE: out->pf = party ? "type" : NULL; break;
+            default: out->pf = NULL; break;
+            }
         }
         if (out->pf == NULL)
             out->pk = 0;

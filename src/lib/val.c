@@ -143,62 +143,6 @@ const char *tts_dom_choices(tts_dom dom)
     return "anything";
 }
 
-tts_val tts_val_null(void)
-{
-    tts_val v;
-    memset(&v, 0, sizeof(v));
-    v.k = TTS_T_NULL;
-    v.pi = -1;
-    return v;
-}
-
-tts_val tts_val_bool(int b)
-{
-    tts_val v = tts_val_null();
-    v.k = TTS_T_BOOL;
-    v.b = b != 0;
-    return v;
-}
-
-tts_val tts_val_num(double n)
-{
-    tts_val v = tts_val_null();
-    v.k = TTS_T_NUM;
-    v.u.n = n;
-    return v;
-}
-
-tts_val tts_val_str(const char *s)
-{
-    tts_val v = tts_val_null();
-    if (s == NULL)
-        return v;
-    v.k = TTS_T_STR;
-    v.u.s = s;
-    return v;
-}
-
-tts_val tts_val_date(tts_date d)
-{
-    tts_val v = tts_val_null();
-    if (d.y == 0)
-        return v;
-    v.k = TTS_T_DATE;
-    v.u.d = d;
-    return v;
-}
-
-tts_val tts_val_elem(tts_tbase k, const void *p, const void *own)
-{
-    tts_val v = tts_val_null();
-    if (p == NULL)
-        return v;
-    v.k = (unsigned char)k;
-    v.u.p = p;
-    v.own = own;
-    return v;
-}
-
 int tts_val_truthy(const tts_val *v)
 {
     return v->k == TTS_T_BOOL && v->b;
