@@ -88,20 +88,20 @@ static size_t gen_record(char *buf, size_t cap, unsigned long k)
 /* Eight rule templates, instantiated five times each with different constants. */
 static const char *const templates[] = {
     "for t in transfers\n when controlled_jp(t.technology) and not resident_jp(t.to) and not "
-    "licensed(t, t.to) and t.to.country != \"%s\"\n message \"{t.from.name} to {t.to.name} ({t.to.country})\"\n",
-    "for p in chain\n when not resident_jp(p) and p.country != \"%s\" and any h in hops(p): "
+    "licensed(t, t.to) and t.to.country != \"@CC@\"\n message \"{t.from.name} to {t.to.name} ({t.to.country})\"\n",
+    "for p in chain\n when not resident_jp(p) and p.country != \"@CC@\" and any h in hops(p): "
     "controlled_jp(h.technology) and not licensed(h, h.to)\n message \"{p.name} tier {tier(p)}\"\n path path(p)\n",
-    "for p in people\n when p.country != \"%s\" and any a in p.affiliations: a.kind == \"talent-program\" "
+    "for p in people\n when p.country != \"@CC@\" and any a in p.affiliations: a.kind == \"talent-program\" "
     "and a.disclosed == false\n message \"{p.name}\"\n",
-    "for p in people\n when exists(p.clearance) and p.clearance.expires < as_of and p.country != \"%s\" and "
+    "for p in people\n when exists(p.clearance) and p.clearance.expires < as_of and p.country != \"@CC@\" and "
     "any t in p.access: t.classified == \"jp-esi\"\n message \"{p.name} expired {p.clearance.expires}\"\n",
-    "for p in parties\n when p.country != \"%s\" and owned_percent(filter(o in parties: concern(o.country)), p) >= 50\n"
+    "for p in parties\n when p.country != \"@CC@\" and owned_percent(filter(o in parties: concern(o.country)), p) >= 50\n"
     " message \"{p.name}\"\n",
-    "for t in transfers\n when \"batteries\" in fields(t.technology) and t.to.country != \"%s\" and "
+    "for t in transfers\n when \"batteries\" in fields(t.technology) and t.to.country != \"@CC@\" and "
     "concern(t.to.country)\n message \"{t.technology.description} to {t.to.name}\"\n",
-    "when controls.export_control_program != true and screened_for.country != \"%s\" and any t in "
+    "when controls.export_control_program != true and screened_for.country != \"@CC@\" and any t in "
     "technologies: controlled_jp(t)\n message \"{screened_for.name}\"\n",
-    "for p in parties\n when p.state_owned == true and p.country != \"%s\" and count(t in transfers: "
+    "for p in parties\n when p.state_owned == true and p.country != \"@CC@\" and count(t in transfers: "
     "t.to == p) >= 2\n message \"{p.name} received {count(t in transfers: t.to == p)}\"\n",
 };
 
@@ -124,7 +124,12 @@ static char *build_rules(void)
                               "rule bench.r%02d {\n revision 1\n title \"Bench %d\"\n severity %s\n"
                               " citation \"Bench\"\n ",
                               i, i, i % 3 == 0 ? "high" : "medium");
-        n += (size_t)snprintf(s + n, cap - n, templates[i % 8], cc[i / 8]);
+        {
+            /* Each template holds one @CC@: the country this instance excludes. */
+            const char *t = templates[i % 8], *hole = strstr(t, "@CC@");
+            n += (size_t)snprintf(s + n, cap - n, "%.*s%s%s", (int)(hole - t), t, cc[i / 8],
+                                  hole + 4);
+        }
         n += (size_t)snprintf(s + n, cap - n, "}\n");
     }
     return s;
