@@ -670,6 +670,36 @@ static tts_date date_clause(parser *p, const char *what)
 }
 
 /*
+ * Parse the {expression} hole of message token t that starts at byte *i
+ * (the '{'); on return *i is just past the closing '}'. A nested lexer over
+ * the same source text keeps positions inside the hole exact.
+ */
+static tts_node *template_hole(parser *p, const tts_token *t, size_t end, size_t *i)
+{
+    tts_lexer outer = p->lx;
+    tts_token outer_tok = p->tok;
+    tts_node *e;
+    int col = t->col;
+    for (size_t k = 0; k <= *i; k++) /* column of the hole: count characters */
+        if (((unsigned char)t->start[k] & 0xC0) != 0x80)
+            col++;
+    tts_lex_init_at(&p->lx, p->src->text, t->off + end, t->off + *i + 1, t->line, col);
+    advance(p);
+    e = expr_clause(p);
+    if (e != NULL && p->tok.kind != TTS_TOK_RBRACE) {
+        char f[64];
+        found(p, f, sizeof(f));
+        if (p->tok.kind == TTS_TOK_EOF)
+            snprintf(f, sizeof(f), "the end of the message");
+        error_at(p, &p->tok, "expected '}' to close the message hole, found %s", f);
+    }
+    *i = p->tok.off + p->tok.len - t->off;
+    p->lx = outer;
+    p->tok = outer_tok;
+    return e;
+}
+
+/*
  * A message template: literal text with {expression} holes. Each hole is
  * parsed by a nested lexer over the same source text, so positions inside
  * holes are exact.
@@ -701,9 +731,6 @@ static void template_clause(parser *p, tts_rule *r)
             at.len = 1;
             error_at(p, &at, "unmatched '}' in message (write \\} for a brace)");
         } else if (c == '{') {
-            tts_lexer outer = p->lx;
-            tts_token outer_tok = p->tok;
-            tts_node *e;
             if (n + 2 > sizeof(parts) / sizeof(parts[0])) {
                 error_at(p, &t, "too many parts in message");
                 break;
@@ -712,29 +739,13 @@ static void template_clause(parser *p, tts_rule *r)
                 parts[n].text = tts_arena_strndup(p->a, lit.data, lit.len);
                 parts[n++].expr = NULL;
                 tts_buf_reset(&lit);
+                if (parts[n - 1].text == NULL) {
+                    nomem(p);
+                    break;
+                }
             }
-            /* Column of the hole: count characters from the token start. */
-            {
-                int col = t.col, line = t.line;
-                for (size_t k = 0; k <= i; k++)
-                    if (((unsigned char)t.start[k] & 0xC0) != 0x80)
-                        col++;
-                tts_lex_init_at(&p->lx, p->src->text, t.off + end, t.off + i + 1, line, col);
-            }
-            advance(p);
-            e = expr_clause(p);
-            if (e != NULL && p->tok.kind != TTS_TOK_RBRACE) {
-                char f[64];
-                found(p, f, sizeof(f));
-                if (p->tok.kind == TTS_TOK_EOF)
-                    snprintf(f, sizeof(f), "the end of the message");
-                error_at(p, &p->tok, "expected '}' to close the message hole, found %s", f);
-            }
-            i = p->tok.off + p->tok.len - t.off;
-            p->lx = outer;
-            p->tok = outer_tok;
             parts[n].text = NULL;
-            parts[n++].expr = e;
+            parts[n++].expr = template_hole(p, &t, end, &i);
         } else {
             tts_buf_putc(&lit, c);
             i++;
@@ -743,6 +754,8 @@ static void template_clause(parser *p, tts_rule *r)
     if (lit.len > 0 && !p->failed) {
         parts[n].text = tts_arena_strndup(p->a, lit.data, lit.len);
         parts[n++].expr = NULL;
+        if (parts[n - 1].text == NULL)
+            nomem(p);
     }
     if (tts_buf_failed(&lit))
         nomem(p);

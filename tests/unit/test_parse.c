@@ -286,7 +286,7 @@ static void test_parse_allocation_failures_are_clean(void **state)
                        "predicate f(p: party) = concern(p.country)\n" HEAD
                        " tags [\"a\"]\n for t in transfers\n"
                        " when f(t.from) and any x in t.technology.fields: matches(x, /a|b/)\n"
-                       " message \"{t.from.name} {count(q in parties: f(q))}\"\n"
+                       " message \"from {t.from.name}: {count(q in parties: f(q))} parties\"\n"
                        " example \"a.json\" hit\n}\n";
     tts_rules *r = NULL;
     tts_error err;
