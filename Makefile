@@ -84,8 +84,8 @@ unit: $(UNIT)
 	  echo "== $$t"; FIXTURES=fixtures $$t || fail=1; \
 	done; test $$fail = 0
 
-e2e: ttscreen
-	sh tests/e2e/run.sh ./ttscreen fixtures $(B)/e2e
+e2e: $(B)/ttscreen
+	sh tests/e2e/run.sh $(B)/ttscreen fixtures $(B)/e2e
 
 # Every global symbol of the static library carries the tts_ prefix.
 symbols: $(B)/libttscreen.a
@@ -97,11 +97,11 @@ symbols: $(B)/libttscreen.a
 headercheck:
 	@mkdir -p $(B)/hc
 	@for h in $(PUB_HDR); do \
-	  printf '#include "%s"\n' "$${h#include/}" > $(B)/hc/t.c; \
+	  printf '#include "%s"\ntypedef int tts_hc_unit;\n' "$${h#include/}" > $(B)/hc/t.c; \
 	  $(CC) -Iinclude $(WARN) -Werror -fsyntax-only $(B)/hc/t.c || { echo "headercheck: $$h"; exit 1; }; \
 	done
 	@for h in $(PRIV_HDR); do \
-	  printf '#include "%s"\n' "$${h#src/lib/}" > $(B)/hc/t.c; \
+	  printf '#include "%s"\ntypedef int tts_hc_unit;\n' "$${h#src/lib/}" > $(B)/hc/t.c; \
 	  $(CC) -Iinclude -iquote src/lib $(DEP_CFLAGS) $(WARN) -Werror -fsyntax-only $(B)/hc/t.c || { echo "headercheck: $$h"; exit 1; }; \
 	done
 	@echo "headercheck: $(words $(PUB_HDR) $(PRIV_HDR)) headers compile on their own"
