@@ -23,7 +23,7 @@
 #define MAX_NODES 300
 #define MAX_EDGES 2000
 #define NAME_CHARS 26
-#define COL_W 240
+#define COL_W 290
 #define ROW_H 66
 #define BOX_W 190
 #define BOX_H 46
@@ -140,13 +140,14 @@ static const char css[] =
     "svg .mark-low .box,svg .mark-info .box{stroke:var(--low);stroke-width:2}\n"
     "svg .person .box{rx:18px}svg .edge{fill:none;stroke:#335;stroke-width:1.3}\n"
     "svg .own{stroke-dasharray:6 3;stroke:#6a3d9a}svg .xfer{stroke:#1f5fa8;stroke-width:2}\n"
-    "svg .other{stroke-dasharray:2 3}svg .lbl{font-size:10px;fill:#333}"
+    "svg .other{stroke-dasharray:2 3}svg .lbl{font-size:10px;fill:#333;paint-order:stroke;stroke:#fff;stroke-width:3px}"
     "svg .sub{font-size:10px;fill:#444}\n"
     ".legend span{margin-right:1rem;font-size:.85rem}\n"
     "pre{background:#f4f4f4;padding:.5rem;white-space:pre-wrap;overflow-wrap:anywhere}\n"
     "@media print{body{max-width:none;padding:0;font-size:10.5pt}"
     "header,.finding,svg *{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
     "section{break-inside:auto}h2,h3{break-after:avoid}.graph{overflow:visible;border:0}"
+    ".graph svg{max-width:100%;height:auto}"
     "a{color:inherit;text-decoration:none}}\n"
     "</style>\n";
 
@@ -383,7 +384,7 @@ static void svg_edge(tts_buf *b, const graph *g, const gedge *e, size_t k)
         x2 = cx + BOX_W;
     }
     mx = (x1 + x2) / 2 + (c->layer == a->layer ? 40 : 0);
-    my = (ay + cy) / 2 + (int)(k % 3) * 10 - 10;
+    my = (ay + cy) / 2 + (int)(k % 4) * 13 - 13;
     tts_buf_printf(b, "<path class=\"%s\" d=\"M%d %d Q%d %d %d %d\" marker-end=\"url(#arrow)\">"
                       "<title>",
                    e->cls, x1, ay, mx, my, x2, cy);
