@@ -120,6 +120,7 @@ typedef struct run_state {
     char now[32], today[11];
     sink out;
     int n_reports, had_error, had_findings, color;
+    int stop; /* a usage error found mid-stream: screen no further */
     char *pending; /* json format: the first report, held until the end */
     size_t pending_len;
 } run_state;
@@ -181,6 +182,7 @@ static void screen_record(run_state *st, const tts_record *rec, const char *sour
                       "record (use --format jsonl)",
                       source);
             st->had_error = 1;
+            st->stop = 1;
             tts_free(text);
             return;
         }
@@ -216,7 +218,7 @@ static void screen_file(run_state *st, const char *path)
         cli_report(&err);
         st->had_error = 1;
     } else {
-        for (;;) {
+        while (!st->stop) {
             tts_error_clear(&err);
             rc = tts_reader_next(rd, &rec, &err);
             if (rc == TTS_ERR_EOF)
@@ -358,7 +360,7 @@ int cmd_screen(int argc, char **argv)
                getenv("NO_COLOR") == NULL;
     if (sink_open(&st.out, o.out) != 0)
         goto out;
-    for (size_t i = 0; i < n_files; i++)
+    for (size_t i = 0; i < n_files && !st.stop; i++)
         screen_file(&st, files[i]);
     if (st.pending != NULL && !st.had_error)
         sink_write(&st.out, st.pending, st.pending_len);

@@ -10,8 +10,9 @@
 #     optional NAME.stdout-lines: number of report lines on stdout), screened with
 #     `screen --no-store --as-of 2026-01-01 --format jsonl`. Large malformed inputs are made at
 #     test time by tests/e2e/gen-bad.sh into SCRATCH/bad and checked the same way.
-#   FIXTURES/expected/NAME.cmd: one line of ttscreen arguments (run through sh, with $FIXTURES and
-#     $SCRATCH available), compared with NAME.out, NAME.err and NAME.rc.
+#   FIXTURES/expected/NAME.cmd: one shell line run as `ttscreen <line>` (redirections and further
+#     commands after ';' allowed; $FIXTURES, $SCRATCH and $BIN available), compared with
+#     NAME.out, NAME.err and NAME.rc (the exit status of the whole line).
 #   tests/e2e/<suite>.sh (any other script here): run as `sh SUITE BINARY SCRATCH/<suite>`; it
 #     prints its own cases and must exit 0.
 # UPDATE=1 rewrites the goldens of expected/ cases from the current output (review the diff!).
@@ -96,7 +97,7 @@ for cmdf in "$FIXTURES"/expected/*.cmd; do
     base=${cmdf%.cmd}
     name=$(basename "$base")
     args=$(cat "$cmdf")
-    (eval "set -- $args"; exec "$BIN" "$@") </dev/null >"$SCRATCH/$name.stdout" 2>"$SCRATCH/$name.stderr"
+    (eval "\"\$BIN\" $args") </dev/null >"$SCRATCH/$name.stdout" 2>"$SCRATCH/$name.stderr"
     rc=$?
     if [ "${UPDATE:-0}" = 1 ]; then
         cp "$SCRATCH/$name.stdout" "$base.out"
