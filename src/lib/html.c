@@ -148,7 +148,6 @@ static const char css[] =
     "@media print{body{max-width:none;padding:0;font-size:10.5pt}"
     "header,.finding,svg *{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
     "section{break-inside:auto}h2,h3{break-after:avoid}.graph{overflow:visible;border:0}"
-    ".graph svg{max-width:100%;height:auto}"
     "a{color:inherit;text-decoration:none}}\n"
     "</style>\n";
 

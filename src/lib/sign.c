@@ -6,7 +6,7 @@
  * tts_status with a one-line message here, never leaked upward. Private
  * key bytes live only in buffers that are wiped (OPENSSL_cleanse) before
  * they are freed, and never appear in a message. Files are written through
- * tts_sign_write_atomic(): a temporary file created with its final mode,
+ * tts_fileio_write_atomic(): a temporary file created with its final mode,
  * then rename() (replace) or link() (create only).
  *
  * Ed25519: OpenSSL 3's CMS code cannot sign or verify RFC 8419 signatures
@@ -19,7 +19,6 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,11 +31,11 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h> /* before cms.h: it declares PEM_*_CMS only after pem.h */
 #include <openssl/cms.h>
-#include <openssl/rand.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
 #include "error.h"
+#include "fileio.h"
 #include "mem.h"
 
 /* Bounds on what we read into memory: keys, certificates, signatures. */
@@ -139,131 +138,6 @@ static void free_secret(void *p, size_t len)
     tts_free(p);
 }
 
-/* ---------------------------------------------------------------- file I/O */
-
-/*
- * Read a whole regular file of at most `max` bytes into a NUL-terminated
- * buffer the caller owns. The checks apply to the opened file (fstat), so
- * a symlink is judged by its target. With `key` set the file must not be
- * readable or writable by group or others unless `insecure`.
- */
-static tts_status read_small_file(const char *path, size_t max, int key, int insecure,
-                                  char **out, size_t *len, tts_error *err)
-{
-    struct stat st;
-    char *buf = NULL;
-    size_t n = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    *out = NULL;
-    if (fd < 0)
-        return tts_err_set(err, TTS_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        return tts_err_set(err, TTS_ERR_IO, "%s: not a regular file", path);
-    }
-    if (key && !insecure && (st.st_mode & 077) != 0) {
-        close(fd);
-        return tts_err_set(err, TTS_ERR_IO,
-                           "%s: private key is accessible by group or others (mode %04o); "
-                           "run 'chmod 600 %s' or pass --insecure-key-permissions",
-                           path, (unsigned)(st.st_mode & 07777), path);
-    }
-    if ((size_t)st.st_size > max) {
-        close(fd);
-        return tts_err_set(err, TTS_ERR_LIMIT, "%s: larger than %zu bytes", path, max);
-    }
-    buf = tts_malloc((size_t)st.st_size + 1);
-    if (buf == NULL) {
-        close(fd);
-        return tts_err_set(err, TTS_ERR_NOMEM, "%s: out of memory", path);
-    }
-    while (n < (size_t)st.st_size) {
-        ssize_t r = read(fd, buf + n, (size_t)st.st_size - n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0) {
-            int e = r < 0 ? errno : 0;
-            close(fd);
-            free_secret(buf, (size_t)st.st_size + 1);
-            return tts_err_set(err, TTS_ERR_IO, "%s: read failed: %s", path,
-                               e != 0 ? strerror(e) : "file shrank while reading");
-        }
-        n += (size_t)r;
-    }
-    close(fd);
-    buf[n] = '\0';
-    *out = buf;
-    *len = n;
-    return TTS_OK;
-}
-
-static tts_status write_all(int fd, const char *path, const void *data, size_t len,
-                            tts_error *err)
-{
-    const char *p = data;
-    while (len > 0) {
-        ssize_t w = write(fd, p, len);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return tts_err_set(err, TTS_ERR_IO, "%s: write failed: %s", path,
-                               w < 0 ? strerror(errno) : "no progress");
-        p += w;
-        len -= (size_t)w;
-    }
-    return TTS_OK;
-}
-
-tts_status tts_sign_write_atomic(const char *path, const void *data, size_t len, unsigned mode,
-                                 int replace, tts_error *err)
-{
-    static unsigned long counter;
-    size_t plen = strlen(path);
-    char *tmp = tts_malloc(plen + 48);
-    tts_status rc = TTS_OK;
-    int fd = -1;
-    if (tmp == NULL)
-        return tts_err_set(err, TTS_ERR_NOMEM, "%s: out of memory", path);
-    for (int tries = 0; fd < 0 && tries < 100; tries++) {
-        snprintf(tmp, plen + 48, "%s.tmp.%ld.%lu", path, (long)getpid(), counter++);
-        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, (mode_t)mode);
-        if (fd < 0 && errno != EEXIST)
-            break;
-    }
-    if (fd < 0) {
-        rc = tts_err_set(err, TTS_ERR_IO, "%s: cannot create a file next to it: %s", path,
-                         strerror(errno));
-        goto out;
-    }
-    rc = write_all(fd, path, data, len, err);
-    if (rc == TTS_OK && fsync(fd) != 0)
-        rc = tts_err_set(err, TTS_ERR_IO, "%s: fsync failed: %s", path, strerror(errno));
-    if (close(fd) != 0 && rc == TTS_OK)
-        rc = tts_err_set(err, TTS_ERR_IO, "%s: close failed: %s", path, strerror(errno));
-    if (rc != TTS_OK) {
-        unlink(tmp);
-        goto out;
-    }
-    if (replace) {
-        if (rename(tmp, path) != 0) {
-            rc = tts_err_set(err, TTS_ERR_IO, "%s: cannot replace: %s", path, strerror(errno));
-            unlink(tmp);
-        }
-    } else {
-        if (link(tmp, path) != 0) {
-            if (errno == EEXIST)
-                rc = tts_err_set(err, TTS_ERR_ARG, "%s: already exists (use --force to replace it)",
-                                 path);
-            else
-                rc = tts_err_set(err, TTS_ERR_IO, "%s: cannot create: %s", path, strerror(errno));
-        }
-        unlink(tmp);
-    }
-out:
-    tts_free(tmp);
-    return rc;
-}
-
 /* ------------------------------------------------------------- passphrases */
 
 tts_status tts_pass_load(const char *spec, const char *env_value, char **out, tts_error *err)
@@ -290,7 +164,7 @@ tts_status tts_pass_load(const char *spec, const char *env_value, char **out, tt
         return tts_err_set(err, TTS_ERR_ARG,
                            "--pass: expected env:VAR or file:PATH (a passphrase is never "
                            "given on the command line)");
-    rc = read_small_file(spec + 5, MAX_PASS_LEN + 2, 0, 0, &data, &len, err);
+    rc = tts_fileio_read(spec + 5, MAX_PASS_LEN + 2, 0, 0, &data, &len, err);
     if (rc != TTS_OK)
         return rc;
     n = strcspn(data, "\r\n");
@@ -339,7 +213,7 @@ static tts_status load_key(const char *path, const char *pass, int insecure, EVP
     tts_status rc;
     int encrypted;
     *out = NULL;
-    TTS_TRY(read_small_file(path, MAX_PEM_FILE, 1, insecure, &data, &len, err));
+    TTS_TRY(tts_fileio_read(path, MAX_PEM_FILE, 1, insecure, &data, &len, err));
     encrypted = strstr(data, "ENCRYPTED") != NULL;
     if (encrypted && pass == NULL) {
         rc = tts_err_set(err, TTS_ERR_CRYPTO,
@@ -379,7 +253,7 @@ static tts_status load_certs(const char *path, STACK_OF(X509) **out, tts_error *
     X509 *x = NULL;
     tts_status rc;
     *out = NULL;
-    TTS_TRY(read_small_file(path, MAX_PEM_FILE, 0, 0, &data, &len, err));
+    TTS_TRY(tts_fileio_read(path, MAX_PEM_FILE, 0, 0, &data, &len, err));
     bio = BIO_new_mem_buf(data, (int)len);
     sk = sk_X509_new_null();
     if (bio == NULL || sk == NULL) {
@@ -774,7 +648,7 @@ tts_status tts_sign_file(const tts_sign_opts *opts, tts_error *err)
     }
     TTS_TRY(make_signature(opts, cert, pkey, chain, pem, err));
     len = BIO_get_mem_data(pem, &data);
-    rc = tts_sign_write_atomic(sig, data, (size_t)len, 0644, 1, err);
+    rc = tts_fileio_write_atomic(sig, data, (size_t)len, 0644, 1, err);
 out:
     BIO_free(pem);
     tts_free(sig);
@@ -827,7 +701,7 @@ static tts_status load_cms(const char *path, CMS_ContentInfo **out, tts_verify_r
     CMS_ContentInfo *cms = NULL;
     tts_status rc;
     *out = NULL;
-    TTS_TRY(read_small_file(path, 16 * MAX_PEM_FILE, 0, 0, &data, &len, err));
+    TTS_TRY(tts_fileio_read(path, 16 * MAX_PEM_FILE, 0, 0, &data, &len, err));
     bio = BIO_new_mem_buf(data, (int)len);
     if (bio == NULL) {
         rc = tts_err_set(err, TTS_ERR_NOMEM, "out of memory");
@@ -1285,8 +1159,8 @@ tts_status tts_keygen(const tts_keygen_opts *o, tts_error *err)
     }
     klen = BIO_get_mem_data(kb, &kdata);
     clen = BIO_get_mem_data(cb, &cdata);
-    TTS_TRY(tts_sign_write_atomic(o->key_path, kdata, (size_t)klen, 0600, o->force, err));
-    rc = tts_sign_write_atomic(o->cert_path, cdata, (size_t)clen, 0644, o->force, err);
+    TTS_TRY(tts_fileio_write_atomic(o->key_path, kdata, (size_t)klen, 0600, o->force, err));
+    rc = tts_fileio_write_atomic(o->cert_path, cdata, (size_t)clen, 0644, o->force, err);
     if (rc != TTS_OK && !o->force)
         unlink(o->key_path); /* ours: created just now, useless without its certificate */
 out:

@@ -25,13 +25,4 @@ void tts_sha256_free(tts_sha256 *h);
 /* One-shot SHA-256 of data into lower-case hex out[65]. */
 tts_status tts_sha256_hex(const void *data, size_t len, char out[65], tts_error *err);
 
-/*
- * Write data to path atomically: a new file in the same directory (created
- * with `mode` at open time, O_EXCL), fsync, then rename() over path when
- * `replace`, else link() so an existing path is never touched (TTS_ERR_ARG
- * naming the file). Used for keys, certificates, signatures and reports.
- */
-tts_status tts_sign_write_atomic(const char *path, const void *data, size_t len, unsigned mode,
-                                 int replace, tts_error *err);
-
 #endif

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "mem.h"
 #include "sign.h"
 
@@ -142,22 +143,22 @@ static void test_write_atomic_create_only_and_replace(void **state)
     (void)state;
     tts_error_clear(&err);
     unlink(tmp("atomic"));
-    assert_int_equal(tts_sign_write_atomic(tmp("atomic"), "one", 3, 0600, 0, &err), TTS_OK);
+    assert_int_equal(tts_fileio_write_atomic(tmp("atomic"), "one", 3, 0600, 0, &err), TTS_OK);
     assert_int_equal(stat(tmp("atomic"), &st), 0);
     assert_int_equal(st.st_mode & 0777, 0600);
-    assert_int_equal(tts_sign_write_atomic(tmp("atomic"), "two", 3, 0600, 0, &err), TTS_ERR_ARG);
+    assert_int_equal(tts_fileio_write_atomic(tmp("atomic"), "two", 3, 0600, 0, &err), TTS_ERR_ARG);
     assert_non_null(strstr(err.message, "already exists"));
     data = tts_test_read_file(tmp("atomic"), &len);
     assert_memory_equal(data, "one", 3);
     free(data);
     tts_error_clear(&err);
-    assert_int_equal(tts_sign_write_atomic(tmp("atomic"), "three", 5, 0600, 1, &err), TTS_OK);
+    assert_int_equal(tts_fileio_write_atomic(tmp("atomic"), "three", 5, 0600, 1, &err), TTS_OK);
     data = tts_test_read_file(tmp("atomic"), &len);
     assert_int_equal(len, 5);
     assert_memory_equal(data, "three", 5);
     free(data);
     tts_error_clear(&err);
-    assert_int_equal(tts_sign_write_atomic("/nonexistent-dir/x", "x", 1, 0600, 1, &err),
+    assert_int_equal(tts_fileio_write_atomic("/nonexistent-dir/x", "x", 1, 0600, 1, &err),
                      TTS_ERR_IO);
 }
 
