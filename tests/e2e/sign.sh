@@ -123,6 +123,32 @@ grep_err "mismatch message" "does not match"
 expect "expired certificate cannot sign" 2 screen -o x.json --sign "$K/expired.key" --cert "$K/expired.crt"
 grep_err "expired signing message" "expired on 2021-01-01"
 
+# A JSON Lines report of two records: verify summarises both.
+sed 's/acme-battery-1/acme-battery-2/' "$S/rec.json" >"$S/rec2.json"
+expect "sign a jsonl report" 0 "$BIN" screen --no-store --rules "$S/rules" --format jsonl -o two.jsonl \
+    --sign g.key --cert g.crt "$S/rec.json" "$S/rec2.json"
+expect "verify a jsonl report" 0 "$BIN" verify two.jsonl --cert g.crt
+grep_out "jsonl: first record" "record: *acme-battery-1"
+grep_out "jsonl: second record" "record: *acme-battery-2"
+ossl_ok "jsonl: openssl cms accepts" two.jsonl two.jsonl.p7s g.crt
+# Text and HTML reports are signed the same way (HTML once the format is available).
+expect "sign a text report" 0 "$BIN" screen --no-store --rules "$S/rules" --format text -o r.txt \
+    --sign g.key --cert g.crt "$S/rec.json"
+expect "verify a text report" 0 "$BIN" verify r.txt --cert g.crt
+ossl_ok "text: openssl cms accepts" r.txt r.txt.p7s g.crt
+if "$BIN" screen --no-store --rules "$S/rules" --format html -o probe.html "$S/rec.json" >/dev/null 2>&1; then
+    expect "sign an html report" 0 "$BIN" screen --no-store --rules "$S/rules" --format html \
+        -o r.html --sign g.key --cert g.crt "$S/rec.json"
+    expect "verify an html report" 0 "$BIN" verify r.html --cert g.crt
+    ossl_ok "html: openssl cms accepts" r.html r.html.p7s g.crt
+else
+    echo "skip html report signing: --format html is not available in this build"
+fi
+[ ! -e x.json.p7s ] || rm -f x.json.p7s
+expect "a failed screen writes no signature" 2 "$BIN" screen --no-store --rules "$S/rules" --format json \
+    -o bad.json --sign g.key --cert g.crt "$S/nonexistent.json"
+[ ! -e bad.json.p7s ] && pass "no signature after a failed screen" || fail "signature written after a failed screen"
+
 # --------------------------------------------------------- key permissions
 cp g.key loose.key && chmod 644 loose.key
 expect "group/other-readable key refused" 2 screen -o x.json --sign loose.key --cert g.crt
