@@ -405,6 +405,50 @@ static void test_keygen_encrypted_key_needs_pass(void **state)
     assert_int_equal(tts_sign_file(&so, &err), TTS_OK);
 }
 
+/* Every allocation of ours failing in turn: a clean TTS_ERR_NOMEM, no leak. */
+static void test_sign_verify_keygen_out_of_memory(void **state)
+{
+    char rp[512], kp[512], cp[512], okey[512], ocrt[512];
+    tts_verify_result res;
+    tts_keygen_opts ko;
+    tts_error err;
+    tts_status rc;
+    int phase;
+    (void)state;
+    snprintf(rp, sizeof(rp), "%s", tmp("oom.json"));
+    snprintf(kp, sizeof(kp), "%s", key_copy("p256.key", 0600));
+    snprintf(cp, sizeof(cp), "%s", key_copy("p256.crt", 0644));
+    snprintf(okey, sizeof(okey), "%s", tmp("oom.key"));
+    snprintf(ocrt, sizeof(ocrt), "%s", tmp("oom.crt"));
+    write_file(rp, report_text, sizeof(report_text) - 1, 0644);
+    for (phase = 0; phase < 3; phase++) {
+        unsigned long k;
+        rc = TTS_ERR_NOMEM;
+        for (k = 1; k < 200 && rc == TTS_ERR_NOMEM; k++) {
+            tts_error_clear(&err);
+            unlink(okey);
+            unlink(ocrt);
+            tts_mem_fail_after(k);
+            if (phase == 0) {
+                rc = sign_with(rp, kp, cp, NULL, 0, &err);
+            } else if (phase == 1) {
+                rc = verify_with(rp, NULL, cp, NULL, &res, &err);
+            } else {
+                memset(&ko, 0, sizeof(ko));
+                ko.size = sizeof(ko);
+                ko.key_path = okey;
+                ko.cert_path = ocrt;
+                ko.now = time(NULL);
+                rc = tts_keygen(&ko, &err);
+            }
+            tts_mem_fail_after(0);
+        }
+        if (rc != TTS_OK)
+            fail_msg("phase %d: %s", phase, err.message);
+        assert_true(k > 2); /* at least one allocation did fail on the way */
+    }
+}
+
 /* ------------------------------------------------------- report summaries */
 
 static const char sample_report[] =
@@ -555,6 +599,7 @@ int main(void)
         cmocka_unit_test(test_key_permissions),
         cmocka_unit_test(test_keygen_then_sign),
         cmocka_unit_test(test_keygen_encrypted_key_needs_pass),
+        cmocka_unit_test(test_sign_verify_keygen_out_of_memory),
         cmocka_unit_test(test_summary_of_a_report),
         cmocka_unit_test(test_summary_of_json_lines_and_other_json),
         cmocka_unit_test(test_summary_rejects_bad_json_with_position),
