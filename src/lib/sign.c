@@ -802,7 +802,7 @@ static tts_status check_signer_crypto(CMS_ContentInfo *cms, CMS_SignerInfo *si, 
     if (!ok)
         return verify_fail(res, err, TTS_VERIFY_BAD_SIGNATURE,
                            "%s: bad signature: the signature value does not match the signer's key",
-                           opts->sig_path != NULL ? opts->sig_path : opts->report_path);
+                           opts->report_path);
     CMS_SignerInfo_get0_algs(si, NULL, NULL, &pdig, NULL);
     if (pdig != NULL)
         X509_ALGOR_get0(&dobj, NULL, NULL, pdig);
@@ -811,7 +811,8 @@ static tts_status check_signer_crypto(CMS_ContentInfo *cms, CMS_SignerInfo *si, 
                                        V_ASN1_OCTET_STRING);
     if (mdt == NULL || want == NULL)
         return verify_fail(res, err, TTS_VERIFY_MALFORMED,
-                           "malformed signature: unknown digest or no message digest");
+                           "%s: malformed signature: unknown digest or no message digest",
+                           opts->report_path);
     TTS_TRY(digest_file(opts->report_path, mdt, md, &md_len, err));
     if ((unsigned)ASN1_STRING_length(want) != md_len ||
         memcmp(ASN1_STRING_get0_data(want), md, md_len) != 0)
