@@ -64,10 +64,13 @@ typedef struct tts_keygen_opts {
  * digitalSignature, nonRepudiation, keyCertSign). The key file is created
  * with mode 0600 at open time; neither file is ever replaced unless
  * opts->force, and then through a temporary file and rename(). Nothing is
- * left behind on failure. Errors: TTS_ERR_ARG (bad subject or days; file
- * exists), TTS_ERR_IO, TTS_ERR_CRYPTO, TTS_ERR_NOMEM.
+ * left behind on failure. fingerprint (may be NULL) receives the SHA-256 of
+ * the certificate's DER in lower-case hex, to publish next to it. Errors:
+ * TTS_ERR_ARG (bad subject or days; file exists), TTS_ERR_IO,
+ * TTS_ERR_CRYPTO, TTS_ERR_NOMEM.
  */
-TTS_API tts_status tts_keygen(const tts_keygen_opts *opts, tts_error *err);
+TTS_API tts_status tts_keygen(const tts_keygen_opts *opts, char fingerprint[65] /* OUT */,
+                              tts_error *err);
 
 typedef struct tts_sign_opts {
     size_t size;                  /* sizeof(tts_sign_opts) */
@@ -125,6 +128,7 @@ typedef struct tts_verify_result {
     char not_after[32];         /* signer certificate's end of validity, RFC 3339 */
     time_t not_after_t;         /* same, as time_t */
     char algorithm[32];         /* signer key type: "P-256", "RSA-3072", "Ed25519", ... */
+    char fingerprint[65];       /* SHA-256 of the signer certificate (DER), lower-case hex */
 } tts_verify_result;
 
 /*

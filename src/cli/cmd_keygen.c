@@ -58,7 +58,7 @@ int cmd_keygen(int argc, char **argv)
     };
     char **operands = NULL;
     size_t n_operands = 0;
-    char *pass = NULL;
+    char *pass = NULL, fingerprint[65] = "";
     tts_keygen_opts ko;
     tts_error err;
 
@@ -100,13 +100,14 @@ int cmd_keygen(int argc, char **argv)
     ko.pass = pass;
     ko.force = force;
     ko.now = time(NULL);
-    if (tts_keygen(&ko, &err) != TTS_OK) {
+    if (tts_keygen(&ko, fingerprint, &err) != TTS_OK) {
         cli_report(&err);
         goto out;
     }
-    printf("%s: new %s private key (mode 0600%s)\n%s: self-signed certificate, %d days\n", key,
-           alg != NULL ? alg : "p256", pass != NULL ? ", encrypted" : "", cert,
-           ko.days > 0 ? ko.days : 730);
+    printf("%s: new %s private key (mode 0600%s)\n%s: self-signed certificate, %d days\n"
+           "certificate SHA-256 fingerprint: %s\n",
+           key, alg != NULL ? alg : "p256", pass != NULL ? ", encrypted" : "", cert,
+           ko.days > 0 ? ko.days : 730, fingerprint);
     rc = EXIT_CLEAN;
 out:
     tts_pass_free(pass);

@@ -117,6 +117,7 @@ static void print_result(const char *report, const tts_verify_result *r)
     put_clean("signer:", r->signer);
     put_clean("issuer:", r->issuer);
     put_clean("key:", r->algorithm);
+    put_clean("cert sha256:", r->fingerprint);
     put_clean("signing time:", r->signing_time[0] != '\0' ? r->signing_time : "(not recorded)");
     if (r->not_after_t != 0 && r->not_after_t < time(NULL)) {
         char note[96];

@@ -330,6 +330,24 @@ static void name_text(const X509_NAME *name, char *out, size_t size)
     BIO_free(b);
 }
 
+/* SHA-256 of a certificate's DER as lower-case hex into out[65]. */
+static void cert_fingerprint(const X509 *x, char out[65])
+{
+    static const char hex[] = "0123456789abcdef";
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    out[0] = '\0';
+    if (X509_digest(x, EVP_sha256(), md, &n) != 1 || n != 32) {
+        ERR_clear_error();
+        return;
+    }
+    for (unsigned int i = 0; i < n; i++) {
+        out[2 * i] = hex[md[i] >> 4];
+        out[2 * i + 1] = hex[md[i] & 15];
+    }
+    out[64] = '\0';
+}
+
 /* "P-256", "RSA-3072", "Ed25519", ... */
 static void key_text(EVP_PKEY *pk, char *out, size_t size)
 {
@@ -764,6 +782,7 @@ static void describe_signer(CMS_SignerInfo *si, X509 *signer, EVP_PKEY *pk,
     signing_time(si, res->signing_time, &res->signing_time_t);
     if (pk != NULL)
         key_text(pk, res->algorithm, sizeof(res->algorithm));
+    cert_fingerprint(signer, res->fingerprint);
 }
 
 /*
@@ -1131,7 +1150,7 @@ static tts_status keygen_check(const tts_keygen_opts *o, tts_error *err)
     return TTS_OK;
 }
 
-tts_status tts_keygen(const tts_keygen_opts *o, tts_error *err)
+tts_status tts_keygen(const tts_keygen_opts *o, char fingerprint[65], tts_error *err)
 {
     EVP_PKEY *pkey = NULL;
     X509_NAME *name = NULL;
@@ -1148,6 +1167,8 @@ tts_status tts_keygen(const tts_keygen_opts *o, tts_error *err)
         goto out;
     }
     TTS_TRY(make_cert(pkey, name, o->days > 0 ? o->days : DEFAULT_DAYS, o->now, &cert, err));
+    if (fingerprint != NULL)
+        cert_fingerprint(cert, fingerprint);
     kb = BIO_new(BIO_s_secmem()); /* wiped when freed */
     cb = BIO_new(BIO_s_mem());
     if (kb == NULL || cb == NULL ||

@@ -77,6 +77,8 @@ expect "keygen refuses an existing cert" 2 "$BIN" keygen --key new.key --cert g.
 [ ! -e new.key ] && pass "keygen left no key behind" || fail "keygen created new.key"
 [ "$(cat g.key g.crt | cksum)" = "$sum_before" ] && pass "existing files unchanged" || fail "existing files changed"
 expect "keygen --force" 0 "$BIN" keygen --key g.key --cert g.crt --force --subject "/O=Acme Corp/CN=Export Control"
+fp=$(openssl x509 -in g.crt -noout -fingerprint -sha256 | sed 's/.*=//; s/://g' | tr A-F a-f)
+grep_out "keygen prints the certificate fingerprint" "fingerprint: $fp"
 [ "$(cat g.key g.crt | cksum)" != "$sum_before" ] && pass "--force replaced the files" || fail "--force kept old files"
 [ "$(mode_of g.key)" = 600 ] && pass "--force key mode 0600" || fail "--force key mode $(mode_of g.key)"
 ls g.key.tmp* g.crt.tmp* >/dev/null 2>&1 && fail "temporary files left" || pass "no temporary files left"
@@ -109,6 +111,8 @@ ossl_ok "openssl cms accepts keygen certificate" g.json g.json.p7s g.crt
 expect "verify keygen signature" 0 "$BIN" verify g.json --cert g.crt
 grep_out "verify prints the signer" "signer: *O = Acme Corp, CN = Export Control"
 grep_out "verify prints the signing time" "signing time: *20[0-9][0-9]-"
+fp=$(openssl x509 -in g.crt -noout -fingerprint -sha256 | sed 's/.*=//; s/://g' | tr A-F a-f)
+grep_out "verify prints the certificate fingerprint" "cert sha256: *$fp"
 grep_out "verify prints the record id" "record: *acme-battery-1"
 grep_out "verify prints the verdict" "verdict: *clear"
 grep_out "verify prints the rules sha256" "rules sha256: *[0-9a-f]\{64\}"

@@ -210,6 +210,7 @@ static void round_trip(const char *name, const char *algorithm)
     assert_int_equal(verify_with(rp, NULL, cp, NULL, &res, &err), TTS_OK);
     assert_int_equal(res.reason, TTS_VERIFY_VALID);
     assert_string_equal(res.algorithm, algorithm);
+    assert_int_equal(strlen(res.fingerprint), 64);
     assert_non_null(strstr(res.signer, "ttscreen test signer"));
     assert_int_not_equal(res.signing_time_t, 0);
     assert_int_equal(strlen(res.signing_time), 20);
@@ -350,10 +351,10 @@ static void test_keygen_then_sign(void **state)
         ko.algorithm = algs[i];
         ko.now = time(NULL);
         tts_error_clear(&err);
-        assert_int_equal(tts_keygen(&ko, &err), TTS_OK);
+        assert_int_equal(tts_keygen(&ko, NULL, &err), TTS_OK);
         assert_int_equal(stat(kp, &st), 0);
         assert_int_equal(st.st_mode & 0777, 0600);
-        assert_int_equal(tts_keygen(&ko, &err), TTS_ERR_ARG);
+        assert_int_equal(tts_keygen(&ko, NULL, &err), TTS_ERR_ARG);
         write_file(rp, report_text, sizeof(report_text) - 1, 0644);
         tts_error_clear(&err);
         assert_int_equal(sign_with(rp, kp, cp, NULL, 0, &err), TTS_OK);
@@ -363,11 +364,11 @@ static void test_keygen_then_sign(void **state)
     ko.subject = "/O=";
     ko.force = 1;
     tts_error_clear(&err);
-    assert_int_equal(tts_keygen(&ko, &err), TTS_ERR_ARG);
+    assert_int_equal(tts_keygen(&ko, NULL, &err), TTS_ERR_ARG);
     ko.subject = NULL;
     ko.days = 40000;
     tts_error_clear(&err);
-    assert_int_equal(tts_keygen(&ko, &err), TTS_ERR_ARG);
+    assert_int_equal(tts_keygen(&ko, NULL, &err), TTS_ERR_ARG);
 }
 
 static void test_keygen_encrypted_key_needs_pass(void **state)
@@ -386,7 +387,7 @@ static void test_keygen_encrypted_key_needs_pass(void **state)
     ko.pass = "correct horse";
     ko.now = time(NULL);
     tts_error_clear(&err);
-    assert_int_equal(tts_keygen(&ko, &err), TTS_OK);
+    assert_int_equal(tts_keygen(&ko, NULL, &err), TTS_OK);
     write_file(rp, report_text, sizeof(report_text) - 1, 0644);
     memset(&so, 0, sizeof(so));
     so.size = sizeof(so);
@@ -439,7 +440,7 @@ static void test_sign_verify_keygen_out_of_memory(void **state)
                 ko.key_path = okey;
                 ko.cert_path = ocrt;
                 ko.now = time(NULL);
-                rc = tts_keygen(&ko, &err);
+                rc = tts_keygen(&ko, NULL, &err);
             }
             tts_mem_fail_after(0);
         }
