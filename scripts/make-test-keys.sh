@@ -9,6 +9,8 @@
 #   rsa3072.key/.crt     RSA-3072 key, self-signed certificate
 #   other.key/.crt       a second P-256 signer (the "wrong certificate")
 #   expired.key/.crt     P-256, certificate valid 2020-01-01 .. 2021-01-01 only
+#   certsign.key/.crt    P-256, keyUsage keyCertSign only (not for signatures)
+#   certsign-report.txt(.p7s) a report signed with it by stock openssl
 #   ca.key/.crt          organisation root CA (P-256)
 #   inter.key/.crt       intermediate CA issued by ca
 #   leaf.key/.crt        signer issued by inter; chain.pem = inter.crt
@@ -34,6 +36,10 @@ basicConstraints = critical,CA:TRUE,pathlen:0
 keyUsage = critical,digitalSignature,keyCertSign,cRLSign
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid:always
+[ certsign_only ]
+basicConstraints = critical,CA:TRUE
+keyUsage = critical,keyCertSign
+subjectKeyIdentifier = hash
 [ leaf ]
 basicConstraints = critical,CA:FALSE
 keyUsage = critical,digitalSignature,nonRepudiation
@@ -56,6 +62,14 @@ selfsigned rsa3072 "/O=Test Org RSA/CN=ttscreen test signer rsa3072" \
     -algorithm RSA -pkeyopt rsa_keygen_bits:3072
 selfsigned other "/O=Other Org/CN=someone else" -algorithm EC -pkeyopt ec_paramgen_curve:P-256
 selfsigned ca "/O=Test Org PKI/CN=Test Org Root CA" -algorithm EC -pkeyopt ec_paramgen_curve:P-256
+
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out certsign.key 2>/dev/null
+openssl req -new -x509 -key certsign.key -subj "/O=Test Org/CN=certificate signing only" \
+    -days 36500 -config "$ext" -extensions certsign_only -out certsign.crt
+printf '{"format":"ttscreen-report/1","note":"signed with a certificate not for signatures"}\n' \
+    > certsign-report.txt
+openssl cms -sign -binary -outform PEM -in certsign-report.txt -signer certsign.crt \
+    -inkey certsign.key -out certsign-report.txt.p7s
 
 # Expired: `openssl ca` is the stock way to set explicit validity dates.
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out expired.key 2>/dev/null
@@ -106,5 +120,5 @@ openssl cms -sign -binary -outform PEM -in expired-report.txt -signer expired.cr
     -inkey expired.key -out expired-report.txt.p7s
 
 chmod 600 ./*.key
-chmod 644 ./*.crt chain.pem enc-p256.pass expired-report.txt expired-report.txt.p7s
+chmod 644 ./*.crt chain.pem enc-p256.pass ./*-report.txt ./*-report.txt.p7s
 echo "test keys written to $(pwd)"

@@ -561,6 +561,13 @@ static char *sig_path_for(const char *report, const char *sig)
     return p;
 }
 
+/* keyUsage, when present, must allow digitalSignature or nonRepudiation. */
+static int cert_signs(X509 *cert)
+{
+    uint32_t ku = X509_get_key_usage(cert);
+    return ku == UINT32_MAX || (ku & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)) != 0;
+}
+
 /* The signer certificate must be usable at the signing time. */
 static tts_status check_validity(X509 *cert, const char *path, time_t when, tts_error *err)
 {
@@ -656,6 +663,12 @@ tts_status tts_sign_file(const tts_sign_opts *opts, tts_error *err)
         goto out;
     }
     TTS_TRY(check_validity(cert, opts->cert_path, opts->signing_time, err));
+    if (!cert_signs(cert)) {
+        rc = tts_err_set(err, TTS_ERR_CRYPTO,
+                         "%s: the certificate's key usage does not allow digital signatures",
+                         opts->cert_path);
+        goto out;
+    }
     if (opts->chain_path != NULL)
         TTS_TRY(load_certs(opts->chain_path, &chain, err));
     sig = sig_path_for(opts->report_path, opts->sig_path);
@@ -895,7 +908,6 @@ static tts_status check_chain(X509 *signer, STACK_OF(X509) *untrusted, STACK_OF(
     X509_STORE_CTX *ctx = X509_STORE_CTX_new();
     X509_VERIFY_PARAM *param;
     tts_verify_result snapshot = *res;
-    uint32_t ku = X509_get_key_usage(signer);
     tts_status rc = TTS_OK;
     if (store == NULL || ctx == NULL) {
         rc = tts_err_set(err, TTS_ERR_NOMEM, "out of memory");
@@ -916,7 +928,7 @@ static tts_status check_chain(X509 *signer, STACK_OF(X509) *untrusted, STACK_OF(
         rc = chain_fail(ctx, signer, opts, &snapshot, res, err);
         goto out;
     }
-    if (ku != UINT32_MAX && (ku & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)) == 0)
+    if (!cert_signs(signer))
         rc = verify_fail(res, err, TTS_VERIFY_UNTRUSTED,
                          "%s: untrusted certificate: '%s' is not for digital signatures",
                          opts->report_path, res->signer);

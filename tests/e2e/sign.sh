@@ -276,6 +276,12 @@ grep_err "attached reason" "not a detached signature"
 expect "expired certificate at signing time" 1 "$BIN" verify "$K/expired-report.txt" --cert "$K/expired.crt"
 grep_err "expired reason" "expired certificate"
 
+# A certificate whose key usage excludes signatures: not accepted as a signer.
+expect "certificate not for signatures" 1 "$BIN" verify "$K/certsign-report.txt" --cert "$K/certsign.crt"
+grep_err "not-for-signatures reason" "untrusted certificate.*not for digital signatures"
+expect "cannot sign with a certificate not for signatures" 2 screen -o x.json --sign "$K/certsign.key" --cert "$K/certsign.crt"
+grep_err "not-for-signatures signing message" "does not allow digital signatures"
+
 # ------------------------------------------------------------ bad usage/input
 expect "verify: missing report" 2 "$BIN" verify nonexistent.json --cert g.crt
 expect "verify: missing signature" 2 "$BIN" verify g.json --sig nonexistent.p7s --cert g.crt

@@ -277,6 +277,21 @@ static void test_verify_expired_certificate(void **state)
     assert_non_null(strstr(err.message, "2021-01-01"));
 }
 
+static void test_verify_certificate_not_for_signatures(void **state)
+{
+    tts_verify_result res;
+    tts_error err;
+    char rp[4096];
+    (void)state;
+    snprintf(rp, sizeof(rp), "%s", tts_test_fixture("keys/certsign-report.txt"));
+    tts_error_clear(&err);
+    assert_int_equal(verify_with(rp, NULL, tts_test_fixture("keys/certsign.crt"), NULL, &res,
+                                 &err),
+                     TTS_ERR_VERIFY);
+    assert_int_equal(res.reason, TTS_VERIFY_UNTRUSTED);
+    assert_non_null(strstr(err.message, "not for digital signatures"));
+}
+
 static void test_sign_refuses_expired_certificate(void **state)
 {
     const char *rp = tmp("exp.json"), *kp = key_copy("expired.key", 0600);
@@ -595,6 +610,7 @@ int main(void)
         cmocka_unit_test(test_round_trip_ed25519),
         cmocka_unit_test(test_verify_wrong_signer_and_chain),
         cmocka_unit_test(test_verify_expired_certificate),
+        cmocka_unit_test(test_verify_certificate_not_for_signatures),
         cmocka_unit_test(test_sign_refuses_expired_certificate),
         cmocka_unit_test(test_verify_malformed_and_unreadable),
         cmocka_unit_test(test_key_permissions),
