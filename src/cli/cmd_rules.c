@@ -265,7 +265,7 @@ static int cmd_list(int argc, char **argv)
         return EXIT_ERROR;
     if (help) {
         printf("usage: ttscreen rules list [DIR] [--rules DIR] [--format text|json]\n\n"
-               "Print id, revision, severity, status and citation of every rule.\n");
+               "Print id, revision, severity, status, citation and title of every rule.\n");
         free(ops);
         return EXIT_CLEAN;
     }
@@ -288,12 +288,13 @@ static int cmd_list(int argc, char **argv)
         }
         printf("]}\n");
     } else {
-        printf("%-48s %3s  %-8s  %-12s  %s\n", "ID", "REV", "SEVERITY", "STATUS", "CITATION");
+        printf("%-48s %3s  %-8s  %-12s  %s\n    %s\n", "ID", "REV", "SEVERITY", "STATUS",
+               "CITATION", "TITLE");
         for (size_t i = 0; i < n; i++) {
             tts_rule_info r;
             if (tts_rules_info(rules, i, &r) == TTS_OK)
-                printf("%-48s %3d  %-8s  %-12s  %s\n", r.id, r.revision, r.severity_name,
-                       r.status, r.citation);
+                printf("%-48s %3d  %-8s  %-12s  %s\n    %s\n", r.id, r.revision,
+                       r.severity_name, r.status, r.citation, r.title);
         }
         printf("%zu rule%s, sha256 %s\n", n, n == 1 ? "" : "s", tts_rules_sha256(rules));
     }
