@@ -154,6 +154,37 @@ static tts_node *node(parser *p, tts_nkind k, const tts_token *t)
     return n;
 }
 
+/*
+ * Record n's tree height from its children. Left-deep chains (a and b and
+ * ...) and long field paths are built by loops, not recursion, so this
+ * bound is what keeps the checker's and evaluator's recursion shallow.
+ */
+static tts_node *height(parser *p, tts_node *n)
+{
+    unsigned h = 0;
+    if (n == NULL)
+        return NULL;
+    if (n->a != NULL && n->a->depth > h)
+        h = n->a->depth;
+    if (n->b != NULL && n->b->depth > h)
+        h = n->b->depth;
+    for (size_t i = 0; i < n->n_args; i++)
+        if (n->args[i] != NULL && n->args[i]->depth > h)
+            h = n->args[i]->depth;
+    n->depth = (unsigned short)(h + 1);
+    if (h + 1 > TTS_RULES_MAX_TREE) {
+        tts_token t;
+        memset(&t, 0, sizeof(t));
+        t.line = n->line;
+        t.col = n->col;
+        t.off = n->off;
+        t.len = 1;
+        error_at(p, &t, "expression deeper than %d levels", TTS_RULES_MAX_TREE);
+        return NULL;
+    }
+    return n;
+}
+
 /* Extend n's span to the end of the previous token. */
 static void span_end(parser *p, tts_node *n)
 {
@@ -309,7 +340,7 @@ static tts_node *quantifier(parser *p, const tts_token *kw, tts_quant q)
     if (paren && !expect(p, TTS_TOK_RPAREN, "')'"))
         return NULL;
     span_end(p, n);
-    return n;
+    return height(p, n);
 }
 
 static tts_node *primary(parser *p)
@@ -334,7 +365,7 @@ static tts_node *primary(parser *p)
         if (n == NULL)
             return NULL;
         arg_list(p, n, TTS_TOK_RBRACK, "list items");
-        return p->failed ? NULL : n;
+        return p->failed ? NULL : height(p, n);
     case TTS_TOK_IDENT: break;
     default:
         found(p, f, sizeof(f));
@@ -374,7 +405,7 @@ static tts_node *primary(parser *p)
         if (p->failed)
             return NULL;
         span_end(p, n);
-        return n;
+        return height(p, n);
     }
     n = node(p, TTS_N_NAME, &t);
     if (n != NULL)
@@ -409,7 +440,7 @@ static tts_node *postfix(parser *p)
         f->col = n->col;
         f->off = n->off;
         span_end(p, f);
-        n = f;
+        n = height(p, f);
     }
     return n;
 }
@@ -420,11 +451,18 @@ static tts_node *unary(parser *p)
         tts_token t = p->tok;
         tts_node *n;
         advance(p);
+        if (++p->depth > TTS_RULES_MAX_DEPTH) {
+            error_at(p, &t, "expression nested deeper than %d", TTS_RULES_MAX_DEPTH);
+            return NULL;
+        }
         n = node(p, TTS_N_NEG, &t);
-        if (n == NULL || (n->a = unary(p)) == NULL)
+        if (n != NULL)
+            n->a = unary(p);
+        p->depth--;
+        if (n == NULL || n->a == NULL)
             return NULL;
         span_end(p, n);
-        return n;
+        return height(p, n);
     }
     return postfix(p);
 }
@@ -446,7 +484,7 @@ static tts_node *binary(parser *p, tts_nkind k, int op, const tts_token *t, tts_
     n->col = l->col;
     n->off = l->off;
     span_end(p, n);
-    return n;
+    return height(p, n);
 }
 
 static tts_node *additive(parser *p)
@@ -519,7 +557,7 @@ static tts_node *negation(parser *p)
         if (n == NULL || n->a == NULL)
             return NULL;
         span_end(p, n);
-        return n;
+        return height(p, n);
     }
     return comparison(p);
 }
