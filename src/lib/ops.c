@@ -483,6 +483,12 @@ static tts_status fn_owned_percent(tts_eval *ev, const tts_node *c, cval *a, siz
         own[i] = is_owner[i] ? 1.0 : 0.0;
     for (int round = 0; round < TTS_OWNERSHIP_MAX_ROUNDS; round++) {
         double delta = 0;
+        /* Each round costs a pass over parties and relations: charge the budget. */
+        ev->steps += np + rec->n_relations;
+        if (ev->steps > TTS_EVAL_MAX_STEPS)
+            return tts_err_set(ev->err, TTS_ERR_LIMIT,
+                               "evaluation of one record took more than %lu steps",
+                               TTS_EVAL_MAX_STEPS);
         for (size_t i = 0; i < np; i++)
             next[i] = is_owner[i] ? 1.0 : 0.0;
         for (size_t i = 0; i < rec->n_relations; i++) {
