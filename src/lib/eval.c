@@ -231,10 +231,12 @@ static tts_status eval_pred(tts_eval *ev, const tts_node *n, tts_val *out)
     const tts_def *d = n->ref;
     size_t saved_frame = ev->frame, saved_size = ev->frame_size, base;
     const tts_src *saved_src = ev->src;
-    tts_val *args;
-    tts_status rc = eval_args(ev, n, &args);
-    if (rc != TTS_OK)
-        return rc;
+    tts_val args[TTS_RULES_MAX_ARGS];
+    tts_status rc;
+    /* Arguments go straight into the callee's frame: no copy outlives the call. */
+    for (size_t i = 0; i < n->n_args; i++)
+        if ((rc = tts_eval_node(ev, n->args[i], &args[i])) != TTS_OK)
+            return rc;
     base = ev->frame + ev->frame_size;
     if ((rc = ensure_slots(ev, base + d->n_slots)) != TTS_OK)
         return rc;
