@@ -49,6 +49,7 @@ void tts_eval_fini(tts_eval *ev)
     tts_rx_scratch_free(ev->rx);
     tts_free(ev->slots);
     tts_free(ev->facts);
+    tts_free(ev->listed);
     memset(ev, 0, sizeof(*ev));
 }
 

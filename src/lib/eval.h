@@ -23,6 +23,15 @@ typedef struct tts_fact {
 
 typedef struct tts_eval tts_eval;
 
+/* One denied-party lookup made during a scan: who, how strictly, which lists, the answer. */
+typedef struct tts_listed_memo {
+    const void *who;
+    double threshold;
+    const char *const *sources; /* scan arena copy of the source names */
+    size_t n_sources;
+    tts_val result;
+} tts_listed_memo;
+
 struct tts_eval {
     const tts_rules *set;
     const tts_record *rec;
@@ -47,6 +56,8 @@ struct tts_eval {
     const tts_transfer **via; /* transfer used to reach the party, or NULL (relation) */
     tts_val chain;           /* list of reachable parties, BFS order */
     tts_val globals[16];     /* record-level fields read so far (lists built once) */
+    tts_listed_memo *listed; /* listed() answers already fetched in this scan */
+    size_t n_listed, cap_listed;
     unsigned char have_global[16];
 };
 

@@ -576,6 +576,49 @@ static void free_hits(tts_match *hits, size_t n)
     tts_free(hits);
 }
 
+/* The answer to an identical earlier lookup in this scan, if any. */
+static int memo_find(const tts_eval *ev, const void *who, double threshold,
+                     const char *const *sources, size_t n_src, tts_val *out)
+{
+    for (size_t i = 0; i < ev->n_listed; i++) {
+        const tts_listed_memo *m = &ev->listed[i];
+        int same = m->who == who && m->threshold == threshold && m->n_sources == n_src;
+        for (size_t j = 0; same && j < n_src; j++)
+            same = strcmp(m->sources[j], sources[j]) == 0;
+        if (same) {
+            *out = m->result;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Remember a lookup's answer; list lookups are the costly part of a screening. */
+static tts_status memo_add(tts_eval *ev, const void *who, double threshold,
+                           const char *const *sources, size_t n_src, const tts_val *result)
+{
+    const char **copy = n_src ? tts_arena_calloc(ev->arena, n_src, sizeof(char *)) : NULL;
+    if (n_src > 0 && copy == NULL)
+        return tts_eval_nomem(ev);
+    if (ev->n_listed == ev->cap_listed) {
+        size_t cap = ev->cap_listed ? ev->cap_listed * 2 : 16;
+        tts_listed_memo *p = tts_realloc(ev->listed, cap * sizeof(*p));
+        if (p == NULL)
+            return tts_eval_nomem(ev);
+        ev->listed = p;
+        ev->cap_listed = cap;
+    }
+    for (size_t i = 0; i < n_src; i++)
+        copy[i] = sources[i];
+    ev->listed[ev->n_listed].who = who;
+    ev->listed[ev->n_listed].threshold = threshold;
+    ev->listed[ev->n_listed].sources = copy;
+    ev->listed[ev->n_listed].n_sources = n_src;
+    ev->listed[ev->n_listed].result = *result;
+    ev->n_listed++;
+    return TTS_OK;
+}
+
 static tts_status fn_listed(tts_eval *ev, const tts_node *c, cval *a, size_t n, tts_val *out)
 {
     int at = strcmp(c->name, "listed_at") == 0;
@@ -602,6 +645,8 @@ static tts_status fn_listed(tts_eval *ev, const tts_node *c, cval *a, size_t n, 
     for (size_t i = first; i < n; i++)
         if (a[i].k == TTS_T_STR)
             sources[n_src++] = a[i].u.s;
+    if (memo_find(ev, a[0].u.p, threshold, sources, n_src, out))
+        return TTS_OK; /* the same question was asked earlier in this scan */
     rc = ev->opts->lookup(ev->opts->lookup_user, name, country != NULL && country[0] ? country : NULL,
                           sources, n_src, threshold, &hits, &n_hits, ev->err);
     if (rc != TTS_OK) {
@@ -630,7 +675,7 @@ static tts_status fn_listed(tts_eval *ev, const tts_node *c, cval *a, size_t n, 
     if (n_hits > 0 && items == NULL)
         return tts_eval_nomem(ev);
     *out = list_of(items, n_hits);
-    return TTS_OK;
+    return memo_add(ev, a[0].u.p, threshold, sources, n_src, out);
 }
 
 /*
