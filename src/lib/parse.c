@@ -404,10 +404,10 @@ static void check_required(tts_parser *p, tts_rule *r)
     static const int req[] = {C_REVISION, C_TITLE, C_SEVERITY, C_CITATION, C_WHEN, C_MESSAGE};
     for (size_t i = 0; i < sizeof(req) / sizeof(req[0]); i++) {
         if (!(r->seen & (1u << req[i]))) {
-            tts_status st =
-                tts_rules_diag(p->set, p->opts, p->err, TTS_DIAG_ERROR, TTS_ERR_SYNTAX, p->src,
-                               r->id_line, r->id_col, r->off, r->len,
-                               "rule '%s' has no '%s' clause", r->id, tts_ps_clause_names[req[i]]);
+            tts_status st = tts_rules_diag(p->set, p->opts, p->err, TTS_DIAG_ERROR, TTS_ERR_SYNTAX,
+                                           p->src, r->id_line, r->id_col, r->off, r->len,
+                                           "rule '%s' has no '%s' clause", r->id,
+                                           tts_ps_clause_names()[req[i]]);
             if (p->rc == TTS_OK)
                 p->rc = st;
         }
@@ -451,7 +451,7 @@ static void parse_rule(tts_parser *p)
             closed = 1;
             break;
         }
-        c = word_in(p, tts_ps_clause_names);
+        c = word_in(p, tts_ps_clause_names());
         if (c < 0) {
             char f[64];
             tts_ps_found(p, f, sizeof(f));
@@ -460,7 +460,7 @@ static void parse_rule(tts_parser *p)
                          "when, message, ...), found %s",
                          f);
         } else if (c != C_EXAMPLE && (r->seen & (1u << c))) {
-            tts_ps_error(p, &ct, "duplicate '%s' clause", tts_ps_clause_names[c]);
+            tts_ps_error(p, &ct, "duplicate '%s' clause", tts_ps_clause_names()[c]);
         } else {
             r->seen |= 1u << c;
             tts_ps_advance(p);

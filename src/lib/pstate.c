@@ -13,11 +13,13 @@
 
 #include "error.h"
 
-const char *const tts_ps_clause_names[] = {
+static const char *const clause_names[] = {
     "revision",    "title",      "severity",        "citation",       "status",          "tags",
     "description", "references", "false_positives", "effective_from", "effective_until", "for",
     "when",        "message",    "subject",         "path",           "matches",         "example",
     NULL};
+
+const char *const *tts_ps_clause_names(void) { return clause_names; }
 
 static const char *const reserved[] = {"and",  "or",  "not", "in",    "true",   "false",
                                        "null", "any", "all", "count", "filter", NULL};
@@ -174,8 +176,8 @@ int tts_ps_clause_start(const tts_parser *p)
 {
     if (p->tok.kind != TTS_TOK_IDENT || p->tok.line == p->prev_line)
         return 0;
-    for (size_t i = 0; tts_ps_clause_names[i] != NULL; i++)
-        if (tts_lex_is(&p->tok, tts_ps_clause_names[i]))
+    for (size_t i = 0; clause_names[i] != NULL; i++)
+        if (tts_lex_is(&p->tok, clause_names[i]))
             return 1;
     return 0;
 }

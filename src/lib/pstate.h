@@ -26,7 +26,7 @@ typedef struct tts_parser {
 } tts_parser;
 
 /* Rule clause keywords, NULL-terminated; parse.c's clause enum follows this order. */
-extern const char *const tts_ps_clause_names[];
+const char *const *tts_ps_clause_names(void);
 
 /* Report an error at t (once per clause: later ones are dropped until p->failed is reset). */
 void tts_ps_error(tts_parser *p, const tts_token *t, const char *fmt, ...)
