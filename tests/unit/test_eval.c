@@ -517,6 +517,72 @@ static void test_eval_smaller_opts_struct_is_accepted(void **state)
     tts_findings_free(f);
 }
 
+/* Every field of the schema reads (present and absent) and prints without error. */
+static void test_eval_every_schema_field_reads_and_prints(void **state)
+{
+    static const struct {
+        const char *owner, *coll, *prefix;
+    } owners[] = {
+        {"record", "parties", "record"},
+        {"party", "parties", "x"},
+        {"person", "people", "x"},
+        {"actor", "transfers", "x.to"},
+        {"transfer", "transfers", "x"},
+        {"technology", "technologies", "x"},
+        {"control", "technologies", "x.control"},
+        {"licence", "transfers", "x.licence"},
+        {"relation", "relations", "x"},
+        {"funding", "funding", "x"},
+        {"clearance", "people", "x.clearance"},
+        {"controls", "parties", "controls"},
+    };
+    const char *full = REC(
+        ",'title':'Full','date':'2025-01-01','technologies':[{'id':'tech','description':'d',"
+        "'fields':['lasers'],'control':{'jp':'10','us':'3A001'},'classified':'jp-esi'}],"
+        "'transfers':[{'id':'t0','technology':'tech','from':'jp','to':'cn','form':'blueprint',"
+        "'date':'2025-01-01','location':'CN','licence':{'authority':'METI','number':'N',"
+        "'expires':'2026-01-01','covers':['cn']}},{'technology':'tech','from':'jp','to':'p1',"
+        "'form':'training'}],'relations':[{'from':'cn','to':'sub','type':'owns','percent':5}],"
+        "'people':[{'id':'p1','name':'P','nationality':['CN','JP'],'residence':'JP',"
+        "'resident_since':'2020-01-01','employer':'jp','role':'engineer','access':['tech'],"
+        "'affiliations':[{'organisation':'O','country':'CN','kind':'funding','since':'2020-01-01',"
+        "'until':'2030-01-01','disclosed':true}],'clearance':{'regime':'jp-esi','level':'secret',"
+        "'granted':'2020-01-01','expires':'2030-01-01'}}],'funding':[{'from':'cn','to':'p1',"
+        "'amount':10,'currency':'JPY','purpose':'x','disclosed':false},{'from':'Some Fund',"
+        "'to':'jp'}],'controls':{'export_control_program':true,'foreign_researcher_register':"
+        "false,'as_of':'2026-01-01'}");
+    const char *minimal = REC(",'technologies':[{'id':'tech','description':'d'}],"
+                              "'transfers':[{'technology':'tech','from':'jp','to':'cn',"
+                              "'form':'software'}],'people':[{'id':'p1','name':'P',"
+                              "'nationality':'CN'}],'relations':[{'from':'cn','to':'sub',"
+                              "'type':'controls'}],'funding':[{'from':'X','to':'p1'}]");
+    size_t n = tts_rules_n_fields(), checked = 0;
+    (void)state;
+    for (size_t i = 0; i < n; i++) {
+        tts_field_info fi;
+        assert_int_equal(tts_rules_field(i, &fi), TTS_OK);
+        for (size_t o = 0; o < sizeof(owners) / sizeof(owners[0]); o++) {
+            char rule[1024];
+            tts_findings *f1, *f2;
+            if (strcmp(fi.owner, owners[o].owner) != 0)
+                continue;
+            snprintf(rule, sizeof(rule),
+                     HEAD " for x in %s\n when x == x and (exists(%s.%s) or true)\n"
+                          " message \"{%s.%s}\"\n}\n",
+                     owners[o].coll, owners[o].prefix, fi.name, owners[o].prefix, fi.name);
+            f1 = scan(rule, full, "2026-01-01");
+            f2 = scan(rule, minimal, "2026-01-01");
+            assert_true(f1->n > 0);
+            assert_true(f2->n > 0);
+            tts_findings_free(f1);
+            tts_findings_free(f2);
+            checked++;
+        }
+    }
+    /* Every owner except affiliation and match (reached through lists) was covered. */
+    assert_true(checked >= 70);
+}
+
 /* A long subcontracting chain is walked in linear time, tiers exact. */
 static void test_eval_long_chain_is_linear(void **state)
 {
@@ -619,6 +685,7 @@ int main(void)
         cmocka_unit_test(test_eval_only_rule_and_trace),
         cmocka_unit_test(test_eval_regex_match_limit_stops_runaway_patterns),
         cmocka_unit_test(test_eval_smaller_opts_struct_is_accepted),
+        cmocka_unit_test(test_eval_every_schema_field_reads_and_prints),
         cmocka_unit_test(test_eval_long_chain_is_linear),
         cmocka_unit_test(test_eval_allocation_failures_are_clean),
     };
