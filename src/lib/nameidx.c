@@ -1,0 +1,872 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Candidate index and scoring for normalised names (see nameidx.h for the
+ * scoring model). Invariants: dictionary ids are dense (0..n_toks-1); a
+ * name's tokens are dictionary ids in name order; postings are built once
+ * by tts_nameidx_finish as compressed rows (CSR) and never change after.
+ * The per-query scratch arrays are sized to the dictionary and the names
+ * and are reset through touched lists, so a query costs what it touches,
+ * never the size of the index.
+ */
+#include "nameidx.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "mem.h"
+
+#define MAX_QTOK 64          /* tokens of a name or query that take part in scoring */
+#define TOK_MIN 0.80         /* token pairs scoring less count as no match */
+#define LEGAL_PENALTY 0.05   /* both names carry legal forms with nothing in common */
+#define MAX_JW_LEN 128       /* longer tokens only match exactly */
+#define MAX_DL_LEN 256       /* longer glued strings only match exactly */
+#define UB_SLACK 1e-6        /* float accumulation error allowance */
+
+typedef struct tsim {
+    uint32_t tok;
+    float sim;
+} tsim;
+
+struct tts_nameidx {
+    /* names */
+    size_t n_names, cap_names;
+    uint32_t *name_entry; /* entry number */
+    uint32_t *name_tok0;  /* first index in name_toks; name i uses [tok0[i], tok0[i+1]) */
+    uint32_t *name_glued; /* dictionary id of the glued form */
+    uint32_t *name_legal; /* offset of the legal-form string in pool */
+    uint32_t *name_w;     /* total token bytes */
+    uint32_t *name_toks;
+    size_t n_name_toks, cap_name_toks;
+    /* dictionary */
+    tts_buf pool;      /* token bytes, NUL-separated; legal strings too */
+    uint32_t *tok_off; /* offset in pool */
+    uint16_t *tok_len;
+    size_t n_toks, cap_toks;
+    uint32_t *hash; /* open addressing: tok id + 1, 0 = empty */
+    size_t hash_cap;
+    /* postings (after finish) */
+    uint32_t *tpost0, *tpost;  /* token -> names using it as a token */
+    uint32_t *gpost0, *gpost;  /* token -> names using it as their glued form */
+    uint32_t *gram0, *gram;    /* trigram bucket -> tokens */
+    uint32_t gram_bits;
+    int finished;
+    /* per-query scratch */
+    uint16_t *gcnt;
+    uint32_t *gtouched;
+    float *acc;
+    uint8_t *forced;
+    uint32_t *ntouched;
+};
+
+/* A name or query as scoring sees it. */
+typedef struct view {
+    const char *s[MAX_QTOK];
+    size_t l[MAX_QTOK];
+    uint32_t id[MAX_QTOK]; /* dictionary ids (names only) */
+    size_t n, w;
+    const char *glued;
+    size_t glen;
+    const char *legal;
+} view;
+
+/* ---- string similarity ------------------------------------------------- */
+
+static double jaro_winkler(const char *a, size_t la, const char *b, size_t lb)
+{
+    uint8_t am[MAX_JW_LEN] = {0}, bm[MAX_JW_LEN] = {0};
+    size_t range, m = 0, t = 0, k = 0, pre = 0;
+    double j;
+    if (la == 0 || lb == 0 || la > MAX_JW_LEN || lb > MAX_JW_LEN)
+        return 0.0;
+    range = (la > lb ? la : lb) / 2;
+    range = range > 0 ? range - 1 : 0;
+    for (size_t i = 0; i < la; i++) {
+        size_t lo = i > range ? i - range : 0, hi = i + range + 1 < lb ? i + range + 1 : lb;
+        for (size_t x = lo; x < hi; x++) {
+            if (!bm[x] && a[i] == b[x]) {
+                am[i] = bm[x] = 1;
+                m++;
+                break;
+            }
+        }
+    }
+    if (m == 0)
+        return 0.0;
+    for (size_t i = 0; i < la; i++) {
+        if (!am[i])
+            continue;
+        while (!bm[k])
+            k++;
+        if (a[i] != b[k])
+            t++;
+        k++;
+    }
+    j = ((double)m / (double)la + (double)m / (double)lb + ((double)m - (double)t / 2.0) / (double)m) /
+        3.0;
+    while (pre < 4 && pre < la && pre < lb && a[pre] == b[pre])
+        pre++;
+    return j + (double)pre * 0.1 * (1.0 - j);
+}
+
+/* Optimal-string-alignment edit distance similarity: 1 - d / max length. */
+static double edit_sim(const char *a, size_t la, const char *b, size_t lb)
+{
+    unsigned r0[MAX_DL_LEN + 1], r1[MAX_DL_LEN + 1], r2[MAX_DL_LEN + 1];
+    unsigned *pp = r0, *p = r1, *c = r2;
+    size_t mx = la > lb ? la : lb;
+    if (mx == 0)
+        return 0.0;
+    if (la == lb && memcmp(a, b, la) == 0)
+        return 1.0;
+    if (la > MAX_DL_LEN || lb > MAX_DL_LEN)
+        return 0.0;
+    for (size_t x = 0; x <= lb; x++)
+        p[x] = (unsigned)x;
+    for (size_t i = 1; i <= la; i++) {
+        unsigned *tmp;
+        c[0] = (unsigned)i;
+        for (size_t x = 1; x <= lb; x++) {
+            unsigned cost = a[i - 1] == b[x - 1] ? 0 : 1;
+            unsigned v = p[x] + 1;
+            if (c[x - 1] + 1 < v)
+                v = c[x - 1] + 1;
+            if (p[x - 1] + cost < v)
+                v = p[x - 1] + cost;
+            if (i > 1 && x > 1 && a[i - 1] == b[x - 2] && a[i - 2] == b[x - 1] && pp[x - 2] + 1 < v)
+                v = pp[x - 2] + 1;
+            c[x] = v;
+        }
+        tmp = pp;
+        pp = p;
+        p = c;
+        c = tmp;
+    }
+    return 1.0 - (double)p[lb] / (double)mx;
+}
+
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/*
+ * Similarity of two tokens: Jaro-Winkler, lowered when the first letters
+ * differ, when a short token is not equal, and by the length ratio.
+ * Numbers match only exactly. Under TOK_MIN the pair counts as nothing.
+ */
+static double tok_sim(const char *a, size_t la, const char *b, size_t lb)
+{
+    double s, ratio;
+    size_t mn = la < lb ? la : lb, mx = la < lb ? lb : la;
+    if (la == lb && memcmp(a, b, la) == 0)
+        return 1.0;
+    if (mn == 0 || is_digit(a[0]) || is_digit(b[0]))
+        return 0.0;
+    s = jaro_winkler(a, la, b, lb);
+    if (a[0] != b[0])
+        s *= 0.92;
+    if (mn <= 3)
+        s *= 0.85;
+    ratio = (double)mn / (double)mx;
+    s *= 0.85 + 0.15 * ratio;
+    return s < TOK_MIN ? 0.0 : s;
+}
+
+/* Do two legal-form strings share no canonical word while both are present? */
+static int legal_conflict(const char *a, const char *b)
+{
+    const char *p = a;
+    if (a == NULL || b == NULL || a[0] == '\0' || b[0] == '\0')
+        return 0;
+    while (*p != '\0') {
+        size_t wl = strcspn(p, " ");
+        const char *q = b;
+        while (*q != '\0') {
+            size_t ql = strcspn(q, " ");
+            if (ql == wl && memcmp(p, q, wl) == 0)
+                return 0;
+            q += ql;
+            while (*q == ' ')
+                q++;
+        }
+        p += wl;
+        while (*p == ' ')
+            p++;
+    }
+    return 1;
+}
+
+/* ---- views ----------------------------------------------------------- */
+
+static void view_of_nname(const tts_nname *n, view *v)
+{
+    const char *p = n->tokens != NULL ? n->tokens : "";
+    v->n = v->w = 0;
+    while (*p != '\0' && v->n < MAX_QTOK) {
+        size_t wl = strcspn(p, " ");
+        if (wl > 0) {
+            v->s[v->n] = p;
+            v->l[v->n] = wl;
+            v->id[v->n] = UINT32_MAX;
+            v->w += wl;
+            v->n++;
+        }
+        p += wl;
+        while (*p == ' ')
+            p++;
+    }
+    v->glued = n->glued != NULL ? n->glued : "";
+    v->glen = strlen(v->glued);
+    v->legal = n->legal;
+}
+
+static void view_of_name(const tts_nameidx *x, uint32_t name, view *v)
+{
+    uint32_t a = x->name_tok0[name], b = x->name_tok0[name + 1];
+    v->n = 0;
+    v->w = x->name_w[name];
+    for (uint32_t i = a; i < b && v->n < MAX_QTOK; i++) {
+        uint32_t t = x->name_toks[i];
+        v->s[v->n] = x->pool.data + x->tok_off[t];
+        v->l[v->n] = x->tok_len[t];
+        v->id[v->n] = t;
+        v->n++;
+    }
+    v->glued = x->pool.data + x->tok_off[x->name_glued[name]];
+    v->glen = x->tok_len[x->name_glued[name]];
+    v->legal = x->pool.data + x->name_legal[name];
+}
+
+/* Similarities already computed by the candidate search, by query token. */
+typedef struct sim_cache {
+    tsim *list[MAX_QTOK];
+    size_t n[MAX_QTOK];
+} sim_cache;
+
+static double cached_sim(const sim_cache *c, size_t qi, uint32_t tok)
+{
+    size_t lo = 0, hi = c->n[qi];
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (c->list[qi][mid].tok == tok)
+            return c->list[qi][mid].sim;
+        if (c->list[qi][mid].tok < tok)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0.0;
+}
+
+typedef struct pairing {
+    size_t n;
+    uint8_t qi[MAX_QTOK], ni[MAX_QTOK];
+    double sim[MAX_QTOK];
+    double tok_score, whole, penalty, score;
+} pairing;
+
+/*
+ * Exact score of query q against name n: greedy best assignment of token
+ * pairs (highest similarity first), length-weighted; glued edit-distance
+ * similarity; legal-form penalty. Fills *pr for explanations.
+ */
+static void score_views(const view *q, const view *n, const sim_cache *cache, pairing *pr)
+{
+    double m[MAX_QTOK][MAX_QTOK];
+    uint8_t qused[MAX_QTOK] = {0}, nused[MAX_QTOK] = {0};
+    double sum = 0.0;
+    pr->n = 0;
+    for (size_t i = 0; i < q->n; i++)
+        for (size_t j = 0; j < n->n; j++)
+            m[i][j] = cache != NULL && n->id[j] != UINT32_MAX
+                          ? cached_sim(cache, i, n->id[j])
+                          : tok_sim(q->s[i], q->l[i], n->s[j], n->l[j]);
+    for (;;) {
+        double best = 0.0;
+        size_t bi = 0, bj = 0;
+        for (size_t i = 0; i < q->n; i++) {
+            if (qused[i])
+                continue;
+            for (size_t j = 0; j < n->n; j++)
+                if (!nused[j] && m[i][j] > best) {
+                    best = m[i][j];
+                    bi = i;
+                    bj = j;
+                }
+        }
+        if (best <= 0.0)
+            break;
+        qused[bi] = nused[bj] = 1;
+        pr->qi[pr->n] = (uint8_t)bi;
+        pr->ni[pr->n] = (uint8_t)bj;
+        pr->sim[pr->n] = best;
+        pr->n++;
+        sum += best * (double)(q->l[bi] + n->l[bj]);
+    }
+    pr->tok_score = q->w + n->w > 0 ? sum / (double)(q->w + n->w) : 0.0;
+    pr->whole = edit_sim(q->glued, q->glen, n->glued, n->glen);
+    pr->penalty = legal_conflict(q->legal, n->legal) ? LEGAL_PENALTY : 0.0;
+    pr->score = (pr->tok_score > pr->whole ? pr->tok_score : pr->whole) - pr->penalty;
+    if (pr->score < 0.0)
+        pr->score = 0.0;
+    if (pr->score > 1.0)
+        pr->score = 1.0;
+}
+
+double tts_nameidx_score_pair(const tts_nname *a, const tts_nname *b)
+{
+    view va, vb;
+    pairing pr;
+    view_of_nname(a, &va);
+    view_of_nname(b, &vb);
+    score_views(&va, &vb, NULL, &pr);
+    return pr.score;
+}
+
+double tts_nameidx_score(const tts_nameidx *x, const tts_nname *q, uint32_t name)
+{
+    view vq, vn;
+    pairing pr;
+    view_of_nname(q, &vq);
+    view_of_name(x, name, &vn);
+    score_views(&vq, &vn, NULL, &pr);
+    return pr.score;
+}
+
+void tts_nameidx_explain(const tts_nameidx *x, const tts_nname *q, uint32_t name, tts_buf *b)
+{
+    view vq, vn;
+    pairing pr;
+    uint8_t qused[MAX_QTOK] = {0}, nused[MAX_QTOK] = {0};
+    view_of_nname(q, &vq);
+    view_of_name(x, name, &vn);
+    score_views(&vq, &vn, NULL, &pr);
+    tts_buf_puts(b, "tokens");
+    for (size_t k = 0; k < pr.n; k++) {
+        qused[pr.qi[k]] = nused[pr.ni[k]] = 1;
+        tts_buf_printf(b, " %.*s~%.*s=%.2f", (int)vq.l[pr.qi[k]], vq.s[pr.qi[k]],
+                       (int)vn.l[pr.ni[k]], vn.s[pr.ni[k]], pr.sim[k]);
+    }
+    for (size_t i = 0; i < vq.n; i++)
+        if (!qused[i])
+            tts_buf_printf(b, " query-only:%.*s", (int)vq.l[i], vq.s[i]);
+    for (size_t j = 0; j < vn.n; j++)
+        if (!nused[j])
+            tts_buf_printf(b, " list-only:%.*s", (int)vn.l[j], vn.s[j]);
+    tts_buf_printf(b, "; token score %.3f; whole %.3f", pr.tok_score, pr.whole);
+    if (pr.penalty > 0.0)
+        tts_buf_printf(b, "; legal form %s vs %s -%.2f", vq.legal, vn.legal, pr.penalty);
+}
+
+/* ---- building ------------------------------------------------------- */
+
+static int grow(void *pp, size_t *cap, size_t need, size_t elsize)
+{
+    void **p = pp;
+    size_t nc;
+    void *np;
+    if (need <= *cap)
+        return 1;
+    nc = *cap > 0 ? *cap : 64;
+    while (nc < need)
+        nc *= 2;
+    np = tts_realloc(*p, nc * elsize);
+    if (np == NULL)
+        return 0;
+    *p = np;
+    *cap = nc;
+    return 1;
+}
+
+static uint64_t fnv(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+tts_nameidx *tts_nameidx_new(void)
+{
+    tts_nameidx *x = tts_calloc(1, sizeof(*x));
+    if (x == NULL)
+        return NULL;
+    x->hash_cap = 1024;
+    x->hash = tts_calloc(x->hash_cap, sizeof(uint32_t));
+    if (x->hash == NULL) {
+        tts_free(x);
+        return NULL;
+    }
+    tts_buf_putc(&x->pool, '\0'); /* offset 0 is the empty string */
+    return x;
+}
+
+void tts_nameidx_free(tts_nameidx *x)
+{
+    if (x == NULL)
+        return;
+    tts_free(x->name_entry);
+    tts_free(x->name_tok0);
+    tts_free(x->name_glued);
+    tts_free(x->name_legal);
+    tts_free(x->name_w);
+    tts_free(x->name_toks);
+    tts_buf_free(&x->pool);
+    tts_free(x->tok_off);
+    tts_free(x->tok_len);
+    tts_free(x->hash);
+    tts_free(x->tpost0);
+    tts_free(x->tpost);
+    tts_free(x->gpost0);
+    tts_free(x->gpost);
+    tts_free(x->gram0);
+    tts_free(x->gram);
+    tts_free(x->gcnt);
+    tts_free(x->gtouched);
+    tts_free(x->acc);
+    tts_free(x->forced);
+    tts_free(x->ntouched);
+    tts_free(x);
+}
+
+static int rehash(tts_nameidx *x)
+{
+    size_t nc = x->hash_cap * 2;
+    uint32_t *nh = tts_calloc(nc, sizeof(uint32_t));
+    if (nh == NULL)
+        return 0;
+    for (size_t t = 0; t < x->n_toks; t++) {
+        size_t h = (size_t)fnv(x->pool.data + x->tok_off[t], x->tok_len[t]) & (nc - 1);
+        while (nh[h] != 0)
+            h = (h + 1) & (nc - 1);
+        nh[h] = (uint32_t)t + 1;
+    }
+    tts_free(x->hash);
+    x->hash = nh;
+    x->hash_cap = nc;
+    return 1;
+}
+
+/* Dictionary id of s[0..n), or UINT32_MAX when absent. */
+static uint32_t dict_find(const tts_nameidx *x, const char *s, size_t n)
+{
+    size_t h = (size_t)fnv(s, n) & (x->hash_cap - 1);
+    while (x->hash[h] != 0) {
+        uint32_t t = x->hash[h] - 1;
+        if (x->tok_len[t] == n && memcmp(x->pool.data + x->tok_off[t], s, n) == 0)
+            return t;
+        h = (h + 1) & (x->hash_cap - 1);
+    }
+    return UINT32_MAX;
+}
+
+/* Dictionary id of s[0..n), added when new; UINT32_MAX when out of memory. */
+static uint32_t dict_intern(tts_nameidx *x, const char *s, size_t n)
+{
+    uint32_t t = dict_find(x, s, n);
+    size_t h;
+    if (t != UINT32_MAX)
+        return t;
+    if ((x->n_toks + 1) * 2 > x->hash_cap && !rehash(x))
+        return UINT32_MAX;
+    if (!grow(&x->tok_off, &x->cap_toks, x->n_toks + 1, sizeof(uint32_t)))
+        return UINT32_MAX;
+    {
+        size_t cap = x->cap_toks;
+        uint16_t *nl = tts_realloc(x->tok_len, cap * sizeof(uint16_t));
+        if (nl == NULL)
+            return UINT32_MAX;
+        x->tok_len = nl;
+    }
+    t = (uint32_t)x->n_toks;
+    x->tok_off[t] = (uint32_t)x->pool.len;
+    x->tok_len[t] = (uint16_t)n;
+    tts_buf_append(&x->pool, s, n);
+    tts_buf_putc(&x->pool, '\0');
+    if (tts_buf_failed(&x->pool))
+        return UINT32_MAX;
+    x->n_toks++;
+    h = (size_t)fnv(s, n) & (x->hash_cap - 1);
+    while (x->hash[h] != 0)
+        h = (h + 1) & (x->hash_cap - 1);
+    x->hash[h] = t + 1;
+    return t;
+}
+
+static int grow_names(tts_nameidx *x)
+{
+    size_t cap = x->cap_names, need = x->n_names + 2;
+    if (need <= cap)
+        return 1;
+    if (!grow(&x->name_entry, &cap, need, sizeof(uint32_t)))
+        return 0;
+#define GROW_TO(f)                                                                         \
+    do {                                                                                   \
+        uint32_t *np = tts_realloc(x->f, cap * sizeof(uint32_t));                          \
+        if (np == NULL)                                                                    \
+            return 0;                                                                      \
+        x->f = np;                                                                         \
+    } while (0)
+    GROW_TO(name_tok0);
+    GROW_TO(name_glued);
+    GROW_TO(name_legal);
+    GROW_TO(name_w);
+#undef GROW_TO
+    x->cap_names = cap;
+    return 1;
+}
+
+tts_status tts_nameidx_add(tts_nameidx *x, uint32_t entry, const tts_nname *n, tts_error *err)
+{
+    view v;
+    uint32_t i, g;
+    size_t legal_off;
+    if (x->finished)
+        return tts_err_set(err, TTS_ERR_INTERNAL, "name index already finished");
+    if (x->n_names >= UINT32_MAX - 2 || x->pool.len > UINT32_MAX / 2)
+        return tts_err_set(err, TTS_ERR_LIMIT, "name index is full");
+    view_of_nname(n, &v);
+    if (!grow_names(x) ||
+        !grow(&x->name_toks, &x->cap_name_toks, x->n_name_toks + v.n, sizeof(uint32_t)))
+        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory building the name index");
+    i = (uint32_t)x->n_names;
+    x->name_tok0[i] = (uint32_t)x->n_name_toks;
+    for (size_t k = 0; k < v.n; k++) {
+        uint32_t t = dict_intern(x, v.s[k], v.l[k] > 65535 ? 65535 : v.l[k]);
+        if (t == UINT32_MAX)
+            return tts_err_set(err, TTS_ERR_NOMEM, "out of memory building the name index");
+        x->name_toks[x->n_name_toks++] = t;
+    }
+    g = dict_intern(x, v.glued, v.glen > 65535 ? 65535 : v.glen);
+    legal_off = x->pool.len;
+    tts_buf_puts(&x->pool, n->legal != NULL ? n->legal : "");
+    tts_buf_putc(&x->pool, '\0');
+    if (g == UINT32_MAX || tts_buf_failed(&x->pool))
+        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory building the name index");
+    x->name_entry[i] = entry;
+    x->name_glued[i] = g;
+    x->name_legal[i] = (uint32_t)legal_off;
+    x->name_w[i] = (uint32_t)v.w;
+    x->n_names++;
+    x->name_tok0[x->n_names] = (uint32_t)x->n_name_toks;
+    return TTS_OK;
+}
+
+static uint32_t gram_hash(unsigned a, unsigned b, unsigned c, uint32_t bits)
+{
+    uint32_t v = (uint32_t)((a << 16) | (b << 8) | c);
+    return (uint32_t)((v * 2654435761u) >> (32 - bits));
+}
+
+/* Call fn on every padded trigram bucket of token s[0..n). */
+#define FOR_GRAMS(s, n, bits, var, body)                                                   \
+    do {                                                                                   \
+        unsigned g0 = 1, g1 = 1;                                                           \
+        for (size_t gi_ = 0; gi_ < (n) + 2; gi_++) {                                       \
+            unsigned g2 = gi_ < (n) ? (unsigned char)(s)[gi_] : 2u;                        \
+            uint32_t var = gram_hash(g0, g1, g2, bits);                                    \
+            body;                                                                          \
+            g0 = g1;                                                                       \
+            g1 = g2;                                                                       \
+        }                                                                                  \
+    } while (0)
+
+/*
+ * Build the three CSR tables (token -> names, glued -> names, trigram ->
+ * tokens): count, prefix-sum, fill using the row starts as cursors, then
+ * shift the cursors back into row starts.
+ */
+static tts_status build_postings(tts_nameidx *x, tts_error *err)
+{
+    size_t nb;
+    x->tpost0 = tts_calloc(x->n_toks + 1, sizeof(uint32_t));
+    x->gpost0 = tts_calloc(x->n_toks + 1, sizeof(uint32_t));
+    x->gram_bits = 10;
+    while (((size_t)1 << x->gram_bits) < x->n_toks * 2 && x->gram_bits < 24)
+        x->gram_bits++;
+    nb = (size_t)1 << x->gram_bits;
+    x->gram0 = tts_calloc(nb + 1, sizeof(uint32_t));
+    if (x->tpost0 == NULL || x->gpost0 == NULL || x->gram0 == NULL)
+        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory building the name index");
+    for (size_t i = 0; i < x->n_names; i++) {
+        for (uint32_t k = x->name_tok0[i]; k < x->name_tok0[i + 1]; k++)
+            x->tpost0[x->name_toks[k] + 1]++;
+        x->gpost0[x->name_glued[i] + 1]++;
+    }
+    for (size_t t = 0; t < x->n_toks; t++) {
+        x->tpost0[t + 1] += x->tpost0[t];
+        x->gpost0[t + 1] += x->gpost0[t];
+        FOR_GRAMS(x->pool.data + x->tok_off[t], (size_t)x->tok_len[t], x->gram_bits, h,
+                  x->gram0[h + 1]++);
+    }
+    for (size_t b = 0; b < nb; b++)
+        x->gram0[b + 1] += x->gram0[b];
+    x->tpost = tts_malloc((x->tpost0[x->n_toks] + 1) * sizeof(uint32_t));
+    x->gpost = tts_malloc((x->gpost0[x->n_toks] + 1) * sizeof(uint32_t));
+    x->gram = tts_malloc((x->gram0[nb] + 1) * sizeof(uint32_t));
+    if (x->tpost == NULL || x->gpost == NULL || x->gram == NULL)
+        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory building the name index");
+    /* Fill with the start offsets as cursors, then shift back. */
+    for (size_t i = 0; i < x->n_names; i++) {
+        for (uint32_t k = x->name_tok0[i]; k < x->name_tok0[i + 1]; k++) {
+            uint32_t t = x->name_toks[k];
+            x->tpost[x->tpost0[t]++] = (uint32_t)i;
+        }
+        x->gpost[x->gpost0[x->name_glued[i]]++] = (uint32_t)i;
+    }
+    for (size_t t = 0; t < x->n_toks; t++)
+        FOR_GRAMS(x->pool.data + x->tok_off[t], (size_t)x->tok_len[t], x->gram_bits, h,
+                  x->gram[x->gram0[h]++] = (uint32_t)t);
+    /* Cursors now point at the next row's start: shift right by one row. */
+    memmove(x->tpost0 + 1, x->tpost0, x->n_toks * sizeof(uint32_t));
+    memmove(x->gpost0 + 1, x->gpost0, x->n_toks * sizeof(uint32_t));
+    memmove(x->gram0 + 1, x->gram0, nb * sizeof(uint32_t));
+    x->tpost0[0] = x->gpost0[0] = x->gram0[0] = 0;
+    return TTS_OK;
+}
+
+tts_status tts_nameidx_finish(tts_nameidx *x, tts_error *err)
+{
+    tts_status rc;
+    if (x->finished)
+        return TTS_OK;
+    rc = build_postings(x, err);
+    if (rc != TTS_OK)
+        return rc;
+    x->gcnt = tts_calloc(x->n_toks + 1, sizeof(uint16_t));
+    x->gtouched = tts_malloc((x->n_toks + 1) * sizeof(uint32_t));
+    x->acc = tts_calloc(x->n_names + 1, sizeof(float));
+    x->forced = tts_calloc(x->n_names + 1, 1);
+    x->ntouched = tts_malloc((x->n_names + 1) * sizeof(uint32_t));
+    if (x->gcnt == NULL || x->gtouched == NULL || x->acc == NULL || x->forced == NULL ||
+        x->ntouched == NULL)
+        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory building the name index");
+    x->finished = 1;
+    return TTS_OK;
+}
+
+size_t tts_nameidx_count(const tts_nameidx *x)
+{
+    return x->n_names;
+}
+
+size_t tts_nameidx_memory(const tts_nameidx *x)
+{
+    size_t nb = (size_t)1 << x->gram_bits;
+    return sizeof(*x) + x->cap_names * 5 * sizeof(uint32_t) + x->cap_name_toks * 4 + x->pool.cap +
+           x->cap_toks * 6 + x->hash_cap * 4 +
+           (x->finished ? (x->n_toks * 2 + x->tpost0[x->n_toks] + x->gpost0[x->n_toks] + nb +
+                           x->gram0[nb]) * 4 +
+                              x->n_toks * 6 + x->n_names * 9
+                        : 0);
+}
+
+/* ---- querying ------------------------------------------------------- */
+
+/*
+ * Dictionary tokens similar to s[0..n) (tok_sim > 0), sorted by id, into a
+ * new array *out (caller frees). Candidates must share enough padded
+ * trigrams with the query token: a third of them, at least one.
+ */
+static tts_status similar_tokens(tts_nameidx *x, const char *s, size_t n, tsim **out,
+                                 size_t *n_out)
+{
+    size_t nt = 0, need, res = 0, cap = 0;
+    tsim *list = NULL;
+    size_t grams = n + 2;
+    need = grams / 3 > 0 ? grams / 3 : 1;
+    FOR_GRAMS(s, n, x->gram_bits, h, {
+        for (uint32_t k = x->gram0[h]; k < x->gram0[h + 1]; k++) {
+            uint32_t t = x->gram[k];
+            if (x->gcnt[t]++ == 0)
+                x->gtouched[nt++] = t;
+        }
+    });
+    for (size_t k = 0; k < nt; k++) {
+        uint32_t t = x->gtouched[k];
+        double sim;
+        if (x->gcnt[t] >= need) {
+            sim = tok_sim(s, n, x->pool.data + x->tok_off[t], x->tok_len[t]);
+            if (sim > 0.0) {
+                if (!grow(&list, &cap, res + 1, sizeof(tsim))) {
+                    for (; k < nt; k++)
+                        x->gcnt[x->gtouched[k]] = 0;
+                    tts_free(list);
+                    return TTS_ERR_NOMEM;
+                }
+                list[res].tok = t;
+                list[res].sim = (float)sim;
+                res++;
+            }
+        }
+        x->gcnt[t] = 0;
+    }
+    *out = list;
+    *n_out = res;
+    return TTS_OK;
+}
+
+static int cmp_tsim(const void *a, const void *b)
+{
+    uint32_t x = ((const tsim *)a)->tok, y = ((const tsim *)b)->tok;
+    return x < y ? -1 : x > y;
+}
+
+static int cmp_hit_entry(const void *a, const void *b)
+{
+    const tts_nameidx_hit *x = a, *y = b;
+    if (x->entry != y->entry)
+        return x->entry < y->entry ? -1 : 1;
+    if (x->score != y->score)
+        return x->score > y->score ? -1 : 1;
+    return x->name < y->name ? -1 : x->name > y->name;
+}
+
+static int cmp_hit_score(const void *a, const void *b)
+{
+    const tts_nameidx_hit *x = a, *y = b;
+    if (x->score != y->score)
+        return x->score > y->score ? -1 : 1;
+    if (x->entry != y->entry)
+        return x->entry < y->entry ? -1 : 1;
+    return x->name < y->name ? -1 : x->name > y->name;
+}
+
+typedef struct hits {
+    tts_nameidx_hit *h;
+    size_t n, cap;
+} hits;
+
+static int push_hit(hits *hs, uint32_t name, uint32_t entry, double score)
+{
+    if (!grow(&hs->h, &hs->cap, hs->n + 1, sizeof(tts_nameidx_hit)))
+        return 0;
+    hs->h[hs->n].name = name;
+    hs->h[hs->n].entry = entry;
+    hs->h[hs->n].score = score;
+    hs->n++;
+    return 1;
+}
+
+/* Keep each entry's best name, then order best first. */
+static void collapse(hits *hs)
+{
+    size_t w = 0;
+    qsort(hs->h, hs->n, sizeof(tts_nameidx_hit), cmp_hit_entry);
+    for (size_t i = 0; i < hs->n; i++)
+        if (w == 0 || hs->h[w - 1].entry != hs->h[i].entry)
+            hs->h[w++] = hs->h[i];
+    hs->n = w;
+    qsort(hs->h, hs->n, sizeof(tts_nameidx_hit), cmp_hit_score);
+}
+
+static tts_status search_all(tts_nameidx *x, const view *vq, double thr, tts_nameidx_filter filter,
+                             void *user, hits *hs)
+{
+    for (uint32_t i = 0; i < x->n_names; i++) {
+        view vn;
+        pairing pr;
+        if (filter != NULL && !filter(user, x->name_entry[i]))
+            continue;
+        view_of_name(x, i, &vn);
+        score_views(vq, &vn, NULL, &pr);
+        if (pr.score >= thr && !push_hit(hs, i, x->name_entry[i], pr.score))
+            return TTS_ERR_NOMEM;
+    }
+    return TTS_OK;
+}
+
+/* Add the postings of similar tokens to the per-name accumulators. */
+static size_t accumulate(tts_nameidx *x, const tsim *sims, size_t n_sims, size_t qlen,
+                         const uint32_t *post0, const uint32_t *post, int force, size_t nn)
+{
+    for (size_t k = 0; k < n_sims; k++) {
+        uint32_t t = sims[k].tok;
+        float add = sims[k].sim * (float)(qlen + x->tok_len[t]);
+        for (uint32_t p = post0[t]; p < post0[t + 1]; p++) {
+            uint32_t name = post[p];
+            if (x->acc[name] == 0.0f && !x->forced[name])
+                x->ntouched[nn++] = name;
+            if (force)
+                x->forced[name] = 1;
+            else
+                x->acc[name] += add;
+        }
+    }
+    return nn;
+}
+
+static tts_status search_index(tts_nameidx *x, const view *vq, double thr,
+                               tts_nameidx_filter filter, void *user, hits *hs)
+{
+    sim_cache cache;
+    tsim *gl = NULL;
+    size_t n_gl = 0, nn = 0;
+    tts_status rc = TTS_OK;
+    memset(&cache, 0, sizeof(cache));
+    for (size_t i = 0; i < vq->n; i++) {
+        TTS_TRY(similar_tokens(x, vq->s[i], vq->l[i], &cache.list[i], &cache.n[i]));
+        qsort(cache.list[i], cache.n[i], sizeof(tsim), cmp_tsim);
+        nn = accumulate(x, cache.list[i], cache.n[i], vq->l[i], x->tpost0, x->tpost, 0, nn);
+    }
+    if (vq->glen > 0) {
+        TTS_TRY(similar_tokens(x, vq->glued, vq->glen, &gl, &n_gl));
+        nn = accumulate(x, gl, n_gl, 0, x->gpost0, x->gpost, 1, nn);
+        if (vq->n > 1)
+            nn = accumulate(x, gl, n_gl, 0, x->tpost0, x->tpost, 1, nn);
+    }
+    for (size_t k = 0; k < nn; k++) {
+        uint32_t name = x->ntouched[k];
+        double ub = (double)x->acc[name] / (double)(vq->w + x->name_w[name]);
+        int cand = x->forced[name] || ub + UB_SLACK >= thr;
+        x->acc[name] = 0.0f;
+        x->forced[name] = 0;
+        if (rc != TTS_OK || !cand || (filter != NULL && !filter(user, x->name_entry[name])))
+            continue;
+        {
+            view vn;
+            pairing pr;
+            view_of_name(x, name, &vn);
+            score_views(vq, &vn, &cache, &pr);
+            if (pr.score >= thr && !push_hit(hs, name, x->name_entry[name], pr.score))
+                rc = TTS_ERR_NOMEM;
+        }
+    }
+out:
+    for (size_t i = 0; i < MAX_QTOK; i++)
+        tts_free(cache.list[i]);
+    tts_free(gl);
+    return rc;
+}
+
+tts_status tts_nameidx_search(tts_nameidx *x, const tts_nname *q, double threshold,
+                              int exhaustive, tts_nameidx_filter filter, void *user,
+                              tts_nameidx_hit **out, size_t *n_out, tts_error *err)
+{
+    view vq;
+    hits hs = {NULL, 0, 0};
+    tts_status rc;
+    if (!x->finished)
+        return tts_err_set(err, TTS_ERR_INTERNAL, "name index not finished");
+    view_of_nname(q, &vq);
+    if (vq.n == 0 && vq.glen == 0) {
+        *out = NULL;
+        *n_out = 0;
+        return TTS_OK;
+    }
+    if (threshold < 0.0)
+        threshold = 0.0;
+    rc = exhaustive ? search_all(x, &vq, threshold, filter, user, &hs)
+                    : search_index(x, &vq, threshold, filter, user, &hs);
+    if (rc != TTS_OK) {
+        tts_free(hs.h);
+        return tts_err_set(err, rc, "out of memory searching the name index");
+    }
+    collapse(&hs);
+    *out = hs.h;
+    *n_out = hs.n;
+    return TTS_OK;
+}
