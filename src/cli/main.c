@@ -16,6 +16,8 @@ typedef struct command {
 
 static const command commands[] = {
     {"screen", cmd_screen, "screen partnership records and print their reports"},
+    {"search", cmd_search, "screen one name against the denied-party lists"},
+    {"lists", cmd_lists, "import, update and show denied-party lists"},
     {NULL, NULL, NULL},
 };
 

@@ -5,6 +5,8 @@
  */
 #include "ttscreen.h"
 
+#include "fetch.h"
+
 const char *tts_version(void)
 {
     return TTS_VERSION;
@@ -12,9 +14,10 @@ const char *tts_version(void)
 
 tts_status tts_init(void)
 {
-    return TTS_OK;
+    return tts_fetch_init();
 }
 
 void tts_fini(void)
 {
+    tts_fetch_fini();
 }

@@ -199,9 +199,9 @@ static int legal_conflict(const char *a, const char *b)
 
 /* ---- views ----------------------------------------------------------- */
 
-static void view_of_nname(const tts_nname *n, view *v)
+static void view_of_strs(const char *tokens, const char *legal, const char *glued, view *v)
 {
-    const char *p = n->tokens != NULL ? n->tokens : "";
+    const char *p = tokens != NULL ? tokens : "";
     v->n = v->w = 0;
     while (*p != '\0' && v->n < MAX_QTOK) {
         size_t wl = strcspn(p, " ");
@@ -216,9 +216,14 @@ static void view_of_nname(const tts_nname *n, view *v)
         while (*p == ' ')
             p++;
     }
-    v->glued = n->glued != NULL ? n->glued : "";
+    v->glued = glued != NULL ? glued : "";
     v->glen = strlen(v->glued);
-    v->legal = n->legal;
+    v->legal = legal;
+}
+
+static void view_of_nname(const tts_nname *n, view *v)
+{
+    view_of_strs(n->tokens, n->legal, n->glued, v);
 }
 
 static void view_of_name(const tts_nameidx *x, uint32_t name, view *v)
@@ -519,7 +524,8 @@ static int grow_names(tts_nameidx *x)
     return 1;
 }
 
-tts_status tts_nameidx_add(tts_nameidx *x, uint32_t entry, const tts_nname *n, tts_error *err)
+tts_status tts_nameidx_add(tts_nameidx *x, uint32_t entry, const char *tokens, const char *legal,
+                           const char *glued, tts_error *err)
 {
     view v;
     uint32_t i, g;
@@ -528,7 +534,7 @@ tts_status tts_nameidx_add(tts_nameidx *x, uint32_t entry, const tts_nname *n, t
         return tts_err_set(err, TTS_ERR_INTERNAL, "name index already finished");
     if (x->n_names >= UINT32_MAX - 2 || x->pool.len > UINT32_MAX / 2)
         return tts_err_set(err, TTS_ERR_LIMIT, "name index is full");
-    view_of_nname(n, &v);
+    view_of_strs(tokens, legal, glued, &v);
     if (!grow_names(x) ||
         !grow(&x->name_toks, &x->cap_name_toks, x->n_name_toks + v.n, sizeof(uint32_t)))
         return tts_err_set(err, TTS_ERR_NOMEM, "out of memory building the name index");
@@ -542,7 +548,7 @@ tts_status tts_nameidx_add(tts_nameidx *x, uint32_t entry, const tts_nname *n, t
     }
     g = dict_intern(x, v.glued, v.glen > 65535 ? 65535 : v.glen);
     legal_off = x->pool.len;
-    tts_buf_puts(&x->pool, n->legal != NULL ? n->legal : "");
+    tts_buf_puts(&x->pool, legal != NULL ? legal : "");
     tts_buf_putc(&x->pool, '\0');
     if (g == UINT32_MAX || tts_buf_failed(&x->pool))
         return tts_err_set(err, TTS_ERR_NOMEM, "out of memory building the name index");

@@ -41,10 +41,12 @@ tts_nameidx *tts_nameidx_new(void);
 void tts_nameidx_free(tts_nameidx *x);
 
 /*
- * Add one normalised name (copied) belonging to entry `entry`. Names are
- * numbered 0, 1, ... in the order added. Only before tts_nameidx_finish.
+ * Add one normalised name (the three strings of a tts_nname, copied)
+ * belonging to entry `entry`. Names are numbered 0, 1, ... in the order
+ * added. Only before tts_nameidx_finish.
  */
-tts_status tts_nameidx_add(tts_nameidx *x, uint32_t entry, const tts_nname *n, tts_error *err);
+tts_status tts_nameidx_add(tts_nameidx *x, uint32_t entry, const char *tokens, const char *legal,
+                           const char *glued, tts_error *err);
 
 /* Build the postings; after this the index only answers queries. */
 tts_status tts_nameidx_finish(tts_nameidx *x, tts_error *err);
