@@ -72,10 +72,16 @@ $(B)/tests/helpers.o: tests/unit/helpers.c tests/unit/helpers.h
 	@mkdir -p $(@D)
 	$(CC) -Iinclude -iquote src/lib $(WARN) $(TEST_CFLAGS) $(CFLAGS) -c $< -o $@
 
-$(B)/tests/test_%: tests/unit/test_%.c $(B)/tests/helpers.o $(B)/libttscreen.a
+$(B)/tests/quality.o: tests/unit/quality.c tests/unit/quality.h
+	@mkdir -p $(@D)
+	$(CC) -Iinclude -iquote src/lib $(WARN) $(CFLAGS) -c $< -o $@
+
+TEST_OBJ := $(B)/tests/helpers.o $(B)/tests/quality.o
+
+$(B)/tests/test_%: tests/unit/test_%.c $(TEST_OBJ) $(B)/libttscreen.a
 	@mkdir -p $(@D)
 	$(CC) -Iinclude -iquote src/lib -iquote tests/unit $(WARN) $(TEST_CFLAGS) $(CFLAGS) \
-	  -o $@ $< $(B)/tests/helpers.o $(B)/libttscreen.a $(LDFLAGS) $(DEP_LIBS) $(TEST_LIBS)
+	  -o $@ $< $(TEST_OBJ) $(B)/libttscreen.a $(LDFLAGS) $(DEP_LIBS) $(TEST_LIBS)
 
 check: unit e2e symbols headercheck
 

@@ -22,6 +22,13 @@
 #define MAX_JW_LEN 128       /* longer tokens only match exactly */
 #define MAX_DL_LEN 256       /* longer glued strings only match exactly */
 #define UB_SLACK 1e-6        /* float accumulation error allowance */
+#define NUMBER_PENALTY 0.15  /* both names carry numbers and they differ ("GOLD STAR 3" / "5") */
+
+/* One-deletion variant of a dictionary token (or the token itself), by hash. */
+typedef struct delkey {
+    uint64_t h;
+    uint32_t tok;
+} delkey;
 
 typedef struct tsim {
     uint32_t tok;
@@ -33,7 +40,8 @@ struct tts_nameidx {
     size_t n_names, cap_names;
     uint32_t *name_entry; /* entry number */
     uint32_t *name_tok0;  /* first index in name_toks; name i uses [tok0[i], tok0[i+1]) */
-    uint32_t *name_glued; /* dictionary id of the glued form */
+    uint32_t *name_glued; /* dictionary id of the glued form (legal forms included) */
+    uint32_t *name_joined; /* dictionary id of the tokens joined without spaces */
     uint32_t *name_legal; /* offset of the legal-form string in pool */
     uint32_t *name_w;     /* total token bytes */
     uint32_t *name_toks;
@@ -42,12 +50,15 @@ struct tts_nameidx {
     tts_buf pool;      /* token bytes, NUL-separated; legal strings too */
     uint32_t *tok_off; /* offset in pool */
     uint16_t *tok_len;
+    uint64_t *tok_mask; /* char_mask of each token */
     size_t n_toks, cap_toks;
     uint32_t *hash; /* open addressing: tok id + 1, 0 = empty */
     size_t hash_cap;
     /* postings (after finish) */
     uint32_t *tpost0, *tpost;  /* token -> names using it as a token */
-    uint32_t *gpost0, *gpost;  /* token -> names using it as their glued form */
+    uint32_t *gpost0, *gpost;  /* token -> names using it as their joined or glued form */
+    struct delkey *del;        /* deletion neighbourhood: sorted by hash */
+    size_t n_del;
     uint32_t *gram0, *gram;    /* trigram bucket -> tokens */
     uint32_t gram_bits;
     int finished;
@@ -65,20 +76,27 @@ typedef struct view {
     size_t l[MAX_QTOK];
     uint32_t id[MAX_QTOK]; /* dictionary ids (names only) */
     size_t n, w;
-    const char *glued;
+    const char *glued; /* legal forms included */
     size_t glen;
+    const char *joined; /* tokens only */
+    size_t jlen;
+    uint64_t gmask, jmask; /* char_mask of glued and joined */
+    uint64_t mask[MAX_QTOK]; /* char_mask of each token */
     const char *legal;
+    char jbuf[MAX_DL_LEN + 1]; /* queries: joined tokens live here */
 } view;
 
 /* ---- string similarity ------------------------------------------------- */
 
 static double jaro_winkler(const char *a, size_t la, const char *b, size_t lb)
 {
-    uint8_t am[MAX_JW_LEN] = {0}, bm[MAX_JW_LEN] = {0};
+    uint8_t am[MAX_JW_LEN], bm[MAX_JW_LEN];
     size_t range, m = 0, t = 0, k = 0, pre = 0;
     double j;
     if (la == 0 || lb == 0 || la > MAX_JW_LEN || lb > MAX_JW_LEN)
         return 0.0;
+    memset(am, 0, la);
+    memset(bm, 0, lb);
     range = (la > lb ? la : lb) / 2;
     range = range > 0 ? range - 1 : 0;
     for (size_t i = 0; i < la; i++) {
@@ -150,28 +168,57 @@ static int is_digit(char c)
     return c >= '0' && c <= '9';
 }
 
+/* Which byte values occur in s, folded to 64 bits (an over-approximation). */
+static uint64_t char_mask(const char *s, size_t n)
+{
+    uint64_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        m |= (uint64_t)1 << ((unsigned char)s[i] & 63);
+    return m;
+}
+
+/* Bytes of a whose value cannot occur in the string with mask bmask. */
+static size_t absent_from(const char *a, size_t la, uint64_t bmask)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < la; i++)
+        n += !((bmask >> ((unsigned char)a[i] & 63)) & 1);
+    return n;
+}
+
 /*
  * Similarity of two tokens: Jaro-Winkler, lowered when the first letters
  * differ, when a short token is not equal, and by the length ratio.
  * Numbers match only exactly. Under TOK_MIN the pair counts as nothing.
+ * bmask is char_mask(b): bytes of a that b lacks bound the Jaro matches
+ * from above, and pairs whose bound is under TOK_MIN skip Jaro-Winkler
+ * (the result is the same; this is only faster).
  */
-static double tok_sim(const char *a, size_t la, const char *b, size_t lb)
+static double tok_sim_m(const char *a, size_t la, const char *b, size_t lb, uint64_t bmask)
 {
-    double s, ratio;
-    size_t mn = la < lb ? la : lb, mx = la < lb ? lb : la;
+    double s, ratio, mult, jmax;
+    size_t mn = la < lb ? la : lb, mx = la < lb ? lb : la, m, pre = 0;
     if (la == lb && memcmp(a, b, la) == 0)
         return 1.0;
     if (mn == 0 || is_digit(a[0]) || is_digit(b[0]))
         return 0.0;
-    s = jaro_winkler(a, la, b, lb);
-    if (a[0] != b[0])
-        s *= 0.92;
-    if (mn <= 3)
-        s *= 0.85;
     ratio = (double)mn / (double)mx;
-    s *= 0.85 + 0.15 * ratio;
+    mult = (a[0] != b[0] ? 0.92 : 1.0) * (mn <= 3 ? 0.85 : mn == 4 ? 0.9 : 1.0) *
+           (0.85 + 0.15 * ratio);
+    m = la - absent_from(a, la, bmask);
+    if (m > lb)
+        m = lb;
+    if (m == 0)
+        return 0.0;
+    while (pre < 4 && pre < mn && a[pre] == b[pre])
+        pre++;
+    jmax = ((double)m / (double)la + (double)m / (double)lb + 1.0) / 3.0;
+    if ((jmax + (double)pre * 0.1 * (1.0 - jmax)) * mult < TOK_MIN)
+        return 0.0;
+    s = jaro_winkler(a, la, b, lb) * mult;
     return s < TOK_MIN ? 0.0 : s;
 }
+
 
 /* Do two legal-form strings share no canonical word while both are present? */
 static int legal_conflict(const char *a, const char *b)
@@ -219,6 +266,18 @@ static void view_of_strs(const char *tokens, const char *legal, const char *glue
     v->glued = glued != NULL ? glued : "";
     v->glen = strlen(v->glued);
     v->legal = legal;
+    v->jlen = 0;
+    for (size_t i = 0; i < v->n; i++) {
+        if (v->jlen + v->l[i] <= MAX_DL_LEN)
+            memcpy(v->jbuf + v->jlen, v->s[i], v->l[i]);
+        v->jlen += v->l[i];
+    }
+    v->jbuf[v->jlen <= MAX_DL_LEN ? v->jlen : MAX_DL_LEN] = '\0';
+    v->joined = v->jbuf;
+    v->jmask = char_mask(v->jbuf, v->jlen <= MAX_DL_LEN ? v->jlen : MAX_DL_LEN);
+    v->gmask = char_mask(v->glued, v->glen);
+    for (size_t i = 0; i < v->n; i++)
+        v->mask[i] = char_mask(v->s[i], v->l[i]);
 }
 
 static void view_of_nname(const tts_nname *n, view *v)
@@ -236,22 +295,30 @@ static void view_of_name(const tts_nameidx *x, uint32_t name, view *v)
         v->s[v->n] = x->pool.data + x->tok_off[t];
         v->l[v->n] = x->tok_len[t];
         v->id[v->n] = t;
+        v->mask[v->n] = x->tok_mask[t];
         v->n++;
     }
     v->glued = x->pool.data + x->tok_off[x->name_glued[name]];
     v->glen = x->tok_len[x->name_glued[name]];
+    v->joined = x->pool.data + x->tok_off[x->name_joined[name]];
+    v->jlen = x->tok_len[x->name_joined[name]];
+    v->gmask = x->tok_mask[x->name_glued[name]];
+    v->jmask = x->tok_mask[x->name_joined[name]];
     v->legal = x->pool.data + x->name_legal[name];
 }
 
 /* Similarities already computed by the candidate search, by query token. */
 typedef struct sim_cache {
-    tsim *list[MAX_QTOK];
+    tsim *list[MAX_QTOK];  /* sparse: similar tokens sorted by id (indexed search) */
     size_t n[MAX_QTOK];
+    float *dense[MAX_QTOK]; /* or dense: one similarity per dictionary token (exhaustive) */
 } sim_cache;
 
 static double cached_sim(const sim_cache *c, size_t qi, uint32_t tok)
 {
     size_t lo = 0, hi = c->n[qi];
+    if (c->dense[qi] != NULL)
+        return c->dense[qi][tok];
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
         if (c->list[qi][mid].tok == tok)
@@ -264,6 +331,56 @@ static double cached_sim(const sim_cache *c, size_t qi, uint32_t tok)
     return 0.0;
 }
 
+/* Are the digits of a and b, in order, the same? Numbers never fuzzy-match. */
+static int same_digits(const char *a, size_t la, const char *b, size_t lb)
+{
+    size_t i = 0, k = 0;
+    for (;;) {
+        while (i < la && !is_digit(a[i]))
+            i++;
+        while (k < lb && !is_digit(b[k]))
+            k++;
+        if (i == la || k == lb)
+            return i == la && k == lb;
+        if (a[i++] != b[k++])
+            return 0;
+    }
+}
+
+static int has_digit(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n && i < MAX_DL_LEN; i++)
+        if (is_digit(s[i]))
+            return 1;
+    return 0;
+}
+
+static int no_legal(const char *l)
+{
+    return l == NULL || l[0] == '\0';
+}
+
+/*
+ * Whole-string similarity of a against b, skipped (0) when the length
+ * bound cannot beat `floor` (floor < 0: always computed).
+ */
+static double whole_sim(const char *a, size_t la, const char *b, size_t lb, uint64_t bmask,
+                        double floor)
+{
+    size_t mx = la > lb ? la : lb, diff = la > lb ? la - lb : lb - la, gone;
+    if (mx == 0 || mx > MAX_DL_LEN)
+        return 0.0;
+    if (floor >= 0.0 && 1.0 - (double)diff / (double)mx < floor)
+        return 0.0;
+    /* Every byte of a that b lacks costs at least one edit. */
+    gone = absent_from(a, la, bmask);
+    if (floor >= 0.0 && 1.0 - (double)(gone > diff ? gone : diff) / (double)mx < floor)
+        return 0.0;
+    if (!same_digits(a, la, b, lb))
+        return 0.0;
+    return edit_sim(a, la, b, lb);
+}
+
 typedef struct pairing {
     size_t n;
     uint8_t qi[MAX_QTOK], ni[MAX_QTOK];
@@ -274,10 +391,15 @@ typedef struct pairing {
 /*
  * Exact score of query q against name n: greedy best assignment of token
  * pairs (highest similarity first), length-weighted; glued edit-distance
- * similarity; legal-form penalty. Fills *pr for explanations.
+ * similarity; legal-form penalty. Fills *pr for explanations. When `need`
+ * is >= 0 the edit distance is skipped if its length bound (1 - length
+ * difference / longer length) cannot beat both `need` and the token score:
+ * the result is then exact for every score that reaches `need`.
  */
-static void score_views(const view *q, const view *n, const sim_cache *cache, pairing *pr)
+static void score_views(const view *q, const view *n, const sim_cache *cache, double need,
+                        pairing *pr)
 {
+    double floor, w;
     double m[MAX_QTOK][MAX_QTOK];
     uint8_t qused[MAX_QTOK] = {0}, nused[MAX_QTOK] = {0};
     double sum = 0.0;
@@ -286,7 +408,7 @@ static void score_views(const view *q, const view *n, const sim_cache *cache, pa
         for (size_t j = 0; j < n->n; j++)
             m[i][j] = cache != NULL && n->id[j] != UINT32_MAX
                           ? cached_sim(cache, i, n->id[j])
-                          : tok_sim(q->s[i], q->l[i], n->s[j], n->l[j]);
+                          : tok_sim_m(q->s[i], q->l[i], n->s[j], n->l[j], n->mask[j]);
     for (;;) {
         double best = 0.0;
         size_t bi = 0, bj = 0;
@@ -310,8 +432,22 @@ static void score_views(const view *q, const view *n, const sim_cache *cache, pa
         sum += best * (double)(q->l[bi] + n->l[bj]);
     }
     pr->tok_score = q->w + n->w > 0 ? sum / (double)(q->w + n->w) : 0.0;
-    pr->whole = edit_sim(q->glued, q->glen, n->glued, n->glen);
+    /* Joined tokens against joined tokens; when only one side names a legal
+     * form, also against the other side's glued form ("JSCARGUMENT"). */
+    floor = need < 0.0 ? -1.0 : need > pr->tok_score ? need : pr->tok_score;
+    pr->whole = whole_sim(q->joined, q->jlen, n->joined, n->jlen, n->jmask, floor);
+    if (no_legal(q->legal) && !no_legal(n->legal)) {
+        w = whole_sim(q->joined, q->jlen, n->glued, n->glen, n->gmask, floor);
+        pr->whole = w > pr->whole ? w : pr->whole;
+    }
+    if (!no_legal(q->legal) && no_legal(n->legal)) {
+        w = whole_sim(q->glued, q->glen, n->joined, n->jlen, n->jmask, floor);
+        pr->whole = w > pr->whole ? w : pr->whole;
+    }
     pr->penalty = legal_conflict(q->legal, n->legal) ? LEGAL_PENALTY : 0.0;
+    if (has_digit(q->joined, q->jlen) && has_digit(n->joined, n->jlen) &&
+        !same_digits(q->joined, q->jlen, n->joined, n->jlen))
+        pr->penalty += NUMBER_PENALTY;
     pr->score = (pr->tok_score > pr->whole ? pr->tok_score : pr->whole) - pr->penalty;
     if (pr->score < 0.0)
         pr->score = 0.0;
@@ -325,7 +461,7 @@ double tts_nameidx_score_pair(const tts_nname *a, const tts_nname *b)
     pairing pr;
     view_of_nname(a, &va);
     view_of_nname(b, &vb);
-    score_views(&va, &vb, NULL, &pr);
+    score_views(&va, &vb, NULL, -1.0, &pr);
     return pr.score;
 }
 
@@ -335,7 +471,7 @@ double tts_nameidx_score(const tts_nameidx *x, const tts_nname *q, uint32_t name
     pairing pr;
     view_of_nname(q, &vq);
     view_of_name(x, name, &vn);
-    score_views(&vq, &vn, NULL, &pr);
+    score_views(&vq, &vn, NULL, -1.0, &pr);
     return pr.score;
 }
 
@@ -346,7 +482,7 @@ void tts_nameidx_explain(const tts_nameidx *x, const tts_nname *q, uint32_t name
     uint8_t qused[MAX_QTOK] = {0}, nused[MAX_QTOK] = {0};
     view_of_nname(q, &vq);
     view_of_name(x, name, &vn);
-    score_views(&vq, &vn, NULL, &pr);
+    score_views(&vq, &vn, NULL, -1.0, &pr);
     tts_buf_puts(b, "tokens");
     for (size_t k = 0; k < pr.n; k++) {
         qused[pr.qi[k]] = nused[pr.ni[k]] = 1;
@@ -360,8 +496,11 @@ void tts_nameidx_explain(const tts_nameidx *x, const tts_nname *q, uint32_t name
         if (!nused[j])
             tts_buf_printf(b, " list-only:%.*s", (int)vn.l[j], vn.s[j]);
     tts_buf_printf(b, "; token score %.3f; whole %.3f", pr.tok_score, pr.whole);
-    if (pr.penalty > 0.0)
-        tts_buf_printf(b, "; legal form %s vs %s -%.2f", vq.legal, vn.legal, pr.penalty);
+    if (legal_conflict(vq.legal, vn.legal))
+        tts_buf_printf(b, "; legal form %s vs %s -%.2f", vq.legal, vn.legal, LEGAL_PENALTY);
+    if (pr.penalty > LEGAL_PENALTY + 1e-9 ||
+        (pr.penalty > 0.0 && !legal_conflict(vq.legal, vn.legal)))
+        tts_buf_printf(b, "; numbers differ -%.2f", NUMBER_PENALTY);
 }
 
 /* ---- building ------------------------------------------------------- */
@@ -416,12 +555,15 @@ void tts_nameidx_free(tts_nameidx *x)
     tts_free(x->name_entry);
     tts_free(x->name_tok0);
     tts_free(x->name_glued);
+    tts_free(x->name_joined);
+    tts_free(x->del);
     tts_free(x->name_legal);
     tts_free(x->name_w);
     tts_free(x->name_toks);
     tts_buf_free(&x->pool);
     tts_free(x->tok_off);
     tts_free(x->tok_len);
+    tts_free(x->tok_mask);
     tts_free(x->hash);
     tts_free(x->tpost0);
     tts_free(x->tpost);
@@ -482,13 +624,19 @@ static uint32_t dict_intern(tts_nameidx *x, const char *s, size_t n)
     {
         size_t cap = x->cap_toks;
         uint16_t *nl = tts_realloc(x->tok_len, cap * sizeof(uint16_t));
+        uint64_t *nm;
         if (nl == NULL)
             return UINT32_MAX;
         x->tok_len = nl;
+        nm = tts_realloc(x->tok_mask, cap * sizeof(uint64_t));
+        if (nm == NULL)
+            return UINT32_MAX;
+        x->tok_mask = nm;
     }
     t = (uint32_t)x->n_toks;
     x->tok_off[t] = (uint32_t)x->pool.len;
     x->tok_len[t] = (uint16_t)n;
+    x->tok_mask[t] = char_mask(s, n);
     tts_buf_append(&x->pool, s, n);
     tts_buf_putc(&x->pool, '\0');
     if (tts_buf_failed(&x->pool))
@@ -517,6 +665,7 @@ static int grow_names(tts_nameidx *x)
     } while (0)
     GROW_TO(name_tok0);
     GROW_TO(name_glued);
+    GROW_TO(name_joined);
     GROW_TO(name_legal);
     GROW_TO(name_w);
 #undef GROW_TO
@@ -528,7 +677,7 @@ tts_status tts_nameidx_add(tts_nameidx *x, uint32_t entry, const char *tokens, c
                            const char *glued, tts_error *err)
 {
     view v;
-    uint32_t i, g;
+    uint32_t i, g, j;
     size_t legal_off;
     if (x->finished)
         return tts_err_set(err, TTS_ERR_INTERNAL, "name index already finished");
@@ -547,13 +696,17 @@ tts_status tts_nameidx_add(tts_nameidx *x, uint32_t entry, const char *tokens, c
         x->name_toks[x->n_name_toks++] = t;
     }
     g = dict_intern(x, v.glued, v.glen > 65535 ? 65535 : v.glen);
+    if (v.jlen > MAX_DL_LEN)
+        v.jlen = MAX_DL_LEN; /* too long to compare whole anyway */
+    j = dict_intern(x, v.joined, v.jlen);
     legal_off = x->pool.len;
     tts_buf_puts(&x->pool, legal != NULL ? legal : "");
     tts_buf_putc(&x->pool, '\0');
-    if (g == UINT32_MAX || tts_buf_failed(&x->pool))
+    if (g == UINT32_MAX || j == UINT32_MAX || tts_buf_failed(&x->pool))
         return tts_err_set(err, TTS_ERR_NOMEM, "out of memory building the name index");
     x->name_entry[i] = entry;
     x->name_glued[i] = g;
+    x->name_joined[i] = j;
     x->name_legal[i] = (uint32_t)legal_off;
     x->name_w[i] = (uint32_t)v.w;
     x->n_names++;
@@ -600,7 +753,9 @@ static tts_status build_postings(tts_nameidx *x, tts_error *err)
     for (size_t i = 0; i < x->n_names; i++) {
         for (uint32_t k = x->name_tok0[i]; k < x->name_tok0[i + 1]; k++)
             x->tpost0[x->name_toks[k] + 1]++;
-        x->gpost0[x->name_glued[i] + 1]++;
+        x->gpost0[x->name_joined[i] + 1]++;
+        if (x->name_glued[i] != x->name_joined[i])
+            x->gpost0[x->name_glued[i] + 1]++;
     }
     for (size_t t = 0; t < x->n_toks; t++) {
         x->tpost0[t + 1] += x->tpost0[t];
@@ -621,7 +776,9 @@ static tts_status build_postings(tts_nameidx *x, tts_error *err)
             uint32_t t = x->name_toks[k];
             x->tpost[x->tpost0[t]++] = (uint32_t)i;
         }
-        x->gpost[x->gpost0[x->name_glued[i]]++] = (uint32_t)i;
+        x->gpost[x->gpost0[x->name_joined[i]]++] = (uint32_t)i;
+        if (x->name_glued[i] != x->name_joined[i])
+            x->gpost[x->gpost0[x->name_glued[i]]++] = (uint32_t)i;
     }
     for (size_t t = 0; t < x->n_toks; t++)
         FOR_GRAMS(x->pool.data + x->tok_off[t], (size_t)x->tok_len[t], x->gram_bits, h,
@@ -634,12 +791,71 @@ static tts_status build_postings(tts_nameidx *x, tts_error *err)
     return TTS_OK;
 }
 
+#define DEL_MIN 3  /* tokens shorter than this get no deletion neighbourhood */
+#define DEL_MAX 24 /* nor longer ones: trigrams find those */
+
+/* Hash of s[0..n) with byte `skip` left out (skip >= n: nothing left out). */
+static uint64_t del_hash(const char *s, size_t n, size_t skip)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++) {
+        if (i == skip)
+            continue;
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ULL;
+    }
+    return h ^ (uint64_t)(n - (skip < n));
+}
+
+static int cmp_delkey(const void *a, const void *b)
+{
+    const delkey *x = a, *y = b;
+    if (x->h != y->h)
+        return x->h < y->h ? -1 : 1;
+    return x->tok < y->tok ? -1 : x->tok > y->tok;
+}
+
+/*
+ * The one-deletion neighbourhood of every name token (SymSpell's idea):
+ * keys are the token and each copy with one byte removed. A query token
+ * probing with its own deletions meets every dictionary token within one
+ * insertion, deletion, substitution or adjacent transposition, which
+ * padded trigrams miss on short tokens ("jnoh" / "john").
+ */
+static tts_status build_deletions(tts_nameidx *x, tts_error *err)
+{
+    size_t n = 0, k = 0;
+    for (uint32_t t = 0; t < x->n_toks; t++)
+        if (x->tpost0[t + 1] > x->tpost0[t] && x->tok_len[t] >= DEL_MIN &&
+            x->tok_len[t] <= DEL_MAX)
+            n += (size_t)x->tok_len[t] + 1;
+    x->del = tts_malloc((n > 0 ? n : 1) * sizeof(delkey));
+    if (x->del == NULL)
+        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory building the name index");
+    for (uint32_t t = 0; t < x->n_toks; t++) {
+        const char *s = x->pool.data + x->tok_off[t];
+        size_t len = x->tok_len[t];
+        if (!(x->tpost0[t + 1] > x->tpost0[t] && len >= DEL_MIN && len <= DEL_MAX))
+            continue;
+        for (size_t skip = 0; skip <= len; skip++) {
+            x->del[k].h = del_hash(s, len, skip);
+            x->del[k].tok = t;
+            k++;
+        }
+    }
+    qsort(x->del, k, sizeof(delkey), cmp_delkey);
+    x->n_del = k;
+    return TTS_OK;
+}
+
 tts_status tts_nameidx_finish(tts_nameidx *x, tts_error *err)
 {
     tts_status rc;
     if (x->finished)
         return TTS_OK;
     rc = build_postings(x, err);
+    if (rc == TTS_OK)
+        rc = build_deletions(x, err);
     if (rc != TTS_OK)
         return rc;
     x->gcnt = tts_calloc(x->n_toks + 1, sizeof(uint16_t));
@@ -675,7 +891,8 @@ size_t tts_nameidx_memory(const tts_nameidx *x)
 /*
  * Dictionary tokens similar to s[0..n) (tok_sim > 0), sorted by id, into a
  * new array *out (caller frees). Candidates must share enough padded
- * trigrams with the query token: a third of them, at least one.
+ * trigrams with the query token (a quarter of them, at least one) or be
+ * within one edit through the deletion neighbourhood.
  */
 static tts_status similar_tokens(tts_nameidx *x, const char *s, size_t n, tsim **out,
                                  size_t *n_out)
@@ -683,7 +900,7 @@ static tts_status similar_tokens(tts_nameidx *x, const char *s, size_t n, tsim *
     size_t nt = 0, need, res = 0, cap = 0;
     tsim *list = NULL;
     size_t grams = n + 2;
-    need = grams / 3 > 0 ? grams / 3 : 1;
+    need = grams / 4 > 0 ? grams / 4 : 1;
     FOR_GRAMS(s, n, x->gram_bits, h, {
         for (uint32_t k = x->gram0[h]; k < x->gram0[h + 1]; k++) {
             uint32_t t = x->gram[k];
@@ -691,11 +908,30 @@ static tts_status similar_tokens(tts_nameidx *x, const char *s, size_t n, tsim *
                 x->gtouched[nt++] = t;
         }
     });
+    if (n >= DEL_MIN - 1 && n <= DEL_MAX + 1) {
+        for (size_t skip = 0; skip <= n; skip++) {
+            uint64_t h = del_hash(s, n, skip);
+            size_t lo = 0, hi = x->n_del;
+            while (lo < hi) {
+                size_t mid = (lo + hi) / 2;
+                if (x->del[mid].h < h)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            for (; lo < x->n_del && x->del[lo].h == h; lo++) {
+                uint32_t t = x->del[lo].tok;
+                if (x->gcnt[t] == 0)
+                    x->gtouched[nt++] = t;
+                x->gcnt[t] = UINT16_MAX;
+            }
+        }
+    }
     for (size_t k = 0; k < nt; k++) {
         uint32_t t = x->gtouched[k];
         double sim;
         if (x->gcnt[t] >= need) {
-            sim = tok_sim(s, n, x->pool.data + x->tok_off[t], x->tok_len[t]);
+            sim = tok_sim_m(s, n, x->pool.data + x->tok_off[t], x->tok_len[t], x->tok_mask[t]);
             if (sim > 0.0) {
                 if (!grow(&list, &cap, res + 1, sizeof(tsim))) {
                     for (; k < nt; k++)
@@ -769,20 +1005,45 @@ static void collapse(hits *hs)
     qsort(hs->h, hs->n, sizeof(tts_nameidx_hit), cmp_hit_score);
 }
 
+/*
+ * Score every name. Token similarities are computed once per distinct
+ * dictionary token (the same function the pairs would call), so this is
+ * exactly the per-name computation, only without repeating it.
+ */
 static tts_status search_all(tts_nameidx *x, const view *vq, double thr, tts_nameidx_filter filter,
                              void *user, hits *hs)
 {
+    sim_cache cache;
+    tts_status rc = TTS_OK;
+    memset(&cache, 0, sizeof(cache));
+    for (size_t i = 0; i < vq->n; i++) {
+        cache.dense[i] = tts_calloc(x->n_toks + 1, sizeof(float));
+        if (cache.dense[i] == NULL) {
+            rc = TTS_ERR_NOMEM;
+            goto out;
+        }
+        for (uint32_t t = 0; t < x->n_toks; t++)
+            if (x->tpost0[t + 1] > x->tpost0[t])
+                cache.dense[i][t] = (float)tok_sim_m(vq->s[i], vq->l[i],
+                                                     x->pool.data + x->tok_off[t], x->tok_len[t],
+                                                     x->tok_mask[t]);
+    }
     for (uint32_t i = 0; i < x->n_names; i++) {
         view vn;
         pairing pr;
         if (filter != NULL && !filter(user, x->name_entry[i]))
             continue;
         view_of_name(x, i, &vn);
-        score_views(vq, &vn, NULL, &pr);
-        if (pr.score >= thr && !push_hit(hs, i, x->name_entry[i], pr.score))
-            return TTS_ERR_NOMEM;
+        score_views(vq, &vn, &cache, thr, &pr);
+        if (pr.score >= thr && !push_hit(hs, i, x->name_entry[i], pr.score)) {
+            rc = TTS_ERR_NOMEM;
+            goto out;
+        }
     }
-    return TTS_OK;
+out:
+    for (size_t i = 0; i < MAX_QTOK; i++)
+        tts_free(cache.dense[i]);
+    return rc;
 }
 
 /* Add the postings of similar tokens to the per-name accumulators. */
@@ -818,11 +1079,21 @@ static tts_status search_index(tts_nameidx *x, const view *vq, double thr,
         qsort(cache.list[i], cache.n[i], sizeof(tsim), cmp_tsim);
         nn = accumulate(x, cache.list[i], cache.n[i], vq->l[i], x->tpost0, x->tpost, 0, nn);
     }
-    if (vq->glen > 0) {
-        TTS_TRY(similar_tokens(x, vq->glued, vq->glen, &gl, &n_gl));
+    /* Whole-string candidates: the joined query against names' joined and
+     * glued forms (and single name tokens); with a legal form, the glued
+     * query too. */
+    if (vq->jlen > 0 && vq->jlen <= MAX_DL_LEN) {
+        TTS_TRY(similar_tokens(x, vq->joined, vq->jlen, &gl, &n_gl));
         nn = accumulate(x, gl, n_gl, 0, x->gpost0, x->gpost, 1, nn);
         if (vq->n > 1)
             nn = accumulate(x, gl, n_gl, 0, x->tpost0, x->tpost, 1, nn);
+        tts_free(gl);
+        gl = NULL;
+    }
+    if (!no_legal(vq->legal) && vq->glen > 0 && vq->glen <= MAX_DL_LEN) {
+        TTS_TRY(similar_tokens(x, vq->glued, vq->glen, &gl, &n_gl));
+        nn = accumulate(x, gl, n_gl, 0, x->gpost0, x->gpost, 1, nn);
+        nn = accumulate(x, gl, n_gl, 0, x->tpost0, x->tpost, 1, nn);
     }
     for (size_t k = 0; k < nn; k++) {
         uint32_t name = x->ntouched[k];
@@ -836,7 +1107,7 @@ static tts_status search_index(tts_nameidx *x, const view *vq, double thr,
             view vn;
             pairing pr;
             view_of_name(x, name, &vn);
-            score_views(vq, &vn, &cache, &pr);
+            score_views(vq, &vn, &cache, thr, &pr);
             if (pr.score >= thr && !push_hit(hs, name, x->name_entry[name], pr.score))
                 rc = TTS_ERR_NOMEM;
         }
