@@ -83,6 +83,13 @@ $(B)/tests/test_%: tests/unit/test_%.c $(TEST_OBJ) $(B)/libttscreen.a
 	$(CC) -Iinclude -iquote src/lib -iquote tests/unit $(WARN) $(TEST_CFLAGS) $(CFLAGS) \
 	  -o $@ $< $(TEST_OBJ) $(B)/libttscreen.a $(LDFLAGS) $(DEP_LIBS) $(TEST_LIBS)
 
+# Test-only HTTP server for the list-update tests (binds 127.0.0.1 only).
+$(B)/tests/ttsd: tests/httpd/ttsd.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -Wall -Wextra $(CFLAGS) -o $@ $< $(LDFLAGS)
+
+$(B)/tests/test_fetch: $(B)/tests/ttsd
+
 check: unit e2e symbols headercheck
 
 unit: $(UNIT)

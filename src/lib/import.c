@@ -523,7 +523,7 @@ static tts_status csl_row(ctx *x, const csv *c, const int *col, long row_no, tts
 {
     tts_store_entry e;
     tts_buf countries = TTS_BUF_INIT;
-    char id[48], sub[16];
+    char id[160], sub[16];
     const char *type;
     int64_t row;
     tts_status rc;
