@@ -135,7 +135,7 @@ static int flaky_count(const char *path)
     return 1000;
 }
 
-/* Serve one request; returns 1 when the server should exit. */
+/* Serve one request; returns 1 when the server should exit, 2 when a child took the connection. */
 static int handle(int fd)
 {
     char req[8192], method[16], path[512];
@@ -180,6 +180,7 @@ static int handle(int fd)
             sleep(5);
             _exit(0);
         }
+        return 2;
     } else if (strcmp(path, "/big") == 0) {
         const char *h = "HTTP/1.1 200 OK\r\nContent-Length: 1073741824\r\nConnection: close\r\n\r\n";
         char chunk[65536];
@@ -246,8 +247,11 @@ int main(int argc, char **argv)
         if (c < 0)
             continue;
         quit = handle(c);
-        shutdown(c, SHUT_WR);
+        if (quit != 2)
+            shutdown(c, SHUT_WR);
         close(c);
+        if (quit == 2)
+            quit = 0;
     }
     close(s);
     return 0;
