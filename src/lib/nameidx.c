@@ -30,6 +30,13 @@ typedef struct delkey {
     uint32_t tok;
 } delkey;
 
+/* Trigram bucket -> dictionary tokens (CSR). */
+typedef struct gram_table {
+    uint32_t *start; /* 2^bits + 1 row starts */
+    uint32_t *tok;
+    uint32_t bits;
+} gram_table;
+
 typedef struct tsim {
     uint32_t tok;
     float sim;
@@ -59,8 +66,8 @@ struct tts_nameidx {
     uint32_t *gpost0, *gpost;  /* token -> names using it as their joined or glued form */
     struct delkey *del;        /* deletion neighbourhood: sorted by hash */
     size_t n_del;
-    uint32_t *gram0, *gram;    /* trigram bucket -> tokens */
-    uint32_t gram_bits;
+    gram_table tgram;          /* trigram bucket -> name tokens */
+    gram_table wgram;          /* trigram bucket -> whole forms */
     int finished;
     /* per-query scratch */
     uint16_t *gcnt;
@@ -194,10 +201,12 @@ static size_t absent_from(const char *a, size_t la, uint64_t bmask)
  * from above, and pairs whose bound is under TOK_MIN skip Jaro-Winkler
  * (the result is the same; this is only faster).
  */
-static double tok_sim_m(const char *a, size_t la, const char *b, size_t lb, uint64_t bmask)
+static double tok_bound_m(const char *a, size_t la, const char *b, size_t lb, uint64_t bmask,
+                          double *mult_out)
 {
-    double s, ratio, mult, jmax;
+    double ratio, mult, jmax, bound;
     size_t mn = la < lb ? la : lb, mx = la < lb ? lb : la, m, pre = 0;
+    *mult_out = 0.0;
     if (la == lb && memcmp(a, b, la) == 0)
         return 1.0;
     if (mn == 0 || is_digit(a[0]) || is_digit(b[0]))
@@ -213,12 +222,29 @@ static double tok_sim_m(const char *a, size_t la, const char *b, size_t lb, uint
     while (pre < 4 && pre < mn && a[pre] == b[pre])
         pre++;
     jmax = ((double)m / (double)la + (double)m / (double)lb + 1.0) / 3.0;
-    if ((jmax + (double)pre * 0.1 * (1.0 - jmax)) * mult < TOK_MIN)
+    bound = (jmax + (double)pre * 0.1 * (1.0 - jmax)) * mult;
+    *mult_out = mult;
+    return bound < TOK_MIN ? 0.0 : bound;
+}
+
+/* Upper bound of tok_sim_m without running Jaro-Winkler (1.0 exactly for equal tokens). */
+static double tok_bound(const char *a, size_t la, const char *b, size_t lb, uint64_t bmask)
+{
+    double mult;
+    return tok_bound_m(a, la, b, lb, bmask, &mult);
+}
+
+static double tok_sim_m(const char *a, size_t la, const char *b, size_t lb, uint64_t bmask)
+{
+    double mult, s, bound;
+    if (la == lb && memcmp(a, b, la) == 0)
+        return 1.0;
+    bound = tok_bound_m(a, la, b, lb, bmask, &mult);
+    if (bound == 0.0)
         return 0.0;
     s = jaro_winkler(a, la, b, lb) * mult;
     return s < TOK_MIN ? 0.0 : s;
 }
-
 
 /* Do two legal-form strings share no canonical word while both are present? */
 static int legal_conflict(const char *a, const char *b)
@@ -314,6 +340,7 @@ typedef struct sim_cache {
     float *dense[MAX_QTOK]; /* or dense: one similarity per dictionary token (exhaustive) */
 } sim_cache;
 
+/* The cached similarity of query token qi and dictionary token tok, or -1 when not cached. */
 static double cached_sim(const sim_cache *c, size_t qi, uint32_t tok)
 {
     size_t lo = 0, hi = c->n[qi];
@@ -328,7 +355,7 @@ static double cached_sim(const sim_cache *c, size_t qi, uint32_t tok)
         else
             hi = mid;
     }
-    return 0.0;
+    return -1.0;
 }
 
 /* Are the digits of a and b, in order, the same? Numbers never fuzzy-match. */
@@ -405,10 +432,11 @@ static void score_views(const view *q, const view *n, const sim_cache *cache, do
     double sum = 0.0;
     pr->n = 0;
     for (size_t i = 0; i < q->n; i++)
-        for (size_t j = 0; j < n->n; j++)
-            m[i][j] = cache != NULL && n->id[j] != UINT32_MAX
-                          ? cached_sim(cache, i, n->id[j])
-                          : tok_sim_m(q->s[i], q->l[i], n->s[j], n->l[j], n->mask[j]);
+        for (size_t j = 0; j < n->n; j++) {
+            double v = cache != NULL && n->id[j] != UINT32_MAX ? cached_sim(cache, i, n->id[j])
+                                                               : -1.0;
+            m[i][j] = v >= 0.0 ? v : tok_sim_m(q->s[i], q->l[i], n->s[j], n->l[j], n->mask[j]);
+        }
     for (;;) {
         double best = 0.0;
         size_t bi = 0, bj = 0;
@@ -569,8 +597,10 @@ void tts_nameidx_free(tts_nameidx *x)
     tts_free(x->tpost);
     tts_free(x->gpost0);
     tts_free(x->gpost);
-    tts_free(x->gram0);
-    tts_free(x->gram);
+    tts_free(x->tgram.start);
+    tts_free(x->tgram.tok);
+    tts_free(x->wgram.start);
+    tts_free(x->wgram.tok);
     tts_free(x->gcnt);
     tts_free(x->gtouched);
     tts_free(x->acc);
@@ -734,21 +764,15 @@ static uint32_t gram_hash(unsigned a, unsigned b, unsigned c, uint32_t bits)
     } while (0)
 
 /*
- * Build the three CSR tables (token -> names, glued -> names, trigram ->
- * tokens): count, prefix-sum, fill using the row starts as cursors, then
- * shift the cursors back into row starts.
+ * Build the token -> names and whole form -> names tables (CSR): count,
+ * prefix-sum, fill using the row starts as cursors, then shift the
+ * cursors back into row starts.
  */
 static tts_status build_postings(tts_nameidx *x, tts_error *err)
 {
-    size_t nb;
     x->tpost0 = tts_calloc(x->n_toks + 1, sizeof(uint32_t));
     x->gpost0 = tts_calloc(x->n_toks + 1, sizeof(uint32_t));
-    x->gram_bits = 10;
-    while (((size_t)1 << x->gram_bits) < x->n_toks * 2 && x->gram_bits < 24)
-        x->gram_bits++;
-    nb = (size_t)1 << x->gram_bits;
-    x->gram0 = tts_calloc(nb + 1, sizeof(uint32_t));
-    if (x->tpost0 == NULL || x->gpost0 == NULL || x->gram0 == NULL)
+    if (x->tpost0 == NULL || x->gpost0 == NULL)
         return tts_err_set(err, TTS_ERR_NOMEM, "out of memory building the name index");
     for (size_t i = 0; i < x->n_names; i++) {
         for (uint32_t k = x->name_tok0[i]; k < x->name_tok0[i + 1]; k++)
@@ -760,17 +784,11 @@ static tts_status build_postings(tts_nameidx *x, tts_error *err)
     for (size_t t = 0; t < x->n_toks; t++) {
         x->tpost0[t + 1] += x->tpost0[t];
         x->gpost0[t + 1] += x->gpost0[t];
-        FOR_GRAMS(x->pool.data + x->tok_off[t], (size_t)x->tok_len[t], x->gram_bits, h,
-                  x->gram0[h + 1]++);
     }
-    for (size_t b = 0; b < nb; b++)
-        x->gram0[b + 1] += x->gram0[b];
     x->tpost = tts_malloc((x->tpost0[x->n_toks] + 1) * sizeof(uint32_t));
     x->gpost = tts_malloc((x->gpost0[x->n_toks] + 1) * sizeof(uint32_t));
-    x->gram = tts_malloc((x->gram0[nb] + 1) * sizeof(uint32_t));
-    if (x->tpost == NULL || x->gpost == NULL || x->gram == NULL)
+    if (x->tpost == NULL || x->gpost == NULL)
         return tts_err_set(err, TTS_ERR_NOMEM, "out of memory building the name index");
-    /* Fill with the start offsets as cursors, then shift back. */
     for (size_t i = 0; i < x->n_names; i++) {
         for (uint32_t k = x->name_tok0[i]; k < x->name_tok0[i + 1]; k++) {
             uint32_t t = x->name_toks[k];
@@ -780,14 +798,43 @@ static tts_status build_postings(tts_nameidx *x, tts_error *err)
         if (x->name_glued[i] != x->name_joined[i])
             x->gpost[x->gpost0[x->name_glued[i]]++] = (uint32_t)i;
     }
-    for (size_t t = 0; t < x->n_toks; t++)
-        FOR_GRAMS(x->pool.data + x->tok_off[t], (size_t)x->tok_len[t], x->gram_bits, h,
-                  x->gram[x->gram0[h]++] = (uint32_t)t);
-    /* Cursors now point at the next row's start: shift right by one row. */
     memmove(x->tpost0 + 1, x->tpost0, x->n_toks * sizeof(uint32_t));
     memmove(x->gpost0 + 1, x->gpost0, x->n_toks * sizeof(uint32_t));
-    memmove(x->gram0 + 1, x->gram0, nb * sizeof(uint32_t));
-    x->tpost0[0] = x->gpost0[0] = x->gram0[0] = 0;
+    x->tpost0[0] = x->gpost0[0] = 0;
+    return TTS_OK;
+}
+
+/*
+ * Padded-trigram postings over the dictionary tokens that `post0` says are
+ * in use: one table for name tokens, one for whole (joined or glued)
+ * forms, so token lookups never wade through long whole-name strings.
+ */
+static tts_status build_grams(tts_nameidx *x, const uint32_t *post0, gram_table *g,
+                              tts_error *err)
+{
+    size_t nb;
+    g->bits = 10;
+    while (((size_t)1 << g->bits) < x->n_toks && g->bits < 24)
+        g->bits++;
+    nb = (size_t)1 << g->bits;
+    g->start = tts_calloc(nb + 1, sizeof(uint32_t));
+    if (g->start == NULL)
+        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory building the name index");
+    for (size_t t = 0; t < x->n_toks; t++)
+        if (post0[t + 1] > post0[t])
+            FOR_GRAMS(x->pool.data + x->tok_off[t], (size_t)x->tok_len[t], g->bits, h,
+                      g->start[h + 1]++);
+    for (size_t b = 0; b < nb; b++)
+        g->start[b + 1] += g->start[b];
+    g->tok = tts_malloc((g->start[nb] + 1) * sizeof(uint32_t));
+    if (g->tok == NULL)
+        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory building the name index");
+    for (size_t t = 0; t < x->n_toks; t++)
+        if (post0[t + 1] > post0[t])
+            FOR_GRAMS(x->pool.data + x->tok_off[t], (size_t)x->tok_len[t], g->bits, h,
+                      g->tok[g->start[h]++] = (uint32_t)t);
+    memmove(g->start + 1, g->start, nb * sizeof(uint32_t));
+    g->start[0] = 0;
     return TTS_OK;
 }
 
@@ -855,6 +902,10 @@ tts_status tts_nameidx_finish(tts_nameidx *x, tts_error *err)
         return TTS_OK;
     rc = build_postings(x, err);
     if (rc == TTS_OK)
+        rc = build_grams(x, x->tpost0, &x->tgram, err);
+    if (rc == TTS_OK)
+        rc = build_grams(x, x->gpost0, &x->wgram, err);
+    if (rc == TTS_OK)
         rc = build_deletions(x, err);
     if (rc != TTS_OK)
         return rc;
@@ -877,38 +928,65 @@ size_t tts_nameidx_count(const tts_nameidx *x)
 
 size_t tts_nameidx_memory(const tts_nameidx *x)
 {
-    size_t nb = (size_t)1 << x->gram_bits;
-    return sizeof(*x) + x->cap_names * 5 * sizeof(uint32_t) + x->cap_name_toks * 4 + x->pool.cap +
-           x->cap_toks * 6 + x->hash_cap * 4 +
-           (x->finished ? (x->n_toks * 2 + x->tpost0[x->n_toks] + x->gpost0[x->n_toks] + nb +
-                           x->gram0[nb]) * 4 +
-                              x->n_toks * 6 + x->n_names * 9
-                        : 0);
+    size_t n = sizeof(*x) + x->cap_names * 6 * sizeof(uint32_t) + x->cap_name_toks * 4 +
+               x->pool.cap + x->cap_toks * (4 + 2 + 8) + x->hash_cap * 4;
+    if (x->finished) {
+        size_t tb = (size_t)1 << x->tgram.bits, wb = (size_t)1 << x->wgram.bits;
+        n += (2 * (x->n_toks + 1) + x->tpost0[x->n_toks] + x->gpost0[x->n_toks]) * 4;
+        n += (tb + 1 + x->tgram.start[tb] + wb + 1 + x->wgram.start[wb]) * 4;
+        n += x->n_del * sizeof(delkey) + x->n_toks * 6 + x->n_names * 9;
+    }
+    return n;
 }
 
 /* ---- querying ------------------------------------------------------- */
 
 /*
  * Dictionary tokens similar to s[0..n) (tok_sim > 0), sorted by id, into a
- * new array *out (caller frees). Candidates must share enough padded
- * trigrams with the query token (a quarter of them, at least one) or be
- * within one edit through the deletion neighbourhood.
+ * new array *out (caller frees). Candidates are the exact token, tokens
+ * sharing at least `need` padded trigrams in table g (need 0: none), and,
+ * with use_del, tokens within one edit through the deletion
+ * neighbourhood. `used` says which dictionary tokens count (tpost0 or
+ * gpost0 rows that are not empty).
  */
-static tts_status similar_tokens(tts_nameidx *x, const char *s, size_t n, tsim **out,
+static tts_status similar_tokens(tts_nameidx *x, const gram_table *g, const uint32_t *used,
+                                 const char *s, size_t n, size_t need, int use_del, tsim **out,
                                  size_t *n_out)
 {
-    size_t nt = 0, need, res = 0, cap = 0;
+    size_t nt = 0, res = 0, cap = 0, ng = 0;
+    uint32_t grams[MAX_DL_LEN + 2];
     tsim *list = NULL;
-    size_t grams = n + 2;
-    need = grams / 4 > 0 ? grams / 4 : 1;
-    FOR_GRAMS(s, n, x->gram_bits, h, {
-        for (uint32_t k = x->gram0[h]; k < x->gram0[h + 1]; k++) {
-            uint32_t t = x->gram[k];
-            if (x->gcnt[t]++ == 0)
-                x->gtouched[nt++] = t;
+    uint32_t t = dict_find(x, s, n);
+    if (t != UINT32_MAX && used[t + 1] > used[t]) {
+        x->gcnt[t] = 1;
+        x->gtouched[nt++] = t;
+    }
+    /* Prefix filtering: a token sharing `need` of the ng grams shares one of
+     * the ng - need + 1 rarest, so only those lists are read. */
+    if (need > 0 && n <= MAX_DL_LEN) {
+        FOR_GRAMS(s, n, g->bits, h, grams[ng++] = h);
+        for (size_t i = 1; i < ng; i++) {
+            uint32_t v = grams[i];
+            size_t k = i;
+            size_t lv = g->start[v + 1] - g->start[v];
+            while (k > 0 && g->start[grams[k - 1] + 1] - g->start[grams[k - 1]] > lv) {
+                grams[k] = grams[k - 1];
+                k--;
+            }
+            grams[k] = v;
         }
-    });
-    if (n >= DEL_MIN - 1 && n <= DEL_MAX + 1) {
+        for (size_t i = 0; i + need <= ng; i++) {
+            uint32_t h = grams[i];
+            for (uint32_t k = g->start[h]; k < g->start[h + 1]; k++) {
+                uint32_t u = g->tok[k];
+                if (x->gcnt[u] == 0) {
+                    x->gcnt[u] = 1;
+                    x->gtouched[nt++] = u;
+                }
+            }
+        }
+    }
+    if (use_del && n + 1 >= DEL_MIN && n <= DEL_MAX + 1) {
         for (size_t skip = 0; skip <= n; skip++) {
             uint64_t h = del_hash(s, n, skip);
             size_t lo = 0, hi = x->n_del;
@@ -920,31 +998,29 @@ static tts_status similar_tokens(tts_nameidx *x, const char *s, size_t n, tsim *
                     hi = mid;
             }
             for (; lo < x->n_del && x->del[lo].h == h; lo++) {
-                uint32_t t = x->del[lo].tok;
-                if (x->gcnt[t] == 0)
-                    x->gtouched[nt++] = t;
-                x->gcnt[t] = UINT16_MAX;
+                uint32_t u = x->del[lo].tok;
+                if (x->gcnt[u] == 0) {
+                    x->gcnt[u] = 1;
+                    x->gtouched[nt++] = u;
+                }
             }
         }
     }
     for (size_t k = 0; k < nt; k++) {
-        uint32_t t = x->gtouched[k];
-        double sim;
-        if (x->gcnt[t] >= need) {
-            sim = tok_sim_m(s, n, x->pool.data + x->tok_off[t], x->tok_len[t], x->tok_mask[t]);
-            if (sim > 0.0) {
-                if (!grow(&list, &cap, res + 1, sizeof(tsim))) {
-                    for (; k < nt; k++)
-                        x->gcnt[x->gtouched[k]] = 0;
-                    tts_free(list);
-                    return TTS_ERR_NOMEM;
-                }
-                list[res].tok = t;
-                list[res].sim = (float)sim;
-                res++;
-            }
+        uint32_t u = x->gtouched[k];
+        double sim = tok_sim_m(s, n, x->pool.data + x->tok_off[u], x->tok_len[u], x->tok_mask[u]);
+        x->gcnt[u] = 0;
+        if (sim <= 0.0)
+            continue;
+        if (!grow(&list, &cap, res + 1, sizeof(tsim))) {
+            for (k++; k < nt; k++)
+                x->gcnt[x->gtouched[k]] = 0;
+            tts_free(list);
+            return TTS_ERR_NOMEM;
         }
-        x->gcnt[t] = 0;
+        list[res].tok = u;
+        list[res].sim = (float)sim;
+        res++;
     }
     *out = list;
     *n_out = res;
@@ -997,6 +1073,8 @@ static int push_hit(hits *hs, uint32_t name, uint32_t entry, double score)
 static void collapse(hits *hs)
 {
     size_t w = 0;
+    if (hs->n < 2)
+        return;
     qsort(hs->h, hs->n, sizeof(tts_nameidx_hit), cmp_hit_entry);
     for (size_t i = 0; i < hs->n; i++)
         if (w == 0 || hs->h[w - 1].entry != hs->h[i].entry)
@@ -1046,24 +1124,131 @@ out:
     return rc;
 }
 
-/* Add the postings of similar tokens to the per-name accumulators. */
-static size_t accumulate(tts_nameidx *x, const tsim *sims, size_t n_sims, size_t qlen,
-                         const uint32_t *post0, const uint32_t *post, int force, size_t nn)
+/* Mark the names in the postings of similar tokens (forced: score them whatever their bound). */
+static size_t accumulate(tts_nameidx *x, const tsim *sims, size_t n_sims, const uint32_t *post0,
+                         const uint32_t *post, int force, size_t nn)
 {
+    uint8_t mark = force ? 2 : 1;
     for (size_t k = 0; k < n_sims; k++) {
         uint32_t t = sims[k].tok;
-        float add = sims[k].sim * (float)(qlen + x->tok_len[t]);
         for (uint32_t p = post0[t]; p < post0[t + 1]; p++) {
             uint32_t name = post[p];
-            if (x->acc[name] == 0.0f && !x->forced[name])
+            if (x->forced[name] == 0)
                 x->ntouched[nn++] = name;
-            if (force)
-                x->forced[name] = 1;
-            else
-                x->acc[name] += add;
+            if (x->forced[name] < mark)
+                x->forced[name] = mark;
         }
     }
     return nn;
+}
+
+/*
+ * Trigrams a token must share: tokens the deletion neighbourhood covers
+ * use it alone (exact lookups, no posting lists); longer ones must
+ * survive two transpositions.
+ */
+static size_t token_need(size_t n)
+{
+    return n <= DEL_MAX ? 0 : n + 2 - 8;
+}
+
+/*
+ * Choose which query tokens to scan through their postings, rarest first,
+ * until a name holding none of the other tokens cannot reach thr: a token
+ * pair scores 0 when the lengths differ by more than 2.6x, so unscanned
+ * query weight s can at most give 3.6s / (Wq + 2.6s). Sets scan[i].
+ */
+static void choose_scans(const view *vq, const size_t *vol, double thr, uint8_t *scan)
+{
+    size_t order[MAX_QTOK], rem = vq->w;
+    for (size_t i = 0; i < vq->n; i++) {
+        size_t k = i;
+        scan[i] = 0;
+        while (k > 0 && vol[order[k - 1]] > vol[i]) {
+            order[k] = order[k - 1];
+            k--;
+        }
+        order[k] = i;
+    }
+    for (size_t k = 0; k < vq->n; k++) {
+        double s = (double)rem;
+        if (thr > 0.0 && s * (3.6 - 2.6 * thr) < thr * (double)vq->w)
+            break;
+        scan[order[k]] = 1;
+        /* A token nothing resembles proves nothing about the others. */
+        if (vol[order[k]] > 0)
+            rem -= vq->l[order[k]];
+    }
+}
+
+/* Byte histogram folded to 64 bins. */
+static void histogram(const char *s, size_t n, uint8_t h[64])
+{
+    memset(h, 0, 64);
+    for (size_t i = 0; i < n; i++)
+        if (h[(unsigned char)s[i] & 63] < 255)
+            h[(unsigned char)s[i] & 63]++;
+}
+
+/*
+ * Upper bound of the whole-string similarity of the query form (histogram
+ * qh, length ql) and s[0..n): each edit changes the histogram by at most
+ * two, so distance >= half the L1 difference.
+ */
+static double whole_bound(const uint8_t qh[64], size_t ql, const char *s, size_t n)
+{
+    uint8_t h[64];
+    size_t l1 = 0, mx = ql > n ? ql : n, d;
+    if (mx == 0 || mx > MAX_DL_LEN)
+        return 0.0;
+    histogram(s, n, h);
+    for (int i = 0; i < 64; i++)
+        l1 += qh[i] > h[i] ? (size_t)(qh[i] - h[i]) : (size_t)(h[i] - qh[i]);
+    d = (l1 + 1) / 2;
+    if (d < (ql > n ? ql - n : n - ql))
+        d = ql > n ? ql - n : n - ql;
+    return 1.0 - (double)d / (double)mx;
+}
+
+/* Could the whole-string comparison of score_views reach thr for this name? */
+static int whole_may_reach(const tts_nameidx *x, const view *vq, const uint8_t jh[64],
+                           const uint8_t gh[64], uint32_t name, double thr)
+{
+    uint32_t j = x->name_joined[name], g = x->name_glued[name];
+    const char *nlegal = x->pool.data + x->name_legal[name];
+    if (whole_bound(jh, vq->jlen, x->pool.data + x->tok_off[j], x->tok_len[j]) >= thr)
+        return 1;
+    if (no_legal(vq->legal) && !no_legal(nlegal) &&
+        whole_bound(jh, vq->jlen, x->pool.data + x->tok_off[g], x->tok_len[g]) >= thr)
+        return 1;
+    return !no_legal(vq->legal) && no_legal(nlegal) &&
+           whole_bound(gh, vq->glen, x->pool.data + x->tok_off[j], x->tok_len[j]) >= thr;
+}
+
+/*
+ * Upper bound of a name's token score: each query token paired with its
+ * best name token, using the exact similarity where the candidate search
+ * computed it and tok_bound otherwise (no Jaro-Winkler run).
+ */
+static double name_bound(const tts_nameidx *x, const view *vq, const sim_cache *cache,
+                         uint32_t name)
+{
+    double sum = 0.0;
+    for (size_t i = 0; i < vq->n; i++) {
+        double best = 0.0;
+        for (uint32_t k = x->name_tok0[name]; k < x->name_tok0[name + 1]; k++) {
+            uint32_t t = x->name_toks[k];
+            double v = cached_sim(cache, i, t);
+            if (v < 0.0)
+                v = tok_bound(vq->s[i], vq->l[i], x->pool.data + x->tok_off[t], x->tok_len[t],
+                              x->tok_mask[t]);
+            v *= (double)(vq->l[i] + x->tok_len[t]);
+            if (v > best)
+                best = v;
+        }
+        sum += best;
+    }
+    return sum / (double)(vq->w + x->name_w[name]);
 }
 
 static tts_status search_index(tts_nameidx *x, const view *vq, double thr,
@@ -1071,36 +1256,58 @@ static tts_status search_index(tts_nameidx *x, const view *vq, double thr,
 {
     sim_cache cache;
     tsim *gl = NULL;
-    size_t n_gl = 0, nn = 0;
+    size_t n_gl = 0, nn = 0, vol[MAX_QTOK];
+    uint8_t scan[MAX_QTOK], jh[64], gh[64];
     tts_status rc = TTS_OK;
     memset(&cache, 0, sizeof(cache));
+    histogram(vq->joined, vq->jlen <= MAX_DL_LEN ? vq->jlen : MAX_DL_LEN, jh);
+    histogram(vq->glued, vq->glen <= MAX_DL_LEN ? vq->glen : MAX_DL_LEN, gh);
     for (size_t i = 0; i < vq->n; i++) {
-        TTS_TRY(similar_tokens(x, vq->s[i], vq->l[i], &cache.list[i], &cache.n[i]));
-        qsort(cache.list[i], cache.n[i], sizeof(tsim), cmp_tsim);
-        nn = accumulate(x, cache.list[i], cache.n[i], vq->l[i], x->tpost0, x->tpost, 0, nn);
+        TTS_TRY(similar_tokens(x, &x->tgram, x->tpost0, vq->s[i], vq->l[i],
+                               token_need(vq->l[i]), 1, &cache.list[i], &cache.n[i]));
+        if (cache.n[i] > 1)
+            qsort(cache.list[i], cache.n[i], sizeof(tsim), cmp_tsim);
+        vol[i] = 0;
+        for (size_t k = 0; k < cache.n[i]; k++)
+            vol[i] += x->tpost0[cache.list[i][k].tok + 1] - x->tpost0[cache.list[i][k].tok];
     }
-    /* Whole-string candidates: the joined query against names' joined and
-     * glued forms (and single name tokens); with a legal form, the glued
-     * query too. */
+    choose_scans(vq, vol, thr, scan);
+    for (size_t i = 0; i < vq->n; i++)
+        if (scan[i])
+            nn = accumulate(x, cache.list[i], cache.n[i], x->tpost0, x->tpost, 0, nn);
+    /* Whole-string candidates (token boundaries that differ, "AL QAIDA" /
+     * "ALQAIDA", "JSC ARGUMENT" / "JSCARGUMENT"): the joined query, and
+     * with a legal form the glued one, looked up exactly among names'
+     * joined and glued forms, and within one edit among single tokens. */
     if (vq->jlen > 0 && vq->jlen <= MAX_DL_LEN) {
-        TTS_TRY(similar_tokens(x, vq->joined, vq->jlen, &gl, &n_gl));
-        nn = accumulate(x, gl, n_gl, 0, x->gpost0, x->gpost, 1, nn);
-        if (vq->n > 1)
-            nn = accumulate(x, gl, n_gl, 0, x->tpost0, x->tpost, 1, nn);
+        TTS_TRY(similar_tokens(x, &x->wgram, x->gpost0, vq->joined, vq->jlen, 0, 0, &gl, &n_gl));
+        nn = accumulate(x, gl, n_gl, x->gpost0, x->gpost, 1, nn);
         tts_free(gl);
         gl = NULL;
+        if (vq->n > 1) {
+            TTS_TRY(similar_tokens(x, &x->tgram, x->tpost0, vq->joined, vq->jlen, 0, 1, &gl,
+                                   &n_gl));
+            nn = accumulate(x, gl, n_gl, x->tpost0, x->tpost, 1, nn);
+            tts_free(gl);
+            gl = NULL;
+        }
     }
     if (!no_legal(vq->legal) && vq->glen > 0 && vq->glen <= MAX_DL_LEN) {
-        TTS_TRY(similar_tokens(x, vq->glued, vq->glen, &gl, &n_gl));
-        nn = accumulate(x, gl, n_gl, 0, x->gpost0, x->gpost, 1, nn);
-        nn = accumulate(x, gl, n_gl, 0, x->tpost0, x->tpost, 1, nn);
+        TTS_TRY(similar_tokens(x, &x->wgram, x->gpost0, vq->glued, vq->glen, 0, 0, &gl, &n_gl));
+        nn = accumulate(x, gl, n_gl, x->gpost0, x->gpost, 1, nn);
+        tts_free(gl);
+        gl = NULL;
+        TTS_TRY(similar_tokens(x, &x->tgram, x->tpost0, vq->glued, vq->glen, 0, 1, &gl, &n_gl));
+        nn = accumulate(x, gl, n_gl, x->tpost0, x->tpost, 1, nn);
     }
+out:
     for (size_t k = 0; k < nn; k++) {
         uint32_t name = x->ntouched[k];
-        double ub = (double)x->acc[name] / (double)(vq->w + x->name_w[name]);
-        int cand = x->forced[name] || ub + UB_SLACK >= thr;
-        x->acc[name] = 0.0f;
+        int cand = x->forced[name] == 2;
         x->forced[name] = 0;
+        if (!cand && rc == TTS_OK)
+            cand = name_bound(x, vq, &cache, name) + UB_SLACK >= thr ||
+                   whole_may_reach(x, vq, jh, gh, name, thr - UB_SLACK);
         if (rc != TTS_OK || !cand || (filter != NULL && !filter(user, x->name_entry[name])))
             continue;
         {
@@ -1112,7 +1319,6 @@ static tts_status search_index(tts_nameidx *x, const view *vq, double thr,
                 rc = TTS_ERR_NOMEM;
         }
     }
-out:
     for (size_t i = 0; i < MAX_QTOK; i++)
         tts_free(cache.list[i]);
     tts_free(gl);
