@@ -90,6 +90,15 @@ $(B)/tests/ttsd: tests/httpd/ttsd.c
 
 $(B)/tests/test_fetch: $(B)/tests/ttsd
 
+# Speed figures (never part of `check`): see docs/benchmarks.md.
+$(B)/bench_lists: tests/bench/bench_lists.c $(TEST_OBJ) $(B)/libttscreen.a
+	$(CC) -Iinclude -iquote src/lib -iquote tests/unit $(WARN) $(CFLAGS) \
+	  -o $@ $< $(B)/tests/quality.o $(B)/libttscreen.a $(LDFLAGS) $(DEP_LIBS)
+
+bench: $(B)/bench_lists ttscreen
+	$(B)/bench_lists fixtures
+	@sh tests/bench/process.sh ./ttscreen $(B)/bench
+
 check: unit e2e symbols headercheck
 
 unit: $(UNIT)
@@ -149,5 +158,5 @@ format:
 clean:
 	rm -rf build build-* ttscreen
 
-.PHONY: all check unit e2e symbols headercheck demo asan install deps format clean
+.PHONY: all check unit e2e symbols headercheck demo asan install deps format clean bench
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "delidx.h"
 #include "error.h"
 #include "mem.h"
 
@@ -22,13 +23,8 @@
 #define MAX_JW_LEN 128       /* longer tokens only match exactly */
 #define MAX_DL_LEN 256       /* longer glued strings only match exactly */
 #define UB_SLACK 1e-6        /* float accumulation error allowance */
+#define CHEAP_POSTINGS 1024  /* query tokens with fewer postings are always scanned */
 #define NUMBER_PENALTY 0.15  /* both names carry numbers and they differ ("GOLD STAR 3" / "5") */
-
-/* One-deletion variant of a dictionary token (or the token itself), by hash. */
-typedef struct delkey {
-    uint64_t h;
-    uint32_t tok;
-} delkey;
 
 /* Trigram bucket -> dictionary tokens (CSR). */
 typedef struct gram_table {
@@ -64,8 +60,7 @@ struct tts_nameidx {
     /* postings (after finish) */
     uint32_t *tpost0, *tpost;  /* token -> names using it as a token */
     uint32_t *gpost0, *gpost;  /* token -> names using it as their joined or glued form */
-    struct delkey *del;        /* deletion neighbourhood: sorted by hash */
-    size_t n_del;
+    tts_delidx *del;           /* deletion neighbourhood of the name tokens */
     gram_table tgram;          /* trigram bucket -> name tokens */
     gram_table wgram;          /* trigram bucket -> whole forms */
     int finished;
@@ -584,7 +579,7 @@ void tts_nameidx_free(tts_nameidx *x)
     tts_free(x->name_tok0);
     tts_free(x->name_glued);
     tts_free(x->name_joined);
-    tts_free(x->del);
+    tts_delidx_free(x->del);
     tts_free(x->name_legal);
     tts_free(x->name_w);
     tts_free(x->name_toks);
@@ -838,60 +833,23 @@ static tts_status build_grams(tts_nameidx *x, const uint32_t *post0, gram_table 
     return TTS_OK;
 }
 
-#define DEL_MIN 3  /* tokens shorter than this get no deletion neighbourhood */
-#define DEL_MAX 24 /* nor longer ones: trigrams find those */
-
-/* Hash of s[0..n) with byte `skip` left out (skip >= n: nothing left out). */
-static uint64_t del_hash(const char *s, size_t n, size_t skip)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < n; i++) {
-        if (i == skip)
-            continue;
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ULL;
-    }
-    return h ^ (uint64_t)(n - (skip < n));
-}
-
-static int cmp_delkey(const void *a, const void *b)
-{
-    const delkey *x = a, *y = b;
-    if (x->h != y->h)
-        return x->h < y->h ? -1 : 1;
-    return x->tok < y->tok ? -1 : x->tok > y->tok;
-}
-
 /*
- * The one-deletion neighbourhood of every name token (SymSpell's idea):
- * keys are the token and each copy with one byte removed. A query token
- * probing with its own deletions meets every dictionary token within one
- * insertion, deletion, substitution or adjacent transposition, which
- * padded trigrams miss on short tokens ("jnoh" / "john").
+ * The deletion neighbourhood of every name token (delidx.h): exact hash
+ * lookups find tokens within two edits, which trigram postings either miss
+ * on short tokens ("jnoh" / "john") or pay for with long posting lists.
  */
 static tts_status build_deletions(tts_nameidx *x, tts_error *err)
 {
-    size_t n = 0, k = 0;
+    size_t keys = 0;
     for (uint32_t t = 0; t < x->n_toks; t++)
-        if (x->tpost0[t + 1] > x->tpost0[t] && x->tok_len[t] >= DEL_MIN &&
-            x->tok_len[t] <= DEL_MAX)
-            n += (size_t)x->tok_len[t] + 1;
-    x->del = tts_malloc((n > 0 ? n : 1) * sizeof(delkey));
+        if (x->tpost0[t + 1] > x->tpost0[t])
+            keys += tts_delidx_keys(x->tok_len[t]);
+    x->del = tts_delidx_new(keys);
     if (x->del == NULL)
         return tts_err_set(err, TTS_ERR_NOMEM, "out of memory building the name index");
-    for (uint32_t t = 0; t < x->n_toks; t++) {
-        const char *s = x->pool.data + x->tok_off[t];
-        size_t len = x->tok_len[t];
-        if (!(x->tpost0[t + 1] > x->tpost0[t] && len >= DEL_MIN && len <= DEL_MAX))
-            continue;
-        for (size_t skip = 0; skip <= len; skip++) {
-            x->del[k].h = del_hash(s, len, skip);
-            x->del[k].tok = t;
-            k++;
-        }
-    }
-    qsort(x->del, k, sizeof(delkey), cmp_delkey);
-    x->n_del = k;
+    for (uint32_t t = 0; t < x->n_toks; t++)
+        if (x->tpost0[t + 1] > x->tpost0[t])
+            tts_delidx_add(x->del, x->pool.data + x->tok_off[t], x->tok_len[t], t);
     return TTS_OK;
 }
 
@@ -934,7 +892,7 @@ size_t tts_nameidx_memory(const tts_nameidx *x)
         size_t tb = (size_t)1 << x->tgram.bits, wb = (size_t)1 << x->wgram.bits;
         n += (2 * (x->n_toks + 1) + x->tpost0[x->n_toks] + x->gpost0[x->n_toks]) * 4;
         n += (tb + 1 + x->tgram.start[tb] + wb + 1 + x->wgram.start[wb]) * 4;
-        n += x->n_del * sizeof(delkey) + x->n_toks * 6 + x->n_names * 9;
+        n += tts_delidx_memory(x->del) + x->n_toks * 6 + x->n_names * 9;
     }
     return n;
 }
@@ -949,6 +907,21 @@ size_t tts_nameidx_memory(const tts_nameidx *x)
  * neighbourhood. `used` says which dictionary tokens count (tpost0 or
  * gpost0 rows that are not empty).
  */
+typedef struct mark_ctx {
+    tts_nameidx *x;
+    size_t nt;
+} mark_ctx;
+
+/* Record a candidate token once (delidx probe callback). */
+static void mark_token(void *user, uint32_t tok)
+{
+    mark_ctx *m = user;
+    if (m->x->gcnt[tok] == 0) {
+        m->x->gcnt[tok] = 1;
+        m->x->gtouched[m->nt++] = tok;
+    }
+}
+
 static tts_status similar_tokens(tts_nameidx *x, const gram_table *g, const uint32_t *used,
                                  const char *s, size_t n, size_t need, int use_del, tsim **out,
                                  size_t *n_out)
@@ -986,25 +959,10 @@ static tts_status similar_tokens(tts_nameidx *x, const gram_table *g, const uint
             }
         }
     }
-    if (use_del && n + 1 >= DEL_MIN && n <= DEL_MAX + 1) {
-        for (size_t skip = 0; skip <= n; skip++) {
-            uint64_t h = del_hash(s, n, skip);
-            size_t lo = 0, hi = x->n_del;
-            while (lo < hi) {
-                size_t mid = (lo + hi) / 2;
-                if (x->del[mid].h < h)
-                    lo = mid + 1;
-                else
-                    hi = mid;
-            }
-            for (; lo < x->n_del && x->del[lo].h == h; lo++) {
-                uint32_t u = x->del[lo].tok;
-                if (x->gcnt[u] == 0) {
-                    x->gcnt[u] = 1;
-                    x->gtouched[nt++] = u;
-                }
-            }
-        }
+    if (use_del) {
+        mark_ctx mc = {x, nt};
+        tts_delidx_probe(x->del, s, n, mark_token, &mc);
+        nt = mc.nt;
     }
     for (size_t k = 0; k < nt; k++) {
         uint32_t u = x->gtouched[k];
@@ -1124,19 +1082,26 @@ out:
     return rc;
 }
 
-/* Mark the names in the postings of similar tokens (forced: score them whatever their bound). */
-static size_t accumulate(tts_nameidx *x, const tsim *sims, size_t n_sims, const uint32_t *post0,
-                         const uint32_t *post, int force, size_t nn)
+/*
+ * Mark the names in the postings of similar tokens and add each pair's
+ * weighted similarity to the name's accumulator (an upper bound of its
+ * token score numerator). forced: score them whatever their bound.
+ */
+static size_t accumulate(tts_nameidx *x, const tsim *sims, size_t n_sims, size_t qlen,
+                         const uint32_t *post0, const uint32_t *post, int force, size_t nn)
 {
     uint8_t mark = force ? 2 : 1;
     for (size_t k = 0; k < n_sims; k++) {
         uint32_t t = sims[k].tok;
+        float add = sims[k].sim * (float)(qlen + x->tok_len[t]);
         for (uint32_t p = post0[t]; p < post0[t + 1]; p++) {
             uint32_t name = post[p];
             if (x->forced[name] == 0)
                 x->ntouched[nn++] = name;
             if (x->forced[name] < mark)
                 x->forced[name] = mark;
+            if (!force)
+                x->acc[name] += add;
         }
     }
     return nn;
@@ -1149,7 +1114,7 @@ static size_t accumulate(tts_nameidx *x, const tsim *sims, size_t n_sims, const 
  */
 static size_t token_need(size_t n)
 {
-    return n <= DEL_MAX ? 0 : n + 2 - 8;
+    return n <= DELIDX_MAX1 ? 0 : n + 2 - 8;
 }
 
 /*
@@ -1172,8 +1137,11 @@ static void choose_scans(const view *vq, const size_t *vol, double thr, uint8_t 
     }
     for (size_t k = 0; k < vq->n; k++) {
         double s = (double)rem;
-        if (thr > 0.0 && s * (3.6 - 2.6 * thr) < thr * (double)vq->w)
-            break;
+        /* Cheap tokens are always scanned: they also reach names that only
+         * the whole-string comparison can match. */
+        if (thr > 0.0 && s * (3.6 - 2.6 * thr) < thr * (double)vq->w &&
+            vol[order[k]] > CHEAP_POSTINGS)
+            continue;
         scan[order[k]] = 1;
         /* A token nothing resembles proves nothing about the others. */
         if (vol[order[k]] > 0)
@@ -1195,11 +1163,13 @@ static void histogram(const char *s, size_t n, uint8_t h[64])
  * qh, length ql) and s[0..n): each edit changes the histogram by at most
  * two, so distance >= half the L1 difference.
  */
-static double whole_bound(const uint8_t qh[64], size_t ql, const char *s, size_t n)
+static double whole_bound(const uint8_t qh[64], size_t ql, const char *s, size_t n, double thr)
 {
     uint8_t h[64];
     size_t l1 = 0, mx = ql > n ? ql : n, d;
     if (mx == 0 || mx > MAX_DL_LEN)
+        return 0.0;
+    if (1.0 - (double)(ql > n ? ql - n : n - ql) / (double)mx < thr)
         return 0.0;
     histogram(s, n, h);
     for (int i = 0; i < 64; i++)
@@ -1216,39 +1186,42 @@ static int whole_may_reach(const tts_nameidx *x, const view *vq, const uint8_t j
 {
     uint32_t j = x->name_joined[name], g = x->name_glued[name];
     const char *nlegal = x->pool.data + x->name_legal[name];
-    if (whole_bound(jh, vq->jlen, x->pool.data + x->tok_off[j], x->tok_len[j]) >= thr)
+    if (whole_bound(jh, vq->jlen, x->pool.data + x->tok_off[j], x->tok_len[j], thr) >= thr)
         return 1;
     if (no_legal(vq->legal) && !no_legal(nlegal) &&
-        whole_bound(jh, vq->jlen, x->pool.data + x->tok_off[g], x->tok_len[g]) >= thr)
+        whole_bound(jh, vq->jlen, x->pool.data + x->tok_off[g], x->tok_len[g], thr) >= thr)
         return 1;
     return !no_legal(vq->legal) && no_legal(nlegal) &&
-           whole_bound(gh, vq->glen, x->pool.data + x->tok_off[j], x->tok_len[j]) >= thr;
+           whole_bound(gh, vq->glen, x->pool.data + x->tok_off[j], x->tok_len[j], thr) >= thr;
 }
 
 /*
- * Upper bound of a name's token score: each query token paired with its
- * best name token, using the exact similarity where the candidate search
- * computed it and tok_bound otherwise (no Jaro-Winkler run).
+ * Upper bound of what the unscanned query tokens add to a touched name:
+ * each paired with its best name token, using the similarities the
+ * candidate search computed; a query token for which it found nothing at
+ * all (more than two edits from every name token) is bounded with
+ * tok_bound instead.
  */
-static double name_bound(const tts_nameidx *x, const view *vq, const sim_cache *cache,
-                         uint32_t name)
+static double rest_bound(const tts_nameidx *x, const view *vq, const uint8_t *scan,
+                         const sim_cache *cache, uint32_t name)
 {
     double sum = 0.0;
     for (size_t i = 0; i < vq->n; i++) {
         double best = 0.0;
+        if (scan[i] && cache->n[i] > 0)
+            continue;
         for (uint32_t k = x->name_tok0[name]; k < x->name_tok0[name + 1]; k++) {
             uint32_t t = x->name_toks[k];
-            double v = cached_sim(cache, i, t);
-            if (v < 0.0)
-                v = tok_bound(vq->s[i], vq->l[i], x->pool.data + x->tok_off[t], x->tok_len[t],
-                              x->tok_mask[t]);
-            v *= (double)(vq->l[i] + x->tok_len[t]);
+            double v = cache->n[i] > 0 ? cached_sim(cache, i, t)
+                                       : tok_bound(vq->s[i], vq->l[i], x->pool.data + x->tok_off[t],
+                                                   x->tok_len[t], x->tok_mask[t]);
+            v = v > 0.0 ? v * (double)(vq->l[i] + x->tok_len[t]) : 0.0;
             if (v > best)
                 best = v;
         }
         sum += best;
     }
-    return sum / (double)(vq->w + x->name_w[name]);
+    return sum;
 }
 
 static tts_status search_index(tts_nameidx *x, const view *vq, double thr,
@@ -1274,31 +1247,31 @@ static tts_status search_index(tts_nameidx *x, const view *vq, double thr,
     choose_scans(vq, vol, thr, scan);
     for (size_t i = 0; i < vq->n; i++)
         if (scan[i])
-            nn = accumulate(x, cache.list[i], cache.n[i], x->tpost0, x->tpost, 0, nn);
+            nn = accumulate(x, cache.list[i], cache.n[i], vq->l[i], x->tpost0, x->tpost, 0, nn);
     /* Whole-string candidates (token boundaries that differ, "AL QAIDA" /
      * "ALQAIDA", "JSC ARGUMENT" / "JSCARGUMENT"): the joined query, and
      * with a legal form the glued one, looked up exactly among names'
      * joined and glued forms, and within one edit among single tokens. */
     if (vq->jlen > 0 && vq->jlen <= MAX_DL_LEN) {
         TTS_TRY(similar_tokens(x, &x->wgram, x->gpost0, vq->joined, vq->jlen, 0, 0, &gl, &n_gl));
-        nn = accumulate(x, gl, n_gl, x->gpost0, x->gpost, 1, nn);
+        nn = accumulate(x, gl, n_gl, 0, x->gpost0, x->gpost, 1, nn);
         tts_free(gl);
         gl = NULL;
         if (vq->n > 1) {
             TTS_TRY(similar_tokens(x, &x->tgram, x->tpost0, vq->joined, vq->jlen, 0, 1, &gl,
                                    &n_gl));
-            nn = accumulate(x, gl, n_gl, x->tpost0, x->tpost, 1, nn);
+            nn = accumulate(x, gl, n_gl, 0, x->tpost0, x->tpost, 1, nn);
             tts_free(gl);
             gl = NULL;
         }
     }
     if (!no_legal(vq->legal) && vq->glen > 0 && vq->glen <= MAX_DL_LEN) {
         TTS_TRY(similar_tokens(x, &x->wgram, x->gpost0, vq->glued, vq->glen, 0, 0, &gl, &n_gl));
-        nn = accumulate(x, gl, n_gl, x->gpost0, x->gpost, 1, nn);
+        nn = accumulate(x, gl, n_gl, 0, x->gpost0, x->gpost, 1, nn);
         tts_free(gl);
         gl = NULL;
         TTS_TRY(similar_tokens(x, &x->tgram, x->tpost0, vq->glued, vq->glen, 0, 1, &gl, &n_gl));
-        nn = accumulate(x, gl, n_gl, x->tpost0, x->tpost, 1, nn);
+        nn = accumulate(x, gl, n_gl, 0, x->tpost0, x->tpost, 1, nn);
     }
 out:
     for (size_t k = 0; k < nn; k++) {
@@ -1306,8 +1279,12 @@ out:
         int cand = x->forced[name] == 2;
         x->forced[name] = 0;
         if (!cand && rc == TTS_OK)
-            cand = name_bound(x, vq, &cache, name) + UB_SLACK >= thr ||
+            cand = ((double)x->acc[name] + rest_bound(x, vq, scan, &cache, name)) /
+                               (double)(vq->w + x->name_w[name]) +
+                           UB_SLACK >=
+                       thr ||
                    whole_may_reach(x, vq, jh, gh, name, thr - UB_SLACK);
+        x->acc[name] = 0.0f;
         if (rc != TTS_OK || !cand || (filter != NULL && !filter(user, x->name_entry[name])))
             continue;
         {
