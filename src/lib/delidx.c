@@ -114,14 +114,15 @@ static void get(const tts_delidx *d, uint64_t h, tts_delidx_fn fn, void *user)
     }
 }
 
-void tts_delidx_probe(const tts_delidx *d, const char *s, size_t n, tts_delidx_fn fn, void *user)
+void tts_delidx_probe(const tts_delidx *d, const char *s, size_t n, int max_del, tts_delidx_fn fn,
+                      void *user)
 {
     get(d, vhash(s, n, n, n), fn, user);
     if (n + 1 >= DELIDX_MIN1 && n <= DELIDX_MAX1 + 1)
         for (size_t a = 0; a < n; a++)
             if (first_of_run(s, a))
                 get(d, vhash(s, n, a, n), fn, user);
-    if (n + 2 >= DELIDX_MIN2 && n <= DELIDX_MAX2 + 2)
+    if (max_del >= 2 && n + 2 >= DELIDX_MIN2 && n <= DELIDX_MAX2 + 2)
         for (size_t a = 0; a < n; a++)
             for (size_t b = a + 1; b < n; b++)
                 get(d, vhash(s, n, a, b), fn, user);

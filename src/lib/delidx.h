@@ -34,8 +34,12 @@ void tts_delidx_free(tts_delidx *d);
 void tts_delidx_add(tts_delidx *d, const char *s, size_t n, uint32_t tok);
 
 typedef void (*tts_delidx_fn)(void *user, uint32_t tok);
-/* Call fn for every token sharing a neighbourhood key with s[0..n) (possibly repeatedly). */
-void tts_delidx_probe(const tts_delidx *d, const char *s, size_t n, tts_delidx_fn fn, void *user);
+/*
+ * Call fn for every token sharing a neighbourhood key with s[0..n)
+ * (possibly repeatedly); max_del 1 probes one-deletion variants only.
+ */
+void tts_delidx_probe(const tts_delidx *d, const char *s, size_t n, int max_del, tts_delidx_fn fn,
+                      void *user);
 
 /* Bytes held. */
 size_t tts_delidx_memory(const tts_delidx *d);

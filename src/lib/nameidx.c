@@ -902,8 +902,8 @@ size_t tts_nameidx_memory(const tts_nameidx *x)
 /*
  * Dictionary tokens similar to s[0..n) (tok_sim > 0), sorted by id, into a
  * new array *out (caller frees). Candidates are the exact token, tokens
- * sharing at least `need` padded trigrams in table g (need 0: none), and,
- * with use_del, tokens within one edit through the deletion
+ * sharing at least `need` padded trigrams in table g (need 0: none), and
+ * tokens within use_del edits (0, 1 or 2) through the deletion
  * neighbourhood. `used` says which dictionary tokens count (tpost0 or
  * gpost0 rows that are not empty).
  */
@@ -961,7 +961,7 @@ static tts_status similar_tokens(tts_nameidx *x, const gram_table *g, const uint
     }
     if (use_del) {
         mark_ctx mc = {x, nt};
-        tts_delidx_probe(x->del, s, n, mark_token, &mc);
+        tts_delidx_probe(x->del, s, n, use_del, mark_token, &mc);
         nt = mc.nt;
     }
     for (size_t k = 0; k < nt; k++) {
@@ -1237,7 +1237,7 @@ static tts_status search_index(tts_nameidx *x, const view *vq, double thr,
     histogram(vq->glued, vq->glen <= MAX_DL_LEN ? vq->glen : MAX_DL_LEN, gh);
     for (size_t i = 0; i < vq->n; i++) {
         TTS_TRY(similar_tokens(x, &x->tgram, x->tpost0, vq->s[i], vq->l[i],
-                               token_need(vq->l[i]), 1, &cache.list[i], &cache.n[i]));
+                               token_need(vq->l[i]), 2, &cache.list[i], &cache.n[i]));
         if (cache.n[i] > 1)
             qsort(cache.list[i], cache.n[i], sizeof(tsim), cmp_tsim);
         vol[i] = 0;
@@ -1259,7 +1259,7 @@ static tts_status search_index(tts_nameidx *x, const view *vq, double thr,
         gl = NULL;
         if (vq->n > 1) {
             TTS_TRY(similar_tokens(x, &x->tgram, x->tpost0, vq->joined, vq->jlen, 0, 1, &gl,
-                                   &n_gl));
+                                   &n_gl)); /* one edit: token boundaries, not typos */
             nn = accumulate(x, gl, n_gl, 0, x->tpost0, x->tpost, 1, nn);
             tts_free(gl);
             gl = NULL;
