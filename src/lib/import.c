@@ -690,7 +690,8 @@ static tts_status read_extras(const file *f, size_t cols, extras *e, tts_error *
                 goto out;
         }
     }
-    qsort(e->v, e->n, sizeof(extra), cmp_extra);
+    if (e->n > 1)
+        qsort(e->v, e->n, sizeof(extra), cmp_extra);
 out:
     tts_buf_free(&c.buf);
     return rc;

@@ -413,7 +413,8 @@ tts_status tts_lists_search(tts_lists *l, const char *name, const tts_search_opt
             h[w++] = h[i];
     }
     n = w;
-    qsort(h, n, sizeof(*h), cmp_hit);
+    if (n > 1)
+        qsort(h, n, sizeof(*h), cmp_hit);
     if (o->limit > 0 && n > o->limit)
         n = o->limit;
     TTS_TRY(fill(l, &q, h, n, o->explain, r, err));
