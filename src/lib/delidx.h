@@ -22,16 +22,19 @@
 
 typedef struct tts_delidx tts_delidx;
 
-/* Keys a token of n bytes contributes. */
-size_t tts_delidx_keys(size_t n);
+/* Keys a token of n bytes contributes with at most max_del deletions (0, 1, 2). */
+size_t tts_delidx_keys(size_t n, int max_del);
 
 /* New index sized for `keys` keys; NULL when out of memory. */
 tts_delidx *tts_delidx_new(size_t keys);
 /* Accepts NULL. */
 void tts_delidx_free(tts_delidx *d);
 
-/* Add token number tok (its bytes s[0..n)). At most the announced keys in total. */
-void tts_delidx_add(tts_delidx *d, const char *s, size_t n, uint32_t tok);
+/*
+ * Add token number tok (its bytes s[0..n)) with its variants of up to
+ * max_del deletions. At most the announced keys in total.
+ */
+void tts_delidx_add(tts_delidx *d, const char *s, size_t n, int max_del, uint32_t tok);
 
 typedef void (*tts_delidx_fn)(void *user, uint32_t tok);
 /*

@@ -62,7 +62,6 @@ struct tts_nameidx {
     uint32_t *gpost0, *gpost;  /* token -> names using it as their joined or glued form */
     tts_delidx *del;           /* deletion neighbourhood of the name tokens */
     gram_table tgram;          /* trigram bucket -> name tokens */
-    gram_table wgram;          /* trigram bucket -> whole forms */
     int finished;
     /* per-query scratch */
     uint16_t *gcnt;
@@ -594,8 +593,6 @@ void tts_nameidx_free(tts_nameidx *x)
     tts_free(x->gpost);
     tts_free(x->tgram.start);
     tts_free(x->tgram.tok);
-    tts_free(x->wgram.start);
-    tts_free(x->wgram.tok);
     tts_free(x->gcnt);
     tts_free(x->gtouched);
     tts_free(x->acc);
@@ -800,23 +797,25 @@ static tts_status build_postings(tts_nameidx *x, tts_error *err)
 }
 
 /*
- * Padded-trigram postings over the dictionary tokens that `post0` says are
- * in use: one table for name tokens, one for whole (joined or glued)
- * forms, so token lookups never wade through long whole-name strings.
+ * Padded-trigram postings over the long name tokens (beyond the deletion
+ * neighbourhood's reach) that `post0` says are in use.
  */
 static tts_status build_grams(tts_nameidx *x, const uint32_t *post0, gram_table *g,
                               tts_error *err)
 {
     size_t nb;
-    g->bits = 10;
-    while (((size_t)1 << g->bits) < x->n_toks && g->bits < 24)
+    size_t n_long = 0;
+    for (size_t t = 0; t < x->n_toks; t++)
+        n_long += x->tok_len[t] > DELIDX_MAX1;
+    g->bits = 8;
+    while (((size_t)1 << g->bits) < n_long * 4 && g->bits < 22)
         g->bits++;
     nb = (size_t)1 << g->bits;
     g->start = tts_calloc(nb + 1, sizeof(uint32_t));
     if (g->start == NULL)
         return tts_err_set(err, TTS_ERR_NOMEM, "out of memory building the name index");
     for (size_t t = 0; t < x->n_toks; t++)
-        if (post0[t + 1] > post0[t])
+        if (post0[t + 1] > post0[t] && x->tok_len[t] > DELIDX_MAX1)
             FOR_GRAMS(x->pool.data + x->tok_off[t], (size_t)x->tok_len[t], g->bits, h,
                       g->start[h + 1]++);
     for (size_t b = 0; b < nb; b++)
@@ -825,7 +824,7 @@ static tts_status build_grams(tts_nameidx *x, const uint32_t *post0, gram_table 
     if (g->tok == NULL)
         return tts_err_set(err, TTS_ERR_NOMEM, "out of memory building the name index");
     for (size_t t = 0; t < x->n_toks; t++)
-        if (post0[t + 1] > post0[t])
+        if (post0[t + 1] > post0[t] && x->tok_len[t] > DELIDX_MAX1)
             FOR_GRAMS(x->pool.data + x->tok_off[t], (size_t)x->tok_len[t], g->bits, h,
                       g->tok[g->start[h]++] = (uint32_t)t);
     memmove(g->start + 1, g->start, nb * sizeof(uint32_t));
@@ -837,19 +836,29 @@ static tts_status build_grams(tts_nameidx *x, const uint32_t *post0, gram_table 
  * The deletion neighbourhood of every name token (delidx.h): exact hash
  * lookups find tokens within two edits, which trigram postings either miss
  * on short tokens ("jnoh" / "john") or pay for with long posting lists.
+ * Joined and glued forms of names (up to DELIDX_MAX1 bytes) join with one
+ * edit, for whole-string matches across token boundaries ("ALHARAMANI" /
+ * "AL HARAMAIN").
  */
 static tts_status build_deletions(tts_nameidx *x, tts_error *err)
 {
     size_t keys = 0;
-    for (uint32_t t = 0; t < x->n_toks; t++)
+    for (uint32_t t = 0; t < x->n_toks; t++) {
         if (x->tpost0[t + 1] > x->tpost0[t])
-            keys += tts_delidx_keys(x->tok_len[t]);
+            keys += tts_delidx_keys(x->tok_len[t], 2);
+        else if (x->gpost0[t + 1] > x->gpost0[t] && x->tok_len[t] <= DELIDX_MAX1)
+            keys += tts_delidx_keys(x->tok_len[t], 1);
+    }
     x->del = tts_delidx_new(keys);
     if (x->del == NULL)
         return tts_err_set(err, TTS_ERR_NOMEM, "out of memory building the name index");
-    for (uint32_t t = 0; t < x->n_toks; t++)
+    for (uint32_t t = 0; t < x->n_toks; t++) {
+        const char *s = x->pool.data + x->tok_off[t];
         if (x->tpost0[t + 1] > x->tpost0[t])
-            tts_delidx_add(x->del, x->pool.data + x->tok_off[t], x->tok_len[t], t);
+            tts_delidx_add(x->del, s, x->tok_len[t], 2, t);
+        else if (x->gpost0[t + 1] > x->gpost0[t] && x->tok_len[t] <= DELIDX_MAX1)
+            tts_delidx_add(x->del, s, x->tok_len[t], 1, t); /* whole forms: one edit */
+    }
     return TTS_OK;
 }
 
@@ -861,8 +870,6 @@ tts_status tts_nameidx_finish(tts_nameidx *x, tts_error *err)
     rc = build_postings(x, err);
     if (rc == TTS_OK)
         rc = build_grams(x, x->tpost0, &x->tgram, err);
-    if (rc == TTS_OK)
-        rc = build_grams(x, x->gpost0, &x->wgram, err);
     if (rc == TTS_OK)
         rc = build_deletions(x, err);
     if (rc != TTS_OK)
@@ -889,9 +896,9 @@ size_t tts_nameidx_memory(const tts_nameidx *x)
     size_t n = sizeof(*x) + x->cap_names * 6 * sizeof(uint32_t) + x->cap_name_toks * 4 +
                x->pool.cap + x->cap_toks * (4 + 2 + 8) + x->hash_cap * 4;
     if (x->finished) {
-        size_t tb = (size_t)1 << x->tgram.bits, wb = (size_t)1 << x->wgram.bits;
+        size_t tb = (size_t)1 << x->tgram.bits;
         n += (2 * (x->n_toks + 1) + x->tpost0[x->n_toks] + x->gpost0[x->n_toks]) * 4;
-        n += (tb + 1 + x->tgram.start[tb] + wb + 1 + x->wgram.start[wb]) * 4;
+        n += (tb + 1 + x->tgram.start[tb]) * 4;
         n += tts_delidx_memory(x->del) + x->n_toks * 6 + x->n_names * 9;
     }
     return n;
@@ -966,8 +973,10 @@ static tts_status similar_tokens(tts_nameidx *x, const gram_table *g, const uint
     }
     for (size_t k = 0; k < nt; k++) {
         uint32_t u = x->gtouched[k];
-        double sim = tok_sim_m(s, n, x->pool.data + x->tok_off[u], x->tok_len[u], x->tok_mask[u]);
+        double sim = 0.0;
         x->gcnt[u] = 0;
+        if (used[u + 1] > used[u])
+            sim = tok_sim_m(s, n, x->pool.data + x->tok_off[u], x->tok_len[u], x->tok_mask[u]);
         if (sim <= 0.0)
             continue;
         if (!grow(&list, &cap, res + 1, sizeof(tsim))) {
@@ -1253,7 +1262,7 @@ static tts_status search_index(tts_nameidx *x, const view *vq, double thr,
      * with a legal form the glued one, looked up exactly among names'
      * joined and glued forms, and within one edit among single tokens. */
     if (vq->jlen > 0 && vq->jlen <= MAX_DL_LEN) {
-        TTS_TRY(similar_tokens(x, &x->wgram, x->gpost0, vq->joined, vq->jlen, 0, 0, &gl, &n_gl));
+        TTS_TRY(similar_tokens(x, &x->tgram, x->gpost0, vq->joined, vq->jlen, 0, 1, &gl, &n_gl));
         nn = accumulate(x, gl, n_gl, 0, x->gpost0, x->gpost, 1, nn);
         tts_free(gl);
         gl = NULL;
@@ -1266,7 +1275,7 @@ static tts_status search_index(tts_nameidx *x, const view *vq, double thr,
         }
     }
     if (!no_legal(vq->legal) && vq->glen > 0 && vq->glen <= MAX_DL_LEN) {
-        TTS_TRY(similar_tokens(x, &x->wgram, x->gpost0, vq->glued, vq->glen, 0, 0, &gl, &n_gl));
+        TTS_TRY(similar_tokens(x, &x->tgram, x->gpost0, vq->glued, vq->glen, 0, 1, &gl, &n_gl));
         nn = accumulate(x, gl, n_gl, 0, x->gpost0, x->gpost, 1, nn);
         tts_free(gl);
         gl = NULL;
