@@ -58,6 +58,12 @@ $(B)/cli/%.o: src/cli/%.c
 	@mkdir -p $(@D)
 	$(CC) -Iinclude $(WARN) -DTTS_RULES_DIR='"$(PREFIX)/share/ttscreen/rules"' $(CFLAGS) -MMD -MP -c $< -o $@
 
+# The CLI bakes in the installed rules directory: rebuild it when PREFIX changes.
+$(B)/cli/common.o: $(B)/prefix.stamp
+$(B)/prefix.stamp: FORCE
+	@mkdir -p $(@D)
+	@echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' > $@
+
 $(B)/libttscreen.a: $(LIB_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
@@ -77,15 +83,15 @@ $(B)/tests/test_%: tests/unit/test_%.c $(B)/tests/helpers.o $(B)/libttscreen.a
 	$(CC) -Iinclude -iquote src/lib -iquote tests/unit $(WARN) $(TEST_CFLAGS) $(CFLAGS) \
 	  -o $@ $< $(B)/tests/helpers.o $(B)/libttscreen.a $(LDFLAGS) $(DEP_LIBS) $(TEST_LIBS)
 
-check: unit e2e symbols headercheck
+check: unit e2e fuzz-replay symbols headercheck
 
 unit: $(UNIT)
 	@fail=0; for t in $(UNIT); do \
 	  echo "== $$t"; FIXTURES=fixtures $$t || fail=1; \
 	done; test $$fail = 0
 
-e2e: ttscreen
-	sh tests/e2e/run.sh ./ttscreen fixtures $(B)/e2e
+e2e: $(B)/ttscreen
+	sh tests/e2e/run.sh $(B)/ttscreen fixtures $(B)/e2e
 
 # Every global symbol of the static library carries the tts_ prefix.
 symbols: $(B)/libttscreen.a
@@ -97,14 +103,49 @@ symbols: $(B)/libttscreen.a
 headercheck:
 	@mkdir -p $(B)/hc
 	@for h in $(PUB_HDR); do \
-	  printf '#include "%s"\n' "$${h#include/}" > $(B)/hc/t.c; \
+	  printf '#include "%s"\ntypedef int tts_hc_unit;\n' "$${h#include/}" > $(B)/hc/t.c; \
 	  $(CC) -Iinclude $(WARN) -Werror -fsyntax-only $(B)/hc/t.c || { echo "headercheck: $$h"; exit 1; }; \
 	done
 	@for h in $(PRIV_HDR); do \
-	  printf '#include "%s"\n' "$${h#src/lib/}" > $(B)/hc/t.c; \
+	  printf '#include "%s"\ntypedef int tts_hc_unit;\n' "$${h#src/lib/}" > $(B)/hc/t.c; \
 	  $(CC) -Iinclude -iquote src/lib $(DEP_CFLAGS) $(WARN) -Werror -fsyntax-only $(B)/hc/t.c || { echo "headercheck: $$h"; exit 1; }; \
 	done
 	@echo "headercheck: $(words $(PUB_HDR) $(PRIV_HDR)) headers compile on their own"
+
+# Fuzz targets: tests/fuzz/fuzz_NAME.c, seed directories listed in tests/fuzz/NAME.corpus,
+# dictionary tests/fuzz/NAME.dict, crash reproducers in fixtures/fuzz-regress/NAME/.
+FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
+REPLAY := $(patsubst %,$(B)/fuzz/replay_%,$(FUZZ_TARGETS))
+FUZZ_SECONDS ?= 600
+
+$(B)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(B)/libttscreen.a
+	@mkdir -p $(@D)
+	$(CC) -Iinclude -iquote src/lib $(WARN) $(CFLAGS) -o $@ $< tests/fuzz/replay.c \
+	  $(B)/libttscreen.a $(LDFLAGS) $(DEP_LIBS)
+
+# Replay every reproducer and seed through each target (no libFuzzer needed).
+fuzz-replay: $(REPLAY)
+	@for t in $(FUZZ_TARGETS); do \
+	  $(B)/fuzz/replay_$$t fixtures/fuzz-regress/$$t $$(cat tests/fuzz/$$t.corpus 2>/dev/null) || exit 1; \
+	done
+
+fuzz:
+	$(MAKE) B=build-fuzz CC=clang SANITIZE=fuzzer-no-link,address,undefined build-fuzz/libttscreen.a
+	@for t in $(FUZZ_TARGETS); do \
+	  echo "clang ... -o build-fuzz/fuzz_$$t"; \
+	  clang -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -g -O1 -Iinclude \
+	    -iquote src/lib tests/fuzz/fuzz_$$t.c build-fuzz/libttscreen.a $(DEP_LIBS) \
+	    -o build-fuzz/fuzz_$$t || exit 1; \
+	done
+
+# Run each fuzzer for FUZZ_SECONDS (default 600); new crashes land in build-fuzz/.
+fuzz-run: fuzz
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p build-fuzz/corpus/$$t; \
+	  build-fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	    -artifact_prefix=build-fuzz/$$t- $$(test -f tests/fuzz/$$t.dict && echo -dict=tests/fuzz/$$t.dict) \
+	    build-fuzz/corpus/$$t $$(cat tests/fuzz/$$t.corpus 2>/dev/null) || exit 1; \
+	done
 
 demo: ttscreen
 	@sh scripts/demo.sh ./ttscreen
@@ -136,5 +177,5 @@ format:
 clean:
 	rm -rf build build-* ttscreen
 
-.PHONY: all check unit e2e symbols headercheck demo asan install deps format clean
+.PHONY: FORCE all check unit e2e fuzz fuzz-replay fuzz-run symbols headercheck demo asan install deps format clean
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

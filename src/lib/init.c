@@ -5,6 +5,8 @@
  */
 #include "ttscreen.h"
 
+#include "record.h"
+
 const char *tts_version(void)
 {
     return TTS_VERSION;
@@ -12,6 +14,7 @@ const char *tts_version(void)
 
 tts_status tts_init(void)
 {
+    tts_record_global_init();
     return TTS_OK;
 }
 

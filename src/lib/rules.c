@@ -177,7 +177,8 @@ tts_status tts_rules_load_dir(const char *dir, const tts_rules_opts *opts, tts_r
 
     *out = NULL;
     TTS_TRY(walk(dir, "", 0, &files, err));
-    qsort(files.items, files.n, sizeof(char *), cmp_str);
+    if (files.n > 1)
+        qsort(files.items, files.n, sizeof(char *), cmp_str);
     set = tts_rules_new();
     h = tts_sha256_new();
     if (set == NULL || h == NULL) {
