@@ -71,8 +71,9 @@ $(B)/libttscreen.a: $(LIB_OBJ)
 $(B)/ttscreen: $(CLI_OBJ) $(B)/libttscreen.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(DEP_LIBS)
 
-ttscreen: $(B)/ttscreen
-	cp $< $@
+# Always the binary of the last build directory used (plain, ASan, clang).
+ttscreen: $(B)/ttscreen FORCE
+	@cmp -s $< $@ || cp $< $@
 
 $(B)/tests/helpers.o: tests/unit/helpers.c tests/unit/helpers.h
 	@mkdir -p $(@D)

@@ -51,7 +51,13 @@ const char *cli_rules_dir(const char *opt);
  */
 int cli_now(char rfc3339[32], char date[11]);
 
+/* Who is acting: opt (--by) when given, else the operating-system user. Borrowed. */
+const char *cli_actor(const char *opt);
+
 /* Subcommands: each returns an exit status. */
 int cmd_screen(int argc, char **argv);
+int cmd_cases(int argc, char **argv);
+int cmd_rescreen(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 
 #endif

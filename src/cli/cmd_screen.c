@@ -26,13 +26,15 @@ static const char usage_text[] =
     "  --as-of YYYY-MM-DD      treat this date as today (overrides controls.as_of)\n"
     "  --rules DIR             rule directory (default $TTSCREEN_RULES, ./rules, installed)\n"
     "  --db PATH               database (default $TTSCREEN_DB, ./ttscreen.db)\n"
-    "  --no-store              do not record the case in the database\n"
+    "  --no-store              do not record the case in the database (and do not read it:\n"
+    "                          reviewers' earlier clearances are then not applied)\n"
+    "  --by NAME               who screens, for the case history (default: the OS user)\n"
     "  --verbose               also warn about unknown (ignored) record fields\n"
     "\n"
     "Exit status: 0 nothing at or above --fail-on, 1 a finding at or above it, 2 error.\n";
 
 typedef struct screen_opts {
-    const char *format, *out, *fail_on, *as_of, *rules, *db;
+    const char *format, *out, *fail_on, *as_of, *rules, *db, *by;
     int no_store, verbose, help;
 } screen_opts;
 
@@ -116,6 +118,7 @@ typedef struct run_state {
     int n_reports, had_error, had_findings, color;
     int stop; /* a usage error found mid-stream: screen no further */
     char *pending; /* json format: the first report, held until the end */
+    tts_cases *cases; /* the case file, unless --no-store */
     size_t pending_len;
 } run_state;
 
@@ -124,6 +127,31 @@ static void warn_unknown(const tts_record *rec, const char *source)
     for (size_t i = 0; i < tts_record_n_unknown(rec); i++)
         fprintf(stderr, "%s: record \"%s\": %s: unknown field (ignored)\n", source,
                 tts_record_id(rec), tts_record_unknown(rec, i));
+}
+
+/* Record the screening in the case file (the report is stored as one JSON line). */
+static tts_status store_screening(run_state *st, const tts_report_input *ri, tts_error *err)
+{
+    tts_screening_info si;
+    char *jsonl = NULL;
+    size_t len = 0;
+    tts_status rc = tts_report_render(ri, TTS_FORMAT_JSONL, &jsonl, &len, err);
+    if (rc != TTS_OK)
+        return rc;
+    memset(&si, 0, sizeof(si));
+    si.size = sizeof(si);
+    si.at = st->now;
+    si.actor = cli_actor(st->o->by);
+    si.as_of = ri->as_of;
+    si.record = ri->record;
+    si.rules = ri->rules;
+    si.findings = ri->findings;
+    si.lists = ri->lists;
+    si.n_lists = ri->n_lists;
+    si.report_jsonl = jsonl;
+    rc = tts_cases_store(st->cases, &si, err);
+    tts_free(jsonl);
+    return rc;
 }
 
 /* Scan one record and emit its report. */
@@ -152,6 +180,13 @@ static void screen_record(run_state *st, const tts_record *rec, const char *sour
         st->had_error = 1;
         return;
     }
+    if (st->cases != NULL &&
+        tts_cases_apply_decisions(st->cases, tts_record_id(rec), f, &err) != TTS_OK) {
+        cli_report(&err);
+        st->had_error = 1;
+        tts_findings_free(f);
+        return;
+    }
     memset(&ri, 0, sizeof(ri));
     ri.size = sizeof(ri);
     ri.tool_version = tts_version();
@@ -165,6 +200,13 @@ static void screen_record(run_state *st, const tts_record *rec, const char *sour
         cli_report(&err);
         st->had_error = 1;
         tts_findings_free(f);
+        return;
+    }
+    if (st->cases != NULL && store_screening(st, &ri, &err) != TTS_OK) {
+        cli_report(&err);
+        st->had_error = 1;
+        tts_findings_free(f);
+        tts_free(text);
         return;
     }
     if (tts_findings_max_severity(f) >= (int)st->fail_on)
@@ -240,6 +282,7 @@ static int parse_opts(int argc, char **argv, screen_opts *o, char ***files, size
         {"fail-on", 0, 1, &o->fail_on, NULL}, {"as-of", 0, 1, &o->as_of, NULL},
         {"rules", 0, 1, &o->rules, NULL},     {"db", 0, 1, &o->db, NULL},
         {"no-store", 0, 0, NULL, &o->no_store}, {"verbose", 'v', 0, NULL, &o->verbose},
+        {"by", 0, 1, &o->by, NULL},
         {"help", 'h', 0, NULL, &o->help},     {NULL, 0, 0, NULL, NULL},
     };
     memset(o, 0, sizeof(*o));
@@ -291,6 +334,11 @@ int cmd_screen(int argc, char **argv)
     }
     st.color = o.out == NULL && st.fmt == TTS_FORMAT_TEXT && isatty(STDOUT_FILENO) &&
                getenv("NO_COLOR") == NULL;
+    if (!o.no_store &&
+        tts_cases_open(cli_db_path(o.db), 0, &st.cases, &err) != TTS_OK) {
+        cli_report(&err);
+        goto out;
+    }
     if (sink_open(&st.out, o.out) != 0)
         goto out;
     for (size_t i = 0; i < n_files && !st.stop; i++)
@@ -302,6 +350,7 @@ int cmd_screen(int argc, char **argv)
     rc = st.had_error ? EXIT_ERROR : st.had_findings ? EXIT_FINDINGS : EXIT_CLEAN;
 out:
     tts_free(st.pending);
+    tts_cases_close(st.cases);
     tts_rules_free(st.rules);
     free(files);
     return rc;

@@ -16,6 +16,9 @@ typedef struct command {
 
 static const command commands[] = {
     {"screen", cmd_screen, "screen partnership records and print their reports"},
+    {"cases", cmd_cases, "list, show and decide the stored cases"},
+    {"rescreen", cmd_rescreen, "screen every stored case again and report what changed"},
+    {"audit", cmd_audit, "verify or export the database's audit log"},
     {NULL, NULL, NULL},
 };
 

@@ -48,9 +48,38 @@ typedef struct id_entry {
     const char *where;  /* JSON path of the element's id */
 } id_entry;
 
+/*
+ * jansson reports some allocation failures as syntax errors (a string token
+ * it cannot allocate becomes "string or '}' expected"). Its allocations go
+ * through this wrapper, which notes any failure, so that the callers of
+ * json_loadb can tell "out of memory" from bad input.
+ */
+static _Thread_local int json_alloc_failed;
+
+static void *json_alloc(size_t n)
+{
+    void *p = tts_malloc(n);
+    if (p == NULL)
+        json_alloc_failed = 1;
+    return p;
+}
+
+/* Parse with jansson; *oom says whether an allocation failed meanwhile. */
+static json_t *load_json(const char *data, size_t len, size_t flags, json_error_t *jerr,
+                         int *oom)
+{
+    json_t *v;
+    json_alloc_failed = 0;
+    /* jansson leaves the error code byte unset when it cannot allocate its lexer */
+    memset(jerr, 0, sizeof(*jerr));
+    v = json_loadb(data, len, flags, jerr);
+    *oom = v == NULL && (json_alloc_failed || json_error_code(jerr) == json_error_out_of_memory);
+    return v;
+}
+
 void tts_record_global_init(void)
 {
-    json_set_alloc_funcs(tts_malloc, tts_free);
+    json_set_alloc_funcs(json_alloc, tts_free);
 }
 
 int tts_record_id_is_valid(const char *s)
@@ -312,7 +341,7 @@ static tts_status check_country(ctx *c, const char *s, tts_country out)
     }
     quote(s, q);
     return fail(c, TTS_ERR_JSON,
-                "invalid country code %s (expected ISO 3166-1 alpha-2 in upper case, e.g. \"JP\")",
+                "invalid country code %s (expected an assigned ISO 3166-1 alpha-2 code in upper case, e.g. \"JP\")",
                 q);
 }
 
@@ -570,12 +599,28 @@ static tts_status load_party(ctx *c, json_t *o, tts_party *p)
     return note_unknown(c, o, party_keys);
 }
 
+/*
+ * The shortest text that reads back as v: messages must show the value the
+ * input had, and "%g" would print 100.0000001 as "100", which then reads as
+ * if 100 were out of range.
+ */
+static void format_number(double v, char out[32])
+{
+    for (int prec = 6; prec <= 17; prec++) {
+        snprintf(out, 32, "%.*g", prec, v);
+        if (strtod(out, NULL) == v)
+            return;
+    }
+}
+
 static tts_status check_percent(ctx *c, double v)
 {
     size_t old = push_key(c, "percent");
     tts_status rc = TTS_OK;
+    char num[32];
+    format_number(v, num);
     if (!(v > 0 && v <= 100))
-        rc = fail(c, TTS_ERR_JSON, "percent %g out of range (expected 0 < percent <= 100)", v);
+        rc = fail(c, TTS_ERR_JSON, "percent %s out of range (expected 0 < percent <= 100)", num);
     pop(c, old);
     return rc;
 }
@@ -967,7 +1012,9 @@ static tts_status load_funding(ctx *c, const tables *t, json_t *o, tts_funding *
     }
     if (f->has_amount && f->amount < 0) {
         size_t old = push_key(c, "amount");
-        fail(c, TTS_ERR_JSON, "amount %g is negative", f->amount);
+        char num[32];
+        format_number(f->amount, num);
+        fail(c, TTS_ERR_JSON, "amount %s is negative", num);
         pop(c, old);
         return c->rc;
     }
@@ -1195,6 +1242,25 @@ static int too_deep(json_t *v, int depth)
 }
 
 /*
+ * Copy jansson's message, which quotes the offending input ("near '...'"),
+ * with control characters written as \xNN: a vertical tab or an escape
+ * byte in a bad file must not reach the user's terminal raw, and the
+ * message must stay one line.
+ */
+static void printable(const char *in, char *out, size_t n)
+{
+    size_t o = 0;
+    for (; *in != '\0' && o + 5 < n; in++) {
+        unsigned char ch = (unsigned char)*in;
+        if (ch < 0x20 || ch == 0x7f)
+            o += (size_t)snprintf(out + o, n - o, "\\x%02x", ch);
+        else
+            out[o++] = (char)ch;
+    }
+    out[o] = '\0';
+}
+
+/*
  * Parse JSON text and build a record. `line` > 0 marks JSON Lines input
  * (messages then carry the line); `line_base` is added to jansson's line
  * numbers so syntax errors point into the whole file.
@@ -1207,6 +1273,8 @@ static tts_status parse_record(const char *data, size_t len, const char *source,
     ctx c;
     tts_record *rec = NULL;
     char *canon = NULL;
+    char detail[4 * JSON_ERROR_TEXT_LENGTH];
+    int oom = 0;
     tts_status rc = TTS_OK;
 
     memset(&c, 0, sizeof(c));
@@ -1220,16 +1288,17 @@ static tts_status parse_record(const char *data, size_t len, const char *source,
                            "%s:%ld:1: invalid JSON: byte order mark (U+FEFF) at the start; "
                            "save the file as UTF-8 without BOM",
                            source, line_base + 1);
-    root = json_loadb(data, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
+    root = load_json(data, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr, &oom);
     if (root == NULL) {
-        if (json_error_code(&jerr) == json_error_out_of_memory)
+        if (oom)
             return tts_err_set(err, TTS_ERR_NOMEM, "%s: out of memory", source);
+        printable(jerr.text, detail, sizeof(detail));
         rc = tts_err_set(err, TTS_ERR_JSON, "%s:%ld:%d: invalid JSON: %s", source,
                          line_base + (jerr.line > 0 ? jerr.line : 1),
                          jerr.column > 0 ? jerr.column : 1,
                          strstr(jerr.text, "JSON_ALLOW_NUL") != NULL
                              ? "NUL character (\\u0000) is not allowed in strings"
-                             : jerr.text);
+                             : detail);
         tts_err_locate(err, source, (int)(line_base + jerr.line), jerr.column);
         return rc;
     }
@@ -1270,7 +1339,8 @@ static tts_status parse_record(const char *data, size_t len, const char *source,
         rc = nomem(&c);
         goto out;
     }
-    memcpy(rec->unknown, c.unknown, c.n_unknown * sizeof(char *));
+    if (c.n_unknown > 0) /* c.unknown is NULL when there are none */
+        memcpy(rec->unknown, c.unknown, c.n_unknown * sizeof(char *));
     rec->n_unknown = c.n_unknown;
     *out = rec;
     rec = NULL;
@@ -1333,6 +1403,7 @@ struct tts_reader {
     long cur_line, look_line;
     int cur_long, look_long, have_look;
     int started, done;
+    int last_nl;   /* the last line read ended with a newline */
     long last_line;
 };
 
@@ -1384,6 +1455,7 @@ static int fill(tts_reader *rd)
 static int read_line(tts_reader *rd, tts_buf *b, int *too_long)
 {
     int got = 0;
+    rd->last_nl = 0;
     while (fill(rd)) {
         char *start = rd->in + rd->pos;
         char *nl = memchr(start, '\n', rd->len - rd->pos);
@@ -1394,8 +1466,10 @@ static int read_line(tts_reader *rd, tts_buf *b, int *too_long)
         else
             tts_buf_append(b, start, n);
         rd->pos += n + (nl != NULL);
-        if (nl != NULL)
+        if (nl != NULL) {
+            rd->last_nl = 1;
             break;
+        }
     }
     if (got)
         rd->line_no++;
@@ -1418,21 +1492,48 @@ static int next_nonblank(tts_reader *rd, tts_buf *b, long *line, int *too_long)
         tts_buf_reset(b);
         if (!read_line(rd, b, too_long))
             return 0;
-    } while (is_blank(b) && !*too_long);
+    } while (is_blank(b) && !*too_long && !tts_buf_failed(b));
     *line = rd->line_no;
     return 1;
 }
 
-/* Does this text start a JSON value that the line does not finish? */
+/*
+ * Does this text start a JSON value that the line does not finish? 1 yes,
+ * 0 no, -1 out of memory. A leading UTF-8 byte order mark is looked past,
+ * so that a pretty-printed file saved with a BOM is still read as one
+ * document and rejected with one message (parse_record names the BOM), not
+ * as one bad JSON line per line.
+ */
 static int is_incomplete(const char *data, size_t len)
 {
     json_error_t jerr;
-    json_t *v = json_loadb(data, len, JSON_DECODE_ANY, &jerr);
+    json_t *v;
+    int oom = 0;
+    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+        data += 3;
+        len -= 3;
+    }
+    v = load_json(data, len, JSON_DECODE_ANY, &jerr, &oom);
     if (v != NULL) {
         json_decref(v);
         return 0;
     }
+    if (oom)
+        return -1;
     return json_error_code(&jerr) == json_error_premature_end_of_input;
+}
+
+/* 1 when the text is exactly one complete JSON object; -1 when out of memory. */
+static int is_object_line(const char *data, size_t len)
+{
+    json_error_t jerr;
+    int oom = 0, obj;
+    json_t *v = load_json(data, len, 0, &jerr, &oom);
+    if (v == NULL)
+        return oom ? -1 : 0;
+    obj = json_is_object(v);
+    json_decref(v);
+    return obj;
 }
 
 static tts_status io_error(tts_reader *rd, tts_error *err)
@@ -1443,7 +1544,7 @@ static tts_status io_error(tts_reader *rd, tts_error *err)
 
 tts_status tts_reader_next(tts_reader *rd, tts_record **out, tts_error *err)
 {
-    int first;
+    int first, incomplete;
     *out = NULL;
     if (rd->done)
         return TTS_ERR_EOF;
@@ -1474,13 +1575,44 @@ tts_status tts_reader_next(tts_reader *rd, tts_record **out, tts_error *err)
     if (rd->cur_long)
         return tts_err_set(err, TTS_ERR_LIMIT, "%s:%ld: line longer than the limit of %d bytes",
                            rd->source, rd->cur_line, TTS_RECORD_MAX_BYTES);
-    if (first && is_incomplete(rd->cur.data, rd->cur.len)) {
-        /* One document over many lines: read the rest of the input. */
-        int too_long = 0;
+    incomplete = first ? is_incomplete(rd->cur.data, rd->cur.len) : 0;
+    if (incomplete < 0) {
         rd->done = 1;
-        do {
+        return tts_err_set(err, TTS_ERR_NOMEM, "%s: out of memory", rd->source);
+    }
+    if (incomplete) {
+        /*
+         * The first line does not finish a JSON value. If the next non-blank
+         * line is a whole record object, this is JSON Lines with a cut-short
+         * first line: report that line and go on line by line. Otherwise it
+         * is one document over many lines: read the rest of the input,
+         * keeping the file's line numbers, so that syntax errors point at a
+         * line that exists.
+         */
+        int too_long = 0, obj = 0;
+        rd->have_look = next_nonblank(rd, &rd->look, &rd->look_line, &rd->look_long);
+        if (rd->have_look && !rd->look_long &&
+            (obj = is_object_line(rd->look.data, rd->look.len)) == 1)
+            return parse_record(rd->cur.data, rd->cur.len, rd->source, rd->cur_line,
+                                rd->cur_line - 1, out, err);
+        rd->done = 1;
+        if (obj < 0 || tts_buf_failed(&rd->look))
+            return tts_err_set(err, TTS_ERR_NOMEM, "%s: out of memory", rd->source);
+        if (rd->have_look) {
+            rd->have_look = 0;
+            if (rd->look_long)
+                return tts_err_set(err, TTS_ERR_LIMIT,
+                                   "%s: record larger than the limit of %d bytes", rd->source,
+                                   TTS_RECORD_MAX_BYTES);
+            for (long k = rd->cur_line; k < rd->look_line; k++)
+                tts_buf_putc(&rd->cur, '\n');
+            tts_buf_append(&rd->cur, rd->look.data, rd->look.len);
+        }
+        while (rd->last_nl) {
             tts_buf_putc(&rd->cur, '\n');
-        } while (read_line(rd, &rd->cur, &too_long) && !too_long);
+            if (!read_line(rd, &rd->cur, &too_long) || too_long)
+                break;
+        }
         if (rd->ioerr)
             return io_error(rd, err);
         if (tts_buf_failed(&rd->cur))
