@@ -836,29 +836,42 @@ static tts_status build_grams(tts_nameidx *x, const uint32_t *post0, gram_table 
  * The deletion neighbourhood of every name token (delidx.h): exact hash
  * lookups find tokens within two edits, which trigram postings either miss
  * on short tokens ("jnoh" / "john") or pay for with long posting lists.
- * Joined and glued forms of names (up to DELIDX_MAX1 bytes) join with one
- * edit, for whole-string matches across token boundaries ("ALHARAMANI" /
- * "AL HARAMAIN").
+ * Joined forms of names with several tokens (up to DELIDX_MAX1 bytes) join
+ * with one edit, for whole-string matches across token boundaries
+ * ("ALHARAMANI" / "AL HARAMAIN").
  */
 static tts_status build_deletions(tts_nameidx *x, tts_error *err)
 {
     size_t keys = 0;
+    uint8_t *whole = tts_calloc(x->n_toks + 1, 1);
+    if (whole == NULL)
+        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory building the name index");
+    /* Joined forms of names with several tokens (a single token is its own joined form). */
+    for (size_t i = 0; i < x->n_names; i++) {
+        uint32_t j = x->name_joined[i];
+        if (x->name_tok0[i + 1] - x->name_tok0[i] > 1 && x->tpost0[j + 1] == x->tpost0[j] &&
+            x->tok_len[j] <= DELIDX_MAX1)
+            whole[j] = 1;
+    }
     for (uint32_t t = 0; t < x->n_toks; t++) {
         if (x->tpost0[t + 1] > x->tpost0[t])
             keys += tts_delidx_keys(x->tok_len[t], 2);
-        else if (x->gpost0[t + 1] > x->gpost0[t] && x->tok_len[t] <= DELIDX_MAX1)
+        else if (whole[t])
             keys += tts_delidx_keys(x->tok_len[t], 1);
     }
     x->del = tts_delidx_new(keys);
-    if (x->del == NULL)
+    if (x->del == NULL) {
+        tts_free(whole);
         return tts_err_set(err, TTS_ERR_NOMEM, "out of memory building the name index");
+    }
     for (uint32_t t = 0; t < x->n_toks; t++) {
         const char *s = x->pool.data + x->tok_off[t];
         if (x->tpost0[t + 1] > x->tpost0[t])
             tts_delidx_add(x->del, s, x->tok_len[t], 2, t);
-        else if (x->gpost0[t + 1] > x->gpost0[t] && x->tok_len[t] <= DELIDX_MAX1)
+        else if (whole[t])
             tts_delidx_add(x->del, s, x->tok_len[t], 1, t); /* whole forms: one edit */
     }
+    tts_free(whole);
     return TTS_OK;
 }
 
