@@ -47,26 +47,46 @@ UNIT    := $(patsubst tests/unit/test_%.c,$(B)/tests/test_%,$(sort $(wildcard te
 PUB_HDR := $(sort $(wildcard include/*.h include/ttscreen/*.h))
 PRIV_HDR := $(sort $(wildcard src/lib/*.h))
 
+# Quiet build lines ("CC file"); make V=1 shows full commands.
+ifeq ($(V),1)
+  Q :=
+  say = @true
+else
+  Q := @
+  say = @echo "  $(1) $(2)"
+endif
+
 all: ttscreen
 
 $(B)/lib/%.o: src/lib/%.c
 	@mkdir -p $(@D)
-	$(CC) -Iinclude -iquote src/lib $(DEP_CFLAGS) $(WARN) -fvisibility=hidden $(CFLAGS) -MMD -MP -c $< -o $@
+	$(call say,CC,$<)
+	$(Q)$(CC) -Iinclude -iquote src/lib $(DEP_CFLAGS) $(WARN) -fvisibility=hidden $(CFLAGS) -MMD -MP -c $< -o $@
 
 # No src/lib on the include path: the CLI sees only the public API.
 $(B)/cli/%.o: src/cli/%.c
 	@mkdir -p $(@D)
-	$(CC) -Iinclude $(WARN) -DTTS_RULES_DIR='"$(PREFIX)/share/ttscreen/rules"' $(CFLAGS) -MMD -MP -c $< -o $@
+	$(call say,CC,$<)
+	$(Q)$(CC) -Iinclude $(WARN) -DTTS_RULES_DIR='"$(PREFIX)/share/ttscreen/rules"' $(CFLAGS) -MMD -MP -c $< -o $@
+
+# The CLI bakes in the installed rules directory: rebuild it when PREFIX changes.
+$(B)/cli/common.o: $(B)/prefix.stamp
+$(B)/prefix.stamp: FORCE
+	@mkdir -p $(@D)
+	@echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' > $@
 
 $(B)/libttscreen.a: $(LIB_OBJ)
 	@rm -f $@
-	$(AR) rcs $@ $^
+	$(call say,AR,$@)
+	$(Q)$(AR) rcs $@ $^
 
 $(B)/ttscreen: $(CLI_OBJ) $(B)/libttscreen.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(DEP_LIBS)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(DEP_LIBS)
 
-ttscreen: $(B)/ttscreen
-	cp $< $@
+# Always the binary of the last build directory used (plain, ASan, clang).
+ttscreen: $(B)/ttscreen FORCE
+	@cmp -s $< $@ || cp $< $@
 
 $(B)/tests/helpers.o: tests/unit/helpers.c tests/unit/helpers.h
 	@mkdir -p $(@D)
@@ -80,7 +100,8 @@ TEST_OBJ := $(B)/tests/helpers.o $(B)/tests/quality.o
 
 $(B)/tests/test_%: tests/unit/test_%.c $(TEST_OBJ) $(B)/libttscreen.a
 	@mkdir -p $(@D)
-	$(CC) -Iinclude -iquote src/lib -iquote tests/unit $(WARN) $(TEST_CFLAGS) $(CFLAGS) \
+	$(call say,CC,$@)
+	$(Q)$(CC) -Iinclude -iquote src/lib -iquote tests/unit $(WARN) $(TEST_CFLAGS) $(CFLAGS) \
 	  -o $@ $< $(TEST_OBJ) $(B)/libttscreen.a $(LDFLAGS) $(DEP_LIBS) $(TEST_LIBS)
 
 # Test-only HTTP server for the list-update tests (binds 127.0.0.1 only).
@@ -95,19 +116,20 @@ $(B)/bench_lists: tests/bench/bench_lists.c $(TEST_OBJ) $(B)/libttscreen.a
 	$(CC) -Iinclude -iquote src/lib -iquote tests/unit $(WARN) $(CFLAGS) \
 	  -o $@ $< $(B)/tests/quality.o $(B)/libttscreen.a $(LDFLAGS) $(DEP_LIBS)
 
-bench: $(B)/bench_lists ttscreen
+bench: $(B)/bench_lists $(B)/bench_scan ttscreen
 	$(B)/bench_lists fixtures
 	@sh tests/bench/process.sh ./ttscreen $(B)/bench
+	$(B)/bench_scan $(BENCH_N)
 
-check: unit e2e symbols headercheck
+check: unit e2e fuzz-replay symbols headercheck layering
 
 unit: $(UNIT)
 	@fail=0; for t in $(UNIT); do \
 	  echo "== $$t"; FIXTURES=fixtures $$t || fail=1; \
 	done; test $$fail = 0
 
-e2e: ttscreen
-	sh tests/e2e/run.sh ./ttscreen fixtures $(B)/e2e
+e2e: $(B)/ttscreen
+	sh tests/e2e/run.sh $(B)/ttscreen fixtures $(B)/e2e
 
 # Every global symbol of the static library carries the tts_ prefix.
 symbols: $(B)/libttscreen.a
@@ -115,21 +137,82 @@ symbols: $(B)/libttscreen.a
 	if [ -n "$$bad" ]; then echo "symbols without tts_ prefix:"; echo "$$bad"; exit 1; fi; \
 	echo "symbols: every global symbol of libttscreen.a starts with tts_"
 
+# Each third-party library is used by exactly one module of src/lib (and never by the CLI).
+LAYERS := jansson.h:record pcre2.h:rx openssl/:sign sqlite3.h:store curl/:fetch utf8proc.h:names
+layering:
+	@bad=0; for rule in $(LAYERS); do \
+	  hdr=$${rule%%:*}; mod=$${rule##*:}; \
+	  for f in $$(grep -l "#include <$$hdr" src/lib/*.c src/lib/*.h src/cli/*.c include/*.h include/ttscreen/*.h 2>/dev/null); do \
+	    case $$f in src/lib/$$mod.c|src/lib/$$mod.h|src/lib/$${mod}_*.c|src/lib/$${mod}_*.h) ;; \
+	    *) echo "layering: $$f includes <$$hdr>, which only the $$mod module may use"; bad=1 ;; esac; \
+	  done; \
+	done; test $$bad = 0 && echo "layering: each third-party library is used by one module only"
+
 # Each header compiles on its own.
 headercheck:
 	@mkdir -p $(B)/hc
 	@for h in $(PUB_HDR); do \
-	  printf '#include "%s"\n' "$${h#include/}" > $(B)/hc/t.c; \
+	  printf '#include "%s"\ntypedef int tts_hc_unit;\n' "$${h#include/}" > $(B)/hc/t.c; \
 	  $(CC) -Iinclude $(WARN) -Werror -fsyntax-only $(B)/hc/t.c || { echo "headercheck: $$h"; exit 1; }; \
 	done
 	@for h in $(PRIV_HDR); do \
-	  printf '#include "%s"\n' "$${h#src/lib/}" > $(B)/hc/t.c; \
+	  printf '#include "%s"\ntypedef int tts_hc_unit;\n' "$${h#src/lib/}" > $(B)/hc/t.c; \
 	  $(CC) -Iinclude -iquote src/lib $(DEP_CFLAGS) $(WARN) -Werror -fsyntax-only $(B)/hc/t.c || { echo "headercheck: $$h"; exit 1; }; \
 	done
 	@echo "headercheck: $(words $(PUB_HDR) $(PRIV_HDR)) headers compile on their own"
 
+# Fuzz targets: tests/fuzz/fuzz_NAME.c, seed directories listed in tests/fuzz/NAME.corpus,
+# dictionary tests/fuzz/NAME.dict, crash reproducers in fixtures/fuzz-regress/NAME/.
+FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
+REPLAY := $(patsubst %,$(B)/fuzz/replay_%,$(FUZZ_TARGETS))
+FUZZ_SECONDS ?= 600
+
+$(B)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(B)/libttscreen.a
+	@mkdir -p $(@D)
+	$(call say,CC,$@)
+	$(Q)$(CC) -Iinclude -iquote src/lib $(WARN) $(CFLAGS) -o $@ $< tests/fuzz/replay.c \
+	  $(B)/libttscreen.a $(LDFLAGS) $(DEP_LIBS)
+
+# Replay every reproducer and seed through each target (no libFuzzer needed).
+fuzz-replay: $(REPLAY)
+	@for t in $(FUZZ_TARGETS); do \
+	  $(B)/fuzz/replay_$$t fixtures/fuzz-regress/$$t $$(cat tests/fuzz/$$t.corpus 2>/dev/null) || exit 1; \
+	done
+
+fuzz:
+	$(MAKE) B=build-fuzz CC=clang SANITIZE=fuzzer-no-link,address,undefined build-fuzz/libttscreen.a
+	@for t in $(FUZZ_TARGETS); do \
+	  echo "clang ... -o build-fuzz/fuzz_$$t"; \
+	  clang -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -g -O1 -Iinclude \
+	    -iquote src/lib tests/fuzz/fuzz_$$t.c build-fuzz/libttscreen.a $(DEP_LIBS) \
+	    -o build-fuzz/fuzz_$$t || exit 1; \
+	done
+
+# Run each fuzzer for FUZZ_SECONDS (default 600); new crashes land in build-fuzz/.
+fuzz-run: fuzz
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p build-fuzz/corpus/$$t; \
+	  build-fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	    -artifact_prefix=build-fuzz/$$t- $$(test -f tests/fuzz/$$t.dict && echo -dict=tests/fuzz/$$t.dict) \
+	    build-fuzz/corpus/$$t $$(cat tests/fuzz/$$t.corpus 2>/dev/null) || exit 1; \
+	done
+
+# Throughput of parsing + rule evaluation (docs/benchmarks.md); not part of check.
+BENCH_N ?= 100000
+$(B)/bench_scan: tests/bench/bench_scan.c $(B)/libttscreen.a
+	@mkdir -p $(@D)
+	$(CC) -Iinclude $(WARN) $(CFLAGS) -o $@ $< $(B)/libttscreen.a $(LDFLAGS) $(DEP_LIBS)
+
+
 demo: ttscreen
 	@sh scripts/demo.sh ./ttscreen
+
+# The golden end-to-end cases under valgrind (memcheck): any error or leak fails.
+valgrind: $(B)/ttscreen
+	@mkdir -p $(B)/vg
+	@printf '#!/bin/sh\nexec valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect "%s" "$$@"\n' "$$(pwd)/$(B)/ttscreen" > $(B)/vg/ttscreen
+	@chmod +x $(B)/vg/ttscreen
+	E2E_SUITES=none sh tests/e2e/run.sh $(B)/vg/ttscreen fixtures $(B)/e2e-valgrind
 
 asan:
 	$(MAKE) B=build-asan SANITIZE=address,undefined WERROR=1 check
@@ -158,5 +241,5 @@ format:
 clean:
 	rm -rf build build-* ttscreen
 
-.PHONY: all check unit e2e symbols headercheck demo asan install deps format clean bench
+.PHONY: FORCE valgrind layering all check unit e2e fuzz fuzz-replay fuzz-run symbols headercheck bench demo asan install deps format clean
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

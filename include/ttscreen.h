@@ -12,7 +12,9 @@
 #include "ttscreen/rules.h"
 #include "ttscreen/scan.h"
 #include "ttscreen/report.h"
+#include "ttscreen/sign.h"
 #include "ttscreen/lists.h"
+#include "ttscreen/cases.h"
 
 #ifdef __cplusplus
 extern "C" {

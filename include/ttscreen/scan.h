@@ -35,6 +35,7 @@ typedef struct tts_match {
     char *name;     /* the entry's primary name */
     char *matched;  /* the name or alias that matched */
     double score;   /* in [0,1] */
+    char *entry_sha256; /* content hash of the list entry, or NULL */
 } tts_match;
 
 typedef struct tts_finding {
@@ -51,6 +52,8 @@ typedef struct tts_finding {
     size_t n_matches;
     char **evidence;    /* "path = value" facts */
     size_t n_evidence;
+    char *cleared;      /* set when a reviewer's standing decision clears this finding:
+                           "cleared by NAME on DATE: REASON"; it is then shown, not raised */
 } tts_finding;
 
 typedef struct tts_findings {
@@ -71,11 +74,22 @@ typedef tts_status (*tts_lookup_fn)(void *user, const char *name, const char *co
                                     double threshold, tts_match **hits, size_t *n_hits,
                                     tts_error *err);
 
+/*
+ * Evaluation trace (`rules test --explain`): one call per evaluated
+ * condition, `depth` its nesting, `text` e.g. "t.licence == null => true"
+ * (borrowed for the call).
+ */
+typedef void (*tts_trace_fn)(void *user, int depth, const char *text);
+
 typedef struct tts_scan_opts {
     size_t size;          /* sizeof(tts_scan_opts) */
     const char *as_of;    /* "YYYY-MM-DD" the screening treats as today; required */
     tts_lookup_fn lookup; /* optional: denied-party lists; NULL = no lists loaded */
     void *lookup_user;    /* passed to lookup */
+    /* Fields below were added later; a smaller `size` leaves them unset. */
+    const char *only_rule; /* optional: evaluate only the rule with this id */
+    tts_trace_fn trace;    /* optional: evaluation trace */
+    void *trace_user;      /* passed to trace */
 } tts_scan_opts;
 
 /*
@@ -89,10 +103,10 @@ TTS_API tts_status tts_scan_record(const tts_rules *rules, const tts_record *rec
 /* Accepts NULL. */
 TTS_API void tts_findings_free(tts_findings *f);
 
-/* Highest severity present, or -1 when the list is empty. */
+/* Highest severity among raised (not cleared) findings, or -1 when there is none. */
 TTS_API int tts_findings_max_severity(const tts_findings *f);
 
-/* "blocked" (a critical finding), "review" (high or medium), "clear". Static. */
+/* Over raised findings: "blocked" (critical), "review" (high or medium), "clear". Static. */
 TTS_API const char *tts_findings_verdict(const tts_findings *f);
 
 #ifdef __cplusplus

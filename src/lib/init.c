@@ -6,6 +6,7 @@
 #include "ttscreen.h"
 
 #include "fetch.h"
+#include "record.h"
 
 const char *tts_version(void)
 {
@@ -14,6 +15,7 @@ const char *tts_version(void)
 
 tts_status tts_init(void)
 {
+    tts_record_global_init();
     return tts_fetch_init();
 }
 

@@ -13,4 +13,26 @@
 #define TTS_RECORD_MAX_PARTIES 100000           /* parties + people in one record */
 #define TTS_RULES_MAX_FILE (4 * 1024 * 1024)    /* one .rules file */
 
+/* Rule language (lex.c, parse.c, check.c, eval.c, rx.c). */
+#define TTS_RULES_MAX_TOKEN 65536        /* one token (string, regex) in a rule file */
+#define TTS_RULES_MAX_DEPTH 64           /* expression nesting in a rule file */
+#define TTS_RULES_MAX_TREE 256           /* depth of one expression tree (a and b and ...) */
+#define TTS_RULES_MAX_CALLS 16           /* predicates calling predicates, nested */
+#define TTS_RULES_MAX_RULES 10000        /* rules in one rule set */
+#define TTS_RULES_MAX_ERRORS 100         /* diagnostics reported before giving up */
+#define TTS_RULES_MAX_ARGS 16            /* arguments of one call, parameters of a predicate */
+#define TTS_RULES_MAX_VARS 64            /* variables live in one rule or predicate */
+#define TTS_REGEX_MATCH_LIMIT 1000000    /* PCRE2 match limit per match call */
+#define TTS_REGEX_DEPTH_LIMIT 5000       /* PCRE2 depth limit per match call */
+#define TTS_REGEX_JIT_STACK (512 * 1024) /* JIT stack bytes */
+#define TTS_EVAL_MAX_STEPS 50000000UL    /* evaluation steps per record */
+#define TTS_EVAL_MAX_FINDINGS 10000      /* findings per record */
+#define TTS_FINDING_MAX_EVIDENCE 32      /* evidence lines per finding */
+#define TTS_MESSAGE_MAX_BYTES 4096       /* one interpolated message */
+#define TTS_OWNERSHIP_MAX_ROUNDS 200     /* fixed-point rounds for owned_percent */
+
+/* Stringify a numeric limit for messages. */
+#define TTS_XSTR(x) #x
+#define TTS_STR(x) TTS_XSTR(x)
+
 #endif

@@ -104,7 +104,8 @@ void tts_date_format(tts_date d, char out[11])
     if (d.y == 0)
         out[0] = '\0';
     else
-        snprintf(out, 11, "%04d-%02d-%02d", d.y % 10000, d.m % 100, d.d % 100);
+        snprintf(out, 11, "%04u-%02u-%02u", (unsigned)d.y % 10000u, (unsigned)d.m % 100u,
+                 (unsigned)d.d % 100u);
 }
 
 /* Howard Hinnant's days_from_civil: proleptic Gregorian calendar. */

@@ -2,7 +2,8 @@
 /*
  * Rule-set loading: finds every *.rules file below a directory, reads them
  * in sorted path order, hashes them into the set's SHA-256 and hands each
- * to the compiler. The hash covers, per file, its path relative to the
+ * to the compiler (which reports every error of every file before the load
+ * fails). The hash covers, per file, its path relative to the
  * directory, a NUL, its bytes and a NUL, so renaming a file changes it.
  */
 #include "rules.h"
@@ -172,12 +173,15 @@ tts_status tts_rules_load_dir(const char *dir, const tts_rules_opts *opts, tts_r
     tts_sha256 *h = NULL;
     tts_buf full = TTS_BUF_INIT;
     char *text = NULL;
-    size_t len = 0;
+    size_t len = 0, dir_len = strlen(dir);
     tts_status rc = TTS_OK;
 
     *out = NULL;
+    while (dir_len > 1 && dir[dir_len - 1] == '/')
+        dir_len--;
     TTS_TRY(walk(dir, "", 0, &files, err));
-    qsort(files.items, files.n, sizeof(char *), cmp_str);
+    if (files.n > 1)
+        qsort(files.items, files.n, sizeof(char *), cmp_str);
     set = tts_rules_new();
     h = tts_sha256_new();
     if (set == NULL || h == NULL) {
@@ -186,7 +190,8 @@ tts_status tts_rules_load_dir(const char *dir, const tts_rules_opts *opts, tts_r
     }
     for (size_t i = 0; i < files.n; i++) {
         tts_buf_reset(&full);
-        tts_buf_printf(&full, "%s/%s", dir, files.items[i]);
+        /* "dir/" and "dir" name files the same way in messages. */
+        tts_buf_printf(&full, "%.*s/%s", (int)dir_len, dir, files.items[i]);
         if (tts_buf_failed(&full)) {
             rc = tts_err_set(err, TTS_ERR_NOMEM, "out of memory");
             goto out;
@@ -197,9 +202,13 @@ tts_status tts_rules_load_dir(const char *dir, const tts_rules_opts *opts, tts_r
             rc = tts_err_set(err, TTS_ERR_CRYPTO, "SHA-256 failed");
             goto out;
         }
-        TTS_TRY(tts_rules_compile_text(set, full.data, text, len, opts, err));
+        /* Keep going after a bad file so every error in every file is reported. */
+        rc = tts_rules_compile_text(set, full.data, text, len, opts, err);
         tts_free(text);
         text = NULL;
+        if (rc != TTS_OK && rc != TTS_ERR_SYNTAX && rc != TTS_ERR_SEMANTIC)
+            goto out;
+        rc = TTS_OK;
     }
     TTS_TRY(tts_rules_finish(set, opts, err));
     rc = tts_sha256_final(h, set->sha256);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "eval.h"
 #include "mem.h"
 #include "model.h"
 #include "rules.h"
@@ -46,11 +47,13 @@ static void finding_clear(tts_finding *f)
         tts_free(f->matches[i].entry_id);
         tts_free(f->matches[i].name);
         tts_free(f->matches[i].matched);
+        tts_free(f->matches[i].entry_sha256);
     }
     tts_free(f->matches);
     for (size_t i = 0; i < f->n_evidence; i++)
         tts_free(f->evidence[i]);
     tts_free(f->evidence);
+    tts_free(f->cleared);
     memset(f, 0, sizeof(*f));
 }
 
@@ -64,10 +67,7 @@ void tts_findings_free(tts_findings *f)
     tts_free(f);
 }
 
-tts_findings *tts_findings_new(void)
-{
-    return tts_calloc(1, sizeof(tts_findings));
-}
+tts_findings *tts_findings_new(void) { return tts_calloc(1, sizeof(tts_findings)); }
 
 tts_finding *tts_findings_add(tts_findings *f)
 {
@@ -98,7 +98,10 @@ static int cmp_finding(const void *pa, const void *pb)
     c = strcmp(a->rule ? a->rule : "", b->rule ? b->rule : "");
     if (c != 0)
         return c;
-    return strcmp(a->subject ? a->subject : "", b->subject ? b->subject : "");
+    c = strcmp(a->subject ? a->subject : "", b->subject ? b->subject : "");
+    if (c != 0)
+        return c;
+    return strcmp(a->message ? a->message : "", b->message ? b->message : "");
 }
 
 void tts_findings_sort(tts_findings *f)
@@ -111,7 +114,7 @@ int tts_findings_max_severity(const tts_findings *f)
 {
     int max = -1;
     for (size_t i = 0; f != NULL && i < f->n; i++)
-        if ((int)f->items[i].severity > max)
+        if (f->items[i].cleared == NULL && (int)f->items[i].severity > max)
             max = (int)f->items[i].severity;
     return max;
 }
@@ -126,19 +129,39 @@ const char *tts_findings_verdict(const tts_findings *f)
     return "clear";
 }
 
-tts_status tts_scan_record(const tts_rules *rules, const tts_record *rec,
-                           const tts_scan_opts *opts, tts_findings **out, tts_error *err)
+tts_status tts_scan_record(const tts_rules *rules, const tts_record *rec, const tts_scan_opts *opts,
+                           tts_findings **out, tts_error *err)
 {
     tts_findings *f = NULL;
+    tts_scan_opts o;
+    tts_eval ev;
     tts_date as_of;
+    tts_status rc = TTS_OK;
     *out = NULL;
     if (rules == NULL || rec == NULL || opts == NULL || opts->as_of == NULL ||
         !tts_date_parse(opts->as_of, &as_of))
         return tts_err_set(err, TTS_ERR_ARG, "scan: missing rules, record or as-of date");
+    /* Callers built against an older, smaller tts_scan_opts leave the newer fields unset. */
+    memset(&o, 0, sizeof(o));
+    memcpy(&o, opts, opts->size != 0 && opts->size < sizeof(o) ? opts->size : sizeof(o));
     f = tts_findings_new();
     if (f == NULL)
         return tts_err_set(err, TTS_ERR_NOMEM, "out of memory");
-    /* The rule compiler of this build accepts no rules, so nothing fires. */
+    if ((rc = tts_eval_init(&ev, rules, rec, &o, as_of, err)) != TTS_OK)
+        goto out;
+    for (size_t i = 0; i < rules->n_rules; i++) {
+        const tts_rule *r = rules->rules[i];
+        if (o.only_rule != NULL && strcmp(o.only_rule, r->id) != 0)
+            continue;
+        if ((rc = tts_eval_rule(&ev, r, f)) != TTS_OK)
+            break;
+    }
+out:
+    tts_eval_fini(&ev);
+    if (rc != TTS_OK) {
+        tts_findings_free(f);
+        return rc;
+    }
     tts_findings_sort(f);
     *out = f;
     return TTS_OK;

@@ -51,7 +51,7 @@ char *tts_test_read_file(const char *path, size_t *len)
 {
     FILE *fp = fopen(path, "rb");
     char *data = NULL;
-    long n;
+    long n = 0;
     if (fp == NULL)
         fail_msg("cannot open %s", path);
     if (fseek(fp, 0, SEEK_END) != 0 || (n = ftell(fp)) < 0 || fseek(fp, 0, SEEK_SET) != 0)

@@ -1,0 +1,507 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `ttscreen screen`: load the rule set, stream records from each FILE (or
+ * standard input), scan each and print its report. A bad record is
+ * reported on stderr and the rest are still screened; the exit status is
+ * then 2. Reports written with -o go to a temporary file renamed into
+ * place at the end, so a failed run never leaves a half-written report.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const char usage_text[] =
+    "usage: ttscreen screen [options] FILE...\n"
+    "Screen partnership records (ttscreen-record/1; one object or JSON Lines; '-' reads\n"
+    "standard input) against the rule set and print one report per record.\n"
+    "\n"
+    "  --format text|json|jsonl|html  report format (default text)\n"
+    "  -o, --out PATH          write the report(s) to PATH instead of standard output\n"
+    "  --fail-on SEVERITY      exit 1 when a finding is at or above it: info, low, medium,\n"
+    "                          high (default), critical\n"
+    "  --as-of YYYY-MM-DD      treat this date as today (overrides controls.as_of)\n"
+    "  --rules DIR             rule directory (default $TTSCREEN_RULES, ./rules, installed)\n"
+    "  --db PATH               database (default $TTSCREEN_DB, ./ttscreen.db)\n"
+    "  --no-store              do not record the case in the database\n"
+    "  --read-only             open the database read-only (it must exist): lists and reviewers'\n"
+    "                          decisions are read, nothing is written (many workers, one file)\n"
+    "  --by NAME               who screens, for the case history (default: the OS user)\n"
+    "  --shard I/N             screen only the records at positions p (0-based, counted over\n"
+    "                          all inputs) with p mod N = I-1, so N processes split a batch\n"    "  --verbose               also warn about unknown (ignored) record fields\n"
+    "  --sign KEY --cert CERT  also write a detached signature PATH.p7s next to -o PATH\n"
+    "  --chain FILE            intermediate certificates to embed in the signature\n"
+    "  --pass env:VAR|file:PATH  passphrase of an encrypted --sign key\n"
+    "  --insecure-key-permissions  accept a key file readable by group or others\n"
+    "\n"
+    "Exit status: 0 nothing at or above --fail-on, 1 a finding at or above it, 2 error.\n";
+
+typedef struct screen_opts {
+    const char *format, *out, *fail_on, *as_of, *rules, *db, *shard, *by;
+    const char *sign, *cert, *chain, *pass, *tsa;
+    int no_store, read_only, verbose, help, insecure_key;
+} screen_opts;
+
+/* Where reports go: stdout, or a temporary file renamed to --out at the end. */
+typedef struct sink {
+    FILE *fp;
+    char *tmp_path;
+    const char *final_path;
+    int failed;
+} sink;
+
+static int sink_open(sink *s, const char *out)
+{
+    int fd;
+    size_t n;
+    memset(s, 0, sizeof(*s));
+    if (out == NULL) {
+        s->fp = stdout;
+        return 0;
+    }
+    n = strlen(out) + 16;
+    s->tmp_path = malloc(n);
+    if (s->tmp_path == NULL) {
+        cli_error("out of memory");
+        return -1;
+    }
+    snprintf(s->tmp_path, n, "%s.tmpXXXXXX", out);
+    fd = mkstemp(s->tmp_path);
+    if (fd < 0 || (s->fp = fdopen(fd, "w")) == NULL) {
+        cli_error("%s: cannot create: %s", out, strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+            unlink(s->tmp_path);
+        }
+        free(s->tmp_path);
+        s->tmp_path = NULL;
+        return -1;
+    }
+    s->final_path = out;
+    return 0;
+}
+
+static void sink_write(sink *s, const char *data, size_t len)
+{
+    if (!s->failed && fwrite(data, 1, len, s->fp) != len)
+        s->failed = 1;
+}
+
+/* Finish: flush, and on success rename into place; on failure remove. */
+static int sink_close(sink *s, int keep)
+{
+    int rc = 0;
+    if (s->fp == stdout) {
+        if (fflush(stdout) != 0 || ferror(stdout)) {
+            cli_error("standard output: write error");
+            rc = -1;
+        }
+        return rc;
+    }
+    if (fclose(s->fp) != 0 || s->failed) {
+        cli_error("%s: write error", s->final_path);
+        rc = -1;
+    }
+    if (rc == 0 && keep && rename(s->tmp_path, s->final_path) != 0) {
+        cli_error("%s: cannot write: %s", s->final_path, strerror(errno));
+        rc = -1;
+    }
+    if (rc != 0 || !keep)
+        unlink(s->tmp_path);
+    free(s->tmp_path);
+    return rc;
+}
+
+typedef struct run_state {
+    const screen_opts *o;
+    tts_format fmt;
+    tts_severity fail_on;
+    tts_rules *rules;
+    char now[32], today[11];
+    sink out;
+    int n_reports, had_error, had_findings, color;
+    int stop; /* a usage error found mid-stream: screen no further */
+    unsigned long shard_i, shard_n; /* --shard I/N; N = 1 screens everything */
+    unsigned long pos;              /* position of the next record in the batch */
+    char *pending; /* json format: the first report, held until the end */
+    tts_cases *cases; /* the case file (decisions; stored unless st->store is 0) */
+    int store;        /* record each screening */
+    tts_lists *lists; /* denied-party lists, when the database exists */
+    tts_list_info *list_info;
+    size_t n_lists;
+    size_t pending_len;
+} run_state;
+
+static void warn_unknown(const tts_record *rec, const char *source)
+{
+    for (size_t i = 0; i < tts_record_n_unknown(rec); i++)
+        fprintf(stderr, "%s: record \"%s\": %s: unknown field (ignored)\n", source,
+                tts_record_id(rec), tts_record_unknown(rec, i));
+}
+
+/* Record the screening in the case file (the report is stored as one JSON line). */
+static tts_status store_screening(run_state *st, const tts_report_input *ri, tts_error *err)
+{
+    tts_screening_info si;
+    char *jsonl = NULL;
+    size_t len = 0;
+    tts_status rc = tts_report_render(ri, TTS_FORMAT_JSONL, &jsonl, &len, err);
+    if (rc != TTS_OK)
+        return rc;
+    memset(&si, 0, sizeof(si));
+    si.size = sizeof(si);
+    si.at = st->now;
+    si.actor = cli_actor(st->o->by);
+    si.as_of = ri->as_of;
+    si.record = ri->record;
+    si.rules = ri->rules;
+    si.findings = ri->findings;
+    si.lists = ri->lists;
+    si.n_lists = ri->n_lists;
+    si.report_jsonl = jsonl;
+    rc = tts_cases_store(st->cases, &si, err);
+    tts_free(jsonl);
+    return rc;
+}
+
+/* Scan one record and emit its report. */
+static void screen_record(run_state *st, const tts_record *rec, const char *source)
+{
+    tts_error err;
+    tts_findings *f = NULL;
+    tts_scan_opts so;
+    tts_report_input ri;
+    char *text = NULL;
+    size_t len = 0;
+    const char *as_of = st->o->as_of;
+
+    tts_error_clear(&err);
+    if (st->o->verbose)
+        warn_unknown(rec, source);
+    if (as_of == NULL)
+        as_of = tts_record_as_of(rec);
+    if (as_of == NULL)
+        as_of = st->today;
+    memset(&so, 0, sizeof(so));
+    so.size = sizeof(so);
+    so.as_of = as_of;
+    if (st->lists != NULL) {
+        so.lookup = tts_lists_lookup;
+        so.lookup_user = st->lists;
+    }
+    if (tts_scan_record(st->rules, rec, &so, &f, &err) != TTS_OK) {
+        cli_report(&err);
+        st->had_error = 1;
+        return;
+    }
+    if (st->cases != NULL &&
+        tts_cases_apply_decisions(st->cases, tts_record_id(rec), f, &err) != TTS_OK) {
+        cli_report(&err);
+        st->had_error = 1;
+        tts_findings_free(f);
+        return;
+    }
+    memset(&ri, 0, sizeof(ri));
+    ri.size = sizeof(ri);
+    ri.tool_version = tts_version();
+    ri.generated_at = st->now;
+    ri.as_of = as_of;
+    ri.record = rec;
+    ri.rules = st->rules;
+    ri.findings = f;
+    ri.lists = st->list_info;
+    ri.n_lists = st->n_lists;
+    ri.color = st->color;
+    if (tts_report_render(&ri, st->fmt, &text, &len, &err) != TTS_OK) {
+        cli_report(&err);
+        st->had_error = 1;
+        tts_findings_free(f);
+        return;
+    }
+    if (st->store && store_screening(st, &ri, &err) != TTS_OK) {
+        /* the database failed (full, read-only, broken): stop rather than repeat it per record */
+        cli_report(&err);
+        st->had_error = 1;
+        st->stop = 1;
+        tts_findings_free(f);
+        tts_free(text);
+        return;
+    }
+    if (tts_findings_max_severity(f) >= (int)st->fail_on)
+        st->had_findings = 1;
+    tts_findings_free(f);
+    if (st->fmt == TTS_FORMAT_JSON) {
+        if (st->pending != NULL) {
+            cli_error("screen: --format json prints one record's report; %s holds more than one "
+                      "record (use --format jsonl)",
+                      source);
+            st->had_error = 1;
+            st->stop = 1;
+            tts_free(text);
+            return;
+        }
+        st->pending = text;
+        st->pending_len = len;
+        st->n_reports++;
+        return;
+    }
+    if (st->fmt == TTS_FORMAT_TEXT && st->n_reports > 0)
+        sink_write(&st->out, "\n", 1);
+    sink_write(&st->out, text, len);
+    st->n_reports++;
+    tts_free(text);
+}
+
+/* Stream every record of one input. */
+static void screen_file(run_state *st, const char *path)
+{
+    FILE *fp = stdin;
+    const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    tts_reader *rd = NULL;
+    tts_record *rec = NULL;
+    tts_error err;
+    tts_status rc;
+
+    tts_error_clear(&err);
+    if (fp == stdin && strcmp(path, "-") != 0 && (fp = fopen(path, "rb")) == NULL) {
+        cli_error("%s: cannot open: %s", path, strerror(errno));
+        st->had_error = 1;
+        return;
+    }
+    if (tts_reader_open(fp, name, &rd, &err) != TTS_OK) {
+        cli_report(&err);
+        st->had_error = 1;
+    } else {
+        while (!st->stop) {
+            tts_error_clear(&err);
+            if (st->pos % st->shard_n != st->shard_i - 1) {
+                /* another shard's record: step over it without parsing */
+                rc = tts_reader_skip(rd, &err);
+                if (rc == TTS_ERR_EOF)
+                    break;
+                st->pos++;
+                if (rc == TTS_ERR_NOMEM || rc == TTS_ERR_IO) {
+                    cli_report(&err);
+                    st->had_error = 1;
+                    break;
+                }
+                continue;
+            }
+            rc = tts_reader_next(rd, &rec, &err);
+            if (rc == TTS_ERR_EOF)
+                break;
+            st->pos++;
+            if (rc != TTS_OK) {
+                cli_report(&err);
+                st->had_error = 1;
+                if (rc == TTS_ERR_NOMEM || rc == TTS_ERR_IO)
+                    break;
+                continue;
+            }
+            screen_record(st, rec, name);
+            tts_record_free(rec);
+        }
+    }
+    tts_reader_free(rd);
+    if (fp != stdin)
+        fclose(fp);
+}
+
+/*
+ * The database: read-write by default (created on first use, each
+ * screening stored); with --no-store read-only when it exists (lists and
+ * reviewers' decisions still apply); with --read-only it must exist and is
+ * only read, so many workers can share one file.
+ */
+static int open_database(run_state *st, const screen_opts *o)
+{
+    const char *path = cli_db_path(o->db);
+    int exists = access(path, F_OK) == 0, ro = o->read_only || o->no_store;
+    tts_error err;
+    tts_error_clear(&err);
+    if (o->read_only && !exists) {
+        cli_error("screen: --read-only: database %s does not exist", path);
+        return -1;
+    }
+    if (ro && !exists)
+        return 0; /* --no-store and no database yet: no lists, nothing to apply */
+    if (tts_lists_open(path, ro ? TTS_LISTS_READONLY : 0, &st->lists, &err) != TTS_OK ||
+        tts_lists_info(st->lists, &st->list_info, &st->n_lists, &err) != TTS_OK ||
+        tts_cases_open(path, ro, &st->cases, &err) != TTS_OK) {
+        cli_report(&err);
+        return -1;
+    }
+    st->store = !ro;
+    return 0;
+}
+
+/* "I/N" with 1 <= I <= N <= 1000000. */
+static int parse_shard(const char *s, unsigned long *i, unsigned long *n)
+{
+    char *end = NULL;
+    unsigned long a, b;
+    if (*s < '0' || *s > '9')
+        return -1;
+    a = strtoul(s, &end, 10);
+    if (*end != '/' || end[1] < '0' || end[1] > '9')
+        return -1;
+    b = strtoul(end + 1, &end, 10);
+    if (*end != '\0' || a < 1 || b < 1 || a > b || b > 1000000)
+        return -1;
+    *i = a;
+    *n = b;
+    return 0;
+}
+
+static int parse_opts(int argc, char **argv, screen_opts *o, char ***files, size_t *n_files)
+{
+    const cli_option opts[] = {
+        {"format", 0, 1, &o->format, NULL},   {"out", 'o', 1, &o->out, NULL},
+        {"fail-on", 0, 1, &o->fail_on, NULL}, {"as-of", 0, 1, &o->as_of, NULL},
+        {"rules", 0, 1, &o->rules, NULL},     {"db", 0, 1, &o->db, NULL},
+        {"no-store", 0, 0, NULL, &o->no_store}, {"verbose", 'v', 0, NULL, &o->verbose},
+        {"shard", 0, 1, &o->shard, NULL},     {"help", 'h', 0, NULL, &o->help},
+        {"sign", 0, 1, &o->sign, NULL},       {"cert", 0, 1, &o->cert, NULL},
+        {"chain", 0, 1, &o->chain, NULL},     {"pass", 0, 1, &o->pass, NULL},
+        {"tsa", 0, 1, &o->tsa, NULL},         {"by", 0, 1, &o->by, NULL},
+        {"read-only", 0, 0, NULL, &o->read_only},
+        {"insecure-key-permissions", 0, 0, NULL, &o->insecure_key},
+        {NULL, 0, 0, NULL, NULL},
+    };
+    memset(o, 0, sizeof(*o));
+    return cli_parse("screen", argc, argv, opts, files, n_files);
+}
+
+/* --sign and its companions need each other and -o. */
+static int check_sign_opts(const screen_opts *o)
+{
+    if (o->sign == NULL && (o->cert != NULL || o->chain != NULL || o->pass != NULL ||
+                            o->tsa != NULL || o->insecure_key)) {
+        cli_error("screen: --cert, --chain, --pass, --tsa and --insecure-key-permissions "
+                  "go with --sign KEY");
+        return -1;
+    }
+    if (o->sign != NULL && o->out == NULL) {
+        cli_error("screen: --sign needs -o PATH (the signature goes to PATH.p7s)");
+        return -1;
+    }
+    if (o->sign != NULL && o->cert == NULL) {
+        cli_error("screen: --sign KEY needs --cert CERT");
+        return -1;
+    }
+    if (o->tsa != NULL) {
+        cli_error("screen: --tsa: trusted timestamps are not supported by this build yet");
+        return -1;
+    }
+    return 0;
+}
+
+/* Sign the finished report file -o PATH into PATH.p7s. */
+static int sign_report(const screen_opts *o)
+{
+    tts_sign_opts so;
+    tts_error err;
+    char *pass = NULL;
+    int rc = -1;
+    tts_error_clear(&err);
+    if (o->pass != NULL &&
+        tts_pass_load(o->pass, strncmp(o->pass, "env:", 4) == 0 ? getenv(o->pass + 4) : NULL,
+                      &pass, &err) != TTS_OK) {
+        cli_report(&err);
+        return -1;
+    }
+    memset(&so, 0, sizeof(so));
+    so.size = sizeof(so);
+    so.report_path = o->out;
+    so.key_path = o->sign;
+    so.cert_path = o->cert;
+    so.chain_path = o->chain;
+    so.pass = pass;
+    so.insecure_key_permissions = o->insecure_key;
+    so.signing_time = time(NULL); /* the real clock, even under SOURCE_DATE_EPOCH */
+    if (tts_sign_file(&so, &err) == TTS_OK)
+        rc = 0;
+    else
+        cli_report(&err);
+    tts_pass_free(pass);
+    return rc;
+}
+
+int cmd_screen(int argc, char **argv)
+{
+    screen_opts o;
+    run_state st;
+    char **files = NULL;
+    size_t n_files = 0;
+    tts_error err;
+    int rc = EXIT_ERROR;
+
+    memset(&st, 0, sizeof(st));
+    tts_error_clear(&err);
+    if (parse_opts(argc, argv, &o, &files, &n_files) != 0)
+        return EXIT_ERROR;
+    st.o = &o;
+    if (o.help) {
+        fputs(usage_text, stdout);
+        free(files);
+        return EXIT_CLEAN;
+    }
+    st.fail_on = TTS_SEV_HIGH;
+    if (n_files == 0) {
+        cli_error("screen: no input file (use '-' for standard input; see --help)");
+        goto out;
+    }
+    if (o.format != NULL && tts_format_parse(o.format, &st.fmt) != TTS_OK) {
+        cli_error("screen: unknown --format '%s' (expected text, json, jsonl or html)", o.format);
+        goto out;
+    }
+    if (o.fail_on != NULL && tts_severity_parse(o.fail_on, &st.fail_on) != TTS_OK) {
+        cli_error("screen: unknown --fail-on '%s' (expected info, low, medium, high or critical)",
+                  o.fail_on);
+        goto out;
+    }
+    st.shard_i = st.shard_n = 1;
+    if (o.shard != NULL && parse_shard(o.shard, &st.shard_i, &st.shard_n) != 0) {
+        cli_error("screen: --shard '%s' must be I/N with 1 <= I <= N (e.g. 2/8)", o.shard);
+        goto out;
+    }
+    if (check_sign_opts(&o) != 0)
+        goto out;
+    if (o.as_of != NULL && tts_date_check(o.as_of) != TTS_OK) {
+        cli_error("screen: --as-of '%s' is not a real calendar date YYYY-MM-DD", o.as_of);
+        goto out;
+    }
+    if (cli_now(st.now, st.today) != 0)
+        goto out;
+    if (tts_rules_load_dir(cli_rules_dir(o.rules), NULL, &st.rules, &err) != TTS_OK) {
+        cli_report(&err);
+        goto out;
+    }
+    st.color = o.out == NULL && st.fmt == TTS_FORMAT_TEXT && isatty(STDOUT_FILENO) &&
+               getenv("NO_COLOR") == NULL;
+    if (open_database(&st, &o) != 0)
+        goto out;
+    if (sink_open(&st.out, o.out) != 0)
+        goto out;
+    for (size_t i = 0; i < n_files && !st.stop; i++)
+        screen_file(&st, files[i]);
+    if (st.pending != NULL && !st.had_error)
+        sink_write(&st.out, st.pending, st.pending_len);
+    if (sink_close(&st.out, !st.had_error) != 0)
+        st.had_error = 1;
+    if (!st.had_error && o.sign != NULL && sign_report(&o) != 0)
+        st.had_error = 1;
+    rc = st.had_error ? EXIT_ERROR : st.had_findings ? EXIT_FINDINGS : EXIT_CLEAN;
+out:
+    tts_free(st.pending);
+    tts_cases_close(st.cases);
+    tts_list_info_free(st.list_info, st.n_lists);
+    tts_lists_close(st.lists);
+    tts_rules_free(st.rules);
+    free(files);
+    return rc;
+}
