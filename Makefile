@@ -119,6 +119,7 @@ $(B)/bench_lists: tests/bench/bench_lists.c $(TEST_OBJ) $(B)/libttscreen.a
 bench: $(B)/bench_lists $(B)/bench_scan ttscreen
 	$(B)/bench_lists fixtures
 	@sh tests/bench/process.sh ./ttscreen $(B)/bench
+	@sh tests/bench/shards.sh ./ttscreen $(B)/bench
 	$(B)/bench_scan $(BENCH_N)
 
 check: unit e2e fuzz-replay symbols headercheck layering
