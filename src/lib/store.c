@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "error.h"
 #include "mem.h"
@@ -210,6 +211,50 @@ static tts_status configure(tts_store *s, unsigned flags, tts_error *err)
     return TTS_OK;
 }
 
+/*
+ * A WAL database can be read only where SQLite may create its -shm file.
+ * On read-only media (a read-only mount, a directory this user cannot
+ * write) nobody can change the file, so it is opened as immutable instead:
+ * "file:PATH?immutable=1", the path percent-encoded. 1 when that applies.
+ */
+static int needs_immutable(const char *path)
+{
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    if (strcmp(path, ":memory:") == 0)
+        return 0;
+    if (slash == NULL)
+        snprintf(dir, sizeof(dir), ".");
+    else if (slash == path)
+        snprintf(dir, sizeof(dir), "/");
+    else
+        snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+    return access(dir, W_OK) != 0;
+}
+
+static char *immutable_uri(const char *path)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t n = strlen(path), o = 0;
+    char *u = tts_malloc(n * 3 + 32);
+    if (u == NULL)
+        return NULL;
+    memcpy(u, "file:", 5);
+    o = 5;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)path[i];
+        if (c == '?' || c == '#' || c == '%' || c < 0x21 || c >= 0x7f) {
+            u[o++] = '%';
+            u[o++] = hex[c >> 4];
+            u[o++] = hex[c & 15];
+        } else {
+            u[o++] = (char)c;
+        }
+    }
+    memcpy(u + o, "?immutable=1", 13);
+    return u;
+}
+
 tts_status tts_store_open(const char *path, unsigned flags, tts_store **out, tts_error *err)
 {
     tts_store *s;
@@ -221,14 +266,27 @@ tts_status tts_store_open(const char *path, unsigned flags, tts_store **out, tts
     *out = NULL;
     if ((flags & TTS_STORE_READONLY) && strcmp(path, ":memory:") != 0 && stat(path, &sb) != 0)
         return tts_err_set(err, TTS_ERR_DB,
-                           "database %s does not exist (import a list first: "
-                           "'ttscreen lists import')",
+                           "database %s does not exist",
                            path);
     s = tts_calloc(1, sizeof(*s));
     if (s == NULL)
         return tts_err_set(err, TTS_ERR_NOMEM, "out of memory opening the database");
     snprintf(s->path, sizeof(s->path), "%s", path);
-    if (sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+    if ((flags & TTS_STORE_READONLY) && needs_immutable(path)) {
+        char *uri = immutable_uri(path);
+        int orc;
+        if (uri == NULL) {
+            tts_store_close(s);
+            return tts_err_set(err, TTS_ERR_NOMEM, "out of memory opening the database");
+        }
+        orc = sqlite3_open_v2(uri, &s->db, oflags | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, NULL);
+        tts_free(uri);
+        if (orc != SQLITE_OK) {
+            rc = db_err(s, err, "cannot open");
+            tts_store_close(s);
+            return rc;
+        }
+    } else if (sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
         rc = db_err(s, err, "cannot open");
         tts_store_close(s);
         return rc;
