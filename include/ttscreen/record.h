@@ -69,6 +69,13 @@ TTS_API tts_status tts_reader_open(FILE *fp, const char *source, tts_reader **ou
  */
 TTS_API tts_status tts_reader_next(tts_reader *rd, tts_record **out, tts_error *err);
 
+/*
+ * Step over the next record without parsing it (for sharding a batch):
+ * TTS_OK, TTS_ERR_EOF at the end, or an error only for input that cannot be
+ * read at all (I/O, memory) or a line over the size limit.
+ */
+TTS_API tts_status tts_reader_skip(tts_reader *rd, tts_error *err);
+
 /* 1-based line where the last record returned (or rejected) started. */
 TTS_API long tts_reader_line(const tts_reader *rd);
 

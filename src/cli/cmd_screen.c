@@ -27,12 +27,14 @@ static const char usage_text[] =
     "  --rules DIR             rule directory (default $TTSCREEN_RULES, ./rules, installed)\n"
     "  --db PATH               database (default $TTSCREEN_DB, ./ttscreen.db)\n"
     "  --no-store              do not record the case in the database\n"
+    "  --shard I/N             screen only the records at positions p (0-based, counted over\n"
+    "                          all inputs) with p mod N = I-1, so N processes split a batch\n"
     "  --verbose               also warn about unknown (ignored) record fields\n"
     "\n"
     "Exit status: 0 nothing at or above --fail-on, 1 a finding at or above it, 2 error.\n";
 
 typedef struct screen_opts {
-    const char *format, *out, *fail_on, *as_of, *rules, *db;
+    const char *format, *out, *fail_on, *as_of, *rules, *db, *shard;
     int no_store, verbose, help;
 } screen_opts;
 
@@ -115,6 +117,8 @@ typedef struct run_state {
     sink out;
     int n_reports, had_error, had_findings, color;
     int stop; /* a usage error found mid-stream: screen no further */
+    unsigned long shard_i, shard_n; /* --shard I/N; N = 1 screens everything */
+    unsigned long pos;              /* position of the next record in the batch */
     char *pending; /* json format: the first report, held until the end */
     size_t pending_len;
 } run_state;
@@ -214,9 +218,23 @@ static void screen_file(run_state *st, const char *path)
     } else {
         while (!st->stop) {
             tts_error_clear(&err);
+            if (st->pos % st->shard_n != st->shard_i - 1) {
+                /* another shard's record: step over it without parsing */
+                rc = tts_reader_skip(rd, &err);
+                if (rc == TTS_ERR_EOF)
+                    break;
+                st->pos++;
+                if (rc == TTS_ERR_NOMEM || rc == TTS_ERR_IO) {
+                    cli_report(&err);
+                    st->had_error = 1;
+                    break;
+                }
+                continue;
+            }
             rc = tts_reader_next(rd, &rec, &err);
             if (rc == TTS_ERR_EOF)
                 break;
+            st->pos++;
             if (rc != TTS_OK) {
                 cli_report(&err);
                 st->had_error = 1;
@@ -233,6 +251,24 @@ static void screen_file(run_state *st, const char *path)
         fclose(fp);
 }
 
+/* "I/N" with 1 <= I <= N <= 1000000. */
+static int parse_shard(const char *s, unsigned long *i, unsigned long *n)
+{
+    char *end = NULL;
+    unsigned long a, b;
+    if (*s < '0' || *s > '9')
+        return -1;
+    a = strtoul(s, &end, 10);
+    if (*end != '/' || end[1] < '0' || end[1] > '9')
+        return -1;
+    b = strtoul(end + 1, &end, 10);
+    if (*end != '\0' || a < 1 || b < 1 || a > b || b > 1000000)
+        return -1;
+    *i = a;
+    *n = b;
+    return 0;
+}
+
 static int parse_opts(int argc, char **argv, screen_opts *o, char ***files, size_t *n_files)
 {
     const cli_option opts[] = {
@@ -240,7 +276,8 @@ static int parse_opts(int argc, char **argv, screen_opts *o, char ***files, size
         {"fail-on", 0, 1, &o->fail_on, NULL}, {"as-of", 0, 1, &o->as_of, NULL},
         {"rules", 0, 1, &o->rules, NULL},     {"db", 0, 1, &o->db, NULL},
         {"no-store", 0, 0, NULL, &o->no_store}, {"verbose", 'v', 0, NULL, &o->verbose},
-        {"help", 'h', 0, NULL, &o->help},     {NULL, 0, 0, NULL, NULL},
+        {"shard", 0, 1, &o->shard, NULL},     {"help", 'h', 0, NULL, &o->help},
+        {NULL, 0, 0, NULL, NULL},
     };
     memset(o, 0, sizeof(*o));
     return cli_parse("screen", argc, argv, opts, files, n_files);
@@ -277,6 +314,11 @@ int cmd_screen(int argc, char **argv)
     if (o.fail_on != NULL && tts_severity_parse(o.fail_on, &st.fail_on) != TTS_OK) {
         cli_error("screen: unknown --fail-on '%s' (expected info, low, medium, high or critical)",
                   o.fail_on);
+        goto out;
+    }
+    st.shard_i = st.shard_n = 1;
+    if (o.shard != NULL && parse_shard(o.shard, &st.shard_i, &st.shard_n) != 0) {
+        cli_error("screen: --shard '%s' must be I/N with 1 <= I <= N (e.g. 2/8)", o.shard);
         goto out;
     }
     if (o.as_of != NULL && tts_date_check(o.as_of) != TTS_OK) {

@@ -1405,6 +1405,7 @@ struct tts_reader {
     int started, done;
     int last_nl;   /* the last line read ended with a newline */
     long last_line;
+    int skipping; /* tts_reader_skip: find the next record's extent, do not parse it */
 };
 
 tts_status tts_reader_open(FILE *fp, const char *source, tts_reader **out, tts_error *err)
@@ -1542,7 +1543,7 @@ static tts_status io_error(tts_reader *rd, tts_error *err)
     return tts_err_set(err, TTS_ERR_IO, "%s: read error: %s", rd->source, strerror(errno));
 }
 
-tts_status tts_reader_next(tts_reader *rd, tts_record **out, tts_error *err)
+static tts_status reader_step(tts_reader *rd, tts_record **out, tts_error *err)
 {
     int first, incomplete;
     *out = NULL;
@@ -1593,7 +1594,7 @@ tts_status tts_reader_next(tts_reader *rd, tts_record **out, tts_error *err)
         rd->have_look = next_nonblank(rd, &rd->look, &rd->look_line, &rd->look_long);
         if (rd->have_look && !rd->look_long &&
             (obj = is_object_line(rd->look.data, rd->look.len)) == 1)
-            return parse_record(rd->cur.data, rd->cur.len, rd->source, rd->cur_line,
+            return rd->skipping ? TTS_OK : parse_record(rd->cur.data, rd->cur.len, rd->source, rd->cur_line,
                                 rd->cur_line - 1, out, err);
         rd->done = 1;
         if (obj < 0 || tts_buf_failed(&rd->look))
@@ -1620,7 +1621,7 @@ tts_status tts_reader_next(tts_reader *rd, tts_record **out, tts_error *err)
         if (too_long)
             return tts_err_set(err, TTS_ERR_LIMIT, "%s: record larger than the limit of %d bytes",
                                rd->source, TTS_RECORD_MAX_BYTES);
-        return parse_record(rd->cur.data, rd->cur.len, rd->source, 0, rd->cur_line - 1, out,
+        return rd->skipping ? TTS_OK : parse_record(rd->cur.data, rd->cur.len, rd->source, 0, rd->cur_line - 1, out,
                             err);
     }
     if (first) {
@@ -1629,10 +1630,26 @@ tts_status tts_reader_next(tts_reader *rd, tts_record **out, tts_error *err)
             rd->done = 1;
             if (rd->ioerr)
                 return io_error(rd, err);
-            return parse_record(rd->cur.data, rd->cur.len, rd->source, 0, rd->cur_line - 1, out,
+            return rd->skipping ? TTS_OK : parse_record(rd->cur.data, rd->cur.len, rd->source, 0, rd->cur_line - 1, out,
                                 err);
         }
     }
-    return parse_record(rd->cur.data, rd->cur.len, rd->source, rd->cur_line, rd->cur_line - 1,
+    return rd->skipping ? TTS_OK : parse_record(rd->cur.data, rd->cur.len, rd->source, rd->cur_line, rd->cur_line - 1,
                         out, err);
+}
+
+tts_status tts_reader_next(tts_reader *rd, tts_record **out, tts_error *err)
+{
+    rd->skipping = 0;
+    return reader_step(rd, out, err);
+}
+
+tts_status tts_reader_skip(tts_reader *rd, tts_error *err)
+{
+    tts_record *none = NULL;
+    tts_status rc;
+    rd->skipping = 1;
+    rc = reader_step(rd, &none, err);
+    rd->skipping = 0;
+    return rc;
 }
