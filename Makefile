@@ -151,6 +151,13 @@ fuzz-run: fuzz
 demo: ttscreen
 	@sh scripts/demo.sh ./ttscreen
 
+# The golden end-to-end cases under valgrind (memcheck): any error or leak fails.
+valgrind: $(B)/ttscreen
+	@mkdir -p $(B)/vg
+	@printf '#!/bin/sh\nexec valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect "%s" "$$@"\n' "$$(pwd)/$(B)/ttscreen" > $(B)/vg/ttscreen
+	@chmod +x $(B)/vg/ttscreen
+	E2E_SUITES=none sh tests/e2e/run.sh $(B)/vg/ttscreen fixtures $(B)/e2e-valgrind
+
 asan:
 	$(MAKE) B=build-asan SANITIZE=address,undefined WERROR=1 check
 
@@ -178,5 +185,5 @@ format:
 clean:
 	rm -rf build build-* ttscreen
 
-.PHONY: FORCE all check unit e2e fuzz fuzz-replay fuzz-run symbols headercheck demo asan install deps format clean
+.PHONY: FORCE valgrind all check unit e2e fuzz fuzz-replay fuzz-run symbols headercheck demo asan install deps format clean
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

@@ -12,6 +12,7 @@
 #include "ttscreen/rules.h"
 #include "ttscreen/scan.h"
 #include "ttscreen/report.h"
+#include "ttscreen/sign.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -54,5 +54,7 @@ int cli_now(char rfc3339[32], char date[11]);
 /* Subcommands: each returns an exit status. */
 int cmd_screen(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
+int cmd_keygen(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
 
 #endif

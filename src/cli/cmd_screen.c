@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -30,12 +31,17 @@ static const char usage_text[] =
     "  --shard I/N             screen only the records at positions p (0-based, counted over\n"
     "                          all inputs) with p mod N = I-1, so N processes split a batch\n"
     "  --verbose               also warn about unknown (ignored) record fields\n"
+    "  --sign KEY --cert CERT  also write a detached signature PATH.p7s next to -o PATH\n"
+    "  --chain FILE            intermediate certificates to embed in the signature\n"
+    "  --pass env:VAR|file:PATH  passphrase of an encrypted --sign key\n"
+    "  --insecure-key-permissions  accept a key file readable by group or others\n"
     "\n"
     "Exit status: 0 nothing at or above --fail-on, 1 a finding at or above it, 2 error.\n";
 
 typedef struct screen_opts {
     const char *format, *out, *fail_on, *as_of, *rules, *db, *shard;
-    int no_store, verbose, help;
+    const char *sign, *cert, *chain, *pass, *tsa;
+    int no_store, verbose, help, insecure_key;
 } screen_opts;
 
 /* Where reports go: stdout, or a temporary file renamed to --out at the end. */
@@ -277,10 +283,69 @@ static int parse_opts(int argc, char **argv, screen_opts *o, char ***files, size
         {"rules", 0, 1, &o->rules, NULL},     {"db", 0, 1, &o->db, NULL},
         {"no-store", 0, 0, NULL, &o->no_store}, {"verbose", 'v', 0, NULL, &o->verbose},
         {"shard", 0, 1, &o->shard, NULL},     {"help", 'h', 0, NULL, &o->help},
+        {"sign", 0, 1, &o->sign, NULL},       {"cert", 0, 1, &o->cert, NULL},
+        {"chain", 0, 1, &o->chain, NULL},     {"pass", 0, 1, &o->pass, NULL},
+        {"tsa", 0, 1, &o->tsa, NULL},
+        {"insecure-key-permissions", 0, 0, NULL, &o->insecure_key},
         {NULL, 0, 0, NULL, NULL},
     };
     memset(o, 0, sizeof(*o));
     return cli_parse("screen", argc, argv, opts, files, n_files);
+}
+
+/* --sign and its companions need each other and -o. */
+static int check_sign_opts(const screen_opts *o)
+{
+    if (o->sign == NULL && (o->cert != NULL || o->chain != NULL || o->pass != NULL ||
+                            o->tsa != NULL || o->insecure_key)) {
+        cli_error("screen: --cert, --chain, --pass, --tsa and --insecure-key-permissions "
+                  "go with --sign KEY");
+        return -1;
+    }
+    if (o->sign != NULL && o->out == NULL) {
+        cli_error("screen: --sign needs -o PATH (the signature goes to PATH.p7s)");
+        return -1;
+    }
+    if (o->sign != NULL && o->cert == NULL) {
+        cli_error("screen: --sign KEY needs --cert CERT");
+        return -1;
+    }
+    if (o->tsa != NULL) {
+        cli_error("screen: --tsa: trusted timestamps are not supported by this build yet");
+        return -1;
+    }
+    return 0;
+}
+
+/* Sign the finished report file -o PATH into PATH.p7s. */
+static int sign_report(const screen_opts *o)
+{
+    tts_sign_opts so;
+    tts_error err;
+    char *pass = NULL;
+    int rc = -1;
+    tts_error_clear(&err);
+    if (o->pass != NULL &&
+        tts_pass_load(o->pass, strncmp(o->pass, "env:", 4) == 0 ? getenv(o->pass + 4) : NULL,
+                      &pass, &err) != TTS_OK) {
+        cli_report(&err);
+        return -1;
+    }
+    memset(&so, 0, sizeof(so));
+    so.size = sizeof(so);
+    so.report_path = o->out;
+    so.key_path = o->sign;
+    so.cert_path = o->cert;
+    so.chain_path = o->chain;
+    so.pass = pass;
+    so.insecure_key_permissions = o->insecure_key;
+    so.signing_time = time(NULL); /* the real clock, even under SOURCE_DATE_EPOCH */
+    if (tts_sign_file(&so, &err) == TTS_OK)
+        rc = 0;
+    else
+        cli_report(&err);
+    tts_pass_free(pass);
+    return rc;
 }
 
 int cmd_screen(int argc, char **argv)
@@ -321,6 +386,8 @@ int cmd_screen(int argc, char **argv)
         cli_error("screen: --shard '%s' must be I/N with 1 <= I <= N (e.g. 2/8)", o.shard);
         goto out;
     }
+    if (check_sign_opts(&o) != 0)
+        goto out;
     if (o.as_of != NULL && tts_date_check(o.as_of) != TTS_OK) {
         cli_error("screen: --as-of '%s' is not a real calendar date YYYY-MM-DD", o.as_of);
         goto out;
@@ -340,6 +407,8 @@ int cmd_screen(int argc, char **argv)
     if (st.pending != NULL && !st.had_error)
         sink_write(&st.out, st.pending, st.pending_len);
     if (sink_close(&st.out, !st.had_error) != 0)
+        st.had_error = 1;
+    if (!st.had_error && o.sign != NULL && sign_report(&o) != 0)
         st.had_error = 1;
     rc = st.had_error ? EXIT_ERROR : st.had_findings ? EXIT_FINDINGS : EXIT_CLEAN;
 out:

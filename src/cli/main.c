@@ -17,6 +17,8 @@ typedef struct command {
 static const command commands[] = {
     {"screen", cmd_screen, "screen partnership records and print their reports"},
     {"rules", cmd_rules, "check, test and list the compliance rules"},
+    {"keygen", cmd_keygen, "create a signing key and a self-signed certificate"},
+    {"verify", cmd_verify, "check a signed report"},
     {NULL, NULL, NULL},
 };
 

@@ -13,6 +13,7 @@
 #include "error.h"
 #include "mem.h"
 #include "model.h"
+#include "html.h"
 #include "sign.h"
 
 tts_status tts_format_parse(const char *name, tts_format *out)
@@ -304,9 +305,16 @@ tts_status tts_report_render(const tts_report_input *in, tts_format fmt, char **
         text_report(&b, in, sha);
         break;
     case TTS_FORMAT_HTML:
+        rc = tts_html_render(in, &b, err);
+        if (rc != TTS_OK) {
+            tts_buf_free(&b);
+            tts_buf_free(&compact);
+            return rc;
+        }
+        break;
     default:
         tts_buf_free(&compact);
-        return tts_err_set(err, TTS_ERR_ARG, "report: html output is not available in this build");
+        return tts_err_set(err, TTS_ERR_ARG, "report: unknown format");
     }
     if (tts_buf_failed(&compact))
         b.failed = 1;

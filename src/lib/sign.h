@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The only OpenSSL user: digests (SHA-256) for records, rule sets and list
- * content; signatures and verification of reports.
+ * content; key generation, signatures and verification of reports (the
+ * public part is include/ttscreen/sign.h).
  */
 #ifndef TTS_SIGN_H
 #define TTS_SIGN_H
 
 #include <stddef.h>
 
+#include "ttscreen/sign.h"
 #include "ttscreen/status.h"
 
 typedef struct tts_sha256 tts_sha256;

@@ -52,7 +52,7 @@ static void render(const tts_record *rec)
     in.record = rec;
     in.rules = g_rules;
     in.findings = f;
-    for (int fmt = TTS_FORMAT_TEXT; fmt <= TTS_FORMAT_JSONL; fmt++) {
+    for (int fmt = TTS_FORMAT_TEXT; fmt <= TTS_FORMAT_HTML; fmt++) {
         if (tts_report_render(&in, (tts_format)fmt, &out, &len, &err) == TTS_OK)
             tts_free(out);
     }

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Small-file I/O for keys, certificates, passphrases and signatures:
+ * whole-file reads with checks made on the opened file (so a symlink is
+ * judged by its target), and atomic writes through a temporary file created
+ * with its final mode.
+ */
+#ifndef TTS_FILEIO_H
+#define TTS_FILEIO_H
+
+#include <stddef.h>
+
+#include "ttscreen/status.h"
+
+/*
+ * Read a whole regular file of at most `max` bytes into a NUL-terminated
+ * buffer the caller owns (free with tts_free, after tts_fileio_wipe when it
+ * may hold a secret). With `key` set the file must not be accessible by
+ * group or others unless `insecure` (TTS_ERR_IO naming the mode). Errors:
+ * TTS_ERR_IO, TTS_ERR_LIMIT, TTS_ERR_NOMEM.
+ */
+tts_status tts_fileio_read(const char *path, size_t max, int key, int insecure, char **out,
+                           size_t *len, tts_error *err);
+
+/*
+ * Write data to path atomically: a new file in the same directory (created
+ * with `mode` at open time, O_EXCL), fsync, then rename() over path when
+ * `replace`, else link() so an existing path is never touched (TTS_ERR_ARG
+ * naming the file). Used for keys, certificates and signatures.
+ */
+tts_status tts_fileio_write_atomic(const char *path, const void *data, size_t len,
+                                   unsigned mode, int replace, tts_error *err);
+
+/* Overwrite n bytes with zeros in a way the compiler may not drop. */
+void tts_fileio_wipe(void *p, size_t n);
+
+#endif
