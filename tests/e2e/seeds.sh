@@ -54,6 +54,18 @@ else
     pass
 fi
 
+# docs/rules-catalogue.md describes every shipped rule.
+tr '{' '\n' <"$SCRATCH/list.json" | sed -n 's/^"id":"\([^"]*\)","revision".*/\1/p' >"$SCRATCH/ids"
+if [ ! -s "$SCRATCH/ids" ]; then
+    fail "rules list --format json gave no rule ids" "$SCRATCH/list.json"
+else
+    missing=0
+    while read -r id; do
+        grep -q "^### \`$id\`" docs/rules-catalogue.md || { echo "    not in docs/rules-catalogue.md: $id"; missing=1; }
+    done <"$SCRATCH/ids"
+    if [ $missing = 0 ]; then pass; else fail "docs/rules-catalogue.md misses rules"; fi
+fi
+
 # The list fixtures the sanctions rules need.
 lists_imported=1
 for src in us-1260h jp-eul us-uflpa; do
