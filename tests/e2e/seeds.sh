@@ -68,6 +68,10 @@ fi
 
 # The list fixtures the sanctions rules need.
 lists_imported=1
+if ! "$BIN" lists import us-csl fixtures/lists/csl-2019-12-sample.csv --format csl-csv --db "$DB" \
+    >"$SCRATCH/import-us-csl.out" 2>&1; then
+    lists_imported=0
+fi
 for src in us-1260h jp-eul us-uflpa; do
     if ! "$BIN" lists import "$src" "fixtures/lists/$src.csv" --format ttscreen-csv --db "$DB" \
         >"$SCRATCH/import-$src.out" 2>&1; then
@@ -82,7 +86,7 @@ screen() {
         >"$SCRATCH/$1.jsonl" 2>"$SCRATCH/$1.err" </dev/null
     echo $? >"$SCRATCH/$1.rc"
     sed -n 's/.*"verdict":"\([a-z]*\)".*/\1/p' "$SCRATCH/$1.jsonl" >"$SCRATCH/$1.verdict"
-    sed 's/},{"rule":/}\n{"rule":/g' "$SCRATCH/$1.jsonl" | grep '"rule":"' >"$SCRATCH/$1.findings" || true
+    sed -e 's/"findings":\[{"rule":/"findings":[\n{"rule":/' -e 's/},{"rule":/}\n{"rule":/g' "$SCRATCH/$1.jsonl" | grep '"rule":"' >"$SCRATCH/$1.findings" || true
 }
 
 # lists_consulted CASE: the report names the DoD 1260H list among the lists consulted.
@@ -228,6 +232,33 @@ expect_no_finding hire 'fefta\.deemed-export\.specific-category'
 screen investment $REC/investment-2024.json 2025-06-30
 expect_finding investment fefta.art27.inward-investment medium \
     'prior notification under FEFTA Art. 27 may be required; 30-day waiting period'
+
+# List and ownership rules on list fixtures, across the Affiliates Rule's
+# effective dates: in force (Oct 2025), suspended (Jun 2026), reimposed
+# as scheduled (Dec 2026, high while unconfirmed).
+HITS=fixtures/rules/packs/sanctions/list-hits.json
+for d in 2025-10-01 2026-06-01 2026-12-01; do
+    screen "hits-$d" $HITS $d
+    if lists_consulted "hits-$d"; then
+        expect_verdict "hits-$d" blocked
+        expect_finding "hits-$d" sanctions.us.restricted-party critical '32 Group China Ltd. (CN) matches'
+        expect_finding "hits-$d" sanctions.ofac.fifty-percent critical 'Example Second Ltd. (HK) is 50% owned by SDN-listed parties'
+        expect_finding "hits-$d" sanctions.jp.end-user-list high 'China Academy of Engineering Physics (CN) is on the METI End User List'
+        expect_finding "hits-$d" fefta.catch-all.end-user-list high '"source":"jp-eul"'
+        expect_finding "hits-$d" sanctions.us.uflpa high 'Camel Group Co., Ltd. (CN) is on the UFLPA Entity List'
+        case $d in
+        2025-10-01)
+            expect_finding "hits-$d" sanctions.bis.affiliates-rule critical 'Example Affiliate Ltd. (HK) is 55% owned'
+            expect_no_finding "hits-$d" 'sanctions\.bis\.affiliates-rule-reimposed' ;;
+        2026-06-01) expect_no_finding "hits-$d" 'sanctions\.bis\.' ;;
+        2026-12-01)
+            expect_finding "hits-$d" sanctions.bis.affiliates-rule-reimposed high 'Example Affiliate Ltd. (HK) is 55% owned'
+            expect_no_finding "hits-$d" 'sanctions\.bis\.affiliates-rule"' ;;
+        esac
+    else
+        skip "hits-$d: list and ownership rules (screen does not consult the lists database)"
+    fi
+done
 
 if [ "$lists_imported" = 0 ]; then
     echo "note: the list fixtures could not be imported ('lists import' failed); see $SCRATCH/import-*.out"
