@@ -148,6 +148,15 @@ fuzz-run: fuzz
 	    build-fuzz/corpus/$$t $$(cat tests/fuzz/$$t.corpus 2>/dev/null) || exit 1; \
 	done
 
+# Throughput of parsing + rule evaluation (docs/benchmarks.md); not part of check.
+BENCH_N ?= 100000
+$(B)/bench_scan: tests/bench/bench_scan.c $(B)/libttscreen.a
+	@mkdir -p $(@D)
+	$(CC) -Iinclude $(WARN) $(CFLAGS) -o $@ $< $(B)/libttscreen.a $(LDFLAGS) $(DEP_LIBS)
+
+bench: $(B)/bench_scan
+	$(B)/bench_scan $(BENCH_N)
+
 demo: ttscreen
 	@sh scripts/demo.sh ./ttscreen
 
@@ -185,5 +194,5 @@ format:
 clean:
 	rm -rf build build-* ttscreen
 
-.PHONY: FORCE valgrind all check unit e2e fuzz fuzz-replay fuzz-run symbols headercheck demo asan install deps format clean
+.PHONY: FORCE valgrind all check unit e2e fuzz fuzz-replay fuzz-run symbols headercheck bench demo asan install deps format clean
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

@@ -265,7 +265,7 @@ static int cmd_list(int argc, char **argv)
         return EXIT_ERROR;
     if (help) {
         printf("usage: ttscreen rules list [DIR] [--rules DIR] [--format text|json]\n\n"
-               "Print id, revision, severity, status and citation of every rule.\n");
+               "Print id, revision, severity, status, citation and title of every rule.\n");
         free(ops);
         return EXIT_CLEAN;
     }
@@ -288,12 +288,13 @@ static int cmd_list(int argc, char **argv)
         }
         printf("]}\n");
     } else {
-        printf("%-48s %3s  %-8s  %-12s  %s\n", "ID", "REV", "SEVERITY", "STATUS", "CITATION");
+        printf("%-48s %3s  %-8s  %-12s  %s\n    %s\n", "ID", "REV", "SEVERITY", "STATUS",
+               "CITATION", "TITLE");
         for (size_t i = 0; i < n; i++) {
             tts_rule_info r;
             if (tts_rules_info(rules, i, &r) == TTS_OK)
-                printf("%-48s %3d  %-8s  %-12s  %s\n", r.id, r.revision, r.severity_name,
-                       r.status, r.citation);
+                printf("%-48s %3d  %-8s  %-12s  %s\n    %s\n", r.id, r.revision,
+                       r.severity_name, r.status, r.citation, r.title);
         }
         printf("%zu rule%s, sha256 %s\n", n, n == 1 ? "" : "s", tts_rules_sha256(rules));
     }
@@ -485,12 +486,51 @@ out:
     return ok;
 }
 
+/* Run every selected example with a cmocka-style log; 1 when one failed. */
+static int run_all(const tts_rules *rules, const test_opts *to, size_t total, size_t ran_rules)
+{
+    size_t n_rules = tts_rules_count(rules), passed = 0, n_failed = 0;
+    char (*failed)[600] = total ? calloc(total, sizeof(*failed)) : NULL;
+    printf("[==========] Running %zu example%s from %zu rule%s.\n", total, total == 1 ? "" : "s",
+           ran_rules, ran_rules == 1 ? "" : "s");
+    for (size_t i = 0; i < n_rules; i++) {
+        tts_rule_info r;
+        if (tts_rules_info(rules, i, &r) != TTS_OK || (to->only && strcmp(to->only, r.id) != 0))
+            continue;
+        for (size_t j = 0; j < r.n_examples; j++) {
+            tts_rule_example ex;
+            if (tts_rules_example(rules, i, j, &ex) != TTS_OK)
+                continue;
+            printf("[ RUN      ] %s %s (%s)\n", r.id, ex.file, ex.expect_hit ? "hit" : "clear");
+            if (run_example(rules, &r, &ex, to)) {
+                passed++;
+                printf("[       OK ] %s %s\n", r.id, ex.file);
+            } else {
+                printf("[  FAILED  ] %s %s\n", r.id, ex.file);
+                if (failed != NULL)
+                    snprintf(failed[n_failed++], 600, "%s %s", r.id, ex.file);
+            }
+        }
+    }
+    printf("[==========] %zu example%s from %zu rule%s ran.\n", total, total == 1 ? "" : "s",
+           ran_rules, ran_rules == 1 ? "" : "s");
+    printf("[  PASSED  ] %zu example%s.\n", passed, passed == 1 ? "" : "s");
+    if (passed < total) {
+        printf("[  FAILED  ] %zu example%s, listed below:\n", total - passed,
+               total - passed == 1 ? "" : "s");
+        for (size_t k = 0; k < n_failed; k++)
+            printf("[  FAILED  ] %s\n", failed[k]);
+    }
+    free(failed);
+    return passed < total;
+}
+
 static int cmd_test(int argc, char **argv)
 {
     const char *rules_opt = NULL;
     char **ops = NULL, rfc[32];
-    size_t n_ops = 0, n_rules, total = 0, passed = 0, ran_rules = 0;
-    int help = 0, failed_list_started = 0;
+    size_t n_ops = 0, n_rules, total = 0, ran_rules = 0;
+    int help = 0, failed_any;
     diag_state st = {0, 0, 1};
     tts_rules *rules;
     test_opts to;
@@ -542,44 +582,9 @@ static int cmd_test(int argc, char **argv)
         tts_rules_free(rules);
         return EXIT_ERROR;
     }
-    printf("[==========] Running %zu example%s from %zu rule%s.\n", total, total == 1 ? "" : "s",
-           ran_rules, ran_rules == 1 ? "" : "s");
-    {
-        char (*failed)[600] = total ? calloc(total, sizeof(*failed)) : NULL;
-        size_t n_failed = 0;
-        for (size_t i = 0; i < n_rules; i++) {
-            tts_rule_info r;
-            if (tts_rules_info(rules, i, &r) != TTS_OK || (to.only && strcmp(to.only, r.id) != 0))
-                continue;
-            for (size_t j = 0; j < r.n_examples; j++) {
-                tts_rule_example ex;
-                if (tts_rules_example(rules, i, j, &ex) != TTS_OK)
-                    continue;
-                printf("[ RUN      ] %s %s (%s)\n", r.id, ex.file, ex.expect_hit ? "hit" : "clear");
-                if (run_example(rules, &r, &ex, &to)) {
-                    passed++;
-                    printf("[       OK ] %s %s\n", r.id, ex.file);
-                } else {
-                    printf("[  FAILED  ] %s %s\n", r.id, ex.file);
-                    if (failed != NULL)
-                        snprintf(failed[n_failed++], 600, "%s %s", r.id, ex.file);
-                }
-            }
-        }
-        printf("[==========] %zu example%s from %zu rule%s ran.\n", total, total == 1 ? "" : "s",
-               ran_rules, ran_rules == 1 ? "" : "s");
-        printf("[  PASSED  ] %zu example%s.\n", passed, passed == 1 ? "" : "s");
-        if (passed < total) {
-            printf("[  FAILED  ] %zu example%s, listed below:\n", total - passed,
-                   total - passed == 1 ? "" : "s");
-            for (size_t k = 0; k < n_failed; k++)
-                printf("[  FAILED  ] %s\n", failed[k]);
-            failed_list_started = 1;
-        }
-        free(failed);
-    }
+    failed_any = run_all(rules, &to, total, ran_rules);
     tts_rules_free(rules);
-    return failed_list_started ? EXIT_FINDINGS : EXIT_CLEAN;
+    return failed_any ? EXIT_FINDINGS : EXIT_CLEAN;
 }
 
 static void rules_usage(FILE *fp)

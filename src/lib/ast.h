@@ -54,6 +54,7 @@ typedef struct tts_node tts_node;
 struct tts_node {
     unsigned char kind; /* tts_nkind */
     unsigned char op;   /* tts_cmp, tts_quant, tts_global, '+', '-', not-in flag */
+    unsigned short depth; /* height of the tree below (bounded by TTS_RULES_MAX_TREE) */
     tts_type type;      /* set by the checker */
     int line, col;      /* start of the expression */
     size_t off, len;    /* source span (bytes) */
@@ -99,6 +100,7 @@ typedef struct tts_def {
     int state;           /* checker: 0 new, 1 in progress, 2 done */
     int broken;          /* a syntax error was reported inside: references are silent */
     int used;            /* referenced somewhere */
+    int call_depth;      /* 1 + the deepest chain of definitions its body calls */
 } tts_def;
 
 typedef struct tts_example {

@@ -34,6 +34,8 @@ typedef struct checker {
     var vars[TTS_RULES_MAX_VARS];
     size_t n_vars;
     int n_slots;   /* slots used by the current rule/predicate */
+    int calls;     /* definitions being checked, nested */
+    int deepest;   /* deepest call_depth among definitions the current body calls */
     tts_status rc;
 } checker;
 
@@ -150,6 +152,7 @@ static void check_pred_def(checker *c, tts_def *d)
     tts_type t;
     sub.n_vars = 0;
     sub.n_slots = 0;
+    sub.deepest = 0;
     sub.src = d->src;
     for (size_t i = 0; i < d->n_params; i++) {
         for (size_t j = 0; j < i; j++)
@@ -171,6 +174,13 @@ static void check_pred_def(checker *c, tts_def *d)
     }
     d->type = t;
     d->n_slots = (size_t)sub.n_slots;
+    /* Bound the evaluator's recursion: chains of definitions stay shallow. */
+    d->call_depth = sub.deepest + 1;
+    if (d->call_depth > TTS_RULES_MAX_CALLS) {
+        report(c, TTS_DIAG_ERROR, d->line, d->col, d->off, d->len,
+               "'%s' calls definitions nested more than %d deep", d->name, TTS_RULES_MAX_CALLS);
+        d->broken = 1; /* its callers stay silent: one message for the chain */
+    }
     if (sub.rc != TTS_OK && c->rc == TTS_OK)
         c->rc = sub.rc;
 }
@@ -191,6 +201,14 @@ static void check_def(checker *c, tts_def *d)
         d->type = err_type();
         return;
     }
+    if (c->calls >= TTS_RULES_MAX_CALLS) {
+        report(c, TTS_DIAG_ERROR, d->line, d->col, d->off, d->len,
+               "'%s' is reached through more than %d nested definitions", d->name,
+               TTS_RULES_MAX_CALLS);
+        d->type = err_type();
+        return;
+    }
+    c->calls++;
     d->state = 1;
     c->src = d->src;
     if (d->kind == TTS_DEF_SET)
@@ -199,6 +217,7 @@ static void check_def(checker *c, tts_def *d)
         check_pred_def(c, d);
     c->src = saved;
     d->state = 2;
+    c->calls--;
 }
 
 /* ---- expressions ------------------------------------------------------------ */
@@ -485,6 +504,9 @@ static tts_type check_builtin(checker *c, tts_node *n, const tts_builtin *b, tts
             ERR_NAME(c, n, "%s needs a rule file to define '%s'", b->name, b->needs);
         else
             d->used = 1;
+        n->lit.u.p = d; /* resolved once here, read by the built-in */
+    } else if (strcmp(b->name, "fields") == 0) {
+        n->lit.u.p = tts_rules_find_def(c->set, "fields", 6); /* the optional table */
     }
     n->kind = TTS_N_BUILTIN;
     n->ref = b;
@@ -520,6 +542,8 @@ static tts_type check_call(checker *c, tts_node *n)
     check_def(c, d);
     if (d->broken)
         return err_type();
+    if (d->call_depth > c->deepest)
+        c->deepest = d->call_depth;
     if (n->n_args != d->n_params) {
         ERR_NAME(c, n, "'%s' takes %zu argument%s, not %zu", n->name, d->n_params,
                  d->n_params == 1 ? "" : "s", n->n_args);

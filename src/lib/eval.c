@@ -159,10 +159,22 @@ static tts_status eval_global(tts_eval *ev, const tts_node *n, tts_val *out)
             return rc;
         *out = ev->chain;
         return TTS_OK;
-    default:
-        if (tts_schema_get(n->ref, &rec, ev->arena, out) != 0)
+    default: {
+        /* Record-level fields never change during a scan: build each once. */
+        const tts_field *f = n->ref;
+        int cacheable = f->id >= 0 && f->id < 16;
+        if (cacheable && ev->have_global[f->id]) {
+            *out = ev->globals[f->id];
+            return TTS_OK;
+        }
+        if (tts_schema_get(f, &rec, ev->arena, out) != 0)
             return tts_eval_nomem(ev);
+        if (cacheable) {
+            ev->globals[f->id] = *out;
+            ev->have_global[f->id] = 1;
+        }
         return TTS_OK;
+    }
     }
 }
 
@@ -219,10 +231,12 @@ static tts_status eval_pred(tts_eval *ev, const tts_node *n, tts_val *out)
     const tts_def *d = n->ref;
     size_t saved_frame = ev->frame, saved_size = ev->frame_size, base;
     const tts_src *saved_src = ev->src;
-    tts_val *args;
-    tts_status rc = eval_args(ev, n, &args);
-    if (rc != TTS_OK)
-        return rc;
+    tts_val args[TTS_RULES_MAX_ARGS];
+    tts_status rc;
+    /* Arguments go straight into the callee's frame: no copy outlives the call. */
+    for (size_t i = 0; i < n->n_args; i++)
+        if ((rc = tts_eval_node(ev, n->args[i], &args[i])) != TTS_OK)
+            return rc;
     base = ev->frame + ev->frame_size;
     if ((rc = ensure_slots(ev, base + d->n_slots)) != TTS_OK)
         return rc;
@@ -672,23 +686,47 @@ tts_status tts_eval_rule(tts_eval *ev, const tts_rule *r, tts_findings *out)
  * Breadth-first walk from screened_for over transfers (to parties) and
  * `subcontracts` relations, in record order, so tiers and paths are
  * deterministic: tier 1 receives directly from the screened organisation.
+ * Edges are bucketed by sending party first, so the walk is linear in the
+ * size of the record.
  */
 tts_status tts_eval_chain(tts_eval *ev)
 {
     const tts_record *rec = ev->rec;
-    size_t n = rec->n_parties, head = 0, tail = 0, k = 0;
-    size_t *queue;
+    size_t n = rec->n_parties, m = rec->n_transfers + rec->n_relations, head = 0, tail = 0, k = 0;
+    size_t *queue, *start, *edge, *fill;
     tts_val *items;
     if (ev->chain_done)
         return TTS_OK;
-    ev->tier = tts_arena_calloc(ev->arena, n ? n : 1, sizeof(int));
-    ev->parent = tts_arena_calloc(ev->arena, n ? n : 1, sizeof(tts_party *));
-    ev->via = tts_arena_calloc(ev->arena, n ? n : 1, sizeof(tts_transfer *));
-    queue = tts_arena_calloc(ev->arena, n ? n : 1, sizeof(size_t));
-    items = tts_arena_calloc(ev->arena, n ? n : 1, sizeof(tts_val));
+    ev->tier = tts_arena_calloc(ev->arena, n + 1, sizeof(int));
+    ev->parent = tts_arena_calloc(ev->arena, n + 1, sizeof(tts_party *));
+    ev->via = tts_arena_calloc(ev->arena, n + 1, sizeof(tts_transfer *));
+    queue = tts_arena_calloc(ev->arena, n + 1, sizeof(size_t));
+    items = tts_arena_calloc(ev->arena, n + 1, sizeof(tts_val));
+    start = tts_arena_calloc(ev->arena, n + 2, sizeof(size_t));
+    fill = tts_arena_calloc(ev->arena, n + 1, sizeof(size_t));
+    edge = tts_arena_calloc(ev->arena, m + 1, sizeof(size_t)); /* i < T: transfer, else relation */
     if (ev->tier == NULL || ev->parent == NULL || ev->via == NULL || queue == NULL ||
-        items == NULL)
+        items == NULL || start == NULL || fill == NULL || edge == NULL)
         return tts_eval_nomem(ev);
+    /* Bucket edges by sender (counting sort keeps record order inside a bucket). */
+    for (size_t i = 0; i < rec->n_transfers; i++)
+        if (rec->transfers[i].to_party != NULL)
+            start[rec->transfers[i].from->index + 1]++;
+    for (size_t i = 0; i < rec->n_relations; i++)
+        if (rec->relations[i].type == TTS_REL_SUBCONTRACTS)
+            start[rec->relations[i].from->index + 1]++;
+    for (size_t i = 0; i < n; i++)
+        start[i + 1] += start[i];
+    for (size_t i = 0; i < rec->n_transfers; i++)
+        if (rec->transfers[i].to_party != NULL) {
+            size_t u = rec->transfers[i].from->index;
+            edge[start[u] + fill[u]++] = i;
+        }
+    for (size_t i = 0; i < rec->n_relations; i++)
+        if (rec->relations[i].type == TTS_REL_SUBCONTRACTS) {
+            size_t u = rec->relations[i].from->index;
+            edge[start[u] + fill[u]++] = rec->n_transfers + i;
+        }
     for (size_t i = 0; i < n; i++)
         ev->tier[i] = -1;
     if (rec->screened_for != NULL) {
@@ -697,25 +735,16 @@ tts_status tts_eval_chain(tts_eval *ev)
     }
     while (head < tail) {
         size_t u = queue[head++];
-        for (size_t i = 0; i < rec->n_transfers; i++) {
-            const tts_transfer *t = &rec->transfers[i];
-            if (t->from == &rec->parties[u] && t->to_party != NULL &&
-                ev->tier[t->to_party->index] < 0) {
-                ev->tier[t->to_party->index] = ev->tier[u] + 1;
-                ev->parent[t->to_party->index] = &rec->parties[u];
-                ev->via[t->to_party->index] = t;
-                queue[tail++] = t->to_party->index;
-            }
-        }
-        for (size_t i = 0; i < rec->n_relations; i++) {
-            const tts_relation *r = &rec->relations[i];
-            if (r->type == TTS_REL_SUBCONTRACTS && r->from == &rec->parties[u] &&
-                ev->tier[r->to->index] < 0) {
-                ev->tier[r->to->index] = ev->tier[u] + 1;
-                ev->parent[r->to->index] = &rec->parties[u];
-                ev->via[r->to->index] = NULL;
-                queue[tail++] = r->to->index;
-            }
+        for (size_t e = start[u]; e < start[u + 1]; e++) {
+            const tts_transfer *t = edge[e] < rec->n_transfers ? &rec->transfers[edge[e]] : NULL;
+            const tts_party *to = t != NULL ? t->to_party
+                                            : rec->relations[edge[e] - rec->n_transfers].to;
+            if (ev->tier[to->index] >= 0)
+                continue;
+            ev->tier[to->index] = ev->tier[u] + 1;
+            ev->parent[to->index] = &rec->parties[u];
+            ev->via[to->index] = t;
+            queue[tail++] = to->index;
         }
     }
     for (size_t i = 1; i < tail; i++)

@@ -46,6 +46,8 @@ struct tts_eval {
     const tts_party **parent;
     const tts_transfer **via; /* transfer used to reach the party, or NULL (relation) */
     tts_val chain;           /* list of reachable parties, BFS order */
+    tts_val globals[16];     /* record-level fields read so far (lists built once) */
+    unsigned char have_global[16];
 };
 
 /* Set up ev for one record (borrowed). Returns TTS_ERR_NOMEM on failure. */

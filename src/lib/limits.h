@@ -16,6 +16,8 @@
 /* Rule language (lex.c, parse.c, check.c, eval.c, rx.c). */
 #define TTS_RULES_MAX_TOKEN 65536        /* one token (string, regex) in a rule file */
 #define TTS_RULES_MAX_DEPTH 64           /* expression nesting in a rule file */
+#define TTS_RULES_MAX_TREE 256           /* depth of one expression tree (a and b and ...) */
+#define TTS_RULES_MAX_CALLS 16           /* predicates calling predicates, nested */
 #define TTS_RULES_MAX_RULES 10000        /* rules in one rule set */
 #define TTS_RULES_MAX_ERRORS 100         /* diagnostics reported before giving up */
 #define TTS_RULES_MAX_ARGS 16            /* arguments of one call, parameters of a predicate */

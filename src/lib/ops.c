@@ -369,9 +369,9 @@ static tts_status fn_group_jp(tts_eval *ev, const tts_node *c, cval *a, size_t n
 
 static tts_status fn_concern(tts_eval *ev, const tts_node *c, cval *a, size_t n, tts_val *out)
 {
-    const tts_def *d = tts_rules_find_def(ev->set, "concern_countries", 17);
+    const tts_def *d = c->lit.u.p; /* the set, resolved by the checker */
     int hit = 0;
-    (void)c;
+    (void)ev;
     (void)n;
     for (size_t i = 0; d != NULL && a[0].k == TTS_T_STR && i < d->value.n && !hit; i++)
         hit = tts_val_equal(&a[0], &d->value.u.items[i]);
@@ -483,6 +483,12 @@ static tts_status fn_owned_percent(tts_eval *ev, const tts_node *c, cval *a, siz
         own[i] = is_owner[i] ? 1.0 : 0.0;
     for (int round = 0; round < TTS_OWNERSHIP_MAX_ROUNDS; round++) {
         double delta = 0;
+        /* Each round costs a pass over parties and relations: charge the budget. */
+        ev->steps += np + rec->n_relations;
+        if (ev->steps > TTS_EVAL_MAX_STEPS)
+            return tts_err_set(ev->err, TTS_ERR_LIMIT,
+                               "evaluation of one record took more than %lu steps",
+                               TTS_EVAL_MAX_STEPS);
         for (size_t i = 0; i < np; i++)
             next[i] = is_owner[i] ? 1.0 : 0.0;
         for (size_t i = 0; i < rec->n_relations; i++) {
@@ -541,7 +547,6 @@ static tts_status fn_fields(tts_eval *ev, const tts_node *c, cval *a, size_t n, 
 {
     const tts_technology *t;
     tts_val desc;
-    (void)c;
     (void)n;
     *out = list_of(NULL, 0);
     if (a[0].k != TTS_T_TECH)
@@ -555,7 +560,7 @@ static tts_status fn_fields(tts_eval *ev, const tts_node *c, cval *a, size_t n, 
         return TTS_OK;
     }
     desc = tts_val_str(t->description);
-    return tts_ops_classify(ev, tts_rules_find_def(ev->set, "fields", 6), &desc, out);
+    return tts_ops_classify(ev, c->lit.u.p, &desc, out); /* table resolved by the checker */
 }
 
 /* ---- lists and licences ------------------------------------------------------------ */

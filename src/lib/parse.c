@@ -154,6 +154,37 @@ static tts_node *node(parser *p, tts_nkind k, const tts_token *t)
     return n;
 }
 
+/*
+ * Record n's tree height from its children. Left-deep chains (a and b and
+ * ...) and long field paths are built by loops, not recursion, so this
+ * bound is what keeps the checker's and evaluator's recursion shallow.
+ */
+static tts_node *height(parser *p, tts_node *n)
+{
+    unsigned h = 0;
+    if (n == NULL)
+        return NULL;
+    if (n->a != NULL && n->a->depth > h)
+        h = n->a->depth;
+    if (n->b != NULL && n->b->depth > h)
+        h = n->b->depth;
+    for (size_t i = 0; i < n->n_args; i++)
+        if (n->args[i] != NULL && n->args[i]->depth > h)
+            h = n->args[i]->depth;
+    n->depth = (unsigned short)(h + 1);
+    if (h + 1 > TTS_RULES_MAX_TREE) {
+        tts_token t;
+        memset(&t, 0, sizeof(t));
+        t.line = n->line;
+        t.col = n->col;
+        t.off = n->off;
+        t.len = 1;
+        error_at(p, &t, "expression deeper than %d levels", TTS_RULES_MAX_TREE);
+        return NULL;
+    }
+    return n;
+}
+
 /* Extend n's span to the end of the previous token. */
 static void span_end(parser *p, tts_node *n)
 {
@@ -309,7 +340,7 @@ static tts_node *quantifier(parser *p, const tts_token *kw, tts_quant q)
     if (paren && !expect(p, TTS_TOK_RPAREN, "')'"))
         return NULL;
     span_end(p, n);
-    return n;
+    return height(p, n);
 }
 
 static tts_node *primary(parser *p)
@@ -334,7 +365,7 @@ static tts_node *primary(parser *p)
         if (n == NULL)
             return NULL;
         arg_list(p, n, TTS_TOK_RBRACK, "list items");
-        return p->failed ? NULL : n;
+        return p->failed ? NULL : height(p, n);
     case TTS_TOK_IDENT: break;
     default:
         found(p, f, sizeof(f));
@@ -374,7 +405,7 @@ static tts_node *primary(parser *p)
         if (p->failed)
             return NULL;
         span_end(p, n);
-        return n;
+        return height(p, n);
     }
     n = node(p, TTS_N_NAME, &t);
     if (n != NULL)
@@ -409,7 +440,7 @@ static tts_node *postfix(parser *p)
         f->col = n->col;
         f->off = n->off;
         span_end(p, f);
-        n = f;
+        n = height(p, f);
     }
     return n;
 }
@@ -420,11 +451,18 @@ static tts_node *unary(parser *p)
         tts_token t = p->tok;
         tts_node *n;
         advance(p);
+        if (++p->depth > TTS_RULES_MAX_DEPTH) {
+            error_at(p, &t, "expression nested deeper than %d", TTS_RULES_MAX_DEPTH);
+            return NULL;
+        }
         n = node(p, TTS_N_NEG, &t);
-        if (n == NULL || (n->a = unary(p)) == NULL)
+        if (n != NULL)
+            n->a = unary(p);
+        p->depth--;
+        if (n == NULL || n->a == NULL)
             return NULL;
         span_end(p, n);
-        return n;
+        return height(p, n);
     }
     return postfix(p);
 }
@@ -446,7 +484,7 @@ static tts_node *binary(parser *p, tts_nkind k, int op, const tts_token *t, tts_
     n->col = l->col;
     n->off = l->off;
     span_end(p, n);
-    return n;
+    return height(p, n);
 }
 
 static tts_node *additive(parser *p)
@@ -519,7 +557,7 @@ static tts_node *negation(parser *p)
         if (n == NULL || n->a == NULL)
             return NULL;
         span_end(p, n);
-        return n;
+        return height(p, n);
     }
     return comparison(p);
 }
@@ -670,6 +708,36 @@ static tts_date date_clause(parser *p, const char *what)
 }
 
 /*
+ * Parse the {expression} hole of message token t that starts at byte *i
+ * (the '{'); on return *i is just past the closing '}'. A nested lexer over
+ * the same source text keeps positions inside the hole exact.
+ */
+static tts_node *template_hole(parser *p, const tts_token *t, size_t end, size_t *i)
+{
+    tts_lexer outer = p->lx;
+    tts_token outer_tok = p->tok;
+    tts_node *e;
+    int col = t->col;
+    for (size_t k = 0; k <= *i; k++) /* column of the hole: count characters */
+        if (((unsigned char)t->start[k] & 0xC0) != 0x80)
+            col++;
+    tts_lex_init_at(&p->lx, p->src->text, t->off + end, t->off + *i + 1, t->line, col);
+    advance(p);
+    e = expr_clause(p);
+    if (e != NULL && p->tok.kind != TTS_TOK_RBRACE) {
+        char f[64];
+        found(p, f, sizeof(f));
+        if (p->tok.kind == TTS_TOK_EOF)
+            snprintf(f, sizeof(f), "the end of the message");
+        error_at(p, &p->tok, "expected '}' to close the message hole, found %s", f);
+    }
+    *i = p->tok.off + p->tok.len - t->off;
+    p->lx = outer;
+    p->tok = outer_tok;
+    return e;
+}
+
+/*
  * A message template: literal text with {expression} holes. Each hole is
  * parsed by a nested lexer over the same source text, so positions inside
  * holes are exact.
@@ -701,9 +769,6 @@ static void template_clause(parser *p, tts_rule *r)
             at.len = 1;
             error_at(p, &at, "unmatched '}' in message (write \\} for a brace)");
         } else if (c == '{') {
-            tts_lexer outer = p->lx;
-            tts_token outer_tok = p->tok;
-            tts_node *e;
             if (n + 2 > sizeof(parts) / sizeof(parts[0])) {
                 error_at(p, &t, "too many parts in message");
                 break;
@@ -712,29 +777,13 @@ static void template_clause(parser *p, tts_rule *r)
                 parts[n].text = tts_arena_strndup(p->a, lit.data, lit.len);
                 parts[n++].expr = NULL;
                 tts_buf_reset(&lit);
+                if (parts[n - 1].text == NULL) {
+                    nomem(p);
+                    break;
+                }
             }
-            /* Column of the hole: count characters from the token start. */
-            {
-                int col = t.col, line = t.line;
-                for (size_t k = 0; k <= i; k++)
-                    if (((unsigned char)t.start[k] & 0xC0) != 0x80)
-                        col++;
-                tts_lex_init_at(&p->lx, p->src->text, t.off + end, t.off + i + 1, line, col);
-            }
-            advance(p);
-            e = expr_clause(p);
-            if (e != NULL && p->tok.kind != TTS_TOK_RBRACE) {
-                char f[64];
-                found(p, f, sizeof(f));
-                if (p->tok.kind == TTS_TOK_EOF)
-                    snprintf(f, sizeof(f), "the end of the message");
-                error_at(p, &p->tok, "expected '}' to close the message hole, found %s", f);
-            }
-            i = p->tok.off + p->tok.len - t.off;
-            p->lx = outer;
-            p->tok = outer_tok;
             parts[n].text = NULL;
-            parts[n++].expr = e;
+            parts[n++].expr = template_hole(p, &t, end, &i);
         } else {
             tts_buf_putc(&lit, c);
             i++;
@@ -743,6 +792,8 @@ static void template_clause(parser *p, tts_rule *r)
     if (lit.len > 0 && !p->failed) {
         parts[n].text = tts_arena_strndup(p->a, lit.data, lit.len);
         parts[n++].expr = NULL;
+        if (parts[n - 1].text == NULL)
+            nomem(p);
     }
     if (tts_buf_failed(&lit))
         nomem(p);

@@ -246,12 +246,11 @@ static tts_val *list_new(tts_arena *a, size_t n, tts_val *out)
     return items;
 }
 
-/* String list with per-item provenance key "key[i]". */
+/* String list with per-item provenance "key[i]". */
 static int str_list(tts_arena *a, const tts_val *obj, const char *key, const char *const *s,
                     size_t n, tts_val *out)
 {
     tts_val *items = list_new(a, n, out);
-    char tmp[96];
     if (n > 0 && items == NULL)
         return 1;
     for (size_t i = 0; i < n; i++) {
@@ -259,10 +258,8 @@ static int str_list(tts_arena *a, const tts_val *obj, const char *key, const cha
         items[i].pk = obj->k;
         items[i].pp = obj->u.p;
         items[i].pown = obj->own;
-        snprintf(tmp, sizeof(tmp), "%s[%zu]", key, i);
-        items[i].pf = tts_arena_strdup(a, tmp);
-        if (items[i].pf == NULL)
-            return 1;
+        items[i].pf = key;
+        items[i].pi = (int)i;
     }
     return 0;
 }
@@ -496,8 +493,14 @@ int tts_schema_get(const tts_field *f, const tts_val *obj, tts_arena *arena, tts
         out->pf = f->json;
         if (f->owner == TTS_T_ACTOR) {
             /* A party's and a person's fields sit under different keys. */
-            const tts_field *cf = tts_schema_field(obj->k, f->name, strlen(f->name));
-            out->pf = cf != NULL ? cf->json : NULL;
+            int party = obj->k == TTS_T_PARTY;
+            switch (f->id) {
+            case F_ACT_ID: out->pf = "id"; break;
+            case F_ACT_NAME: out->pf = "name"; break;
+            case F_ACT_COUNTRY: out->pf = party ? "country" : "nationality"; break;
+            case F_ACT_TYPE: out->pf = party ? "type" : NULL; break;
+            default: out->pf = NULL; break;
+            }
         }
         if (out->pf == NULL)
             out->pk = 0;

@@ -143,61 +143,6 @@ const char *tts_dom_choices(tts_dom dom)
     return "anything";
 }
 
-tts_val tts_val_null(void)
-{
-    tts_val v;
-    memset(&v, 0, sizeof(v));
-    v.k = TTS_T_NULL;
-    return v;
-}
-
-tts_val tts_val_bool(int b)
-{
-    tts_val v = tts_val_null();
-    v.k = TTS_T_BOOL;
-    v.b = b != 0;
-    return v;
-}
-
-tts_val tts_val_num(double n)
-{
-    tts_val v = tts_val_null();
-    v.k = TTS_T_NUM;
-    v.u.n = n;
-    return v;
-}
-
-tts_val tts_val_str(const char *s)
-{
-    tts_val v = tts_val_null();
-    if (s == NULL)
-        return v;
-    v.k = TTS_T_STR;
-    v.u.s = s;
-    return v;
-}
-
-tts_val tts_val_date(tts_date d)
-{
-    tts_val v = tts_val_null();
-    if (d.y == 0)
-        return v;
-    v.k = TTS_T_DATE;
-    v.u.d = d;
-    return v;
-}
-
-tts_val tts_val_elem(tts_tbase k, const void *p, const void *own)
-{
-    tts_val v = tts_val_null();
-    if (p == NULL)
-        return v;
-    v.k = (unsigned char)k;
-    v.u.p = p;
-    v.own = own;
-    return v;
-}
-
 int tts_val_truthy(const tts_val *v)
 {
     return v->k == TTS_T_BOOL && v->b;
@@ -224,28 +169,32 @@ int tts_val_equal(const tts_val *a, const tts_val *b)
     }
 }
 
+/* Append "name[i]" without printf (paths are rendered for every evidence line). */
+static void put_index(tts_buf *b, const char *name, size_t i)
+{
+    char digits[24];
+    size_t n = 0;
+    tts_buf_puts(b, name);
+    do {
+        digits[n++] = (char)('0' + i % 10);
+        i /= 10;
+    } while (i > 0);
+    tts_buf_putc(b, '[');
+    while (n > 0)
+        tts_buf_putc(b, digits[--n]);
+    tts_buf_putc(b, ']');
+}
+
 void tts_val_elem_path(tts_buf *b, int k, const void *p, const void *own)
 {
     switch (k) {
     case TTS_T_RECORD: tts_buf_putc(b, '$'); break;
-    case TTS_T_PARTY:
-        tts_buf_printf(b, "$.parties[%zu]", ((const tts_party *)p)->index);
-        break;
-    case TTS_T_PERSON:
-        tts_buf_printf(b, "$.people[%zu]", ((const tts_person *)p)->index);
-        break;
-    case TTS_T_TRANSFER:
-        tts_buf_printf(b, "$.transfers[%zu]", ((const tts_transfer *)p)->index);
-        break;
-    case TTS_T_TECH:
-        tts_buf_printf(b, "$.technologies[%zu]", ((const tts_technology *)p)->index);
-        break;
-    case TTS_T_REL:
-        tts_buf_printf(b, "$.relations[%zu]", ((const tts_relation *)p)->index);
-        break;
-    case TTS_T_FUNDING:
-        tts_buf_printf(b, "$.funding[%zu]", ((const tts_funding *)p)->index);
-        break;
+    case TTS_T_PARTY: put_index(b, "$.parties", ((const tts_party *)p)->index); break;
+    case TTS_T_PERSON: put_index(b, "$.people", ((const tts_person *)p)->index); break;
+    case TTS_T_TRANSFER: put_index(b, "$.transfers", ((const tts_transfer *)p)->index); break;
+    case TTS_T_TECH: put_index(b, "$.technologies", ((const tts_technology *)p)->index); break;
+    case TTS_T_REL: put_index(b, "$.relations", ((const tts_relation *)p)->index); break;
+    case TTS_T_FUNDING: put_index(b, "$.funding", ((const tts_funding *)p)->index); break;
     case TTS_T_LICENCE:
         tts_val_elem_path(b, TTS_T_TRANSFER, own, NULL);
         tts_buf_puts(b, ".licence");
@@ -261,8 +210,7 @@ void tts_val_elem_path(tts_buf *b, int k, const void *p, const void *own)
     case TTS_T_AFFIL: {
         const tts_person *per = own;
         tts_val_elem_path(b, TTS_T_PERSON, own, NULL);
-        tts_buf_printf(b, ".affiliations[%zu]",
-                       (size_t)((const tts_affiliation *)p - per->affiliations));
+        put_index(b, ".affiliations", (size_t)((const tts_affiliation *)p - per->affiliations));
         break;
     }
     case TTS_T_CONTROLS: tts_buf_puts(b, "$.controls"); break;
@@ -279,8 +227,13 @@ int tts_val_path(tts_buf *b, const tts_val *v)
     if (v->pk == 0 || v->pp == NULL)
         return 0;
     tts_val_elem_path(b, v->pk, v->pp, v->pown);
-    if (v->pf != NULL)
-        tts_buf_printf(b, ".%s", v->pf);
+    if (v->pf != NULL) {
+        tts_buf_putc(b, '.');
+        if (v->pi >= 0)
+            put_index(b, v->pf, (size_t)v->pi);
+        else
+            tts_buf_puts(b, v->pf);
+    }
     return 1;
 }
 

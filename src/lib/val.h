@@ -84,6 +84,7 @@ struct tts_val {
     const void *pp;   /* provenance element */
     const void *pown; /* provenance element's owner */
     const char *pf;   /* provenance JSON key (may be "a.b"); NULL: the element itself */
+    int pi;           /* index under pf for list items ("aliases[2]"), -1 when none */
 };
 
 /* Type constructors and names. */
@@ -105,13 +106,55 @@ int tts_dom_accepts(tts_dom dom, const char *s);
 /* Accepted spellings of a domain, for messages. */
 const char *tts_dom_choices(tts_dom dom);
 
-/* Value constructors. */
-tts_val tts_val_null(void);
-tts_val tts_val_bool(int b);
-tts_val tts_val_num(double n);
-tts_val tts_val_str(const char *s);
-tts_val tts_val_date(tts_date d);
-tts_val tts_val_elem(tts_tbase k, const void *p, const void *own);
+/* Value constructors (inline: the evaluator makes millions of values). */
+static inline tts_val tts_val_null(void)
+{
+    tts_val v = {TTS_T_NULL, 0, 0, 0, {0}, NULL, NULL, NULL, NULL, -1};
+    return v;
+}
+
+static inline tts_val tts_val_bool(int b)
+{
+    tts_val v = {TTS_T_BOOL, 0, b != 0, 0, {0}, NULL, NULL, NULL, NULL, -1};
+    return v;
+}
+
+static inline tts_val tts_val_num(double n)
+{
+    tts_val v = {TTS_T_NUM, 0, 0, 0, {0}, NULL, NULL, NULL, NULL, -1};
+    v.u.n = n;
+    return v;
+}
+
+static inline tts_val tts_val_str(const char *s)
+{
+    tts_val v = {TTS_T_STR, 0, 0, 0, {0}, NULL, NULL, NULL, NULL, -1};
+    if (s == NULL)
+        v.k = TTS_T_NULL;
+    v.u.s = s;
+    return v;
+}
+
+static inline tts_val tts_val_date(tts_date d)
+{
+    tts_val v = {TTS_T_DATE, 0, 0, 0, {0}, NULL, NULL, NULL, NULL, -1};
+    if (d.y == 0)
+        v.k = TTS_T_NULL;
+    else
+        v.u.d = d;
+    return v;
+}
+
+static inline tts_val tts_val_elem(tts_tbase k, const void *p, const void *own)
+{
+    tts_val v = {(unsigned char)k, 0, 0, 0, {0}, own, NULL, NULL, NULL, -1};
+    if (p == NULL) {
+        v.k = TTS_T_NULL;
+        v.own = NULL;
+    }
+    v.u.p = p;
+    return v;
+}
 
 /* Truth of a boolean value (null is false). */
 int tts_val_truthy(const tts_val *v);

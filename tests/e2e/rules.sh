@@ -4,7 +4,7 @@
 #
 #   sh tests/e2e/rules.sh BINARY [SCRATCH]
 #
-# Each fixtures/expected/rules/NAME.cmd holds one line of arguments for
+# Each tests/e2e/rules/NAME.cmd holds one line of arguments for
 # ttscreen, run from the repository root; stdout, stderr and the exit status
 # must equal NAME.out, NAME.err and NAME.rc (missing .out/.err = empty).
 # Further checks below cover properties rather than exact text (the rule
@@ -14,7 +14,7 @@ set -u
 BIN=$1
 SCRATCH=${2:-build/e2e-rules}
 case $BIN in /*) ;; *) BIN=$(pwd)/$BIN ;; esac
-EXP=fixtures/expected/rules
+EXP=tests/e2e/rules
 rm -rf "$SCRATCH"
 mkdir -p "$SCRATCH"
 export SOURCE_DATE_EPOCH=1767225600

@@ -508,6 +508,35 @@ static void test_eval_smaller_opts_struct_is_accepted(void **state)
     tts_findings_free(f);
 }
 
+/* A long subcontracting chain is walked in linear time, tiers exact. */
+static void test_eval_long_chain_is_linear(void **state)
+{
+    enum { N = 20000 };
+    size_t cap = (size_t)N * 200, n = 0;
+    char *json = test_malloc(cap);
+    tts_findings *f;
+    (void)state;
+    n += (size_t)snprintf(json + n, cap - n,
+                          "{'format':'ttscreen-record/1','id':'long','kind':'subcontract',"
+                          "'screened_for':'p0','technologies':[{'id':'t','description':'d'}],"
+                          "'parties':[");
+    for (int i = 0; i < N; i++)
+        n += (size_t)snprintf(json + n, cap - n, "%s{'id':'p%d','name':'P%d','country':'%s',"
+                              "'type':'company'}", i ? "," : "", i, i, i == N - 1 ? "CN" : "JP");
+    n += (size_t)snprintf(json + n, cap - n, "],'transfers':[");
+    /* Listed in reverse so a naive walk would be quadratic. */
+    for (int i = N - 1; i > 0; i--)
+        n += (size_t)snprintf(json + n, cap - n, "{'technology':'t','from':'p%d','to':'p%d',"
+                              "'form':'software'}%s", i - 1, i, i > 1 ? "," : "");
+    snprintf(json + n, cap - n, "]}");
+    f = scan(HEAD " for p in chain\n when p.country == \"CN\"\n message \"tier {tier(p)}, "
+             "{len(path(p))} parties, {len(hops(p))} hops\"\n}\n", json, "2026-01-01");
+    assert_int_equal(f->n, 1);
+    assert_string_equal(f->items[0].message, "tier 19999, 20000 parties, 19999 hops");
+    tts_findings_free(f);
+    test_free(json);
+}
+
 static void test_eval_allocation_failures_are_clean(void **state)
 {
     const char *rule = "set concern_countries = [\"CN\"]\n"
@@ -576,6 +605,7 @@ int main(void)
         cmocka_unit_test(test_eval_only_rule_and_trace),
         cmocka_unit_test(test_eval_regex_match_limit_stops_runaway_patterns),
         cmocka_unit_test(test_eval_smaller_opts_struct_is_accepted),
+        cmocka_unit_test(test_eval_long_chain_is_linear),
         cmocka_unit_test(test_eval_allocation_failures_are_clean),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

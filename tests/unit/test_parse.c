@@ -228,6 +228,39 @@ static void test_parse_duplicates_and_recursion_are_errors(void **state)
     expect_error_at("set chain = [1]\n", "'chain' is a built-in name");
 }
 
+/* Deep or long inputs are limit errors, never deep recursion. */
+static void test_parse_depth_limits_are_errors(void **state)
+{
+    size_t cap = 300000, n;
+    char *text = test_malloc(cap);
+    (void)state;
+    n = (size_t)snprintf(text, cap, HEAD " when 1 == ");
+    for (int i = 0; i < 100000; i++)
+        text[n++] = '-';
+    snprintf(text + n, cap - n, "1\n" TAIL);
+    expect_error_at(text, "expression nested deeper than 64");
+    n = (size_t)snprintf(text, cap, HEAD " when true");
+    for (int i = 0; i < 300; i++)
+        n += (size_t)snprintf(text + n, cap - n, " and true");
+    snprintf(text + n, cap - n, "\n" TAIL);
+    expect_error_at(text, "6:7: error: expression deeper than 256 levels");
+    n = (size_t)snprintf(text, cap, HEAD " when record");
+    for (int i = 0; i < 20000; i++)
+        n += (size_t)snprintf(text + n, cap - n, ".id");
+    snprintf(text + n, cap - n, " == 1\n" TAIL);
+    expect_error_at(text, "expression deeper than 256 levels");
+    n = (size_t)snprintf(text, cap, "predicate p0(x: bool) = x\n");
+    for (int i = 1; i < 40; i++)
+        n += (size_t)snprintf(text + n, cap - n, "predicate p%d(x: bool) = p%d(x)\n", i, i - 1);
+    expect_error_at(text, "17:11: error: 'p16' calls definitions nested more than 16 deep");
+    n = 0;
+    for (int i = 40; i > 0; i--)
+        n += (size_t)snprintf(text + n, cap - n, "predicate p%d(x: bool) = p%d(x)\n", i, i - 1);
+    snprintf(text + n, cap - n, "predicate p0(x: bool) = x\n");
+    expect_error_at(text, "is reached through more than 16 nested definitions");
+    test_free(text);
+}
+
 static void test_parse_warnings_do_not_fail(void **state)
 {
     diags d;
@@ -286,7 +319,7 @@ static void test_parse_allocation_failures_are_clean(void **state)
                        "predicate f(p: party) = concern(p.country)\n" HEAD
                        " tags [\"a\"]\n for t in transfers\n"
                        " when f(t.from) and any x in t.technology.fields: matches(x, /a|b/)\n"
-                       " message \"{t.from.name} {count(q in parties: f(q))}\"\n"
+                       " message \"from {t.from.name}: {count(q in parties: f(q))} parties\"\n"
                        " example \"a.json\" hit\n}\n";
     tts_rules *r = NULL;
     tts_error err;
@@ -317,6 +350,7 @@ int main(void)
         cmocka_unit_test(test_parse_syntax_errors_table),
         cmocka_unit_test(test_parse_reports_every_error_not_only_the_first),
         cmocka_unit_test(test_parse_duplicates_and_recursion_are_errors),
+        cmocka_unit_test(test_parse_depth_limits_are_errors),
         cmocka_unit_test(test_parse_warnings_do_not_fail),
         cmocka_unit_test(test_parse_error_cap_stops_reporting),
         cmocka_unit_test(test_parse_empty_text_is_an_empty_valid_set),
