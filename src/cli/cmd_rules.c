@@ -293,8 +293,8 @@ static int cmd_list(int argc, char **argv)
         for (size_t i = 0; i < n; i++) {
             tts_rule_info r;
             if (tts_rules_info(rules, i, &r) == TTS_OK)
-                printf("%-48s %3d  %-8s  %-12s  %s\n    %s\n", r.id, r.revision,
-                       r.severity_name, r.status, r.citation, r.title);
+                printf("%-48s %3d  %-8s  %-12s  %s\n    %s\n", r.id, r.revision, r.severity_name,
+                       r.status, r.citation, r.title);
         }
         printf("%zu rule%s, sha256 %s\n", n, n == 1 ? "" : "s", tts_rules_sha256(rules));
     }
@@ -308,9 +308,8 @@ static int cmd_functions(int argc, char **argv, int fields)
     int help = 0;
     char **ops = NULL;
     size_t n_ops = 0, n = fields ? tts_rules_n_fields() : tts_rules_n_functions();
-    const cli_option opts[] = {{"format", 0, 1, &format, NULL},
-                               {"help", 'h', 0, NULL, &help},
-                               {NULL, 0, 0, NULL, NULL}};
+    const cli_option opts[] = {
+        {"format", 0, 1, &format, NULL}, {"help", 'h', 0, NULL, &help}, {NULL, 0, 0, NULL, NULL}};
     if (cli_parse(fields ? "rules fields" : "rules functions", argc, argv, opts, &ops, &n_ops) != 0)
         return EXIT_ERROR;
     free(ops);
@@ -458,7 +457,7 @@ static int run_example(const tts_rules *rules, const tts_rule_info *r, const tts
     }
     memset(&so, 0, sizeof(so));
     so.size = sizeof(so);
-    so.as_of = to->as_of != NULL              ? to->as_of
+    so.as_of = to->as_of != NULL               ? to->as_of
                : tts_record_as_of(rec) != NULL ? tts_record_as_of(rec)
                                                : to->today;
     so.only_rule = r->id;
@@ -470,9 +469,10 @@ static int run_example(const tts_rules *rules, const tts_rule_info *r, const tts
     if ((found->n > 0) != (ex->expect_hit != 0)) {
         printf("      %s:%d: expected %s, got %zu finding%s\n", r->file, ex->line,
                ex->expect_hit ? "a hit" : "clear", found->n, found->n == 1 ? "" : "s");
-    } else if (ex->message != NULL && found->n > 0 && strcmp(ex->message, found->items[0].message) != 0) {
-        printf("      %s:%d: message differs\n        expected: %s\n        actual:   %s\n", r->file,
-               ex->line, ex->message, found->items[0].message);
+    } else if (ex->message != NULL && found->n > 0 &&
+               strcmp(ex->message, found->items[0].message) != 0) {
+        printf("      %s:%d: message differs\n        expected: %s\n        actual:   %s\n",
+               r->file, ex->line, ex->message, found->items[0].message);
     } else {
         ok = 1;
     }
@@ -490,7 +490,7 @@ out:
 static int run_all(const tts_rules *rules, const test_opts *to, size_t total, size_t ran_rules)
 {
     size_t n_rules = tts_rules_count(rules), passed = 0, n_failed = 0;
-    char (*failed)[600] = total ? calloc(total, sizeof(*failed)) : NULL;
+    char(*failed)[600] = total ? calloc(total, sizeof(*failed)) : NULL;
     printf("[==========] Running %zu example%s from %zu rule%s.\n", total, total == 1 ? "" : "s",
            ran_rules, ran_rules == 1 ? "" : "s");
     for (size_t i = 0; i < n_rules; i++) {
@@ -572,7 +572,8 @@ static int cmd_test(int argc, char **argv)
     n_rules = tts_rules_count(rules);
     for (size_t i = 0; i < n_rules; i++) {
         tts_rule_info r;
-        if (tts_rules_info(rules, i, &r) == TTS_OK && (to.only == NULL || strcmp(to.only, r.id) == 0)) {
+        if (tts_rules_info(rules, i, &r) == TTS_OK &&
+            (to.only == NULL || strcmp(to.only, r.id) == 0)) {
             total += r.n_examples;
             ran_rules += r.n_examples > 0;
         }

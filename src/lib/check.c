@@ -33,9 +33,9 @@ typedef struct checker {
     const tts_src *src;
     var vars[TTS_RULES_MAX_VARS];
     size_t n_vars;
-    int n_slots;   /* slots used by the current rule/predicate */
-    int calls;     /* definitions being checked, nested */
-    int deepest;   /* deepest call_depth among definitions the current body calls */
+    int n_slots; /* slots used by the current rule/predicate */
+    int calls;   /* definitions being checked, nested */
+    int deepest; /* deepest call_depth among definitions the current body calls */
     tts_status rc;
 } checker;
 
@@ -59,23 +59,16 @@ static void report(checker *c, int level, int line, int col, size_t off, size_t 
         c->rc = st;
 }
 
-#define ERR_AT(c, n, ...) report(c, TTS_DIAG_ERROR, (n)->line, (n)->col, (n)->off, (n)->len, __VA_ARGS__)
-#define ERR_NAME(c, n, ...) report(c, TTS_DIAG_ERROR, (n)->nline, (n)->ncol, (n)->noff, (n)->nlen, __VA_ARGS__)
+#define ERR_AT(c, n, ...)                                                                          \
+    report(c, TTS_DIAG_ERROR, (n)->line, (n)->col, (n)->off, (n)->len, __VA_ARGS__)
+#define ERR_NAME(c, n, ...)                                                                        \
+    report(c, TTS_DIAG_ERROR, (n)->nline, (n)->ncol, (n)->noff, (n)->nlen, __VA_ARGS__)
 
-static const char *tname(tts_type t, char *buf, size_t len)
-{
-    return tts_type_name(t, buf, len);
-}
+static const char *tname(tts_type t, char *buf, size_t len) { return tts_type_name(t, buf, len); }
 
-static tts_type err_type(void)
-{
-    return tts_type_of(TTS_T_ERR);
-}
+static tts_type err_type(void) { return tts_type_of(TTS_T_ERR); }
 
-static int is_err(tts_type t)
-{
-    return t.base == TTS_T_ERR;
-}
+static int is_err(tts_type t) { return t.base == TTS_T_ERR; }
 
 /* ---- scopes -------------------------------------------------------------- */
 
@@ -106,8 +99,7 @@ static var *find_var(checker *c, const char *name)
 static int is_global_name(const char *name)
 {
     return strcmp(name, "record") == 0 || strcmp(name, "as_of") == 0 ||
-           strcmp(name, "chain") == 0 ||
-           tts_schema_field(TTS_T_RECORD, name, strlen(name)) != NULL;
+           strcmp(name, "chain") == 0 || tts_schema_field(TTS_T_RECORD, name, strlen(name)) != NULL;
 }
 
 /* ---- definitions ----------------------------------------------------------- */
@@ -169,8 +161,9 @@ static void check_pred_def(checker *c, tts_def *d)
                    d->name);
     if (d->kind == TTS_DEF_PRED && !is_err(t) && t.base != TTS_T_BOOL) {
         char b[48];
-        ERR_AT(&sub, d->body, "predicate '%s' must give a bool, not %s (use 'def' for other values)",
-               d->name, tname(t, b, sizeof(b)));
+        ERR_AT(&sub, d->body,
+               "predicate '%s' must give a bool, not %s (use 'def' for other values)", d->name,
+               tname(t, b, sizeof(b)));
     }
     d->type = t;
     d->n_slots = (size_t)sub.n_slots;
@@ -228,8 +221,9 @@ static void suggest_name(checker *c, tts_node *n)
     size_t len = strlen(n->name);
     int best_d = (int)(len / 3) + 2;
     /* Candidate names: variables, sets, record-level names. */
-    const char *globals[] = {"record", "as_of", "chain", "parties", "people", "transfers",
-                             "technologies", "relations", "funding", "controls", "screened_for"};
+    const char *globals[] = {"record",  "as_of",     "chain",        "parties",
+                             "people",  "transfers", "technologies", "relations",
+                             "funding", "controls",  "screened_for"};
     for (size_t i = 0; i < c->n_vars + c->set->n_defs + sizeof(globals) / sizeof(globals[0]); i++) {
         const char *cand;
         size_t la, lb, k, d = 0;
@@ -378,10 +372,11 @@ static tts_type check_cmp(checker *c, tts_node *n)
     }
     if (l.base == TTS_T_NULL || r.base == TTS_T_NULL) {
         ERR_AT(c, n, "null can only be compared with == or !=");
-    } else if (l.base != r.base || (l.base != TTS_T_NUM && l.base != TTS_T_DATE &&
-                                    l.base != TTS_T_STR)) {
-        ERR_AT(c, n, "cannot order %s against %s (ordering works on two numbers, two dates or "
-                     "two strings)",
+    } else if (l.base != r.base ||
+               (l.base != TTS_T_NUM && l.base != TTS_T_DATE && l.base != TTS_T_STR)) {
+        ERR_AT(c, n,
+               "cannot order %s against %s (ordering works on two numbers, two dates or "
+               "two strings)",
                tname(l, bl, sizeof(bl)), tname(r, br, sizeof(br)));
     }
     return tts_type_of(TTS_T_BOOL);
@@ -467,9 +462,12 @@ static tts_type check_quant(checker *c, tts_node *n)
                n->args[0]->len, "variable '%s' is not used in the condition", n->name);
     c->n_vars--;
     switch (n->op) {
-    case TTS_Q_COUNT: return tts_type_of(TTS_T_NUM);
-    case TTS_Q_FILTER: return coll.base == TTS_T_LIST ? coll : err_type();
-    default: return tts_type_of(TTS_T_BOOL);
+    case TTS_Q_COUNT:
+        return tts_type_of(TTS_T_NUM);
+    case TTS_Q_FILTER:
+        return coll.base == TTS_T_LIST ? coll : err_type();
+    default:
+        return tts_type_of(TTS_T_BOOL);
     }
 }
 
@@ -579,22 +577,42 @@ static tts_type check_node(checker *c, tts_node *n)
     case TTS_N_LIT:
         t = n->lit.k == TTS_T_REGEX ? tts_type_of(TTS_T_REGEX) : tts_type_of((tts_tbase)n->lit.k);
         break;
-    case TTS_N_LIST: t = check_list(c, n); break;
-    case TTS_N_NAME: t = check_name(c, n); break;
-    case TTS_N_FIELD: t = check_field(c, n); break;
-    case TTS_N_CALL: t = check_call(c, n); break;
-    case TTS_N_NOT: t = want_bool(c, n->a, "'not'"); break;
+    case TTS_N_LIST:
+        t = check_list(c, n);
+        break;
+    case TTS_N_NAME:
+        t = check_name(c, n);
+        break;
+    case TTS_N_FIELD:
+        t = check_field(c, n);
+        break;
+    case TTS_N_CALL:
+        t = check_call(c, n);
+        break;
+    case TTS_N_NOT:
+        t = want_bool(c, n->a, "'not'");
+        break;
     case TTS_N_AND:
     case TTS_N_OR:
         want_bool(c, n->a, n->kind == TTS_N_AND ? "'and'" : "'or'");
         t = want_bool(c, n->b, n->kind == TTS_N_AND ? "'and'" : "'or'");
         break;
-    case TTS_N_CMP: t = check_cmp(c, n); break;
-    case TTS_N_IN: t = check_in(c, n); break;
+    case TTS_N_CMP:
+        t = check_cmp(c, n);
+        break;
+    case TTS_N_IN:
+        t = check_in(c, n);
+        break;
     case TTS_N_NEG:
-    case TTS_N_ARITH: t = check_arith(c, n); break;
-    case TTS_N_QUANT: t = check_quant(c, n); break;
-    default: t = n->type; break; /* already resolved (shared subtree) */
+    case TTS_N_ARITH:
+        t = check_arith(c, n);
+        break;
+    case TTS_N_QUANT:
+        t = check_quant(c, n);
+        break;
+    default:
+        t = n->type;
+        break; /* already resolved (shared subtree) */
     }
     n->type = t;
     return t;
@@ -628,20 +646,23 @@ static void check_outputs(checker *c, tts_rule *r)
     if (r->subject != NULL) {
         tts_type t = check_node(c, r->subject);
         if (!is_err(t) && (!tts_tbase_is_elem(t.base) || t.base == TTS_T_MATCH))
-            ERR_AT(c, r->subject, "'subject' must be a record element (party, transfer, ...), "
-                                  "not %s", tname(t, b, sizeof(b)));
+            ERR_AT(c, r->subject,
+                   "'subject' must be a record element (party, transfer, ...), "
+                   "not %s",
+                   tname(t, b, sizeof(b)));
     }
     if (r->path != NULL) {
         tts_type t = check_node(c, r->path);
         if (!tts_type_accepts(tts_type_list(TTS_T_ACTOR, TTS_D_NONE), t))
-            ERR_AT(c, r->path, "'path' must be a list of parties, not %s",
-                   tname(t, b, sizeof(b)));
+            ERR_AT(c, r->path, "'path' must be a list of parties, not %s", tname(t, b, sizeof(b)));
     }
     if (r->matches != NULL) {
         tts_type t = check_node(c, r->matches);
         if (!tts_type_accepts(tts_type_list(TTS_T_MATCH, TTS_D_NONE), t))
-            ERR_AT(c, r->matches, "'matches' must be a list of list matches (from listed()), "
-                                  "not %s", tname(t, b, sizeof(b)));
+            ERR_AT(c, r->matches,
+                   "'matches' must be a list of list matches (from listed()), "
+                   "not %s",
+                   tname(t, b, sizeof(b)));
     }
 }
 

@@ -46,10 +46,7 @@ void tts_rules_free(tts_rules *rules)
     tts_free(rules);
 }
 
-size_t tts_rules_count(const tts_rules *rules)
-{
-    return rules->n_rules;
-}
+size_t tts_rules_count(const tts_rules *rules) { return rules->n_rules; }
 
 static size_t max_errors(const tts_rules_opts *opts)
 {
@@ -163,8 +160,9 @@ tts_status tts_rules_finish(tts_rules *set, const tts_rules_opts *opts, tts_erro
         return set->first;
     set->finished = 1;
     if (set->n_rules > TTS_RULES_MAX_RULES)
-        return tts_err_set(err, TTS_ERR_LIMIT, "rule set holds %zu rules, more than the limit of %d",
-                           set->n_rules, TTS_RULES_MAX_RULES);
+        return tts_err_set(err, TTS_ERR_LIMIT,
+                           "rule set holds %zu rules, more than the limit of %d", set->n_rules,
+                           TTS_RULES_MAX_RULES);
     rc = tts_check_set(set, opts, err);
     if (rc == TTS_OK && set->first != TTS_OK)
         rc = set->first;

@@ -49,6 +49,7 @@ void tts_eval_fini(tts_eval *ev)
     tts_rx_scratch_free(ev->rx);
     tts_free(ev->slots);
     tts_free(ev->facts);
+    tts_free(ev->listed);
     memset(ev, 0, sizeof(*ev));
 }
 
@@ -152,8 +153,12 @@ static tts_status eval_global(tts_eval *ev, const tts_node *n, tts_val *out)
     tts_val rec = tts_val_elem(TTS_T_RECORD, ev->rec, NULL);
     tts_status rc;
     switch (n->op) {
-    case TTS_G_RECORD: *out = rec; return TTS_OK;
-    case TTS_G_AS_OF: *out = tts_val_date(ev->as_of); return TTS_OK;
+    case TTS_G_RECORD:
+        *out = rec;
+        return TTS_OK;
+    case TTS_G_AS_OF:
+        *out = tts_val_date(ev->as_of);
+        return TTS_OK;
     case TTS_G_CHAIN:
         if ((rc = tts_eval_chain(ev)) != TTS_OK)
             return rc;
@@ -303,10 +308,14 @@ static int compare(const tts_val *a, const tts_val *b, int op)
     else
         return 0;
     switch (op) {
-    case TTS_CMP_LT: return c < 0;
-    case TTS_CMP_LE: return c <= 0;
-    case TTS_CMP_GT: return c > 0;
-    default: return c >= 0;
+    case TTS_CMP_LT:
+        return c < 0;
+    case TTS_CMP_LE:
+        return c <= 0;
+    case TTS_CMP_GT:
+        return c > 0;
+    default:
+        return c >= 0;
     }
 }
 
@@ -379,9 +388,15 @@ static tts_status eval_quant(tts_eval *ev, const tts_node *n, tts_val *out)
         count += t != 0;
     }
     switch (n->op) {
-    case TTS_Q_ANY: *out = tts_val_bool(decided); break;
-    case TTS_Q_ALL: *out = tts_val_bool(!decided); break;
-    case TTS_Q_COUNT: *out = tts_val_num((double)count); break;
+    case TTS_Q_ANY:
+        *out = tts_val_bool(decided);
+        break;
+    case TTS_Q_ALL:
+        *out = tts_val_bool(!decided);
+        break;
+    case TTS_Q_COUNT:
+        *out = tts_val_num((double)count);
+        break;
     default:
         *out = tts_val_null();
         out->k = TTS_T_LIST;
@@ -394,9 +409,8 @@ static tts_status eval_quant(tts_eval *ev, const tts_node *n, tts_val *out)
 
 static int traced_kind(int k)
 {
-    return k == TTS_N_AND || k == TTS_N_OR || k == TTS_N_NOT || k == TTS_N_CMP ||
-           k == TTS_N_IN || k == TTS_N_QUANT || k == TTS_N_BUILTIN || k == TTS_N_PRED ||
-           k == TTS_N_TABLE;
+    return k == TTS_N_AND || k == TTS_N_OR || k == TTS_N_NOT || k == TTS_N_CMP || k == TTS_N_IN ||
+           k == TTS_N_QUANT || k == TTS_N_BUILTIN || k == TTS_N_PRED || k == TTS_N_TABLE;
 }
 
 tts_status tts_eval_node(tts_eval *ev, const tts_node *n, tts_val *out)
@@ -407,28 +421,55 @@ tts_status tts_eval_node(tts_eval *ev, const tts_node *n, tts_val *out)
                            "evaluation of one record took more than %lu steps", TTS_EVAL_MAX_STEPS);
     ev->depth++;
     switch (n->kind) {
-    case TTS_N_LIT: *out = n->lit; break;
-    case TTS_N_LIST: rc = eval_list(ev, n, out); break;
-    case TTS_N_VAR: *out = ev->slots[ev->frame + (size_t)n->slot]; break;
-    case TTS_N_GLOBAL: rc = eval_global(ev, n, out); break;
-    case TTS_N_SET: *out = ((const tts_def *)n->ref)->value; break;
-    case TTS_N_FIELD: rc = eval_field(ev, n, out); break;
-    case TTS_N_BUILTIN: rc = eval_builtin(ev, n, out); break;
-    case TTS_N_PRED: rc = eval_pred(ev, n, out); break;
-    case TTS_N_TABLE: rc = eval_table(ev, n, out); break;
+    case TTS_N_LIT:
+        *out = n->lit;
+        break;
+    case TTS_N_LIST:
+        rc = eval_list(ev, n, out);
+        break;
+    case TTS_N_VAR:
+        *out = ev->slots[ev->frame + (size_t)n->slot];
+        break;
+    case TTS_N_GLOBAL:
+        rc = eval_global(ev, n, out);
+        break;
+    case TTS_N_SET:
+        *out = ((const tts_def *)n->ref)->value;
+        break;
+    case TTS_N_FIELD:
+        rc = eval_field(ev, n, out);
+        break;
+    case TTS_N_BUILTIN:
+        rc = eval_builtin(ev, n, out);
+        break;
+    case TTS_N_PRED:
+        rc = eval_pred(ev, n, out);
+        break;
+    case TTS_N_TABLE:
+        rc = eval_table(ev, n, out);
+        break;
     case TTS_N_NOT:
         rc = tts_eval_node(ev, n->a, out);
         if (rc == TTS_OK)
             *out = tts_val_bool(!tts_val_truthy(out));
         break;
     case TTS_N_AND:
-    case TTS_N_OR: rc = eval_bool_op(ev, n, out); break;
+    case TTS_N_OR:
+        rc = eval_bool_op(ev, n, out);
+        break;
     case TTS_N_CMP:
-    case TTS_N_IN: rc = eval_cmp(ev, n, out); break;
+    case TTS_N_IN:
+        rc = eval_cmp(ev, n, out);
+        break;
     case TTS_N_NEG:
-    case TTS_N_ARITH: rc = eval_arith(ev, n, out); break;
-    case TTS_N_QUANT: rc = eval_quant(ev, n, out); break;
-    default: rc = tts_err_set(ev->err, TTS_ERR_INTERNAL, "unresolved expression in a rule");
+    case TTS_N_ARITH:
+        rc = eval_arith(ev, n, out);
+        break;
+    case TTS_N_QUANT:
+        rc = eval_quant(ev, n, out);
+        break;
+    default:
+        rc = tts_err_set(ev->err, TTS_ERR_INTERNAL, "unresolved expression in a rule");
     }
     ev->depth--;
     if (rc == TTS_OK && ev->opts->trace != NULL && traced_kind(n->kind))
@@ -737,8 +778,8 @@ tts_status tts_eval_chain(tts_eval *ev)
         size_t u = queue[head++];
         for (size_t e = start[u]; e < start[u + 1]; e++) {
             const tts_transfer *t = edge[e] < rec->n_transfers ? &rec->transfers[edge[e]] : NULL;
-            const tts_party *to = t != NULL ? t->to_party
-                                            : rec->relations[edge[e] - rec->n_transfers].to;
+            const tts_party *to =
+                t != NULL ? t->to_party : rec->relations[edge[e] - rec->n_transfers].to;
             if (ev->tier[to->index] >= 0)
                 continue;
             ev->tier[to->index] = ev->tier[u] + 1;

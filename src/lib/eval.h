@@ -16,37 +16,48 @@
 
 /* One piece of evidence: a value read from the record, or a function's result. */
 typedef struct tts_fact {
-    tts_val v;               /* the value (with provenance) or the call's result */
-    const tts_node *call;    /* built-in or predicate call, or NULL */
-    const tts_val *args;     /* the call's arguments (scan arena) */
+    tts_val v;            /* the value (with provenance) or the call's result */
+    const tts_node *call; /* built-in or predicate call, or NULL */
+    const tts_val *args;  /* the call's arguments (scan arena) */
 } tts_fact;
 
 typedef struct tts_eval tts_eval;
+
+/* One denied-party lookup made during a scan: who, how strictly, which lists, the answer. */
+typedef struct tts_listed_memo {
+    const void *who;
+    double threshold;
+    const char *const *sources; /* scan arena copy of the source names */
+    size_t n_sources;
+    tts_val result;
+} tts_listed_memo;
 
 struct tts_eval {
     const tts_rules *set;
     const tts_record *rec;
     const tts_scan_opts *opts;
     tts_date as_of;
-    tts_arena *arena;        /* per-scan scratch */
+    tts_arena *arena; /* per-scan scratch */
     tts_error *err;
-    tts_rx_scratch *rx;      /* created on first regex match */
-    tts_val *slots;          /* variable frames */
+    tts_rx_scratch *rx; /* created on first regex match */
+    tts_val *slots;     /* variable frames */
     size_t n_slots, cap_slots;
-    size_t frame;            /* base of the current frame */
-    size_t frame_size;       /* slots of the current frame */
-    const tts_src *src;      /* source of the code being evaluated (traces) */
-    tts_fact *facts;         /* evidence of the condition being evaluated */
+    size_t frame;       /* base of the current frame */
+    size_t frame_size;  /* slots of the current frame */
+    const tts_src *src; /* source of the code being evaluated (traces) */
+    tts_fact *facts;    /* evidence of the condition being evaluated */
     size_t n_facts, cap_facts;
     unsigned long steps;
-    int depth;               /* trace indentation */
+    int depth; /* trace indentation */
     /* Subcontracting chain from screened_for, computed on first use. */
     int chain_done;
-    int *tier;               /* per party index; -1 unreachable */
+    int *tier; /* per party index; -1 unreachable */
     const tts_party **parent;
     const tts_transfer **via; /* transfer used to reach the party, or NULL (relation) */
-    tts_val chain;           /* list of reachable parties, BFS order */
-    tts_val globals[16];     /* record-level fields read so far (lists built once) */
+    tts_val chain;            /* list of reachable parties, BFS order */
+    tts_val globals[16];      /* record-level fields read so far (lists built once) */
+    tts_listed_memo *listed;  /* listed() answers already fetched in this scan */
+    size_t n_listed, cap_listed;
     unsigned char have_global[16];
 };
 

@@ -44,15 +44,9 @@ static void bump(tts_lexer *lx)
     }
 }
 
-static int is_digit(int c)
-{
-    return c >= '0' && c <= '9';
-}
+static int is_digit(int c) { return c >= '0' && c <= '9'; }
 
-static int is_alpha(int c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
+static int is_alpha(int c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
 
 static void skip_blanks(tts_lexer *lx)
 {
@@ -111,8 +105,7 @@ static tts_token lex_string(tts_lexer *lx, size_t start, int line, int col)
         }
         if (c == '\\') {
             int e = peek(lx, 1);
-            if (e != '"' && e != '\'' && e != '\\' && e != 'n' && e != 't' && e != '{' &&
-                e != '}')
+            if (e != '"' && e != '\'' && e != '\\' && e != 'n' && e != 't' && e != '{' && e != '}')
                 return fail(lx, "unknown escape in string (use \\\" \\' \\\\ \\n \\t \\{ \\})",
                             start, line, col);
             bump(lx);
@@ -137,8 +130,8 @@ static tts_token lex_regex(tts_lexer *lx, size_t start, int line, int col)
         bump(lx);
     }
     bump(lx);
-    while (peek(lx, 0) == 'i' || peek(lx, 0) == 'm' || peek(lx, 0) == 's' ||
-           peek(lx, 0) == 'x' || peek(lx, 0) == 'u')
+    while (peek(lx, 0) == 'i' || peek(lx, 0) == 'm' || peek(lx, 0) == 's' || peek(lx, 0) == 'x' ||
+           peek(lx, 0) == 'u')
         bump(lx);
     if (is_alpha(peek(lx, 0)) || is_digit(peek(lx, 0)))
         return fail(lx, "unknown regular expression flag (use i, m, s, x, u)", start, line, col);
@@ -187,20 +180,48 @@ static tts_token lex_punct(tts_lexer *lx, size_t start, int line, int col)
         return make(lx, k, start, line, col);
     }
     switch (c) {
-    case '(': k = TTS_TOK_LPAREN; break;
-    case ')': k = TTS_TOK_RPAREN; break;
-    case '[': k = TTS_TOK_LBRACK; break;
-    case ']': k = TTS_TOK_RBRACK; break;
-    case '{': k = TTS_TOK_LBRACE; break;
-    case '}': k = TTS_TOK_RBRACE; break;
-    case ',': k = TTS_TOK_COMMA; break;
-    case '.': k = TTS_TOK_DOT; break;
-    case ':': k = TTS_TOK_COLON; break;
-    case '=': k = TTS_TOK_ASSIGN; break;
-    case '<': k = TTS_TOK_LT; break;
-    case '>': k = TTS_TOK_GT; break;
-    case '+': k = TTS_TOK_PLUS; break;
-    case '-': k = TTS_TOK_MINUS; break;
+    case '(':
+        k = TTS_TOK_LPAREN;
+        break;
+    case ')':
+        k = TTS_TOK_RPAREN;
+        break;
+    case '[':
+        k = TTS_TOK_LBRACK;
+        break;
+    case ']':
+        k = TTS_TOK_RBRACK;
+        break;
+    case '{':
+        k = TTS_TOK_LBRACE;
+        break;
+    case '}':
+        k = TTS_TOK_RBRACE;
+        break;
+    case ',':
+        k = TTS_TOK_COMMA;
+        break;
+    case '.':
+        k = TTS_TOK_DOT;
+        break;
+    case ':':
+        k = TTS_TOK_COLON;
+        break;
+    case '=':
+        k = TTS_TOK_ASSIGN;
+        break;
+    case '<':
+        k = TTS_TOK_LT;
+        break;
+    case '>':
+        k = TTS_TOK_GT;
+        break;
+    case '+':
+        k = TTS_TOK_PLUS;
+        break;
+    case '-':
+        k = TTS_TOK_MINUS;
+        break;
     default:
         bump(lx);
         while (peek(lx, 0) != -1 && ((unsigned)peek(lx, 0) & 0xC0) == 0x80)
@@ -252,24 +273,26 @@ tts_token tts_lex_rule_id(tts_lexer *lx)
         int c = peek(lx, 0);
         if ((c >= 'a' && c <= 'z') || is_digit(c) || c == '-' || c == '_') {
             bump(lx);
-        } else if (c == '.' && ((peek(lx, 1) >= 'a' && peek(lx, 1) <= 'z') || is_digit(peek(lx, 1)))) {
+        } else if (c == '.' &&
+                   ((peek(lx, 1) >= 'a' && peek(lx, 1) <= 'z') || is_digit(peek(lx, 1)))) {
             bump(lx);
         } else {
             break;
         }
     }
     if (is_alpha(peek(lx, 0)) || peek(lx, 0) == '.')
-        return fail(lx, "rule ids use lower-case letters, digits, '-', '_' and single dots",
-                    start, line, col);
+        return fail(lx, "rule ids use lower-case letters, digits, '-', '_' and single dots", start,
+                    line, col);
     return make(lx, TTS_TOK_IDENT, start, line, col);
 }
 
 const char *tts_lex_kind_name(tts_tok_kind k)
 {
     static const char *const names[] = {
-        "end of file", "bad token", "identifier", "string", "number", "date",
-        "regular expression", "'('", "')'", "'['", "']'", "'{'", "'}'", "','", "'.'", "':'",
-        "'='", "'=='", "'!='", "'<'", "'<='", "'>'", "'>='", "'+'", "'-'"};
+        "end of file", "bad token", "identifier", "string", "number", "date", "regular expression",
+        "'('",         "')'",       "'['",        "']'",    "'{'",    "'}'",  "','",
+        "'.'",         "':'",       "'='",        "'=='",   "'!='",   "'<'",  "'<='",
+        "'>'",         "'>='",      "'+'",        "'-'"};
     return (size_t)k < sizeof(names) / sizeof(names[0]) ? names[k] : "token";
 }
 

@@ -20,10 +20,22 @@
 
 #define LISTED_DEFAULT_THRESHOLD 0.85
 
-#define T(b) {TTS_T_##b, TTS_T_ERR, TTS_D_NONE}
-#define TD(b, d) {TTS_T_##b, TTS_T_ERR, TTS_D_##d}
-#define TL(e) {TTS_T_LIST, TTS_T_##e, TTS_D_NONE}
-#define NONE {TTS_T_ERR, TTS_T_ERR, TTS_D_NONE}
+#define T(b)                                                                                       \
+    {                                                                                              \
+        TTS_T_##b, TTS_T_ERR, TTS_D_NONE                                                           \
+    }
+#define TD(b, d)                                                                                   \
+    {                                                                                              \
+        TTS_T_##b, TTS_T_ERR, TTS_D_##d                                                            \
+    }
+#define TL(e)                                                                                      \
+    {                                                                                              \
+        TTS_T_LIST, TTS_T_##e, TTS_D_NONE                                                          \
+    }
+#define NONE                                                                                       \
+    {                                                                                              \
+        TTS_T_ERR, TTS_T_ERR, TTS_D_NONE                                                           \
+    }
 
 typedef const tts_val cval;
 
@@ -102,8 +114,7 @@ static tts_status fn_contains(tts_eval *ev, const tts_node *c, cval *a, size_t n
     return TTS_OK;
 }
 
-static tts_status fn_starts_with(tts_eval *ev, const tts_node *c, cval *a, size_t n,
-                                 tts_val *out)
+static tts_status fn_starts_with(tts_eval *ev, const tts_node *c, cval *a, size_t n, tts_val *out)
 {
     (void)ev;
     (void)c;
@@ -206,8 +217,7 @@ static tts_date from_days(long days)
     return r;
 }
 
-static tts_status fn_days_between(tts_eval *ev, const tts_node *c, cval *a, size_t n,
-                                  tts_val *out)
+static tts_status fn_days_between(tts_eval *ev, const tts_node *c, cval *a, size_t n, tts_val *out)
 {
     (void)ev;
     (void)c;
@@ -457,8 +467,7 @@ static tts_status fn_owners(tts_eval *ev, const tts_node *c, cval *a, size_t n, 
  * holdings h of own(holder) * h.percent / 100, capped at 1. Iterated to a
  * fixed point (bounded rounds), so cycles of cross-shareholdings converge.
  */
-static tts_status fn_owned_percent(tts_eval *ev, const tts_node *c, cval *a, size_t n,
-                                   tts_val *out)
+static tts_status fn_owned_percent(tts_eval *ev, const tts_node *c, cval *a, size_t n, tts_val *out)
 {
     const tts_record *rec = ev->rec;
     size_t np = rec->n_parties;
@@ -529,9 +538,10 @@ tts_status tts_ops_classify(tts_eval *ev, const tts_def *d, const tts_val *text,
         int hit = 0, dup = 0;
         tts_status rc = tts_rx_match(d->entries[i].rx, ev->rx, text->u.s, strlen(text->u.s), &hit);
         if (rc == TTS_ERR_LIMIT)
-            return tts_err_set(ev->err, rc, "%s:%d: classification '%s' pattern %s hit its match "
-                               "limit", d->src->path, d->line, d->name,
-                               tts_rx_source(d->entries[i].rx));
+            return tts_err_set(ev->err, rc,
+                               "%s:%d: classification '%s' pattern %s hit its match "
+                               "limit",
+                               d->src->path, d->line, d->name, tts_rx_source(d->entries[i].rx));
         if (rc != TTS_OK)
             return tts_eval_nomem(ev);
         for (size_t j = 0; j < k && hit; j++)
@@ -576,6 +586,49 @@ static void free_hits(tts_match *hits, size_t n)
     tts_free(hits);
 }
 
+/* The answer to an identical earlier lookup in this scan, if any. */
+static int memo_find(const tts_eval *ev, const void *who, double threshold,
+                     const char *const *sources, size_t n_src, tts_val *out)
+{
+    for (size_t i = 0; i < ev->n_listed; i++) {
+        const tts_listed_memo *m = &ev->listed[i];
+        int same = m->who == who && m->threshold == threshold && m->n_sources == n_src;
+        for (size_t j = 0; same && j < n_src; j++)
+            same = strcmp(m->sources[j], sources[j]) == 0;
+        if (same) {
+            *out = m->result;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Remember a lookup's answer; list lookups are the costly part of a screening. */
+static tts_status memo_add(tts_eval *ev, const void *who, double threshold,
+                           const char *const *sources, size_t n_src, const tts_val *result)
+{
+    const char **copy = n_src ? tts_arena_calloc(ev->arena, n_src, sizeof(char *)) : NULL;
+    if (n_src > 0 && copy == NULL)
+        return tts_eval_nomem(ev);
+    if (ev->n_listed == ev->cap_listed) {
+        size_t cap = ev->cap_listed ? ev->cap_listed * 2 : 16;
+        tts_listed_memo *p = tts_realloc(ev->listed, cap * sizeof(*p));
+        if (p == NULL)
+            return tts_eval_nomem(ev);
+        ev->listed = p;
+        ev->cap_listed = cap;
+    }
+    for (size_t i = 0; i < n_src; i++)
+        copy[i] = sources[i];
+    ev->listed[ev->n_listed].who = who;
+    ev->listed[ev->n_listed].threshold = threshold;
+    ev->listed[ev->n_listed].sources = copy;
+    ev->listed[ev->n_listed].n_sources = n_src;
+    ev->listed[ev->n_listed].result = *result;
+    ev->n_listed++;
+    return TTS_OK;
+}
+
 static tts_status fn_listed(tts_eval *ev, const tts_node *c, cval *a, size_t n, tts_val *out)
 {
     int at = strcmp(c->name, "listed_at") == 0;
@@ -602,8 +655,11 @@ static tts_status fn_listed(tts_eval *ev, const tts_node *c, cval *a, size_t n, 
     for (size_t i = first; i < n; i++)
         if (a[i].k == TTS_T_STR)
             sources[n_src++] = a[i].u.s;
-    rc = ev->opts->lookup(ev->opts->lookup_user, name, country != NULL && country[0] ? country : NULL,
-                          sources, n_src, threshold, &hits, &n_hits, ev->err);
+    if (memo_find(ev, a[0].u.p, threshold, sources, n_src, out))
+        return TTS_OK; /* the same question was asked earlier in this scan */
+    rc = ev->opts->lookup(ev->opts->lookup_user, name,
+                          country != NULL && country[0] ? country : NULL, sources, n_src, threshold,
+                          &hits, &n_hits, ev->err);
     if (rc != TTS_OK) {
         free_hits(hits, n_hits);
         return rc;
@@ -630,7 +686,7 @@ static tts_status fn_listed(tts_eval *ev, const tts_node *c, cval *a, size_t n, 
     if (n_hits > 0 && items == NULL)
         return tts_eval_nomem(ev);
     *out = list_of(items, n_hits);
-    return TTS_OK;
+    return memo_add(ev, a[0].u.p, threshold, sources, n_src, out);
 }
 
 /*
@@ -671,73 +727,259 @@ static tts_status fn_licensed(tts_eval *ev, const tts_node *c, cval *a, size_t n
 #define MANY SIZE_MAX
 
 static const tts_builtin builtins[] = {
-    {"exists", {T(ANY)}, 1, 1, T(BOOL), "exists(any) -> bool",
-     "true when the value is present (not null)", fn_exists, NULL, 0},
-    {"len", {TL(ERR)}, 1, 1, T(NUM), "len(list) -> number", "number of items in a list", fn_len,
-     NULL, 0},
-    {"lower", {T(STR)}, 1, 1, T(STR), "lower(string) -> string", "ASCII lower case", fn_lower,
-     NULL, 0},
-    {"upper", {T(STR)}, 1, 1, T(STR), "upper(string) -> string", "ASCII upper case", fn_upper,
-     NULL, 0},
-    {"contains", {T(STR), T(STR)}, 2, 2, T(BOOL), "contains(string, string) -> bool",
-     "true when the second string occurs in the first (case-sensitive)", fn_contains, NULL, 1},
-    {"starts_with", {T(STR), T(STR)}, 2, 2, T(BOOL), "starts_with(string, string) -> bool",
-     "true when the first string begins with the second", fn_starts_with, NULL, 1},
-    {"matches", {T(STR), T(REGEX)}, 2, 2, T(BOOL), "matches(string, /regex/flags) -> bool",
-     "PCRE2 search (flags i m s x u), compiled at load, match-limited", fn_matches, NULL, 1},
-    {"intersects", {TL(ERR), TL(ERR)}, 2, 2, T(BOOL), "intersects(list, list) -> bool",
-     "true when the lists share an item", fn_intersects, NULL, 1},
-    {"join", {TL(ERR), T(STR)}, 2, 2, T(STR), "join(list, string) -> string",
-     "items as text (names for parties, people, technologies) joined by the separator", fn_join,
-     NULL, 0},
-    {"days_between", {T(DATE), T(DATE)}, 2, 2, T(NUM), "days_between(date, date) -> number",
-     "days from the first date to the second (negative when the second is earlier)",
-     fn_days_between, NULL, 0},
-    {"add_days", {T(DATE), T(NUM)}, 2, 2, T(DATE), "add_days(date, number) -> date",
-     "the date moved by a number of days", fn_add_days, NULL, 0},
-    {"add_months", {T(DATE), T(NUM)}, 2, 2, T(DATE), "add_months(date, number) -> date",
-     "the date moved by calendar months (day clamped to the month's end)", fn_add_months, NULL,
+    {"exists",
+     {T(ANY)},
+     1,
+     1,
+     T(BOOL),
+     "exists(any) -> bool",
+     "true when the value is present (not null)",
+     fn_exists,
+     NULL,
      0},
-    {"add_years", {T(DATE), T(NUM)}, 2, 2, T(DATE), "add_years(date, number) -> date",
-     "the date moved by calendar years (29 Feb becomes 28 Feb)", fn_add_months, NULL, 0},
-    {"resident_jp", {T(ACTOR)}, 1, 1, T(BOOL), "resident_jp(actor) -> bool",
+    {"len",
+     {TL(ERR)},
+     1,
+     1,
+     T(NUM),
+     "len(list) -> number",
+     "number of items in a list",
+     fn_len,
+     NULL,
+     0},
+    {"lower",
+     {T(STR)},
+     1,
+     1,
+     T(STR),
+     "lower(string) -> string",
+     "ASCII lower case",
+     fn_lower,
+     NULL,
+     0},
+    {"upper",
+     {T(STR)},
+     1,
+     1,
+     T(STR),
+     "upper(string) -> string",
+     "ASCII upper case",
+     fn_upper,
+     NULL,
+     0},
+    {"contains",
+     {T(STR), T(STR)},
+     2,
+     2,
+     T(BOOL),
+     "contains(string, string) -> bool",
+     "true when the second string occurs in the first (case-sensitive)",
+     fn_contains,
+     NULL,
+     1},
+    {"starts_with",
+     {T(STR), T(STR)},
+     2,
+     2,
+     T(BOOL),
+     "starts_with(string, string) -> bool",
+     "true when the first string begins with the second",
+     fn_starts_with,
+     NULL,
+     1},
+    {"matches",
+     {T(STR), T(REGEX)},
+     2,
+     2,
+     T(BOOL),
+     "matches(string, /regex/flags) -> bool",
+     "PCRE2 search (flags i m s x u), compiled at load, match-limited",
+     fn_matches,
+     NULL,
+     1},
+    {"intersects",
+     {TL(ERR), TL(ERR)},
+     2,
+     2,
+     T(BOOL),
+     "intersects(list, list) -> bool",
+     "true when the lists share an item",
+     fn_intersects,
+     NULL,
+     1},
+    {"join",
+     {TL(ERR), T(STR)},
+     2,
+     2,
+     T(STR),
+     "join(list, string) -> string",
+     "items as text (names for parties, people, technologies) joined by the separator",
+     fn_join,
+     NULL,
+     0},
+    {"days_between",
+     {T(DATE), T(DATE)},
+     2,
+     2,
+     T(NUM),
+     "days_between(date, date) -> number",
+     "days from the first date to the second (negative when the second is earlier)",
+     fn_days_between,
+     NULL,
+     0},
+    {"add_days",
+     {T(DATE), T(NUM)},
+     2,
+     2,
+     T(DATE),
+     "add_days(date, number) -> date",
+     "the date moved by a number of days",
+     fn_add_days,
+     NULL,
+     0},
+    {"add_months",
+     {T(DATE), T(NUM)},
+     2,
+     2,
+     T(DATE),
+     "add_months(date, number) -> date",
+     "the date moved by calendar months (day clamped to the month's end)",
+     fn_add_months,
+     NULL,
+     0},
+    {"add_years",
+     {T(DATE), T(NUM)},
+     2,
+     2,
+     T(DATE),
+     "add_years(date, number) -> date",
+     "the date moved by calendar years (29 Feb becomes 28 Feb)",
+     fn_add_months,
+     NULL,
+     0},
+    {"resident_jp",
+     {T(ACTOR)},
+     1,
+     1,
+     T(BOOL),
+     "resident_jp(actor) -> bool",
      "FEFTA resident as of the screening date (employed in Japan: at once; else 6 months' "
      "stay; parties: head office in Japan)",
-     fn_resident_jp, NULL, 1},
-    {"group_jp", {TD(STR, COUNTRY)}, 1, 1, TD(STR, JP_GROUP), "group_jp(country) -> string",
+     fn_resident_jp,
+     NULL,
+     1},
+    {"group_jp",
+     {TD(STR, COUNTRY)},
+     1,
+     1,
+     TD(STR, JP_GROUP),
+     "group_jp(country) -> string",
      "Japan's export-control country group A, B, C or D as of the screening date (null for JP)",
-     fn_group_jp, NULL, 0},
-    {"concern", {TD(STR, COUNTRY)}, 1, 1, T(BOOL), "concern(country) -> bool",
-     "true when the country is in the rule files' set concern_countries", fn_concern,
-     "concern_countries", 1},
-    {"tier", {T(PARTY)}, 1, 1, T(NUM), "tier(party) -> number",
+     fn_group_jp,
+     NULL,
+     0},
+    {"concern",
+     {TD(STR, COUNTRY)},
+     1,
+     1,
+     T(BOOL),
+     "concern(country) -> bool",
+     "true when the country is in the rule files' set concern_countries",
+     fn_concern,
+     "concern_countries",
+     1},
+    {"tier",
+     {T(PARTY)},
+     1,
+     1,
+     T(NUM),
+     "tier(party) -> number",
      "hops from screened_for through transfers and subcontracts (0 for itself, null when "
      "unreachable)",
-     fn_tier, NULL, 0},
-    {"path", {T(PARTY)}, 1, 1, TL(PARTY), "path(party) -> list of party",
-     "parties from screened_for to the party (shortest, in record order)", fn_path, NULL, 0},
-    {"hops", {T(PARTY)}, 1, 1, TL(TRANSFER), "hops(party) -> list of transfer",
-     "the transfers along path(party) (subcontract relations carry none)", fn_path, NULL, 0},
-    {"owners", {T(PARTY)}, 1, 1, TL(PARTY), "owners(party) -> list of party",
-     "parties holding shares of the party directly (owns relations)", fn_owners, NULL, 0},
-    {"owned_percent", {TL(PARTY), T(PARTY)}, 2, 2, T(NUM),
+     fn_tier,
+     NULL,
+     0},
+    {"path",
+     {T(PARTY)},
+     1,
+     1,
+     TL(PARTY),
+     "path(party) -> list of party",
+     "parties from screened_for to the party (shortest, in record order)",
+     fn_path,
+     NULL,
+     0},
+    {"hops",
+     {T(PARTY)},
+     1,
+     1,
+     TL(TRANSFER),
+     "hops(party) -> list of transfer",
+     "the transfers along path(party) (subcontract relations carry none)",
+     fn_path,
+     NULL,
+     0},
+    {"owners",
+     {T(PARTY)},
+     1,
+     1,
+     TL(PARTY),
+     "owners(party) -> list of party",
+     "parties holding shares of the party directly (owns relations)",
+     fn_owners,
+     NULL,
+     0},
+    {"owned_percent",
+     {TL(PARTY), T(PARTY)},
+     2,
+     2,
+     T(NUM),
      "owned_percent(list of party, party) -> number",
      "aggregate direct and indirect percentage of the party held by the owners (cycle-safe)",
-     fn_owned_percent, NULL, 0},
-    {"fields", {T(TECH)}, 1, 1, TL(STR), "fields(technology) -> list of string",
+     fn_owned_percent,
+     NULL,
+     0},
+    {"fields",
+     {T(TECH)},
+     1,
+     1,
+     TL(STR),
+     "fields(technology) -> list of string",
      "the record's dual-use fields, else the labels of the rule files' 'classify fields' table",
-     fn_fields, NULL, 1},
-    {"listed", {T(ACTOR), T(STR), T(STR)}, 1, MANY, TL(MATCH),
+     fn_fields,
+     NULL,
+     1},
+    {"listed",
+     {T(ACTOR), T(STR), T(STR)},
+     1,
+     MANY,
+     TL(MATCH),
      "listed(actor, source...) -> list of match",
      "denied-party list entries matching the name (score >= 0.85), optionally only the given "
      "sources",
-     fn_listed, NULL, 1},
-    {"listed_at", {T(ACTOR), T(NUM), T(STR)}, 2, MANY, TL(MATCH),
+     fn_listed,
+     NULL,
+     1},
+    {"listed_at",
+     {T(ACTOR), T(NUM), T(STR)},
+     2,
+     MANY,
+     TL(MATCH),
      "listed_at(actor, number, source...) -> list of match",
-     "as listed(), with an explicit score threshold in [0,1]", fn_listed, NULL, 1},
-    {"licensed", {T(TRANSFER), T(ACTOR)}, 2, 2, T(BOOL), "licensed(transfer, actor) -> bool",
+     "as listed(), with an explicit score threshold in [0,1]",
+     fn_listed,
+     NULL,
+     1},
+    {"licensed",
+     {T(TRANSFER), T(ACTOR)},
+     2,
+     2,
+     T(BOOL),
+     "licensed(transfer, actor) -> bool",
      "the transfer's licence names the actor and had not expired on the transfer date",
-     fn_licensed, NULL, 1},
+     fn_licensed,
+     NULL,
+     1},
 };
 
 const tts_builtin *tts_ops_all(size_t *n)

@@ -22,15 +22,15 @@ typedef tts_status (*tts_builtin_fn)(tts_eval *ev, const tts_node *call, const t
 
 typedef struct tts_builtin {
     const char *name;
-    tts_type params[3];    /* parameter types */
-    size_t min_args;       /* required arguments */
-    size_t max_args;       /* SIZE_MAX: the last parameter repeats */
+    tts_type params[3]; /* parameter types */
+    size_t min_args;    /* required arguments */
+    size_t max_args;    /* SIZE_MAX: the last parameter repeats */
     tts_type result;
     const char *signature; /* for listings */
     const char *doc;       /* one line */
     tts_builtin_fn fn;
-    const char *needs;     /* a rule-file definition the function reads, or NULL */
-    int fact;              /* 1: a call states its own evidence "name(args) = result" */
+    const char *needs; /* a rule-file definition the function reads, or NULL */
+    int fact;          /* 1: a call states its own evidence "name(args) = result" */
 } tts_builtin;
 
 /* Apply classification table d to a string value: the labels whose pattern matches. */

@@ -17,19 +17,19 @@
 #include "ttscreen/rules.h"
 
 struct tts_rules {
-    char sha256[65];     /* hash of the loaded files */
-    size_t n_files;      /* rule files loaded */
-    size_t n_rules;      /* compiled rules */
-    tts_arena *arena;    /* owns sources, trees, definitions, rules */
-    tts_rule **rules;    /* in file order, then source order */
+    char sha256[65];  /* hash of the loaded files */
+    size_t n_files;   /* rule files loaded */
+    size_t n_rules;   /* compiled rules */
+    tts_arena *arena; /* owns sources, trees, definitions, rules */
+    tts_rule **rules; /* in file order, then source order */
     size_t cap_rules;
-    tts_def **defs;      /* sets, predicates, tables of every file */
+    tts_def **defs; /* sets, predicates, tables of every file */
     size_t n_defs, cap_defs;
-    void *regexes;       /* chain of compiled regexes (rx.c) */
-    size_t n_errors;     /* errors reported so far */
+    void *regexes;   /* chain of compiled regexes (rx.c) */
+    size_t n_errors; /* errors reported so far */
     size_t n_warnings;
-    tts_status first;    /* status of the first error */
-    int finished;        /* tts_rules_finish ran */
+    tts_status first; /* status of the first error */
+    int finished;     /* tts_rules_finish ran */
 };
 
 /* New empty set; NULL when out of memory. */

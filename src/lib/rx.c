@@ -42,19 +42,30 @@ static uint32_t parse_flags(const char *flags)
     uint32_t opt = PCRE2_UTF;
     for (; *flags; flags++) {
         switch (*flags) {
-        case 'i': opt |= PCRE2_CASELESS; break;
-        case 'm': opt |= PCRE2_MULTILINE; break;
-        case 's': opt |= PCRE2_DOTALL; break;
-        case 'x': opt |= PCRE2_EXTENDED; break;
-        case 'u': opt |= PCRE2_UCP; break;
-        default: break;
+        case 'i':
+            opt |= PCRE2_CASELESS;
+            break;
+        case 'm':
+            opt |= PCRE2_MULTILINE;
+            break;
+        case 's':
+            opt |= PCRE2_DOTALL;
+            break;
+        case 'x':
+            opt |= PCRE2_EXTENDED;
+            break;
+        case 'u':
+            opt |= PCRE2_UCP;
+            break;
+        default:
+            break;
         }
     }
     return opt;
 }
 
-tts_rx *tts_rx_compile(void **chain, const char *pattern, size_t len, const char *flags,
-                       char *msg, size_t msg_len, size_t *erroff)
+tts_rx *tts_rx_compile(void **chain, const char *pattern, size_t len, const char *flags, char *msg,
+                       size_t msg_len, size_t *erroff)
 {
     pcre2_general_context *g = pcre2_general_context_create(rx_alloc, rx_free, NULL);
     pcre2_compile_context *cc = NULL;
@@ -114,10 +125,7 @@ void tts_rx_free_chain(void *chain)
     }
 }
 
-const char *tts_rx_source(const tts_rx *rx)
-{
-    return rx->source;
-}
+const char *tts_rx_source(const tts_rx *rx) { return rx->source; }
 
 tts_rx_scratch *tts_rx_scratch_new(void)
 {

@@ -23,8 +23,8 @@ typedef struct tts_rx_scratch tts_rx_scratch;
  * message in msg and the pattern offset in *erroff; on out of memory
  * returns NULL with *erroff = (size_t)-1.
  */
-tts_rx *tts_rx_compile(void **chain, const char *pattern, size_t len, const char *flags,
-                       char *msg, size_t msg_len, size_t *erroff);
+tts_rx *tts_rx_compile(void **chain, const char *pattern, size_t len, const char *flags, char *msg,
+                       size_t msg_len, size_t *erroff);
 /* Free every regex linked into chain. Accepts NULL. */
 void tts_rx_free_chain(void *chain);
 /* The pattern as written between the slashes, with its flags: "/…/i". Borrowed. */

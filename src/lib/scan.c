@@ -65,10 +65,7 @@ void tts_findings_free(tts_findings *f)
     tts_free(f);
 }
 
-tts_findings *tts_findings_new(void)
-{
-    return tts_calloc(1, sizeof(tts_findings));
-}
+tts_findings *tts_findings_new(void) { return tts_calloc(1, sizeof(tts_findings)); }
 
 tts_finding *tts_findings_add(tts_findings *f)
 {
@@ -130,8 +127,8 @@ const char *tts_findings_verdict(const tts_findings *f)
     return "clear";
 }
 
-tts_status tts_scan_record(const tts_rules *rules, const tts_record *rec,
-                           const tts_scan_opts *opts, tts_findings **out, tts_error *err)
+tts_status tts_scan_record(const tts_rules *rules, const tts_record *rec, const tts_scan_opts *opts,
+                           tts_findings **out, tts_error *err)
 {
     tts_findings *f = NULL;
     tts_scan_opts o;

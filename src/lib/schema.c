@@ -13,31 +13,113 @@
 #include "ttscreen/scan.h"
 
 enum {
-    F_REC_ID, F_REC_TITLE, F_REC_KIND, F_REC_DATE, F_REC_SCREENED_FOR, F_REC_PARTIES,
-    F_REC_PEOPLE, F_REC_TRANSFERS, F_REC_TECHS, F_REC_RELATIONS, F_REC_FUNDING, F_REC_CONTROLS,
-    F_PTY_ID, F_PTY_NAME, F_PTY_ALIASES, F_PTY_COUNTRY, F_PTY_TYPE, F_PTY_STATE_OWNED,
-    F_PTY_STATE_FUNDED, F_PTY_ADDRESS,
-    F_PER_ID, F_PER_NAME, F_PER_NATIONALITY, F_PER_COUNTRY, F_PER_RESIDENCE, F_PER_SINCE,
-    F_PER_EMPLOYER, F_PER_ROLE, F_PER_AFFILS, F_PER_CLEARANCE, F_PER_ACCESS, F_PER_TYPE,
-    F_ACT_ID, F_ACT_NAME, F_ACT_COUNTRY, F_ACT_TYPE, F_ACT_PARTY, F_ACT_PERSON, F_ACT_IS_PERSON,
-    F_TRF_ID, F_TRF_TECH, F_TRF_FROM, F_TRF_TO, F_TRF_TO_PARTY, F_TRF_TO_PERSON, F_TRF_FORM,
-    F_TRF_DATE, F_TRF_LOCATION, F_TRF_LICENCE,
-    F_TEC_ID, F_TEC_DESC, F_TEC_FIELDS, F_TEC_CONTROL, F_TEC_CLASSIFIED,
-    F_CTL_JP, F_CTL_US,
-    F_LIC_AUTHORITY, F_LIC_NUMBER, F_LIC_EXPIRES, F_LIC_COVERS,
-    F_REL_FROM, F_REL_TO, F_REL_TYPE, F_REL_PERCENT,
-    F_FUN_FROM, F_FUN_FROM_NAME, F_FUN_TO, F_FUN_AMOUNT, F_FUN_CURRENCY, F_FUN_PURPOSE,
+    F_REC_ID,
+    F_REC_TITLE,
+    F_REC_KIND,
+    F_REC_DATE,
+    F_REC_SCREENED_FOR,
+    F_REC_PARTIES,
+    F_REC_PEOPLE,
+    F_REC_TRANSFERS,
+    F_REC_TECHS,
+    F_REC_RELATIONS,
+    F_REC_FUNDING,
+    F_REC_CONTROLS,
+    F_PTY_ID,
+    F_PTY_NAME,
+    F_PTY_ALIASES,
+    F_PTY_COUNTRY,
+    F_PTY_TYPE,
+    F_PTY_STATE_OWNED,
+    F_PTY_STATE_FUNDED,
+    F_PTY_ADDRESS,
+    F_PER_ID,
+    F_PER_NAME,
+    F_PER_NATIONALITY,
+    F_PER_COUNTRY,
+    F_PER_RESIDENCE,
+    F_PER_SINCE,
+    F_PER_EMPLOYER,
+    F_PER_ROLE,
+    F_PER_AFFILS,
+    F_PER_CLEARANCE,
+    F_PER_ACCESS,
+    F_PER_TYPE,
+    F_ACT_ID,
+    F_ACT_NAME,
+    F_ACT_COUNTRY,
+    F_ACT_TYPE,
+    F_ACT_PARTY,
+    F_ACT_PERSON,
+    F_ACT_IS_PERSON,
+    F_TRF_ID,
+    F_TRF_TECH,
+    F_TRF_FROM,
+    F_TRF_TO,
+    F_TRF_TO_PARTY,
+    F_TRF_TO_PERSON,
+    F_TRF_FORM,
+    F_TRF_DATE,
+    F_TRF_LOCATION,
+    F_TRF_LICENCE,
+    F_TEC_ID,
+    F_TEC_DESC,
+    F_TEC_FIELDS,
+    F_TEC_CONTROL,
+    F_TEC_CLASSIFIED,
+    F_CTL_JP,
+    F_CTL_US,
+    F_LIC_AUTHORITY,
+    F_LIC_NUMBER,
+    F_LIC_EXPIRES,
+    F_LIC_COVERS,
+    F_REL_FROM,
+    F_REL_TO,
+    F_REL_TYPE,
+    F_REL_PERCENT,
+    F_FUN_FROM,
+    F_FUN_FROM_NAME,
+    F_FUN_TO,
+    F_FUN_AMOUNT,
+    F_FUN_CURRENCY,
+    F_FUN_PURPOSE,
     F_FUN_DISCLOSED,
-    F_AFF_ORG, F_AFF_COUNTRY, F_AFF_KIND, F_AFF_SINCE, F_AFF_UNTIL, F_AFF_DISCLOSED,
-    F_CLR_REGIME, F_CLR_LEVEL, F_CLR_GRANTED, F_CLR_EXPIRES,
-    F_CTS_ECP, F_CTS_FRR, F_CTS_AS_OF,
-    F_MAT_SOURCE, F_MAT_ENTRY, F_MAT_NAME, F_MAT_MATCHED, F_MAT_SCORE
+    F_AFF_ORG,
+    F_AFF_COUNTRY,
+    F_AFF_KIND,
+    F_AFF_SINCE,
+    F_AFF_UNTIL,
+    F_AFF_DISCLOSED,
+    F_CLR_REGIME,
+    F_CLR_LEVEL,
+    F_CLR_GRANTED,
+    F_CLR_EXPIRES,
+    F_CTS_ECP,
+    F_CTS_FRR,
+    F_CTS_AS_OF,
+    F_MAT_SOURCE,
+    F_MAT_ENTRY,
+    F_MAT_NAME,
+    F_MAT_MATCHED,
+    F_MAT_SCORE
 };
 
-#define T(b) {TTS_T_##b, TTS_T_ERR, TTS_D_NONE}
-#define TD(b, d) {TTS_T_##b, TTS_T_ERR, TTS_D_##d}
-#define TL(e) {TTS_T_LIST, TTS_T_##e, TTS_D_NONE}
-#define TLD(e, d) {TTS_T_LIST, TTS_T_##e, TTS_D_##d}
+#define T(b)                                                                                       \
+    {                                                                                              \
+        TTS_T_##b, TTS_T_ERR, TTS_D_NONE                                                           \
+    }
+#define TD(b, d)                                                                                   \
+    {                                                                                              \
+        TTS_T_##b, TTS_T_ERR, TTS_D_##d                                                            \
+    }
+#define TL(e)                                                                                      \
+    {                                                                                              \
+        TTS_T_LIST, TTS_T_##e, TTS_D_NONE                                                          \
+    }
+#define TLD(e, d)                                                                                  \
+    {                                                                                              \
+        TTS_T_LIST, TTS_T_##e, TTS_D_##d                                                           \
+    }
 
 static const tts_field fields[] = {
     {TTS_T_RECORD, "id", "id", T(STR), F_REC_ID, "the deal's id"},
@@ -71,8 +153,7 @@ static const tts_field fields[] = {
     {TTS_T_PERSON, "name", "name", T(STR), F_PER_NAME, "name"},
     {TTS_T_PERSON, "nationality", "nationality", TLD(STR, COUNTRY), F_PER_NATIONALITY,
      "every nationality"},
-    {TTS_T_PERSON, "country", "nationality", TD(STR, COUNTRY), F_PER_COUNTRY,
-     "first nationality"},
+    {TTS_T_PERSON, "country", "nationality", TD(STR, COUNTRY), F_PER_COUNTRY, "first nationality"},
     {TTS_T_PERSON, "residence", "residence", TD(STR, COUNTRY), F_PER_RESIDENCE,
      "country of residence"},
     {TTS_T_PERSON, "resident_since", "resident_since", T(DATE), F_PER_SINCE,
@@ -81,8 +162,7 @@ static const tts_field fields[] = {
     {TTS_T_PERSON, "role", "role", T(STR), F_PER_ROLE, "free-text role"},
     {TTS_T_PERSON, "affiliations", "affiliations", TL(AFFIL), F_PER_AFFILS,
      "foreign programmes, employment, funding, ..."},
-    {TTS_T_PERSON, "clearance", "clearance", T(CLEARANCE), F_PER_CLEARANCE,
-     "security clearance"},
+    {TTS_T_PERSON, "clearance", "clearance", T(CLEARANCE), F_PER_CLEARANCE, "security clearance"},
     {TTS_T_PERSON, "access", "access", TL(TECH), F_PER_ACCESS, "technologies the person can use"},
     {TTS_T_PERSON, "type", NULL, TD(STR, ACTOR_TYPE), F_PER_TYPE, "always \"person\""},
 
@@ -90,8 +170,7 @@ static const tts_field fields[] = {
     {TTS_T_ACTOR, "name", "name", T(STR), F_ACT_NAME, "name"},
     {TTS_T_ACTOR, "country", NULL, TD(STR, COUNTRY), F_ACT_COUNTRY,
      "party country, or a person's first nationality"},
-    {TTS_T_ACTOR, "type", NULL, TD(STR, ACTOR_TYPE), F_ACT_TYPE,
-     "party type, or \"person\""},
+    {TTS_T_ACTOR, "type", NULL, TD(STR, ACTOR_TYPE), F_ACT_TYPE, "party type, or \"person\""},
     {TTS_T_ACTOR, "party", NULL, T(PARTY), F_ACT_PARTY, "the party, null for a person"},
     {TTS_T_ACTOR, "person", NULL, T(PERSON), F_ACT_PERSON, "the person, null for a party"},
     {TTS_T_ACTOR, "is_person", NULL, T(BOOL), F_ACT_IS_PERSON, "true for a person"},
@@ -101,8 +180,7 @@ static const tts_field fields[] = {
     {TTS_T_TRANSFER, "from", NULL, T(PARTY), F_TRF_FROM, "provider"},
     {TTS_T_TRANSFER, "to", NULL, T(ACTOR), F_TRF_TO, "recipient party or person"},
     {TTS_T_TRANSFER, "to_party", "to", T(PARTY), F_TRF_TO_PARTY, "recipient party, or null"},
-    {TTS_T_TRANSFER, "to_person", "to", T(PERSON), F_TRF_TO_PERSON,
-     "recipient person, or null"},
+    {TTS_T_TRANSFER, "to_person", "to", T(PERSON), F_TRF_TO_PERSON, "recipient person, or null"},
     {TTS_T_TRANSFER, "form", "form", TD(STR, FORM), F_TRF_FORM, "technical-data, blueprint, ..."},
     {TTS_T_TRANSFER, "date", "date", T(DATE), F_TRF_DATE, "date of the provision"},
     {TTS_T_TRANSFER, "location", "location", TD(STR, COUNTRY), F_TRF_LOCATION,
@@ -142,7 +220,8 @@ static const tts_field fields[] = {
 
     {TTS_T_AFFIL, "organisation", "organisation", T(STR), F_AFF_ORG, "organisation name"},
     {TTS_T_AFFIL, "country", "country", TD(STR, COUNTRY), F_AFF_COUNTRY, "its country"},
-    {TTS_T_AFFIL, "kind", "kind", TD(STR, AFFIL_KIND), F_AFF_KIND, "talent-program, employment, ..."},
+    {TTS_T_AFFIL, "kind", "kind", TD(STR, AFFIL_KIND), F_AFF_KIND,
+     "talent-program, employment, ..."},
     {TTS_T_AFFIL, "since", "since", T(DATE), F_AFF_SINCE, "start"},
     {TTS_T_AFFIL, "until", "until", T(DATE), F_AFF_UNTIL, "end"},
     {TTS_T_AFFIL, "disclosed", "disclosed", T(BOOL), F_AFF_DISCLOSED, "declared to the employer"},
@@ -230,10 +309,7 @@ static tts_val tri(tts_tri t)
     return t == TTS_TRI_ABSENT ? tts_val_null() : tts_val_bool(t == TTS_TRI_TRUE);
 }
 
-static tts_val country(const char *c)
-{
-    return c[0] == '\0' ? tts_val_null() : tts_val_str(c);
-}
+static tts_val country(const char *c) { return c[0] == '\0' ? tts_val_null() : tts_val_str(c); }
 
 /* A list of n values; NULL items pointer is fine for n == 0. */
 static tts_val *list_new(tts_arena *a, size_t n, tts_val *out)
@@ -282,11 +358,21 @@ static int elem_list(tts_arena *a, tts_tbase k, const void *base, size_t stride,
 static int get_record(int id, const tts_record *r, tts_arena *a, tts_val *out)
 {
     switch (id) {
-    case F_REC_ID: *out = tts_val_str(r->id); return 0;
-    case F_REC_TITLE: *out = tts_val_str(r->title); return 0;
-    case F_REC_KIND: *out = tts_val_str(tts_model_kind_name(r->kind)); return 0;
-    case F_REC_DATE: *out = tts_val_date(r->date); return 0;
-    case F_REC_SCREENED_FOR: *out = tts_val_elem(TTS_T_PARTY, r->screened_for, NULL); return 0;
+    case F_REC_ID:
+        *out = tts_val_str(r->id);
+        return 0;
+    case F_REC_TITLE:
+        *out = tts_val_str(r->title);
+        return 0;
+    case F_REC_KIND:
+        *out = tts_val_str(tts_model_kind_name(r->kind));
+        return 0;
+    case F_REC_DATE:
+        *out = tts_val_date(r->date);
+        return 0;
+    case F_REC_SCREENED_FOR:
+        *out = tts_val_elem(TTS_T_PARTY, r->screened_for, NULL);
+        return 0;
     case F_REC_PARTIES:
         return elem_list(a, TTS_T_PARTY, r->parties, sizeof(tts_party), 0, r->n_parties, NULL, out);
     case F_REC_PEOPLE:
@@ -298,12 +384,14 @@ static int get_record(int id, const tts_record *r, tts_arena *a, tts_val *out)
         return elem_list(a, TTS_T_TECH, r->technologies, sizeof(tts_technology), 0,
                          r->n_technologies, NULL, out);
     case F_REC_RELATIONS:
-        return elem_list(a, TTS_T_REL, r->relations, sizeof(tts_relation), 0, r->n_relations,
-                         NULL, out);
+        return elem_list(a, TTS_T_REL, r->relations, sizeof(tts_relation), 0, r->n_relations, NULL,
+                         out);
     case F_REC_FUNDING:
         return elem_list(a, TTS_T_FUNDING, r->funding, sizeof(tts_funding), 0, r->n_funding, NULL,
                          out);
-    case F_REC_CONTROLS: *out = tts_val_elem(TTS_T_CONTROLS, &r->controls, r); return 0;
+    case F_REC_CONTROLS:
+        *out = tts_val_elem(TTS_T_CONTROLS, &r->controls, r);
+        return 0;
     }
     *out = tts_val_null();
     return 0;
@@ -313,16 +401,39 @@ static int get_party(int id, const tts_val *obj, tts_arena *a, tts_val *out)
 {
     const tts_party *p = obj->u.p;
     switch (id) {
-    case F_PTY_ID: case F_ACT_ID: *out = tts_val_str(p->id); return 0;
-    case F_PTY_NAME: case F_ACT_NAME: *out = tts_val_str(p->name); return 0;
-    case F_PTY_ALIASES: return str_list(a, obj, "aliases", p->aliases, p->n_aliases, out);
-    case F_PTY_COUNTRY: case F_ACT_COUNTRY: *out = country(p->country); return 0;
-    case F_PTY_TYPE: case F_ACT_TYPE: *out = tts_val_str(tts_model_party_type_name(p->type)); return 0;
-    case F_PTY_STATE_OWNED: *out = tri(p->state_owned); return 0;
-    case F_PTY_STATE_FUNDED: *out = tri(p->state_funded); return 0;
-    case F_PTY_ADDRESS: *out = tts_val_str(p->address); return 0;
-    case F_ACT_PARTY: *out = *obj; return 0;
-    case F_ACT_IS_PERSON: *out = tts_val_bool(0); return 0;
+    case F_PTY_ID:
+    case F_ACT_ID:
+        *out = tts_val_str(p->id);
+        return 0;
+    case F_PTY_NAME:
+    case F_ACT_NAME:
+        *out = tts_val_str(p->name);
+        return 0;
+    case F_PTY_ALIASES:
+        return str_list(a, obj, "aliases", p->aliases, p->n_aliases, out);
+    case F_PTY_COUNTRY:
+    case F_ACT_COUNTRY:
+        *out = country(p->country);
+        return 0;
+    case F_PTY_TYPE:
+    case F_ACT_TYPE:
+        *out = tts_val_str(tts_model_party_type_name(p->type));
+        return 0;
+    case F_PTY_STATE_OWNED:
+        *out = tri(p->state_owned);
+        return 0;
+    case F_PTY_STATE_FUNDED:
+        *out = tri(p->state_funded);
+        return 0;
+    case F_PTY_ADDRESS:
+        *out = tts_val_str(p->address);
+        return 0;
+    case F_ACT_PARTY:
+        *out = *obj;
+        return 0;
+    case F_ACT_IS_PERSON:
+        *out = tts_val_bool(0);
+        return 0;
     }
     *out = tts_val_null();
     return 0;
@@ -332,8 +443,14 @@ static int get_person(int id, const tts_val *obj, tts_arena *a, tts_val *out)
 {
     const tts_person *p = obj->u.p;
     switch (id) {
-    case F_PER_ID: case F_ACT_ID: *out = tts_val_str(p->id); return 0;
-    case F_PER_NAME: case F_ACT_NAME: *out = tts_val_str(p->name); return 0;
+    case F_PER_ID:
+    case F_ACT_ID:
+        *out = tts_val_str(p->id);
+        return 0;
+    case F_PER_NAME:
+    case F_ACT_NAME:
+        *out = tts_val_str(p->name);
+        return 0;
     case F_PER_NATIONALITY: {
         const char *tmp[16];
         size_t n = p->n_nationality < 16 ? p->n_nationality : 16;
@@ -341,22 +458,40 @@ static int get_person(int id, const tts_val *obj, tts_arena *a, tts_val *out)
             tmp[i] = p->nationality[i];
         return str_list(a, obj, "nationality", tmp, n, out);
     }
-    case F_PER_COUNTRY: case F_ACT_COUNTRY:
+    case F_PER_COUNTRY:
+    case F_ACT_COUNTRY:
         *out = p->n_nationality > 0 ? country(p->nationality[0]) : tts_val_null();
         return 0;
-    case F_PER_RESIDENCE: *out = country(p->residence); return 0;
-    case F_PER_SINCE: *out = tts_val_date(p->resident_since); return 0;
-    case F_PER_EMPLOYER: *out = tts_val_elem(TTS_T_PARTY, p->employer, NULL); return 0;
-    case F_PER_ROLE: *out = tts_val_str(p->role); return 0;
+    case F_PER_RESIDENCE:
+        *out = country(p->residence);
+        return 0;
+    case F_PER_SINCE:
+        *out = tts_val_date(p->resident_since);
+        return 0;
+    case F_PER_EMPLOYER:
+        *out = tts_val_elem(TTS_T_PARTY, p->employer, NULL);
+        return 0;
+    case F_PER_ROLE:
+        *out = tts_val_str(p->role);
+        return 0;
     case F_PER_AFFILS:
         return elem_list(a, TTS_T_AFFIL, p->affiliations, sizeof(tts_affiliation), 0,
                          p->n_affiliations, p, out);
-    case F_PER_CLEARANCE: *out = tts_val_elem(TTS_T_CLEARANCE, p->clearance, p); return 0;
+    case F_PER_CLEARANCE:
+        *out = tts_val_elem(TTS_T_CLEARANCE, p->clearance, p);
+        return 0;
     case F_PER_ACCESS:
         return elem_list(a, TTS_T_TECH, p->access, 0, 1, p->n_access, NULL, out);
-    case F_PER_TYPE: case F_ACT_TYPE: *out = tts_val_str("person"); return 0;
-    case F_ACT_PERSON: *out = *obj; return 0;
-    case F_ACT_IS_PERSON: *out = tts_val_bool(1); return 0;
+    case F_PER_TYPE:
+    case F_ACT_TYPE:
+        *out = tts_val_str("person");
+        return 0;
+    case F_ACT_PERSON:
+        *out = *obj;
+        return 0;
+    case F_ACT_IS_PERSON:
+        *out = tts_val_bool(1);
+        return 0;
     }
     *out = tts_val_null();
     return 0;
@@ -365,19 +500,37 @@ static int get_person(int id, const tts_val *obj, tts_arena *a, tts_val *out)
 static int get_transfer(int id, const tts_transfer *t, tts_val *out)
 {
     switch (id) {
-    case F_TRF_ID: *out = tts_val_str(t->id); return 0;
-    case F_TRF_TECH: *out = tts_val_elem(TTS_T_TECH, t->technology, NULL); return 0;
-    case F_TRF_FROM: *out = tts_val_elem(TTS_T_PARTY, t->from, NULL); return 0;
+    case F_TRF_ID:
+        *out = tts_val_str(t->id);
+        return 0;
+    case F_TRF_TECH:
+        *out = tts_val_elem(TTS_T_TECH, t->technology, NULL);
+        return 0;
+    case F_TRF_FROM:
+        *out = tts_val_elem(TTS_T_PARTY, t->from, NULL);
+        return 0;
     case F_TRF_TO:
         *out = t->to_party != NULL ? tts_val_elem(TTS_T_PARTY, t->to_party, NULL)
                                    : tts_val_elem(TTS_T_PERSON, t->to_person, NULL);
         return 0;
-    case F_TRF_TO_PARTY: *out = tts_val_elem(TTS_T_PARTY, t->to_party, NULL); return 0;
-    case F_TRF_TO_PERSON: *out = tts_val_elem(TTS_T_PERSON, t->to_person, NULL); return 0;
-    case F_TRF_FORM: *out = tts_val_str(tts_model_form_name(t->form)); return 0;
-    case F_TRF_DATE: *out = tts_val_date(t->date); return 0;
-    case F_TRF_LOCATION: *out = country(t->location); return 0;
-    case F_TRF_LICENCE: *out = tts_val_elem(TTS_T_LICENCE, t->licence, t); return 0;
+    case F_TRF_TO_PARTY:
+        *out = tts_val_elem(TTS_T_PARTY, t->to_party, NULL);
+        return 0;
+    case F_TRF_TO_PERSON:
+        *out = tts_val_elem(TTS_T_PERSON, t->to_person, NULL);
+        return 0;
+    case F_TRF_FORM:
+        *out = tts_val_str(tts_model_form_name(t->form));
+        return 0;
+    case F_TRF_DATE:
+        *out = tts_val_date(t->date);
+        return 0;
+    case F_TRF_LOCATION:
+        *out = country(t->location);
+        return 0;
+    case F_TRF_LICENCE:
+        *out = tts_val_elem(TTS_T_LICENCE, t->licence, t);
+        return 0;
     }
     *out = tts_val_null();
     return 0;
@@ -387,17 +540,27 @@ static int get_tech(int id, const tts_val *obj, tts_arena *a, tts_val *out)
 {
     const tts_technology *t = obj->u.p;
     switch (id) {
-    case F_TEC_ID: *out = tts_val_str(t->id); return 0;
-    case F_TEC_DESC: *out = tts_val_str(t->description); return 0;
-    case F_TEC_FIELDS: return str_list(a, obj, "fields", t->fields, t->n_fields, out);
-    case F_TEC_CONTROL:
-        *out = t->control_jp != NULL || t->control_us != NULL
-                   ? tts_val_elem(TTS_T_CONTROL, t, t)
-                   : tts_val_null();
+    case F_TEC_ID:
+        *out = tts_val_str(t->id);
         return 0;
-    case F_TEC_CLASSIFIED: *out = tts_val_str(tts_model_classified_name(t->classified)); return 0;
-    case F_CTL_JP: *out = tts_val_str(t->control_jp); return 0;
-    case F_CTL_US: *out = tts_val_str(t->control_us); return 0;
+    case F_TEC_DESC:
+        *out = tts_val_str(t->description);
+        return 0;
+    case F_TEC_FIELDS:
+        return str_list(a, obj, "fields", t->fields, t->n_fields, out);
+    case F_TEC_CONTROL:
+        *out = t->control_jp != NULL || t->control_us != NULL ? tts_val_elem(TTS_T_CONTROL, t, t)
+                                                              : tts_val_null();
+        return 0;
+    case F_TEC_CLASSIFIED:
+        *out = tts_val_str(tts_model_classified_name(t->classified));
+        return 0;
+    case F_CTL_JP:
+        *out = tts_val_str(t->control_jp);
+        return 0;
+    case F_CTL_US:
+        *out = tts_val_str(t->control_us);
+        return 0;
     }
     *out = tts_val_null();
     return 0;
@@ -408,9 +571,15 @@ static int get_licence(int id, const tts_val *obj, tts_arena *a, tts_val *out)
     const tts_licence *l = obj->u.p;
     const tts_transfer *t = obj->own;
     switch (id) {
-    case F_LIC_AUTHORITY: *out = tts_val_str(l->authority); return 0;
-    case F_LIC_NUMBER: *out = tts_val_str(l->number); return 0;
-    case F_LIC_EXPIRES: *out = tts_val_date(l->expires); return 0;
+    case F_LIC_AUTHORITY:
+        *out = tts_val_str(l->authority);
+        return 0;
+    case F_LIC_NUMBER:
+        *out = tts_val_str(l->number);
+        return 0;
+    case F_LIC_EXPIRES:
+        *out = tts_val_date(l->expires);
+        return 0;
     case F_LIC_COVERS:
         if (l->has_covers)
             return elem_list(a, TTS_T_PARTY, l->covers, 0, 1, l->n_covers, NULL, out);
@@ -431,42 +600,94 @@ static int get_misc(int id, const tts_val *obj, tts_val *out)
     const tts_controls *cs = obj->u.p;
     const tts_match *m = obj->u.p;
     switch (id) {
-    case F_REL_FROM: *out = tts_val_elem(TTS_T_PARTY, r->from, NULL); return 0;
-    case F_REL_TO: *out = tts_val_elem(TTS_T_PARTY, r->to, NULL); return 0;
-    case F_REL_TYPE: *out = tts_val_str(tts_model_relation_type_name(r->type)); return 0;
-    case F_REL_PERCENT: *out = r->has_percent ? tts_val_num(r->percent) : tts_val_null(); return 0;
-    case F_FUN_FROM: *out = tts_val_elem(TTS_T_PARTY, f->from_party, NULL); return 0;
-    case F_FUN_FROM_NAME: *out = tts_val_str(f->from_name); return 0;
+    case F_REL_FROM:
+        *out = tts_val_elem(TTS_T_PARTY, r->from, NULL);
+        return 0;
+    case F_REL_TO:
+        *out = tts_val_elem(TTS_T_PARTY, r->to, NULL);
+        return 0;
+    case F_REL_TYPE:
+        *out = tts_val_str(tts_model_relation_type_name(r->type));
+        return 0;
+    case F_REL_PERCENT:
+        *out = r->has_percent ? tts_val_num(r->percent) : tts_val_null();
+        return 0;
+    case F_FUN_FROM:
+        *out = tts_val_elem(TTS_T_PARTY, f->from_party, NULL);
+        return 0;
+    case F_FUN_FROM_NAME:
+        *out = tts_val_str(f->from_name);
+        return 0;
     case F_FUN_TO:
         *out = f->to_party != NULL ? tts_val_elem(TTS_T_PARTY, f->to_party, NULL)
                                    : tts_val_elem(TTS_T_PERSON, f->to_person, NULL);
         return 0;
-    case F_FUN_AMOUNT: *out = f->has_amount ? tts_val_num(f->amount) : tts_val_null(); return 0;
-    case F_FUN_CURRENCY: *out = tts_val_str(f->currency); return 0;
-    case F_FUN_PURPOSE: *out = tts_val_str(f->purpose); return 0;
-    case F_FUN_DISCLOSED: *out = tri(f->disclosed); return 0;
-    case F_AFF_ORG: *out = tts_val_str(af->organisation); return 0;
-    case F_AFF_COUNTRY: *out = country(af->country); return 0;
-    case F_AFF_KIND: *out = tts_val_str(tts_model_affil_kind_name(af->kind)); return 0;
-    case F_AFF_SINCE: *out = tts_val_date(af->since); return 0;
-    case F_AFF_UNTIL: *out = tts_val_date(af->until); return 0;
-    case F_AFF_DISCLOSED: *out = tri(af->disclosed); return 0;
+    case F_FUN_AMOUNT:
+        *out = f->has_amount ? tts_val_num(f->amount) : tts_val_null();
+        return 0;
+    case F_FUN_CURRENCY:
+        *out = tts_val_str(f->currency);
+        return 0;
+    case F_FUN_PURPOSE:
+        *out = tts_val_str(f->purpose);
+        return 0;
+    case F_FUN_DISCLOSED:
+        *out = tri(f->disclosed);
+        return 0;
+    case F_AFF_ORG:
+        *out = tts_val_str(af->organisation);
+        return 0;
+    case F_AFF_COUNTRY:
+        *out = country(af->country);
+        return 0;
+    case F_AFF_KIND:
+        *out = tts_val_str(tts_model_affil_kind_name(af->kind));
+        return 0;
+    case F_AFF_SINCE:
+        *out = tts_val_date(af->since);
+        return 0;
+    case F_AFF_UNTIL:
+        *out = tts_val_date(af->until);
+        return 0;
+    case F_AFF_DISCLOSED:
+        *out = tri(af->disclosed);
+        return 0;
     case F_CLR_REGIME:
         *out = c->has_regime ? tts_val_str(tts_model_regime_name(c->regime)) : tts_val_null();
         return 0;
     case F_CLR_LEVEL:
         *out = c->has_level ? tts_val_str(tts_model_level_name(c->level)) : tts_val_null();
         return 0;
-    case F_CLR_GRANTED: *out = tts_val_date(c->granted); return 0;
-    case F_CLR_EXPIRES: *out = tts_val_date(c->expires); return 0;
-    case F_CTS_ECP: *out = tri(cs->export_control_program); return 0;
-    case F_CTS_FRR: *out = tri(cs->foreign_researcher_register); return 0;
-    case F_CTS_AS_OF: *out = tts_val_date(cs->as_of); return 0;
-    case F_MAT_SOURCE: *out = tts_val_str(m->source); return 0;
-    case F_MAT_ENTRY: *out = tts_val_str(m->entry_id); return 0;
-    case F_MAT_NAME: *out = tts_val_str(m->name); return 0;
-    case F_MAT_MATCHED: *out = tts_val_str(m->matched); return 0;
-    case F_MAT_SCORE: *out = tts_val_num(m->score); return 0;
+    case F_CLR_GRANTED:
+        *out = tts_val_date(c->granted);
+        return 0;
+    case F_CLR_EXPIRES:
+        *out = tts_val_date(c->expires);
+        return 0;
+    case F_CTS_ECP:
+        *out = tri(cs->export_control_program);
+        return 0;
+    case F_CTS_FRR:
+        *out = tri(cs->foreign_researcher_register);
+        return 0;
+    case F_CTS_AS_OF:
+        *out = tts_val_date(cs->as_of);
+        return 0;
+    case F_MAT_SOURCE:
+        *out = tts_val_str(m->source);
+        return 0;
+    case F_MAT_ENTRY:
+        *out = tts_val_str(m->entry_id);
+        return 0;
+    case F_MAT_NAME:
+        *out = tts_val_str(m->name);
+        return 0;
+    case F_MAT_MATCHED:
+        *out = tts_val_str(m->matched);
+        return 0;
+    case F_MAT_SCORE:
+        *out = tts_val_num(m->score);
+        return 0;
     }
     *out = tts_val_null();
     return 0;
@@ -476,13 +697,28 @@ int tts_schema_get(const tts_field *f, const tts_val *obj, tts_arena *arena, tts
 {
     int rc;
     switch (obj->k) {
-    case TTS_T_RECORD: rc = get_record(f->id, obj->u.p, arena, out); break;
-    case TTS_T_PARTY: rc = get_party(f->id, obj, arena, out); break;
-    case TTS_T_PERSON: rc = get_person(f->id, obj, arena, out); break;
-    case TTS_T_TRANSFER: rc = get_transfer(f->id, obj->u.p, out); break;
-    case TTS_T_TECH: case TTS_T_CONTROL: rc = get_tech(f->id, obj, arena, out); break;
-    case TTS_T_LICENCE: rc = get_licence(f->id, obj, arena, out); break;
-    default: rc = get_misc(f->id, obj, out); break;
+    case TTS_T_RECORD:
+        rc = get_record(f->id, obj->u.p, arena, out);
+        break;
+    case TTS_T_PARTY:
+        rc = get_party(f->id, obj, arena, out);
+        break;
+    case TTS_T_PERSON:
+        rc = get_person(f->id, obj, arena, out);
+        break;
+    case TTS_T_TRANSFER:
+        rc = get_transfer(f->id, obj->u.p, out);
+        break;
+    case TTS_T_TECH:
+    case TTS_T_CONTROL:
+        rc = get_tech(f->id, obj, arena, out);
+        break;
+    case TTS_T_LICENCE:
+        rc = get_licence(f->id, obj, arena, out);
+        break;
+    default:
+        rc = get_misc(f->id, obj, out);
+        break;
     }
     if (rc != 0)
         return rc;
@@ -495,11 +731,21 @@ int tts_schema_get(const tts_field *f, const tts_val *obj, tts_arena *arena, tts
             /* A party's and a person's fields sit under different keys. */
             int party = obj->k == TTS_T_PARTY;
             switch (f->id) {
-            case F_ACT_ID: out->pf = "id"; break;
-            case F_ACT_NAME: out->pf = "name"; break;
-            case F_ACT_COUNTRY: out->pf = party ? "country" : "nationality"; break;
-            case F_ACT_TYPE: out->pf = party ? "type" : NULL; break;
-            default: out->pf = NULL; break;
+            case F_ACT_ID:
+                out->pf = "id";
+                break;
+            case F_ACT_NAME:
+                out->pf = "name";
+                break;
+            case F_ACT_COUNTRY:
+                out->pf = party ? "country" : "nationality";
+                break;
+            case F_ACT_TYPE:
+                out->pf = party ? "type" : NULL;
+                break;
+            default:
+                out->pf = NULL;
+                break;
             }
         }
         if (out->pf == NULL)

@@ -13,10 +13,10 @@
 #include "ttscreen/scan.h"
 
 static const char *const base_names[TTS_T_COUNT] = {
-    "unknown",  "null",     "bool",        "number",   "string",    "date",
-    "regex",    "list",     "record",      "party",    "person",    "actor",
-    "transfer", "technology", "relation",  "funding",  "affiliation", "licence",
-    "clearance", "control", "controls",    "match",    "any"};
+    "unknown",   "null",       "bool",     "number",  "string",      "date",
+    "regex",     "list",       "record",   "party",   "person",      "actor",
+    "transfer",  "technology", "relation", "funding", "affiliation", "licence",
+    "clearance", "control",    "controls", "match",   "any"};
 
 tts_type tts_type_of(tts_tbase b)
 {
@@ -65,10 +65,7 @@ const char *tts_type_name(tts_type t, char *buf, size_t len)
     return buf;
 }
 
-int tts_tbase_is_elem(int b)
-{
-    return b >= TTS_T_RECORD && b <= TTS_T_MATCH;
-}
+int tts_tbase_is_elem(int b) { return b >= TTS_T_RECORD && b <= TTS_T_MATCH; }
 
 static int base_accepts(int want, int have)
 {
@@ -93,8 +90,8 @@ int tts_type_accepts(tts_type want, tts_type have)
 }
 
 static const char *const jp_groups[] = {"A", "B", "C", "D", NULL};
-static const char *const actor_types[] = {"company", "university", "research-institute",
-                                          "government", "military", "person", NULL};
+static const char *const actor_types[] = {
+    "company", "university", "research-institute", "government", "military", "person", NULL};
 
 static int in_list(const char *const *l, const char *s)
 {
@@ -107,18 +104,30 @@ static int in_list(const char *const *l, const char *s)
 int tts_dom_accepts(tts_dom dom, const char *s)
 {
     switch (dom) {
-    case TTS_D_NONE: return 1;
-    case TTS_D_COUNTRY: return tts_country_is_valid(s);
-    case TTS_D_KIND: return tts_model_kind_parse(s) >= 0;
-    case TTS_D_PARTY_TYPE: return tts_model_party_type_parse(s) >= 0;
-    case TTS_D_REL_TYPE: return tts_model_relation_type_parse(s) >= 0;
-    case TTS_D_FORM: return tts_model_form_parse(s) >= 0;
-    case TTS_D_CLASSIFIED: return tts_model_classified_parse(s) >= 0;
-    case TTS_D_AFFIL_KIND: return tts_model_affil_kind_parse(s) >= 0;
-    case TTS_D_REGIME: return tts_model_regime_parse(s) >= 0;
-    case TTS_D_LEVEL: return tts_model_level_parse(s) >= 0;
-    case TTS_D_ACTOR_TYPE: return in_list(actor_types, s);
-    case TTS_D_JP_GROUP: return in_list(jp_groups, s);
+    case TTS_D_NONE:
+        return 1;
+    case TTS_D_COUNTRY:
+        return tts_country_is_valid(s);
+    case TTS_D_KIND:
+        return tts_model_kind_parse(s) >= 0;
+    case TTS_D_PARTY_TYPE:
+        return tts_model_party_type_parse(s) >= 0;
+    case TTS_D_REL_TYPE:
+        return tts_model_relation_type_parse(s) >= 0;
+    case TTS_D_FORM:
+        return tts_model_form_parse(s) >= 0;
+    case TTS_D_CLASSIFIED:
+        return tts_model_classified_parse(s) >= 0;
+    case TTS_D_AFFIL_KIND:
+        return tts_model_affil_kind_parse(s) >= 0;
+    case TTS_D_REGIME:
+        return tts_model_regime_parse(s) >= 0;
+    case TTS_D_LEVEL:
+        return tts_model_level_parse(s) >= 0;
+    case TTS_D_ACTOR_TYPE:
+        return in_list(actor_types, s);
+    case TTS_D_JP_GROUP:
+        return in_list(jp_groups, s);
     }
     return 1;
 }
@@ -126,38 +135,51 @@ int tts_dom_accepts(tts_dom dom, const char *s)
 const char *tts_dom_choices(tts_dom dom)
 {
     switch (dom) {
-    case TTS_D_NONE: return "anything";
-    case TTS_D_COUNTRY: return "an ISO 3166-1 alpha-2 code in upper case";
-    case TTS_D_KIND: return tts_model_kind_choices();
-    case TTS_D_PARTY_TYPE: return tts_model_party_type_choices();
-    case TTS_D_REL_TYPE: return tts_model_relation_type_choices();
-    case TTS_D_FORM: return tts_model_form_choices();
-    case TTS_D_CLASSIFIED: return tts_model_classified_choices();
-    case TTS_D_AFFIL_KIND: return tts_model_affil_kind_choices();
-    case TTS_D_REGIME: return tts_model_regime_choices();
-    case TTS_D_LEVEL: return tts_model_level_choices();
+    case TTS_D_NONE:
+        return "anything";
+    case TTS_D_COUNTRY:
+        return "an ISO 3166-1 alpha-2 code in upper case";
+    case TTS_D_KIND:
+        return tts_model_kind_choices();
+    case TTS_D_PARTY_TYPE:
+        return tts_model_party_type_choices();
+    case TTS_D_REL_TYPE:
+        return tts_model_relation_type_choices();
+    case TTS_D_FORM:
+        return tts_model_form_choices();
+    case TTS_D_CLASSIFIED:
+        return tts_model_classified_choices();
+    case TTS_D_AFFIL_KIND:
+        return tts_model_affil_kind_choices();
+    case TTS_D_REGIME:
+        return tts_model_regime_choices();
+    case TTS_D_LEVEL:
+        return tts_model_level_choices();
     case TTS_D_ACTOR_TYPE:
         return "company, university, research-institute, government, military, person";
-    case TTS_D_JP_GROUP: return "A, B, C, D";
+    case TTS_D_JP_GROUP:
+        return "A, B, C, D";
     }
     return "anything";
 }
 
-int tts_val_truthy(const tts_val *v)
-{
-    return v->k == TTS_T_BOOL && v->b;
-}
+int tts_val_truthy(const tts_val *v) { return v->k == TTS_T_BOOL && v->b; }
 
 int tts_val_equal(const tts_val *a, const tts_val *b)
 {
     if (a->k != b->k)
         return 0;
     switch (a->k) {
-    case TTS_T_NULL: return 1;
-    case TTS_T_BOOL: return a->b == b->b;
-    case TTS_T_NUM: return a->u.n == b->u.n;
-    case TTS_T_STR: return strcmp(a->u.s, b->u.s) == 0;
-    case TTS_T_DATE: return tts_date_cmp(a->u.d, b->u.d) == 0;
+    case TTS_T_NULL:
+        return 1;
+    case TTS_T_BOOL:
+        return a->b == b->b;
+    case TTS_T_NUM:
+        return a->u.n == b->u.n;
+    case TTS_T_STR:
+        return strcmp(a->u.s, b->u.s) == 0;
+    case TTS_T_DATE:
+        return tts_date_cmp(a->u.d, b->u.d) == 0;
     case TTS_T_LIST:
         if (a->n != b->n)
             return 0;
@@ -165,7 +187,8 @@ int tts_val_equal(const tts_val *a, const tts_val *b)
             if (!tts_val_equal(&a->u.items[i], &b->u.items[i]))
                 return 0;
         return 1;
-    default: return a->u.p == b->u.p;
+    default:
+        return a->u.p == b->u.p;
     }
 }
 
@@ -188,13 +211,27 @@ static void put_index(tts_buf *b, const char *name, size_t i)
 void tts_val_elem_path(tts_buf *b, int k, const void *p, const void *own)
 {
     switch (k) {
-    case TTS_T_RECORD: tts_buf_putc(b, '$'); break;
-    case TTS_T_PARTY: put_index(b, "$.parties", ((const tts_party *)p)->index); break;
-    case TTS_T_PERSON: put_index(b, "$.people", ((const tts_person *)p)->index); break;
-    case TTS_T_TRANSFER: put_index(b, "$.transfers", ((const tts_transfer *)p)->index); break;
-    case TTS_T_TECH: put_index(b, "$.technologies", ((const tts_technology *)p)->index); break;
-    case TTS_T_REL: put_index(b, "$.relations", ((const tts_relation *)p)->index); break;
-    case TTS_T_FUNDING: put_index(b, "$.funding", ((const tts_funding *)p)->index); break;
+    case TTS_T_RECORD:
+        tts_buf_putc(b, '$');
+        break;
+    case TTS_T_PARTY:
+        put_index(b, "$.parties", ((const tts_party *)p)->index);
+        break;
+    case TTS_T_PERSON:
+        put_index(b, "$.people", ((const tts_person *)p)->index);
+        break;
+    case TTS_T_TRANSFER:
+        put_index(b, "$.transfers", ((const tts_transfer *)p)->index);
+        break;
+    case TTS_T_TECH:
+        put_index(b, "$.technologies", ((const tts_technology *)p)->index);
+        break;
+    case TTS_T_REL:
+        put_index(b, "$.relations", ((const tts_relation *)p)->index);
+        break;
+    case TTS_T_FUNDING:
+        put_index(b, "$.funding", ((const tts_funding *)p)->index);
+        break;
     case TTS_T_LICENCE:
         tts_val_elem_path(b, TTS_T_TRANSFER, own, NULL);
         tts_buf_puts(b, ".licence");
@@ -213,8 +250,11 @@ void tts_val_elem_path(tts_buf *b, int k, const void *p, const void *own)
         put_index(b, ".affiliations", (size_t)((const tts_affiliation *)p - per->affiliations));
         break;
     }
-    case TTS_T_CONTROLS: tts_buf_puts(b, "$.controls"); break;
-    default: break;
+    case TTS_T_CONTROLS:
+        tts_buf_puts(b, "$.controls");
+        break;
+    default:
+        break;
     }
 }
 
@@ -249,15 +289,24 @@ static void render_num(tts_buf *b, double n)
 static const char *elem_id(const tts_val *v)
 {
     switch (v->k) {
-    case TTS_T_PARTY: return ((const tts_party *)v->u.p)->id;
-    case TTS_T_PERSON: return ((const tts_person *)v->u.p)->id;
-    case TTS_T_TECH: return ((const tts_technology *)v->u.p)->id;
-    case TTS_T_TRANSFER: return ((const tts_transfer *)v->u.p)->id;
-    case TTS_T_RECORD: return ((const tts_record *)v->u.p)->id;
-    case TTS_T_LICENCE: return ((const tts_licence *)v->u.p)->number;
-    case TTS_T_AFFIL: return ((const tts_affiliation *)v->u.p)->organisation;
-    case TTS_T_MATCH: return ((const tts_match *)v->u.p)->entry_id;
-    default: return NULL;
+    case TTS_T_PARTY:
+        return ((const tts_party *)v->u.p)->id;
+    case TTS_T_PERSON:
+        return ((const tts_person *)v->u.p)->id;
+    case TTS_T_TECH:
+        return ((const tts_technology *)v->u.p)->id;
+    case TTS_T_TRANSFER:
+        return ((const tts_transfer *)v->u.p)->id;
+    case TTS_T_RECORD:
+        return ((const tts_record *)v->u.p)->id;
+    case TTS_T_LICENCE:
+        return ((const tts_licence *)v->u.p)->number;
+    case TTS_T_AFFIL:
+        return ((const tts_affiliation *)v->u.p)->organisation;
+    case TTS_T_MATCH:
+        return ((const tts_match *)v->u.p)->entry_id;
+    default:
+        return NULL;
     }
 }
 
@@ -265,15 +314,20 @@ static const char *elem_id(const tts_val *v)
 static const char *elem_name(const tts_val *v)
 {
     switch (v->k) {
-    case TTS_T_PARTY: return ((const tts_party *)v->u.p)->name;
-    case TTS_T_PERSON: return ((const tts_person *)v->u.p)->name;
-    case TTS_T_TECH: return ((const tts_technology *)v->u.p)->description;
+    case TTS_T_PARTY:
+        return ((const tts_party *)v->u.p)->name;
+    case TTS_T_PERSON:
+        return ((const tts_person *)v->u.p)->name;
+    case TTS_T_TECH:
+        return ((const tts_technology *)v->u.p)->description;
     case TTS_T_RECORD: {
         const tts_record *r = v->u.p;
         return r->title != NULL ? r->title : r->id;
     }
-    case TTS_T_MATCH: return ((const tts_match *)v->u.p)->name;
-    default: return elem_id(v);
+    case TTS_T_MATCH:
+        return ((const tts_match *)v->u.p)->name;
+    default:
+        return elem_id(v);
     }
 }
 
@@ -281,15 +335,25 @@ void tts_val_render_json(tts_buf *b, const tts_val *v)
 {
     char d[11];
     switch (v->k) {
-    case TTS_T_NULL: tts_buf_puts(b, "null"); break;
-    case TTS_T_BOOL: tts_buf_puts(b, v->b ? "true" : "false"); break;
-    case TTS_T_NUM: render_num(b, v->u.n); break;
-    case TTS_T_STR: tts_buf_json_cstr(b, v->u.s); break;
+    case TTS_T_NULL:
+        tts_buf_puts(b, "null");
+        break;
+    case TTS_T_BOOL:
+        tts_buf_puts(b, v->b ? "true" : "false");
+        break;
+    case TTS_T_NUM:
+        render_num(b, v->u.n);
+        break;
+    case TTS_T_STR:
+        tts_buf_json_cstr(b, v->u.s);
+        break;
     case TTS_T_DATE:
         tts_date_format(v->u.d, d);
         tts_buf_json_cstr(b, d);
         break;
-    case TTS_T_REGEX: tts_buf_puts(b, "/regex/"); break;
+    case TTS_T_REGEX:
+        tts_buf_puts(b, "/regex/");
+        break;
     case TTS_T_LIST:
         tts_buf_putc(b, '[');
         for (size_t i = 0; i < v->n; i++) {
@@ -313,10 +377,18 @@ void tts_val_render_text(tts_buf *b, const tts_val *v)
 {
     char d[11];
     switch (v->k) {
-    case TTS_T_NULL: tts_buf_puts(b, "unknown"); break;
-    case TTS_T_BOOL: tts_buf_puts(b, v->b ? "yes" : "no"); break;
-    case TTS_T_NUM: render_num(b, v->u.n); break;
-    case TTS_T_STR: tts_buf_puts(b, v->u.s); break;
+    case TTS_T_NULL:
+        tts_buf_puts(b, "unknown");
+        break;
+    case TTS_T_BOOL:
+        tts_buf_puts(b, v->b ? "yes" : "no");
+        break;
+    case TTS_T_NUM:
+        render_num(b, v->u.n);
+        break;
+    case TTS_T_STR:
+        tts_buf_puts(b, v->u.s);
+        break;
     case TTS_T_DATE:
         tts_date_format(v->u.d, d);
         tts_buf_puts(b, d);

@@ -28,7 +28,7 @@ typedef enum tts_tbase {
     TTS_T_RECORD, /* element kinds from here on */
     TTS_T_PARTY,
     TTS_T_PERSON,
-    TTS_T_ACTOR,  /* static only: a party or a person */
+    TTS_T_ACTOR, /* static only: a party or a person */
     TTS_T_TRANSFER,
     TTS_T_TECH,
     TTS_T_REL,
@@ -39,7 +39,7 @@ typedef enum tts_tbase {
     TTS_T_CONTROL,
     TTS_T_CONTROLS,
     TTS_T_MATCH,
-    TTS_T_ANY,    /* builtin parameters only: accepts every type */
+    TTS_T_ANY, /* builtin parameters only: accepts every type */
     TTS_T_COUNT
 } tts_tbase;
 
@@ -76,9 +76,9 @@ struct tts_val {
         double n;
         const char *s;
         tts_date d;
-        const void *p;       /* element */
+        const void *p;        /* element */
         const tts_val *items; /* list */
-        const void *rx;      /* compiled regex */
+        const void *rx;       /* compiled regex */
     } u;
     const void *own;  /* element's owner: licence/control->transfer/technology, affil->person */
     const void *pp;   /* provenance element */

@@ -30,12 +30,14 @@ static unsigned rnd(unsigned n)
 static const char *const countries[] = {"JP", "JP", "JP", "JP", "US", "US", "DE", "KR", "GB", "CN"};
 static const char *const types[] = {"company", "university", "research-institute", "government",
                                     "military"};
-static const char *const forms[] = {"technical-data", "blueprint", "software", "training",
-                                    "joint-research", "source-code"};
-static const char *const descs[] = {
-    "Lithium-ion battery cathode process data", "Semiconductor wafer lithography recipes",
-    "Laser diode design files", "Machine learning model for image sensors",
-    "Composite airframe layup procedures", "Robot arm control software"};
+static const char *const forms[] = {"technical-data", "blueprint",      "software",
+                                    "training",       "joint-research", "source-code"};
+static const char *const descs[] = {"Lithium-ion battery cathode process data",
+                                    "Semiconductor wafer lithography recipes",
+                                    "Laser diode design files",
+                                    "Machine learning model for image sensors",
+                                    "Composite airframe layup procedures",
+                                    "Robot arm control software"};
 static const char *const jp_items[] = {"1", "2(1)", "10", "non-listed", "non-listed", "15"};
 
 /* One record as a JSON line into buf. */
@@ -47,7 +49,8 @@ static size_t gen_record(char *buf, size_t cap, unsigned long k)
       "\"date\":\"2025-0%u-1%u\",\"screened_for\":\"p0\",\"parties\":[",
       k, 1 + rnd(9), rnd(10));
     for (int i = 0; i < 10; i++)
-        P("%s{\"id\":\"p%d\",\"name\":\"Party %lu-%d Co., Ltd.\",\"country\":\"%s\",\"type\":\"%s\","
+        P("%s{\"id\":\"p%d\",\"name\":\"Party %lu-%d Co., "
+          "Ltd.\",\"country\":\"%s\",\"type\":\"%s\","
           "\"state_owned\":%s,\"aliases\":[\"P%d\"]}",
           i ? "," : "", i, k, i, i == 0 ? "JP" : countries[rnd(10)], types[rnd(5)],
           rnd(4) == 0 ? "true" : "false", i);
@@ -58,11 +61,12 @@ static size_t gen_record(char *buf, size_t cap, unsigned long k)
     P("],\"transfers\":[");
     for (int i = 0; i < 10; i++) {
         unsigned from = i < 3 ? 0 : rnd(10), to = 1 + rnd(9);
-        P("%s{\"id\":\"x%d\",\"technology\":\"t%u\",\"from\":\"p%u\",\"to\":\"p%u\",\"form\":\"%s\","
+        P("%s{\"id\":\"x%d\",\"technology\":\"t%u\",\"from\":\"p%u\",\"to\":\"p%u\",\"form\":\"%"
+          "s\","
           "\"date\":\"2025-%02u-01\"%s}",
-          i ? "," : "", i, rnd(4), from, to == from ? (to % 9) + 1 : to, forms[rnd(6)],
-          1 + rnd(12),
-          rnd(3) == 0 ? ",\"licence\":{\"authority\":\"METI\",\"number\":\"L-1\",\"expires\":\"2026-06-30\"}"
+          i ? "," : "", i, rnd(4), from, to == from ? (to % 9) + 1 : to, forms[rnd(6)], 1 + rnd(12),
+          rnd(3) == 0 ? ",\"licence\":{\"authority\":\"METI\",\"number\":\"L-1\",\"expires\":"
+                        "\"2026-06-30\"}"
                       : "");
     }
     P("],\"relations\":[{\"from\":\"p%u\",\"to\":\"p%u\",\"type\":\"owns\",\"percent\":%u},"
@@ -88,20 +92,29 @@ static size_t gen_record(char *buf, size_t cap, unsigned long k)
 /* Eight rule templates, instantiated five times each with different constants. */
 static const char *const templates[] = {
     "for t in transfers\n when controlled_jp(t.technology) and not resident_jp(t.to) and not "
-    "licensed(t, t.to) and t.to.country != \"@CC@\"\n message \"{t.from.name} to {t.to.name} ({t.to.country})\"\n",
+    "licensed(t, t.to) and t.to.country != \"@CC@\"\n message \"{t.from.name} to {t.to.name} "
+    "({t.to.country})\"\n",
     "for p in chain\n when not resident_jp(p) and p.country != \"@CC@\" and any h in hops(p): "
-    "controlled_jp(h.technology) and not licensed(h, h.to)\n message \"{p.name} tier {tier(p)}\"\n path path(p)\n",
-    "for p in people\n when p.country != \"@CC@\" and any a in p.affiliations: a.kind == \"talent-program\" "
+    "controlled_jp(h.technology) and not licensed(h, h.to)\n message \"{p.name} tier {tier(p)}\"\n "
+    "path path(p)\n",
+    "for p in people\n when p.country != \"@CC@\" and any a in p.affiliations: a.kind == "
+    "\"talent-program\" "
     "and a.disclosed == false\n message \"{p.name}\"\n",
-    "for p in people\n when exists(p.clearance) and p.clearance.expires < as_of and p.country != \"@CC@\" and "
-    "any t in p.access: t.classified == \"jp-esi\"\n message \"{p.name} expired {p.clearance.expires}\"\n",
-    "for p in parties\n when p.country != \"@CC@\" and owned_percent(filter(o in parties: concern(o.country)), p) >= 50\n"
+    "for p in people\n when exists(p.clearance) and p.clearance.expires < as_of and p.country != "
+    "\"@CC@\" and "
+    "any t in p.access: t.classified == \"jp-esi\"\n message \"{p.name} expired "
+    "{p.clearance.expires}\"\n",
+    "for p in parties\n when p.country != \"@CC@\" and owned_percent(filter(o in parties: "
+    "concern(o.country)), p) >= 50\n"
     " message \"{p.name}\"\n",
-    "for t in transfers\n when \"batteries\" in fields(t.technology) and t.to.country != \"@CC@\" and "
+    "for t in transfers\n when \"batteries\" in fields(t.technology) and t.to.country != \"@CC@\" "
+    "and "
     "concern(t.to.country)\n message \"{t.technology.description} to {t.to.name}\"\n",
-    "when controls.export_control_program != true and screened_for.country != \"@CC@\" and any t in "
+    "when controls.export_control_program != true and screened_for.country != \"@CC@\" and any t "
+    "in "
     "technologies: controlled_jp(t)\n message \"{screened_for.name}\"\n",
-    "for p in parties\n when p.state_owned == true and p.country != \"@CC@\" and count(t in transfers: "
+    "for p in parties\n when p.state_owned == true and p.country != \"@CC@\" and count(t in "
+    "transfers: "
     "t.to == p) >= 2\n message \"{p.name} received {count(t in transfers: t.to == p)}\"\n",
 };
 
@@ -198,7 +211,8 @@ int main(int argc, char **argv)
            (double)n / secs);
     printf("bench: parsing %.2f s (%.0f records/s), rule evaluation %.2f s (%.0f records/s), "
            "parsing + evaluation %.0f records/s\n",
-           parse_s, (double)n / parse_s, scan_s, (double)n / scan_s, (double)n / (parse_s + scan_s));
+           parse_s, (double)n / parse_s, scan_s, (double)n / scan_s,
+           (double)n / (parse_s + scan_s));
     printf("bench: peak RSS %ld KiB after %lu records, %ld KiB after %lu\n", rss_tenth, n / 10,
            max_rss_kb(), n);
     tts_rules_free(rules);

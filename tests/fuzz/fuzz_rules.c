@@ -16,7 +16,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static tts_record *g_rec;
 
 static const char record_json[] =
-    "{\"format\":\"ttscreen-record/1\",\"id\":\"fz\",\"kind\":\"subcontract\",\"screened_for\":\"a\","
+    "{\"format\":\"ttscreen-record/"
+    "1\",\"id\":\"fz\",\"kind\":\"subcontract\",\"screened_for\":\"a\","
     "\"parties\":[{\"id\":\"a\",\"name\":\"A\",\"country\":\"JP\",\"type\":\"company\"},"
     "{\"id\":\"b\",\"name\":\"B\",\"country\":\"CN\",\"type\":\"company\",\"state_owned\":true},"
     "{\"id\":\"c\",\"name\":\"C\",\"country\":\"SG\",\"type\":\"company\"}],"
@@ -26,7 +27,8 @@ static const char record_json[] =
     "\"technologies\":[{\"id\":\"t\",\"description\":\"battery laser\",\"control\":{\"jp\":\"1\"},"
     "\"classified\":\"jp-esi\"}],"
     "\"transfers\":[{\"technology\":\"t\",\"from\":\"a\",\"to\":\"c\",\"form\":\"blueprint\"},"
-    "{\"technology\":\"t\",\"from\":\"c\",\"to\":\"b\",\"form\":\"software\",\"date\":\"2025-01-01\","
+    "{\"technology\":\"t\",\"from\":\"c\",\"to\":\"b\",\"form\":\"software\",\"date\":\"2025-01-"
+    "01\","
     "\"licence\":{\"authority\":\"METI\",\"expires\":\"2024-01-01\"}},"
     "{\"technology\":\"t\",\"from\":\"b\",\"to\":\"a\",\"form\":\"software\"},"
     "{\"technology\":\"t\",\"from\":\"a\",\"to\":\"p\",\"form\":\"training\"}],"

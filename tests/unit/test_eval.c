@@ -19,20 +19,22 @@
 #define HEAD "rule test.x {\n revision 1\n title \"T\"\n severity high\n citation \"C\"\n"
 
 /* A small deal: a Japanese exporter, a Japanese subcontractor, a Chinese firm. */
-#define PARTIES                                                                              \
-    "'parties': [{'id':'jp','name':'Acme Japan','country':'JP','type':'company'},"           \
-    "{'id':'sub','name':'Kanto Parts','country':'JP','type':'company'},"                     \
+#define PARTIES                                                                                    \
+    "'parties': [{'id':'jp','name':'Acme Japan','country':'JP','type':'company'},"                 \
+    "{'id':'sub','name':'Kanto Parts','country':'JP','type':'company'},"                           \
     "{'id':'cn','name':'Shenzhen Co','country':'CN','type':'company','state_funded':true}]"
 
-#define REC(body)                                                                            \
-    "{'format':'ttscreen-record/1','id':'r1','kind':'subcontract','screened_for':'jp'," PARTIES \
-    body "}"
+#define REC(body)                                                                                  \
+    "{'format':'ttscreen-record/1','id':'r1','kind':'subcontract','screened_for':'jp'," PARTIES    \
+        body "}"
 
-static const char *CHAIN_REC = REC(
-    ",'technologies':[{'id':'tech','description':'Lithium battery cathode drawings','control':{'jp':'1'}}],"
-    "'transfers':[{'id':'t0','technology':'tech','from':'jp','to':'sub','form':'blueprint'},"
-    "{'id':'t1','technology':'tech','from':'sub','to':'cn','form':'blueprint','date':'2025-01-01'}],"
-    "'relations':[{'from':'jp','to':'sub','type':'subcontracts'}]");
+static const char *CHAIN_REC =
+    REC(",'technologies':[{'id':'tech','description':'Lithium battery cathode "
+        "drawings','control':{'jp':'1'}}],"
+        "'transfers':[{'id':'t0','technology':'tech','from':'jp','to':'sub','form':'blueprint'},"
+        "{'id':'t1','technology':'tech','from':'sub','to':'cn','form':'blueprint','date':'2025-01-"
+        "01'}],"
+        "'relations':[{'from':'jp','to':'sub','type':'subcontracts'}]");
 
 static tts_record *record(const char *json)
 {
@@ -91,8 +93,8 @@ static size_t count_hits(const char *coll, const char *cond, const char *rec_jso
     size_t n;
     snprintf(text, sizeof(text),
              "set concern_countries = [\"CN\", \"RU\"]\n"
-             "classify fields { \"batteries\": /battery|cathode/i \"weapons\": /gun/i }\n"
-             HEAD " for x in %s\n when %s\n message \"m\"\n}\n",
+             "classify fields { \"batteries\": /battery|cathode/i \"weapons\": /gun/i }\n" HEAD
+             " for x in %s\n when %s\n message \"m\"\n}\n",
              coll, cond);
     f = scan(text, rec_json, as_of);
     n = f->n;
@@ -106,8 +108,9 @@ static void test_eval_finding_has_message_subject_and_evidence(void **state)
     const tts_finding *x;
     (void)state;
     f = scan(HEAD " for t in transfers\n"
-             " when t.to.country == \"CN\" and t.licence == null\n"
-             " message \"{t.from.name} gave {t.technology.id} to {t.to.name} ({t.to.country}) on {t.date}\"\n}\n",
+                  " when t.to.country == \"CN\" and t.licence == null\n"
+                  " message \"{t.from.name} gave {t.technology.id} to {t.to.name} ({t.to.country}) "
+                  "on {t.date}\"\n}\n",
              CHAIN_REC, "2026-01-01");
     assert_int_equal(f->n, 1);
     x = &f->items[0];
@@ -131,7 +134,7 @@ static void test_eval_evidence_keeps_only_deciding_operands(void **state)
     (void)state;
     /* The false left side of the `or` is not evidence; the witness of `any` is. */
     f = scan(HEAD " when (record.kind == \"sale\" or record.id == \"r1\")"
-             " and any p in parties: p.country == \"CN\"\n message \"m\"\n}\n",
+                  " and any p in parties: p.country == \"CN\"\n message \"m\"\n}\n",
              CHAIN_REC, "2026-01-01");
     assert_int_equal(f->n, 1);
     assert_int_equal(f->items[0].n_evidence, 2);
@@ -176,7 +179,8 @@ static void test_eval_conditions_table(void **state)
         /* dates */
         {"transfers", "days_between(x.date, 2025-03-02) == 60", 1},
         {"transfers", "add_days(x.date, 365) == 2026-01-01", 1},
-        {"transfers", "add_months(x.date, 1) == 2025-02-01 and add_years(x.date, 1) == 2026-01-01", 1},
+        {"transfers", "add_months(x.date, 1) == 2025-02-01 and add_years(x.date, 1) == 2026-01-01",
+         1},
         {"transfers", "as_of > x.date", 1},
         /* classification and fields */
         {"technologies", "\"batteries\" in fields(x) and \"weapons\" not in fields(x)", 1},
@@ -205,9 +209,11 @@ static void test_eval_chain_finding_has_path(void **state)
 {
     tts_findings *f;
     (void)state;
-    f = scan(HEAD " for p in chain\n when not resident_jp(p)\n"
-             " message \"{p.name} at tier {tier(p)} via {join(path(p), ' -> ')}\"\n path path(p)\n}\n",
-             CHAIN_REC, "2026-01-01");
+    f = scan(
+        HEAD
+        " for p in chain\n when not resident_jp(p)\n"
+        " message \"{p.name} at tier {tier(p)} via {join(path(p), ' -> ')}\"\n path path(p)\n}\n",
+        CHAIN_REC, "2026-01-01");
     assert_int_equal(f->n, 1);
     assert_string_equal(f->items[0].message,
                         "Shenzhen Co at tier 2 via Acme Japan -> Kanto Parts -> Shenzhen Co");
@@ -227,9 +233,9 @@ static void test_eval_licence_validity_and_covers(void **state)
         size_t licensed;
     } cases[] = {
         {"{'authority':'METI'}", 1},
-        {"{'authority':'METI','expires':'2025-01-01'}", 1},  /* expires on the transfer day */
-        {"{'authority':'METI','expires':'2024-12-31'}", 0},  /* expired before it */
-        {"{'authority':'METI','covers':['sub']}", 0},        /* names someone else */
+        {"{'authority':'METI','expires':'2025-01-01'}", 1}, /* expires on the transfer day */
+        {"{'authority':'METI','expires':'2024-12-31'}", 0}, /* expired before it */
+        {"{'authority':'METI','covers':['sub']}", 0},       /* names someone else */
         {"{'authority':'METI','covers':['sub','cn']}", 1},
     };
     (void)state;
@@ -255,7 +261,8 @@ static void test_eval_resident_jp_follows_fefta_rules(void **state)
         size_t resident;
     } cases[] = {
         /* foreign national employed by a Japanese party: resident at once */
-        {"'nationality':'CN','residence':'JP','resident_since':'2025-12-01','employer':'jp'", "2026-01-01", 1},
+        {"'nationality':'CN','residence':'JP','resident_since':'2025-12-01','employer':'jp'",
+         "2026-01-01", 1},
         /* foreign national, not employed in Japan: 6 months' stay */
         {"'nationality':'CN','residence':'JP','resident_since':'2025-08-01'", "2026-01-01", 0},
         {"'nationality':'CN','residence':'JP','resident_since':'2025-07-01'", "2026-01-01", 1},
@@ -263,12 +270,14 @@ static void test_eval_resident_jp_follows_fefta_rules(void **state)
         {"'nationality':'CN','residence':'CN'", "2026-01-01", 0},
         /* in a foreign government's service: non-resident regardless */
         {"'nationality':'CN','residence':'JP','resident_since':'2020-01-01','employer':'jp',"
-         "'affiliations':[{'organisation':'x','country':'CN','kind':'government'}]", "2026-01-01", 0},
+         "'affiliations':[{'organisation':'x','country':'CN','kind':'government'}]",
+         "2026-01-01", 0},
         /* Japanese nationals */
         {"'nationality':'JP'", "2026-01-01", 1},
         {"'nationality':'JP','residence':'US','resident_since':'2025-06-01'", "2026-01-01", 1},
         {"'nationality':'JP','residence':'US','resident_since':'2023-06-01'", "2026-01-01", 0},
-        {"'nationality':'JP','residence':'US','resident_since':'2025-06-01','employer':'cn'", "2026-01-01", 0},
+        {"'nationality':'JP','residence':'US','resident_since':'2025-06-01','employer':'cn'",
+         "2026-01-01", 0},
         {"'nationality':['US','JP'],'residence':'JP'", "2026-01-01", 1},
     };
     (void)state;
@@ -322,7 +331,8 @@ static void test_eval_owned_percent_converges_on_cycles(void **state)
     tts_findings *f;
     (void)state;
     /* sg = 0.6 + 0.4 hk, hk = 0.1 + 0.5 sg: sg 80 %, hk 50 %, jp 24 %. */
-    f = scan(HEAD " for p in parties\n when p.country != \"CN\"\n"
+    f = scan(HEAD
+             " for p in parties\n when p.country != \"CN\"\n"
              " message \"{p.id} {owned_percent(filter(o in parties: o.country == 'CN'), p)}\"\n}\n",
              rec, "2026-01-01");
     assert_int_equal(f->n, 3);
@@ -331,7 +341,8 @@ static void test_eval_owned_percent_converges_on_cycles(void **state)
     assert_string_equal(f->items[2].message, "hk 50");
     tts_findings_free(f);
     assert_int_equal(count_hits("parties", "owned_percent([x], x) == 100 and len(owners(x)) == 0",
-                                rec, "2026-01-01"), 1);
+                                rec, "2026-01-01"),
+                     1);
 }
 
 static void test_eval_effective_dates_bound_the_rule(void **state)
@@ -393,7 +404,7 @@ static void test_eval_listed_uses_lookup_and_fills_matches(void **state)
     o.lookup = fake_lookup;
     o.lookup_user = &calls;
     f = scan_opts(rule, CHAIN_REC, &o);
-    assert_true(calls >= 3);
+    assert_int_equal(calls, 4); /* one per party, one more for listed(p); repeats are cached */
     assert_int_equal(f->n, 1);
     assert_string_equal(f->items[0].message, "Shenzhen Co listed as SHENZHEN CO LTD");
     assert_int_equal(f->items[0].n_matches, 1);
@@ -439,11 +450,10 @@ static void trace_count(void *user, int depth, const char *text)
 
 static void test_eval_only_rule_and_trace(void **state)
 {
-    const char *rule =
-        "rule a.one {\n revision 1\n title \"L\"\n severity low\n citation \"C\"\n"
-        " for p in parties\n when p.country == \"JP\"\n message \"{p.name}\"\n}\n"
-        "rule a.two {\n revision 1\n title \"K\"\n severity low\n citation \"C\"\n"
-        " for p in parties\n when p.country == \"CN\"\n message \"{p.name}\"\n}\n";
+    const char *rule = "rule a.one {\n revision 1\n title \"L\"\n severity low\n citation \"C\"\n"
+                       " for p in parties\n when p.country == \"JP\"\n message \"{p.name}\"\n}\n"
+                       "rule a.two {\n revision 1\n title \"K\"\n severity low\n citation \"C\"\n"
+                       " for p in parties\n when p.country == \"CN\"\n message \"{p.name}\"\n}\n";
     tts_scan_opts o;
     tts_findings *f;
     int lines = 0;
@@ -472,8 +482,7 @@ static void test_eval_regex_match_limit_stops_runaway_patterns(void **state)
     tts_findings *f = NULL;
     tts_error err;
     (void)state;
-    snprintf(rec, sizeof(rec),
-             REC(",'technologies':[{'id':'t','description':'%s'}]"),
+    snprintf(rec, sizeof(rec), REC(",'technologies':[{'id':'t','description':'%s'}]"),
              "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab");
     x = record(rec);
     memset(&o, 0, sizeof(o));
@@ -508,6 +517,72 @@ static void test_eval_smaller_opts_struct_is_accepted(void **state)
     tts_findings_free(f);
 }
 
+/* Every field of the schema reads (present and absent) and prints without error. */
+static void test_eval_every_schema_field_reads_and_prints(void **state)
+{
+    static const struct {
+        const char *owner, *coll, *prefix;
+    } owners[] = {
+        {"record", "parties", "record"},
+        {"party", "parties", "x"},
+        {"person", "people", "x"},
+        {"actor", "transfers", "x.to"},
+        {"transfer", "transfers", "x"},
+        {"technology", "technologies", "x"},
+        {"control", "technologies", "x.control"},
+        {"licence", "transfers", "x.licence"},
+        {"relation", "relations", "x"},
+        {"funding", "funding", "x"},
+        {"clearance", "people", "x.clearance"},
+        {"controls", "parties", "controls"},
+    };
+    const char *full = REC(
+        ",'title':'Full','date':'2025-01-01','technologies':[{'id':'tech','description':'d',"
+        "'fields':['lasers'],'control':{'jp':'10','us':'3A001'},'classified':'jp-esi'}],"
+        "'transfers':[{'id':'t0','technology':'tech','from':'jp','to':'cn','form':'blueprint',"
+        "'date':'2025-01-01','location':'CN','licence':{'authority':'METI','number':'N',"
+        "'expires':'2026-01-01','covers':['cn']}},{'technology':'tech','from':'jp','to':'p1',"
+        "'form':'training'}],'relations':[{'from':'cn','to':'sub','type':'owns','percent':5}],"
+        "'people':[{'id':'p1','name':'P','nationality':['CN','JP'],'residence':'JP',"
+        "'resident_since':'2020-01-01','employer':'jp','role':'engineer','access':['tech'],"
+        "'affiliations':[{'organisation':'O','country':'CN','kind':'funding','since':'2020-01-01',"
+        "'until':'2030-01-01','disclosed':true}],'clearance':{'regime':'jp-esi','level':'secret',"
+        "'granted':'2020-01-01','expires':'2030-01-01'}}],'funding':[{'from':'cn','to':'p1',"
+        "'amount':10,'currency':'JPY','purpose':'x','disclosed':false},{'from':'Some Fund',"
+        "'to':'jp'}],'controls':{'export_control_program':true,'foreign_researcher_register':"
+        "false,'as_of':'2026-01-01'}");
+    const char *minimal = REC(",'technologies':[{'id':'tech','description':'d'}],"
+                              "'transfers':[{'technology':'tech','from':'jp','to':'cn',"
+                              "'form':'software'}],'people':[{'id':'p1','name':'P',"
+                              "'nationality':'CN'}],'relations':[{'from':'cn','to':'sub',"
+                              "'type':'controls'}],'funding':[{'from':'X','to':'p1'}]");
+    size_t n = tts_rules_n_fields(), checked = 0;
+    (void)state;
+    for (size_t i = 0; i < n; i++) {
+        tts_field_info fi;
+        assert_int_equal(tts_rules_field(i, &fi), TTS_OK);
+        for (size_t o = 0; o < sizeof(owners) / sizeof(owners[0]); o++) {
+            char rule[1024];
+            tts_findings *f1, *f2;
+            if (strcmp(fi.owner, owners[o].owner) != 0)
+                continue;
+            snprintf(rule, sizeof(rule),
+                     HEAD " for x in %s\n when x == x and (exists(%s.%s) or true)\n"
+                          " message \"{%s.%s}\"\n}\n",
+                     owners[o].coll, owners[o].prefix, fi.name, owners[o].prefix, fi.name);
+            f1 = scan(rule, full, "2026-01-01");
+            f2 = scan(rule, minimal, "2026-01-01");
+            assert_true(f1->n > 0);
+            assert_true(f2->n > 0);
+            tts_findings_free(f1);
+            tts_findings_free(f2);
+            checked++;
+        }
+    }
+    /* Every owner except affiliation and match (reached through lists) was covered. */
+    assert_true(checked >= 70);
+}
+
 /* A long subcontracting chain is walked in linear time, tiers exact. */
 static void test_eval_long_chain_is_linear(void **state)
 {
@@ -521,16 +596,21 @@ static void test_eval_long_chain_is_linear(void **state)
                           "'screened_for':'p0','technologies':[{'id':'t','description':'d'}],"
                           "'parties':[");
     for (int i = 0; i < N; i++)
-        n += (size_t)snprintf(json + n, cap - n, "%s{'id':'p%d','name':'P%d','country':'%s',"
-                              "'type':'company'}", i ? "," : "", i, i, i == N - 1 ? "CN" : "JP");
+        n += (size_t)snprintf(json + n, cap - n,
+                              "%s{'id':'p%d','name':'P%d','country':'%s',"
+                              "'type':'company'}",
+                              i ? "," : "", i, i, i == N - 1 ? "CN" : "JP");
     n += (size_t)snprintf(json + n, cap - n, "],'transfers':[");
     /* Listed in reverse so a naive walk would be quadratic. */
     for (int i = N - 1; i > 0; i--)
-        n += (size_t)snprintf(json + n, cap - n, "{'technology':'t','from':'p%d','to':'p%d',"
-                              "'form':'software'}%s", i - 1, i, i > 1 ? "," : "");
+        n += (size_t)snprintf(json + n, cap - n,
+                              "{'technology':'t','from':'p%d','to':'p%d',"
+                              "'form':'software'}%s",
+                              i - 1, i, i > 1 ? "," : "");
     snprintf(json + n, cap - n, "]}");
     f = scan(HEAD " for p in chain\n when p.country == \"CN\"\n message \"tier {tier(p)}, "
-             "{len(path(p))} parties, {len(hops(p))} hops\"\n}\n", json, "2026-01-01");
+                  "{len(path(p))} parties, {len(hops(p))} hops\"\n}\n",
+             json, "2026-01-01");
     assert_int_equal(f->n, 1);
     assert_string_equal(f->items[0].message, "tier 19999, 20000 parties, 19999 hops");
     tts_findings_free(f);
@@ -605,6 +685,7 @@ int main(void)
         cmocka_unit_test(test_eval_only_rule_and_trace),
         cmocka_unit_test(test_eval_regex_match_limit_stops_runaway_patterns),
         cmocka_unit_test(test_eval_smaller_opts_struct_is_accepted),
+        cmocka_unit_test(test_eval_every_schema_field_reads_and_prints),
         cmocka_unit_test(test_eval_long_chain_is_linear),
         cmocka_unit_test(test_eval_allocation_failures_are_clean),
     };

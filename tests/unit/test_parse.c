@@ -127,12 +127,14 @@ static void test_parse_type_and_name_errors_table(void **state)
         const char *body;
         const char *want;
     } cases[] = {
-        {" for p in parties\n when p.country > 3\n", "7:7: error: cannot order string against number"},
+        {" for p in parties\n when p.country > 3\n",
+         "7:7: error: cannot order string against number"},
         {" for p in parties\n when p.name\n", "'when' needs a bool, not string"},
         {" for p in parties\n when residnt_jp(p)\n", "7:7: error: unknown function 'residnt_jp'"},
         {" for p in parties\n when p.country in concern_list\n", "unknown name 'concern_list'"},
         {" for p in parties\n when p.type == \"compnay\"\n", "\"compnay\" can never equal"},
-        {" for p in parties\n when p.country in [\"CN\", \"China\"]\n", "\"China\" can never equal"},
+        {" for p in parties\n when p.country in [\"CN\", \"China\"]\n",
+         "\"China\" can never equal"},
         {" for t in transfers\n when t.form == \"blueprints\"\n", "\"blueprints\" can never equal"},
         {" for t in transfers\n when controls.export_control_program == false\n",
          "6:6: error: the 'for' variable 't' is not used"},
@@ -141,20 +143,25 @@ static void test_parse_type_and_name_errors_table(void **state)
         {" for t in transfers\n when t.technology.fields.x == 1\n", "use any/all/count/filter"},
         {" for t in 3\n when t == 3\n", "'for' needs a list"},
         {" for p in parties\n when resident_jp(p, p)\n", "resident_jp takes 1 argument, not 2"},
-        {" for p in parties\n when resident_jp(p.name)\n", "argument 1 of resident_jp must be actor"},
+        {" for p in parties\n when resident_jp(p.name)\n",
+         "argument 1 of resident_jp must be actor"},
         {" for p in parties\n when matches(p.name, \"x\")\n", "must be regex, not string"},
         {" for p in parties\n when p.country == \"CN\" and concern(p.country)\n",
          "concern needs a rule file to define 'concern_countries'"},
-        {" for p in parties\n when any x in p.aliases: x == 1\n", "cannot compare string with number"},
+        {" for p in parties\n when any x in p.aliases: x == 1\n",
+         "cannot compare string with number"},
         {" for p in parties\n when days_between(p.name, as_of) > 1\n", "must be date, not string"},
         {" for p in parties\n when p.country == null and as_of > null\n",
          "null can only be compared with == or !="},
-        {" for p in parties\n when p.country == \"CN\"\n path p\n", "'path' must be a list of parties"},
-        {" for p in parties\n when p.country == \"CN\"\n subject p.name\n", "'subject' must be a record element"},
+        {" for p in parties\n when p.country == \"CN\"\n path p\n",
+         "'path' must be a list of parties"},
+        {" for p in parties\n when p.country == \"CN\"\n subject p.name\n",
+         "'subject' must be a record element"},
         {" effective_from 2026-01-01\n effective_until 2025-01-01\n when true\n",
          "effective_from after effective_until"},
         {" when record.kind == \"purchase\"\n", "\"purchase\" can never equal"},
-        {" for p in people\n when p.clearance.level == \"classified\"\n", "\"classified\" can never equal"},
+        {" for p in people\n when p.clearance.level == \"classified\"\n",
+         "\"classified\" can never equal"},
     };
     (void)state;
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -173,7 +180,8 @@ static void test_parse_syntax_errors_table(void **state)
         {"rule Bad.id {\n}", "1:6: error: expected a rule id"},
         {"rule a.b\n", "expected '{' after the rule id"},
         {HEAD " when (true\n" TAIL, "expected ')'"},
-        {HEAD " when true and\n" TAIL, "7:2: error: expected an expression before the 'message' clause"},
+        {HEAD " when true and\n" TAIL,
+         "7:2: error: expected an expression before the 'message' clause"},
         {HEAD " when 1 < 2 < 3\n" TAIL, "comparisons do not chain"},
         {HEAD " when true\n message \"{x\"\n}", "expected '}' to close the message hole"},
         {HEAD " when true\n message \"a } b\"\n}", "unmatched '}' in message"},
@@ -183,11 +191,13 @@ static void test_parse_syntax_errors_table(void **state)
          "rule 'a.b' has no 'severity' clause"},
         {HEAD " severity high\n when true\n" TAIL, "duplicate 'severity' clause"},
         {"rule a.b {\n revision 0\n}", "expected a revision number"},
-        {HEAD " when true\n" TAIL "garbage", "expected 'rule', 'set', 'predicate', 'def' or 'classify'"},
+        {HEAD " when true\n" TAIL "garbage",
+         "expected 'rule', 'set', 'predicate', 'def' or 'classify'"},
         {HEAD " when matches(\"x\", /a(/)\n" TAIL, "bad regular expression at offset"},
         {"predicate p(x: widget) = true\n", "unknown type"},
         {"classify t {\n \"a\": \"not a regex\"\n}\n", "expected a regular expression"},
-        {HEAD " effective_from 2023-02-30\n when true\n" TAIL, "'2023-02-30' is not a calendar date"},
+        {HEAD " effective_from 2023-02-30\n when true\n" TAIL,
+         "'2023-02-30' is not a calendar date"},
         {HEAD " when true\n example \"a.json\" maybe\n" TAIL, "expected 'hit' or 'clear'"},
         {HEAD " when true\n" TAIL "rule a.b {", "rule 'a.b' is not closed"},
     };
@@ -198,11 +208,12 @@ static void test_parse_syntax_errors_table(void **state)
 
 static void test_parse_reports_every_error_not_only_the_first(void **state)
 {
-    const char *text = "rule a.one {\n revision x\n title \"T\"\n severity urgent\n citation \"C\"\n"
-                       " when true\n message \"m\"\n}\n"
-                       "rule a.two {\n revision 1\n title \"T\"\n severity low\n citation \"C\"\n"
-                       " for p in parties\n when p.contry == \"CN\" and p.nme == \"x\"\n"
-                       " message \"m\"\n}\n";
+    const char *text =
+        "rule a.one {\n revision x\n title \"T\"\n severity urgent\n citation \"C\"\n"
+        " when true\n message \"m\"\n}\n"
+        "rule a.two {\n revision 1\n title \"T\"\n severity low\n citation \"C\"\n"
+        " for p in parties\n when p.contry == \"CN\" and p.nme == \"x\"\n"
+        " message \"m\"\n}\n";
     diags d;
     tts_rules *r = NULL;
     (void)state;
@@ -219,10 +230,11 @@ static void test_parse_duplicates_and_recursion_are_errors(void **state)
 {
     (void)state;
     expect_error_at(HEAD " when true\n" TAIL HEAD " when true\n" TAIL,
-                 "duplicate rule id 'test.x' (first defined at t.rules:1)");
-    expect_error_at("set a = [1]\nset a = [2]\n", "2:5: error: 'a' is already defined at t.rules:1");
+                    "duplicate rule id 'test.x' (first defined at t.rules:1)");
+    expect_error_at("set a = [1]\nset a = [2]\n",
+                    "2:5: error: 'a' is already defined at t.rules:1");
     expect_error_at("predicate a(p: party) = b(p)\npredicate b(p: party) = a(p)\n",
-                 "recursion is not allowed");
+                    "recursion is not allowed");
     expect_error_at("set s = [1, \"x\"]\n", "set 's' mixes number and string values");
     expect_error_at("predicate p(x: party) = x.name\n", "predicate 'p' must give a bool");
     expect_error_at("set chain = [1]\n", "'chain' is a built-in name");
@@ -266,8 +278,8 @@ static void test_parse_warnings_do_not_fail(void **state)
     diags d;
     tts_rules *r = NULL;
     (void)state;
-    assert_int_equal(compile("predicate p(x: party, y: party) = x.country == \"CN\"\n"
-                             HEAD " for t in transfers\n when p(t.from, t.from)\n" TAIL,
+    assert_int_equal(compile("predicate p(x: party, y: party) = x.country == \"CN\"\n" HEAD
+                             " for t in transfers\n when p(t.from, t.from)\n" TAIL,
                              &d, &r),
                      TTS_OK);
     assert_non_null(r);
@@ -314,13 +326,13 @@ static void test_parse_empty_text_is_an_empty_valid_set(void **state)
 
 static void test_parse_allocation_failures_are_clean(void **state)
 {
-    const char *text = "set concern_countries = [\"CN\"]\n"
-                       "classify fields { \"x\": /x+/i }\n"
-                       "predicate f(p: party) = concern(p.country)\n" HEAD
-                       " tags [\"a\"]\n for t in transfers\n"
-                       " when f(t.from) and any x in t.technology.fields: matches(x, /a|b/)\n"
-                       " message \"from {t.from.name}: {count(q in parties: f(q))} parties\"\n"
-                       " example \"a.json\" hit\n}\n";
+    const char *text =
+        "set concern_countries = [\"CN\"]\n"
+        "classify fields { \"x\": /x+/i }\n"
+        "predicate f(p: party) = concern(p.country)\n" HEAD " tags [\"a\"]\n for t in transfers\n"
+        " when f(t.from) and any x in t.technology.fields: matches(x, /a|b/)\n"
+        " message \"from {t.from.name}: {count(q in parties: f(q))} parties\"\n"
+        " example \"a.json\" hit\n}\n";
     tts_rules *r = NULL;
     tts_error err;
     tts_status rc;
