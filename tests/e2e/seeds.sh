@@ -233,6 +233,40 @@ screen investment $REC/investment-2024.json 2025-06-30
 expect_finding investment fefta.art27.inward-investment medium \
     'prior notification under FEFTA Art. 27 may be required; 30-day waiting period'
 
+# A large record (300 people with access and talent-programme ties, a
+# 300-party subcontracting chain, 600 transfers, 300 funding flows) must
+# screen within the evaluation budget: the packs' rules stay usable on big
+# deals (exit 1 = findings, 2 would be the step limit).
+awk -v n=300 'BEGIN {
+    printf "{\"format\":\"ttscreen-record/1\",\"id\":\"large\",\"kind\":\"research\",\"screened_for\":\"p0\",\"parties\":["
+    for (i = 0; i < n; i++)
+        printf "%s{\"id\":\"p%d\",\"name\":\"Party %d\",\"country\":\"%s\",\"type\":\"company\"}", (i ? "," : ""), i, i, (i % 3 ? "JP" : "CN")
+    printf "],\"technologies\":["
+    for (i = 0; i < 20; i++)
+        printf "%s{\"id\":\"t%d\",\"description\":\"Laser data %d\",\"control\":{\"jp\":\"10\"},\"classified\":\"%s\"}", (i ? "," : ""), i, i, (i % 5 ? "none" : "jp-esi")
+    printf "],\"relations\":["
+    for (i = 1; i < n; i++)
+        printf "%s{\"from\":\"p%d\",\"to\":\"p%d\",\"type\":\"owns\",\"percent\":60}", (i > 1 ? "," : ""), i - 1, i
+    printf "],\"transfers\":["
+    for (i = 1; i < n; i++)
+        printf "%s{\"technology\":\"t%d\",\"from\":\"p%d\",\"to\":\"p%d\",\"form\":\"blueprint\"}", (i > 1 ? "," : ""), i % 20, i - 1, i
+    for (i = 0; i < n; i++)
+        printf ",{\"technology\":\"t%d\",\"from\":\"p0\",\"to\":\"h%d\",\"form\":\"training\"}", i % 20, i
+    printf "],\"people\":["
+    for (i = 0; i < n; i++)
+        printf "%s{\"id\":\"h%d\",\"name\":\"Person %d\",\"nationality\":\"CN\",\"residence\":\"JP\",\"employer\":\"p0\",\"affiliations\":[{\"organisation\":\"Programme\",\"country\":\"CN\",\"kind\":\"talent-program\",\"disclosed\":false}],\"access\":[\"t%d\",\"t%d\"]}", (i ? "," : ""), i, i, i % 20, (i + 1) % 20
+    printf "],\"funding\":["
+    for (i = 0; i < n; i++)
+        printf "%s{\"from\":\"Programme\",\"to\":\"h%d\",\"disclosed\":false}", (i ? "," : ""), i
+    printf "],\"controls\":{\"foreign_researcher_register\":false}}\n"
+}' >"$SCRATCH/large.json"
+screen large "$SCRATCH/large.json" 2026-01-01
+if [ "$(cat "$SCRATCH/large.rc")" = 1 ] && [ "$(cat "$SCRATCH/large.verdict")" = blocked ]; then
+    pass
+else
+    fail "large record: exit status $(cat "$SCRATCH/large.rc"), verdict '$(cat "$SCRATCH/large.verdict")' (expected 1, blocked)" "$SCRATCH/large.err"
+fi
+
 # List and ownership rules on list fixtures, across the Affiliates Rule's
 # effective dates: in force (Oct 2025), suspended (Jun 2026), reimposed
 # as scheduled (Dec 2026, high while unconfirmed).
