@@ -153,6 +153,7 @@ static void list_ops(void)
         {"all x in C: cond", "true when cond holds for every element"},
         {"count(x in C: cond)", "number of elements for which cond holds"},
         {"filter(x in C: cond)", "the elements for which cond holds"},
+        {"if c then a else b", "a when c holds, else b"},
         {"a.field", "field of a record element (null propagates)"},
     };
     size_t n = tts_rules_n_functions();

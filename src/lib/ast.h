@@ -32,7 +32,8 @@ typedef enum tts_nkind {
     TTS_N_CMP,   /* op = tts_cmp */
     TTS_N_IN,    /* op = 1 for "not in" */
     TTS_N_ARITH, /* op = '+' or '-' */
-    TTS_N_QUANT  /* op = tts_quant; name = variable; a = collection; b = body */
+    TTS_N_QUANT, /* op = tts_quant; name = variable; a = collection; b = body */
+    TTS_N_IF     /* if args[0] then a else b */
 } tts_nkind;
 
 typedef enum tts_cmp {

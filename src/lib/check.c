@@ -570,6 +570,27 @@ static tts_type check_arith(checker *c, tts_node *n)
     return tts_type_of(TTS_T_NUM);
 }
 
+/* if c then a else b: a bool condition and two branches of one type (or null). */
+static tts_type check_if(checker *c, tts_node *n)
+{
+    tts_type a, b;
+    char b1[48], b2[48];
+    want_bool(c, n->args[0], "the condition of 'if'");
+    a = check_node(c, n->a);
+    b = check_node(c, n->b);
+    if (is_err(a) || a.base == TTS_T_NULL)
+        return b;
+    if (is_err(b) || b.base == TTS_T_NULL)
+        return a;
+    if (tts_type_accepts(a, b))
+        return a;
+    if (tts_type_accepts(b, a))
+        return b;
+    ERR_AT(c, n, "the branches of 'if' give %s and %s", tname(a, b1, sizeof(b1)),
+           tname(b, b2, sizeof(b2)));
+    return err_type();
+}
+
 static tts_type check_node(checker *c, tts_node *n)
 {
     tts_type t;
@@ -609,6 +630,9 @@ static tts_type check_node(checker *c, tts_node *n)
         break;
     case TTS_N_QUANT:
         t = check_quant(c, n);
+        break;
+    case TTS_N_IF:
+        t = check_if(c, n);
         break;
     default:
         t = n->type;

@@ -407,10 +407,21 @@ static tts_status eval_quant(tts_eval *ev, const tts_node *n, tts_val *out)
     return TTS_OK;
 }
 
+/* if c then a else b: the condition's evidence stays with the chosen branch's. */
+static tts_status eval_if(tts_eval *ev, const tts_node *n, tts_val *out)
+{
+    tts_val c;
+    tts_status rc = tts_eval_node(ev, n->args[0], &c);
+    if (rc != TTS_OK)
+        return rc;
+    return tts_eval_node(ev, tts_val_truthy(&c) ? n->a : n->b, out);
+}
+
 static int traced_kind(int k)
 {
     return k == TTS_N_AND || k == TTS_N_OR || k == TTS_N_NOT || k == TTS_N_CMP || k == TTS_N_IN ||
-           k == TTS_N_QUANT || k == TTS_N_BUILTIN || k == TTS_N_PRED || k == TTS_N_TABLE;
+           k == TTS_N_QUANT || k == TTS_N_BUILTIN || k == TTS_N_PRED || k == TTS_N_TABLE ||
+           k == TTS_N_IF;
 }
 
 tts_status tts_eval_node(tts_eval *ev, const tts_node *n, tts_val *out)
@@ -467,6 +478,9 @@ tts_status tts_eval_node(tts_eval *ev, const tts_node *n, tts_val *out)
         break;
     case TTS_N_QUANT:
         rc = eval_quant(ev, n, out);
+        break;
+    case TTS_N_IF:
+        rc = eval_if(ev, n, out);
         break;
     default:
         rc = tts_err_set(ev->err, TTS_ERR_INTERNAL, "unresolved expression in a rule");

@@ -154,6 +154,39 @@ static tts_node *quantifier(tts_parser *p, const tts_token *kw, tts_quant q)
     return tts_ps_height(p, n);
 }
 
+/* "if c then a else b" (after nothing: the current token is `if`). */
+static tts_node *conditional(tts_parser *p, const tts_token *kw)
+{
+    tts_node *n = tts_ps_node(p, TTS_N_IF, kw);
+    if (n == NULL)
+        return NULL;
+    n->args = tts_arena_calloc(p->a, 1, sizeof(tts_node *));
+    if (n->args == NULL) {
+        tts_ps_nomem(p);
+        return NULL;
+    }
+    n->n_args = 1;
+    tts_ps_advance(p);
+    if ((n->args[0] = tts_expr_parse(p)) == NULL)
+        return NULL;
+    if (!tts_ps_is(p, "then")) {
+        tts_ps_error(p, &p->tok, "expected 'then' after the condition of 'if'");
+        return NULL;
+    }
+    tts_ps_advance(p);
+    if ((n->a = tts_expr_parse(p)) == NULL)
+        return NULL;
+    if (!tts_ps_is(p, "else")) {
+        tts_ps_error(p, &p->tok, "expected 'else': every 'if' needs both branches");
+        return NULL;
+    }
+    tts_ps_advance(p);
+    if ((n->b = tts_expr_parse(p)) == NULL)
+        return NULL;
+    tts_ps_span_end(p, n);
+    return tts_ps_height(p, n);
+}
+
 tts_node *tts_expr_primary(tts_parser *p)
 {
     tts_token t = p->tok;
@@ -192,6 +225,8 @@ tts_node *tts_expr_primary(tts_parser *p)
         tts_ps_advance(p);
         return tts_ps_node(p, TTS_N_LIT, &t);
     }
+    if (tts_ps_is(p, "if"))
+        return conditional(p, &t);
     if (tts_ps_is(p, "any") || tts_ps_is(p, "all") || tts_ps_is(p, "count") ||
         tts_ps_is(p, "filter")) {
         tts_quant q = tts_ps_is(p, "any")     ? TTS_Q_ANY

@@ -22,7 +22,7 @@ static const char *const clause_names[] = {
 const char *const *tts_ps_clause_names(void) { return clause_names; }
 
 static const char *const reserved[] = {"and",  "or",  "not", "in",    "true",   "false",
-                                       "null", "any", "all", "count", "filter", NULL};
+                                       "null", "any", "all", "count", "filter", "if", "then", "else", NULL};
 
 void tts_ps_error(tts_parser *p, const tts_token *t, const char *fmt, ...)
 {

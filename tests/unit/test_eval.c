@@ -190,6 +190,10 @@ static void test_eval_conditions_table(void **state)
         {"chain", "tier(x) == 1 and len(hops(x)) == 1", 1},
         {"parties", "tier(x) == null", 0},
         {"parties", "x == screened_for", 1},
+        /* conditionals */
+        {"parties", "(if x.country == \"CN\" then 2 else 1) == 2", 1},
+        {"parties", "(if x.state_funded == true then x.name else null) == \"Shenzhen Co\"", 1},
+        {"parties", "if x.country == \"JP\" then tier(x) == 1 else false", 1},
         /* licences */
         {"transfers", "licensed(x, x.to)", 0},
         {"transfers", "group_jp(x.to.country) == \"C\"", 1},
