@@ -84,7 +84,7 @@ $(B)/tests/test_%: tests/unit/test_%.c $(B)/tests/helpers.o $(B)/libttscreen.a
 	$(CC) -Iinclude -iquote src/lib -iquote tests/unit $(WARN) $(TEST_CFLAGS) $(CFLAGS) \
 	  -o $@ $< $(B)/tests/helpers.o $(B)/libttscreen.a $(LDFLAGS) $(DEP_LIBS) $(TEST_LIBS)
 
-check: unit e2e fuzz-replay symbols headercheck
+check: unit e2e fuzz-replay symbols headercheck layering
 
 unit: $(UNIT)
 	@fail=0; for t in $(UNIT); do \
@@ -99,6 +99,17 @@ symbols: $(B)/libttscreen.a
 	@bad=$$(nm -g --defined-only $(B)/libttscreen.a | awk 'NF==3 {print $$3}' | grep -v '^tts_' || true); \
 	if [ -n "$$bad" ]; then echo "symbols without tts_ prefix:"; echo "$$bad"; exit 1; fi; \
 	echo "symbols: every global symbol of libttscreen.a starts with tts_"
+
+# Each third-party library is used by exactly one module of src/lib (and never by the CLI).
+LAYERS := jansson.h:record pcre2.h:rx openssl/:sign sqlite3.h:store curl/:fetch utf8proc.h:names
+layering:
+	@bad=0; for rule in $(LAYERS); do \
+	  hdr=$${rule%%:*}; mod=$${rule##*:}; \
+	  for f in $$(grep -l "#include <$$hdr" src/lib/*.c src/lib/*.h src/cli/*.c include/*.h include/ttscreen/*.h 2>/dev/null); do \
+	    case $$f in src/lib/$$mod.c|src/lib/$$mod.h|src/lib/$${mod}_*.c|src/lib/$${mod}_*.h) ;; \
+	    *) echo "layering: $$f includes <$$hdr>, which only the $$mod module may use"; bad=1 ;; esac; \
+	  done; \
+	done; test $$bad = 0 && echo "layering: each third-party library is used by one module only"
 
 # Each header compiles on its own.
 headercheck:
@@ -194,5 +205,5 @@ format:
 clean:
 	rm -rf build build-* ttscreen
 
-.PHONY: FORCE valgrind all check unit e2e fuzz fuzz-replay fuzz-run symbols headercheck bench demo asan install deps format clean
+.PHONY: FORCE valgrind layering all check unit e2e fuzz fuzz-replay fuzz-run symbols headercheck bench demo asan install deps format clean
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
