@@ -79,10 +79,33 @@ $(B)/tests/helpers.o: tests/unit/helpers.c tests/unit/helpers.h
 	@mkdir -p $(@D)
 	$(CC) -Iinclude -iquote src/lib $(WARN) $(TEST_CFLAGS) $(CFLAGS) -c $< -o $@
 
-$(B)/tests/test_%: tests/unit/test_%.c $(B)/tests/helpers.o $(B)/libttscreen.a
+$(B)/tests/quality.o: tests/unit/quality.c tests/unit/quality.h
+	@mkdir -p $(@D)
+	$(CC) -Iinclude -iquote src/lib $(WARN) $(CFLAGS) -c $< -o $@
+
+TEST_OBJ := $(B)/tests/helpers.o $(B)/tests/quality.o
+
+$(B)/tests/test_%: tests/unit/test_%.c $(TEST_OBJ) $(B)/libttscreen.a
 	@mkdir -p $(@D)
 	$(CC) -Iinclude -iquote src/lib -iquote tests/unit $(WARN) $(TEST_CFLAGS) $(CFLAGS) \
-	  -o $@ $< $(B)/tests/helpers.o $(B)/libttscreen.a $(LDFLAGS) $(DEP_LIBS) $(TEST_LIBS)
+	  -o $@ $< $(TEST_OBJ) $(B)/libttscreen.a $(LDFLAGS) $(DEP_LIBS) $(TEST_LIBS)
+
+# Test-only HTTP server for the list-update tests (binds 127.0.0.1 only).
+$(B)/tests/ttsd: tests/httpd/ttsd.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -Wall -Wextra $(CFLAGS) -o $@ $< $(LDFLAGS)
+
+$(B)/tests/test_fetch: $(B)/tests/ttsd
+
+# Speed figures (never part of `check`): see docs/benchmarks.md.
+$(B)/bench_lists: tests/bench/bench_lists.c $(TEST_OBJ) $(B)/libttscreen.a
+	$(CC) -Iinclude -iquote src/lib -iquote tests/unit $(WARN) $(CFLAGS) \
+	  -o $@ $< $(B)/tests/quality.o $(B)/libttscreen.a $(LDFLAGS) $(DEP_LIBS)
+
+bench: $(B)/bench_lists $(B)/bench_scan ttscreen
+	$(B)/bench_lists fixtures
+	@sh tests/bench/process.sh ./ttscreen $(B)/bench
+	$(B)/bench_scan $(BENCH_N)
 
 check: unit e2e fuzz-replay symbols headercheck layering
 
@@ -165,8 +188,6 @@ $(B)/bench_scan: tests/bench/bench_scan.c $(B)/libttscreen.a
 	@mkdir -p $(@D)
 	$(CC) -Iinclude $(WARN) $(CFLAGS) -o $@ $< $(B)/libttscreen.a $(LDFLAGS) $(DEP_LIBS)
 
-bench: $(B)/bench_scan
-	$(B)/bench_scan $(BENCH_N)
 
 demo: ttscreen
 	@sh scripts/demo.sh ./ttscreen

@@ -13,6 +13,7 @@
 #include "ttscreen/scan.h"
 #include "ttscreen/report.h"
 #include "ttscreen/sign.h"
+#include "ttscreen/lists.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -8,6 +8,7 @@
 #define TTS_CLI_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "ttscreen.h"
 
@@ -51,10 +52,18 @@ const char *cli_rules_dir(const char *opt);
  */
 int cli_now(char rfc3339[32], char date[11]);
 
+/* Print s as a JSON string, or null when s is NULL. */
+void cli_json_str(FILE *fp, const char *s);
+
+/* Parse a number in [lo, hi] given to --opt; 0, or -1 with an error printed. */
+int cli_number(const char *opt, const char *s, double lo, double hi, double *out);
+
 /* Subcommands: each returns an exit status. */
 int cmd_screen(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_search(int argc, char **argv);
+int cmd_lists(int argc, char **argv);
 
 #endif

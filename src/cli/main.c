@@ -19,6 +19,8 @@ static const command commands[] = {
     {"rules", cmd_rules, "check, test and list the compliance rules"},
     {"keygen", cmd_keygen, "create a signing key and a self-signed certificate"},
     {"verify", cmd_verify, "check a signed report"},
+    {"search", cmd_search, "screen one name against the denied-party lists"},
+    {"lists", cmd_lists, "import, update and show denied-party lists"},
     {NULL, NULL, NULL},
 };
 

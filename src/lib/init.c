@@ -5,6 +5,7 @@
  */
 #include "ttscreen.h"
 
+#include "fetch.h"
 #include "record.h"
 
 const char *tts_version(void)
@@ -15,9 +16,10 @@ const char *tts_version(void)
 tts_status tts_init(void)
 {
     tts_record_global_init();
-    return TTS_OK;
+    return tts_fetch_init();
 }
 
 void tts_fini(void)
 {
+    tts_fetch_fini();
 }

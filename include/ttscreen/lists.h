@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Denied-party lists: import published lists into the database, keep them
+ * current over HTTPS, and screen names against them with script-aware
+ * fuzzy matching through an index. A tts_lists is one open database; its
+ * name index is built from the stored, already normalised names on the
+ * first search and kept for the life of the handle. One thread at a time
+ * per handle. The library never reads the clock: callers pass times.
+ */
+#ifndef TTS_LISTS_H
+#define TTS_LISTS_H
+
+#include <stddef.h>
+
+#include "ttscreen/report.h"
+#include "ttscreen/scan.h"
+#include "ttscreen/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct tts_lists tts_lists;
+
+#define TTS_LISTS_READONLY 1u /* the database must exist; nothing is written */
+
+/* Default score threshold of a search. */
+#define TTS_LISTS_THRESHOLD 0.85
+
+/*
+ * Open the database at path (created and migrated unless read-only).
+ * *out is caller-owned (tts_lists_close); NULL on failure.
+ */
+TTS_API tts_status tts_lists_open(const char *path, unsigned flags, tts_lists **out /* OUT */,
+                                  tts_error *err);
+/* Accepts NULL. */
+TTS_API void tts_lists_close(tts_lists *l);
+
+typedef struct tts_import_result {
+    long entries;    /* entries imported */
+    long aliases;    /* names beyond each entry's primary name */
+    char sha256[65]; /* SHA-256 of the imported bytes (files in the order given) */
+} tts_import_result;
+
+/*
+ * Replace source `source` with the contents of files (borrowed) in
+ * `format` ("csl-csv", "sdn-csv", "dpl-tsv", "ttscreen-csv"), in one
+ * transaction: on any error the previous version stays untouched.
+ * imported_at is RFC 3339. *res is written on success (may be NULL).
+ */
+TTS_API tts_status tts_lists_import(tts_lists *l, const char *source, const char *format,
+                                    const char *const *files, size_t n_files,
+                                    const char *imported_at, tts_import_result *res /* OUT */,
+                                    tts_error *err);
+
+typedef struct tts_search_opts {
+    size_t size;                 /* sizeof(tts_search_opts) */
+    const char *country;         /* ISO alpha-2 of the party, or NULL */
+    const char *const *sources;  /* restrict to these sources; NULL/0 = all */
+    size_t n_sources;
+    double threshold;            /* minimum score, e.g. TTS_LISTS_THRESHOLD */
+    size_t limit;                /* at most this many hits; 0 = no limit */
+    int exhaustive;              /* score every name instead of using the index */
+    int explain;                 /* fill tts_search_hit.why */
+} tts_search_opts;
+
+typedef struct tts_search_hit {
+    char *source;   /* list source name */
+    char *entry_id; /* the list's own id */
+    char *name;     /* the entry's primary name */
+    char *matched;  /* the name or alias that matched */
+    char *kind;     /* "primary", "aka", "fka", "nka" */
+    char *country;  /* the entry's ISO codes ';'-separated, or NULL */
+    char *programs; /* ';'-separated, or NULL */
+    char *why;      /* explanation (opts.explain), or NULL */
+    double score;   /* in [0,1], after the country qualifier */
+} tts_search_hit;
+
+typedef struct tts_search_result {
+    tts_search_hit *hits; /* best first */
+    size_t n;
+} tts_search_result;
+
+/*
+ * Screen `name` against the lists. Scores are the best over each entry's
+ * names; a country given for the query and absent from an entry's
+ * countries lowers the score by 0.05 (a match never raises it). On success
+ * *out is caller-owned (tts_search_result_free).
+ */
+TTS_API tts_status tts_lists_search(tts_lists *l, const char *name, const tts_search_opts *opts,
+                                    tts_search_result **out /* OUT */, tts_error *err);
+/* Accepts NULL. */
+TTS_API void tts_search_result_free(tts_search_result *r);
+
+/*
+ * tts_lookup_fn for tts_scan_opts.lookup: `user` is a tts_lists*. Hits are
+ * tts_match arrays as scan.h documents (caller frees each string and the
+ * array with tts_free).
+ */
+TTS_API tts_status tts_lists_lookup(void *user, const char *name, const char *country,
+                                    const char *const *sources, size_t n_sources,
+                                    double threshold, tts_match **hits, size_t *n_hits,
+                                    tts_error *err);
+
+/*
+ * The lists consulted, for reports: one tts_list_info per source in the
+ * database, by name. *out is caller-owned (tts_list_info_free).
+ */
+TTS_API tts_status tts_lists_info(tts_lists *l, tts_list_info **out /* OUT */,
+                                  size_t *n /* OUT */, tts_error *err);
+TTS_API void tts_list_info_free(tts_list_info *info, size_t n);
+
+typedef struct tts_list_status {
+    char *source, *format, *file, *imported_at, *sha256; /* NULL when unknown */
+    char *url;           /* configured or default feed URL, or NULL */
+    char *fetched_at;    /* last download that changed the list, or NULL */
+    char *checked_at;    /* last successful check (200 or 304), or NULL */
+    char *etag, *last_modified;
+    long entries, aliases;
+} tts_list_status;
+
+/* Every source with its counts and fetch metadata, by name. Caller-owned. */
+TTS_API tts_status tts_lists_status(tts_lists *l, tts_list_status **out /* OUT */,
+                                    size_t *n /* OUT */, tts_error *err);
+TTS_API void tts_list_status_free(tts_list_status *st, size_t n);
+
+/*
+ * Default feed of a well-known source (compiled in): us-csl is trade.gov's
+ * consolidated.csv. *url and *format are static; TTS_ERR_ARG when there is
+ * none (jp-eul, us-1260h, us-uflpa are published as xlsx/PDF: convert them
+ * to ttscreen-csv and use tts_lists_import).
+ */
+TTS_API tts_status tts_lists_default_url(const char *source, const char **url /* OUT */,
+                                         const char **format /* OUT */);
+
+/* Record the feed URL and format of source in the database (overrides the default). */
+TTS_API tts_status tts_lists_set_url(tts_lists *l, const char *source, const char *url,
+                                     const char *format, tts_error *err);
+
+typedef void (*tts_progress_fn)(void *user, const char *source, long long done,
+                                long long total /* -1 when unknown */);
+
+typedef struct tts_update_opts {
+    size_t size;               /* sizeof(tts_update_opts) */
+    const char *url;           /* override the configured URL (not stored), or NULL */
+    const char *format;        /* with url: its format; NULL = the source's */
+    const char *now;           /* RFC 3339 time of the update; required */
+    const char *tmp_dir;       /* where the download goes; NULL = the database's directory */
+    long connect_timeout_ms;   /* 0 = 10 s */
+    long timeout_ms;           /* whole transfer; 0 = 300 s */
+    long long max_bytes;       /* 0 = 256 MiB */
+    int max_redirects;         /* 0 = 5 */
+    int retries;               /* on 5xx and timeouts; 0 = 3, -1 = none */
+    long retry_delay_ms;       /* first back-off, doubled each time; 0 = 1000 */
+    const char *ca_file;       /* extra CA bundle (PEM) for private mirrors, or NULL */
+    tts_progress_fn progress;  /* or NULL */
+    void *progress_user;
+} tts_update_opts;
+
+typedef enum tts_update_outcome {
+    TTS_UPDATE_UNCHANGED = 0, /* 304 Not Modified, or identical content */
+    TTS_UPDATE_IMPORTED = 1   /* new content imported */
+} tts_update_outcome;
+
+/*
+ * Fetch source's feed (conditional GET with the stored ETag and
+ * Last-Modified), write the body to a temporary file, import it, and only
+ * then replace the stored version. TLS certificates are always verified.
+ * *outcome and *res (may be NULL) are written on success.
+ */
+TTS_API tts_status tts_lists_update(tts_lists *l, const char *source, const tts_update_opts *opts,
+                                    tts_update_outcome *outcome /* OUT */,
+                                    tts_import_result *res /* OUT */, tts_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,332 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `ttscreen lists import|update|status`: load list files, refresh lists
+ * from their feeds, and show what the database holds. `status` opens the
+ * database read-only.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const char usage_text[] =
+    "usage: ttscreen lists import SOURCE FILE... [--format F] [--db PATH]\n"
+    "       ttscreen lists update [SOURCE...] [--url URL] [--format F] [--timeout S]\n"
+    "                             [--connect-timeout S] [--max-bytes N] [--retries N]\n"
+    "                             [--ca-file PEM] [--db PATH]\n"
+    "       ttscreen lists status [--max-age DAYS] [--format text|json] [--db PATH]\n"
+    "Formats: csl-csv (trade.gov Consolidated Screening List), sdn-csv (OFAC sdn.csv with\n"
+    "alt.csv and add.csv as further FILEs), dpl-tsv (BIS Denied Persons List), ttscreen-csv\n"
+    "(id,name,aliases,country,programs,listed_on,source_url). Without --format: us-csl is\n"
+    "csl-csv, ofac-sdn sdn-csv, us-dpl dpl-tsv, anything else ttscreen-csv.\n"
+    "update fetches each source's feed (us-csl has a built-in default; --url sets one and\n"
+    "is remembered after a successful update) with a conditional GET, TLS always verified.\n";
+
+static const char *default_format(const char *source)
+{
+    if (strcmp(source, "us-csl") == 0)
+        return "csl-csv";
+    if (strcmp(source, "ofac-sdn") == 0)
+        return "sdn-csv";
+    if (strcmp(source, "us-dpl") == 0)
+        return "dpl-tsv";
+    return "ttscreen-csv";
+}
+
+static int lists_import(const char *db, const char *format, char **ops, size_t n_ops)
+{
+    tts_lists *l = NULL;
+    tts_import_result res;
+    tts_error err;
+    char now[32], date[11];
+    int rc = EXIT_ERROR;
+    tts_error_clear(&err);
+    if (n_ops < 3) {
+        cli_error("lists import: expected SOURCE FILE... (see 'ttscreen lists --help')");
+        return EXIT_ERROR;
+    }
+    if (cli_now(now, date) != 0)
+        return EXIT_ERROR;
+    if (format == NULL)
+        format = default_format(ops[1]);
+    if (tts_lists_open(cli_db_path(db), 0, &l, &err) != TTS_OK ||
+        tts_lists_import(l, ops[1], format, (const char *const *)(ops + 2), n_ops - 2, now, &res,
+                         &err) != TTS_OK) {
+        cli_report(&err);
+        goto out;
+    }
+    printf("%s: imported %ld entries, %ld aliases (%s, sha256 %s)\n", ops[1], res.entries,
+           res.aliases, format, res.sha256);
+    rc = EXIT_CLEAN;
+out:
+    tts_lists_close(l);
+    return rc;
+}
+
+static void progress(void *user, const char *source, long long done, long long total)
+{
+    (void)user;
+    if (total > 0)
+        fprintf(stderr, "\r%s: %lld / %lld bytes (%3d%%)", source, done, total,
+                (int)(done * 100 / total));
+    else
+        fprintf(stderr, "\r%s: %lld bytes", source, done);
+}
+
+typedef struct update_args {
+    const char *url, *format, *timeout, *connect_timeout, *max_bytes, *retries, *ca_file;
+} update_args;
+
+static int update_opts(const update_args *a, tts_update_opts *o, const char *now)
+{
+    double v;
+    memset(o, 0, sizeof(*o));
+    o->size = sizeof(*o);
+    o->url = a->url;
+    o->format = a->format;
+    o->now = now;
+    o->ca_file = a->ca_file;
+    if (a->timeout != NULL) {
+        if (cli_number("timeout", a->timeout, 0.001, 86400, &v) != 0)
+            return -1;
+        o->timeout_ms = (long)(v * 1000);
+    }
+    if (a->connect_timeout != NULL) {
+        if (cli_number("connect-timeout", a->connect_timeout, 0.001, 3600, &v) != 0)
+            return -1;
+        o->connect_timeout_ms = (long)(v * 1000);
+    }
+    if (a->max_bytes != NULL) {
+        if (cli_number("max-bytes", a->max_bytes, 1, 4e9, &v) != 0)
+            return -1;
+        o->max_bytes = (long long)v;
+    }
+    if (a->retries != NULL) {
+        if (cli_number("retries", a->retries, 0, 10, &v) != 0)
+            return -1;
+        o->retries = v == 0 ? -1 : (int)v;
+    }
+    if (isatty(2))
+        o->progress = progress;
+    return 0;
+}
+
+/* Update one source; prints its outcome. Returns 0 or -1 (error printed). */
+static int update_one(tts_lists *l, const char *source, const tts_update_opts *o)
+{
+    tts_update_outcome outcome;
+    tts_import_result res;
+    tts_error err;
+    tts_error_clear(&err);
+    if (tts_lists_update(l, source, o, &outcome, &res, &err) != TTS_OK) {
+        if (o->progress != NULL)
+            fputc('\n', stderr);
+        cli_report(&err);
+        return -1;
+    }
+    if (o->progress != NULL)
+        fputc('\n', stderr);
+    if (o->url != NULL && tts_lists_set_url(l, source, o->url,
+                                            o->format != NULL ? o->format
+                                                              : default_format(source),
+                                            &err) != TTS_OK) {
+        cli_report(&err);
+        return -1;
+    }
+    if (outcome == TTS_UPDATE_UNCHANGED)
+        printf("%s: unchanged\n", source);
+    else
+        printf("%s: imported %ld entries, %ld aliases (sha256 %s)\n", source, res.entries,
+               res.aliases, res.sha256);
+    return 0;
+}
+
+static int lists_update(const char *db, const update_args *a, char **ops, size_t n_ops)
+{
+    tts_lists *l = NULL;
+    tts_list_status *st = NULL;
+    size_t n_st = 0, done = 0;
+    tts_update_opts o;
+    tts_error err;
+    char now[32], date[11];
+    int failed = 0;
+    tts_error_clear(&err);
+    if (a->url != NULL && n_ops != 2) {
+        cli_error("lists update: --url needs exactly one SOURCE");
+        return EXIT_ERROR;
+    }
+    if (cli_now(now, date) != 0 || update_opts(a, &o, now) != 0)
+        return EXIT_ERROR;
+    if (a->format == NULL && a->url != NULL)
+        o.format = default_format(ops[1]);
+    if (tts_lists_open(cli_db_path(db), 0, &l, &err) != TTS_OK) {
+        cli_report(&err);
+        return EXIT_ERROR;
+    }
+    if (n_ops > 1) {
+        for (size_t i = 1; i < n_ops; i++)
+            failed |= update_one(l, ops[i], &o) != 0;
+    } else if (tts_lists_status(l, &st, &n_st, &err) != TTS_OK) {
+        cli_report(&err);
+        failed = 1;
+    } else {
+        for (size_t i = 0; i < n_st; i++) {
+            if (st[i].url == NULL)
+                continue;
+            failed |= update_one(l, st[i].source, &o) != 0;
+            done++;
+        }
+        if (done == 0 && !failed) {
+            const char *du, *df;
+            if (tts_lists_default_url("us-csl", &du, &df) == TTS_OK)
+                failed |= update_one(l, "us-csl", &o) != 0;
+        }
+    }
+    tts_list_status_free(st, n_st);
+    tts_lists_close(l);
+    return failed ? EXIT_ERROR : EXIT_CLEAN;
+}
+
+/* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
+static long days_from_civil(long y, long m, long d)
+{
+    long era, yoe, doy, doe;
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = y - era * 400;
+    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* Whole days between two RFC 3339 times (date parts only); -1 when unparsable. */
+static long age_days(const char *then, const char *now)
+{
+    long y1, m1, d1, y2, m2, d2;
+    if (then == NULL || sscanf(then, "%4ld-%2ld-%2ld", &y1, &m1, &d1) != 3 ||
+        sscanf(now, "%4ld-%2ld-%2ld", &y2, &m2, &d2) != 3)
+        return -1;
+    return days_from_civil(y2, m2, d2) - days_from_civil(y1, m1, d1);
+}
+
+static void status_json(const tts_list_status *st, size_t n, const char *now)
+{
+    printf("{\"lists\":[");
+    for (size_t i = 0; i < n; i++) {
+        const char *when = st[i].fetched_at != NULL ? st[i].fetched_at : st[i].imported_at;
+        printf("%s{\"source\":", i > 0 ? "," : "");
+        cli_json_str(stdout, st[i].source);
+        printf(",\"format\":");
+        cli_json_str(stdout, st[i].format);
+        printf(",\"entries\":%ld,\"aliases\":%ld,\"imported_at\":", st[i].entries,
+               st[i].aliases);
+        cli_json_str(stdout, st[i].imported_at);
+        printf(",\"fetched_at\":");
+        cli_json_str(stdout, st[i].fetched_at);
+        printf(",\"checked_at\":");
+        cli_json_str(stdout, st[i].checked_at);
+        printf(",\"age_days\":%ld,\"sha256\":", age_days(when, now));
+        cli_json_str(stdout, st[i].sha256);
+        printf(",\"url\":");
+        cli_json_str(stdout, st[i].url);
+        printf(",\"file\":");
+        cli_json_str(stdout, st[i].file);
+        printf("}");
+    }
+    printf("]}\n");
+}
+
+static int lists_status(const char *db, const char *max_age, const char *format)
+{
+    tts_lists *l = NULL;
+    tts_list_status *st = NULL;
+    size_t n = 0;
+    tts_error err;
+    char now[32], date[11];
+    double max_days = 7;
+    int rc = EXIT_ERROR;
+    tts_error_clear(&err);
+    if (format != NULL && strcmp(format, "text") != 0 && strcmp(format, "json") != 0) {
+        cli_error("lists status: --format must be text or json, got '%s'", format);
+        return EXIT_ERROR;
+    }
+    if ((max_age != NULL && cli_number("max-age", max_age, 0, 36500, &max_days) != 0) ||
+        cli_now(now, date) != 0)
+        return EXIT_ERROR;
+    if (tts_lists_open(cli_db_path(db), TTS_LISTS_READONLY, &l, &err) != TTS_OK ||
+        tts_lists_status(l, &st, &n, &err) != TTS_OK) {
+        cli_report(&err);
+        goto out;
+    }
+    if (format != NULL && strcmp(format, "json") == 0) {
+        status_json(st, n, now);
+    } else if (n == 0) {
+        printf("no lists imported\n");
+    } else {
+        printf("%-12s %8s %8s  %-20s  %-20s  %5s  %s\n", "source", "entries", "aliases",
+               "imported", "fetched", "age", "sha256");
+        for (size_t i = 0; i < n; i++) {
+            const char *when = st[i].fetched_at != NULL ? st[i].fetched_at : st[i].imported_at;
+            printf("%-12s %8ld %8ld  %-20s  %-20s  %4ldd  %s\n", st[i].source, st[i].entries,
+                   st[i].aliases, st[i].imported_at ? st[i].imported_at : "-",
+                   st[i].fetched_at ? st[i].fetched_at : "-", age_days(when, now),
+                   st[i].sha256 ? st[i].sha256 : "-");
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *when = st[i].fetched_at != NULL ? st[i].fetched_at : st[i].imported_at;
+        long age = age_days(when, now);
+        if (age > (long)max_days)
+            fprintf(stderr, "ttscreen: warning: list %s is %ld days old (maximum %g)\n",
+                    st[i].source, age, max_days);
+    }
+    rc = EXIT_CLEAN;
+out:
+    tts_list_status_free(st, n);
+    tts_lists_close(l);
+    return rc;
+}
+
+int cmd_lists(int argc, char **argv)
+{
+    const char *db = NULL, *format = NULL, *max_age = NULL;
+    update_args ua = {NULL, NULL, NULL, NULL, NULL, NULL, NULL};
+    int help = 0, rc = EXIT_ERROR;
+    char **ops = NULL;
+    size_t n_ops = 0;
+    const cli_option opts[] = {{"db", 0, 1, &db, NULL},
+                               {"format", 0, 1, &format, NULL},
+                               {"max-age", 0, 1, &max_age, NULL},
+                               {"url", 0, 1, &ua.url, NULL},
+                               {"timeout", 0, 1, &ua.timeout, NULL},
+                               {"connect-timeout", 0, 1, &ua.connect_timeout, NULL},
+                               {"max-bytes", 0, 1, &ua.max_bytes, NULL},
+                               {"retries", 0, 1, &ua.retries, NULL},
+                               {"ca-file", 0, 1, &ua.ca_file, NULL},
+                               {"help", 'h', 0, NULL, &help},
+                               {NULL, 0, 0, NULL, NULL}};
+    if (cli_parse("lists", argc, argv, opts, &ops, &n_ops) != 0)
+        return EXIT_ERROR;
+    if (help) {
+        fputs(usage_text, stdout);
+        rc = EXIT_CLEAN;
+    } else if (n_ops == 0) {
+        cli_error("lists: expected import, update or status (see 'ttscreen lists --help')");
+    } else if (strcmp(ops[0], "import") == 0) {
+        rc = lists_import(db, format, ops, n_ops);
+    } else if (strcmp(ops[0], "update") == 0) {
+        ua.format = format;
+        rc = lists_update(db, &ua, ops, n_ops);
+    } else if (strcmp(ops[0], "status") == 0) {
+        if (n_ops != 1)
+            cli_error("lists status: takes no operands");
+        else
+            rc = lists_status(db, max_age, format);
+    } else {
+        cli_error("lists: unknown subcommand '%s' (import, update, status)", ops[0]);
+    }
+    free(ops);
+    return rc;
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Deletion-neighbourhood index for fuzzy token lookup (the SymSpell idea):
+ * every dictionary token is stored under its own hash and the hashes of
+ * its copies with one byte removed (tokens of DELIDX_MIN1..DELIDX_MAX1
+ * bytes) and with two bytes removed (DELIDX_MIN2..DELIDX_MAX2 bytes). A
+ * query token probing the same neighbourhood meets every token within two
+ * edits (insertions, deletions, substitutions, adjacent transpositions)
+ * with exact hash lookups, no posting lists. Hash collisions only add
+ * candidates; callers verify each one.
+ */
+#ifndef TTS_DELIDX_H
+#define TTS_DELIDX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define DELIDX_MIN1 3
+#define DELIDX_MAX1 24
+#define DELIDX_MIN2 5
+#define DELIDX_MAX2 12
+
+typedef struct tts_delidx tts_delidx;
+
+/* Keys a token of n bytes contributes with at most max_del deletions (0, 1, 2). */
+size_t tts_delidx_keys(size_t n, int max_del);
+
+/* New index sized for `keys` keys; NULL when out of memory. */
+tts_delidx *tts_delidx_new(size_t keys);
+/* Accepts NULL. */
+void tts_delidx_free(tts_delidx *d);
+
+/*
+ * Add token number tok (its bytes s[0..n)) with its variants of up to
+ * max_del deletions. At most the announced keys in total.
+ */
+void tts_delidx_add(tts_delidx *d, const char *s, size_t n, int max_del, uint32_t tok);
+
+typedef void (*tts_delidx_fn)(void *user, uint32_t tok);
+/*
+ * Call fn for every token sharing a neighbourhood key with s[0..n)
+ * (possibly repeatedly); max_del 1 probes one-deletion variants only.
+ */
+void tts_delidx_probe(const tts_delidx *d, const char *s, size_t n, int max_del, tts_delidx_fn fn,
+                      void *user);
+
+/* Bytes held. */
+size_t tts_delidx_memory(const tts_delidx *d);
+
+#endif

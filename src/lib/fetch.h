@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * HTTP(S) and file:// downloads (the only libcurl user). One easy handle
+ * per fetch; TLS peer and host verification always on (there is no way to
+ * turn it off); conditional GET; bounded redirects, time and size; retries
+ * with exponential back-off on 5xx answers and timeouts. The body is
+ * written to a file the caller names; the caller imports it and only then
+ * replaces anything.
+ */
+#ifndef TTS_FETCH_H
+#define TTS_FETCH_H
+
+#include "ttscreen/lists.h"
+#include "ttscreen/status.h"
+
+/* Process-wide set-up and tear-down (curl_global_init/cleanup), from tts_init/tts_fini. */
+tts_status tts_fetch_init(void);
+void tts_fetch_fini(void);
+
+typedef struct tts_fetch_req {
+    const char *url;           /* http://, https:// or file:// */
+    const char *etag;          /* sent as If-None-Match, or NULL */
+    const char *last_modified; /* sent as If-Modified-Since, or NULL */
+    const char *dest;          /* file the body is written to (truncated first) */
+    long connect_timeout_ms;
+    long timeout_ms;
+    long long max_bytes;
+    int max_redirects;
+    int retries;               /* extra attempts on 5xx and timeouts */
+    long retry_delay_ms;       /* first back-off; doubled after each retry */
+    const char *ca_file;       /* extra CA bundle, or NULL */
+    tts_progress_fn progress;  /* or NULL */
+    void *progress_user;
+    const char *label;         /* passed to progress */
+} tts_fetch_req;
+
+typedef struct tts_fetch_resp {
+    long status;         /* HTTP status of the final answer (200 for file://) */
+    int not_modified;    /* 304: dest holds nothing useful */
+    char *etag;          /* of the final answer, or NULL; caller owns */
+    char *last_modified; /* or NULL; caller owns */
+    long long bytes;     /* body bytes written */
+    int attempts;        /* tries made */
+} tts_fetch_resp;
+
+/*
+ * Perform the request. TTS_OK for 200 (body in dest) and 304; TTS_ERR_NET
+ * for other statuses, connection failures, redirect loops, truncated
+ * bodies and timeouts after the retries; TTS_ERR_LIMIT when the body
+ * exceeds max_bytes; TTS_ERR_IO when dest cannot be written. On success
+ * *resp is filled (tts_fetch_resp_clear).
+ */
+tts_status tts_fetch_get(const tts_fetch_req *req, tts_fetch_resp *resp /* OUT */,
+                         tts_error *err);
+void tts_fetch_resp_clear(tts_fetch_resp *r);
+
+#endif

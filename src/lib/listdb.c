@@ -1,0 +1,638 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Lists in the database: imports (one transaction each), the in-memory
+ * view used for searching (sources, entries and the name index, built from
+ * the stored normalised names on first use and dropped after an import),
+ * search with the country qualifier, the rule-language lookup callback, and
+ * the list summaries reports and `lists status` print.
+ */
+#include "listdb.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "error.h"
+#include "import.h"
+#include "mem.h"
+#include "nameidx.h"
+#include "names.h"
+
+#define COUNTRY_PENALTY 0.05 /* query country absent from the entry's countries */
+
+typedef struct src {
+    int64_t id;
+    char *name;
+} src;
+
+typedef struct ent {
+    int64_t rowid;
+    uint32_t src;
+    char *entry_id, *name, *country, *programs;
+} ent;
+
+typedef struct nm {
+    char *name, *kind;
+} nm;
+
+struct tts_lists {
+    tts_store *store;
+    char *path;
+    /* search view, loaded on demand */
+    int loaded;
+    tts_arena *arena;
+    src *srcs;
+    size_t n_srcs, cap_srcs;
+    ent *ents;
+    size_t n_ents, cap_ents;
+    nm *names;
+    size_t n_names, cap_names;
+    tts_nameidx *idx;
+};
+
+tts_store *tts_listdb_store(tts_lists *l)
+{
+    return l->store;
+}
+
+const char *tts_listdb_path(const tts_lists *l)
+{
+    return l->path;
+}
+
+static void unload(tts_lists *l)
+{
+    tts_nameidx_free(l->idx);
+    tts_arena_free(l->arena);
+    tts_free(l->srcs);
+    tts_free(l->ents);
+    tts_free(l->names);
+    l->idx = NULL;
+    l->arena = NULL;
+    l->srcs = NULL;
+    l->ents = NULL;
+    l->names = NULL;
+    l->n_srcs = l->cap_srcs = l->n_ents = l->cap_ents = l->n_names = l->cap_names = 0;
+    l->loaded = 0;
+}
+
+tts_status tts_lists_open(const char *path, unsigned flags, tts_lists **out, tts_error *err)
+{
+    tts_lists *l;
+    tts_status rc;
+    *out = NULL;
+    l = tts_calloc(1, sizeof(*l));
+    if (l == NULL || (l->path = tts_strdup(path)) == NULL) {
+        tts_free(l);
+        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory opening the lists");
+    }
+    rc = tts_store_open(path, (flags & TTS_LISTS_READONLY) ? TTS_STORE_READONLY : 0, &l->store,
+                        err);
+    if (rc != TTS_OK) {
+        tts_free(l->path);
+        tts_free(l);
+        return rc;
+    }
+    *out = l;
+    return TTS_OK;
+}
+
+void tts_lists_close(tts_lists *l)
+{
+    if (l == NULL)
+        return;
+    unload(l);
+    tts_store_close(l->store);
+    tts_free(l->path);
+    tts_free(l);
+}
+
+/* ---- import ------------------------------------------------------ */
+
+tts_status tts_listdb_import(tts_lists *l, const char *source, const char *format,
+                             const char *const *files, size_t n_files, const char *imported_at,
+                             const char *label, const tts_store_fetch *fetch,
+                             tts_import_result *res, tts_error *err)
+{
+    tts_status rc;
+    tts_import_counts c;
+    int64_t sid = 0;
+    if (source == NULL || source[0] == '\0' || strlen(source) > 64)
+        return tts_err_set(err, TTS_ERR_ARG, "list source name must be 1 to 64 characters");
+    TTS_TRY(tts_store_begin(l->store, err));
+    TTS_TRY(tts_store_source_replace(l->store, source, format, &sid, err));
+    TTS_TRY(tts_import_files(l->store, sid, format, files, n_files, &c, err));
+    TTS_TRY(tts_store_source_finish(l->store, sid, c.entries, c.aliases, c.sha256, imported_at,
+                                    label, err));
+    if (fetch != NULL)
+        TTS_TRY(tts_store_fetch_put(l->store, source, fetch, err));
+    TTS_TRY(tts_store_commit(l->store, err));
+    unload(l);
+    if (res != NULL) {
+        res->entries = c.entries;
+        res->aliases = c.aliases;
+        memcpy(res->sha256, c.sha256, sizeof(res->sha256));
+    }
+out:
+    if (rc != TTS_OK)
+        tts_store_rollback(l->store);
+    return rc;
+}
+
+tts_status tts_lists_import(tts_lists *l, const char *source, const char *format,
+                            const char *const *files, size_t n_files, const char *imported_at,
+                            tts_import_result *res, tts_error *err)
+{
+    return tts_listdb_import(l, source, format, files, n_files, imported_at,
+                             n_files > 0 ? files[0] : NULL, NULL, res, err);
+}
+
+/* ---- loading the search view ---------------------------------------- */
+
+static int grow(void *pp, size_t *cap, size_t need, size_t elsize)
+{
+    void **p = pp;
+    size_t nc;
+    void *np;
+    if (need <= *cap)
+        return 1;
+    nc = *cap > 0 ? *cap * 2 : 64;
+    while (nc < need)
+        nc *= 2;
+    np = tts_realloc(*p, nc * elsize);
+    if (np == NULL)
+        return 0;
+    *p = np;
+    *cap = nc;
+    return 1;
+}
+
+static char *adup(tts_arena *a, const char *s, int *oom)
+{
+    char *d;
+    if (s == NULL)
+        return NULL;
+    d = tts_arena_strdup(a, s);
+    if (d == NULL)
+        *oom = 1;
+    return d;
+}
+
+typedef struct load_ctx {
+    tts_lists *l;
+    tts_error *err;
+    tts_status rc;
+} load_ctx;
+
+static int load_src(void *u, const tts_store_source *s)
+{
+    load_ctx *c = u;
+    tts_lists *l = c->l;
+    int oom = 0;
+    if (!grow(&l->srcs, &l->cap_srcs, l->n_srcs + 1, sizeof(src)))
+        return 1;
+    l->srcs[l->n_srcs].id = s->id;
+    l->srcs[l->n_srcs].name = adup(l->arena, s->name, &oom);
+    l->n_srcs++;
+    return oom;
+}
+
+static int load_ent(void *u, const tts_store_row *r)
+{
+    load_ctx *c = u;
+    tts_lists *l = c->l;
+    ent *e;
+    int oom = 0;
+    uint32_t si = 0;
+    while (si < l->n_srcs && l->srcs[si].id != r->source_id)
+        si++;
+    if (si == l->n_srcs || !grow(&l->ents, &l->cap_ents, l->n_ents + 1, sizeof(ent)))
+        return 1;
+    e = &l->ents[l->n_ents++];
+    e->rowid = r->entry;
+    e->src = si;
+    e->entry_id = adup(l->arena, r->entry_id, &oom);
+    e->name = adup(l->arena, r->name, &oom);
+    e->country = adup(l->arena, r->country, &oom);
+    e->programs = adup(l->arena, r->programs, &oom);
+    return oom;
+}
+
+static size_t find_ent(const tts_lists *l, int64_t rowid)
+{
+    size_t lo = 0, hi = l->n_ents;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (l->ents[mid].rowid == rowid)
+            return mid;
+        if (l->ents[mid].rowid < rowid)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return SIZE_MAX;
+}
+
+static int load_name(void *u, const tts_store_name *n)
+{
+    load_ctx *c = u;
+    tts_lists *l = c->l;
+    size_t e = find_ent(l, n->entry);
+    int oom = 0;
+    if (e == SIZE_MAX || !grow(&l->names, &l->cap_names, l->n_names + 1, sizeof(nm)))
+        return 1;
+    c->rc = tts_nameidx_add(l->idx, (uint32_t)e, n->tokens, n->legal, n->glued, c->err);
+    if (c->rc != TTS_OK)
+        return 1;
+    l->names[l->n_names].name = adup(l->arena, n->name, &oom);
+    l->names[l->n_names].kind = adup(l->arena, n->kind, &oom);
+    l->n_names++;
+    return oom;
+}
+
+/* Build the search view from the database unless it is already there. */
+static tts_status load(tts_lists *l, tts_error *err)
+{
+    load_ctx c = {l, err, TTS_OK};
+    tts_status rc;
+    if (l->loaded)
+        return TTS_OK;
+    l->arena = tts_arena_new();
+    l->idx = tts_nameidx_new();
+    if (l->arena == NULL || l->idx == NULL)
+        TTS_TRY(tts_err_set(err, TTS_ERR_NOMEM, "out of memory loading the lists"));
+    TTS_TRY(tts_store_sources_each(l->store, load_src, &c, err));
+    TTS_TRY(tts_store_entries_each(l->store, load_ent, &c, err));
+    TTS_TRY(tts_store_names_each(l->store, load_name, &c, err));
+    TTS_TRY(tts_nameidx_finish(l->idx, err));
+    l->loaded = 1;
+out:
+    if (rc != TTS_OK)
+        unload(l);
+    return rc;
+}
+
+/* ---- search ---------------------------------------------------------- */
+
+typedef struct filter_ctx {
+    const tts_lists *l;
+    const uint8_t *allowed; /* by source index */
+} filter_ctx;
+
+static int filter_entry(void *u, uint32_t entry)
+{
+    const filter_ctx *f = u;
+    return f->allowed[f->l->ents[entry].src];
+}
+
+static int has_country(const char *set, const char *cc)
+{
+    size_t n = strlen(cc);
+    const char *p = set;
+    while (*p != '\0') {
+        size_t k = strcspn(p, ";");
+        if (k == n && strncmp(p, cc, n) == 0)
+            return 1;
+        p += k;
+        if (*p == ';')
+            p++;
+    }
+    return 0;
+}
+
+static int cmp_hit(const void *a, const void *b)
+{
+    const tts_nameidx_hit *x = a, *y = b;
+    if (x->score != y->score)
+        return x->score > y->score ? -1 : 1;
+    return x->entry < y->entry ? -1 : x->entry > y->entry;
+}
+
+static char *sdup(const char *s, int *oom)
+{
+    char *d;
+    if (s == NULL)
+        return NULL;
+    d = tts_strdup(s);
+    if (d == NULL)
+        *oom = 1;
+    return d;
+}
+
+static void hit_clear(tts_search_hit *h)
+{
+    tts_free(h->source);
+    tts_free(h->entry_id);
+    tts_free(h->name);
+    tts_free(h->matched);
+    tts_free(h->kind);
+    tts_free(h->country);
+    tts_free(h->programs);
+    tts_free(h->why);
+}
+
+void tts_search_result_free(tts_search_result *r)
+{
+    if (r == NULL)
+        return;
+    for (size_t i = 0; i < r->n; i++)
+        hit_clear(&r->hits[i]);
+    tts_free(r->hits);
+    tts_free(r);
+}
+
+/* Copy index hits into the public result, with the explanation when asked. */
+static tts_status fill(tts_lists *l, const tts_nname *q, const tts_nameidx_hit *h, size_t n,
+                       int explain, tts_search_result *r, tts_error *err)
+{
+    int oom = 0;
+    r->hits = tts_calloc(n > 0 ? n : 1, sizeof(tts_search_hit));
+    if (r->hits == NULL)
+        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory searching the lists");
+    for (size_t i = 0; i < n; i++) {
+        const ent *e = &l->ents[h[i].entry];
+        tts_search_hit *o = &r->hits[i];
+        r->n++;
+        o->source = sdup(l->srcs[e->src].name, &oom);
+        o->entry_id = sdup(e->entry_id, &oom);
+        o->name = sdup(e->name, &oom);
+        o->matched = sdup(l->names[h[i].name].name, &oom);
+        o->kind = sdup(l->names[h[i].name].kind, &oom);
+        o->country = sdup(e->country, &oom);
+        o->programs = sdup(e->programs, &oom);
+        o->score = h[i].score;
+        if (explain) {
+            tts_buf b = TTS_BUF_INIT;
+            tts_nameidx_explain(l->idx, q, h[i].name, &b);
+            if (tts_buf_failed(&b))
+                oom = 1;
+            o->why = tts_buf_steal(&b, NULL);
+        }
+    }
+    return oom ? tts_err_set(err, TTS_ERR_NOMEM, "out of memory searching the lists") : TTS_OK;
+}
+
+tts_status tts_lists_search(tts_lists *l, const char *name, const tts_search_opts *o,
+                            tts_search_result **out, tts_error *err)
+{
+    tts_status rc;
+    tts_nname q = {NULL, NULL, NULL};
+    tts_nameidx_hit *h = NULL;
+    size_t n = 0, w = 0;
+    uint8_t *allowed = NULL;
+    tts_search_result *r = NULL;
+    filter_ctx fc;
+    *out = NULL;
+    if (o == NULL || o->size < sizeof(tts_search_opts))
+        return tts_err_set(err, TTS_ERR_ARG, "tts_lists_search: options missing or too old");
+    if (!(o->threshold >= 0.0 && o->threshold <= 1.0))
+        return tts_err_set(err, TTS_ERR_ARG, "threshold must be between 0 and 1");
+    TTS_TRY(load(l, err));
+    TTS_TRY(tts_names_normalize(name, strlen(name), 0, &q, err));
+    allowed = tts_calloc(l->n_srcs + 1, 1);
+    r = tts_calloc(1, sizeof(*r));
+    if (allowed == NULL || r == NULL)
+        TTS_TRY(tts_err_set(err, TTS_ERR_NOMEM, "out of memory searching the lists"));
+    for (size_t s = 0; s < l->n_srcs; s++) {
+        allowed[s] = o->n_sources == 0;
+        for (size_t k = 0; k < o->n_sources; k++)
+            if (strcmp(l->srcs[s].name, o->sources[k]) == 0)
+                allowed[s] = 1;
+    }
+    fc.l = l;
+    fc.allowed = allowed;
+    TTS_TRY(tts_nameidx_search(l->idx, &q, o->threshold, o->exhaustive, filter_entry, &fc, &h, &n,
+                               err));
+    for (size_t i = 0; i < n; i++) {
+        const ent *e = &l->ents[h[i].entry];
+        if (o->country != NULL && o->country[0] != '\0' && e->country != NULL &&
+            !has_country(e->country, o->country))
+            h[i].score -= COUNTRY_PENALTY;
+        if (h[i].score >= o->threshold)
+            h[w++] = h[i];
+    }
+    n = w;
+    if (n > 1)
+        qsort(h, n, sizeof(*h), cmp_hit);
+    if (o->limit > 0 && n > o->limit)
+        n = o->limit;
+    TTS_TRY(fill(l, &q, h, n, o->explain, r, err));
+    *out = r;
+    r = NULL;
+out:
+    tts_search_result_free(r);
+    tts_free(h);
+    tts_free(allowed);
+    tts_nname_clear(&q);
+    return rc;
+}
+
+static void matches_free(tts_match *m, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        tts_free(m[i].source);
+        tts_free(m[i].entry_id);
+        tts_free(m[i].name);
+        tts_free(m[i].matched);
+    }
+    tts_free(m);
+}
+
+tts_status tts_lists_lookup(void *user, const char *name, const char *country,
+                            const char *const *sources, size_t n_sources, double threshold,
+                            tts_match **hits, size_t *n_hits, tts_error *err)
+{
+    tts_search_opts o;
+    tts_search_result *r = NULL;
+    tts_match *m = NULL;
+    tts_status rc;
+    memset(&o, 0, sizeof(o));
+    o.size = sizeof(o);
+    o.country = country;
+    o.sources = sources;
+    o.n_sources = n_sources;
+    o.threshold = threshold;
+    *hits = NULL;
+    *n_hits = 0;
+    rc = tts_lists_search(user, name, &o, &r, err);
+    if (rc != TTS_OK)
+        return rc;
+    m = tts_calloc(r->n > 0 ? r->n : 1, sizeof(tts_match));
+    if (m == NULL) {
+        tts_search_result_free(r);
+        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory in a list lookup");
+    }
+    for (size_t i = 0; i < r->n; i++) {
+        /* Move the strings over; the result keeps only what it still owns. */
+        m[i].source = r->hits[i].source;
+        m[i].entry_id = r->hits[i].entry_id;
+        m[i].name = r->hits[i].name;
+        m[i].matched = r->hits[i].matched;
+        m[i].score = r->hits[i].score;
+        r->hits[i].source = r->hits[i].entry_id = r->hits[i].name = r->hits[i].matched = NULL;
+    }
+    *n_hits = r->n;
+    if (r->n == 0) {
+        matches_free(m, 0);
+        m = NULL;
+    }
+    *hits = m;
+    tts_search_result_free(r);
+    return TTS_OK;
+}
+
+/* ---- summaries ------------------------------------------------------- */
+
+typedef struct status_ctx {
+    tts_lists *l;
+    tts_list_status *v;
+    size_t n, cap;
+    tts_error *err;
+    tts_status rc;
+} status_ctx;
+
+static int status_row(void *u, const tts_store_source *s)
+{
+    status_ctx *c = u;
+    tts_list_status *st;
+    int oom = 0;
+    if (!grow(&c->v, &c->cap, c->n + 1, sizeof(tts_list_status)))
+        return 1;
+    st = &c->v[c->n++];
+    memset(st, 0, sizeof(*st));
+    st->source = sdup(s->name, &oom);
+    st->format = sdup(s->format, &oom);
+    st->file = sdup(s->file, &oom);
+    st->imported_at = sdup(s->imported_at, &oom);
+    st->sha256 = sdup(s->sha256, &oom);
+    st->entries = s->entries;
+    st->aliases = s->aliases;
+    return oom;
+}
+
+/* Fetch metadata and the feed URL of each row (outside the source iteration). */
+static tts_status status_fetch(tts_lists *l, tts_list_status *st, tts_error *err)
+{
+    tts_store_fetch f;
+    int found = 0;
+    char *url = NULL, *fmt = NULL;
+    tts_status rc = tts_store_fetch_get(l->store, st->source, &f, &found, err);
+    if (rc != TTS_OK)
+        return rc;
+    if (found) {
+        st->fetched_at = f.fetched_at;
+        st->checked_at = f.checked_at;
+        st->etag = f.etag;
+        st->last_modified = f.last_modified;
+        f.fetched_at = f.checked_at = f.etag = f.last_modified = NULL;
+        tts_store_fetch_clear(&f);
+    }
+    rc = tts_store_config_get(l->store, st->source, &url, &fmt, &found, err);
+    if (rc != TTS_OK)
+        return rc;
+    tts_free(fmt);
+    if (url == NULL) {
+        const char *du = NULL, *df = NULL;
+        if (tts_lists_default_url(st->source, &du, &df) == TTS_OK &&
+            (url = tts_strdup(du)) == NULL)
+            return tts_err_set(err, TTS_ERR_NOMEM, "out of memory");
+    }
+    st->url = url;
+    return TTS_OK;
+}
+
+void tts_list_status_free(tts_list_status *st, size_t n)
+{
+    if (st == NULL)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        tts_free(st[i].source);
+        tts_free(st[i].format);
+        tts_free(st[i].file);
+        tts_free(st[i].imported_at);
+        tts_free(st[i].sha256);
+        tts_free(st[i].url);
+        tts_free(st[i].fetched_at);
+        tts_free(st[i].checked_at);
+        tts_free(st[i].etag);
+        tts_free(st[i].last_modified);
+    }
+    tts_free(st);
+}
+
+tts_status tts_lists_status(tts_lists *l, tts_list_status **out, size_t *n, tts_error *err)
+{
+    status_ctx c = {l, NULL, 0, 0, err, TTS_OK};
+    tts_status rc;
+    *out = NULL;
+    *n = 0;
+    rc = tts_store_sources_each(l->store, status_row, &c, err);
+    for (size_t i = 0; rc == TTS_OK && i < c.n; i++)
+        rc = status_fetch(l, &c.v[i], err);
+    if (rc != TTS_OK) {
+        tts_list_status_free(c.v, c.n);
+        return rc;
+    }
+    *out = c.v;
+    *n = c.n;
+    return TTS_OK;
+}
+
+/*
+ * Reports want const strings, so the whole array and its strings are one
+ * allocation: the tts_list_info records first, then the text.
+ */
+tts_status tts_lists_info(tts_lists *l, tts_list_info **out, size_t *n, tts_error *err)
+{
+    tts_list_status *st = NULL;
+    size_t ns = 0, bytes;
+    tts_status rc;
+    tts_list_info *info;
+    char *p;
+    *out = NULL;
+    *n = 0;
+    rc = tts_lists_status(l, &st, &ns, err);
+    if (rc != TTS_OK)
+        return rc;
+    bytes = (ns > 0 ? ns : 1) * sizeof(tts_list_info);
+    for (size_t i = 0; i < ns; i++)
+        bytes += strlen(st[i].source) + 1 + (st[i].imported_at ? strlen(st[i].imported_at) + 1 : 0) +
+                 (st[i].fetched_at ? strlen(st[i].fetched_at) + 1 : 0) +
+                 (st[i].sha256 ? strlen(st[i].sha256) + 1 : 0);
+    info = tts_malloc(bytes);
+    if (info == NULL) {
+        tts_list_status_free(st, ns);
+        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory listing the lists");
+    }
+    p = (char *)(info + (ns > 0 ? ns : 1));
+#define PUT(field, s)                                                                      \
+    do {                                                                                   \
+        if ((s) == NULL) {                                                                 \
+            info[i].field = NULL;                                                          \
+        } else {                                                                           \
+            size_t len_ = strlen(s) + 1;                                                   \
+            memcpy(p, (s), len_);                                                          \
+            info[i].field = p;                                                             \
+            p += len_;                                                                     \
+        }                                                                                  \
+    } while (0)
+    for (size_t i = 0; i < ns; i++) {
+        PUT(source, st[i].source);
+        PUT(imported_at, st[i].imported_at);
+        PUT(fetched_at, st[i].fetched_at);
+        PUT(sha256, st[i].sha256);
+        info[i].entries = st[i].entries;
+    }
+#undef PUT
+    tts_list_status_free(st, ns);
+    *out = info;
+    *n = ns;
+    return TTS_OK;
+}
+
+void tts_list_info_free(tts_list_info *info, size_t n)
+{
+    (void)n;
+    tts_free(info);
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The tts_lists handle (public API in ttscreen/lists.h) and what the update
+ * module needs of it: the store, and an import that also records fetch
+ * metadata in the same transaction.
+ */
+#ifndef TTS_LISTDB_H
+#define TTS_LISTDB_H
+
+#include <stddef.h>
+
+#include "store.h"
+#include "ttscreen/lists.h"
+
+/* The handle's store (borrowed). */
+tts_store *tts_listdb_store(tts_lists *l);
+
+/* The database path given to tts_lists_open (borrowed). */
+const char *tts_listdb_path(const tts_lists *l);
+
+/*
+ * Import like tts_lists_import; `label` is recorded as the imported file
+ * (a URL for downloads) and, when fetch is not NULL, the fetch metadata is
+ * written in the same transaction.
+ */
+tts_status tts_listdb_import(tts_lists *l, const char *source, const char *format,
+                             const char *const *files, size_t n_files, const char *imported_at,
+                             const char *label, const tts_store_fetch *fetch,
+                             tts_import_result *res, tts_error *err);
+
+#endif

@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The database (the only SQLite user). One SQLite file holds the lists and,
+ * through later migrations, cases and the audit log. Opening applies the
+ * schema migrations in order (PRAGMA user_version), turns on WAL, foreign
+ * keys and a busy timeout. Writers group their work in explicit
+ * transactions (tts_store_begin/commit/rollback); statements are prepared
+ * once in tts_store_open and finalised in tts_store_close. Strings handed
+ * to callbacks are borrowed for the duration of the call.
+ */
+#ifndef TTS_STORE_H
+#define TTS_STORE_H
+
+#include <stdint.h>
+
+#include "ttscreen/status.h"
+
+typedef struct tts_store tts_store;
+
+#define TTS_STORE_READONLY 1u /* open an existing database for reading only */
+
+/* Schema version this build writes (the last migration). */
+int tts_store_schema_version(void);
+
+/*
+ * Open (and, unless read-only, create and migrate) the database at path.
+ * Read-only: the file must exist and be at the current schema version.
+ * *out is owned by the caller (tts_store_close); NULL on failure.
+ */
+tts_status tts_store_open(const char *path, unsigned flags, tts_store **out /* OUT */,
+                          tts_error *err);
+/* Accepts NULL. */
+void tts_store_close(tts_store *s);
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK (rollback never fails visibly). */
+tts_status tts_store_begin(tts_store *s, tts_error *err);
+tts_status tts_store_commit(tts_store *s, tts_error *err);
+void tts_store_rollback(tts_store *s);
+
+/* ---- list sources and entries ---- */
+
+typedef struct tts_store_source {
+    int64_t id;
+    const char *name;        /* "us-csl", ... */
+    const char *format;      /* importer used */
+    const char *file;        /* file or URL imported */
+    const char *imported_at; /* RFC 3339 */
+    const char *sha256;      /* content hash of the imported bytes */
+    long entries, aliases;
+} tts_store_source;
+
+/*
+ * Within a transaction: make sure source `name` exists, delete its entries
+ * (names and aliases go with them) and return its id in *id.
+ */
+tts_status tts_store_source_replace(tts_store *s, const char *name, const char *format,
+                                    int64_t *id /* OUT */, tts_error *err);
+
+/* Within the same transaction: record counts, hash, time and file of the import. */
+tts_status tts_store_source_finish(tts_store *s, int64_t id, long entries, long aliases,
+                                   const char *sha256, const char *imported_at,
+                                   const char *file, tts_error *err);
+
+typedef struct tts_store_entry {
+    const char *entry_id;   /* the list's own id */
+    const char *name;       /* primary name as published */
+    const char *type;       /* entity, individual, vessel, aircraft, or NULL */
+    const char *country;    /* ISO codes separated by ';', or NULL */
+    const char *programs;   /* ';'-separated, or NULL */
+    const char *listed_on;  /* date as published, or NULL */
+    const char *end_date;   /* or NULL */
+    const char *addresses;  /* ';'-separated, or NULL */
+    const char *ids;        /* identifiers as published, or NULL */
+    const char *remarks;    /* or NULL */
+    const char *source_url; /* or NULL */
+    const char *sublist;    /* CSL source list code (DPL, EL, SDN, ...), or NULL */
+} tts_store_entry;
+
+tts_status tts_store_entry_add(tts_store *s, int64_t source_id, const tts_store_entry *e,
+                               int64_t *rowid /* OUT */, tts_error *err);
+
+/* A name of an entry: kind "primary", "aka", "fka", "nka", with its normalised form. */
+tts_status tts_store_name_add(tts_store *s, int64_t entry, const char *kind, const char *name,
+                              const char *tokens, const char *legal, const char *glued,
+                              tts_error *err);
+
+typedef int (*tts_store_source_cb)(void *user, const tts_store_source *src);
+/* Every source, by name. A nonzero return from cb stops with TTS_ERR_INTERNAL. */
+tts_status tts_store_sources_each(tts_store *s, tts_store_source_cb cb, void *user,
+                                  tts_error *err);
+
+typedef struct tts_store_row {
+    int64_t entry, source_id;
+    const char *entry_id, *name, *country, *programs, *type;
+} tts_store_row;
+typedef int (*tts_store_entry_cb)(void *user, const tts_store_row *row);
+/* Every entry, by rowid. */
+tts_status tts_store_entries_each(tts_store *s, tts_store_entry_cb cb, void *user,
+                                  tts_error *err);
+
+typedef struct tts_store_name {
+    int64_t entry;
+    const char *kind, *name, *tokens, *legal, *glued;
+} tts_store_name;
+typedef int (*tts_store_name_cb)(void *user, const tts_store_name *n);
+/* Every name, by entry rowid then name rowid. */
+tts_status tts_store_names_each(tts_store *s, tts_store_name_cb cb, void *user, tts_error *err);
+
+/* ---- fetch metadata and configured URLs ---- */
+
+typedef struct tts_store_fetch {
+    char *url, *etag, *last_modified, *fetched_at, *checked_at; /* caller owns */
+    long http_status;
+    long long bytes;
+} tts_store_fetch;
+
+/* *found = 0 when nothing was fetched for source yet (then *f is zeroed). */
+tts_status tts_store_fetch_get(tts_store *s, const char *source, tts_store_fetch *f /* OUT */,
+                               int *found /* OUT */, tts_error *err);
+tts_status tts_store_fetch_put(tts_store *s, const char *source, const tts_store_fetch *f,
+                               tts_error *err);
+void tts_store_fetch_clear(tts_store_fetch *f);
+
+/* Configured feed URL and format of a source; *found = 0 when none. Caller owns strings. */
+tts_status tts_store_config_get(tts_store *s, const char *source, char **url /* OUT */,
+                                char **format /* OUT */, int *found /* OUT */, tts_error *err);
+tts_status tts_store_config_set(tts_store *s, const char *source, const char *url,
+                                const char *format, tts_error *err);
+
+#endif

@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `make bench` for denied-party screening. Prints, for one run on this
+ * machine and one core:
+ *   1. the 2019 OFAC SDN (7,379 entries, 9,682 aliases): load + index build
+ *      time, indexed batch queries per second, exhaustive queries per
+ *      second measured in the same run, and their ratio;
+ *   2. a generated list of 1,000,000 entries: index build time, median and
+ *      p99 query time, index memory and the process's peak resident size.
+ * Queries are the perturbed names of the quality test (fixed seed).
+ * Usage: bench_lists FIXTURES_DIR [N_GENERATED]
+ */
+#define _XOPEN_SOURCE 700
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "listdb.h"
+#include "mem.h"
+#include "nameidx.h"
+#include "names.h"
+#include "quality.h"
+#include "store.h"
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static long peak_rss_kb(void)
+{
+    FILE *fp = fopen("/proc/self/status", "r");
+    char line[256];
+    long kb = -1;
+    if (fp == NULL)
+        return -1;
+    while (fgets(line, sizeof(line), fp) != NULL)
+        if (strncmp(line, "VmHWM:", 6) == 0)
+            kb = strtol(line + 6, NULL, 10);
+    fclose(fp);
+    return kb;
+}
+
+typedef struct names {
+    char **v;
+    size_t n, cap;
+} names;
+
+static void push(names *ns, const char *s)
+{
+    if (ns->n == ns->cap) {
+        ns->cap = ns->cap ? ns->cap * 2 : 1024;
+        ns->v = realloc(ns->v, ns->cap * sizeof(char *));
+        if (ns->v == NULL)
+            exit(2);
+    }
+    ns->v[ns->n++] = strdup(s);
+}
+
+static int on_name(void *u, const tts_store_name *n)
+{
+    push(u, n->name);
+    return 0;
+}
+
+static void die(const tts_error *err)
+{
+    fprintf(stderr, "bench: %s\n", err->message);
+    exit(2);
+}
+
+static tts_search_result *query(tts_lists *l, const char *q, int exhaustive)
+{
+    tts_search_opts o;
+    tts_search_result *r = NULL;
+    tts_error err;
+    tts_error_clear(&err);
+    memset(&o, 0, sizeof(o));
+    o.size = sizeof(o);
+    o.threshold = TTS_LISTS_THRESHOLD;
+    o.exhaustive = exhaustive;
+    if (tts_lists_search(l, q, &o, &r, &err) != TTS_OK)
+        die(&err);
+    return r;
+}
+
+static void bench_sdn(const char *fix)
+{
+    char p[3][1024];
+    const char *files[3];
+    tts_lists *l = NULL;
+    tts_error err;
+    names all = {NULL, 0, 0}, qs = {NULL, 0, 0};
+    uint64_t seed = 20190101;
+    double t0, t_load, t_idx, t_ex;
+    size_t n_ex = 300, hits = 0;
+    tts_search_result *r;
+    tts_error_clear(&err);
+    snprintf(p[0], sizeof(p[0]), "%s/lists/ofac-sdn-2019-01/sdn.csv", fix);
+    snprintf(p[1], sizeof(p[1]), "%s/lists/ofac-sdn-2019-01/alt.csv", fix);
+    snprintf(p[2], sizeof(p[2]), "%s/lists/ofac-sdn-2019-01/add.csv", fix);
+    for (int i = 0; i < 3; i++)
+        files[i] = p[i];
+    if (tts_lists_open(":memory:", 0, &l, &err) != TTS_OK ||
+        tts_lists_import(l, "ofac-sdn", "sdn-csv", files, 3, "2019-01-01T00:00:00Z", NULL, &err) !=
+            TTS_OK ||
+        tts_store_names_each(tts_listdb_store(l), on_name, &all, &err) != TTS_OK)
+        die(&err);
+    for (size_t i = 0; i < 10000; i++) {
+        char buf[1024];
+        tts_q_perturb(all.v[tts_q_rand(&seed) % all.n], &seed, buf, sizeof(buf));
+        push(&qs, buf);
+    }
+    t0 = now_s();
+    tts_search_result_free(query(l, "warm up: build the index", 0));
+    t_load = now_s() - t0;
+    t0 = now_s();
+    for (int rep = 0; rep < 5; rep++)
+        for (size_t i = 0; i < qs.n; i++) {
+            r = query(l, qs.v[i], 0);
+            hits += r->n;
+            tts_search_result_free(r);
+        }
+    t_idx = (now_s() - t0) / (5.0 * (double)qs.n);
+    t0 = now_s();
+    for (size_t i = 0; i < n_ex; i++)
+        tts_search_result_free(query(l, qs.v[i], 1));
+    t_ex = (now_s() - t0) / (double)n_ex;
+    printf("SDN 2019: %zu names; load from SQLite + index build %.1f ms\n", all.n, t_load * 1e3);
+    printf("SDN 2019: indexed   %.0f queries/s (%.1f us/query, %zu perturbed queries x 5, "
+           "%.2f hits/query)\n",
+           1.0 / t_idx, t_idx * 1e6, qs.n, (double)hits / (5.0 * (double)qs.n));
+    printf("SDN 2019: exhaustive %.0f queries/s (%.1f us/query, %zu queries)\n", 1.0 / t_ex,
+           t_ex * 1e6, n_ex);
+    printf("SDN 2019: indexed is %.0fx faster than exhaustive (same run)\n", t_ex / t_idx);
+    tts_lists_close(l);
+    for (size_t i = 0; i < all.n; i++)
+        free(all.v[i]);
+    for (size_t i = 0; i < qs.n; i++)
+        free(qs.v[i]);
+    free(all.v);
+    free(qs.v);
+}
+
+/* A pronounceable, deterministic company or person name. */
+static void gen_name(uint64_t *st, char *out, size_t cap)
+{
+    static const char *const syl[] = {"ka", "ro", "mi", "tan", "sel", "vo", "ri", "zha", "ng",
+                                      "el", "bar", "ko", "shi", "ma", "den", "lu", "fer", "ta",
+                                      "qi", "an", "dro", "sun", "wei", "par", "no", "gu", "lin",
+                                      "hai", "ber", "sa", "to", "yu"};
+    static const char *const tail[] = {"TRADING", "INDUSTRIES", "SHIPPING", "HOLDINGS",
+                                       "ELECTRONICS", "MACHINERY", "TECHNOLOGY", "BANK",
+                                       "GROUP", "LOGISTICS", "CHEMICAL", "ENERGY"};
+    static const char *const legal[] = {"LTD", "CO., LTD.", "LLC", "GMBH", "JSC", "INC", "", ""};
+    size_t len = 0;
+    int words = 1 + (int)(tts_q_rand(st) % 3);
+    out[0] = '\0';
+    for (int w = 0; w < words; w++) {
+        int s = 2 + (int)(tts_q_rand(st) % 3);
+        if (len > 0)
+            out[len++] = ' ';
+        for (int k = 0; k < s; k++) {
+            const char *y = syl[tts_q_rand(st) % (sizeof(syl) / sizeof(syl[0]))];
+            for (; *y && len + 1 < cap; y++)
+                out[len++] = (char)(*y - 'a' + 'A');
+        }
+    }
+    out[len] = '\0';
+    if (tts_q_rand(st) % 2)
+        len += (size_t)snprintf(out + len, cap - len, " %s",
+                                tail[tts_q_rand(st) % (sizeof(tail) / sizeof(tail[0]))]);
+    if (len < cap)
+        snprintf(out + len, cap - len, " %s",
+                 legal[tts_q_rand(st) % (sizeof(legal) / sizeof(legal[0]))]);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void bench_generated(size_t n)
+{
+    tts_nameidx *x = tts_nameidx_new();
+    tts_error err;
+    uint64_t seed = 1000003;
+    double t0, t_build, lat[1000];
+    size_t nq = 1000, hits = 0;
+    char **sample = calloc(nq, sizeof(char *));
+    tts_error_clear(&err);
+    if (x == NULL || sample == NULL)
+        exit(2);
+    t0 = now_s();
+    for (size_t i = 0; i < n; i++) {
+        char buf[256];
+        tts_nname nn;
+        gen_name(&seed, buf, sizeof(buf));
+        if (i % (n / nq) == 0 && i / (n / nq) < nq)
+            sample[i / (n / nq)] = strdup(buf);
+        if (tts_names_normalize(buf, strlen(buf), 0, &nn, &err) != TTS_OK ||
+            tts_nameidx_add(x, (uint32_t)i, nn.tokens, nn.legal, nn.glued, &err) != TTS_OK)
+            die(&err);
+        tts_nname_clear(&nn);
+    }
+    if (tts_nameidx_finish(x, &err) != TTS_OK)
+        die(&err);
+    t_build = now_s() - t0;
+    for (size_t i = 0; i < nq; i++) {
+        char buf[512];
+        tts_nname q;
+        tts_nameidx_hit *h = NULL;
+        size_t nh = 0;
+        tts_q_perturb(sample[i], &seed, buf, sizeof(buf));
+        t0 = now_s();
+        if (tts_names_normalize(buf, strlen(buf), 0, &q, &err) != TTS_OK ||
+            tts_nameidx_search(x, &q, 0.85, 0, NULL, NULL, &h, &nh, &err) != TTS_OK)
+            die(&err);
+        lat[i] = now_s() - t0;
+        hits += nh;
+        tts_free(h);
+        tts_nname_clear(&q);
+        free(sample[i]);
+    }
+    qsort(lat, nq, sizeof(double), cmp_double);
+    printf("generated %zu entries: normalise + index build %.1f s; index %.0f MB; peak RSS %.0f "
+           "MB\n",
+           n, t_build, (double)tts_nameidx_memory(x) / 1048576.0, (double)peak_rss_kb() / 1024.0);
+    printf("generated %zu entries: query median %.3f ms, p99 %.3f ms, max %.3f ms (%zu perturbed "
+           "queries, %.1f hits/query)\n",
+           n, lat[nq / 2] * 1e3, lat[nq * 99 / 100] * 1e3, lat[nq - 1] * 1e3, nq,
+           (double)hits / (double)nq);
+    free(sample);
+    tts_nameidx_free(x);
+}
+
+int main(int argc, char **argv)
+{
+    const char *fix = argc > 1 ? argv[1] : "fixtures";
+    size_t n = argc > 2 ? (size_t)strtoul(argv[2], NULL, 10) : 1000000;
+    bench_sdn(fix);
+    if (n >= 1000)
+        bench_generated(n);
+    return 0;
+}

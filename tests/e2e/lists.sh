@@ -1,0 +1,179 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# End-to-end tests of `ttscreen lists` and `ttscreen search`.
+# Usage: tests/e2e/lists.sh TTSCREEN_BINARY SCRATCH_DIR
+# Prints one line per case and "N passed, M failed"; exits 1 on any failure.
+# Network: only the test server (tests/httpd/ttsd.c) on 127.0.0.1 and file:// URLs.
+
+set -u
+BIN=$1
+SCRATCH=$2
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+FIX=$ROOT/fixtures/lists
+case $BIN in /*) ;; *) BIN=$(pwd)/$BIN ;; esac
+mkdir -p "$SCRATCH"
+SCRATCH=$(cd "$SCRATCH" && pwd)
+DB=$SCRATCH/lists.db
+rm -f "$DB" "$DB-wal" "$DB-shm"
+unset TTSCREEN_DB
+export SOURCE_DATE_EPOCH=1767225600 # 2026-01-01T00:00:00Z: stable import times
+pass=0
+fail=0
+SERVER_PID=
+
+ok() { pass=$((pass + 1)); echo "ok - $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL - $1"; [ -n "${2:-}" ] && echo "#   $2"; }
+
+# run NAME EXPECTED_STATUS CMD...: runs CMD, keeps stdout/stderr in $OUT/$ERR.
+run() {
+    name=$1; want=$2; shift 2
+    "$@" >"$SCRATCH/out" 2>"$SCRATCH/err"
+    got=$?
+    OUT=$(cat "$SCRATCH/out")
+    ERR=$(cat "$SCRATCH/err")
+    if [ "$got" -ne "$want" ]; then
+        bad "$name" "exit $got, expected $want; stderr: $ERR"
+        return 1
+    fi
+    return 0
+}
+
+# expect NAME STATUS PATTERN_IN_STDOUT CMD...
+expect_out() {
+    n=$1; st=$2; pat=$3; shift 3
+    run "$n" "$st" "$@" || return
+    case $OUT in *"$pat"*) ok "$n" ;; *) bad "$n" "stdout lacks '$pat': $OUT" ;; esac
+}
+
+# expect_err NAME STATUS EXACT_STDERR CMD...
+expect_err() {
+    n=$1; st=$2; ewant=$3; shift 3
+    run "$n" "$st" "$@" || return
+    if [ "$ERR" = "$ewant" ]; then ok "$n"; else bad "$n" "stderr '$ERR', expected '$ewant'"; fi
+}
+
+cleanup() {
+    [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null
+    :
+}
+trap cleanup EXIT INT TERM
+
+T=$BIN
+cd "$ROOT" || exit 2
+
+# ---- import ----
+expect_out "import OFAC SDN 2019 (sdn+alt+add)" 0 \
+    "ofac-sdn: imported 7379 entries, 9682 aliases (sdn-csv, sha256 " \
+    "$T" lists import ofac-sdn fixtures/lists/ofac-sdn-2019-01/sdn.csv \
+    fixtures/lists/ofac-sdn-2019-01/alt.csv fixtures/lists/ofac-sdn-2019-01/add.csv --db "$DB"
+expect_out "import CSL 2025 (29 columns)" 0 "us-csl: imported 13 entries, 15 aliases" \
+    "$T" lists import us-csl fixtures/lists/csl-2025-sample.csv --db "$DB"
+expect_out "import CSL 2019 (no _id column)" 0 "us-csl-2019: imported 115 entries, 161 aliases" \
+    "$T" lists import us-csl-2019 fixtures/lists/csl-2019-12-sample.csv --format csl-csv --db "$DB"
+expect_out "import BIS DPL" 0 "us-dpl: imported 546 entries, 0 aliases" \
+    "$T" lists import us-dpl fixtures/lists/dpl-2019-06.txt --db "$DB"
+expect_out "import 1260H fixture" 0 "us-1260h: imported 1 entries, 3 aliases" \
+    "$T" lists import us-1260h fixtures/lists/us-1260h.csv --db "$DB"
+expect_out "import End User List fixture" 0 "jp-eul: imported 1 entries, 1 aliases" \
+    "$T" lists import jp-eul fixtures/lists/jp-eul.csv --format ttscreen-csv --db "$DB"
+
+# ---- malformed imports: file and line, previous version kept ----
+expect_err "reject unterminated quote" 2 \
+    "fixtures/lists/bad/unterminated-quote.csv:2: unterminated quoted field" \
+    "$T" lists import us-1260h fixtures/lists/bad/unterminated-quote.csv --db "$DB"
+expect_err "reject wrong column count" 2 \
+    "fixtures/lists/bad/wrong-columns.csv:3: expected 7 columns, found 3" \
+    "$T" lists import us-1260h fixtures/lists/bad/wrong-columns.csv --db "$DB"
+expect_err "reject invalid UTF-8" 2 "fixtures/lists/bad/invalid-utf8.csv:2:7: invalid UTF-8" \
+    "$T" lists import us-1260h fixtures/lists/bad/invalid-utf8.csv --db "$DB"
+expect_err "reject empty file" 2 "fixtures/lists/bad/empty.csv: empty list file" \
+    "$T" lists import us-1260h fixtures/lists/bad/empty.csv --db "$DB"
+expect_out "previous 1260H version still in place" 0 '"entry_id":"2025-catl"' \
+    "$T" search CATL --format json --db "$DB"
+
+# ---- search ----
+expect_out "full-width CATL finds the 1260H entry" 0 \
+    '{"query":"ＣＡＴＬ","matches":[{"source":"us-1260h","entry_id":"2025-catl","name":"Contemporary Amperex Technology Co., Limited","matched":"CATL","score":1.0000,"country":"CN","programs":["1260H"]}]}' \
+    "$T" search "ＣＡＴＬ" --format json --db "$DB"
+expect_out "traditional Han name folds to the simplified alias" 0 '"entry_id":"2025-catl"' \
+    "$T" search "寧德時代新能源科技股份有限公司" --format json --db "$DB"
+expect_out "End User List entry by Chinese name" 0 '"source":"jp-eul"' \
+    "$T" search "中国工程物理研究院" --format json --db "$DB"
+expect_out "misspelt SDN name, matched through its alias" 0 \
+    "matched aka: NATIONAL BANK OF CUBA" "$T" search "Nacional Bank of Kuba" --db "$DB"
+expect_out "reordered person name" 0 '"entry_id":"10758"' \
+    "$T" search "John Arnold Bredenkamp" --format json --db "$DB"
+expect_out "no match is not an error" 0 "no list entry scores 0.85 or more" \
+    "$T" search "Toyota Motor Corporation" --db "$DB"
+expect_out "explain shows token pairs" 0 "tokens airlines~airlines=1.00" \
+    "$T" search "AEROCARIBEAN AIRLINES" --explain --db "$DB"
+run "exhaustive and indexed agree" 0 "$T" search "BANCO NACIONAL CUBA" --format json --db "$DB" &&
+    A=$OUT && run "exhaustive and indexed agree" 0 "$T" search "BANCO NACIONAL CUBA" \
+    --format json --exhaustive --db "$DB" &&
+    if [ "$A" = "$OUT" ]; then ok "exhaustive and indexed agree"; else
+        bad "exhaustive and indexed agree" "$A vs $OUT"; fi
+expect_out "--source restricts the lists" 0 '"matches":[]' \
+    "$T" search CATL --source jp-eul,us-dpl --format json --db "$DB"
+expect_err "search needs a database" 2 \
+    "database $SCRATCH/none.db does not exist (import a list first: 'ttscreen lists import')" \
+    "$T" search CATL --db "$SCRATCH/none.db"
+expect_err "threshold out of range" 2 "ttscreen: --threshold: expected a number from 0 to 1, got '1.5'" \
+    "$T" search CATL --threshold 1.5 --db "$DB"
+
+# ---- status ----
+expect_out "status lists every source" 0 "us-1260h            1        3  2026-01-01T00:00:00Z" \
+    "$T" lists status --db "$DB"
+expect_out "status as JSON" 0 '"source":"jp-eul","format":"ttscreen-csv","entries":1,"aliases":1' \
+    "$T" lists status --format json --db "$DB"
+SOURCE_DATE_EPOCH=1769904000 expect_out "status warns about stale lists" 0 "us-dpl" \
+    "$T" lists status --max-age 7 --db "$DB"
+case $ERR in *"warning: list us-dpl is 31 days old (maximum 7)"*) ok "stale warning text" ;;
+*) bad "stale warning text" "$ERR" ;; esac
+
+# ---- update against the local test server and file:// ----
+TTSD=${TTSD:-$ROOT/build/tests/ttsd}
+if [ ! -x "$TTSD" ]; then
+    TTSD=$SCRATCH/ttsd
+    cc -std=c11 -O1 -o "$TTSD" "$ROOT/tests/httpd/ttsd.c" || bad "build test server"
+fi
+"$TTSD" "$FIX" >"$SCRATCH/port" &
+SERVER_PID=$!
+i=0
+while [ ! -s "$SCRATCH/port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+PORT=$(cat "$SCRATCH/port")
+BASE=http://127.0.0.1:$PORT
+expect_out "update from URL imports" 0 "us-uflpa: imported 1 entries, 0 aliases" \
+    "$T" lists update us-uflpa --url "$BASE/f/us-uflpa.csv" --format ttscreen-csv --db "$DB"
+expect_out "second update is a 304" 0 "us-uflpa: unchanged" \
+    "$T" lists update us-uflpa --db "$DB"
+expect_out "status shows fetch time" 0 '"source":"us-uflpa"' \
+    "$T" lists status --format json --db "$DB"
+expect_err "404 fails cleanly" 2 "$BASE/missing: HTTP status 404" \
+    "$T" lists update us-uflpa --url "$BASE/missing" --retries 0 --db "$DB"
+expect_err "redirect loop fails" 2 "$BASE/loop: Maximum (5) redirects followed" \
+    "$T" lists update us-uflpa --url "$BASE/loop" --retries 0 --db "$DB"
+expect_out "500 then 200 succeeds" 0 "us-x: imported 1 entries" \
+    "$T" lists update us-x --url "$BASE/flaky/1/jp-eul.csv" --format ttscreen-csv --db "$DB"
+expect_err "body over the size limit" 2 "$BASE/big: body is larger than 100000 bytes" \
+    "$T" lists update us-uflpa --url "$BASE/big" --max-bytes 100000 --db "$DB"
+run "truncated body" 2 "$T" lists update us-uflpa --url "$BASE/truncated" --retries 0 --db "$DB" &&
+    case $ERR in *"$BASE/truncated: transfer closed"*) ok "truncated body" ;;
+    *) bad "truncated body" "$ERR" ;; esac
+run "slow body times out" 2 "$T" lists update us-uflpa --url "$BASE/slow" --timeout 0.3 \
+    --retries 0 --db "$DB" &&
+    case $ERR in *"$BASE/slow: Operation timed out"*) ok "slow body times out" ;;
+    *) bad "slow body times out" "$ERR" ;; esac
+expect_out "failed updates kept the list" 0 '"entry_id":"2023-camel"' \
+    "$T" search "Camel Group" --format json --db "$DB"
+expect_out "file:// update" 0 "jp-eul: unchanged" \
+    "$T" lists update jp-eul --url "file://$FIX/jp-eul.csv" --db "$DB"
+expect_err "feedless list explains convert-then-import" 2 \
+    "list us-1260h has no feed URL (give --url, or convert the publication to ttscreen-csv and use 'lists import')" \
+    "$T" lists update us-1260h --db "$DB"
+expect_err "no TLS switch exists" 2 \
+    "ttscreen: lists: unknown option '--insecure' (see 'ttscreen lists --help')" \
+    "$T" lists update us-csl --insecure --db "$DB"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,258 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ttsd: a tiny HTTP/1.1 server for the list-update tests. It binds
+ * 127.0.0.1 on an ephemeral port, prints "PORT\n" on stdout, and serves
+ * files of one directory plus the failure modes the fetcher must survive:
+ *
+ *   /f/NAME            200 with the file, ETag and Last-Modified; 304 when
+ *                      If-None-Match or If-Modified-Since matches
+ *   /missing           404
+ *   /flaky/N/NAME      500 for the first N requests to this path, then /f/NAME
+ *   /loop              302 to itself (a redirect loop)
+ *   /moved/NAME        302 to /f/NAME
+ *   /slow              headers, a few bytes, then silence for 5 s
+ *   /big               an endless body (Content-Length 1 GiB)
+ *   /truncated         Content-Length 100000, 100 bytes, then close
+ *   /quit              200, then the server exits
+ *
+ * Single process; /slow is served by a child so the server keeps
+ * answering. It exits after 120 s without a request, on SIGTERM, or on
+ * /quit. Test-only code: never built into the product.
+ */
+#define _DEFAULT_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define MAX_FLAKY 16
+
+static const char *root;
+static struct {
+    char path[512];
+    int seen;
+} flaky[MAX_FLAKY];
+
+static void put(int fd, const char *s, size_t n)
+{
+    while (n > 0) {
+        ssize_t k = write(fd, s, n);
+        if (k <= 0)
+            return;
+        s += k;
+        n -= (size_t)k;
+    }
+}
+
+static void status_only(int fd, int code, const char *reason, const char *extra)
+{
+    char h[1024];
+    int n = snprintf(h, sizeof(h),
+                     "HTTP/1.1 %d %s\r\nContent-Length: 0\r\nConnection: close\r\n%s\r\n", code,
+                     reason, extra != NULL ? extra : "");
+    put(fd, h, (size_t)n);
+}
+
+/* Header value of `name` in the request, copied into out; 0 when absent. */
+static int header(const char *req, const char *name, char *out, size_t cap)
+{
+    const char *p = req;
+    size_t nl = strlen(name);
+    while ((p = strstr(p, "\r\n")) != NULL) {
+        p += 2;
+        if (strncasecmp(p, name, nl) == 0 && p[nl] == ':') {
+            const char *v = p + nl + 1, *e;
+            while (*v == ' ')
+                v++;
+            e = strstr(v, "\r\n");
+            if (e == NULL || (size_t)(e - v) >= cap)
+                return 0;
+            memcpy(out, v, (size_t)(e - v));
+            out[e - v] = '\0';
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static void serve_file(int fd, const char *name, const char *req)
+{
+    char path[1024], etag[128], inm[256], ims[256], h[1024];
+    const char *lm = "Wed, 01 Jan 2025 00:00:00 GMT";
+    struct stat st;
+    FILE *fp;
+    char buf[8192];
+    size_t k;
+    int n;
+    if (strstr(name, "..") != NULL || strchr(name, '/') != NULL) {
+        status_only(fd, 403, "Forbidden", NULL);
+        return;
+    }
+    snprintf(path, sizeof(path), "%s/%s", root, name);
+    if (stat(path, &st) != 0 || (fp = fopen(path, "rb")) == NULL) {
+        status_only(fd, 404, "Not Found", NULL);
+        return;
+    }
+    snprintf(etag, sizeof(etag), "\"%lld-%lld\"", (long long)st.st_size,
+             (long long)st.st_mtime);
+    if ((header(req, "If-None-Match", inm, sizeof(inm)) && strcmp(inm, etag) == 0) ||
+        (!header(req, "If-None-Match", inm, sizeof(inm)) &&
+         header(req, "If-Modified-Since", ims, sizeof(ims)) && strcmp(ims, lm) == 0)) {
+        char extra[256];
+        snprintf(extra, sizeof(extra), "ETag: %s\r\nLast-Modified: %s\r\n", etag, lm);
+        status_only(fd, 304, "Not Modified", extra);
+        fclose(fp);
+        return;
+    }
+    n = snprintf(h, sizeof(h),
+                 "HTTP/1.1 200 OK\r\nContent-Type: text/csv\r\nContent-Length: %lld\r\n"
+                 "ETag: %s\r\nLast-Modified: %s\r\nConnection: close\r\n\r\n",
+                 (long long)st.st_size, etag, lm);
+    put(fd, h, (size_t)n);
+    while ((k = fread(buf, 1, sizeof(buf), fp)) > 0)
+        put(fd, buf, k);
+    fclose(fp);
+}
+
+static int flaky_count(const char *path)
+{
+    for (int i = 0; i < MAX_FLAKY; i++) {
+        if (flaky[i].path[0] == '\0') {
+            snprintf(flaky[i].path, sizeof(flaky[i].path), "%s", path);
+            return flaky[i].seen++;
+        }
+        if (strcmp(flaky[i].path, path) == 0)
+            return flaky[i].seen++;
+    }
+    return 1000;
+}
+
+/* Serve one request; returns 1 when the server should exit, 2 when a child took the connection. */
+static int handle(int fd)
+{
+    char req[8192], method[16], path[512];
+    size_t len = 0;
+    while (len < sizeof(req) - 1) {
+        ssize_t k = read(fd, req + len, sizeof(req) - 1 - len);
+        if (k <= 0)
+            break;
+        len += (size_t)k;
+        req[len] = '\0';
+        if (strstr(req, "\r\n\r\n") != NULL)
+            break;
+    }
+    req[len] = '\0';
+    if (sscanf(req, "%15s %511s", method, path) != 2) {
+        status_only(fd, 400, "Bad Request", NULL);
+        return 0;
+    }
+    if (strncmp(path, "/f/", 3) == 0) {
+        serve_file(fd, path + 3, req);
+    } else if (strcmp(path, "/missing") == 0) {
+        status_only(fd, 404, "Not Found", NULL);
+    } else if (strncmp(path, "/flaky/", 7) == 0) {
+        char *slash = strchr(path + 7, '/');
+        int fails = atoi(path + 7);
+        if (slash == NULL)
+            status_only(fd, 400, "Bad Request", NULL);
+        else if (flaky_count(path) < fails)
+            status_only(fd, 500, "Internal Server Error", NULL);
+        else
+            serve_file(fd, slash + 1, req);
+    } else if (strcmp(path, "/loop") == 0) {
+        status_only(fd, 302, "Found", "Location: /loop\r\n");
+    } else if (strncmp(path, "/moved/", 7) == 0) {
+        char extra[600];
+        snprintf(extra, sizeof(extra), "Location: /f/%s\r\n", path + 7);
+        status_only(fd, 302, "Found", extra);
+    } else if (strcmp(path, "/slow") == 0) {
+        if (fork() == 0) {
+            const char *h = "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\nConnection: close\r\n\r\nid,";
+            put(fd, h, strlen(h));
+            sleep(5);
+            _exit(0);
+        }
+        return 2;
+    } else if (strcmp(path, "/big") == 0) {
+        const char *h = "HTTP/1.1 200 OK\r\nContent-Length: 1073741824\r\nConnection: close\r\n\r\n";
+        char chunk[65536];
+        memset(chunk, 'x', sizeof(chunk));
+        put(fd, h, strlen(h));
+        for (int i = 0; i < 16384; i++) {
+            ssize_t k = write(fd, chunk, sizeof(chunk));
+            if (k <= 0)
+                break;
+        }
+    } else if (strcmp(path, "/truncated") == 0) {
+        const char *h = "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\nConnection: close\r\n\r\n";
+        char body[100];
+        memset(body, 'y', sizeof(body));
+        put(fd, h, strlen(h));
+        put(fd, body, sizeof(body));
+    } else if (strcmp(path, "/quit") == 0) {
+        status_only(fd, 200, "OK", NULL);
+        return 1;
+    } else {
+        status_only(fd, 404, "Not Found", NULL);
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    struct sockaddr_in a;
+    socklen_t al = sizeof(a);
+    int s, one = 1, quit = 0;
+    if (argc != 2) {
+        fprintf(stderr, "usage: ttsd DIR\n");
+        return 2;
+    }
+    root = argv[1];
+    signal(SIGPIPE, SIG_IGN);
+    signal(SIGCHLD, SIG_IGN);
+    s = socket(AF_INET, SOCK_STREAM, 0);
+    if (s < 0)
+        return 2;
+    setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    memset(&a, 0, sizeof(a));
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = 0;
+    if (bind(s, (struct sockaddr *)&a, sizeof(a)) != 0 || listen(s, 16) != 0 ||
+        getsockname(s, (struct sockaddr *)&a, &al) != 0) {
+        perror("ttsd");
+        return 2;
+    }
+    printf("%d\n", ntohs(a.sin_port));
+    fflush(stdout);
+    while (!quit) {
+        struct pollfd p = {s, POLLIN, 0};
+        int c, r = poll(&p, 1, 120000);
+        if (r == 0)
+            break;
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        c = accept(s, NULL, NULL);
+        if (c < 0)
+            continue;
+        quit = handle(c);
+        if (quit != 2)
+            shutdown(c, SHUT_WR);
+        close(c);
+        if (quit == 2)
+            quit = 0;
+    }
+    close(s);
+    return 0;
+}

@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Importers on real published files (CSL current and older header, OFAC
+ * SDN with alt/add in any order, BIS DPL, ttscreen-csv), the searches they
+ * make possible (aliases, countries, Chinese and full-width names), the
+ * report summary, and malformed files that must be rejected with file and
+ * line while the previous version stays in place.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "helpers.h"
+#include "mem.h"
+#include "ttscreen.h"
+
+static tts_lists *open_mem(void)
+{
+    tts_lists *l = NULL;
+    tts_error err;
+    tts_error_clear(&err);
+    assert_int_equal(tts_lists_open(":memory:", 0, &l, &err), TTS_OK);
+    return l;
+}
+
+static void import_ok(tts_lists *l, const char *source, const char *format, const char *f1,
+                      const char *f2, const char *f3, long entries, long aliases)
+{
+    char p[3][512];
+    const char *files[3];
+    size_t n = 0;
+    tts_import_result res;
+    tts_error err;
+    tts_error_clear(&err);
+    const char *in[3] = {f1, f2, f3};
+    for (int i = 0; i < 3; i++)
+        if (in[i] != NULL) {
+            snprintf(p[n], sizeof(p[n]), "%s", tts_test_fixture(in[i]));
+            files[n] = p[n];
+            n++;
+        }
+    if (tts_lists_import(l, source, format, files, n, "2026-01-01T00:00:00Z", &res, &err) != TTS_OK)
+        fail_msg("%s: %s", source, err.message);
+    assert_int_equal(res.entries, entries);
+    assert_int_equal(res.aliases, aliases);
+    assert_int_equal(strlen(res.sha256), 64);
+}
+
+static tts_search_result *find(tts_lists *l, const char *q, const char *country)
+{
+    tts_search_opts o;
+    tts_search_result *r = NULL;
+    tts_error err;
+    tts_error_clear(&err);
+    memset(&o, 0, sizeof(o));
+    o.size = sizeof(o);
+    o.threshold = TTS_LISTS_THRESHOLD;
+    o.country = country;
+    assert_int_equal(tts_lists_search(l, q, &o, &r, &err), TTS_OK);
+    return r;
+}
+
+static void test_sdn_files_in_any_order(void **state)
+{
+    tts_lists *l = open_mem();
+    tts_search_result *r;
+    (void)state;
+    import_ok(l, "ofac-sdn", "sdn-csv", "lists/ofac-sdn-2025-sample/add.csv",
+              "lists/ofac-sdn-2025-sample/sdn.csv", "lists/ofac-sdn-2025-sample/alt.csv", 17, 13);
+    import_ok(l, "ofac-sdn", "sdn-csv", "lists/ofac-sdn-2019-01/sdn.csv",
+              "lists/ofac-sdn-2019-01/alt.csv", "lists/ofac-sdn-2019-01/add.csv", 7379, 9682);
+    r = find(l, "National Bank of Cuba", NULL);
+    assert_true(r->n >= 1);
+    assert_string_equal(r->hits[0].entry_id, "306");
+    assert_string_equal(r->hits[0].name, "BANCO NACIONAL DE CUBA");
+    assert_string_equal(r->hits[0].kind, "aka");
+    assert_non_null(strstr(r->hits[0].country, "CH"));
+    assert_string_equal(r->hits[0].programs, "CUBA");
+    tts_search_result_free(r);
+    tts_lists_close(l);
+}
+
+static void test_csl_current_and_older_headers(void **state)
+{
+    tts_lists *l = open_mem();
+    tts_search_result *r;
+    (void)state;
+    import_ok(l, "us-csl", "csl-csv", "lists/csl-2025-sample.csv", NULL, NULL, 13, 15);
+    r = find(l, "Atlas Sanatgaran", NULL);
+    assert_int_equal(r->n, 1);
+    assert_string_equal(r->hits[0].entry_id, "1b5979e8fd3920a1a0985bf5088dad930a6a5562d1513f9e4b015e42");
+    assert_string_equal(r->hits[0].country, "AM");
+    tts_search_result_free(r);
+    /* Same name, another country: qualified, still listed, lower. */
+    r = find(l, "Atlas Sanatgaran", "CN");
+    assert_int_equal(r->n, 1);
+    assert_true(r->hits[0].score < 1.0);
+    tts_search_result_free(r);
+    import_ok(l, "us-csl-2019", "csl-csv", "lists/csl-2019-12-sample.csv", NULL, NULL, 115, 161);
+    r = find(l, "2904977 Canada Inc", NULL);
+    assert_true(r->n >= 1);
+    assert_string_equal(r->hits[0].source, "us-csl-2019");
+    assert_string_equal(r->hits[0].entry_id, "SDN-8124");
+    tts_search_result_free(r);
+    tts_lists_close(l);
+}
+
+static void test_dpl_and_ttscreen_csv(void **state)
+{
+    tts_lists *l = open_mem();
+    tts_search_result *r;
+    tts_list_info *info = NULL;
+    size_t n = 0;
+    tts_error err;
+    (void)state;
+    tts_error_clear(&err);
+    import_ok(l, "us-dpl", "dpl-tsv", "lists/dpl-2019-06.txt", NULL, NULL, 546, 0);
+    import_ok(l, "us-1260h", "ttscreen-csv", "lists/us-1260h.csv", NULL, NULL, 1, 3);
+    import_ok(l, "jp-eul", "ttscreen-csv", "lists/jp-eul.csv", NULL, NULL, 1, 1);
+    r = find(l, "ＣＡＴＬ", NULL);
+    assert_int_equal(r->n, 1);
+    assert_string_equal(r->hits[0].source, "us-1260h");
+    tts_search_result_free(r);
+    r = find(l, "寧德時代新能源科技股份有限公司", NULL);
+    assert_int_equal(r->n, 1);
+    assert_string_equal(r->hits[0].entry_id, "2025-catl");
+    tts_search_result_free(r);
+    r = find(l, "中国工程物理研究院", NULL);
+    assert_int_equal(r->n, 1);
+    assert_string_equal(r->hits[0].source, "jp-eul");
+    tts_search_result_free(r);
+    r = find(l, "Adrian Manuel Hernandez", NULL);
+    assert_int_equal(r->n, 1);
+    assert_string_equal(r->hits[0].source, "us-dpl");
+    tts_search_result_free(r);
+    assert_int_equal(tts_lists_info(l, &info, &n, &err), TTS_OK);
+    assert_int_equal(n, 3);
+    assert_string_equal(info[0].source, "jp-eul");
+    assert_int_equal(info[2].entries, 546);
+    assert_string_equal(info[1].imported_at, "2026-01-01T00:00:00Z");
+    assert_null(info[1].fetched_at);
+    assert_int_equal(strlen(info[1].sha256), 64);
+    tts_list_info_free(info, n);
+    tts_lists_close(l);
+}
+
+static void test_lookup_callback_fills_matches(void **state)
+{
+    tts_lists *l = open_mem();
+    tts_lookup_fn fn = tts_lists_lookup;
+    tts_match *m = NULL;
+    size_t n = 0;
+    const char *only[] = {"us-1260h"}, *other[] = {"jp-eul"};
+    tts_error err;
+    (void)state;
+    tts_error_clear(&err);
+    import_ok(l, "us-1260h", "ttscreen-csv", "lists/us-1260h.csv", NULL, NULL, 1, 3);
+    import_ok(l, "jp-eul", "ttscreen-csv", "lists/jp-eul.csv", NULL, NULL, 1, 1);
+    assert_int_equal(fn(l, "Contemporary Amperex Technology Co., Ltd.", "CN", only, 1, 0.85, &m,
+                        &n, &err),
+                     TTS_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(m[0].source, "us-1260h");
+    assert_string_equal(m[0].entry_id, "2025-catl");
+    assert_string_equal(m[0].name, "Contemporary Amperex Technology Co., Limited");
+    assert_true(m[0].score >= 0.95);
+    for (size_t i = 0; i < n; i++) {
+        tts_free(m[i].source);
+        tts_free(m[i].entry_id);
+        tts_free(m[i].name);
+        tts_free(m[i].matched);
+    }
+    tts_free(m);
+    assert_int_equal(fn(l, "CATL", NULL, other, 1, 0.85, &m, &n, &err), TTS_OK);
+    assert_int_equal(n, 0);
+    assert_null(m);
+    tts_lists_close(l);
+}
+
+typedef struct bad_case {
+    const char *file, *format, *message;
+} bad_case;
+
+static void test_malformed_files_keep_previous_version(void **state)
+{
+    static const bad_case cases[] = {
+        {"lists/bad/unterminated-quote.csv", "ttscreen-csv", "unterminated-quote.csv:2: unterminated quoted field"},
+        {"lists/bad/wrong-columns.csv", "ttscreen-csv", "wrong-columns.csv:3: expected 7 columns, found 3"},
+        {"lists/bad/invalid-utf8.csv", "ttscreen-csv", "invalid-utf8.csv:2:7: invalid UTF-8"},
+        {"lists/bad/empty.csv", "ttscreen-csv", "empty.csv: empty list file"},
+        {"lists/bad/header-only.csv", "ttscreen-csv", "header-only.csv: no entries"},
+        {"lists/bad/wrong-header.csv", "ttscreen-csv", "wrong-header.csv:1:"},
+        {"lists/us-1260h.csv", "csl-csv", "no 'source' and 'name' columns"},
+        {"lists/us-1260h.csv", "sdn-csv", "not an OFAC sdn.csv"},
+        {"lists/us-1260h.csv", "dpl-tsv", "not a BIS Denied Persons List"},
+        {"lists/us-1260h.csv", "xlsx", "unknown list format"},
+        {"lists/no-such-file.csv", "ttscreen-csv", "cannot open"},
+    };
+    tts_lists *l = open_mem();
+    (void)state;
+    import_ok(l, "us-1260h", "ttscreen-csv", "lists/us-1260h.csv", NULL, NULL, 1, 3);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char p[512];
+        const char *files[1];
+        tts_error err;
+        tts_search_result *r;
+        tts_error_clear(&err);
+        snprintf(p, sizeof(p), "%s", tts_test_fixture(cases[i].file));
+        files[0] = p;
+        if (tts_lists_import(l, "us-1260h", cases[i].format, files, 1, "2026-02-02T00:00:00Z",
+                             NULL, &err) == TTS_OK)
+            fail_msg("row %zu: %s imported", i, cases[i].file);
+        if (strstr(err.message, cases[i].message) == NULL)
+            fail_msg("row %zu: '%s' lacks '%s'", i, err.message, cases[i].message);
+        r = find(l, "CATL", NULL);
+        assert_int_equal(r->n, 1);
+        tts_search_result_free(r);
+    }
+    tts_lists_close(l);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sdn_files_in_any_order),
+        cmocka_unit_test(test_csl_current_and_older_headers),
+        cmocka_unit_test(test_dpl_and_ttscreen_csv),
+        cmocka_unit_test(test_lookup_callback_fills_matches),
+        cmocka_unit_test(test_malformed_files_keep_previous_version),
+    };
+    return cmocka_run_group_tests_name("import", tests, tts_test_use_cmocka_allocator,
+                                       tts_test_use_default_allocator);
+}

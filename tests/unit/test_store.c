@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The database: creation and migration, read-only opening, transactions
+ * (rollback leaves nothing behind), cascading deletes on replace, fetch
+ * metadata and configured feeds.
+ */
+#define _XOPEN_SOURCE 700
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "helpers.h"
+#include "mem.h"
+#include "store.h"
+
+static char dir[64];
+
+static int setup(void **state)
+{
+    snprintf(dir, sizeof(dir), "/tmp/tts-store-XXXXXX");
+    if (mkdtemp(dir) == NULL)
+        return -1;
+    return tts_test_use_cmocka_allocator(state);
+}
+
+static int teardown(void **state)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+    if (system(cmd) != 0)
+        return -1;
+    return tts_test_use_default_allocator(state);
+}
+
+static const char *db(const char *name)
+{
+    static char p[128];
+    snprintf(p, sizeof(p), "%s/%s", dir, name);
+    return p;
+}
+
+static int count_sources(void *u, const tts_store_source *s)
+{
+    (*(int *)u)++;
+    (void)s;
+    return 0;
+}
+
+static int count_names(void *u, const tts_store_name *n)
+{
+    (*(int *)u)++;
+    (void)n;
+    return 0;
+}
+
+static void add_one(tts_store *s, const char *source, const char *name)
+{
+    tts_error err;
+    int64_t sid = 0, row = 0;
+    tts_store_entry e;
+    tts_error_clear(&err);
+    memset(&e, 0, sizeof(e));
+    e.entry_id = "1";
+    e.name = name;
+    assert_int_equal(tts_store_source_replace(s, source, "ttscreen-csv", &sid, &err), TTS_OK);
+    assert_int_equal(tts_store_entry_add(s, sid, &e, &row, &err), TTS_OK);
+    assert_int_equal(tts_store_name_add(s, row, "primary", name, "x", "", "x", &err), TTS_OK);
+    assert_int_equal(tts_store_source_finish(s, sid, 1, 0, "00", "2026-01-01T00:00:00Z", "f", &err),
+                     TTS_OK);
+}
+
+static void test_open_creates_and_migrates(void **state)
+{
+    tts_store *s = NULL;
+    tts_error err;
+    (void)state;
+    tts_error_clear(&err);
+    assert_int_equal(tts_store_open(db("a.db"), 0, &s, &err), TTS_OK);
+    tts_store_close(s);
+    /* Reopening an up-to-date database, also read-only, works. */
+    assert_int_equal(tts_store_open(db("a.db"), TTS_STORE_READONLY, &s, &err), TTS_OK);
+    tts_store_close(s);
+    assert_true(tts_store_schema_version() >= 1);
+}
+
+static void test_readonly_open_of_missing_file_fails_clearly(void **state)
+{
+    tts_store *s = NULL;
+    tts_error err;
+    (void)state;
+    tts_error_clear(&err);
+    assert_int_equal(tts_store_open(db("none.db"), TTS_STORE_READONLY, &s, &err), TTS_ERR_DB);
+    assert_null(s);
+    assert_non_null(strstr(err.message, "does not exist"));
+    assert_int_not_equal(access(db("none.db"), F_OK), 0);
+}
+
+static void test_rollback_leaves_nothing(void **state)
+{
+    tts_store *s = NULL;
+    tts_error err;
+    int n = 0;
+    (void)state;
+    tts_error_clear(&err);
+    assert_int_equal(tts_store_open(db("b.db"), 0, &s, &err), TTS_OK);
+    assert_int_equal(tts_store_begin(s, &err), TTS_OK);
+    add_one(s, "x", "Alpha");
+    tts_store_rollback(s);
+    assert_int_equal(tts_store_sources_each(s, count_sources, &n, &err), TTS_OK);
+    assert_int_equal(n, 0);
+    tts_store_close(s);
+}
+
+static void test_replace_cascades_to_names(void **state)
+{
+    tts_store *s = NULL;
+    tts_error err;
+    int n = 0;
+    (void)state;
+    tts_error_clear(&err);
+    assert_int_equal(tts_store_open(db("c.db"), 0, &s, &err), TTS_OK);
+    for (int k = 0; k < 3; k++) {
+        assert_int_equal(tts_store_begin(s, &err), TTS_OK);
+        add_one(s, "x", "Alpha");
+        assert_int_equal(tts_store_commit(s, &err), TTS_OK);
+    }
+    assert_int_equal(tts_store_names_each(s, count_names, &n, &err), TTS_OK);
+    assert_int_equal(n, 1);
+    tts_store_close(s);
+}
+
+static void test_fetch_metadata_and_config_round_trip(void **state)
+{
+    tts_store *s = NULL;
+    tts_store_fetch f, g;
+    tts_error err;
+    int found = 0;
+    char *url = NULL, *fmt = NULL;
+    (void)state;
+    tts_error_clear(&err);
+    assert_int_equal(tts_store_open(db("d.db"), 0, &s, &err), TTS_OK);
+    assert_int_equal(tts_store_fetch_get(s, "us-csl", &g, &found, &err), TTS_OK);
+    assert_false(found);
+    memset(&f, 0, sizeof(f));
+    f.url = (char *)(uintptr_t) "https://example.invalid/x.csv";
+    f.etag = (char *)(uintptr_t) "\"abc\"";
+    f.http_status = 200;
+    f.bytes = 12;
+    assert_int_equal(tts_store_fetch_put(s, "us-csl", &f, &err), TTS_OK);
+    assert_int_equal(tts_store_fetch_get(s, "us-csl", &g, &found, &err), TTS_OK);
+    assert_true(found);
+    assert_string_equal(g.etag, "\"abc\"");
+    assert_null(g.last_modified);
+    assert_int_equal(g.bytes, 12);
+    tts_store_fetch_clear(&g);
+    assert_int_equal(tts_store_config_set(s, "us-csl", "file:///x", "csl-csv", &err), TTS_OK);
+    assert_int_equal(tts_store_config_get(s, "us-csl", &url, &fmt, &found, &err), TTS_OK);
+    assert_true(found);
+    assert_string_equal(url, "file:///x");
+    assert_string_equal(fmt, "csl-csv");
+    tts_free(url);
+    tts_free(fmt);
+    tts_store_close(s);
+}
+
+static void test_newer_schema_is_refused(void **state)
+{
+    tts_store *s = NULL;
+    tts_error err;
+    FILE *fp;
+    char cmd[256];
+    (void)state;
+    tts_error_clear(&err);
+    assert_int_equal(tts_store_open(db("e.db"), 0, &s, &err), TTS_OK);
+    tts_store_close(s);
+    snprintf(cmd, sizeof(cmd), "sqlite3 '%s' 'PRAGMA user_version = 999' 2>/dev/null", db("e.db"));
+    fp = popen(cmd, "r");
+    if (fp == NULL || pclose(fp) != 0)
+        skip();
+    assert_int_equal(tts_store_open(db("e.db"), 0, &s, &err), TTS_ERR_DB);
+    assert_non_null(strstr(err.message, "newer"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_open_creates_and_migrates),
+        cmocka_unit_test(test_readonly_open_of_missing_file_fails_clearly),
+        cmocka_unit_test(test_rollback_leaves_nothing),
+        cmocka_unit_test(test_replace_cascades_to_names),
+        cmocka_unit_test(test_fetch_metadata_and_config_round_trip),
+        cmocka_unit_test(test_newer_schema_is_refused),
+    };
+    return cmocka_run_group_tests_name("store", tests, setup, teardown);
+}
