@@ -14,6 +14,7 @@
 #include "ttscreen/report.h"
 #include "ttscreen/sign.h"
 #include "ttscreen/lists.h"
+#include "ttscreen/cases.h"
 
 #ifdef __cplusplus
 extern "C" {

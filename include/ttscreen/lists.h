@@ -36,6 +36,9 @@ TTS_API tts_status tts_lists_open(const char *path, unsigned flags, tts_lists **
 /* Accepts NULL. */
 TTS_API void tts_lists_close(tts_lists *l);
 
+/* Who imports and updates lists through this handle, for the audit log (copied). */
+TTS_API tts_status tts_lists_set_actor(tts_lists *l, const char *actor, tts_error *err);
+
 typedef struct tts_import_result {
     long entries;    /* entries imported */
     long aliases;    /* names beyond each entry's primary name */

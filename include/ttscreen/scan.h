@@ -35,6 +35,7 @@ typedef struct tts_match {
     char *name;     /* the entry's primary name */
     char *matched;  /* the name or alias that matched */
     double score;   /* in [0,1] */
+    char *entry_sha256; /* content hash of the list entry, or NULL */
 } tts_match;
 
 typedef struct tts_finding {
@@ -51,6 +52,8 @@ typedef struct tts_finding {
     size_t n_matches;
     char **evidence;    /* "path = value" facts */
     size_t n_evidence;
+    char *cleared;      /* set when a reviewer's standing decision clears this finding:
+                           "cleared by NAME on DATE: REASON"; it is then shown, not raised */
 } tts_finding;
 
 typedef struct tts_findings {
@@ -100,10 +103,10 @@ TTS_API tts_status tts_scan_record(const tts_rules *rules, const tts_record *rec
 /* Accepts NULL. */
 TTS_API void tts_findings_free(tts_findings *f);
 
-/* Highest severity present, or -1 when the list is empty. */
+/* Highest severity among raised (not cleared) findings, or -1 when there is none. */
 TTS_API int tts_findings_max_severity(const tts_findings *f);
 
-/* "blocked" (a critical finding), "review" (high or medium), "clear". Static. */
+/* Over raised findings: "blocked" (critical), "review" (high or medium), "clear". Static. */
 TTS_API const char *tts_findings_verdict(const tts_findings *f);
 
 #ifdef __cplusplus

@@ -58,6 +58,9 @@ void cli_json_str(FILE *fp, const char *s);
 /* Parse a number in [lo, hi] given to --opt; 0, or -1 with an error printed. */
 int cli_number(const char *opt, const char *s, double lo, double hi, double *out);
 
+/* Who is acting: opt (--by) when given, else the operating-system user. Borrowed. */
+const char *cli_actor(const char *opt);
+
 /* Subcommands: each returns an exit status. */
 int cmd_screen(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
@@ -65,5 +68,8 @@ int cmd_keygen(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_search(int argc, char **argv);
 int cmd_lists(int argc, char **argv);
+int cmd_cases(int argc, char **argv);
+int cmd_rescreen(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 
 #endif

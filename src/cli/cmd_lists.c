@@ -52,6 +52,7 @@ static int lists_import(const char *db, const char *format, char **ops, size_t n
     if (format == NULL)
         format = default_format(ops[1]);
     if (tts_lists_open(cli_db_path(db), 0, &l, &err) != TTS_OK ||
+        tts_lists_set_actor(l, cli_actor(NULL), &err) != TTS_OK ||
         tts_lists_import(l, ops[1], format, (const char *const *)(ops + 2), n_ops - 2, now, &res,
                          &err) != TTS_OK) {
         cli_report(&err);
@@ -161,8 +162,10 @@ static int lists_update(const char *db, const update_args *a, char **ops, size_t
         return EXIT_ERROR;
     if (a->format == NULL && a->url != NULL)
         o.format = default_format(ops[1]);
-    if (tts_lists_open(cli_db_path(db), 0, &l, &err) != TTS_OK) {
+    if (tts_lists_open(cli_db_path(db), 0, &l, &err) != TTS_OK ||
+        tts_lists_set_actor(l, cli_actor(NULL), &err) != TTS_OK) {
         cli_report(&err);
+        tts_lists_close(l);
         return EXIT_ERROR;
     }
     if (n_ops > 1) {

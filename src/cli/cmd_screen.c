@@ -28,9 +28,11 @@ static const char usage_text[] =
     "  --rules DIR             rule directory (default $TTSCREEN_RULES, ./rules, installed)\n"
     "  --db PATH               database (default $TTSCREEN_DB, ./ttscreen.db)\n"
     "  --no-store              do not record the case in the database\n"
+    "  --read-only             open the database read-only (it must exist): lists and reviewers'\n"
+    "                          decisions are read, nothing is written (many workers, one file)\n"
+    "  --by NAME               who screens, for the case history (default: the OS user)\n"
     "  --shard I/N             screen only the records at positions p (0-based, counted over\n"
-    "                          all inputs) with p mod N = I-1, so N processes split a batch\n"
-    "  --verbose               also warn about unknown (ignored) record fields\n"
+    "                          all inputs) with p mod N = I-1, so N processes split a batch\n"    "  --verbose               also warn about unknown (ignored) record fields\n"
     "  --sign KEY --cert CERT  also write a detached signature PATH.p7s next to -o PATH\n"
     "  --chain FILE            intermediate certificates to embed in the signature\n"
     "  --pass env:VAR|file:PATH  passphrase of an encrypted --sign key\n"
@@ -39,9 +41,9 @@ static const char usage_text[] =
     "Exit status: 0 nothing at or above --fail-on, 1 a finding at or above it, 2 error.\n";
 
 typedef struct screen_opts {
-    const char *format, *out, *fail_on, *as_of, *rules, *db, *shard;
+    const char *format, *out, *fail_on, *as_of, *rules, *db, *shard, *by;
     const char *sign, *cert, *chain, *pass, *tsa;
-    int no_store, verbose, help, insecure_key;
+    int no_store, read_only, verbose, help, insecure_key;
 } screen_opts;
 
 /* Where reports go: stdout, or a temporary file renamed to --out at the end. */
@@ -126,6 +128,11 @@ typedef struct run_state {
     unsigned long shard_i, shard_n; /* --shard I/N; N = 1 screens everything */
     unsigned long pos;              /* position of the next record in the batch */
     char *pending; /* json format: the first report, held until the end */
+    tts_cases *cases; /* the case file (decisions; stored unless st->store is 0) */
+    int store;        /* record each screening */
+    tts_lists *lists; /* denied-party lists, when the database exists */
+    tts_list_info *list_info;
+    size_t n_lists;
     size_t pending_len;
 } run_state;
 
@@ -134,6 +141,31 @@ static void warn_unknown(const tts_record *rec, const char *source)
     for (size_t i = 0; i < tts_record_n_unknown(rec); i++)
         fprintf(stderr, "%s: record \"%s\": %s: unknown field (ignored)\n", source,
                 tts_record_id(rec), tts_record_unknown(rec, i));
+}
+
+/* Record the screening in the case file (the report is stored as one JSON line). */
+static tts_status store_screening(run_state *st, const tts_report_input *ri, tts_error *err)
+{
+    tts_screening_info si;
+    char *jsonl = NULL;
+    size_t len = 0;
+    tts_status rc = tts_report_render(ri, TTS_FORMAT_JSONL, &jsonl, &len, err);
+    if (rc != TTS_OK)
+        return rc;
+    memset(&si, 0, sizeof(si));
+    si.size = sizeof(si);
+    si.at = st->now;
+    si.actor = cli_actor(st->o->by);
+    si.as_of = ri->as_of;
+    si.record = ri->record;
+    si.rules = ri->rules;
+    si.findings = ri->findings;
+    si.lists = ri->lists;
+    si.n_lists = ri->n_lists;
+    si.report_jsonl = jsonl;
+    rc = tts_cases_store(st->cases, &si, err);
+    tts_free(jsonl);
+    return rc;
 }
 
 /* Scan one record and emit its report. */
@@ -157,9 +189,20 @@ static void screen_record(run_state *st, const tts_record *rec, const char *sour
     memset(&so, 0, sizeof(so));
     so.size = sizeof(so);
     so.as_of = as_of;
+    if (st->lists != NULL) {
+        so.lookup = tts_lists_lookup;
+        so.lookup_user = st->lists;
+    }
     if (tts_scan_record(st->rules, rec, &so, &f, &err) != TTS_OK) {
         cli_report(&err);
         st->had_error = 1;
+        return;
+    }
+    if (st->cases != NULL &&
+        tts_cases_apply_decisions(st->cases, tts_record_id(rec), f, &err) != TTS_OK) {
+        cli_report(&err);
+        st->had_error = 1;
+        tts_findings_free(f);
         return;
     }
     memset(&ri, 0, sizeof(ri));
@@ -170,11 +213,20 @@ static void screen_record(run_state *st, const tts_record *rec, const char *sour
     ri.record = rec;
     ri.rules = st->rules;
     ri.findings = f;
+    ri.lists = st->list_info;
+    ri.n_lists = st->n_lists;
     ri.color = st->color;
     if (tts_report_render(&ri, st->fmt, &text, &len, &err) != TTS_OK) {
         cli_report(&err);
         st->had_error = 1;
         tts_findings_free(f);
+        return;
+    }
+    if (st->store && store_screening(st, &ri, &err) != TTS_OK) {
+        cli_report(&err);
+        st->had_error = 1;
+        tts_findings_free(f);
+        tts_free(text);
         return;
     }
     if (tts_findings_max_severity(f) >= (int)st->fail_on)
@@ -257,6 +309,34 @@ static void screen_file(run_state *st, const char *path)
         fclose(fp);
 }
 
+/*
+ * The database: read-write by default (created on first use, each
+ * screening stored); with --no-store read-only when it exists (lists and
+ * reviewers' decisions still apply); with --read-only it must exist and is
+ * only read, so many workers can share one file.
+ */
+static int open_database(run_state *st, const screen_opts *o)
+{
+    const char *path = cli_db_path(o->db);
+    int exists = access(path, F_OK) == 0, ro = o->read_only || o->no_store;
+    tts_error err;
+    tts_error_clear(&err);
+    if (o->read_only && !exists) {
+        cli_error("screen: --read-only: database %s does not exist", path);
+        return -1;
+    }
+    if (ro && !exists)
+        return 0; /* --no-store and no database yet: no lists, nothing to apply */
+    if (tts_lists_open(path, ro ? TTS_LISTS_READONLY : 0, &st->lists, &err) != TTS_OK ||
+        tts_lists_info(st->lists, &st->list_info, &st->n_lists, &err) != TTS_OK ||
+        tts_cases_open(path, ro, &st->cases, &err) != TTS_OK) {
+        cli_report(&err);
+        return -1;
+    }
+    st->store = !ro;
+    return 0;
+}
+
 /* "I/N" with 1 <= I <= N <= 1000000. */
 static int parse_shard(const char *s, unsigned long *i, unsigned long *n)
 {
@@ -285,7 +365,8 @@ static int parse_opts(int argc, char **argv, screen_opts *o, char ***files, size
         {"shard", 0, 1, &o->shard, NULL},     {"help", 'h', 0, NULL, &o->help},
         {"sign", 0, 1, &o->sign, NULL},       {"cert", 0, 1, &o->cert, NULL},
         {"chain", 0, 1, &o->chain, NULL},     {"pass", 0, 1, &o->pass, NULL},
-        {"tsa", 0, 1, &o->tsa, NULL},
+        {"tsa", 0, 1, &o->tsa, NULL},         {"by", 0, 1, &o->by, NULL},
+        {"read-only", 0, 0, NULL, &o->read_only},
         {"insecure-key-permissions", 0, 0, NULL, &o->insecure_key},
         {NULL, 0, 0, NULL, NULL},
     };
@@ -400,6 +481,8 @@ int cmd_screen(int argc, char **argv)
     }
     st.color = o.out == NULL && st.fmt == TTS_FORMAT_TEXT && isatty(STDOUT_FILENO) &&
                getenv("NO_COLOR") == NULL;
+    if (open_database(&st, &o) != 0)
+        goto out;
     if (sink_open(&st.out, o.out) != 0)
         goto out;
     for (size_t i = 0; i < n_files && !st.stop; i++)
@@ -413,6 +496,9 @@ int cmd_screen(int argc, char **argv)
     rc = st.had_error ? EXIT_ERROR : st.had_findings ? EXIT_FINDINGS : EXIT_CLEAN;
 out:
     tts_free(st.pending);
+    tts_cases_close(st.cases);
+    tts_list_info_free(st.list_info, st.n_lists);
+    tts_lists_close(st.lists);
     tts_rules_free(st.rules);
     free(files);
     return rc;

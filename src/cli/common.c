@@ -11,6 +11,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <pwd.h>
+#include <unistd.h>
 
 #ifndef TTS_RULES_DIR
 #define TTS_RULES_DIR "/usr/local/share/ttscreen/rules"
@@ -163,4 +165,17 @@ int cli_now(char rfc3339[32], char date[11])
     strftime(rfc3339, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
     strftime(date, 11, "%Y-%m-%d", &tm);
     return 0;
+}
+
+const char *cli_actor(const char *opt)
+{
+    struct passwd *pw;
+    const char *env;
+    if (opt != NULL && opt[0] != '\0')
+        return opt;
+    pw = getpwuid(geteuid());
+    if (pw != NULL && pw->pw_name != NULL && pw->pw_name[0] != '\0')
+        return pw->pw_name;
+    env = getenv("USER");
+    return env != NULL && env[0] != '\0' ? env : "unknown";
 }

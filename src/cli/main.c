@@ -21,6 +21,9 @@ static const command commands[] = {
     {"verify", cmd_verify, "check a signed report"},
     {"search", cmd_search, "screen one name against the denied-party lists"},
     {"lists", cmd_lists, "import, update and show denied-party lists"},
+    {"cases", cmd_cases, "list, show and decide the stored cases"},
+    {"rescreen", cmd_rescreen, "screen every stored case again and report what changed"},
+    {"audit", cmd_audit, "verify or export the database's audit log"},
     {NULL, NULL, NULL},
 };
 

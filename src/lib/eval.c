@@ -629,8 +629,9 @@ static tts_status fill_outputs(tts_eval *ev, const tts_rule *r, const tts_val *b
                 o->name = tts_strdup(m->name);
                 o->matched = tts_strdup(m->matched);
                 o->score = m->score;
+                o->entry_sha256 = m->entry_sha256 != NULL ? tts_strdup(m->entry_sha256) : NULL;
                 if (o->source == NULL || o->entry_id == NULL || o->name == NULL ||
-                    o->matched == NULL)
+                    o->matched == NULL || (m->entry_sha256 != NULL && o->entry_sha256 == NULL))
                     goto nomem;
             }
         }

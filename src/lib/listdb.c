@@ -9,6 +9,7 @@
 #include "listdb.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +19,8 @@
 #include "mem.h"
 #include "nameidx.h"
 #include "names.h"
+#include "store_cases.h"
+#include "store_digest.h"
 
 #define COUNTRY_PENALTY 0.05 /* query country absent from the entry's countries */
 
@@ -39,6 +42,7 @@ typedef struct nm {
 struct tts_lists {
     tts_store *store;
     char *path;
+    char *actor; /* who imports, for the audit log (tts_lists_set_actor) */
     /* search view, loaded on demand */
     int loaded;
     tts_arena *arena;
@@ -105,7 +109,18 @@ void tts_lists_close(tts_lists *l)
     unload(l);
     tts_store_close(l->store);
     tts_free(l->path);
+    tts_free(l->actor);
     tts_free(l);
+}
+
+tts_status tts_lists_set_actor(tts_lists *l, const char *actor, tts_error *err)
+{
+    char *a = tts_strdup(actor != NULL ? actor : "unknown");
+    if (a == NULL)
+        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory");
+    tts_free(l->actor);
+    l->actor = a;
+    return TTS_OK;
 }
 
 /* ---- import ------------------------------------------------------ */
@@ -127,6 +142,14 @@ tts_status tts_listdb_import(tts_lists *l, const char *source, const char *forma
                                     label, err));
     if (fetch != NULL)
         TTS_TRY(tts_store_fetch_put(l->store, source, fetch, err));
+    {
+        /* the import's audit row, in the same transaction */
+        char object[80];
+        snprintf(object, sizeof(object), "list:%s", source);
+        TTS_TRY(tts_store_audit_append(l->store, imported_at, l->actor ? l->actor : "unknown",
+                                       fetch != NULL ? "list-update" : "list-import", object,
+                                       c.sha256, err));
+    }
     TTS_TRY(tts_store_commit(l->store, err));
     unload(l);
     if (res != NULL) {
@@ -435,6 +458,7 @@ static void matches_free(tts_match *m, size_t n)
         tts_free(m[i].entry_id);
         tts_free(m[i].name);
         tts_free(m[i].matched);
+        tts_free(m[i].entry_sha256);
     }
     tts_free(m);
 }
@@ -471,6 +495,23 @@ tts_status tts_lists_lookup(void *user, const char *name, const char *country,
         m[i].matched = r->hits[i].matched;
         m[i].score = r->hits[i].score;
         r->hits[i].source = r->hits[i].entry_id = r->hits[i].name = r->hits[i].matched = NULL;
+    }
+    for (size_t i = 0; i < r->n; i++) {
+        /* the entry's content hash: a reviewer's clearance holds only while it is unchanged */
+        char sha[65];
+        int found = 0;
+        rc = tts_store_entry_sha256(((tts_lists *)user)->store, m[i].source, m[i].entry_id, sha,
+                                    &found, err);
+        if (rc != TTS_OK) {
+            matches_free(m, r->n);
+            tts_search_result_free(r);
+            return rc;
+        }
+        if (found && (m[i].entry_sha256 = tts_strdup(sha)) == NULL) {
+            matches_free(m, r->n);
+            tts_search_result_free(r);
+            return tts_err_set(err, TTS_ERR_NOMEM, "out of memory in a list lookup");
+        }
     }
     *n_hits = r->n;
     if (r->n == 0) {

@@ -582,6 +582,7 @@ static void free_hits(tts_match *hits, size_t n)
         tts_free(hits[i].entry_id);
         tts_free(hits[i].name);
         tts_free(hits[i].matched);
+        tts_free(hits[i].entry_sha256);
     }
     tts_free(hits);
 }
@@ -676,7 +677,11 @@ static tts_status fn_listed(tts_eval *ev, const tts_node *c, cval *a, size_t n, 
         m->name = tts_arena_strdup(ev->arena, hits[i].name ? hits[i].name : "");
         m->matched = tts_arena_strdup(ev->arena, hits[i].matched ? hits[i].matched : "");
         m->score = hits[i].score;
-        if (m->source == NULL || m->entry_id == NULL || m->name == NULL || m->matched == NULL) {
+        m->entry_sha256 = hits[i].entry_sha256 != NULL
+                              ? tts_arena_strdup(ev->arena, hits[i].entry_sha256)
+                              : NULL;
+        if (m->source == NULL || m->entry_id == NULL || m->name == NULL || m->matched == NULL ||
+            (hits[i].entry_sha256 != NULL && m->entry_sha256 == NULL)) {
             items = NULL;
             break;
         }

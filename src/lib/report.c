@@ -77,7 +77,27 @@ static void json_finding(tts_buf *b, const tts_finding *f)
     }
     tts_buf_puts(b, "],\"evidence\":");
     json_str_array(b, f->evidence, f->n_evidence);
+    if (f->cleared != NULL) {
+        tts_buf_puts(b, ",\"cleared\":");
+        tts_buf_json_cstr(b, f->cleared);
+    }
     tts_buf_putc(b, '}');
+}
+
+/* The raised findings (cleared == 0) or the cleared ones, as a JSON array. */
+static void json_findings(tts_buf *b, const tts_findings *fs, int cleared)
+{
+    int first = 1;
+    tts_buf_putc(b, '[');
+    for (size_t i = 0; fs != NULL && i < fs->n; i++) {
+        if ((fs->items[i].cleared != NULL) != cleared)
+            continue;
+        if (!first)
+            tts_buf_putc(b, ',');
+        first = 0;
+        json_finding(b, &fs->items[i]);
+    }
+    tts_buf_putc(b, ']');
 }
 
 /* The report as compact JSON (one line, no newline). */
@@ -120,13 +140,11 @@ static void json_report(tts_buf *b, const tts_report_input *in, const char *sha)
     }
     tts_buf_puts(b, "],\"verdict\":");
     tts_buf_json_cstr(b, tts_findings_verdict(fs));
-    tts_buf_puts(b, ",\"findings\":[");
-    for (size_t i = 0; fs != NULL && i < fs->n; i++) {
-        if (i > 0)
-            tts_buf_putc(b, ',');
-        json_finding(b, &fs->items[i]);
-    }
-    tts_buf_puts(b, "]}");
+    tts_buf_puts(b, ",\"findings\":");
+    json_findings(b, fs, 0);
+    tts_buf_puts(b, ",\"cleared\":");
+    json_findings(b, fs, 1);
+    tts_buf_putc(b, '}');
 }
 
 /*
@@ -217,6 +235,8 @@ static void text_finding(tts_buf *b, const tts_finding *f)
     tts_buf_printf(b, "    %-10s %s\n", "message", f->message ? f->message : "");
     tts_buf_printf(b, "    %-10s %s\n", "citation", f->citation ? f->citation : "");
     tts_buf_printf(b, "    %-10s %s\n", "subject", f->subject ? f->subject : "");
+    if (f->cleared != NULL)
+        tts_buf_printf(b, "    %-10s %s\n", "cleared", f->cleared);
     if (f->n_path > 0) {
         tts_buf_printf(b, "    %-10s ", "path");
         for (size_t i = 0; i < f->n_path; i++)
@@ -239,7 +259,7 @@ static void text_report(tts_buf *b, const tts_report_input *in, const char *sha)
     const char *verdict = tts_findings_verdict(fs);
     const char *title = tts_record_title(in->record);
     char up[16];
-    size_t n = fs != NULL ? fs->n : 0;
+    size_t n = fs != NULL ? fs->n : 0, n_cleared = 0;
 
     tts_buf_printf(b, "%s%s%s\n", tts_record_id(in->record), title ? ": " : "", title ? title : "");
     tts_buf_printf(b, "  %-10s ", "verdict");
@@ -260,18 +280,31 @@ static void text_report(tts_buf *b, const tts_report_input *in, const char *sha)
                        l->fetched_at != NULL ? "fetched" : "imported", when ? when : "?",
                        l->sha256 ? l->sha256 : "");
     }
-    tts_buf_printf(b, "  %-10s %zu\n", "findings", n);
+    for (size_t i = 0; i < n; i++)
+        n_cleared += fs->items[i].cleared != NULL;
+    tts_buf_printf(b, "  %-10s %zu", "findings", n - n_cleared);
+    if (n_cleared > 0)
+        tts_buf_printf(b, " (and %zu cleared by a reviewer)", n_cleared);
+    tts_buf_putc(b, '\n');
     for (int sev = TTS_SEV_CRITICAL; sev >= TTS_SEV_INFO; sev--) {
         size_t count = 0;
         for (size_t i = 0; i < n; i++)
-            count += (int)fs->items[i].severity == sev;
+            count += (int)fs->items[i].severity == sev && fs->items[i].cleared == NULL;
         if (count == 0)
             continue;
         tts_buf_putc(b, '\n');
         colored(b, in->color, sev_color(sev), upper(tts_severity_name((tts_severity)sev), up));
         tts_buf_printf(b, " (%zu)\n", count);
         for (size_t i = 0; i < n; i++)
-            if ((int)fs->items[i].severity == sev)
+            if ((int)fs->items[i].severity == sev && fs->items[i].cleared == NULL)
+                text_finding(b, &fs->items[i]);
+    }
+    if (n_cleared > 0) {
+        tts_buf_putc(b, '\n');
+        colored(b, in->color, "2", "CLEARED");
+        tts_buf_printf(b, " (%zu)\n", n_cleared);
+        for (size_t i = 0; i < n; i++)
+            if (fs->items[i].cleared != NULL)
                 text_finding(b, &fs->items[i]);
     }
 }

@@ -47,11 +47,13 @@ static void finding_clear(tts_finding *f)
         tts_free(f->matches[i].entry_id);
         tts_free(f->matches[i].name);
         tts_free(f->matches[i].matched);
+        tts_free(f->matches[i].entry_sha256);
     }
     tts_free(f->matches);
     for (size_t i = 0; i < f->n_evidence; i++)
         tts_free(f->evidence[i]);
     tts_free(f->evidence);
+    tts_free(f->cleared);
     memset(f, 0, sizeof(*f));
 }
 
@@ -112,7 +114,7 @@ int tts_findings_max_severity(const tts_findings *f)
 {
     int max = -1;
     for (size_t i = 0; f != NULL && i < f->n; i++)
-        if ((int)f->items[i].severity > max)
+        if (f->items[i].cleared == NULL && (int)f->items[i].severity > max)
             max = (int)f->items[i].severity;
     return max;
 }

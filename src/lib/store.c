@@ -8,6 +8,7 @@
  * bound SQLITE_TRANSIENT; SQLite's messages are copied into tts_error.
  */
 #include "store.h"
+#include "store_db.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -54,6 +55,8 @@ static const char *const migrations[] = {
     "  source TEXT PRIMARY KEY,"
     "  url TEXT NOT NULL,"
     "  format TEXT NOT NULL);",
+    /* 2: cases, decisions and the audit log (store_db.h) */
+    TTS_STORE_CASES_SCHEMA,
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -116,6 +119,16 @@ static tts_status db_err(tts_store *s, tts_error *err, const char *what)
                        s->db != NULL ? sqlite3_errmsg(s->db) : "cannot open");
 }
 
+sqlite3 *tts_store_sqlite(tts_store *s)
+{
+    return s->db;
+}
+
+tts_status tts_store_db_error(tts_store *s, tts_error *err, const char *what)
+{
+    return db_err(s, err, what);
+}
+
 static tts_status exec(tts_store *s, const char *sql, tts_error *err, const char *what)
 {
     if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
@@ -149,23 +162,33 @@ static tts_status migrate(tts_store *s, int readonly, tts_error *err)
         return tts_err_set(err, TTS_ERR_DB,
                            "database %s: schema version %d is newer than this ttscreen (%d)",
                            s->path, v, N_MIGRATIONS);
-    if (v < N_MIGRATIONS && readonly)
+    if (v == N_MIGRATIONS)
+        return TTS_OK;
+    if (readonly)
         return tts_err_set(err, TTS_ERR_DB,
                            "database %s: schema version %d needs an upgrade to %d "
-                           "(run a command that writes, such as 'ttscreen lists import')",
+                           "(run a command that writes, such as 'ttscreen screen')",
                            s->path, v, N_MIGRATIONS);
-    for (; v < N_MIGRATIONS; v++) {
-        if ((rc = exec(s, "BEGIN IMMEDIATE", err, "starting a migration")) != TTS_OK)
-            return rc;
-        snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
-        if ((rc = exec(s, migrations[v], err, "migrating the schema")) != TTS_OK ||
-            (rc = exec(s, sql, err, "migrating the schema")) != TTS_OK ||
-            (rc = exec(s, "COMMIT", err, "committing a migration")) != TTS_OK) {
-            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-            return rc;
-        }
-    }
-    return TTS_OK;
+    /*
+     * All pending migrations in one transaction, the version read again
+     * under the write lock: a concurrent process may have migrated first,
+     * and a crash leaves the old schema or the new one, never a mix.
+     */
+    if ((rc = exec(s, "BEGIN IMMEDIATE", err, "starting a migration")) != TTS_OK)
+        return rc;
+    rc = user_version(s, &v, err);
+    if (rc == TTS_OK && v > N_MIGRATIONS)
+        rc = tts_err_set(err, TTS_ERR_DB,
+                         "database %s: schema version %d is newer than this ttscreen (%d)",
+                         s->path, v, N_MIGRATIONS);
+    for (; rc == TTS_OK && v < N_MIGRATIONS; v++)
+        rc = exec(s, migrations[v], err, "migrating the schema");
+    snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", N_MIGRATIONS);
+    if (rc == TTS_OK && (rc = exec(s, sql, err, "migrating the schema")) == TTS_OK)
+        rc = exec(s, "COMMIT", err, "committing a migration");
+    if (rc != TTS_OK)
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
 }
 
 static tts_status configure(tts_store *s, unsigned flags, tts_error *err)

@@ -163,11 +163,15 @@ static void test_lookup_callback_fills_matches(void **state)
     assert_string_equal(m[0].entry_id, "2025-catl");
     assert_string_equal(m[0].name, "Contemporary Amperex Technology Co., Limited");
     assert_true(m[0].score >= 0.95);
+    /* the entry's content hash, which a reviewer's clearance is tied to */
+    assert_non_null(m[0].entry_sha256);
+    assert_int_equal(strlen(m[0].entry_sha256), 64);
     for (size_t i = 0; i < n; i++) {
         tts_free(m[i].source);
         tts_free(m[i].entry_id);
         tts_free(m[i].name);
         tts_free(m[i].matched);
+        tts_free(m[i].entry_sha256);
     }
     tts_free(m);
     assert_int_equal(fn(l, "CATL", NULL, other, 1, 0.85, &m, &n, &err), TTS_OK);

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The case file: every screening of a record id kept forever in the
+ * database, reviewer decisions (never changed; a later one supersedes),
+ * false-positive memory for cleared list hits, re-screening of every case,
+ * and the hash-chained audit log that proves nobody edited the history.
+ */
+#ifndef TTS_CASES_H
+#define TTS_CASES_H
+
+#include <stddef.h>
+
+#include "ttscreen/record.h"
+#include "ttscreen/report.h"
+#include "ttscreen/rules.h"
+#include "ttscreen/scan.h"
+#include "ttscreen/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct tts_cases tts_cases;
+
+/*
+ * Open the case file of the database at db_path (created and migrated on
+ * first use unless read_only). Caller owns *out (tts_cases_close).
+ */
+TTS_API tts_status tts_cases_open(const char *db_path, int read_only, tts_cases **out,
+                                  tts_error *err);
+/* Accepts NULL. */
+TTS_API void tts_cases_close(tts_cases *c);
+
+/*
+ * False-positive memory: for each list match in f that a reviewer's newest
+ * decision on this case cleared while the entry's content hash is still the
+ * same, drop the match; a finding left without matches is marked cleared
+ * ("cleared by NAME on DATE: REASON") and no longer counts. A case with no
+ * history leaves f unchanged.
+ */
+TTS_API tts_status tts_cases_apply_decisions(tts_cases *c, const char *record_id,
+                                             tts_findings *f, tts_error *err);
+
+typedef struct tts_screening_info {
+    size_t size;                 /* sizeof(tts_screening_info) */
+    const char *at;              /* RFC 3339 time of the screening */
+    const char *actor;           /* who ran it */
+    const char *as_of;           /* YYYY-MM-DD */
+    const tts_record *record;    /* borrowed */
+    const tts_rules *rules;      /* borrowed */
+    const tts_findings *findings;/* borrowed, after tts_cases_apply_decisions */
+    const tts_list_info *lists;  /* lists consulted */
+    size_t n_lists;
+    const char *report_jsonl;    /* the report as rendered with TTS_FORMAT_JSONL */
+    int rescreen;                /* 1 for `rescreen`, 0 for `screen` */
+} tts_screening_info;
+
+/* Store one screening (and its audit row) in one transaction. */
+TTS_API tts_status tts_cases_store(tts_cases *c, const tts_screening_info *in, tts_error *err);
+
+typedef struct tts_decision_input {
+    size_t size;             /* sizeof(tts_decision_input) */
+    const char *record_id;   /* the case */
+    const char *disposition; /* cleared, escalated, licence-required, rejected */
+    const char *by;          /* reviewer */
+    const char *reason;      /* free text, required */
+    const char *finding;     /* NULL (whole case), "RULE", or "RULE:SOURCE:ENTRY_ID" */
+    const char *at;          /* RFC 3339 */
+} tts_decision_input;
+
+/*
+ * Record a decision. TTS_ERR_ARG (message names what) for an unknown case,
+ * disposition or a finding the case's latest screening does not hold.
+ */
+TTS_API tts_status tts_cases_decide(tts_cases *c, const tts_decision_input *d, tts_error *err);
+
+/* `cases list` as text or json; caller owns *out (tts_free). */
+TTS_API tts_status tts_cases_render_list(tts_cases *c, tts_format fmt, char **out, size_t *len,
+                                         tts_error *err);
+
+/* `cases show ID` as text or json; TTS_ERR_ARG when there is no such case. */
+TTS_API tts_status tts_cases_render_show(tts_cases *c, const char *record_id, tts_format fmt,
+                                         char **out, size_t *len, tts_error *err);
+
+typedef struct tts_rescreen_opts {
+    size_t size;                /* sizeof(tts_rescreen_opts) */
+    const tts_rules *rules;     /* current rules */
+    tts_scan_opts scan;         /* as_of NULL: each case's record controls.as_of, else today */
+    const char *today;          /* YYYY-MM-DD */
+    const tts_list_info *lists; /* current list versions */
+    size_t n_lists;
+    const char *at, *actor;     /* time and actor of the re-screening */
+    const char *tool_version;
+    tts_format format;          /* text or json */
+    tts_severity fail_on;       /* threshold over new findings */
+} tts_rescreen_opts;
+
+/*
+ * Screen every case's latest record again, store each outcome, and render
+ * per case the new and gone findings and the verdict change. *failed is
+ * set to 1 when a new finding is at or above o->fail_on.
+ */
+TTS_API tts_status tts_cases_rescreen(tts_cases *c, const tts_rescreen_opts *o, char **out,
+                                      size_t *len, int *failed, tts_error *err);
+
+typedef struct tts_audit_result {
+    long rows;         /* rows checked */
+    char head[65];     /* hash of the last row, "" when the log is empty */
+    long broken_row;   /* first broken row, 0 when the chain holds */
+    char problem[256]; /* what is wrong with it */
+} tts_audit_result;
+
+/*
+ * Verify the audit chain; with head (non-NULL) also that it ends at that
+ * hash. TTS_OK with r->broken_row == 0 when intact.
+ */
+TTS_API tts_status tts_cases_audit_verify(tts_cases *c, const char *head, tts_audit_result *r,
+                                          tts_error *err);
+
+/* Called with each line of an export (NUL-terminated, ending in '\n'); nonzero stops. */
+typedef int (*tts_line_fn)(void *user, const char *line, size_t len);
+
+/*
+ * Export the audit log as JSON Lines: one object per row, then a final
+ * {"head": HASH, "rows": N} line.
+ */
+TTS_API tts_status tts_cases_audit_export(tts_cases *c, tts_line_fn fn, void *user,
+                                          tts_error *err);
+
+/*
+ * Append an audit row for an action outside the case file (a list import):
+ * within its own transaction.
+ */
+TTS_API tts_status tts_cases_audit_note(tts_cases *c, const char *at, const char *actor,
+                                        const char *action, const char *object,
+                                        const char *content_sha256, tts_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `ttscreen rescreen`: screen every stored case's latest record again with
+ * the current rules and lists, store each outcome, and report per case the
+ * findings that are new and gone and the verdict change.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char usage_text[] =
+    "usage: ttscreen rescreen [--fail-on SEVERITY] [--format text|json] [--as-of YYYY-MM-DD]\n"
+    "                         [--rules DIR] [--db PATH] [--by NAME]\n"
+    "\n"
+    "Screen every stored case again and report what changed since its last screening.\n"
+    "Exit status: 0 no new finding at or above --fail-on (default high), 1 there is one,\n"
+    "2 error.\n";
+
+int cmd_rescreen(int argc, char **argv)
+{
+    const char *format = NULL, *fail_on = NULL, *as_of = NULL, *rules_dir = NULL, *db = NULL,
+               *by = NULL;
+    int help = 0, failed = 0, rc = EXIT_ERROR;
+    char **ops = NULL, now[32], today[11], *text = NULL;
+    size_t n_ops = 0, len = 0;
+    tts_rules *rules = NULL;
+    tts_cases *c = NULL;
+    tts_rescreen_opts ro;
+    tts_error err;
+    const cli_option opts[] = {
+        {"format", 0, 1, &format, NULL}, {"fail-on", 0, 1, &fail_on, NULL},
+        {"as-of", 0, 1, &as_of, NULL},   {"rules", 0, 1, &rules_dir, NULL},
+        {"db", 0, 1, &db, NULL},         {"by", 0, 1, &by, NULL},
+        {"help", 'h', 0, NULL, &help},   {NULL, 0, 0, NULL, NULL},
+    };
+
+    tts_error_clear(&err);
+    memset(&ro, 0, sizeof(ro));
+    ro.size = sizeof(ro);
+    ro.fail_on = TTS_SEV_HIGH;
+    if (cli_parse("rescreen", argc, argv, opts, &ops, &n_ops) != 0)
+        return EXIT_ERROR;
+    if (help) {
+        fputs(usage_text, stdout);
+        free(ops);
+        return EXIT_CLEAN;
+    }
+    if (n_ops != 0) {
+        cli_error("rescreen: takes no operands (see 'ttscreen rescreen --help')");
+        goto out;
+    }
+    if (format != NULL && (tts_format_parse(format, &ro.format) != TTS_OK ||
+                           (ro.format != TTS_FORMAT_TEXT && ro.format != TTS_FORMAT_JSON))) {
+        cli_error("rescreen: unknown --format '%s' (expected text or json)", format);
+        goto out;
+    }
+    if (fail_on != NULL && tts_severity_parse(fail_on, &ro.fail_on) != TTS_OK) {
+        cli_error("rescreen: unknown --fail-on '%s' (expected info, low, medium, high or "
+                  "critical)",
+                  fail_on);
+        goto out;
+    }
+    if (as_of != NULL && tts_date_check(as_of) != TTS_OK) {
+        cli_error("rescreen: --as-of '%s' is not a real calendar date YYYY-MM-DD", as_of);
+        goto out;
+    }
+    if (cli_now(now, today) != 0)
+        goto out;
+    if (tts_rules_load_dir(cli_rules_dir(rules_dir), NULL, &rules, &err) != TTS_OK ||
+        tts_cases_open(cli_db_path(db), 0, &c, &err) != TTS_OK) {
+        cli_report(&err);
+        goto out;
+    }
+    ro.rules = rules;
+    ro.scan.size = sizeof(ro.scan);
+    ro.scan.as_of = as_of;
+    ro.today = today;
+    ro.at = now;
+    ro.actor = cli_actor(by);
+    ro.tool_version = tts_version();
+    if (tts_cases_rescreen(c, &ro, &text, &len, &failed, &err) != TTS_OK) {
+        cli_report(&err);
+        goto out;
+    }
+    if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0) {
+        cli_error("standard output: write error");
+        goto out;
+    }
+    rc = failed ? EXIT_FINDINGS : EXIT_CLEAN;
+out:
+    tts_free(text);
+    tts_cases_close(c);
+    tts_rules_free(rules);
+    free(ops);
+    return rc;
+}

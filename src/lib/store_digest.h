@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Content hash of one stored list entry: what a reviewer's clearance of a
+ * list hit is tied to, so that a changed entry (new alias, address,
+ * programme) is raised again.
+ */
+#ifndef TTS_STORE_DIGEST_H
+#define TTS_STORE_DIGEST_H
+
+#include "store.h"
+
+/*
+ * SHA-256 over every stored field of entry `entry_id` of list `source` and
+ * all its names, into out[65]. *found is 0 (and out "") when there is no
+ * such entry.
+ */
+tts_status tts_store_entry_sha256(tts_store *s, const char *source, const char *entry_id,
+                                  char out[65], int *found, tts_error *err);
+
+#endif
