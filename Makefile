@@ -47,16 +47,27 @@ UNIT    := $(patsubst tests/unit/test_%.c,$(B)/tests/test_%,$(sort $(wildcard te
 PUB_HDR := $(sort $(wildcard include/*.h include/ttscreen/*.h))
 PRIV_HDR := $(sort $(wildcard src/lib/*.h))
 
+# Quiet build lines ("CC file"); make V=1 shows full commands.
+ifeq ($(V),1)
+  Q :=
+  say = @true
+else
+  Q := @
+  say = @echo "  $(1) $(2)"
+endif
+
 all: ttscreen
 
 $(B)/lib/%.o: src/lib/%.c
 	@mkdir -p $(@D)
-	$(CC) -Iinclude -iquote src/lib $(DEP_CFLAGS) $(WARN) -fvisibility=hidden $(CFLAGS) -MMD -MP -c $< -o $@
+	$(call say,CC,$<)
+	$(Q)$(CC) -Iinclude -iquote src/lib $(DEP_CFLAGS) $(WARN) -fvisibility=hidden $(CFLAGS) -MMD -MP -c $< -o $@
 
 # No src/lib on the include path: the CLI sees only the public API.
 $(B)/cli/%.o: src/cli/%.c
 	@mkdir -p $(@D)
-	$(CC) -Iinclude $(WARN) -DTTS_RULES_DIR='"$(PREFIX)/share/ttscreen/rules"' $(CFLAGS) -MMD -MP -c $< -o $@
+	$(call say,CC,$<)
+	$(Q)$(CC) -Iinclude $(WARN) -DTTS_RULES_DIR='"$(PREFIX)/share/ttscreen/rules"' $(CFLAGS) -MMD -MP -c $< -o $@
 
 # The CLI bakes in the installed rules directory: rebuild it when PREFIX changes.
 $(B)/cli/common.o: $(B)/prefix.stamp
@@ -66,10 +77,12 @@ $(B)/prefix.stamp: FORCE
 
 $(B)/libttscreen.a: $(LIB_OBJ)
 	@rm -f $@
-	$(AR) rcs $@ $^
+	$(call say,AR,$@)
+	$(Q)$(AR) rcs $@ $^
 
 $(B)/ttscreen: $(CLI_OBJ) $(B)/libttscreen.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(DEP_LIBS)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(DEP_LIBS)
 
 # Always the binary of the last build directory used (plain, ASan, clang).
 ttscreen: $(B)/ttscreen FORCE
@@ -87,7 +100,8 @@ TEST_OBJ := $(B)/tests/helpers.o $(B)/tests/quality.o
 
 $(B)/tests/test_%: tests/unit/test_%.c $(TEST_OBJ) $(B)/libttscreen.a
 	@mkdir -p $(@D)
-	$(CC) -Iinclude -iquote src/lib -iquote tests/unit $(WARN) $(TEST_CFLAGS) $(CFLAGS) \
+	$(call say,CC,$@)
+	$(Q)$(CC) -Iinclude -iquote src/lib -iquote tests/unit $(WARN) $(TEST_CFLAGS) $(CFLAGS) \
 	  -o $@ $< $(TEST_OBJ) $(B)/libttscreen.a $(LDFLAGS) $(DEP_LIBS) $(TEST_LIBS)
 
 # Test-only HTTP server for the list-update tests (binds 127.0.0.1 only).
@@ -155,7 +169,8 @@ FUZZ_SECONDS ?= 600
 
 $(B)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(B)/libttscreen.a
 	@mkdir -p $(@D)
-	$(CC) -Iinclude -iquote src/lib $(WARN) $(CFLAGS) -o $@ $< tests/fuzz/replay.c \
+	$(call say,CC,$@)
+	$(Q)$(CC) -Iinclude -iquote src/lib $(WARN) $(CFLAGS) -o $@ $< tests/fuzz/replay.c \
 	  $(B)/libttscreen.a $(LDFLAGS) $(DEP_LIBS)
 
 # Replay every reproducer and seed through each target (no libFuzzer needed).

@@ -223,8 +223,10 @@ static void screen_record(run_state *st, const tts_record *rec, const char *sour
         return;
     }
     if (st->store && store_screening(st, &ri, &err) != TTS_OK) {
+        /* the database failed (full, read-only, broken): stop rather than repeat it per record */
         cli_report(&err);
         st->had_error = 1;
+        st->stop = 1;
         tts_findings_free(f);
         tts_free(text);
         return;

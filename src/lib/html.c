@@ -245,6 +245,8 @@ static void mark_findings(graph *g, const tts_record *rec, const tts_findings *f
         const tts_finding *f = &fs->items[i];
         int sev = (int)f->severity;
         long k;
+        if (f->cleared != NULL)
+            continue; /* cleared by a reviewer: not a mark on the graph */
         if (f->n_path > 0)
             mark(g, node_by_id(g, f->path[f->n_path - 1]), sev);
         if ((k = subject_index(f->subject, "$.parties[")) >= 0 && (size_t)k < rec->n_parties)
@@ -546,6 +548,8 @@ static void finding_html(tts_buf *b, const tts_record *rec, const tts_finding *f
     tts_html_escape(b, f->citation);
     tts_buf_puts(b, "</p>\n");
     tag_text(b, "p", "message", f->message);
+    if (f->cleared != NULL)
+        tag_text(b, "p", "cleared", f->cleared);
     tts_buf_puts(b, "<dl class=\"meta\">");
     tts_buf_puts(b, "<dt>Subject</dt><dd><code>");
     tts_html_escape(b, f->subject);
@@ -574,20 +578,29 @@ static void findings_section(tts_buf *b, const tts_report_input *in)
 {
     static const char *const heads[] = {"Info", "Low", "Medium", "High", "Critical"};
     const tts_findings *fs = in->findings;
-    size_t n = fs != NULL ? fs->n : 0, n_matches = 0;
-    tts_buf_printf(b, "<section id=\"findings\"><h2>Findings (%zu)</h2>\n", n);
-    if (n == 0)
+    size_t n = fs != NULL ? fs->n : 0, n_matches = 0, n_cleared = 0;
+    for (size_t i = 0; i < n; i++)
+        n_cleared += fs->items[i].cleared != NULL;
+    tts_buf_printf(b, "<section id=\"findings\"><h2>Findings (%zu)</h2>\n", n - n_cleared);
+    if (n == n_cleared)
         tts_buf_puts(b, "<p>No rule matched this record.</p>\n");
     for (int sev = TTS_SEV_CRITICAL; sev >= TTS_SEV_INFO; sev--) {
         size_t count = 0;
         for (size_t i = 0; i < n; i++)
-            count += (int)fs->items[i].severity == sev;
+            count += (int)fs->items[i].severity == sev && fs->items[i].cleared == NULL;
         if (count == 0)
             continue;
         tts_buf_printf(b, "<h3 class=\"sev-%s\">%s (%zu)</h3>\n", sev_class(sev), heads[sev],
                        count);
         for (size_t i = 0; i < n; i++)
-            if ((int)fs->items[i].severity == sev)
+            if ((int)fs->items[i].severity == sev && fs->items[i].cleared == NULL)
+                finding_html(b, in->record, &fs->items[i]);
+    }
+    if (n_cleared > 0) {
+        /* reviewers' standing decisions: shown, not raised */
+        tts_buf_printf(b, "<h3 class=\"cleared\">Cleared by reviewers (%zu)</h3>\n", n_cleared);
+        for (size_t i = 0; i < n; i++)
+            if (fs->items[i].cleared != NULL)
                 finding_html(b, in->record, &fs->items[i]);
     }
     tts_buf_puts(b, "</section>\n<section id=\"matches\"><h2>List matches</h2>\n");

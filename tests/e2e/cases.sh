@@ -165,15 +165,56 @@ p1=$!
 p2=$!
 "$BIN" cases decide toyota-catl-2019 --db "$CDB" --disposition escalated --by w3 --reason concurrent >/dev/null 2>"$S/w3.err" &
 p3=$!
+"$BIN" lists import us-1260h "$FX/lists/us-1260h.csv" --format ttscreen-csv --db "$CDB" >/dev/null 2>"$S/w4.err" &
+p4=$!
 wait $p1; r1=$?
 wait $p2; r2=$?
 wait $p3; r3=$?
-if [ $r1 = 1 ] && [ $r2 = 1 ] && [ $r3 = 0 ]; then ok; else
-    bad "concurrent writers: exit $r1 $r2 $r3: $(cat "$S/w1.err" "$S/w2.err" "$S/w3.err" | head -3)"
+wait $p4; r4=$?
+if [ $r1 = 1 ] && [ $r2 = 1 ] && [ $r3 = 0 ] && [ $r4 = 0 ]; then ok; else
+    bad "concurrent writers: exit $r1 $r2 $r3 $r4: $(cat "$S/w1.err" "$S/w2.err" "$S/w3.err" "$S/w4.err" | head -3)"
 fi
 n=$(sqlite3 "$CDB" "SELECT count(*) FROM screening;")
 [ "$n" = $((1 + 2 * 1200)) ] && ok || bad "concurrent writers: $n screenings, expected $((1 + 2 * 1200))"
 expect "concurrent writers: audit verify" 0 "" -- tt "$CDB" audit verify
 
-echo "cases: $passed passed, $failed failed"
+# --- a full disk and a read-only file system (tmpfs mounts need root) ------------------------
+skipped=0
+M="$S/mnt"
+mkdir -p "$M"
+if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=160k tmpfs "$M" 2>/dev/null; then
+    cp "$FX/records/toyota-catl-2019.json" "$S/one.json"
+    tt "$M/full.db" screen --by disk "$S/one.json" >/dev/null 2>&1
+    "$BIN" screen --db "$M/full.db" --by disk --format jsonl "$big" >/dev/null 2>"$S/full.err"
+    rc=$?
+    if [ $rc = 2 ] && [ "$(wc -l <"$S/full.err")" = 1 ] && grep -q "full" "$S/full.err"; then ok; else
+        bad "full disk: exit $rc, stderr: $(head -3 "$S/full.err")"
+    fi
+    ic=$(sqlite3 "$M/full.db" "PRAGMA integrity_check;" 2>&1)
+    [ "$ic" = ok ] && ok || bad "full disk: integrity_check says $ic"
+    n_s=$(sqlite3 "$M/full.db" "SELECT count(*) FROM screening;")
+    n_a=$(sqlite3 "$M/full.db" "SELECT count(*) FROM audit_log WHERE object LIKE 'screening:%';")
+    [ "$n_s" = "$n_a" ] && ok || bad "full disk: $n_s screenings but $n_a audit rows"
+    umount "$M"
+    if mount -t tmpfs -o size=4m tmpfs "$M" 2>/dev/null; then
+        tt "$M/ro.db" screen --by ro "$S/one.json" >/dev/null 2>&1
+        sqlite3 "$M/ro.db" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
+        mount -o remount,ro "$M"
+        "$BIN" screen --db "$M/ro.db" --by ro "$S/one.json" >/dev/null 2>"$S/ro.err"
+        rc=$?
+        if [ $rc = 2 ] && [ "$(wc -l <"$S/ro.err")" = 1 ]; then ok; else
+            bad "read-only file system: exit $rc, stderr: $(head -3 "$S/ro.err")"
+        fi
+        umount "$M"
+    fi
+else
+    skipped=3
+    echo "cases: full-disk and read-only file-system cases skipped (mounting a tmpfs needs root)"
+fi
+
+if [ "$skipped" -gt 0 ]; then
+    echo "cases: $passed passed, $failed failed, $skipped skipped"
+else
+    echo "cases: $passed passed, $failed failed"
+fi
 [ "$failed" = 0 ]

@@ -337,6 +337,30 @@ static void test_graph_limit_and_missing_inputs(void **state)
     tts_buf_free(&rec);
 }
 
+static void test_cleared_findings_are_shown_apart_and_not_counted(void **state)
+{
+    fixture fx;
+    tts_buf b = TTS_BUF_INIT;
+    tts_error err;
+    const char *cleared_head, *note;
+    (void)state;
+    fixture_open(&fx, xss_record);
+    fx.fs->items[1].cleared = tts_strdup("cleared by A <Reviewer> on 2026-02-03: same name, other firm");
+    assert_non_null(fx.fs->items[1].cleared);
+    tts_error_clear(&err);
+    assert_int_equal(tts_html_render(&fx.in, &b, &err), TTS_OK);
+    tts_buf_putc(&b, '\0');
+    assert_non_null(strstr(b.data, "<h2>Findings (2)</h2>"));
+    assert_null(strstr(b.data, ">High (1)</h3>"));
+    cleared_head = strstr(b.data, "Cleared by reviewers (1)</h3>");
+    assert_non_null(cleared_head);
+    note = strstr(b.data, "cleared by A &lt;Reviewer&gt; on 2026-02-03: same name, other firm");
+    assert_non_null(note);
+    assert_true(note > cleared_head);
+    tts_buf_free(&b);
+    fixture_close(&fx);
+}
+
 static void test_render_out_of_memory(void **state)
 {
     fixture fx;
@@ -366,6 +390,7 @@ int main(void)
         cmocka_unit_test(test_page_structure_and_self_contained),
         cmocka_unit_test(test_graph_nodes_edges_and_marks),
         cmocka_unit_test(test_graph_limit_and_missing_inputs),
+        cmocka_unit_test(test_cleared_findings_are_shown_apart_and_not_counted),
         cmocka_unit_test(test_render_out_of_memory),
     };
     return cmocka_run_group_tests(tests, setup_group, teardown_group);
