@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Deletion-neighbourhood index (see delidx.h): one open-addressing hash
- * table of (fingerprint, token) pairs, at most half full, linear probing.
+ * table of (fingerprint, token) pairs, at most two thirds full, linear
+ * probing.
  * The slot comes from the low bits of a 64-bit polynomial hash of the
  * variant (its length mixed in), the fingerprint from the high bits.
  */
@@ -97,7 +98,7 @@ tts_delidx *tts_delidx_new(size_t keys)
     size_t cap = 1024;
     if (d == NULL)
         return NULL;
-    while (cap < keys * 2)
+    while (cap < keys + keys / 2) /* at most two thirds full */
         cap *= 2;
     d->t = tts_calloc(cap, sizeof(slot));
     if (d->t == NULL) {

@@ -16,15 +16,16 @@
 #include "delidx.h"
 #include "error.h"
 #include "mem.h"
+#include "namescore.h"
 
-#define MAX_QTOK 64          /* tokens of a name or query that take part in scoring */
-#define TOK_MIN 0.80         /* token pairs scoring less count as no match */
-#define LEGAL_PENALTY 0.05   /* both names carry legal forms with nothing in common */
-#define MAX_JW_LEN 128       /* longer tokens only match exactly */
-#define MAX_DL_LEN 256       /* longer glued strings only match exactly */
-#define UB_SLACK 1e-6        /* float accumulation error allowance */
-#define CHEAP_POSTINGS 1024  /* query tokens with fewer postings are always scanned */
-#define NUMBER_PENALTY 0.15  /* both names carry numbers and they differ ("GOLD STAR 3" / "5") */
+/* Short local names for the scoring types (namescore.h). */
+typedef tts_nsview view;
+typedef tts_nstsim tsim;
+typedef tts_nscache sim_cache;
+typedef tts_nspairing pairing;
+
+#define UB_SLACK 1e-6       /* float accumulation error allowance */
+#define CHEAP_POSTINGS 1024 /* query tokens with fewer postings are always scanned */
 
 /* Trigram bucket -> dictionary tokens (CSR). */
 typedef struct gram_table {
@@ -33,20 +34,15 @@ typedef struct gram_table {
     uint32_t bits;
 } gram_table;
 
-typedef struct tsim {
-    uint32_t tok;
-    float sim;
-} tsim;
-
 struct tts_nameidx {
     /* names */
     size_t n_names, cap_names;
-    uint32_t *name_entry; /* entry number */
-    uint32_t *name_tok0;  /* first index in name_toks; name i uses [tok0[i], tok0[i+1]) */
-    uint32_t *name_glued; /* dictionary id of the glued form (legal forms included) */
+    uint32_t *name_entry;  /* entry number */
+    uint32_t *name_tok0;   /* first index in name_toks; name i uses [tok0[i], tok0[i+1]) */
+    uint32_t *name_glued;  /* dictionary id of the glued form (legal forms included) */
     uint32_t *name_joined; /* dictionary id of the tokens joined without spaces */
-    uint32_t *name_legal; /* offset of the legal-form string in pool */
-    uint32_t *name_w;     /* total token bytes */
+    uint32_t *name_legal;  /* offset of the legal-form string in pool */
+    uint32_t *name_w;      /* total token bytes */
     uint32_t *name_toks;
     size_t n_name_toks, cap_name_toks;
     /* dictionary */
@@ -58,10 +54,10 @@ struct tts_nameidx {
     uint32_t *hash; /* open addressing: tok id + 1, 0 = empty */
     size_t hash_cap;
     /* postings (after finish) */
-    uint32_t *tpost0, *tpost;  /* token -> names using it as a token */
-    uint32_t *gpost0, *gpost;  /* token -> names using it as their joined or glued form */
-    tts_delidx *del;           /* deletion neighbourhood of the name tokens */
-    gram_table tgram;          /* trigram bucket -> name tokens */
+    uint32_t *tpost0, *tpost; /* token -> names using it as a token */
+    uint32_t *gpost0, *gpost; /* token -> names using it as their joined or glued form */
+    tts_delidx *del;          /* deletion neighbourhood of the name tokens */
+    gram_table tgram;         /* trigram bucket -> name tokens */
     int finished;
     /* per-query scratch */
     uint16_t *gcnt;
@@ -71,238 +67,9 @@ struct tts_nameidx {
     uint32_t *ntouched;
 };
 
-/* A name or query as scoring sees it. */
-typedef struct view {
-    const char *s[MAX_QTOK];
-    size_t l[MAX_QTOK];
-    uint32_t id[MAX_QTOK]; /* dictionary ids (names only) */
-    size_t n, w;
-    const char *glued; /* legal forms included */
-    size_t glen;
-    const char *joined; /* tokens only */
-    size_t jlen;
-    uint64_t gmask, jmask; /* char_mask of glued and joined */
-    uint64_t mask[MAX_QTOK]; /* char_mask of each token */
-    const char *legal;
-    char jbuf[MAX_DL_LEN + 1]; /* queries: joined tokens live here */
-} view;
-
-/* ---- string similarity ------------------------------------------------- */
-
-static double jaro_winkler(const char *a, size_t la, const char *b, size_t lb)
-{
-    uint8_t am[MAX_JW_LEN], bm[MAX_JW_LEN];
-    size_t range, m = 0, t = 0, k = 0, pre = 0;
-    double j;
-    if (la == 0 || lb == 0 || la > MAX_JW_LEN || lb > MAX_JW_LEN)
-        return 0.0;
-    memset(am, 0, la);
-    memset(bm, 0, lb);
-    range = (la > lb ? la : lb) / 2;
-    range = range > 0 ? range - 1 : 0;
-    for (size_t i = 0; i < la; i++) {
-        size_t lo = i > range ? i - range : 0, hi = i + range + 1 < lb ? i + range + 1 : lb;
-        for (size_t x = lo; x < hi; x++) {
-            if (!bm[x] && a[i] == b[x]) {
-                am[i] = bm[x] = 1;
-                m++;
-                break;
-            }
-        }
-    }
-    if (m == 0)
-        return 0.0;
-    for (size_t i = 0; i < la; i++) {
-        if (!am[i])
-            continue;
-        while (!bm[k])
-            k++;
-        if (a[i] != b[k])
-            t++;
-        k++;
-    }
-    j = ((double)m / (double)la + (double)m / (double)lb + ((double)m - (double)t / 2.0) / (double)m) /
-        3.0;
-    while (pre < 4 && pre < la && pre < lb && a[pre] == b[pre])
-        pre++;
-    return j + (double)pre * 0.1 * (1.0 - j);
-}
-
-/* Optimal-string-alignment edit distance similarity: 1 - d / max length. */
-static double edit_sim(const char *a, size_t la, const char *b, size_t lb)
-{
-    unsigned r0[MAX_DL_LEN + 1], r1[MAX_DL_LEN + 1], r2[MAX_DL_LEN + 1];
-    unsigned *pp = r0, *p = r1, *c = r2;
-    size_t mx = la > lb ? la : lb;
-    if (mx == 0)
-        return 0.0;
-    if (la == lb && memcmp(a, b, la) == 0)
-        return 1.0;
-    if (la > MAX_DL_LEN || lb > MAX_DL_LEN)
-        return 0.0;
-    for (size_t x = 0; x <= lb; x++)
-        p[x] = (unsigned)x;
-    for (size_t i = 1; i <= la; i++) {
-        unsigned *tmp;
-        c[0] = (unsigned)i;
-        for (size_t x = 1; x <= lb; x++) {
-            unsigned cost = a[i - 1] == b[x - 1] ? 0 : 1;
-            unsigned v = p[x] + 1;
-            if (c[x - 1] + 1 < v)
-                v = c[x - 1] + 1;
-            if (p[x - 1] + cost < v)
-                v = p[x - 1] + cost;
-            if (i > 1 && x > 1 && a[i - 1] == b[x - 2] && a[i - 2] == b[x - 1] && pp[x - 2] + 1 < v)
-                v = pp[x - 2] + 1;
-            c[x] = v;
-        }
-        tmp = pp;
-        pp = p;
-        p = c;
-        c = tmp;
-    }
-    return 1.0 - (double)p[lb] / (double)mx;
-}
-
-static int is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-/* Which byte values occur in s, folded to 64 bits (an over-approximation). */
-static uint64_t char_mask(const char *s, size_t n)
-{
-    uint64_t m = 0;
-    for (size_t i = 0; i < n; i++)
-        m |= (uint64_t)1 << ((unsigned char)s[i] & 63);
-    return m;
-}
-
-/* Bytes of a whose value cannot occur in the string with mask bmask. */
-static size_t absent_from(const char *a, size_t la, uint64_t bmask)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < la; i++)
-        n += !((bmask >> ((unsigned char)a[i] & 63)) & 1);
-    return n;
-}
-
-/*
- * Similarity of two tokens: Jaro-Winkler, lowered when the first letters
- * differ, when a short token is not equal, and by the length ratio.
- * Numbers match only exactly. Under TOK_MIN the pair counts as nothing.
- * bmask is char_mask(b): bytes of a that b lacks bound the Jaro matches
- * from above, and pairs whose bound is under TOK_MIN skip Jaro-Winkler
- * (the result is the same; this is only faster).
- */
-static double tok_bound_m(const char *a, size_t la, const char *b, size_t lb, uint64_t bmask,
-                          double *mult_out)
-{
-    double ratio, mult, jmax, bound;
-    size_t mn = la < lb ? la : lb, mx = la < lb ? lb : la, m, pre = 0;
-    *mult_out = 0.0;
-    if (la == lb && memcmp(a, b, la) == 0)
-        return 1.0;
-    if (mn == 0 || is_digit(a[0]) || is_digit(b[0]))
-        return 0.0;
-    ratio = (double)mn / (double)mx;
-    mult = (a[0] != b[0] ? 0.92 : 1.0) * (mn <= 3 ? 0.85 : mn == 4 ? 0.9 : 1.0) *
-           (0.85 + 0.15 * ratio);
-    m = la - absent_from(a, la, bmask);
-    if (m > lb)
-        m = lb;
-    if (m == 0)
-        return 0.0;
-    while (pre < 4 && pre < mn && a[pre] == b[pre])
-        pre++;
-    jmax = ((double)m / (double)la + (double)m / (double)lb + 1.0) / 3.0;
-    bound = (jmax + (double)pre * 0.1 * (1.0 - jmax)) * mult;
-    *mult_out = mult;
-    return bound < TOK_MIN ? 0.0 : bound;
-}
-
-/* Upper bound of tok_sim_m without running Jaro-Winkler (1.0 exactly for equal tokens). */
-static double tok_bound(const char *a, size_t la, const char *b, size_t lb, uint64_t bmask)
-{
-    double mult;
-    return tok_bound_m(a, la, b, lb, bmask, &mult);
-}
-
-static double tok_sim_m(const char *a, size_t la, const char *b, size_t lb, uint64_t bmask)
-{
-    double mult, s, bound;
-    if (la == lb && memcmp(a, b, la) == 0)
-        return 1.0;
-    bound = tok_bound_m(a, la, b, lb, bmask, &mult);
-    if (bound == 0.0)
-        return 0.0;
-    s = jaro_winkler(a, la, b, lb) * mult;
-    return s < TOK_MIN ? 0.0 : s;
-}
-
-/* Do two legal-form strings share no canonical word while both are present? */
-static int legal_conflict(const char *a, const char *b)
-{
-    const char *p = a;
-    if (a == NULL || b == NULL || a[0] == '\0' || b[0] == '\0')
-        return 0;
-    while (*p != '\0') {
-        size_t wl = strcspn(p, " ");
-        const char *q = b;
-        while (*q != '\0') {
-            size_t ql = strcspn(q, " ");
-            if (ql == wl && memcmp(p, q, wl) == 0)
-                return 0;
-            q += ql;
-            while (*q == ' ')
-                q++;
-        }
-        p += wl;
-        while (*p == ' ')
-            p++;
-    }
-    return 1;
-}
-
-/* ---- views ----------------------------------------------------------- */
-
-static void view_of_strs(const char *tokens, const char *legal, const char *glued, view *v)
-{
-    const char *p = tokens != NULL ? tokens : "";
-    v->n = v->w = 0;
-    while (*p != '\0' && v->n < MAX_QTOK) {
-        size_t wl = strcspn(p, " ");
-        if (wl > 0) {
-            v->s[v->n] = p;
-            v->l[v->n] = wl;
-            v->id[v->n] = UINT32_MAX;
-            v->w += wl;
-            v->n++;
-        }
-        p += wl;
-        while (*p == ' ')
-            p++;
-    }
-    v->glued = glued != NULL ? glued : "";
-    v->glen = strlen(v->glued);
-    v->legal = legal;
-    v->jlen = 0;
-    for (size_t i = 0; i < v->n; i++) {
-        if (v->jlen + v->l[i] <= MAX_DL_LEN)
-            memcpy(v->jbuf + v->jlen, v->s[i], v->l[i]);
-        v->jlen += v->l[i];
-    }
-    v->jbuf[v->jlen <= MAX_DL_LEN ? v->jlen : MAX_DL_LEN] = '\0';
-    v->joined = v->jbuf;
-    v->jmask = char_mask(v->jbuf, v->jlen <= MAX_DL_LEN ? v->jlen : MAX_DL_LEN);
-    v->gmask = char_mask(v->glued, v->glen);
-    for (size_t i = 0; i < v->n; i++)
-        v->mask[i] = char_mask(v->s[i], v->l[i]);
-}
-
 static void view_of_nname(const tts_nname *n, view *v)
 {
-    view_of_strs(n->tokens, n->legal, n->glued, v);
+    tts_namescore_view(n->tokens, n->legal, n->glued, v);
 }
 
 static void view_of_name(const tts_nameidx *x, uint32_t name, view *v)
@@ -327,163 +94,13 @@ static void view_of_name(const tts_nameidx *x, uint32_t name, view *v)
     v->legal = x->pool.data + x->name_legal[name];
 }
 
-/* Similarities already computed by the candidate search, by query token. */
-typedef struct sim_cache {
-    tsim *list[MAX_QTOK];  /* sparse: similar tokens sorted by id (indexed search) */
-    size_t n[MAX_QTOK];
-    float *dense[MAX_QTOK]; /* or dense: one similarity per dictionary token (exhaustive) */
-} sim_cache;
-
-/* The cached similarity of query token qi and dictionary token tok, or -1 when not cached. */
-static double cached_sim(const sim_cache *c, size_t qi, uint32_t tok)
-{
-    size_t lo = 0, hi = c->n[qi];
-    if (c->dense[qi] != NULL)
-        return c->dense[qi][tok];
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (c->list[qi][mid].tok == tok)
-            return c->list[qi][mid].sim;
-        if (c->list[qi][mid].tok < tok)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return -1.0;
-}
-
-/* Are the digits of a and b, in order, the same? Numbers never fuzzy-match. */
-static int same_digits(const char *a, size_t la, const char *b, size_t lb)
-{
-    size_t i = 0, k = 0;
-    for (;;) {
-        while (i < la && !is_digit(a[i]))
-            i++;
-        while (k < lb && !is_digit(b[k]))
-            k++;
-        if (i == la || k == lb)
-            return i == la && k == lb;
-        if (a[i++] != b[k++])
-            return 0;
-    }
-}
-
-static int has_digit(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n && i < MAX_DL_LEN; i++)
-        if (is_digit(s[i]))
-            return 1;
-    return 0;
-}
-
-static int no_legal(const char *l)
-{
-    return l == NULL || l[0] == '\0';
-}
-
-/*
- * Whole-string similarity of a against b, skipped (0) when the length
- * bound cannot beat `floor` (floor < 0: always computed).
- */
-static double whole_sim(const char *a, size_t la, const char *b, size_t lb, uint64_t bmask,
-                        double floor)
-{
-    size_t mx = la > lb ? la : lb, diff = la > lb ? la - lb : lb - la, gone;
-    if (mx == 0 || mx > MAX_DL_LEN)
-        return 0.0;
-    if (floor >= 0.0 && 1.0 - (double)diff / (double)mx < floor)
-        return 0.0;
-    /* Every byte of a that b lacks costs at least one edit. */
-    gone = absent_from(a, la, bmask);
-    if (floor >= 0.0 && 1.0 - (double)(gone > diff ? gone : diff) / (double)mx < floor)
-        return 0.0;
-    if (!same_digits(a, la, b, lb))
-        return 0.0;
-    return edit_sim(a, la, b, lb);
-}
-
-typedef struct pairing {
-    size_t n;
-    uint8_t qi[MAX_QTOK], ni[MAX_QTOK];
-    double sim[MAX_QTOK];
-    double tok_score, whole, penalty, score;
-} pairing;
-
-/*
- * Exact score of query q against name n: greedy best assignment of token
- * pairs (highest similarity first), length-weighted; glued edit-distance
- * similarity; legal-form penalty. Fills *pr for explanations. When `need`
- * is >= 0 the edit distance is skipped if its length bound (1 - length
- * difference / longer length) cannot beat both `need` and the token score:
- * the result is then exact for every score that reaches `need`.
- */
-static void score_views(const view *q, const view *n, const sim_cache *cache, double need,
-                        pairing *pr)
-{
-    double floor, w;
-    double m[MAX_QTOK][MAX_QTOK];
-    uint8_t qused[MAX_QTOK] = {0}, nused[MAX_QTOK] = {0};
-    double sum = 0.0;
-    pr->n = 0;
-    for (size_t i = 0; i < q->n; i++)
-        for (size_t j = 0; j < n->n; j++) {
-            double v = cache != NULL && n->id[j] != UINT32_MAX ? cached_sim(cache, i, n->id[j])
-                                                               : -1.0;
-            m[i][j] = v >= 0.0 ? v : tok_sim_m(q->s[i], q->l[i], n->s[j], n->l[j], n->mask[j]);
-        }
-    for (;;) {
-        double best = 0.0;
-        size_t bi = 0, bj = 0;
-        for (size_t i = 0; i < q->n; i++) {
-            if (qused[i])
-                continue;
-            for (size_t j = 0; j < n->n; j++)
-                if (!nused[j] && m[i][j] > best) {
-                    best = m[i][j];
-                    bi = i;
-                    bj = j;
-                }
-        }
-        if (best <= 0.0)
-            break;
-        qused[bi] = nused[bj] = 1;
-        pr->qi[pr->n] = (uint8_t)bi;
-        pr->ni[pr->n] = (uint8_t)bj;
-        pr->sim[pr->n] = best;
-        pr->n++;
-        sum += best * (double)(q->l[bi] + n->l[bj]);
-    }
-    pr->tok_score = q->w + n->w > 0 ? sum / (double)(q->w + n->w) : 0.0;
-    /* Joined tokens against joined tokens; when only one side names a legal
-     * form, also against the other side's glued form ("JSCARGUMENT"). */
-    floor = need < 0.0 ? -1.0 : need > pr->tok_score ? need : pr->tok_score;
-    pr->whole = whole_sim(q->joined, q->jlen, n->joined, n->jlen, n->jmask, floor);
-    if (no_legal(q->legal) && !no_legal(n->legal)) {
-        w = whole_sim(q->joined, q->jlen, n->glued, n->glen, n->gmask, floor);
-        pr->whole = w > pr->whole ? w : pr->whole;
-    }
-    if (!no_legal(q->legal) && no_legal(n->legal)) {
-        w = whole_sim(q->glued, q->glen, n->joined, n->jlen, n->jmask, floor);
-        pr->whole = w > pr->whole ? w : pr->whole;
-    }
-    pr->penalty = legal_conflict(q->legal, n->legal) ? LEGAL_PENALTY : 0.0;
-    if (has_digit(q->joined, q->jlen) && has_digit(n->joined, n->jlen) &&
-        !same_digits(q->joined, q->jlen, n->joined, n->jlen))
-        pr->penalty += NUMBER_PENALTY;
-    pr->score = (pr->tok_score > pr->whole ? pr->tok_score : pr->whole) - pr->penalty;
-    if (pr->score < 0.0)
-        pr->score = 0.0;
-    if (pr->score > 1.0)
-        pr->score = 1.0;
-}
-
 double tts_nameidx_score_pair(const tts_nname *a, const tts_nname *b)
 {
     view va, vb;
     pairing pr;
     view_of_nname(a, &va);
     view_of_nname(b, &vb);
-    score_views(&va, &vb, NULL, -1.0, &pr);
+    tts_namescore_score(&va, &vb, NULL, -1.0, &pr);
     return pr.score;
 }
 
@@ -493,36 +110,16 @@ double tts_nameidx_score(const tts_nameidx *x, const tts_nname *q, uint32_t name
     pairing pr;
     view_of_nname(q, &vq);
     view_of_name(x, name, &vn);
-    score_views(&vq, &vn, NULL, -1.0, &pr);
+    tts_namescore_score(&vq, &vn, NULL, -1.0, &pr);
     return pr.score;
 }
 
 void tts_nameidx_explain(const tts_nameidx *x, const tts_nname *q, uint32_t name, tts_buf *b)
 {
     view vq, vn;
-    pairing pr;
-    uint8_t qused[MAX_QTOK] = {0}, nused[MAX_QTOK] = {0};
     view_of_nname(q, &vq);
     view_of_name(x, name, &vn);
-    score_views(&vq, &vn, NULL, -1.0, &pr);
-    tts_buf_puts(b, "tokens");
-    for (size_t k = 0; k < pr.n; k++) {
-        qused[pr.qi[k]] = nused[pr.ni[k]] = 1;
-        tts_buf_printf(b, " %.*s~%.*s=%.2f", (int)vq.l[pr.qi[k]], vq.s[pr.qi[k]],
-                       (int)vn.l[pr.ni[k]], vn.s[pr.ni[k]], pr.sim[k]);
-    }
-    for (size_t i = 0; i < vq.n; i++)
-        if (!qused[i])
-            tts_buf_printf(b, " query-only:%.*s", (int)vq.l[i], vq.s[i]);
-    for (size_t j = 0; j < vn.n; j++)
-        if (!nused[j])
-            tts_buf_printf(b, " list-only:%.*s", (int)vn.l[j], vn.s[j]);
-    tts_buf_printf(b, "; token score %.3f; whole %.3f", pr.tok_score, pr.whole);
-    if (legal_conflict(vq.legal, vn.legal))
-        tts_buf_printf(b, "; legal form %s vs %s -%.2f", vq.legal, vn.legal, LEGAL_PENALTY);
-    if (pr.penalty > LEGAL_PENALTY + 1e-9 ||
-        (pr.penalty > 0.0 && !legal_conflict(vq.legal, vn.legal)))
-        tts_buf_printf(b, "; numbers differ -%.2f", NUMBER_PENALTY);
+    tts_namescore_explain(&vq, &vn, b);
 }
 
 /* ---- building ------------------------------------------------------- */
@@ -658,7 +255,7 @@ static uint32_t dict_intern(tts_nameidx *x, const char *s, size_t n)
     t = (uint32_t)x->n_toks;
     x->tok_off[t] = (uint32_t)x->pool.len;
     x->tok_len[t] = (uint16_t)n;
-    x->tok_mask[t] = char_mask(s, n);
+    x->tok_mask[t] = tts_namescore_mask(s, n);
     tts_buf_append(&x->pool, s, n);
     tts_buf_putc(&x->pool, '\0');
     if (tts_buf_failed(&x->pool))
@@ -678,12 +275,12 @@ static int grow_names(tts_nameidx *x)
         return 1;
     if (!grow(&x->name_entry, &cap, need, sizeof(uint32_t)))
         return 0;
-#define GROW_TO(f)                                                                         \
-    do {                                                                                   \
-        uint32_t *np = tts_realloc(x->f, cap * sizeof(uint32_t));                          \
-        if (np == NULL)                                                                    \
-            return 0;                                                                      \
-        x->f = np;                                                                         \
+#define GROW_TO(f)                                                                                 \
+    do {                                                                                           \
+        uint32_t *np = tts_realloc(x->f, cap * sizeof(uint32_t));                                  \
+        if (np == NULL)                                                                            \
+            return 0;                                                                              \
+        x->f = np;                                                                                 \
     } while (0)
     GROW_TO(name_tok0);
     GROW_TO(name_glued);
@@ -705,7 +302,7 @@ tts_status tts_nameidx_add(tts_nameidx *x, uint32_t entry, const char *tokens, c
         return tts_err_set(err, TTS_ERR_INTERNAL, "name index already finished");
     if (x->n_names >= UINT32_MAX - 2 || x->pool.len > UINT32_MAX / 2)
         return tts_err_set(err, TTS_ERR_LIMIT, "name index is full");
-    view_of_strs(tokens, legal, glued, &v);
+    tts_namescore_view(tokens, legal, glued, &v);
     if (!grow_names(x) ||
         !grow(&x->name_toks, &x->cap_name_toks, x->n_name_toks + v.n, sizeof(uint32_t)))
         return tts_err_set(err, TTS_ERR_NOMEM, "out of memory building the name index");
@@ -743,16 +340,16 @@ static uint32_t gram_hash(unsigned a, unsigned b, unsigned c, uint32_t bits)
 }
 
 /* Call fn on every padded trigram bucket of token s[0..n). */
-#define FOR_GRAMS(s, n, bits, var, body)                                                   \
-    do {                                                                                   \
-        unsigned g0 = 1, g1 = 1;                                                           \
-        for (size_t gi_ = 0; gi_ < (n) + 2; gi_++) {                                       \
-            unsigned g2 = gi_ < (n) ? (unsigned char)(s)[gi_] : 2u;                        \
-            uint32_t var = gram_hash(g0, g1, g2, bits);                                    \
-            body;                                                                          \
-            g0 = g1;                                                                       \
-            g1 = g2;                                                                       \
-        }                                                                                  \
+#define FOR_GRAMS(s, n, bits, var, body)                                                           \
+    do {                                                                                           \
+        unsigned g0 = 1, g1 = 1;                                                                   \
+        for (size_t gi_ = 0; gi_ < (n) + 2; gi_++) {                                               \
+            unsigned g2 = gi_ < (n) ? (unsigned char)(s)[gi_] : 2u;                                \
+            uint32_t var = gram_hash(g0, g1, g2, bits);                                            \
+            body;                                                                                  \
+            g0 = g1;                                                                               \
+            g1 = g2;                                                                               \
+        }                                                                                          \
     } while (0)
 
 /*
@@ -800,8 +397,7 @@ static tts_status build_postings(tts_nameidx *x, tts_error *err)
  * Padded-trigram postings over the long name tokens (beyond the deletion
  * neighbourhood's reach) that `post0` says are in use.
  */
-static tts_status build_grams(tts_nameidx *x, const uint32_t *post0, gram_table *g,
-                              tts_error *err)
+static tts_status build_grams(tts_nameidx *x, const uint32_t *post0, gram_table *g, tts_error *err)
 {
     size_t nb;
     size_t n_long = 0;
@@ -836,29 +432,42 @@ static tts_status build_grams(tts_nameidx *x, const uint32_t *post0, gram_table 
  * The deletion neighbourhood of every name token (delidx.h): exact hash
  * lookups find tokens within two edits, which trigram postings either miss
  * on short tokens ("jnoh" / "john") or pay for with long posting lists.
- * Joined and glued forms of names (up to DELIDX_MAX1 bytes) join with one
- * edit, for whole-string matches across token boundaries ("ALHARAMANI" /
- * "AL HARAMAIN").
+ * Joined forms of names with several tokens (up to DELIDX_MAX1 bytes) join
+ * with one edit, for whole-string matches across token boundaries
+ * ("ALHARAMANI" / "AL HARAMAIN").
  */
 static tts_status build_deletions(tts_nameidx *x, tts_error *err)
 {
     size_t keys = 0;
+    uint8_t *whole = tts_calloc(x->n_toks + 1, 1);
+    if (whole == NULL)
+        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory building the name index");
+    /* Joined forms of names with several tokens (a single token is its own joined form). */
+    for (size_t i = 0; i < x->n_names; i++) {
+        uint32_t j = x->name_joined[i];
+        if (x->name_tok0[i + 1] - x->name_tok0[i] > 1 && x->tpost0[j + 1] == x->tpost0[j] &&
+            x->tok_len[j] <= DELIDX_MAX1)
+            whole[j] = 1;
+    }
     for (uint32_t t = 0; t < x->n_toks; t++) {
         if (x->tpost0[t + 1] > x->tpost0[t])
             keys += tts_delidx_keys(x->tok_len[t], 2);
-        else if (x->gpost0[t + 1] > x->gpost0[t] && x->tok_len[t] <= DELIDX_MAX1)
+        else if (whole[t])
             keys += tts_delidx_keys(x->tok_len[t], 1);
     }
     x->del = tts_delidx_new(keys);
-    if (x->del == NULL)
+    if (x->del == NULL) {
+        tts_free(whole);
         return tts_err_set(err, TTS_ERR_NOMEM, "out of memory building the name index");
+    }
     for (uint32_t t = 0; t < x->n_toks; t++) {
         const char *s = x->pool.data + x->tok_off[t];
         if (x->tpost0[t + 1] > x->tpost0[t])
             tts_delidx_add(x->del, s, x->tok_len[t], 2, t);
-        else if (x->gpost0[t + 1] > x->gpost0[t] && x->tok_len[t] <= DELIDX_MAX1)
+        else if (whole[t])
             tts_delidx_add(x->del, s, x->tok_len[t], 1, t); /* whole forms: one edit */
     }
+    tts_free(whole);
     return TTS_OK;
 }
 
@@ -886,10 +495,7 @@ tts_status tts_nameidx_finish(tts_nameidx *x, tts_error *err)
     return TTS_OK;
 }
 
-size_t tts_nameidx_count(const tts_nameidx *x)
-{
-    return x->n_names;
-}
+size_t tts_nameidx_count(const tts_nameidx *x) { return x->n_names; }
 
 size_t tts_nameidx_memory(const tts_nameidx *x)
 {
@@ -976,7 +582,8 @@ static tts_status similar_tokens(tts_nameidx *x, const gram_table *g, const uint
         double sim = 0.0;
         x->gcnt[u] = 0;
         if (used[u + 1] > used[u])
-            sim = tok_sim_m(s, n, x->pool.data + x->tok_off[u], x->tok_len[u], x->tok_mask[u]);
+            sim = tts_namescore_tok_sim(s, n, x->pool.data + x->tok_off[u], x->tok_len[u],
+                                        x->tok_mask[u]);
         if (sim <= 0.0)
             continue;
         if (!grow(&list, &cap, res + 1, sizeof(tsim))) {
@@ -1069,9 +676,9 @@ static tts_status search_all(tts_nameidx *x, const view *vq, double thr, tts_nam
         }
         for (uint32_t t = 0; t < x->n_toks; t++)
             if (x->tpost0[t + 1] > x->tpost0[t])
-                cache.dense[i][t] = (float)tok_sim_m(vq->s[i], vq->l[i],
-                                                     x->pool.data + x->tok_off[t], x->tok_len[t],
-                                                     x->tok_mask[t]);
+                cache.dense[i][t] =
+                    (float)tts_namescore_tok_sim(vq->s[i], vq->l[i], x->pool.data + x->tok_off[t],
+                                                 x->tok_len[t], x->tok_mask[t]);
     }
     for (uint32_t i = 0; i < x->n_names; i++) {
         view vn;
@@ -1079,7 +686,7 @@ static tts_status search_all(tts_nameidx *x, const view *vq, double thr, tts_nam
         if (filter != NULL && !filter(user, x->name_entry[i]))
             continue;
         view_of_name(x, i, &vn);
-        score_views(vq, &vn, &cache, thr, &pr);
+        tts_namescore_score(vq, &vn, &cache, thr, &pr);
         if (pr.score >= thr && !push_hit(hs, i, x->name_entry[i], pr.score)) {
             rc = TTS_ERR_NOMEM;
             goto out;
@@ -1121,10 +728,7 @@ static size_t accumulate(tts_nameidx *x, const tsim *sims, size_t n_sims, size_t
  * use it alone (exact lookups, no posting lists); longer ones must
  * survive two transpositions.
  */
-static size_t token_need(size_t n)
-{
-    return n <= DELIDX_MAX1 ? 0 : n + 2 - 8;
-}
+static size_t token_need(size_t n) { return n <= DELIDX_MAX1 ? 0 : n + 2 - 8; }
 
 /*
  * Choose which query tokens to scan through their postings, rarest first,
@@ -1197,10 +801,10 @@ static int whole_may_reach(const tts_nameidx *x, const view *vq, const uint8_t j
     const char *nlegal = x->pool.data + x->name_legal[name];
     if (whole_bound(jh, vq->jlen, x->pool.data + x->tok_off[j], x->tok_len[j], thr) >= thr)
         return 1;
-    if (no_legal(vq->legal) && !no_legal(nlegal) &&
+    if (tts_namescore_no_legal(vq->legal) && !tts_namescore_no_legal(nlegal) &&
         whole_bound(jh, vq->jlen, x->pool.data + x->tok_off[g], x->tok_len[g], thr) >= thr)
         return 1;
-    return !no_legal(vq->legal) && no_legal(nlegal) &&
+    return !tts_namescore_no_legal(vq->legal) && tts_namescore_no_legal(nlegal) &&
            whole_bound(gh, vq->glen, x->pool.data + x->tok_off[j], x->tok_len[j], thr) >= thr;
 }
 
@@ -1221,9 +825,10 @@ static double rest_bound(const tts_nameidx *x, const view *vq, const uint8_t *sc
             continue;
         for (uint32_t k = x->name_tok0[name]; k < x->name_tok0[name + 1]; k++) {
             uint32_t t = x->name_toks[k];
-            double v = cache->n[i] > 0 ? cached_sim(cache, i, t)
-                                       : tok_bound(vq->s[i], vq->l[i], x->pool.data + x->tok_off[t],
-                                                   x->tok_len[t], x->tok_mask[t]);
+            double v = cache->n[i] > 0 ? tts_namescore_cached(cache, i, t)
+                                       : tts_namescore_tok_bound(vq->s[i], vq->l[i],
+                                                                 x->pool.data + x->tok_off[t],
+                                                                 x->tok_len[t], x->tok_mask[t]);
             v = v > 0.0 ? v * (double)(vq->l[i] + x->tok_len[t]) : 0.0;
             if (v > best)
                 best = v;
@@ -1245,8 +850,8 @@ static tts_status search_index(tts_nameidx *x, const view *vq, double thr,
     histogram(vq->joined, vq->jlen <= MAX_DL_LEN ? vq->jlen : MAX_DL_LEN, jh);
     histogram(vq->glued, vq->glen <= MAX_DL_LEN ? vq->glen : MAX_DL_LEN, gh);
     for (size_t i = 0; i < vq->n; i++) {
-        TTS_TRY(similar_tokens(x, &x->tgram, x->tpost0, vq->s[i], vq->l[i],
-                               token_need(vq->l[i]), 2, &cache.list[i], &cache.n[i]));
+        TTS_TRY(similar_tokens(x, &x->tgram, x->tpost0, vq->s[i], vq->l[i], token_need(vq->l[i]), 2,
+                               &cache.list[i], &cache.n[i]));
         if (cache.n[i] > 1)
             qsort(cache.list[i], cache.n[i], sizeof(tsim), cmp_tsim);
         vol[i] = 0;
@@ -1274,7 +879,7 @@ static tts_status search_index(tts_nameidx *x, const view *vq, double thr,
             gl = NULL;
         }
     }
-    if (!no_legal(vq->legal) && vq->glen > 0 && vq->glen <= MAX_DL_LEN) {
+    if (!tts_namescore_no_legal(vq->legal) && vq->glen > 0 && vq->glen <= MAX_DL_LEN) {
         TTS_TRY(similar_tokens(x, &x->tgram, x->gpost0, vq->glued, vq->glen, 0, 1, &gl, &n_gl));
         nn = accumulate(x, gl, n_gl, 0, x->gpost0, x->gpost, 1, nn);
         tts_free(gl);
@@ -1300,7 +905,7 @@ out:
             view vn;
             pairing pr;
             view_of_name(x, name, &vn);
-            score_views(vq, &vn, &cache, thr, &pr);
+            tts_namescore_score(vq, &vn, &cache, thr, &pr);
             if (pr.score >= thr && !push_hit(hs, name, x->name_entry[name], pr.score))
                 rc = TTS_ERR_NOMEM;
         }
@@ -1311,9 +916,9 @@ out:
     return rc;
 }
 
-tts_status tts_nameidx_search(tts_nameidx *x, const tts_nname *q, double threshold,
-                              int exhaustive, tts_nameidx_filter filter, void *user,
-                              tts_nameidx_hit **out, size_t *n_out, tts_error *err)
+tts_status tts_nameidx_search(tts_nameidx *x, const tts_nname *q, double threshold, int exhaustive,
+                              tts_nameidx_filter filter, void *user, tts_nameidx_hit **out,
+                              size_t *n_out, tts_error *err)
 {
     view vq;
     hits hs = {NULL, 0, 0};

@@ -1,0 +1,385 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Name scoring (see namescore.h): Jaro-Winkler with the token penalties,
+ * edit-distance similarity of whole strings, their cheap upper bounds, and
+ * the score of a query against one name with its explanation. Pure
+ * functions over views; the index (nameidx.c) decides which names to score.
+ */
+#include "namescore.h"
+
+#include <string.h>
+
+/* ---- string similarity ------------------------------------------------- */
+
+static double jaro_winkler(const char *a, size_t la, const char *b, size_t lb)
+{
+    uint8_t am[MAX_JW_LEN], bm[MAX_JW_LEN];
+    size_t range, m = 0, t = 0, k = 0, pre = 0;
+    double j;
+    if (la == 0 || lb == 0 || la > MAX_JW_LEN || lb > MAX_JW_LEN)
+        return 0.0;
+    memset(am, 0, la);
+    memset(bm, 0, lb);
+    range = (la > lb ? la : lb) / 2;
+    range = range > 0 ? range - 1 : 0;
+    for (size_t i = 0; i < la; i++) {
+        size_t lo = i > range ? i - range : 0, hi = i + range + 1 < lb ? i + range + 1 : lb;
+        for (size_t x = lo; x < hi; x++) {
+            if (!bm[x] && a[i] == b[x]) {
+                am[i] = bm[x] = 1;
+                m++;
+                break;
+            }
+        }
+    }
+    if (m == 0)
+        return 0.0;
+    for (size_t i = 0; i < la; i++) {
+        if (!am[i])
+            continue;
+        while (!bm[k])
+            k++;
+        if (a[i] != b[k])
+            t++;
+        k++;
+    }
+    j = ((double)m / (double)la + (double)m / (double)lb +
+         ((double)m - (double)t / 2.0) / (double)m) /
+        3.0;
+    while (pre < 4 && pre < la && pre < lb && a[pre] == b[pre])
+        pre++;
+    return j + (double)pre * 0.1 * (1.0 - j);
+}
+
+/* Optimal-string-alignment edit distance similarity: 1 - d / max length. */
+static double edit_sim(const char *a, size_t la, const char *b, size_t lb)
+{
+    unsigned r0[MAX_DL_LEN + 1], r1[MAX_DL_LEN + 1], r2[MAX_DL_LEN + 1];
+    unsigned *pp = r0, *p = r1, *c = r2;
+    size_t mx = la > lb ? la : lb;
+    if (mx == 0)
+        return 0.0;
+    if (la == lb && memcmp(a, b, la) == 0)
+        return 1.0;
+    if (la > MAX_DL_LEN || lb > MAX_DL_LEN)
+        return 0.0;
+    for (size_t x = 0; x <= lb; x++)
+        p[x] = (unsigned)x;
+    for (size_t i = 1; i <= la; i++) {
+        unsigned *tmp;
+        c[0] = (unsigned)i;
+        for (size_t x = 1; x <= lb; x++) {
+            unsigned cost = a[i - 1] == b[x - 1] ? 0 : 1;
+            unsigned v = p[x] + 1;
+            if (c[x - 1] + 1 < v)
+                v = c[x - 1] + 1;
+            if (p[x - 1] + cost < v)
+                v = p[x - 1] + cost;
+            if (i > 1 && x > 1 && a[i - 1] == b[x - 2] && a[i - 2] == b[x - 1] && pp[x - 2] + 1 < v)
+                v = pp[x - 2] + 1;
+            c[x] = v;
+        }
+        tmp = pp;
+        pp = p;
+        p = c;
+        c = tmp;
+    }
+    return 1.0 - (double)p[lb] / (double)mx;
+}
+
+static int is_digit(char c) { return c >= '0' && c <= '9'; }
+
+/* Which byte values occur in s, folded to 64 bits (an over-approximation). */
+uint64_t tts_namescore_mask(const char *s, size_t n)
+{
+    uint64_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        m |= (uint64_t)1 << ((unsigned char)s[i] & 63);
+    return m;
+}
+
+/* Bytes of a whose value cannot occur in the string with mask bmask. */
+static size_t absent_from(const char *a, size_t la, uint64_t bmask)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < la; i++)
+        n += !((bmask >> ((unsigned char)a[i] & 63)) & 1);
+    return n;
+}
+
+/*
+ * Similarity of two tokens: Jaro-Winkler, lowered when the first letters
+ * differ, when a short token is not equal, and by the length ratio.
+ * Numbers match only exactly. Under TOK_MIN the pair counts as nothing.
+ * bmask is tts_namescore_mask(b): bytes of a that b lacks bound the Jaro matches
+ * from above, and pairs whose bound is under TOK_MIN skip Jaro-Winkler
+ * (the result is the same; this is only faster).
+ */
+static double tok_bound_m(const char *a, size_t la, const char *b, size_t lb, uint64_t bmask,
+                          double *mult_out)
+{
+    double ratio, mult, jmax, bound;
+    size_t mn = la < lb ? la : lb, mx = la < lb ? lb : la, m, pre = 0;
+    *mult_out = 0.0;
+    if (la == lb && memcmp(a, b, la) == 0)
+        return 1.0;
+    if (mn == 0 || is_digit(a[0]) || is_digit(b[0]))
+        return 0.0;
+    ratio = (double)mn / (double)mx;
+    mult = (a[0] != b[0] ? 0.92 : 1.0) *
+           (mn <= 3   ? 0.85
+            : mn == 4 ? 0.9
+                      : 1.0) *
+           (0.85 + 0.15 * ratio);
+    m = la - absent_from(a, la, bmask);
+    if (m > lb)
+        m = lb;
+    if (m == 0)
+        return 0.0;
+    while (pre < 4 && pre < mn && a[pre] == b[pre])
+        pre++;
+    jmax = ((double)m / (double)la + (double)m / (double)lb + 1.0) / 3.0;
+    bound = (jmax + (double)pre * 0.1 * (1.0 - jmax)) * mult;
+    *mult_out = mult;
+    return bound < TOK_MIN ? 0.0 : bound;
+}
+
+/* Upper bound of tok_sim_m without running Jaro-Winkler (1.0 exactly for equal tokens). */
+double tts_namescore_tok_bound(const char *a, size_t la, const char *b, size_t lb, uint64_t bmask)
+{
+    double mult;
+    return tok_bound_m(a, la, b, lb, bmask, &mult);
+}
+
+double tts_namescore_tok_sim(const char *a, size_t la, const char *b, size_t lb, uint64_t bmask)
+{
+    double mult, s, bound;
+    if (la == lb && memcmp(a, b, la) == 0)
+        return 1.0;
+    bound = tok_bound_m(a, la, b, lb, bmask, &mult);
+    if (bound == 0.0)
+        return 0.0;
+    s = jaro_winkler(a, la, b, lb) * mult;
+    return s < TOK_MIN ? 0.0 : s;
+}
+
+/* Do two legal-form strings share no canonical word while both are present? */
+static int legal_conflict(const char *a, const char *b)
+{
+    const char *p = a;
+    if (a == NULL || b == NULL || a[0] == '\0' || b[0] == '\0')
+        return 0;
+    while (*p != '\0') {
+        size_t wl = strcspn(p, " ");
+        const char *q = b;
+        while (*q != '\0') {
+            size_t ql = strcspn(q, " ");
+            if (ql == wl && memcmp(p, q, wl) == 0)
+                return 0;
+            q += ql;
+            while (*q == ' ')
+                q++;
+        }
+        p += wl;
+        while (*p == ' ')
+            p++;
+    }
+    return 1;
+}
+
+/* ---- views ----------------------------------------------------------- */
+
+void tts_namescore_view(const char *tokens, const char *legal, const char *glued, tts_nsview *v)
+{
+    const char *p = tokens != NULL ? tokens : "";
+    v->n = v->w = 0;
+    while (*p != '\0' && v->n < MAX_QTOK) {
+        size_t wl = strcspn(p, " ");
+        if (wl > 0) {
+            v->s[v->n] = p;
+            v->l[v->n] = wl;
+            v->id[v->n] = UINT32_MAX;
+            v->w += wl;
+            v->n++;
+        }
+        p += wl;
+        while (*p == ' ')
+            p++;
+    }
+    v->glued = glued != NULL ? glued : "";
+    v->glen = strlen(v->glued);
+    v->legal = legal;
+    v->jlen = 0;
+    for (size_t i = 0; i < v->n; i++) {
+        if (v->jlen + v->l[i] <= MAX_DL_LEN)
+            memcpy(v->jbuf + v->jlen, v->s[i], v->l[i]);
+        v->jlen += v->l[i];
+    }
+    v->jbuf[v->jlen <= MAX_DL_LEN ? v->jlen : MAX_DL_LEN] = '\0';
+    v->joined = v->jbuf;
+    v->jmask = tts_namescore_mask(v->jbuf, v->jlen <= MAX_DL_LEN ? v->jlen : MAX_DL_LEN);
+    v->gmask = tts_namescore_mask(v->glued, v->glen);
+    for (size_t i = 0; i < v->n; i++)
+        v->mask[i] = tts_namescore_mask(v->s[i], v->l[i]);
+}
+
+/* The cached similarity of query token qi and dictionary token tok, or -1 when not cached. */
+double tts_namescore_cached(const tts_nscache *c, size_t qi, uint32_t tok)
+{
+    size_t lo = 0, hi = c->n[qi];
+    if (c->dense[qi] != NULL)
+        return c->dense[qi][tok];
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (c->list[qi][mid].tok == tok)
+            return c->list[qi][mid].sim;
+        if (c->list[qi][mid].tok < tok)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1.0;
+}
+
+/* Are the digits of a and b, in order, the same? Numbers never fuzzy-match. */
+static int same_digits(const char *a, size_t la, const char *b, size_t lb)
+{
+    size_t i = 0, k = 0;
+    for (;;) {
+        while (i < la && !is_digit(a[i]))
+            i++;
+        while (k < lb && !is_digit(b[k]))
+            k++;
+        if (i == la || k == lb)
+            return i == la && k == lb;
+        if (a[i++] != b[k++])
+            return 0;
+    }
+}
+
+static int has_digit(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n && i < MAX_DL_LEN; i++)
+        if (is_digit(s[i]))
+            return 1;
+    return 0;
+}
+
+int tts_namescore_no_legal(const char *l) { return l == NULL || l[0] == '\0'; }
+
+/*
+ * Whole-string similarity of a against b, skipped (0) when the length
+ * bound cannot beat `floor` (floor < 0: always computed).
+ */
+static double whole_sim(const char *a, size_t la, const char *b, size_t lb, uint64_t bmask,
+                        double floor)
+{
+    size_t mx = la > lb ? la : lb, diff = la > lb ? la - lb : lb - la, gone;
+    if (mx == 0 || mx > MAX_DL_LEN)
+        return 0.0;
+    if (floor >= 0.0 && 1.0 - (double)diff / (double)mx < floor)
+        return 0.0;
+    /* Every byte of a that b lacks costs at least one edit. */
+    gone = absent_from(a, la, bmask);
+    if (floor >= 0.0 && 1.0 - (double)(gone > diff ? gone : diff) / (double)mx < floor)
+        return 0.0;
+    if (!same_digits(a, la, b, lb))
+        return 0.0;
+    return edit_sim(a, la, b, lb);
+}
+
+/*
+ * Exact score of query q against name n: greedy best assignment of token
+ * pairs (highest similarity first), length-weighted; glued edit-distance
+ * similarity; legal-form penalty. Fills *pr for explanations. When `need`
+ * is >= 0 the edit distance is skipped if its length bound (1 - length
+ * difference / longer length) cannot beat both `need` and the token score:
+ * the result is then exact for every score that reaches `need`.
+ */
+void tts_namescore_score(const tts_nsview *q, const tts_nsview *n, const tts_nscache *cache,
+                         double need, tts_nspairing *pr)
+{
+    double floor, w;
+    double m[MAX_QTOK][MAX_QTOK];
+    uint8_t qused[MAX_QTOK] = {0}, nused[MAX_QTOK] = {0};
+    double sum = 0.0;
+    pr->n = 0;
+    for (size_t i = 0; i < q->n; i++)
+        for (size_t j = 0; j < n->n; j++) {
+            double v = cache != NULL && n->id[j] != UINT32_MAX
+                           ? tts_namescore_cached(cache, i, n->id[j])
+                           : -1.0;
+            m[i][j] = v >= 0.0
+                          ? v
+                          : tts_namescore_tok_sim(q->s[i], q->l[i], n->s[j], n->l[j], n->mask[j]);
+        }
+    for (;;) {
+        double best = 0.0;
+        size_t bi = 0, bj = 0;
+        for (size_t i = 0; i < q->n; i++) {
+            if (qused[i])
+                continue;
+            for (size_t j = 0; j < n->n; j++)
+                if (!nused[j] && m[i][j] > best) {
+                    best = m[i][j];
+                    bi = i;
+                    bj = j;
+                }
+        }
+        if (best <= 0.0)
+            break;
+        qused[bi] = nused[bj] = 1;
+        pr->qi[pr->n] = (uint8_t)bi;
+        pr->ni[pr->n] = (uint8_t)bj;
+        pr->sim[pr->n] = best;
+        pr->n++;
+        sum += best * (double)(q->l[bi] + n->l[bj]);
+    }
+    pr->tok_score = q->w + n->w > 0 ? sum / (double)(q->w + n->w) : 0.0;
+    /* Joined tokens against joined tokens; when only one side names a legal
+     * form, also against the other side's glued form ("JSCARGUMENT"). */
+    floor = need < 0.0 ? -1.0 : need > pr->tok_score ? need : pr->tok_score;
+    pr->whole = whole_sim(q->joined, q->jlen, n->joined, n->jlen, n->jmask, floor);
+    if (tts_namescore_no_legal(q->legal) && !tts_namescore_no_legal(n->legal)) {
+        w = whole_sim(q->joined, q->jlen, n->glued, n->glen, n->gmask, floor);
+        pr->whole = w > pr->whole ? w : pr->whole;
+    }
+    if (!tts_namescore_no_legal(q->legal) && tts_namescore_no_legal(n->legal)) {
+        w = whole_sim(q->glued, q->glen, n->joined, n->jlen, n->jmask, floor);
+        pr->whole = w > pr->whole ? w : pr->whole;
+    }
+    pr->penalty = legal_conflict(q->legal, n->legal) ? LEGAL_PENALTY : 0.0;
+    if (has_digit(q->joined, q->jlen) && has_digit(n->joined, n->jlen) &&
+        !same_digits(q->joined, q->jlen, n->joined, n->jlen))
+        pr->penalty += NUMBER_PENALTY;
+    pr->score = (pr->tok_score > pr->whole ? pr->tok_score : pr->whole) - pr->penalty;
+    if (pr->score < 0.0)
+        pr->score = 0.0;
+    if (pr->score > 1.0)
+        pr->score = 1.0;
+}
+
+void tts_namescore_explain(const tts_nsview *q, const tts_nsview *n, tts_buf *b)
+{
+    tts_nspairing pr;
+    uint8_t qused[MAX_QTOK] = {0}, nused[MAX_QTOK] = {0};
+    tts_namescore_score(q, n, NULL, -1.0, &pr);
+    tts_buf_puts(b, "tokens");
+    for (size_t k = 0; k < pr.n; k++) {
+        qused[pr.qi[k]] = nused[pr.ni[k]] = 1;
+        tts_buf_printf(b, " %.*s~%.*s=%.2f", (int)q->l[pr.qi[k]], q->s[pr.qi[k]],
+                       (int)n->l[pr.ni[k]], n->s[pr.ni[k]], pr.sim[k]);
+    }
+    for (size_t i = 0; i < q->n; i++)
+        if (!qused[i])
+            tts_buf_printf(b, " query-only:%.*s", (int)q->l[i], q->s[i]);
+    for (size_t j = 0; j < n->n; j++)
+        if (!nused[j])
+            tts_buf_printf(b, " list-only:%.*s", (int)n->l[j], n->s[j]);
+    tts_buf_printf(b, "; token score %.3f; whole %.3f", pr.tok_score, pr.whole);
+    if (legal_conflict(q->legal, n->legal))
+        tts_buf_printf(b, "; legal form %s vs %s -%.2f", q->legal, n->legal, LEGAL_PENALTY);
+    if (pr.penalty > LEGAL_PENALTY + 1e-9 ||
+        (pr.penalty > 0.0 && !legal_conflict(q->legal, n->legal)))
+        tts_buf_printf(b, "; numbers differ -%.2f", NUMBER_PENALTY);
+}

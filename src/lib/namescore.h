@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Scoring of normalised names (see nameidx.h for the model): token-pair
+ * Jaro-Winkler with first-letter, short-token and length penalties, a
+ * greedy best assignment weighted by token length, whole-string edit
+ * similarity across token boundaries, legal-form and number penalties.
+ * Also the cheap upper bounds the index uses to skip exact scoring. Views
+ * borrow their strings; nothing here allocates.
+ */
+#ifndef TTS_NAMESCORE_H
+#define TTS_NAMESCORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+#define MAX_QTOK 64         /* tokens of a name or query that take part in scoring */
+#define TOK_MIN 0.80        /* token pairs scoring less count as no match */
+#define LEGAL_PENALTY 0.05  /* both names carry legal forms with nothing in common */
+#define MAX_JW_LEN 128      /* longer tokens only match exactly */
+#define MAX_DL_LEN 256      /* longer glued strings only match exactly */
+#define NUMBER_PENALTY 0.15 /* both names carry numbers and they differ ("GOLD STAR 3" / "5") */
+
+/* A token similarity the candidate search computed. */
+typedef struct tts_nstsim {
+    uint32_t tok;
+    float sim;
+} tts_nstsim;
+
+/* A name or query as scoring sees it. */
+typedef struct tts_nsview {
+    const char *s[MAX_QTOK];
+    size_t l[MAX_QTOK];
+    uint32_t id[MAX_QTOK]; /* dictionary ids (names only) */
+    size_t n, w;
+    const char *glued; /* legal forms included */
+    size_t glen;
+    const char *joined; /* tokens only */
+    size_t jlen;
+    uint64_t gmask, jmask;   /* char_mask of glued and joined */
+    uint64_t mask[MAX_QTOK]; /* char_mask of each token */
+    const char *legal;
+    char jbuf[MAX_DL_LEN + 1]; /* queries: joined tokens live here */
+} tts_nsview;
+
+/* Similarities already computed by the candidate search, by query token. */
+typedef struct tts_nscache {
+    tts_nstsim *list[MAX_QTOK]; /* sparse: similar tokens sorted by id (indexed search) */
+    size_t n[MAX_QTOK];
+    float *dense[MAX_QTOK]; /* or dense: one similarity per dictionary token (exhaustive) */
+} tts_nscache;
+
+/* How q paired with a name, for the score and its explanation. */
+typedef struct tts_nspairing {
+    size_t n;
+    uint8_t qi[MAX_QTOK], ni[MAX_QTOK];
+    double sim[MAX_QTOK];
+    double tok_score, whole, penalty, score;
+} tts_nspairing;
+
+/* Which byte values occur in s, folded to 64 bits. */
+uint64_t tts_namescore_mask(const char *s, size_t n);
+
+/*
+ * Similarity of two tokens in [0,1] (0 under TOK_MIN); bmask is
+ * tts_namescore_mask(b). tts_namescore_tok_bound is an upper bound of it
+ * that never runs Jaro-Winkler.
+ */
+double tts_namescore_tok_sim(const char *a, size_t la, const char *b, size_t lb, uint64_t bmask);
+double tts_namescore_tok_bound(const char *a, size_t la, const char *b, size_t lb, uint64_t bmask);
+
+/* 1 when a legal-form string is absent or empty. */
+int tts_namescore_no_legal(const char *l);
+
+/* Fill v from the three strings of a tts_nname (borrowed; joined form built in v). */
+void tts_namescore_view(const char *tokens, const char *legal, const char *glued, tts_nsview *v);
+
+/* Cached similarity of query token qi and dictionary token tok, or -1 when not cached. */
+double tts_namescore_cached(const tts_nscache *c, size_t qi, uint32_t tok);
+
+/*
+ * Exact score of q against n into *pr (cache may be NULL). need >= 0 lets
+ * the whole-string comparison be skipped where it cannot reach need; the
+ * result is exact for every score that does.
+ */
+void tts_namescore_score(const tts_nsview *q, const tts_nsview *n, const tts_nscache *cache,
+                         double need, tts_nspairing *pr);
+
+/* Append the explanation of q against n (token pairs, whole string, penalties) to b. */
+void tts_namescore_explain(const tts_nsview *q, const tts_nsview *n, tts_buf *b);
+
+#endif
