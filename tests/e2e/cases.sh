@@ -51,8 +51,8 @@ DB="$S/cases.db"
 tt() { db=$1; cmd=$2; shift 2; "$BIN" "$cmd" --db "$db" "$@"; }
 
 # --- screenings, list, show, decide, rescreen -------------------------------------------
-expect "screen batch stores cases" 0 "" -- tt "$DB" screen --by alice --as-of 2026-01-01 --format jsonl "$FX/records/batch.jsonl"
-expect "screen again adds a screening" 0 "" -- tt "$DB" screen --by bob --as-of 2026-01-01 "$FX/records/toyota-catl-2019.json"
+expect "screen batch stores cases" 1 "" -- tt "$DB" screen --by alice --as-of 2026-01-01 --format jsonl "$FX/records/batch.jsonl"
+expect "screen again adds a screening" 1 "" -- tt "$DB" screen --by bob --as-of 2026-01-01 "$FX/records/toyota-catl-2019.json"
 expect "cases list" 0 "" -- tt "$DB" cases list
 golden list.txt
 expect "cases list json" 0 "" -- tt "$DB" cases list --format json
@@ -71,7 +71,7 @@ expect "rescreen" 0 "" -- tt "$DB" rescreen --by dave
 golden rescreen.txt
 expect "rescreen json" 0 "" -- tt "$DB" rescreen --by dave --format json
 golden rescreen.json
-expect "no-store leaves the database alone" 0 "" -- tt "$DB" screen --no-store "$FX/records/university-hire-2025.json"
+expect "no-store leaves the database alone" 1 "" -- tt "$DB" screen --no-store "$FX/records/university-hire-2025.json"
 expect "audit verify" 0 "" -- tt "$DB" audit verify
 golden audit-verify.txt
 expect "audit export" 0 "" -- tt "$DB" audit export -o "$S/audit.jsonl"
@@ -171,7 +171,7 @@ wait $p1; r1=$?
 wait $p2; r2=$?
 wait $p3; r3=$?
 wait $p4; r4=$?
-if [ $r1 = 0 ] && [ $r2 = 0 ] && [ $r3 = 0 ] && [ $r4 = 0 ]; then ok; else
+if [ $r1 = 1 ] && [ $r2 = 1 ] && [ $r3 = 0 ] && [ $r4 = 0 ]; then ok; else
     bad "concurrent writers: exit $r1 $r2 $r3 $r4: $(cat "$S/w1.err" "$S/w2.err" "$S/w3.err" "$S/w4.err" | head -3)"
 fi
 n=$(sqlite3 "$CDB" "SELECT count(*) FROM screening;")
