@@ -116,7 +116,7 @@ run "exhaustive and indexed agree" 0 "$T" search "BANCO NACIONAL CUBA" --format 
 expect_out "--source restricts the lists" 0 '"matches":[]' \
     "$T" search CATL --source jp-eul,us-dpl --format json --db "$DB"
 expect_err "search needs a database" 2 \
-    "database $SCRATCH/none.db does not exist (import a list first: 'ttscreen lists import')" \
+    "database $SCRATCH/none.db does not exist" \
     "$T" search CATL --db "$SCRATCH/none.db"
 expect_err "threshold out of range" 2 "ttscreen: --threshold: expected a number from 0 to 1, got '1.5'" \
     "$T" search CATL --threshold 1.5 --db "$DB"
