@@ -508,9 +508,9 @@ static int list_row(void *user, const tts_store_case *k)
         tts_buf_putc(b, '}');
     } else {
         if (r->n++ == 0)
-            tts_buf_printf(b, "%-32s %10s  %-20s  %-7s  %8s  %s\n", "CASE", "SCREENINGS",
+            tts_buf_printf(b, "%-40s %10s  %-20s  %-7s  %8s  %s\n", "CASE", "SCREENINGS",
                            "LATEST", "VERDICT", "FINDINGS", "DECISION");
-        tts_buf_printf(b, "%-32s %10ld  %-20s  %-7s  %8ld  %s\n", k->record_id, k->n_screenings,
+        tts_buf_printf(b, "%-40s %10ld  %-20s  %-7s  %8ld  %s\n", k->record_id, k->n_screenings,
                        k->latest.screened_at, k->latest.verdict, k->n_findings,
                        k->disposition ? k->disposition : "-");
     }
