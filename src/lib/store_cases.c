@@ -295,6 +295,27 @@ static tts_status each_row(tts_store *s, sqlite3_stmt *st, int (*row)(void *, sq
     return TTS_OK;
 }
 
+/*
+ * Prepare sql, bind its one parameter (?1: text, or the integer when
+ * text is NULL and use_int), and call row() for every result row.
+ */
+static tts_status query_each(tts_store *s, const char *sql, const char *text, int use_int,
+                             int64_t num, int (*row)(void *, sqlite3_stmt *), void *user,
+                             tts_error *err, const char *what)
+{
+    sqlite3_stmt *st = NULL;
+    tts_status rc;
+    TTS_TRY(prepare(s, sql, &st, err));
+    if (use_int)
+        sqlite3_bind_int64(st, 1, num);
+    else if (sqlite3_bind_parameter_count(st) > 0)
+        bind_text(st, 1, text);
+    rc = each_row(s, st, row, user, err, what);
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
 typedef struct decision_ctx {
     tts_store_decision_cb cb;
     void *user;
@@ -311,18 +332,11 @@ static int decision_row(void *p, sqlite3_stmt *st)
 tts_status tts_store_decisions_each(tts_store *s, const char *record_id, tts_store_decision_cb cb,
                                     void *user, tts_error *err)
 {
-    sqlite3_stmt *st = NULL;
     decision_ctx c = {cb, user};
-    tts_status rc;
-    TTS_TRY(prepare(s,
-                    "SELECT " DECISION_COLS " FROM decision d JOIN case_file c ON c.id = d.case_id "
-                    "WHERE c.record_id = ?1 ORDER BY d.id",
-                    &st, err));
-    bind_text(st, 1, record_id);
-    rc = each_row(s, st, decision_row, &c, err, "decisions");
-out:
-    sqlite3_finalize(st);
-    return rc;
+    return query_each(s,
+                      "SELECT " DECISION_COLS " FROM decision d JOIN case_file c ON "
+                      "c.id = d.case_id WHERE c.record_id = ?1 ORDER BY d.id",
+                      record_id, 0, 0, decision_row, &c, err, "decisions");
 }
 
 #define SCREENING_COLS                                                                         \
@@ -409,18 +423,11 @@ static int screening_row(void *p, sqlite3_stmt *st)
 tts_status tts_store_screenings_each(tts_store *s, const char *record_id,
                                      tts_store_screening_cb cb, void *user, tts_error *err)
 {
-    sqlite3_stmt *st = NULL;
     screening_ctx c = {cb, user};
-    tts_status rc;
-    TTS_TRY(prepare(s,
-                    "SELECT " SCREENING_COLS " FROM screening s JOIN case_file c ON "
-                    "c.id = s.case_id WHERE c.record_id = ?1 ORDER BY s.id",
-                    &st, err));
-    bind_text(st, 1, record_id);
-    rc = each_row(s, st, screening_row, &c, err, "screenings");
-out:
-    sqlite3_finalize(st);
-    return rc;
+    return query_each(s,
+                      "SELECT " SCREENING_COLS " FROM screening s JOIN case_file c ON "
+                      "c.id = s.case_id WHERE c.record_id = ?1 ORDER BY s.id",
+                      record_id, 0, 0, screening_row, &c, err, "screenings");
 }
 
 typedef struct finding_ctx {
@@ -446,18 +453,11 @@ static int finding_row(void *p, sqlite3_stmt *st)
 tts_status tts_store_findings_each(tts_store *s, int64_t screening_id, tts_store_finding_cb cb,
                                    void *user, tts_error *err)
 {
-    sqlite3_stmt *st = NULL;
     finding_ctx c = {cb, user};
-    tts_status rc;
-    TTS_TRY(prepare(s,
-                    "SELECT fkey, rule, severity, subject, entry, entry_sha256, message, "
-                    "cleared FROM finding WHERE screening_id = ?1 ORDER BY id",
-                    &st, err));
-    sqlite3_bind_int64(st, 1, screening_id);
-    rc = each_row(s, st, finding_row, &c, err, "findings");
-out:
-    sqlite3_finalize(st);
-    return rc;
+    return query_each(s,
+                      "SELECT fkey, rule, severity, subject, entry, entry_sha256, message, "
+                      "cleared FROM finding WHERE screening_id = ?1 ORDER BY id",
+                      NULL, 1, screening_id, finding_row, &c, err, "findings");
 }
 
 typedef struct audit_ctx {
@@ -491,14 +491,8 @@ static int audit_row(void *p, sqlite3_stmt *st)
 
 tts_status tts_store_audit_each(tts_store *s, tts_store_audit_cb cb, void *user, tts_error *err)
 {
-    sqlite3_stmt *st = NULL;
     audit_ctx c = {cb, user};
-    tts_status rc;
-    TTS_TRY(prepare(s, AUDIT_SELECT, &st, err));
-    rc = each_row(s, st, audit_row, &c, err, "the audit log");
-out:
-    sqlite3_finalize(st);
-    return rc;
+    return query_each(s, AUDIT_SELECT, NULL, 0, 0, audit_row, &c, err, "the audit log");
 }
 
 /* Recompute the content hash of the screening or decision an audit row names. */
