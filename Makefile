@@ -218,11 +218,11 @@ valgrind: $(B)/ttscreen
 asan:
 	$(MAKE) B=build-asan SANITIZE=address,undefined WERROR=1 check
 
-install: ttscreen
+install: $(B)/ttscreen
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
 	  $(DESTDIR)$(PREFIX)/include/ttscreen $(DESTDIR)$(PREFIX)/share/ttscreen/rules \
 	  $(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 755 ttscreen $(DESTDIR)$(PREFIX)/bin/ttscreen
+	install -m 755 $(B)/ttscreen $(DESTDIR)$(PREFIX)/bin/ttscreen
 	install -m 644 $(B)/libttscreen.a $(DESTDIR)$(PREFIX)/lib/libttscreen.a
 	install -m 644 include/ttscreen.h $(DESTDIR)$(PREFIX)/include/ttscreen.h
 	install -m 644 include/ttscreen/*.h $(DESTDIR)$(PREFIX)/include/ttscreen/
