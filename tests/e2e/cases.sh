@@ -72,6 +72,12 @@ golden rescreen.txt
 expect "rescreen json" 0 "" -- tt "$DB" rescreen --by dave --format json
 golden rescreen.json
 expect "no-store leaves the database alone" 1 "" -- tt "$DB" screen --no-store "$FX/records/university-hire-2025.json"
+before=$(sqlite3 "$DB" "SELECT count(*) FROM screening;")
+expect "read-only screening" 1 "" -- tt "$DB" screen --read-only --as-of 2026-01-01 "$FX/records/shi-subcontractor-2021.json"
+expect "no-store screening" 1 "" -- tt "$DB" screen --no-store --as-of 2026-01-01 "$FX/records/shi-subcontractor-2021.json"
+[ "$(sqlite3 "$DB" "SELECT count(*) FROM screening;")" = "$before" ] && ok || bad "--read-only or --no-store wrote a screening"
+expect "read-only needs the database" 2 "--read-only: database $S/none.db does not exist" -- tt "$S/none.db" screen --read-only "$FX/records/toyota-catl-2019.json"
+[ ! -e "$S/none.db" ] && ok || bad "--read-only created a database"
 expect "audit verify" 0 "" -- tt "$DB" audit verify
 golden audit-verify.txt
 expect "audit export" 0 "" -- tt "$DB" audit export -o "$S/audit.jsonl"
