@@ -226,8 +226,8 @@ install: $(B)/ttscreen
 	install -m 644 $(B)/libttscreen.a $(DESTDIR)$(PREFIX)/lib/libttscreen.a
 	install -m 644 include/ttscreen.h $(DESTDIR)$(PREFIX)/include/ttscreen.h
 	install -m 644 include/ttscreen/*.h $(DESTDIR)$(PREFIX)/include/ttscreen/
-	cd rules && find . -type f | while read -r f; do \
-	  install -D -m 644 "$$f" "$(DESTDIR)$(PREFIX)/share/ttscreen/rules/$$f"; done
+	find rules -type f | while read -r f; do \
+	  install -D -m 644 "$$f" "$(DESTDIR)$(PREFIX)/share/ttscreen/$$f"; done
 	install -m 644 docs/ttscreen.1 $(DESTDIR)$(PREFIX)/share/man/man1/ttscreen.1
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' \
 	  -e 's|@REQUIRES@|$(DEPS)|g' scripts/ttscreen.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/ttscreen.pc

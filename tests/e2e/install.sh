@@ -8,6 +8,7 @@ set -u
 S=$2
 rm -rf "$S"
 mkdir -p "$S"
+S=$(cd "$S" && pwd)
 D="$S/dest"
 passed=0
 failed=0
