@@ -194,7 +194,9 @@ static void screen_record(run_state *st, const tts_record *rec, const char *sour
         so.lookup_user = st->lists;
     }
     if (tts_scan_record(st->rules, rec, &so, &f, &err) != TTS_OK) {
-        cli_report(&err);
+        /* name the input: the message names the record or the rule at fault */
+        fprintf(stderr, "%s: %s\n", source,
+                err.message[0] != '\0' ? err.message : tts_strerror(err.status));
         st->had_error = 1;
         return;
     }

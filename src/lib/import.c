@@ -285,10 +285,16 @@ static tts_status add_name(ctx *x, int64_t entry, const char *kind, const char *
     }
     if (len == 0)
         return TTS_OK;
-    rc = tts_names_normalize(name, len, flags, &n, err);
-    if (rc != TTS_OK) {
-        tts_err_locate(err, x->path, x->line, 0);
-        return rc;
+    {
+        /* the normaliser knows no file: prefix its message with ours */
+        tts_error nerr;
+        tts_error_clear(&nerr);
+        rc = tts_names_normalize(name, len, flags, &n, &nerr);
+        if (rc != TTS_OK) {
+            tts_err_set(err, rc, "%s:%d: %s", x->path, x->line, nerr.message);
+            tts_err_locate(err, x->path, x->line, 0);
+            return rc;
+        }
     }
     {
         char *copy = tts_strndup(name, len);

@@ -442,7 +442,8 @@ tts_status tts_names_normalize(const char *s, size_t len, unsigned flags, tts_nn
     tokens *tk = NULL;
     memset(out, 0, sizeof(*out));
     if (len > TTS_NAME_MAX_BYTES)
-        return tts_err_set(err, TTS_ERR_LIMIT, "name is longer than %d bytes",
+        return tts_err_set(err, TTS_ERR_LIMIT,
+                           "name of %zu bytes is longer than the limit of %d bytes", len,
                            TTS_NAME_MAX_BYTES);
     if (!tts_names_utf8_valid(s, len, &bad))
         return tts_err_set(err, TTS_ERR_ARG, "name is not valid UTF-8 (byte %zu)", bad + 1);

@@ -658,12 +658,23 @@ static tts_status fn_listed(tts_eval *ev, const tts_node *c, cval *a, size_t n, 
             sources[n_src++] = a[i].u.s;
     if (memo_find(ev, a[0].u.p, threshold, sources, n_src, out))
         return TTS_OK; /* the same question was asked earlier in this scan */
-    rc = ev->opts->lookup(ev->opts->lookup_user, name,
-                          country != NULL && country[0] ? country : NULL, sources, n_src, threshold,
-                          &hits, &n_hits, ev->err);
-    if (rc != TTS_OK) {
-        free_hits(hits, n_hits);
-        return rc;
+    {
+        /* the lists know no record: name the record and the name's path in the message */
+        tts_error lerr;
+        tts_error_clear(&lerr);
+        rc = ev->opts->lookup(ev->opts->lookup_user, name,
+                              country != NULL && country[0] ? country : NULL, sources, n_src,
+                              threshold, &hits, &n_hits, &lerr);
+        if (rc != TTS_OK) {
+            free_hits(hits, n_hits);
+            if (a[0].k == TTS_T_PARTY)
+                tts_err_set(ev->err, rc, "record \"%s\": $.parties[%zu].name: list lookup: %s",
+                            ev->rec->id, ((const tts_party *)a[0].u.p)->index, lerr.message);
+            else
+                tts_err_set(ev->err, rc, "record \"%s\": $.people[%zu].name: list lookup: %s",
+                            ev->rec->id, ((const tts_person *)a[0].u.p)->index, lerr.message);
+            return rc;
+        }
     }
     items = n_hits ? tts_arena_calloc(ev->arena, n_hits, sizeof(tts_val)) : NULL;
     for (size_t i = 0; items != NULL && i < n_hits; i++) {

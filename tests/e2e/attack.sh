@@ -1,0 +1,108 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Input that looks like an attack: a catastrophic regular expression on a 100 KB name, a party
+# name of 1 MB, a list file with a 100 MB line, SQL metacharacters in every string field, and
+# path tricks in record ids. Each must end in a result or a one-line error, never a crash or a
+# hang (every command runs under `timeout`), and nothing stored may be lost.
+#   sh tests/e2e/attack.sh BINARY SCRATCH
+set -u
+BIN=$1
+S=$2
+FX=${FIXTURES:-fixtures}
+rm -rf "$S"
+mkdir -p "$S"
+S=$(cd "$S" && pwd)
+export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1767225600}
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); }
+bad() { failed=$((failed + 1)); echo "FAIL attack: $1"; }
+
+# run NAME WANT_RC WANT_ERR -- command: bounded in time, stderr one line containing WANT_ERR
+run() {
+    name=$1 want_rc=$2 want_err=$3
+    shift 4
+    timeout 300 "$@" >"$S/out" 2>"$S/err"
+    rc=$?
+    if [ "$rc" != "$want_rc" ]; then
+        bad "$name: exit status $rc, expected $want_rc: $(head -c 300 "$S/err")"
+    elif [ -n "$want_err" ] && { [ "$(wc -l <"$S/err")" != 1 ] || ! grep -qF -- "$want_err" "$S/err"; }; then
+        bad "$name: stderr is not one line with '$want_err': $(head -c 300 "$S/err")"
+    else
+        ok
+    fi
+}
+
+# 1. A catastrophic pattern over a 100 KB name stops at the regex limits.
+python3 - "$S/redos.json" <<'PY'
+import json, sys
+r = {"format": "ttscreen-record/1", "id": "redos", "kind": "sale", "screened_for": "a",
+     "parties": [{"id": "a", "name": "a" * 100000 + "b", "country": "JP", "type": "company"}]}
+json.dump(r, open(sys.argv[1], "w"))
+PY
+mkdir -p "$S/cat"
+cp "$FX/attack/catastrophic.rules" "$S/cat/"
+run "catastrophic regex" 2 "$S/redos.json: $S/cat/catastrophic.rules:7:10: regular expression /^(a+)+\$/ hit its match limit" -- "$BIN" screen --no-store --rules "$S/cat" "$S/redos.json"
+
+# 2. A party name of 1,000,000 bytes is screened with the shipped rules.
+python3 - "$S/bigname.json" <<'PY'
+import json, sys
+r = {"format": "ttscreen-record/1", "id": "big-name", "kind": "sale", "screened_for": "a",
+     "parties": [{"id": "a", "name": "Acme", "country": "JP", "type": "company"},
+                 {"id": "b", "name": "B" * 1000000, "country": "CN", "type": "company"}]}
+json.dump(r, open(sys.argv[1], "w"))
+PY
+run "1 MB party name, no lists" 0 "" -- "$BIN" screen --no-store --db "$S/none.db" --format jsonl --as-of 2026-01-01 "$S/bigname.json"
+[ "$(wc -l <"$S/out")" = 1 ] && ok || bad "1 MB party name: no report"
+
+# 3. A list file with a 100 MB line is refused with file and line; the stored list survives.
+DB="$S/lists.db"
+"$BIN" lists import us-1260h "$FX/lists/us-1260h.csv" --format ttscreen-csv --db "$DB" >/dev/null
+python3 - "$S/bigline.csv" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("id,name,aliases,country,programs,listed_on,source_url\n")
+    f.write("x1," + "A" * 100000000 + ",,CN,,,\n")
+PY
+run "100 MB list line" 2 "$S/bigline.csv:2: name of 100000000 bytes is longer than the limit of 4096 bytes" -- "$BIN" lists import us-1260h "$S/bigline.csv" --format ttscreen-csv --db "$DB"
+rm -f "$S/bigline.csv"
+# with lists loaded, the 1 MB name is refused by list screening, naming record, path and limit
+run "1 MB party name, lists" 2 "$S/bigname.json: record \"big-name\": \$.parties[1].name: list lookup: name of 1000000 bytes is longer than the limit of 4096 bytes" -- "$BIN" screen --no-store --db "$DB" --as-of 2026-01-01 "$S/bigname.json"
+"$BIN" search CATL --db "$DB" --format json >"$S/search.json" 2>/dev/null
+grep -q '"entry_id":"2025-catl"' "$S/search.json" && ok || bad "the stored list was lost after a refused import"
+
+# 4. SQL metacharacters in every string field are stored and read back verbatim.
+python3 - "$S/sql.json" <<'PY'
+import json, sys
+evil = "x'); DROP TABLE screening; -- \" % _ \\ ; SELECT * FROM audit_log"
+r = {"format": "ttscreen-record/1", "id": "sql-meta", "title": evil, "kind": "supply",
+     "screened_for": "a",
+     "parties": [{"id": "a", "name": evil, "aliases": [evil], "country": "JP", "type": "company",
+                  "address": evil, "identifiers": {"lei": evil}},
+                 {"id": "b", "name": "B " + evil, "country": "CN", "type": "company"}],
+     "technologies": [{"id": "t", "description": evil, "fields": [evil]}],
+     "transfers": [{"technology": "t", "from": "a", "to": "b", "form": "goods",
+                    "licence": {"authority": evil, "number": evil}}],
+     "people": [{"id": "p", "name": evil, "nationality": "JP", "role": evil,
+                 "affiliations": [{"organisation": evil}]}],
+     "funding": [{"from": evil, "to": "p", "purpose": evil, "currency": "JPY"}]}
+json.dump(r, open(sys.argv[1], "w"))
+PY
+"$BIN" screen --db "$DB" --by "o'brien\"; DROP TABLE case_file; --" --as-of 2026-01-01 "$S/sql.json" >/dev/null 2>"$S/err"
+rc=$?
+[ $rc -le 1 ] && ok || bad "SQL metacharacters: exit $rc: $(head -c 300 "$S/err")"
+run "SQL metacharacters: case shows" 0 "" -- "$BIN" cases show sql-meta --format json --db "$DB"
+grep -qF "DROP TABLE screening; --" "$S/out" && ok || bad "SQL metacharacters: the record did not round-trip"
+"$BIN" cases decide sql-meta --db "$DB" --disposition escalated --by "x' OR '1'='1" --reason "'; DELETE FROM decision; --" >/dev/null 2>&1 && ok || bad "SQL metacharacters: decide failed"
+run "SQL metacharacters: audit verify" 0 "" -- "$BIN" audit verify --db "$DB"
+[ "$(sqlite3 "$DB" "SELECT count(*) FROM sqlite_master WHERE name IN ('screening','case_file','decision','audit_log')")" = 4 ] && ok || bad "a table is gone"
+
+# 5. Path tricks in record ids are refused before anything is derived from them.
+for id in "../../etc/passwd" "a/b" "..\\\\x" "x%00y"; do
+    printf '{"format":"ttscreen-record/1","id":"%s","kind":"sale","screened_for":"a","parties":[{"id":"a","name":"A","country":"JP","type":"company"}]}\n' "$id" >"$S/id.json"
+    run "record id $id" 2 "invalid record id" -- "$BIN" screen --db "$DB" "$S/id.json"
+done
+run "case id with a path" 2 'no case "../x"' -- "$BIN" cases show ../x --db "$DB"
+
+echo "attack: $passed passed, $failed failed"
+[ "$failed" = 0 ]
