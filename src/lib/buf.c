@@ -143,6 +143,15 @@ void tts_buf_json_cstr(tts_buf *b, const char *s)
         tts_buf_json_str(b, s, strlen(s));
 }
 
+void tts_buf_json_field(tts_buf *b, const char *key, const char *value, int comma)
+{
+    if (comma)
+        tts_buf_putc(b, ',');
+    tts_buf_json_cstr(b, key);
+    tts_buf_putc(b, ':');
+    tts_buf_json_cstr(b, value);
+}
+
 char *tts_buf_steal(tts_buf *b, size_t *len)
 {
     char *d = b->data;

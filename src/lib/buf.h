@@ -32,6 +32,8 @@ void tts_buf_vprintf(tts_buf *b, const char *fmt, va_list ap)
 void tts_buf_json_str(tts_buf *b, const char *s, size_t n);
 /* tts_buf_json_str of a NUL-terminated string, or `null` when s is NULL. */
 void tts_buf_json_cstr(tts_buf *b, const char *s);
+/* Append `"key":` and the value as a JSON string (null when NULL), after a comma when comma. */
+void tts_buf_json_field(tts_buf *b, const char *key, const char *value, int comma);
 /* Hand the data to the caller (may be NULL if nothing was appended) and reset. */
 char *tts_buf_steal(tts_buf *b, size_t *len);
 

@@ -478,33 +478,24 @@ typedef struct render_ctx {
     tts_status rc;
 } render_ctx;
 
-static void json_kv(tts_buf *b, const char *key, const char *value, int comma)
-{
-    if (comma)
-        tts_buf_putc(b, ',');
-    tts_buf_json_cstr(b, key);
-    tts_buf_putc(b, ':');
-    tts_buf_json_cstr(b, value);
-}
-
 static int list_row(void *user, const tts_store_case *k)
 {
     render_ctx *r = user;
     tts_buf *b = r->b;
     if (r->json) {
         tts_buf_puts(b, r->n++ > 0 ? ",{" : "{");
-        json_kv(b, "id", k->record_id, 0);
-        json_kv(b, "created_at", k->created_at, 1);
+        tts_buf_json_field(b, "id", k->record_id, 0);
+        tts_buf_json_field(b, "created_at", k->created_at, 1);
         tts_buf_printf(b, ",\"screenings\":%ld,\"latest\":{\"screening\":%lld", k->n_screenings,
                        (long long)k->latest.id);
-        json_kv(b, "at", k->latest.screened_at, 1);
-        json_kv(b, "kind", k->latest.kind, 1);
-        json_kv(b, "as_of", k->latest.as_of, 1);
-        json_kv(b, "verdict", k->latest.verdict, 1);
+        tts_buf_json_field(b, "at", k->latest.screened_at, 1);
+        tts_buf_json_field(b, "kind", k->latest.kind, 1);
+        tts_buf_json_field(b, "as_of", k->latest.as_of, 1);
+        tts_buf_json_field(b, "verdict", k->latest.verdict, 1);
         tts_buf_printf(b, ",\"findings\":%ld", k->n_findings);
-        json_kv(b, "rules_sha256", k->latest.rules_sha256, 1);
+        tts_buf_json_field(b, "rules_sha256", k->latest.rules_sha256, 1);
         tts_buf_putc(b, '}');
-        json_kv(b, "disposition", k->disposition, 1);
+        tts_buf_json_field(b, "disposition", k->disposition, 1);
         tts_buf_putc(b, '}');
     } else {
         if (r->n++ == 0)
@@ -555,12 +546,12 @@ static int finding_json(void *user, const tts_store_finding *f)
     render_ctx *r = user;
     tts_buf *b = r->b;
     tts_buf_puts(b, r->n++ > 0 ? ",{" : "{");
-    json_kv(b, "rule", f->rule, 0);
-    json_kv(b, "severity", f->severity, 1);
-    json_kv(b, "subject", f->subject, 1);
-    json_kv(b, "entry", f->entry != NULL && f->entry[0] != '\0' ? f->entry : NULL, 1);
-    json_kv(b, "message", f->message, 1);
-    json_kv(b, "cleared", f->cleared, 1);
+    tts_buf_json_field(b, "rule", f->rule, 0);
+    tts_buf_json_field(b, "severity", f->severity, 1);
+    tts_buf_json_field(b, "subject", f->subject, 1);
+    tts_buf_json_field(b, "entry", f->entry != NULL && f->entry[0] != '\0' ? f->entry : NULL, 1);
+    tts_buf_json_field(b, "message", f->message, 1);
+    tts_buf_json_field(b, "cleared", f->cleared, 1);
     tts_buf_putc(b, '}');
     return tts_buf_failed(b);
 }
@@ -585,13 +576,13 @@ static int screening_json(void *user, const tts_store_screening *sc)
     tts_buf *b = r->b;
     tts_buf_puts(b, r->n++ > 0 ? ",{" : "{");
     tts_buf_printf(b, "\"screening\":%lld", (long long)sc->id);
-    json_kv(b, "at", sc->screened_at, 1);
-    json_kv(b, "kind", sc->kind, 1);
-    json_kv(b, "actor", sc->actor, 1);
-    json_kv(b, "as_of", sc->as_of, 1);
-    json_kv(b, "verdict", sc->verdict, 1);
-    json_kv(b, "record_sha256", sc->record_sha256, 1);
-    json_kv(b, "rules_sha256", sc->rules_sha256, 1);
+    tts_buf_json_field(b, "at", sc->screened_at, 1);
+    tts_buf_json_field(b, "kind", sc->kind, 1);
+    tts_buf_json_field(b, "actor", sc->actor, 1);
+    tts_buf_json_field(b, "as_of", sc->as_of, 1);
+    tts_buf_json_field(b, "verdict", sc->verdict, 1);
+    tts_buf_json_field(b, "record_sha256", sc->record_sha256, 1);
+    tts_buf_json_field(b, "rules_sha256", sc->rules_sha256, 1);
     tts_buf_printf(b, ",\"rules_count\":%ld,\"lists\":%s,\"findings\":[", sc->rules_count,
                    sc->lists_json ? sc->lists_json : "[]");
     r->rc = tts_store_findings_each(r->c->store, sc->id, finding_json, &inner, r->err);
@@ -615,12 +606,12 @@ static int decision_json(void *user, const tts_store_decision *d)
     tts_buf *b = r->b;
     tts_buf_puts(b, r->n++ > 0 ? ",{" : "{");
     tts_buf_printf(b, "\"decision\":%lld", (long long)d->id);
-    json_kv(b, "at", d->decided_at, 1);
-    json_kv(b, "by", d->decided_by, 1);
-    json_kv(b, "disposition", d->disposition, 1);
-    json_kv(b, "reason", d->reason, 1);
-    json_kv(b, "rule", d->rule, 1);
-    json_kv(b, "entry", d->entry, 1);
+    tts_buf_json_field(b, "at", d->decided_at, 1);
+    tts_buf_json_field(b, "by", d->decided_by, 1);
+    tts_buf_json_field(b, "disposition", d->disposition, 1);
+    tts_buf_json_field(b, "reason", d->reason, 1);
+    tts_buf_json_field(b, "rule", d->rule, 1);
+    tts_buf_json_field(b, "entry", d->entry, 1);
     tts_buf_putc(b, '}');
     return tts_buf_failed(b);
 }
@@ -683,9 +674,9 @@ tts_status tts_cases_render_show(tts_cases *c, const char *record_id, tts_format
         goto out;
     if (r.json) {
         tts_buf_putc(&b, '{');
-        json_kv(&b, "id", record_id, 0);
-        json_kv(&b, "created_at", h.created, 1);
-        json_kv(&b, "disposition", h.disposition[0] ? h.disposition : NULL, 1);
+        tts_buf_json_field(&b, "id", record_id, 0);
+        tts_buf_json_field(&b, "created_at", h.created, 1);
+        tts_buf_json_field(&b, "disposition", h.disposition[0] ? h.disposition : NULL, 1);
         tts_buf_puts(&b, ",\"screenings\":[");
         TTS_TRY(tts_store_screenings_each(c->store, record_id, screening_json, &r, err));
         TTS_TRY(r.rc);
@@ -815,10 +806,10 @@ static void change_out(tts_buf *b, int json, int *first, char sign, const char *
 {
     if (json) {
         tts_buf_puts(b, *first ? "{" : ",{");
-        json_kv(b, "rule", rule, 0);
-        json_kv(b, "severity", sev, 1);
-        json_kv(b, "subject", subject, 1);
-        json_kv(b, "message", message, 1);
+        tts_buf_json_field(b, "rule", rule, 0);
+        tts_buf_json_field(b, "severity", sev, 1);
+        tts_buf_json_field(b, "subject", subject, 1);
+        tts_buf_json_field(b, "message", message, 1);
         tts_buf_putc(b, '}');
     } else {
         tts_buf_printf(b, "  %c %-8s %s  %s\n      %s\n", sign, sev, rule, subject, message);
@@ -931,9 +922,9 @@ static tts_status rescreen_one(rescreen_state *st, const char *id, tts_error *er
         st->changed++;
         if (st->json) {
             tts_buf_puts(st->b, st->changed > 1 ? ",{" : "{");
-            json_kv(st->b, "id", id, 0);
-            json_kv(st->b, "verdict_before", p.verdict, 1);
-            json_kv(st->b, "verdict", tts_findings_verdict(f), 1);
+            tts_buf_json_field(st->b, "id", id, 0);
+            tts_buf_json_field(st->b, "verdict_before", p.verdict, 1);
+            tts_buf_json_field(st->b, "verdict", tts_findings_verdict(f), 1);
             tts_buf_printf(st->b, ",\"new\":[%s],\"gone\":[", part.data ? part.data : "");
             gone_out(st->b, 1, &p, &now);
             tts_buf_puts(st->b, "]}");
@@ -1017,13 +1008,13 @@ static int export_row(void *user, const tts_store_audit *a)
     tts_buf *b = &x->line;
     tts_buf_reset(b);
     tts_buf_printf(b, "{\"seq\":%lld", (long long)a->seq);
-    json_kv(b, "at", a->at, 1);
-    json_kv(b, "actor", a->actor, 1);
-    json_kv(b, "action", a->action, 1);
-    json_kv(b, "object", a->object, 1);
-    json_kv(b, "content_sha256", a->content_sha256, 1);
-    json_kv(b, "prev_hash", a->prev_hash, 1);
-    json_kv(b, "hash", a->hash, 1);
+    tts_buf_json_field(b, "at", a->at, 1);
+    tts_buf_json_field(b, "actor", a->actor, 1);
+    tts_buf_json_field(b, "action", a->action, 1);
+    tts_buf_json_field(b, "object", a->object, 1);
+    tts_buf_json_field(b, "content_sha256", a->content_sha256, 1);
+    tts_buf_json_field(b, "prev_hash", a->prev_hash, 1);
+    tts_buf_json_field(b, "hash", a->hash, 1);
     tts_buf_puts(b, "}\n");
     if (tts_buf_failed(b))
         return 1;

@@ -48,39 +48,29 @@ static void json_str_array(tts_buf *b, char *const *items, size_t n)
 
 static void json_finding(tts_buf *b, const tts_finding *f)
 {
-    tts_buf_puts(b, "{\"rule\":");
-    tts_buf_json_cstr(b, f->rule);
-    tts_buf_puts(b, ",\"severity\":");
-    tts_buf_json_cstr(b, tts_severity_name(f->severity));
-    tts_buf_puts(b, ",\"title\":");
-    tts_buf_json_cstr(b, f->title);
-    tts_buf_puts(b, ",\"citation\":");
-    tts_buf_json_cstr(b, f->citation);
-    tts_buf_puts(b, ",\"message\":");
-    tts_buf_json_cstr(b, f->message);
-    tts_buf_puts(b, ",\"subject\":");
-    tts_buf_json_cstr(b, f->subject);
+    tts_buf_putc(b, '{');
+    tts_buf_json_field(b, "rule", f->rule, 0);
+    tts_buf_json_field(b, "severity", tts_severity_name(f->severity), 1);
+    tts_buf_json_field(b, "title", f->title, 1);
+    tts_buf_json_field(b, "citation", f->citation, 1);
+    tts_buf_json_field(b, "message", f->message, 1);
+    tts_buf_json_field(b, "subject", f->subject, 1);
     tts_buf_puts(b, ",\"path\":");
     json_str_array(b, f->path, f->n_path);
     tts_buf_puts(b, ",\"matches\":[");
     for (size_t i = 0; i < f->n_matches; i++) {
         const tts_match *m = &f->matches[i];
-        tts_buf_puts(b, i > 0 ? ",{\"source\":" : "{\"source\":");
-        tts_buf_json_cstr(b, m->source);
-        tts_buf_puts(b, ",\"entry_id\":");
-        tts_buf_json_cstr(b, m->entry_id);
-        tts_buf_puts(b, ",\"name\":");
-        tts_buf_json_cstr(b, m->name);
-        tts_buf_puts(b, ",\"matched\":");
-        tts_buf_json_cstr(b, m->matched);
+        tts_buf_puts(b, i > 0 ? ",{" : "{");
+        tts_buf_json_field(b, "source", m->source, 0);
+        tts_buf_json_field(b, "entry_id", m->entry_id, 1);
+        tts_buf_json_field(b, "name", m->name, 1);
+        tts_buf_json_field(b, "matched", m->matched, 1);
         tts_buf_printf(b, ",\"score\":%.4f}", m->score);
     }
     tts_buf_puts(b, "],\"evidence\":");
     json_str_array(b, f->evidence, f->n_evidence);
-    if (f->cleared != NULL) {
-        tts_buf_puts(b, ",\"cleared\":");
-        tts_buf_json_cstr(b, f->cleared);
-    }
+    if (f->cleared != NULL)
+        tts_buf_json_field(b, "cleared", f->cleared, 1);
     tts_buf_putc(b, '}');
 }
 
@@ -104,42 +94,33 @@ static void json_findings(tts_buf *b, const tts_findings *fs, int cleared)
 static void json_report(tts_buf *b, const tts_report_input *in, const char *sha)
 {
     const tts_findings *fs = in->findings;
-    tts_buf_puts(b, "{\"format\":\"ttscreen-report/1\",\"tool\":{\"name\":\"ttscreen\",\"version\":");
-    tts_buf_json_cstr(b, in->tool_version);
-    tts_buf_puts(b, "},\"generated_at\":");
-    tts_buf_json_cstr(b, in->generated_at);
-    tts_buf_puts(b, ",\"as_of\":");
-    tts_buf_json_cstr(b, in->as_of);
-    tts_buf_puts(b, ",\"record\":{\"id\":");
-    tts_buf_json_cstr(b, tts_record_id(in->record));
-    tts_buf_puts(b, ",\"sha256\":");
-    tts_buf_json_cstr(b, sha);
-    tts_buf_puts(b, ",\"title\":");
-    tts_buf_json_cstr(b, tts_record_title(in->record));
-    tts_buf_puts(b, ",\"kind\":");
-    tts_buf_json_cstr(b, tts_record_kind(in->record));
+    tts_buf_puts(b, "{\"format\":\"ttscreen-report/1\",\"tool\":{\"name\":\"ttscreen\"");
+    tts_buf_json_field(b, "version", in->tool_version, 1);
+    tts_buf_putc(b, '}');
+    tts_buf_json_field(b, "generated_at", in->generated_at, 1);
+    tts_buf_json_field(b, "as_of", in->as_of, 1);
+    tts_buf_puts(b, ",\"record\":{");
+    tts_buf_json_field(b, "id", tts_record_id(in->record), 0);
+    tts_buf_json_field(b, "sha256", sha, 1);
+    tts_buf_json_field(b, "title", tts_record_title(in->record), 1);
+    tts_buf_json_field(b, "kind", tts_record_kind(in->record), 1);
     tts_buf_printf(b, "},\"rules\":{\"count\":%zu,\"sha256\":", tts_rules_count(in->rules));
     tts_buf_json_cstr(b, tts_rules_sha256(in->rules));
     tts_buf_puts(b, "},\"lists\":[");
     for (size_t i = 0; i < in->n_lists; i++) {
         const tts_list_info *l = &in->lists[i];
-        tts_buf_puts(b, i > 0 ? ",{\"source\":" : "{\"source\":");
-        tts_buf_json_cstr(b, l->source);
+        tts_buf_puts(b, i > 0 ? ",{" : "{");
+        tts_buf_json_field(b, "source", l->source, 0);
         tts_buf_printf(b, ",\"entries\":%ld", l->entries);
-        if (l->fetched_at != NULL) {
-            tts_buf_puts(b, ",\"fetched_at\":");
-            tts_buf_json_cstr(b, l->fetched_at);
-        }
-        if (l->imported_at != NULL) {
-            tts_buf_puts(b, ",\"imported_at\":");
-            tts_buf_json_cstr(b, l->imported_at);
-        }
-        tts_buf_puts(b, ",\"sha256\":");
-        tts_buf_json_cstr(b, l->sha256);
+        if (l->fetched_at != NULL)
+            tts_buf_json_field(b, "fetched_at", l->fetched_at, 1);
+        if (l->imported_at != NULL)
+            tts_buf_json_field(b, "imported_at", l->imported_at, 1);
+        tts_buf_json_field(b, "sha256", l->sha256, 1);
         tts_buf_putc(b, '}');
     }
-    tts_buf_puts(b, "],\"verdict\":");
-    tts_buf_json_cstr(b, tts_findings_verdict(fs));
+    tts_buf_putc(b, ']');
+    tts_buf_json_field(b, "verdict", tts_findings_verdict(fs), 1);
     tts_buf_puts(b, ",\"findings\":");
     json_findings(b, fs, 0);
     tts_buf_puts(b, ",\"cleared\":");

@@ -384,10 +384,8 @@ static int case_row(void *p, sqlite3_stmt *st)
 tts_status tts_store_cases_each(tts_store *s, const char *record_id, tts_store_case_cb cb,
                                 void *user, size_t *found, tts_error *err)
 {
-    sqlite3_stmt *st = NULL;
     case_ctx c = {cb, user, 0};
-    tts_status rc;
-    TTS_TRY(prepare(
+    tts_status rc = query_each(
         s,
         "SELECT c.record_id, c.created_at,"
         " (SELECT count(*) FROM screening x WHERE x.case_id = c.id),"
@@ -397,11 +395,7 @@ tts_status tts_store_cases_each(tts_store *s, const char *record_id, tts_store_c
         " FROM case_file c JOIN screening s ON s.id ="
         " (SELECT max(id) FROM screening x WHERE x.case_id = c.id)"
         " WHERE ?1 IS NULL OR c.record_id = ?1 ORDER BY c.record_id",
-        &st, err));
-    bind_text(st, 1, record_id);
-    rc = each_row(s, st, case_row, &c, err, "cases");
-out:
-    sqlite3_finalize(st);
+        record_id, 0, 0, case_row, &c, err, "cases");
     if (found != NULL)
         *found = c.n;
     return rc;

@@ -66,6 +66,18 @@ static void test_allocation_failure_is_sticky(void **state)
     tts_buf_free(&b);
 }
 
+static void test_json_field_writes_key_value_pairs(void **state)
+{
+    tts_buf b = TTS_BUF_INIT;
+    (void)state;
+    tts_buf_putc(&b, '{');
+    tts_buf_json_field(&b, "a", "x\"y", 0);
+    tts_buf_json_field(&b, "b", NULL, 1);
+    tts_buf_putc(&b, '}');
+    assert_string_equal(b.data, "{\"a\":\"x\\\"y\",\"b\":null}");
+    tts_buf_free(&b);
+}
+
 static void test_steal_hands_over_the_data(void **state)
 {
     tts_buf b = TTS_BUF_INIT;
@@ -87,6 +99,7 @@ int main(void)
         cmocka_unit_test(test_json_escaping_table),
         cmocka_unit_test(test_null_string_is_json_null),
         cmocka_unit_test(test_allocation_failure_is_sticky),
+        cmocka_unit_test(test_json_field_writes_key_value_pairs),
         cmocka_unit_test(test_steal_hands_over_the_data),
     };
     return cmocka_run_group_tests(tests, tts_test_use_cmocka_allocator,
