@@ -36,6 +36,7 @@ typedef struct tts_match {
     char *matched;  /* the name or alias that matched */
     double score;   /* in [0,1] */
     char *entry_sha256; /* content hash of the list entry, or NULL */
+    char *sublist;  /* the CSL sub-list code of the entry (EL, SDN, DPL, MEU, ...), or NULL */
 } tts_match;
 
 typedef struct tts_finding {

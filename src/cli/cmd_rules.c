@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -379,9 +380,31 @@ typedef struct test_opts {
     const char *fixtures;
     const char *as_of;
     const char *only;
+    const char *db;
+    tts_lists *lists; /* --db: the lists database the list functions consult */
     int explain;
     char today[11];
 } test_opts;
+
+enum { EX_FAILED, EX_PASSED, EX_SKIPPED };
+
+/* Without --db, list functions consult this: no entries, but it notes that a
+ * list was asked for, so a `hit` example that needs one is skipped, not failed. */
+static tts_status no_lists(void *user, const char *name, const char *country,
+                           const char *const *sources, size_t n_sources, double threshold,
+                           tts_match **hits, size_t *n_hits, tts_error *err)
+{
+    (void)name;
+    (void)country;
+    (void)sources;
+    (void)n_sources;
+    (void)threshold;
+    (void)err;
+    *(int *)user = 1;
+    *hits = NULL;
+    *n_hits = 0;
+    return TTS_OK;
+}
 
 static char *read_all(const char *path, size_t *len)
 {
@@ -433,10 +456,12 @@ static void print_finding(const tts_finding *f)
         printf("        evidence: %s\n", f->evidence[i]);
 }
 
-/* Run one example; 1 when it passes. */
+/* Run one example: EX_PASSED, EX_FAILED, or EX_SKIPPED for a `hit` example
+ * that needs denied-party lists when no --db was given. */
 static int run_example(const tts_rules *rules, const tts_rule_info *r, const tts_rule_example *ex,
                        const test_opts *to)
 {
+    int asked_lists = 0;
     char path[4096];
     char *data = NULL;
     size_t len = 0;
@@ -444,7 +469,7 @@ static int run_example(const tts_rules *rules, const tts_rule_info *r, const tts
     tts_findings *found = NULL;
     tts_scan_opts so;
     tts_error err;
-    int ok = 0;
+    int ok = EX_FAILED;
     snprintf(path, sizeof(path), "%s/%s", to->fixtures, ex->file);
     tts_error_clear(&err);
     data = read_all(path, &len);
@@ -463,11 +488,16 @@ static int run_example(const tts_rules *rules, const tts_rule_info *r, const tts
                                                : to->today;
     so.only_rule = r->id;
     so.trace = to->explain ? print_trace : NULL;
+    so.lookup = to->lists != NULL ? tts_lists_lookup : no_lists;
+    so.lookup_user = to->lists != NULL ? (void *)to->lists : (void *)&asked_lists;
     if (tts_scan_record(rules, rec, &so, &found, &err) != TTS_OK) {
         printf("      %s\n", err.message[0] ? err.message : tts_strerror(err.status));
         goto out;
     }
-    if ((found->n > 0) != (ex->expect_hit != 0)) {
+    if (ex->expect_hit && found->n == 0 && asked_lists) {
+        printf("      %s:%d: needs a lists database: run with --db PATH\n", r->file, ex->line);
+        ok = EX_SKIPPED;
+    } else if ((found->n > 0) != (ex->expect_hit != 0)) {
         printf("      %s:%d: expected %s, got %zu finding%s\n", r->file, ex->line,
                ex->expect_hit ? "a hit" : "clear", found->n, found->n == 1 ? "" : "s");
     } else if (ex->message != NULL && found->n > 0 &&
@@ -475,9 +505,9 @@ static int run_example(const tts_rules *rules, const tts_rule_info *r, const tts
         printf("      %s:%d: message differs\n        expected: %s\n        actual:   %s\n",
                r->file, ex->line, ex->message, found->items[0].message);
     } else {
-        ok = 1;
+        ok = EX_PASSED;
     }
-    if (!ok || to->explain)
+    if (ok == EX_FAILED || to->explain)
         for (size_t i = 0; i < found->n; i++)
             print_finding(&found->items[i]);
 out:
@@ -490,7 +520,7 @@ out:
 /* Run every selected example with a cmocka-style log; 1 when one failed. */
 static int run_all(const tts_rules *rules, const test_opts *to, size_t total, size_t ran_rules)
 {
-    size_t n_rules = tts_rules_count(rules), passed = 0, n_failed = 0;
+    size_t n_rules = tts_rules_count(rules), passed = 0, skipped = 0, n_failed = 0;
     char(*failed)[600] = total ? calloc(total, sizeof(*failed)) : NULL;
     printf("[==========] Running %zu example%s from %zu rule%s.\n", total, total == 1 ? "" : "s",
            ran_rules, ran_rules == 1 ? "" : "s");
@@ -503,27 +533,37 @@ static int run_all(const tts_rules *rules, const test_opts *to, size_t total, si
             if (tts_rules_example(rules, i, j, &ex) != TTS_OK)
                 continue;
             printf("[ RUN      ] %s %s (%s)\n", r.id, ex.file, ex.expect_hit ? "hit" : "clear");
-            if (run_example(rules, &r, &ex, to)) {
+            switch (run_example(rules, &r, &ex, to)) {
+            case EX_PASSED:
                 passed++;
                 printf("[       OK ] %s %s\n", r.id, ex.file);
-            } else {
+                break;
+            case EX_SKIPPED:
+                skipped++;
+                printf("[  SKIPPED ] %s %s\n", r.id, ex.file);
+                break;
+            default:
                 printf("[  FAILED  ] %s %s\n", r.id, ex.file);
                 if (failed != NULL)
                     snprintf(failed[n_failed++], 600, "%s %s", r.id, ex.file);
+                break;
             }
         }
     }
     printf("[==========] %zu example%s from %zu rule%s ran.\n", total, total == 1 ? "" : "s",
            ran_rules, ran_rules == 1 ? "" : "s");
     printf("[  PASSED  ] %zu example%s.\n", passed, passed == 1 ? "" : "s");
-    if (passed < total) {
-        printf("[  FAILED  ] %zu example%s, listed below:\n", total - passed,
-               total - passed == 1 ? "" : "s");
+    if (skipped > 0)
+        printf("[  SKIPPED ] %zu example%s (list rules: give --db with the lists imported).\n",
+               skipped, skipped == 1 ? "" : "s");
+    if (n_failed > 0) {
+        printf("[  FAILED  ] %zu example%s, listed below:\n", n_failed,
+               n_failed == 1 ? "" : "s");
         for (size_t k = 0; k < n_failed; k++)
             printf("[  FAILED  ] %s\n", failed[k]);
     }
     free(failed);
-    return passed < total;
+    return passed + skipped < total;
 }
 
 static int cmd_test(int argc, char **argv)
@@ -540,6 +580,7 @@ static int cmd_test(int argc, char **argv)
                          {"fixtures", 0, 1, &to.fixtures, NULL},
                          {"as-of", 0, 1, &to.as_of, NULL},
                          {"rule", 0, 1, &to.only, NULL},
+                         {"db", 0, 1, &to.db, NULL},
                          {"explain", 0, 0, NULL, &to.explain},
                          {"help", 'h', 0, NULL, &help},
                          {NULL, 0, 0, NULL, NULL}};
@@ -549,11 +590,14 @@ static int cmd_test(int argc, char **argv)
         return EXIT_ERROR;
     if (help) {
         printf("usage: ttscreen rules test [DIR] [--rules DIR] [--fixtures DIR] [--rule ID]\n"
-               "                           [--as-of YYYY-MM-DD] [--explain]\n\n"
+               "                           [--as-of YYYY-MM-DD] [--db PATH] [--explain]\n\n"
                "Run each rule's example records (paths relative to --fixtures, default\n"
                "$TTSCREEN_FIXTURES or fixtures/rules) and check hit/clear and messages.\n"
+               "--db names a lists database (opened read-only) for the list functions;\n"
+               "without it, a hit example that needs a list is skipped, not failed.\n"
                "--explain prints every evaluated condition with its value, and the findings.\n"
-               "Exit 0 when every example passes, 1 when one fails, 2 on bad rules.\n");
+               "Exit 0 when every example passes or is skipped, 1 when one fails,\n"
+               "2 on bad rules or an unreadable database.\n");
         free(ops);
         return EXIT_CLEAN;
     }
@@ -566,10 +610,26 @@ static int cmd_test(int argc, char **argv)
         free(ops);
         return EXIT_ERROR;
     }
+    if (to.db != NULL) {
+        tts_error err;
+        tts_error_clear(&err);
+        if (access(to.db, F_OK) != 0) {
+            cli_error("rules test: --db: database %s does not exist", to.db);
+            free(ops);
+            return EXIT_ERROR;
+        }
+        if (tts_lists_open(to.db, TTS_LISTS_READONLY, &to.lists, &err) != TTS_OK) {
+            cli_report(&err);
+            free(ops);
+            return EXIT_ERROR;
+        }
+    }
     rules = load(rules_dir(ops, n_ops, rules_opt), &st);
     free(ops);
-    if (rules == NULL)
+    if (rules == NULL) {
+        tts_lists_close(to.lists);
         return EXIT_ERROR;
+    }
     n_rules = tts_rules_count(rules);
     for (size_t i = 0; i < n_rules; i++) {
         tts_rule_info r;
@@ -582,10 +642,12 @@ static int cmd_test(int argc, char **argv)
     if (to.only != NULL && ran_rules == 0) {
         cli_error("rules test: no examples for rule '%s'", to.only);
         tts_rules_free(rules);
+        tts_lists_close(to.lists);
         return EXIT_ERROR;
     }
     failed_any = run_all(rules, &to, total, ran_rules);
     tts_rules_free(rules);
+    tts_lists_close(to.lists);
     return failed_any ? EXIT_FINDINGS : EXIT_CLEAN;
 }
 

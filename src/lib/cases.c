@@ -182,6 +182,7 @@ static void free_match(tts_match *m)
     tts_free(m->name);
     tts_free(m->matched);
     tts_free(m->entry_sha256);
+    tts_free(m->sublist);
 }
 
 /* Apply clearances to one finding; returns -1 when out of memory. */

@@ -630,8 +630,11 @@ static tts_status fill_outputs(tts_eval *ev, const tts_rule *r, const tts_val *b
                 o->matched = tts_strdup(m->matched);
                 o->score = m->score;
                 o->entry_sha256 = m->entry_sha256 != NULL ? tts_strdup(m->entry_sha256) : NULL;
+                o->sublist = m->sublist != NULL && m->sublist[0] != '\0' ? tts_strdup(m->sublist)
+                                                                         : NULL;
                 if (o->source == NULL || o->entry_id == NULL || o->name == NULL ||
-                    o->matched == NULL || (m->entry_sha256 != NULL && o->entry_sha256 == NULL))
+                    o->matched == NULL || (m->entry_sha256 != NULL && o->entry_sha256 == NULL) ||
+                    (m->sublist != NULL && m->sublist[0] != '\0' && o->sublist == NULL))
                     goto nomem;
             }
         }

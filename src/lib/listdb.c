@@ -459,6 +459,7 @@ static void matches_free(tts_match *m, size_t n)
         tts_free(m[i].name);
         tts_free(m[i].matched);
         tts_free(m[i].entry_sha256);
+        tts_free(m[i].sublist);
     }
     tts_free(m);
 }
@@ -498,16 +499,17 @@ tts_status tts_lists_lookup(void *user, const char *name, const char *country,
     }
     for (size_t i = 0; i < r->n; i++) {
         /* the entry's content hash: a reviewer's clearance holds only while it is unchanged */
-        char sha[65];
+        char sha[65], sub[TTS_SUBLIST_MAX];
         int found = 0;
         rc = tts_store_entry_sha256(((tts_lists *)user)->store, m[i].source, m[i].entry_id, sha,
-                                    &found, err);
+                                    sub, &found, err);
         if (rc != TTS_OK) {
             matches_free(m, r->n);
             tts_search_result_free(r);
             return rc;
         }
-        if (found && (m[i].entry_sha256 = tts_strdup(sha)) == NULL) {
+        if (found && ((m[i].entry_sha256 = tts_strdup(sha)) == NULL ||
+                      (sub[0] != '\0' && (m[i].sublist = tts_strdup(sub)) == NULL))) {
             matches_free(m, r->n);
             tts_search_result_free(r);
             return tts_err_set(err, TTS_ERR_NOMEM, "out of memory in a list lookup");

@@ -583,6 +583,7 @@ static void free_hits(tts_match *hits, size_t n)
         tts_free(hits[i].name);
         tts_free(hits[i].matched);
         tts_free(hits[i].entry_sha256);
+        tts_free(hits[i].sublist);
     }
     tts_free(hits);
 }
@@ -691,8 +692,9 @@ static tts_status fn_listed(tts_eval *ev, const tts_node *c, cval *a, size_t n, 
         m->entry_sha256 = hits[i].entry_sha256 != NULL
                               ? tts_arena_strdup(ev->arena, hits[i].entry_sha256)
                               : NULL;
+        m->sublist = tts_arena_strdup(ev->arena, hits[i].sublist ? hits[i].sublist : "");
         if (m->source == NULL || m->entry_id == NULL || m->name == NULL || m->matched == NULL ||
-            (hits[i].entry_sha256 != NULL && m->entry_sha256 == NULL)) {
+            m->sublist == NULL || (hits[i].entry_sha256 != NULL && m->entry_sha256 == NULL)) {
             items = NULL;
             break;
         }

@@ -48,6 +48,7 @@ static void finding_clear(tts_finding *f)
         tts_free(f->matches[i].name);
         tts_free(f->matches[i].matched);
         tts_free(f->matches[i].entry_sha256);
+        tts_free(f->matches[i].sublist);
     }
     tts_free(f->matches);
     for (size_t i = 0; i < f->n_evidence; i++)

@@ -101,7 +101,8 @@ enum {
     F_MAT_ENTRY,
     F_MAT_NAME,
     F_MAT_MATCHED,
-    F_MAT_SCORE
+    F_MAT_SCORE,
+    F_MAT_SUBLIST
 };
 
 #define T(b)                                                                                       \
@@ -243,6 +244,8 @@ static const tts_field fields[] = {
     {TTS_T_MATCH, "name", NULL, T(STR), F_MAT_NAME, "the entry's primary name"},
     {TTS_T_MATCH, "matched", NULL, T(STR), F_MAT_MATCHED, "the name or alias that matched"},
     {TTS_T_MATCH, "score", NULL, T(NUM), F_MAT_SCORE, "similarity in [0,1]"},
+    {TTS_T_MATCH, "sublist", NULL, T(STR), F_MAT_SUBLIST,
+     "the entry's CSL sub-list code (EL, SDN, DPL, MEU, UVL, ...; \"\" when none)"},
 };
 
 #define N_FIELDS (sizeof(fields) / sizeof(fields[0]))
@@ -687,6 +690,9 @@ static int get_misc(int id, const tts_val *obj, tts_val *out)
         return 0;
     case F_MAT_SCORE:
         *out = tts_val_num(m->score);
+        return 0;
+    case F_MAT_SUBLIST:
+        *out = tts_val_str(m->sublist != NULL ? m->sublist : "");
         return 0;
     }
     *out = tts_val_null();

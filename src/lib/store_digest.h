@@ -12,9 +12,11 @@
 /*
  * SHA-256 over every stored field of entry `entry_id` of list `source` and
  * all its names, into out[65]. *found is 0 (and out "") when there is no
- * such entry.
+ * such entry. When `sublist` is not NULL it receives the entry's CSL
+ * sub-list code ("" when it has none; TTS_SUBLIST_MAX bytes at most).
  */
+#define TTS_SUBLIST_MAX 32
 tts_status tts_store_entry_sha256(tts_store *s, const char *source, const char *entry_id,
-                                  char out[65], int *found, tts_error *err);
+                                  char out[65], char *sublist, int *found, tts_error *err);
 
 #endif

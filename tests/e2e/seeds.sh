@@ -41,6 +41,30 @@ pass() { passed=$((passed + 1)); }
 # The shipped rules compile and every example passes.
 if "$BIN" rules check rules >"$SCRATCH/check.out" 2>&1; then pass; else fail "rules check rules" "$SCRATCH/check.out"; fi
 if "$BIN" rules test rules >"$SCRATCH/test.out" 2>&1; then pass; else fail "rules test rules" "$SCRATCH/test.out"; fi
+# Without a lists database, the list rules' hit examples are skipped, never failed.
+if grep -q '^\[  SKIPPED \] sanctions.us.restricted-party packs/sanctions/current-list-hits.json$' \
+    "$SCRATCH/test.out" && grep -q '^\[  SKIPPED \] 8 examples' "$SCRATCH/test.out"; then
+    pass
+else
+    fail "rules test rules: the 8 list-rule hit examples are not reported as skipped" "$SCRATCH/test.out"
+fi
+# With the current-format list fixtures (CSL 2025 with opaque ids, OFAC SDN
+# 2025, METI End User List, 1260H, UFLPA), every example runs and passes:
+# the CSL sub-list of a match reaches the rules.
+RDB="$SCRATCH/rules-test.db"
+for spec in "us-csl csl-2025-sample.csv csl-csv" "ofac-sdn ofac-sdn-2025-sample/sdn.csv sdn-csv" \
+    "jp-eul jp-eul.csv ttscreen-csv" "us-1260h us-1260h.csv ttscreen-csv" "us-uflpa us-uflpa.csv ttscreen-csv"; do
+    set -- $spec
+    "$BIN" lists import "$1" "fixtures/lists/$2" --format "$3" --db "$RDB" >"$SCRATCH/rt-import.out" 2>&1 ||
+        fail "lists import $1 for rules test --db" "$SCRATCH/rt-import.out"
+done
+ran=$("$BIN" rules test rules --db "$RDB" 2>&1 | tee "$SCRATCH/test-db.out" | sed -n 's/^\[==========\] Running \([0-9]*\) examples.*/\1/p')
+if [ -n "$ran" ] && grep -q "^\[  PASSED  \] $ran examples\.\$" "$SCRATCH/test-db.out" &&
+    ! grep -q 'SKIPPED\|FAILED' "$SCRATCH/test-db.out"; then
+    pass
+else
+    fail "rules test rules --db: every example, hit examples of list rules included (ran: ${ran:-none})" "$SCRATCH/test-db.out"
+fi
 # Every rule has a citation in `rules list`.
 "$BIN" rules list rules --format json >"$SCRATCH/list.json" 2>&1
 if grep -q '"citation":""' "$SCRATCH/list.json" || ! grep -q '"citation":"' "$SCRATCH/list.json"; then
@@ -277,6 +301,7 @@ for d in 2025-10-01 2026-06-01 2026-12-01; do
         expect_finding "hits-$d" sanctions.jp.end-user-list high 'China Academy of Engineering Physics (CN) is on the METI End User List'
         expect_finding "hits-$d" fefta.catch-all.end-user-list high '"source":"jp-eul"'
         expect_finding "hits-$d" sanctions.us.uflpa high 'Camel Group Co., Ltd. (CN) is on the UFLPA Entity List'
+        expect_finding "hits-$d" sanctions.us.section-1260h high '(CN) is on the DoD Section 1260H list'
         case $d in
         2025-10-01)
             expect_finding "hits-$d" sanctions.bis.affiliates-rule critical 'Example Affiliate Ltd. (HK) is 55% owned'

@@ -143,6 +143,19 @@ static void test_dpl_and_ttscreen_csv(void **state)
     tts_lists_close(l);
 }
 
+static void free_matches(tts_match *m, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        tts_free(m[i].source);
+        tts_free(m[i].entry_id);
+        tts_free(m[i].name);
+        tts_free(m[i].matched);
+        tts_free(m[i].entry_sha256);
+        tts_free(m[i].sublist);
+    }
+    tts_free(m);
+}
+
 static void test_lookup_callback_fills_matches(void **state)
 {
     tts_lists *l = open_mem();
@@ -166,17 +179,43 @@ static void test_lookup_callback_fills_matches(void **state)
     /* the entry's content hash, which a reviewer's clearance is tied to */
     assert_non_null(m[0].entry_sha256);
     assert_int_equal(strlen(m[0].entry_sha256), 64);
-    for (size_t i = 0; i < n; i++) {
-        tts_free(m[i].source);
-        tts_free(m[i].entry_id);
-        tts_free(m[i].name);
-        tts_free(m[i].matched);
-        tts_free(m[i].entry_sha256);
-    }
-    tts_free(m);
+    assert_null(m[0].sublist); /* not a CSL entry */
+    free_matches(m, n);
     assert_int_equal(fn(l, "CATL", NULL, other, 1, 0.85, &m, &n, &err), TTS_OK);
     assert_int_equal(n, 0);
     assert_null(m);
+    tts_lists_close(l);
+}
+
+/* A current CSL file gives opaque entry ids: the sub-list comes from its
+ * "source" column, for the rules to tell Entity List hits from others. */
+static void test_lookup_names_csl_sublist(void **state)
+{
+    tts_lists *l = open_mem();
+    tts_match *m = NULL;
+    size_t n = 0;
+    const char *csl[] = {"us-csl"};
+    static const struct {
+        const char *query, *sublist;
+    } cases[] = {
+        {"Atlas Sanatgaran", "UVL"},
+        {"Academy of Aerospace Solid Propulsion Technology (AASPT)", "MEU"},
+        {"Hebei Semiconductor Research Institute", "EL"},
+        {"I. ASH", "DPL"},
+    };
+    tts_error err;
+    (void)state;
+    tts_error_clear(&err);
+    import_ok(l, "us-csl", "csl-csv", "lists/csl-2025-sample.csv", NULL, NULL, 13, 15);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        assert_int_equal(tts_lists_lookup(l, cases[i].query, NULL, csl, 1, 0.85, &m, &n, &err),
+                         TTS_OK);
+        assert_true(n >= 1);
+        assert_non_null(m[0].sublist);
+        assert_string_equal(m[0].sublist, cases[i].sublist);
+        assert_null(strchr(m[0].entry_id, '-')); /* the opaque _id, no code in it */
+        free_matches(m, n);
+    }
     tts_lists_close(l);
 }
 
@@ -229,6 +268,7 @@ int main(void)
         cmocka_unit_test(test_csl_current_and_older_headers),
         cmocka_unit_test(test_dpl_and_ttscreen_csv),
         cmocka_unit_test(test_lookup_callback_fills_matches),
+        cmocka_unit_test(test_lookup_names_csl_sublist),
         cmocka_unit_test(test_malformed_files_keep_previous_version),
     };
     return cmocka_run_group_tests_name("import", tests, tts_test_use_cmocka_allocator,

@@ -1,0 +1,1 @@
+rules test fixtures/rules/lists-only
