@@ -111,7 +111,9 @@ static void print_text(const char *query, const tts_search_result *r, double thr
         const tts_search_hit *h = &r->hits[i];
         printf("%.3f  %s  %s  %s\n", h->score, h->source, h->entry_id, h->name);
         if (strcmp(h->matched, h->name) != 0)
-            printf("       matched %s: %s\n", h->kind, h->matched);
+            printf("       matched %s: %s\n",
+                   strcmp(h->kind, "derived") == 0 ? "without its parentheses" : h->kind,
+                   h->matched);
         printf("       country: %s  programs: %s\n", h->country != NULL ? h->country : "-",
                h->programs != NULL ? h->programs : "-");
         if (h->why != NULL)

@@ -306,8 +306,49 @@ static tts_status add_name(ctx *x, int64_t entry, const char *kind, const char *
         tts_free(copy);
     }
     tts_nname_clear(&n);
-    if (rc == TTS_OK && strcmp(kind, "primary") != 0)
+    if (rc == TTS_OK && strcmp(kind, "primary") != 0 && strcmp(kind, "derived") != 0)
         x->counts->aliases++;
+    return rc;
+}
+
+/*
+ * List names often end in a parenthesised acronym or note: "China Electronics
+ * Technology Group Corporation 13th Research Institute (CETC 13)". A query
+ * without it would lose to the unmatched tokens, so the name is also stored
+ * without its parenthesised parts, as kind "derived". Nothing is derived when
+ * the brackets do not balance or nothing would be left.
+ */
+static tts_status add_name_and_base(ctx *x, int64_t entry, const char *kind, const char *name,
+                                    unsigned flags, tts_error *err)
+{
+    tts_buf base = TTS_BUF_INIT;
+    tts_status rc = add_name(x, entry, kind, name, flags, err);
+    int depth = 0, changed = 0, words = 0, space = 1;
+    if (rc != TTS_OK || strchr(name, '(') == NULL)
+        return rc;
+    for (const char *p = name; *p != '\0' && depth >= 0; p++) {
+        if (*p == '(') {
+            depth++;
+            changed = 1;
+        } else if (*p == ')') {
+            depth--;
+        } else if (depth == 0) {
+            int sp = isspace((unsigned char)*p) != 0;
+            if (!sp && space)
+                words++;
+            if (!(sp && space))
+                tts_buf_append(&base, sp ? " " : p, 1);
+            space = sp;
+        }
+    }
+    if (tts_buf_failed(&base)) {
+        rc = tts_err_set(err, TTS_ERR_NOMEM, "out of memory importing a list");
+    } else if (depth == 0 && changed && words > 0) {
+        tts_buf_puts(&base, "");
+        rc = tts_buf_failed(&base) ? tts_err_set(err, TTS_ERR_NOMEM, "out of memory importing a list")
+                                   : add_name(x, entry, "derived", base.data, flags, err);
+    }
+    tts_buf_free(&base);
     return rc;
 }
 
@@ -325,7 +366,7 @@ static tts_status add_aliases(ctx *x, int64_t entry, const char *list, unsigned 
         if (tts_buf_failed(&one))
             rc = tts_err_set(err, TTS_ERR_NOMEM, "out of memory importing a list");
         else
-            rc = add_name(x, entry, "aka", one.data, flags, err);
+            rc = add_name_and_base(x, entry, "aka", one.data, flags, err);
         p += n;
         if (*p == ';')
             p++;
@@ -414,7 +455,7 @@ static tts_status import_ttscreen(tts_store *s, int64_t sid, const file *f,
         e.listed_on = nz(fld(&c, 5));
         e.source_url = nz(fld(&c, 6));
         TTS_TRY(add_entry(&x, &e, &row, err));
-        TTS_TRY(add_name(&x, row, "primary", e.name, 0, err));
+        TTS_TRY(add_name_and_base(&x, row, "primary", e.name, 0, err));
         TTS_TRY(add_aliases(&x, row, fld(&c, 2), 0, err));
     }
 out:
@@ -466,7 +507,7 @@ static tts_status import_dpl(tts_store *s, int64_t sid, const file *f, tts_impor
         tts_buf_free(&addr);
         if (rc != TTS_OK)
             goto out;
-        TTS_TRY(add_name(&x, row, "primary", e.name, 0, err));
+        TTS_TRY(add_name_and_base(&x, row, "primary", e.name, 0, err));
     }
 out:
     tts_buf_free(&c.buf);
@@ -564,7 +605,7 @@ static tts_status csl_row(ctx *x, const csv *c, const int *col, long row_no, tts
     tts_buf_free(&countries);
     if (rc == TTS_OK) {
         unsigned fl = strcmp(type, "Individual") == 0 ? TTS_NAME_PERSON : 0;
-        rc = add_name(x, row, "primary", COL(C_NAME), fl, err);
+        rc = add_name_and_base(x, row, "primary", COL(C_NAME), fl, err);
         if (rc == TTS_OK)
             rc = add_aliases(x, row, COL(C_ALT), fl, err);
     }
@@ -768,9 +809,9 @@ static tts_status sdn_row(ctx *x, const csv *c, const extras *alt, const extras 
     if (tts_buf_failed(&prog) || tts_buf_failed(&addrs) || tts_buf_failed(&cc))
         TTS_TRY(tts_err_set(err, TTS_ERR_NOMEM, "out of memory importing a list"));
     TTS_TRY(add_entry(x, &e, &row, err));
-    TTS_TRY(add_name(x, row, "primary", e.name, fl, err));
+    TTS_TRY(add_name_and_base(x, row, "primary", e.name, fl, err));
     for (size_t i = extras_find(alt, ent); i < alt->n && alt->v[i].ent == ent; i++)
-        TTS_TRY(add_name(x, row, alt->v[i].a[0] != '\0' ? alt->v[i].a : "aka", alt->v[i].b, fl,
+        TTS_TRY(add_name_and_base(x, row, alt->v[i].a[0] != '\0' ? alt->v[i].a : "aka", alt->v[i].b, fl,
                          err));
 out:
     tts_buf_free(&prog);

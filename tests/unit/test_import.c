@@ -202,6 +202,8 @@ static void test_lookup_names_csl_sublist(void **state)
         {"Academy of Aerospace Solid Propulsion Technology (AASPT)", "MEU"},
         {"Hebei Semiconductor Research Institute", "EL"},
         {"I. ASH", "DPL"},
+        /* the list name ends in "(CETC 13)": the name without it matches in full */
+        {"China Electronics Technology Group Corporation 13th Research Institute", "EL"},
     };
     tts_error err;
     (void)state;
@@ -214,6 +216,7 @@ static void test_lookup_names_csl_sublist(void **state)
         assert_non_null(m[0].sublist);
         assert_string_equal(m[0].sublist, cases[i].sublist);
         assert_null(strchr(m[0].entry_id, '-')); /* the opaque _id, no code in it */
+        assert_true(m[0].score >= 0.99);
         free_matches(m, n);
     }
     tts_lists_close(l);
