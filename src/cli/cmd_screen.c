@@ -258,6 +258,24 @@ static void screen_record(run_state *st, const tts_record *rec, const char *sour
     tts_free(text);
 }
 
+/* --format json: 1 (with the error printed) when another record follows. */
+static int more_follow(tts_reader *rd, const char *name)
+{
+    tts_error err;
+    tts_status rc;
+    tts_error_clear(&err);
+    rc = tts_reader_skip(rd, &err);
+    if (rc == TTS_ERR_EOF)
+        return 0;
+    if (rc == TTS_ERR_NOMEM || rc == TTS_ERR_IO)
+        cli_report(&err);
+    else
+        cli_error("screen: --format json prints one record's report; %s holds more than one "
+                  "record (use --format jsonl)",
+                  name);
+    return 1;
+}
+
 /* Stream every record of one input. */
 static void screen_file(run_state *st, const char *path)
 {
@@ -303,6 +321,13 @@ static void screen_file(run_state *st, const char *path)
                 if (rc == TTS_ERR_NOMEM || rc == TTS_ERR_IO)
                     break;
                 continue;
+            }
+            if (st->fmt == TTS_FORMAT_JSON && st->shard_n == 1 && more_follow(rd, name)) {
+                /* one report only: refuse the batch before anything is screened or stored */
+                st->had_error = 1;
+                st->stop = 1;
+                tts_record_free(rec);
+                break;
             }
             screen_record(st, rec, name);
             tts_record_free(rec);
@@ -473,6 +498,12 @@ int cmd_screen(int argc, char **argv)
     }
     if (check_sign_opts(&o) != 0)
         goto out;
+    if (st.fmt == TTS_FORMAT_JSON && n_files > 1) {
+        cli_error("screen: --format json prints one record's report; %zu inputs were given "
+                  "(use --format jsonl)",
+                  n_files);
+        goto out;
+    }
     if (o.as_of != NULL && tts_date_check(o.as_of) != TTS_OK) {
         cli_error("screen: --as-of '%s' is not a real calendar date YYYY-MM-DD", o.as_of);
         goto out;

@@ -51,6 +51,16 @@ DB="$S/cases.db"
 tt() { db=$1; cmd=$2; shift 2; "$BIN" "$cmd" --db "$db" "$@"; }
 
 # --- screenings, list, show, decide, rescreen -------------------------------------------
+# --format json prints one report: a batch, or several inputs, is refused before
+# anything is screened or stored.
+JDB="$S/json-batch.db"
+expect "json format refuses a batch file" 2 "holds more than one record" -- \
+    tt "$JDB" screen --as-of 2026-01-01 --format json "$FX/records/batch.jsonl"
+expect "json format refuses two inputs" 2 "2 inputs were given" -- \
+    tt "$JDB" screen --as-of 2026-01-01 --format json "$FX/records/toyota-catl-2019.json" "$FX/records/toyota-catl-2019.json"
+if [ "$(sqlite3 "$JDB" 'SELECT count(*) FROM screening' 2>&1)" = 0 ]; then ok; else
+    bad "a refused --format json batch stored screenings: $(sqlite3 "$JDB" 'SELECT count(*) FROM screening' 2>&1)"
+fi
 expect "screen batch stores cases" 1 "" -- tt "$DB" screen --by alice --as-of 2026-01-01 --format jsonl "$FX/records/batch.jsonl"
 expect "screen again adds a screening" 1 "" -- tt "$DB" screen --by bob --as-of 2026-01-01 "$FX/records/toyota-catl-2019.json"
 expect "cases list" 0 "" -- tt "$DB" cases list
