@@ -65,7 +65,7 @@ typedef struct tts_findings {
 
 /*
  * Denied-party lookup used by the rule language's list functions. Fills
- * *hits (caller frees each tts_match's strings and the array with tts_free)
+ * *hits (the caller frees them with tts_matches_free)
  * with candidates for `name` scoring at least `threshold`, best first.
  * `country` may be NULL; `sources` (n_sources entries) restricts the lists
  * consulted, none = every list.
@@ -103,6 +103,9 @@ TTS_API tts_status tts_scan_record(const tts_rules *rules, const tts_record *rec
 
 /* Accepts NULL. */
 TTS_API void tts_findings_free(tts_findings *f);
+
+/* Free n matches' strings and the array (as a tts_lookup_fn fills it). Accepts NULL. */
+TTS_API void tts_matches_free(tts_match *m, size_t n);
 
 /* Highest severity among raised (not cleared) findings, or -1 when there is none. */
 TTS_API int tts_findings_max_severity(const tts_findings *f);

@@ -208,7 +208,7 @@ static int apply_one(const decision_list *l, tts_finding *f, tts_buf *name)
     }
     for (size_t i = 0; i < n; i++)
         kept += !gone[i];
-    if (kept == 0) {
+    if (kept == 0 && last != NULL) { /* n > 0, so kept == 0 means last is set */
         /* every match was cleared: show the finding as cleared, keep its matches */
         tts_buf b = TTS_BUF_INIT;
         tts_buf_printf(&b, "cleared by %s on %.10s: %s", last->by, last->at, last->reason);

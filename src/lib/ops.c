@@ -575,19 +575,6 @@ static tts_status fn_fields(tts_eval *ev, const tts_node *c, cval *a, size_t n, 
 
 /* ---- lists and licences ------------------------------------------------------------ */
 
-static void free_hits(tts_match *hits, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        tts_free(hits[i].source);
-        tts_free(hits[i].entry_id);
-        tts_free(hits[i].name);
-        tts_free(hits[i].matched);
-        tts_free(hits[i].entry_sha256);
-        tts_free(hits[i].sublist);
-    }
-    tts_free(hits);
-}
-
 /* The answer to an identical earlier lookup in this scan, if any. */
 static int memo_find(const tts_eval *ev, const void *who, double threshold,
                      const char *const *sources, size_t n_src, tts_val *out)
@@ -667,7 +654,7 @@ static tts_status fn_listed(tts_eval *ev, const tts_node *c, cval *a, size_t n, 
                               country != NULL && country[0] ? country : NULL, sources, n_src,
                               threshold, &hits, &n_hits, &lerr);
         if (rc != TTS_OK) {
-            free_hits(hits, n_hits);
+            tts_matches_free(hits, n_hits);
             if (a[0].k == TTS_T_PARTY)
                 tts_err_set(ev->err, rc, "record \"%s\": $.parties[%zu].name: list lookup: %s",
                             ev->rec->id, ((const tts_party *)a[0].u.p)->index, lerr.message);
@@ -700,7 +687,7 @@ static tts_status fn_listed(tts_eval *ev, const tts_node *c, cval *a, size_t n, 
         }
         items[i] = tts_val_elem(TTS_T_MATCH, m, NULL);
     }
-    free_hits(hits, n_hits);
+    tts_matches_free(hits, n_hits);
     if (n_hits > 0 && items == NULL)
         return tts_eval_nomem(ev);
     *out = list_of(items, n_hits);

@@ -32,6 +32,19 @@ tts_status tts_severity_parse(const char *name, tts_severity *out)
     return TTS_ERR_ARG;
 }
 
+void tts_matches_free(tts_match *m, size_t n)
+{
+    for (size_t i = 0; m != NULL && i < n; i++) {
+        tts_free(m[i].source);
+        tts_free(m[i].entry_id);
+        tts_free(m[i].name);
+        tts_free(m[i].matched);
+        tts_free(m[i].entry_sha256);
+        tts_free(m[i].sublist);
+    }
+    tts_free(m);
+}
+
 static void finding_clear(tts_finding *f)
 {
     tts_free(f->rule);
@@ -42,15 +55,7 @@ static void finding_clear(tts_finding *f)
     for (size_t i = 0; i < f->n_path; i++)
         tts_free(f->path[i]);
     tts_free(f->path);
-    for (size_t i = 0; i < f->n_matches; i++) {
-        tts_free(f->matches[i].source);
-        tts_free(f->matches[i].entry_id);
-        tts_free(f->matches[i].name);
-        tts_free(f->matches[i].matched);
-        tts_free(f->matches[i].entry_sha256);
-        tts_free(f->matches[i].sublist);
-    }
-    tts_free(f->matches);
+    tts_matches_free(f->matches, f->n_matches);
     for (size_t i = 0; i < f->n_evidence; i++)
         tts_free(f->evidence[i]);
     tts_free(f->evidence);

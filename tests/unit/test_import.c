@@ -143,19 +143,6 @@ static void test_dpl_and_ttscreen_csv(void **state)
     tts_lists_close(l);
 }
 
-static void free_matches(tts_match *m, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        tts_free(m[i].source);
-        tts_free(m[i].entry_id);
-        tts_free(m[i].name);
-        tts_free(m[i].matched);
-        tts_free(m[i].entry_sha256);
-        tts_free(m[i].sublist);
-    }
-    tts_free(m);
-}
-
 static void test_lookup_callback_fills_matches(void **state)
 {
     tts_lists *l = open_mem();
@@ -180,7 +167,7 @@ static void test_lookup_callback_fills_matches(void **state)
     assert_non_null(m[0].entry_sha256);
     assert_int_equal(strlen(m[0].entry_sha256), 64);
     assert_null(m[0].sublist); /* not a CSL entry */
-    free_matches(m, n);
+    tts_matches_free(m, n);
     assert_int_equal(fn(l, "CATL", NULL, other, 1, 0.85, &m, &n, &err), TTS_OK);
     assert_int_equal(n, 0);
     assert_null(m);
@@ -217,7 +204,7 @@ static void test_lookup_names_csl_sublist(void **state)
         assert_string_equal(m[0].sublist, cases[i].sublist);
         assert_null(strchr(m[0].entry_id, '-')); /* the opaque _id, no code in it */
         assert_true(m[0].score >= 0.99);
-        free_matches(m, n);
+        tts_matches_free(m, n);
     }
     tts_lists_close(l);
 }
