@@ -197,6 +197,58 @@ static void test_ttscreen_csv_import(void **state)
 }
 
 /*
+ * Open the database read-only, search q and look it up, with allocation
+ * fail_at and all after it failing (0: none). The handle is left in *lp
+ * when it opened; *used is the number of allocations made.
+ */
+static tts_status search_once(const char *db, const char *q, unsigned long fail_at,
+                              tts_lists **lp, unsigned long *used, tts_error *err)
+{
+    const char *only[1] = {"s"};
+    tts_search_result *r = NULL;
+    tts_match *m = NULL;
+    size_t nm = 0;
+    tts_status rc;
+    tts_error_clear(err);
+    *lp = NULL;
+    tts_mem_fail_after(fail_at);
+    rc = tts_lists_open(db, TTS_LISTS_READONLY, lp, err);
+    if (rc == TTS_OK) {
+        tts_search_opts o;
+        memset(&o, 0, sizeof(o));
+        o.size = sizeof(o);
+        o.threshold = TTS_LISTS_THRESHOLD;
+        o.explain = 1;
+        rc = tts_lists_search(*lp, q, &o, &r, err);
+        if (rc == TTS_OK) {
+            assert_int_equal(r->n, 1);
+            tts_search_result_free(r);
+        } else {
+            assert_null(r);
+        }
+    }
+    if (rc == TTS_OK) {
+        rc = tts_lists_lookup(*lp, q, "CN", only, 1, 0.85, &m, &nm, err);
+        if (rc == TTS_OK) {
+            assert_int_equal(nm, 1);
+            assert_non_null(m[0].entry_sha256);
+            tts_free(m[0].source);
+            tts_free(m[0].entry_id);
+            tts_free(m[0].name);
+            tts_free(m[0].matched);
+            tts_free(m[0].entry_sha256);
+            tts_free(m);
+        } else {
+            assert_null(m);
+            assert_int_equal(nm, 0);
+        }
+    }
+    *used = tts_mem_count();
+    tts_mem_fail_after(0);
+    return rc;
+}
+
+/*
  * Open, search and look up against an imported list with allocation N
  * failing: NOMEM or the full answer, and the next search (no failures)
  * gives the same answer as before.
@@ -207,7 +259,6 @@ static void test_search_and_lookup(void **state)
                                           "寧德時代"};
     char db[128], base[512];
     const char *bf[1] = {base};
-    const char *only[1] = {"s"};
     tts_lists *l = NULL;
     tts_error err;
     (void)state;
@@ -223,45 +274,13 @@ static void test_search_and_lookup(void **state)
     for (size_t q = 0; q < sizeof(queries) / sizeof(queries[0]); q++) {
         tts_status rc = TTS_ERR_NOMEM;
         unsigned long n;
+        unsigned long clean = 0, used;
+        tts_lists *c = NULL;
+        assert_int_equal(search_once(db, queries[q], 0, &c, &clean, &err), TTS_OK);
+        tts_lists_close(c);
         for (n = 1; rc == TTS_ERR_NOMEM && n < MAX_N; n++) {
-            tts_search_result *r = NULL;
-            tts_match *m = NULL;
-            size_t nm = 0;
             l = NULL;
-            tts_error_clear(&err);
-            tts_mem_fail_after(n);
-            rc = tts_lists_open(db, TTS_LISTS_READONLY, &l, &err);
-            if (rc == TTS_OK) {
-                tts_search_opts o;
-                memset(&o, 0, sizeof(o));
-                o.size = sizeof(o);
-                o.threshold = TTS_LISTS_THRESHOLD;
-                o.explain = 1;
-                rc = tts_lists_search(l, queries[q], &o, &r, &err);
-                if (rc == TTS_OK) {
-                    assert_int_equal(r->n, 1);
-                    tts_search_result_free(r);
-                } else {
-                    assert_null(r);
-                }
-            }
-            if (rc == TTS_OK) {
-                rc = tts_lists_lookup(l, queries[q], "CN", only, 1, 0.85, &m, &nm, &err);
-                if (rc == TTS_OK) {
-                    assert_int_equal(nm, 1);
-                    assert_non_null(m[0].entry_sha256);
-                    tts_free(m[0].source);
-                    tts_free(m[0].entry_id);
-                    tts_free(m[0].name);
-                    tts_free(m[0].matched);
-                    tts_free(m[0].entry_sha256);
-                    tts_free(m);
-                } else {
-                    assert_null(m);
-                    assert_int_equal(nm, 0);
-                }
-            }
-            tts_mem_fail_after(0);
+            rc = search_once(db, queries[q], n, &l, &used, &err);
             if (rc != TTS_OK && rc != TTS_ERR_NOMEM)
                 fail_msg("'%s', allocation %lu: status %d: %s", queries[q], n, (int)rc,
                          err.message);
@@ -271,6 +290,7 @@ static void test_search_and_lookup(void **state)
                 tts_lists_close(l);
             }
         }
+        assert_int_equal(n - 2, clean);
         assert_int_equal(rc, TTS_OK);
         printf("lists oom: search '%s' succeeded after failing each of its first %lu "
                "allocations\n",
