@@ -15,7 +15,7 @@ case $BIN in /*) ;; *) BIN=$(pwd)/$BIN ;; esac
 mkdir -p "$SCRATCH"
 SCRATCH=$(cd "$SCRATCH" && pwd)
 DB=$SCRATCH/lists.db
-rm -f "$DB" "$DB-wal" "$DB-shm"
+rm -f "$DB" "$DB-wal" "$DB-shm" "$SCRATCH"/feed.db* "$SCRATCH"/auto.db*
 unset TTSCREEN_DB
 export SOURCE_DATE_EPOCH=1767225600 # 2026-01-01T00:00:00Z: stable import times
 pass=0
@@ -164,6 +164,8 @@ if [ ! -x "$TTSD" ]; then
     TTSD=$SCRATCH/ttsd
     cc -std=c11 -O1 -o "$TTSD" "$ROOT/tests/httpd/ttsd.c" || bad "build test server"
 fi
+# a port file left by an earlier run would be read before the server truncates it
+rm -f "$SCRATCH/port"
 "$TTSD" "$FIX" >"$SCRATCH/port" &
 SERVER_PID=$!
 i=0
@@ -193,6 +195,10 @@ run "slow body times out" 2 "$T" lists update us-uflpa --url "$BASE/slow" --time
     *) bad "slow body times out" "$ERR" ;; esac
 expect_out "failed updates kept the list" 0 '"entry_id":"2023-camel"' \
     "$T" search "Camel Group" --format json --db "$DB"
+expect_out "file:// update of a CSL JSON feed" 0 "us-csl: imported 1 entries, 1 aliases" \
+    "$T" lists update us-csl --url "file://$FIX/csl-api-sample.json" --db "$SCRATCH/feed.db"
+expect_out "the feed remembers csl-json" 0 '"source":"us-csl","format":"csl-json"' \
+    "$T" lists status --format json --db "$SCRATCH/feed.db"
 expect_out "file:// update" 0 "jp-eul: unchanged" \
     "$T" lists update jp-eul --url "file://$FIX/jp-eul.csv" --db "$DB"
 expect_err "feedless list explains convert-then-import" 2 \

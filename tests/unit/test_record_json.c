@@ -4,6 +4,8 @@
  * shapes, members before and after the array, typed getters, and one-line
  * errors with line, column and JSON path.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "helpers.h"
@@ -136,12 +138,33 @@ static void test_getters(void **state)
     tts_jlist_free(r);
 }
 
+/* Nesting inside an element stops at jansson's depth bound with a message, never a crash. */
+static void test_deep_nesting_is_an_error(void **state)
+{
+    size_t depth = 100000, n;
+    char *text = malloc(2 * depth + 64);
+    size_t o = 0;
+    tts_error err;
+    (void)state;
+    assert_non_null(text);
+    o += (size_t)sprintf(text, "{\"results\":[{\"x\":");
+    memset(text + o, '[', depth);
+    o += depth;
+    memset(text + o, ']', depth);
+    o += depth;
+    strcpy(text + o, "}]}");
+    assert_int_equal(read_all(text, &n, &err), TTS_ERR_JSON);
+    assert_non_null(strstr(err.message, "results[0]: invalid JSON: maximum parsing depth"));
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_shapes_and_skipped_members),
         cmocka_unit_test(test_errors_name_line_column_and_path),
         cmocka_unit_test(test_getters),
+        cmocka_unit_test(test_deep_nesting_is_an_error),
     };
     return cmocka_run_group_tests_name("record_json", tests, tts_test_use_cmocka_allocator,
                                        tts_test_use_default_allocator);
