@@ -47,7 +47,7 @@ typedef struct tts_import_result {
 
 /*
  * Replace source `source` with the contents of files (borrowed) in
- * `format` ("csl-csv", "sdn-csv", "dpl-tsv", "ttscreen-csv"), in one
+ * `format` ("csl-csv", "csl-json", "sdn-csv", "dpl-tsv", "ttscreen-csv"), in one
  * transaction: on any error the previous version stays untouched.
  * imported_at is RFC 3339. *res is written on success (may be NULL).
  */

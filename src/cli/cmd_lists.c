@@ -17,17 +17,20 @@ static const char usage_text[] =
     "                             [--connect-timeout S] [--max-bytes N] [--retries N]\n"
     "                             [--ca-file PEM] [--db PATH]\n"
     "       ttscreen lists status [--max-age DAYS] [--format text|json] [--db PATH]\n"
-    "Formats: csl-csv (trade.gov Consolidated Screening List), sdn-csv (OFAC sdn.csv with\n"
-    "alt.csv and add.csv as further FILEs), dpl-tsv (BIS Denied Persons List), ttscreen-csv\n"
-    "(id,name,aliases,country,programs,listed_on,source_url). Without --format: us-csl is\n"
-    "csl-csv, ofac-sdn sdn-csv, us-dpl dpl-tsv, anything else ttscreen-csv.\n"
+    "Formats: csl-csv (trade.gov Consolidated Screening List), csl-json (the same list as\n"
+    "JSON: {\"results\": [...]} as the CSL API and JSON download serve it), sdn-csv (OFAC\n"
+    "sdn.csv with alt.csv and add.csv as further FILEs), dpl-tsv (BIS Denied Persons List),\n"
+    "ttscreen-csv (id,name,aliases,country,programs,listed_on,source_url). Without --format:\n"
+    "us-csl is csl-csv (csl-json when FILE or URL ends in .json), ofac-sdn sdn-csv, us-dpl\n"
+    "dpl-tsv, anything else ttscreen-csv.\n"
     "update fetches each source's feed (us-csl has a built-in default; --url sets one and\n"
     "is remembered after a successful update) with a conditional GET, TLS always verified.\n";
 
-static const char *default_format(const char *source)
+static const char *default_format(const char *source, const char *file)
 {
+    size_t n = strlen(file);
     if (strcmp(source, "us-csl") == 0)
-        return "csl-csv";
+        return n >= 5 && strcmp(file + n - 5, ".json") == 0 ? "csl-json" : "csl-csv";
     if (strcmp(source, "ofac-sdn") == 0)
         return "sdn-csv";
     if (strcmp(source, "us-dpl") == 0)
@@ -50,7 +53,7 @@ static int lists_import(const char *db, const char *format, char **ops, size_t n
     if (cli_now(now, date) != 0)
         return EXIT_ERROR;
     if (format == NULL)
-        format = default_format(ops[1]);
+        format = default_format(ops[1], ops[2]);
     if (tts_lists_open(cli_db_path(db), 0, &l, &err) != TTS_OK ||
         tts_lists_set_actor(l, cli_actor(NULL), &err) != TTS_OK ||
         tts_lists_import(l, ops[1], format, (const char *const *)(ops + 2), n_ops - 2, now, &res,
@@ -131,7 +134,7 @@ static int update_one(tts_lists *l, const char *source, const tts_update_opts *o
         fputc('\n', stderr);
     if (o->url != NULL && tts_lists_set_url(l, source, o->url,
                                             o->format != NULL ? o->format
-                                                              : default_format(source),
+                                                              : default_format(source, o->url),
                                             &err) != TTS_OK) {
         cli_report(&err);
         return -1;
@@ -161,7 +164,7 @@ static int lists_update(const char *db, const update_args *a, char **ops, size_t
     if (cli_now(now, date) != 0 || update_opts(a, &o, now) != 0)
         return EXIT_ERROR;
     if (a->format == NULL && a->url != NULL)
-        o.format = default_format(ops[1]);
+        o.format = default_format(ops[1], a->url);
     if (tts_lists_open(cli_db_path(db), 0, &l, &err) != TTS_OK ||
         tts_lists_set_actor(l, cli_actor(NULL), &err) != TTS_OK) {
         cli_report(&err);

@@ -8,6 +8,7 @@
  * entry so searching never normalises list names again.
  */
 #include "import.h"
+#include "import_int.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -879,12 +880,39 @@ out:
     return rc;
 }
 
+/* ---- shared with import_json.c (import_int.h) ---------------------- */
+
+tts_status tts_import_entry(const tts_import_at *at, const tts_store_entry *e, int64_t *rowid,
+                            tts_error *err)
+{
+    ctx x = {at->s, at->source_id, at->counts, at->path, at->line};
+    return add_entry(&x, e, rowid, err);
+}
+
+tts_status tts_import_name(const tts_import_at *at, int64_t entry, const char *kind,
+                           const char *name, unsigned flags, tts_error *err)
+{
+    ctx x = {at->s, at->source_id, at->counts, at->path, at->line};
+    return add_name(&x, entry, kind, name, flags, err);
+}
+
+void tts_import_csl_sublist(const char *source, char out[16])
+{
+    csl_sublist(source, out);
+}
+
+void tts_import_add_code(tts_buf *set, const char *code, size_t n)
+{
+    add_code(set, code, n);
+}
+
 /* ---- entry point --------------------------------------------------- */
 
 int tts_import_format_known(const char *format)
 {
     return strcmp(format, "csl-csv") == 0 || strcmp(format, "sdn-csv") == 0 ||
-           strcmp(format, "dpl-tsv") == 0 || strcmp(format, "ttscreen-csv") == 0;
+           strcmp(format, "dpl-tsv") == 0 || strcmp(format, "ttscreen-csv") == 0 ||
+           strcmp(format, "csl-json") == 0;
 }
 
 tts_status tts_import_files(tts_store *s, int64_t source_id, const char *format,
@@ -899,7 +927,8 @@ tts_status tts_import_files(tts_store *s, int64_t source_id, const char *format,
     memset(counts, 0, sizeof(*counts));
     if (!tts_import_format_known(format))
         return tts_err_set(err, TTS_ERR_ARG,
-                           "unknown list format '%s' (csl-csv, sdn-csv, dpl-tsv, ttscreen-csv)",
+                           "unknown list format '%s' (csl-csv, csl-json, sdn-csv, dpl-tsv, "
+                           "ttscreen-csv)",
                            format);
     if (n_files == 0 || n_files > (strcmp(format, "sdn-csv") == 0 ? 3u : 1u))
         return tts_err_set(err, TTS_ERR_ARG, "format %s takes %s", format,
@@ -919,6 +948,10 @@ tts_status tts_import_files(tts_store *s, int64_t source_id, const char *format,
         rc = import_csl(s, source_id, &fs[0], counts, err);
     else if (strcmp(format, "dpl-tsv") == 0)
         rc = import_dpl(s, source_id, &fs[0], counts, err);
+    else if (strcmp(format, "csl-json") == 0) {
+        tts_import_at at = {s, source_id, counts, fs[0].path, 0};
+        rc = tts_import_csl_json(&at, fs[0].data, fs[0].len, err);
+    }
     else
         rc = import_ttscreen(s, source_id, &fs[0], counts, err);
     if (rc == TTS_OK && counts->entries == 0)

@@ -5,8 +5,10 @@
  * Formats: csl-csv (trade.gov Consolidated Screening List, with or without
  * the `_id` column), sdn-csv (OFAC legacy sdn.csv + alt.csv + add.csv),
  * dpl-tsv (BIS Denied Persons List), ttscreen-csv
- * (id,name,aliases,country,programs,listed_on,source_url). Every error
- * names the file and line; the caller rolls the transaction back.
+ * (id,name,aliases,country,programs,listed_on,source_url), csl-json (the
+ * Consolidated Screening List as JSON, import_json.c). Every error names
+ * the file and line (for JSON also the column and the JSON path); the
+ * caller rolls the transaction back.
  */
 #ifndef TTS_IMPORT_H
 #define TTS_IMPORT_H

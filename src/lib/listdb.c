@@ -208,17 +208,30 @@ typedef struct load_ctx {
     tts_status rc;
 } load_ctx;
 
+/* Stop an iteration for want of memory: the status is NOMEM, not "stopped by the caller". */
+static int load_nomem(load_ctx *c)
+{
+    c->rc = tts_err_set(c->err, TTS_ERR_NOMEM, "out of memory loading the lists");
+    return 1;
+}
+
+/* The store reports a stopped iteration as internal; the callback's own status wins. */
+static tts_status own_status(tts_status rc, tts_status own)
+{
+    return rc != TTS_OK && own != TTS_OK ? own : rc;
+}
+
 static int load_src(void *u, const tts_store_source *s)
 {
     load_ctx *c = u;
     tts_lists *l = c->l;
     int oom = 0;
     if (!grow(&l->srcs, &l->cap_srcs, l->n_srcs + 1, sizeof(src)))
-        return 1;
+        return load_nomem(c);
     l->srcs[l->n_srcs].id = s->id;
     l->srcs[l->n_srcs].name = adup(l->arena, s->name, &oom);
     l->n_srcs++;
-    return oom;
+    return oom ? load_nomem(c) : 0;
 }
 
 static int load_ent(void *u, const tts_store_row *r)
@@ -230,8 +243,10 @@ static int load_ent(void *u, const tts_store_row *r)
     uint32_t si = 0;
     while (si < l->n_srcs && l->srcs[si].id != r->source_id)
         si++;
-    if (si == l->n_srcs || !grow(&l->ents, &l->cap_ents, l->n_ents + 1, sizeof(ent)))
+    if (si == l->n_srcs)
         return 1;
+    if (!grow(&l->ents, &l->cap_ents, l->n_ents + 1, sizeof(ent)))
+        return load_nomem(c);
     e = &l->ents[l->n_ents++];
     e->rowid = r->entry;
     e->src = si;
@@ -239,7 +254,7 @@ static int load_ent(void *u, const tts_store_row *r)
     e->name = adup(l->arena, r->name, &oom);
     e->country = adup(l->arena, r->country, &oom);
     e->programs = adup(l->arena, r->programs, &oom);
-    return oom;
+    return oom ? load_nomem(c) : 0;
 }
 
 static size_t find_ent(const tts_lists *l, int64_t rowid)
@@ -263,15 +278,17 @@ static int load_name(void *u, const tts_store_name *n)
     tts_lists *l = c->l;
     size_t e = find_ent(l, n->entry);
     int oom = 0;
-    if (e == SIZE_MAX || !grow(&l->names, &l->cap_names, l->n_names + 1, sizeof(nm)))
+    if (e == SIZE_MAX)
         return 1;
+    if (!grow(&l->names, &l->cap_names, l->n_names + 1, sizeof(nm)))
+        return load_nomem(c);
     c->rc = tts_nameidx_add(l->idx, (uint32_t)e, n->tokens, n->legal, n->glued, c->err);
     if (c->rc != TTS_OK)
         return 1;
     l->names[l->n_names].name = adup(l->arena, n->name, &oom);
     l->names[l->n_names].kind = adup(l->arena, n->kind, &oom);
     l->n_names++;
-    return oom;
+    return oom ? load_nomem(c) : 0;
 }
 
 /* Build the search view from the database unless it is already there. */
@@ -285,9 +302,12 @@ static tts_status load(tts_lists *l, tts_error *err)
     l->idx = tts_nameidx_new();
     if (l->arena == NULL || l->idx == NULL)
         TTS_TRY(tts_err_set(err, TTS_ERR_NOMEM, "out of memory loading the lists"));
-    TTS_TRY(tts_store_sources_each(l->store, load_src, &c, err));
-    TTS_TRY(tts_store_entries_each(l->store, load_ent, &c, err));
-    TTS_TRY(tts_store_names_each(l->store, load_name, &c, err));
+    rc = tts_store_sources_each(l->store, load_src, &c, err);
+    TTS_TRY(own_status(rc, c.rc));
+    rc = tts_store_entries_each(l->store, load_ent, &c, err);
+    TTS_TRY(own_status(rc, c.rc));
+    rc = tts_store_names_each(l->store, load_name, &c, err);
+    TTS_TRY(own_status(rc, c.rc));
     TTS_TRY(tts_nameidx_finish(l->idx, err));
     l->loaded = 1;
 out:
@@ -540,8 +560,10 @@ static int status_row(void *u, const tts_store_source *s)
     status_ctx *c = u;
     tts_list_status *st;
     int oom = 0;
-    if (!grow(&c->v, &c->cap, c->n + 1, sizeof(tts_list_status)))
+    if (!grow(&c->v, &c->cap, c->n + 1, sizeof(tts_list_status))) {
+        c->rc = tts_err_set(c->err, TTS_ERR_NOMEM, "out of memory reading the list status");
         return 1;
+    }
     st = &c->v[c->n++];
     memset(st, 0, sizeof(*st));
     st->source = sdup(s->name, &oom);
@@ -551,6 +573,8 @@ static int status_row(void *u, const tts_store_source *s)
     st->sha256 = sdup(s->sha256, &oom);
     st->entries = s->entries;
     st->aliases = s->aliases;
+    if (oom)
+        c->rc = tts_err_set(c->err, TTS_ERR_NOMEM, "out of memory reading the list status");
     return oom;
 }
 
@@ -611,6 +635,7 @@ tts_status tts_lists_status(tts_lists *l, tts_list_status **out, size_t *n, tts_
     *out = NULL;
     *n = 0;
     rc = tts_store_sources_each(l->store, status_row, &c, err);
+    rc = own_status(rc, c.rc);
     for (size_t i = 0; rc == TTS_OK && i < c.n; i++)
         rc = status_fetch(l, &c.v[i], err);
     if (rc != TTS_OK) {

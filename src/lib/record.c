@@ -8,6 +8,7 @@
  * the jansson tree is freed before tts_record_parse returns.
  */
 #include "record.h"
+#include "record_jansson.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -75,6 +76,11 @@ static json_t *load_json(const char *data, size_t len, size_t flags, json_error_
     v = json_loadb(data, len, flags, jerr);
     *oom = v == NULL && (json_alloc_failed || json_error_code(jerr) == json_error_out_of_memory);
     return v;
+}
+
+json_t *tts_record_jload(const char *data, size_t len, size_t flags, json_error_t *jerr, int *oom)
+{
+    return load_json(data, len, flags, jerr, oom);
 }
 
 void tts_record_global_init(void)

@@ -18,6 +18,7 @@
 
 #include "error.h"
 #include "fetch.h"
+#include "import.h"
 #include "listdb.h"
 #include "mem.h"
 #include "sign.h"
@@ -66,8 +67,7 @@ tts_status tts_lists_set_url(tts_lists *l, const char *source, const char *url,
         return tts_err_set(err, TTS_ERR_ARG, "feed URL must start with https://, http:// or "
                                              "file://: %s",
                            url);
-    if (format == NULL || !(strcmp(format, "csl-csv") == 0 || strcmp(format, "sdn-csv") == 0 ||
-                            strcmp(format, "dpl-tsv") == 0 || strcmp(format, "ttscreen-csv") == 0))
+    if (format == NULL || !tts_import_format_known(format))
         return tts_err_set(err, TTS_ERR_ARG, "feed of %s needs a list format", source);
     rc = tts_store_begin(tts_listdb_store(l), err);
     if (rc == TTS_OK)

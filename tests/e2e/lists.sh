@@ -15,7 +15,7 @@ case $BIN in /*) ;; *) BIN=$(pwd)/$BIN ;; esac
 mkdir -p "$SCRATCH"
 SCRATCH=$(cd "$SCRATCH" && pwd)
 DB=$SCRATCH/lists.db
-rm -f "$DB" "$DB-wal" "$DB-shm"
+rm -f "$DB" "$DB-wal" "$DB-shm" "$SCRATCH"/feed.db* "$SCRATCH"/auto.db*
 unset TTSCREEN_DB
 export SOURCE_DATE_EPOCH=1767225600 # 2026-01-01T00:00:00Z: stable import times
 pass=0
@@ -71,6 +71,12 @@ expect_out "import CSL 2025 (29 columns)" 0 "us-csl: imported 13 entries, 15 ali
     "$T" lists import us-csl fixtures/lists/csl-2025-sample.csv --db "$DB"
 expect_out "import CSL 2019 (no _id column)" 0 "us-csl-2019: imported 115 entries, 161 aliases" \
     "$T" lists import us-csl-2019 fixtures/lists/csl-2019-12-sample.csv --format csl-csv --db "$DB"
+expect_out "import CSL JSON (results array)" 0 \
+    "us-csl-json: imported 13 entries, 15 aliases (csl-json, sha256 " \
+    "$T" lists import us-csl-json fixtures/lists/csl-2025-sample.json --format csl-json --db "$DB"
+expect_out "import a CSL API response (total, sources, results)" 0 \
+    "csl-api: imported 1 entries, 1 aliases (csl-json, sha256 " \
+    "$T" lists import csl-api fixtures/lists/csl-api-sample.json --format csl-json --db "$DB"
 expect_out "import BIS DPL" 0 "us-dpl: imported 546 entries, 0 aliases" \
     "$T" lists import us-dpl fixtures/lists/dpl-2019-06.txt --db "$DB"
 expect_out "import 1260H fixture" 0 "us-1260h: imported 1 entries, 3 aliases" \
@@ -91,6 +97,19 @@ expect_err "reject empty file" 2 "fixtures/lists/bad/empty.csv: empty list file"
     "$T" lists import us-1260h fixtures/lists/bad/empty.csv --db "$DB"
 expect_out "previous 1260H version still in place" 0 '"entry_id":"2025-catl"' \
     "$T" search CATL --format json --db "$DB"
+
+# ---- malformed CSL JSON: goldens beside each file (exit status, then stderr) ----
+for f in fixtures/lists/bad/*.json; do
+    name="bad list $(basename "$f")"
+    want_rc=$(head -n 1 "${f%.json}.expected")
+    want_err=$(tail -n +2 "${f%.json}.expected")
+    expect_err "$name" "$want_rc" "$want_err" "$T" lists import csl-api "$f" --format csl-json --db "$DB"
+done
+expect_out "previous CSL JSON version still in place" 0 '"entry_id":"SDN-39017"' \
+    "$T" search "KHATIB, Esmail" --format json --db "$DB"
+run "us-csl takes a .json file as csl-json" 0 "$T" lists import us-csl fixtures/lists/csl-api-sample.json \
+    --db "$SCRATCH/auto.db" && case $OUT in *"(csl-json, sha256 "*) ok "us-csl takes a .json file as csl-json" ;;
+    *) bad "us-csl takes a .json file as csl-json" "$OUT" ;; esac
 
 # ---- search ----
 expect_out "full-width CATL finds the 1260H entry" 0 \
@@ -121,10 +140,18 @@ expect_err "search needs a database" 2 \
 expect_err "threshold out of range" 2 "ttscreen: --threshold: expected a number from 0 to 1, got '1.5'" \
     "$T" search CATL --threshold 1.5 --db "$DB"
 
+expect_out "CSL JSON entry found by its alias, sub-list kept" 0 \
+    '{"source":"us-csl-json","entry_id":"99ed1b052fdb09695fae1ba87516d8a0882b0df04652e07aeb5ce7be","name":"China Electronics Technology Group Corporation 13th Research Institute (CETC 13)","matched":"Hebei Semiconductor Research Institute","score":1.0000,"country":"CN","programs":["EL"]}' \
+    "$T" search "Hebei Semiconductor Research Institute" --source us-csl-json --format json --db "$DB"
+expect_out "CSL API person found by a reordered alias" 0 "matched aka: KHATIB, Seyed Esmaeil" \
+    "$T" search "Seyed Esmaeil Khatib" --source csl-api --db "$DB"
+
 # ---- status ----
 expect_out "status lists every source" 0 "us-1260h            1        3  2026-01-01T00:00:00Z" \
     "$T" lists status --db "$DB"
 expect_out "status as JSON" 0 '"source":"jp-eul","format":"ttscreen-csv","entries":1,"aliases":1' \
+    "$T" lists status --format json --db "$DB"
+expect_out "status shows the CSL JSON list" 0 '"source":"us-csl-json","format":"csl-json","entries":13,"aliases":15' \
     "$T" lists status --format json --db "$DB"
 SOURCE_DATE_EPOCH=1769904000 expect_out "status warns about stale lists" 0 "us-dpl" \
     "$T" lists status --max-age 7 --db "$DB"
@@ -137,6 +164,8 @@ if [ ! -x "$TTSD" ]; then
     TTSD=$SCRATCH/ttsd
     cc -std=c11 -O1 -o "$TTSD" "$ROOT/tests/httpd/ttsd.c" || bad "build test server"
 fi
+# a port file left by an earlier run would be read before the server truncates it
+rm -f "$SCRATCH/port"
 "$TTSD" "$FIX" >"$SCRATCH/port" &
 SERVER_PID=$!
 i=0
@@ -166,6 +195,10 @@ run "slow body times out" 2 "$T" lists update us-uflpa --url "$BASE/slow" --time
     *) bad "slow body times out" "$ERR" ;; esac
 expect_out "failed updates kept the list" 0 '"entry_id":"2023-camel"' \
     "$T" search "Camel Group" --format json --db "$DB"
+expect_out "file:// update of a CSL JSON feed" 0 "us-csl: imported 1 entries, 1 aliases" \
+    "$T" lists update us-csl --url "file://$FIX/csl-api-sample.json" --db "$SCRATCH/feed.db"
+expect_out "the feed remembers csl-json" 0 '"source":"us-csl","format":"csl-json"' \
+    "$T" lists status --format json --db "$SCRATCH/feed.db"
 expect_out "file:// update" 0 "jp-eul: unchanged" \
     "$T" lists update jp-eul --url "file://$FIX/jp-eul.csv" --db "$DB"
 expect_err "feedless list explains convert-then-import" 2 \

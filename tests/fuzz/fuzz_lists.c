@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Fuzz target: the list importers and name matching. The first input byte
- * picks the format (csl-csv, sdn-csv, dpl-tsv, ttscreen-csv); the rest is
- * the file. An accepted file is imported into a scratch database and its
+ * modulo 5 picks the format (csl-csv, sdn-csv, dpl-tsv, ttscreen-csv,
+ * csl-json: a leading 'c' selects csl-json); the rest is the file. An accepted file is imported into a scratch database and its
  * own first bytes are searched as a name; every input is also normalised
  * as a name.
  */
@@ -40,7 +40,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const char *const formats[] = {"csl-csv", "sdn-csv", "dpl-tsv", "ttscreen-csv"};
+    static const char *const formats[] = {"csl-csv", "sdn-csv", "dpl-tsv", "ttscreen-csv",
+                                          "csl-json"};
     const char *files[1] = {g_file};
     tts_search_result *r = NULL;
     tts_search_opts so;
@@ -63,7 +64,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fwrite(data + 1, 1, size - 1, fp);
     fclose(fp);
     tts_error_clear(&err);
-    if (tts_lists_import(g_lists, "fuzz", formats[data[0] % 4], files, 1,
+    if (tts_lists_import(g_lists, "fuzz", formats[data[0] % 5], files, 1,
                          "2026-01-01T00:00:00Z", &res, &err) == TTS_OK) {
         memset(&so, 0, sizeof(so));
         so.size = sizeof(so);

@@ -104,6 +104,89 @@ static void test_csl_current_and_older_headers(void **state)
     tts_lists_close(l);
 }
 
+/* Entry id and content hash of the best match for name in source. */
+static void lookup_one(tts_lists *l, const char *source, const char *name, char id[160],
+                       char sha[65])
+{
+    const char *only[1] = {source};
+    tts_match *m = NULL;
+    size_t n = 0;
+    tts_error err;
+    tts_error_clear(&err);
+    assert_int_equal(tts_lists_lookup(l, name, NULL, only, 1, 0.99, &m, &n, &err), TTS_OK);
+    if (n < 1)
+        fail_msg("%s: no match for '%s'", source, name);
+    snprintf(id, 160, "%s", m[0].entry_id);
+    snprintf(sha, 65, "%s", m[0].entry_sha256 != NULL ? m[0].entry_sha256 : "");
+    for (size_t i = 0; i < n; i++) {
+        tts_free(m[i].source);
+        tts_free(m[i].entry_id);
+        tts_free(m[i].name);
+        tts_free(m[i].matched);
+        tts_free(m[i].entry_sha256);
+    }
+    tts_free(m);
+}
+
+/*
+ * The CSL as JSON stores exactly what the CSL as CSV stores: same ids,
+ * names, aliases, countries, programs, addresses, ids, dates and sub-list
+ * (the entry content hash covers them all).
+ */
+static void test_csl_json_same_rows_as_csl_csv(void **state)
+{
+    static const char *const names[] = {
+        "Sinobright Import and Export Company; and any successor, sub-unit, or subsidiary thereof",
+        "Atlas Sanatgaran",
+        "Academy of Aerospace Solid Propulsion Technology (AASPT)",
+        "Mohammed ABU JHEISHEH",
+        "RIM, Ryong Nam",
+        "Cesareo Estanislao Benitez",
+        "I. ASH",
+        "ROSNEFT TRADE LIMITED",
+        "Evren KAYAKIRAN",
+        "Fathi Mohammed QAR'AWI",
+        "TNK Trading International S.A.",
+        "China Electronics Technology Group Corporation 13th Research Institute (CETC 13)",
+        "SME BANK",
+    };
+    tts_lists *l = open_mem(), *lc = open_mem();
+    tts_search_result *r;
+    (void)state;
+    /* same source name in two databases: the content hashes must agree */
+    import_ok(lc, "us-csl", "csl-csv", "lists/csl-2025-sample.csv", NULL, NULL, 13, 15);
+    import_ok(l, "us-csl", "csl-json", "lists/csl-2025-sample.json", NULL, NULL, 13, 15);
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        char id1[160], id2[160], sha1[65], sha2[65];
+        lookup_one(lc, "us-csl", names[i], id1, sha1);
+        lookup_one(l, "us-csl", names[i], id2, sha2);
+        assert_string_equal(id1, id2);
+        assert_int_equal(strlen(sha1), 64);
+        if (strcmp(sha1, sha2) != 0)
+            fail_msg("%s: csl-json entry differs from csl-csv", names[i]);
+    }
+    /* an alias, the countries of a person, the programs of an entity */
+    r = find(l, "JSC RUSSIAN BANK FOR SMALL AND MEDIUM ENTERPRISES SUPPORT", NULL);
+    assert_int_equal(r->n, 1);
+    assert_string_equal(r->hits[0].entry_id, "18283");
+    assert_string_equal(r->hits[0].kind, "aka");
+    tts_search_result_free(r);
+    r = find(l, "Ryong Nam Rim", NULL);
+    assert_true(r->n >= 1);
+    assert_string_equal(r->hits[0].country, "CN;KP");
+    tts_search_result_free(r);
+    /* the API response shape: total and sources before results, nulls, empty arrays */
+    import_ok(l, "api", "csl-json", "lists/csl-api-sample.json", NULL, NULL, 1, 1);
+    r = find(l, "KHATIB, Seyed Esmaeil", NULL);
+    assert_int_equal(r->n, 1);
+    assert_string_equal(r->hits[0].entry_id, "SDN-39017");
+    assert_string_equal(r->hits[0].country, "IR");
+    assert_string_equal(r->hits[0].programs, "IFSR; CYBER2; IRAN-HR");
+    tts_search_result_free(r);
+    tts_lists_close(l);
+    tts_lists_close(lc);
+}
+
 static void test_dpl_and_ttscreen_csv(void **state)
 {
     tts_lists *l = open_mem();
@@ -227,6 +310,17 @@ static void test_malformed_files_keep_previous_version(void **state)
         {"lists/us-1260h.csv", "dpl-tsv", "not a BIS Denied Persons List"},
         {"lists/us-1260h.csv", "xlsx", "unknown list format"},
         {"lists/no-such-file.csv", "ttscreen-csv", "cannot open"},
+        {"lists/us-1260h.csv", "csl-json", "us-1260h.csv:1:1: $: expected an object with a \"results\" array, or an array"},
+        {"lists/bad/csl-truncated.json", "csl-json", "csl-truncated.json:5:1: results[1]: invalid JSON: "},
+        {"lists/bad/csl-wrong-type.json", "csl-json", "csl-wrong-type.json:3:3: results[1].programs[0]: expected a string, found a number"},
+        {"lists/bad/csl-no-name.json", "csl-json", "csl-no-name.json:3:3: results[1].name: entry without a name"},
+        {"lists/bad/csl-no-results.json", "csl-json", "csl-no-results.json:1:75: $: no \"results\" array"},
+        {"lists/bad/csl-not-object.json", "csl-json", "results[1]: expected an object, found a string"},
+        {"lists/bad/csl-trailing-comma.json", "csl-json", "csl-trailing-comma.json:3:1: results[1]: invalid JSON"},
+        {"lists/bad/csl-duplicate-key.json", "csl-json", "results[0]: invalid JSON: duplicate object key"},
+        {"lists/bad/csl-empty-results.json", "csl-json", "csl-empty-results.json: no entries"},
+        {"lists/bad/csl-invalid-utf8.json", "csl-json", "csl-invalid-utf8.json:2:31: invalid UTF-8"},
+        {"lists/bad/csl-two-documents.json", "csl-json", "csl-two-documents.json:4:1: invalid JSON: text after the end"},
     };
     tts_lists *l = open_mem();
     (void)state;
@@ -256,6 +350,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sdn_files_in_any_order),
         cmocka_unit_test(test_csl_current_and_older_headers),
+        cmocka_unit_test(test_csl_json_same_rows_as_csl_csv),
         cmocka_unit_test(test_dpl_and_ttscreen_csv),
         cmocka_unit_test(test_lookup_callback_fills_matches),
         cmocka_unit_test(test_lookup_names_csl_sublist),
