@@ -893,7 +893,7 @@ tts_status tts_import_name(const tts_import_at *at, int64_t entry, const char *k
                            const char *name, unsigned flags, tts_error *err)
 {
     ctx x = {at->s, at->source_id, at->counts, at->path, at->line};
-    return add_name(&x, entry, kind, name, flags, err);
+    return add_name_and_base(&x, entry, kind, name, flags, err);
 }
 
 void tts_import_csl_sublist(const char *source, char out[16])

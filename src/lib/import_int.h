@@ -27,7 +27,8 @@ typedef struct tts_import_at {
 tts_status tts_import_entry(const tts_import_at *at, const tts_store_entry *e,
                             int64_t *rowid /* OUT */, tts_error *err);
 
-/* Normalise and add one name of an entry (blank names are skipped); aliases are counted. */
+/* Normalise and add one name of an entry (blank names are skipped; a name with
+ * parentheses is also stored without them, as kind "derived"); aliases are counted. */
 tts_status tts_import_name(const tts_import_at *at, int64_t entry, const char *kind,
                            const char *name, unsigned flags, tts_error *err);
 

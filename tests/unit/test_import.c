@@ -118,14 +118,7 @@ static void lookup_one(tts_lists *l, const char *source, const char *name, char 
         fail_msg("%s: no match for '%s'", source, name);
     snprintf(id, 160, "%s", m[0].entry_id);
     snprintf(sha, 65, "%s", m[0].entry_sha256 != NULL ? m[0].entry_sha256 : "");
-    for (size_t i = 0; i < n; i++) {
-        tts_free(m[i].source);
-        tts_free(m[i].entry_id);
-        tts_free(m[i].name);
-        tts_free(m[i].matched);
-        tts_free(m[i].entry_sha256);
-    }
-    tts_free(m);
+    tts_matches_free(m, n);
 }
 
 /*

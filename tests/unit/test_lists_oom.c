@@ -232,12 +232,7 @@ static tts_status search_once(const char *db, const char *q, unsigned long fail_
         if (rc == TTS_OK) {
             assert_int_equal(nm, 1);
             assert_non_null(m[0].entry_sha256);
-            tts_free(m[0].source);
-            tts_free(m[0].entry_id);
-            tts_free(m[0].name);
-            tts_free(m[0].matched);
-            tts_free(m[0].entry_sha256);
-            tts_free(m);
+            tts_matches_free(m, nm);
         } else {
             assert_null(m);
             assert_int_equal(nm, 0);
