@@ -17,8 +17,9 @@
 #   enc-p256.key         p256.key encrypted with the passphrase in enc-p256.pass
 #   expired-report.txt(.p7s) a report signed with the expired certificate
 #   tsa-ca.key/.crt      root CA of the test time-stamp authority (P-256)
-#   tsa.key/.crt         test time-stamp authority issued by tsa-ca (extendedKeyUsage
-#                        critical,timeStamping), used by tests/httpd/ttsd with tsa.cnf
+#   tsa.key/.crt         test time-stamp authority (RSA-2048) issued by tsa-ca
+#                        (extendedKeyUsage critical,timeStamping), used by
+#                        tests/httpd/ttsd with tests/httpd/tsa.cnf
 set -eu
 umask 077
 out=${1:-fixtures/keys}
@@ -132,7 +133,8 @@ openssl cms -sign -binary -outform PEM -in expired-report.txt -signer expired.cr
 tsa_keys() {
     selfsigned tsa-ca "/O=Test TSA PKI/CN=Test TSA Root CA" -algorithm EC \
         -pkeyopt ec_paramgen_curve:P-256
-    openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out tsa.key 2>/dev/null
+    # RSA: its signatures, and so its tokens, have one length (tests/e2e/tsa.sh relies on it).
+    openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out tsa.key 2>/dev/null
     openssl req -new -key tsa.key -subj "/O=Test TSA/CN=ttscreen test time-stamp authority" \
         -out "$tmp/tsa.csr"
     openssl x509 -req -in "$tmp/tsa.csr" -CA tsa-ca.crt -CAkey tsa-ca.key -set_serial 4 \
