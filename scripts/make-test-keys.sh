@@ -20,6 +20,9 @@
 #   tsa.key/.crt         test time-stamp authority (RSA-2048) issued by tsa-ca
 #                        (extendedKeyUsage critical,timeStamping), used by
 #                        tests/httpd/ttsd with tests/httpd/tsa.cnf
+#   tsa-report.txt(.p7s) a report signed with p256 and time-stamped by the test TSA
+#                        (tts_sign_file with tsa_url against tests/httpd/ttsd; not remade here:
+#                        a fixed verify case and a seed of the verify fuzz target)
 set -eu
 umask 077
 out=${1:-fixtures/keys}

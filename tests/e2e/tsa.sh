@@ -162,6 +162,15 @@ if [ -n "$ta" ] && [ "$ta" = "$tb" ] && [ "$(wc -c <a.der)" = "$(wc -c <b.der)" 
 else
     fail "graft: the two signatures have different layouts ($ta, $tb)"
 fi
+# A fixed time-stamped signature (fixtures/keys/tsa-report.txt.p7s), made once.
+expect "fixture: verify" 0 "$BIN" verify "$K/tsa-report.txt" --cert "$K/p256.crt"
+grep_out "fixture: timestamp" "timestamp: *20[0-9-]*T[0-9:]*Z by O = Test TSA, CN = ttscreen test time-stamp authority"
+if extract "$K/tsa-report.txt.p7s" fix.tsr fix.sigval &&
+    openssl ts -verify -token_in -in fix.tsr -data fix.sigval -CAfile "$K/tsa-ca.crt" >/dev/null 2>&1; then
+    pass "fixture: openssl ts -verify accepts its token"
+else
+    fail "fixture: openssl ts -verify accepts its token"
+fi
 # Without --tsa, verify says there is no timestamp.
 expect "no --tsa: sign" 0 screen -o plain.json --sign "$K/p256.key" --cert "$K/p256.crt"
 expect "no --tsa: verify" 0 "$BIN" verify plain.json --cert "$K/p256.crt"
