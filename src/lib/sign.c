@@ -615,9 +615,33 @@ out:
     return rc;
 }
 
-/* Build the PEM signature of opts->report_path into a memory BIO. */
+/*
+ * The signature from make_signature (DER), time-stamped when tsa_url is
+ * given, as PEM into a memory BIO. It is parsed afresh so that the private
+ * key, which the signing CMS structure holds, is already released during
+ * the round trip to the time-stamp authority.
+ */
+static tts_status finish_signature(BIO *der, const char *tsa_url, BIO *pem, tts_error *err)
+{
+    CMS_ContentInfo *cms = d2i_CMS_bio(der, NULL);
+    STACK_OF(CMS_SignerInfo) *sinfos = cms != NULL ? CMS_get0_SignerInfos(cms) : NULL;
+    tts_status rc = TTS_OK;
+    if (sk_CMS_SignerInfo_num(sinfos) != 1) {
+        rc = tts_sign_ossl_fail(err, TTS_ERR_CRYPTO, "cannot re-read the signature");
+        goto out;
+    }
+    if (tsa_url != NULL)
+        TTS_TRY(add_timestamp(sk_CMS_SignerInfo_value(sinfos, 0), tsa_url, err));
+    if (PEM_write_bio_CMS(pem, cms) != 1)
+        rc = tts_sign_ossl_fail(err, TTS_ERR_CRYPTO, "cannot encode the signature");
+out:
+    CMS_ContentInfo_free(cms);
+    return rc;
+}
+
+/* Build the signature of opts->report_path, DER, into a memory BIO. */
 static tts_status make_signature(const tts_sign_opts *opts, X509 *cert, EVP_PKEY *pkey,
-                                 STACK_OF(X509) *chain, BIO *pem, tts_error *err)
+                                 STACK_OF(X509) *chain, BIO *der, tts_error *err)
 {
     const unsigned flags = CMS_DETACHED | CMS_BINARY | CMS_NOSMIMECAP | CMS_PARTIAL;
     int ed = EVP_PKEY_is_a(pkey, "ED25519");
@@ -659,9 +683,7 @@ static tts_status make_signature(const tts_sign_opts *opts, X509 *cert, EVP_PKEY
             goto out;
         }
     }
-    if (opts->tsa_url != NULL)
-        TTS_TRY(add_timestamp(si, opts->tsa_url, err));
-    if (PEM_write_bio_CMS(pem, cms) != 1)
+    if (i2d_CMS_bio(der, cms) != 1)
         rc = tts_sign_ossl_fail(err, TTS_ERR_CRYPTO, "cannot encode the signature");
 out:
     BIO_free(in);
@@ -675,7 +697,7 @@ tts_status tts_sign_file(const tts_sign_opts *opts, tts_error *err)
     STACK_OF(X509) *certs = NULL, *chain = NULL;
     EVP_PKEY *pkey = NULL;
     X509 *cert = NULL;
-    BIO *pem = NULL;
+    BIO *pem = NULL, *der = NULL;
     char *sig = NULL;
     char *data = NULL;
     long len;
@@ -703,14 +725,19 @@ tts_status tts_sign_file(const tts_sign_opts *opts, tts_error *err)
         TTS_TRY(load_certs(opts->chain_path, &chain, err));
     sig = sig_path_for(opts->report_path, opts->sig_path);
     pem = BIO_new(BIO_s_mem());
-    if (sig == NULL || pem == NULL) {
+    der = BIO_new(BIO_s_mem());
+    if (sig == NULL || pem == NULL || der == NULL) {
         rc = tts_err_set(err, TTS_ERR_NOMEM, "out of memory");
         goto out;
     }
-    TTS_TRY(make_signature(opts, cert, pkey, chain, pem, err));
+    TTS_TRY(make_signature(opts, cert, pkey, chain, der, err));
+    EVP_PKEY_free(pkey); /* the key is done with: not held during the time-stamp round trip */
+    pkey = NULL;
+    TTS_TRY(finish_signature(der, opts->tsa_url, pem, err));
     len = BIO_get_mem_data(pem, &data);
     rc = tts_fileio_write_atomic(sig, data, (size_t)len, 0644, 1, err);
 out:
+    BIO_free(der);
     BIO_free(pem);
     tts_free(sig);
     sk_X509_pop_free(chain, X509_free);
