@@ -4,7 +4,9 @@
  * over a report file's exact bytes, and their verification. Signatures are
  * PEM, made with CMS_DETACHED | CMS_BINARY and a signing-time attribute, so
  * the stock `openssl cms -verify -binary` checks them too (Ed25519 excepted:
- * stock OpenSSL 3 cannot process RFC 8419 signatures; ttscreen can).
+ * stock OpenSSL 3 cannot process RFC 8419 signatures; ttscreen can). An
+ * RFC 3161 trusted timestamp over the signature value can be embedded as an
+ * unsigned attribute, which stock `openssl ts -verify` checks too.
  * Private keys are never logged; key material is wiped after use. The
  * library never reads the environment or the clock: callers pass the
  * passphrase and the signing time.
