@@ -129,7 +129,7 @@ unit: $(UNIT)
 	  echo "== $$t"; FIXTURES=fixtures $$t || fail=1; \
 	done; test $$fail = 0
 
-e2e: $(B)/ttscreen
+e2e: $(B)/ttscreen $(B)/tests/ttsd
 	sh tests/e2e/run.sh $(B)/ttscreen fixtures $(B)/e2e
 
 # Every global symbol of the static library carries the tts_ prefix.

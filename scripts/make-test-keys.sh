@@ -16,6 +16,13 @@
 #   leaf.key/.crt        signer issued by inter; chain.pem = inter.crt
 #   enc-p256.key         p256.key encrypted with the passphrase in enc-p256.pass
 #   expired-report.txt(.p7s) a report signed with the expired certificate
+#   tsa-ca.key/.crt      root CA of the test time-stamp authority (P-256)
+#   tsa.key/.crt         test time-stamp authority (RSA-2048) issued by tsa-ca
+#                        (extendedKeyUsage critical,timeStamping), used by
+#                        tests/httpd/ttsd with tests/httpd/tsa.cnf
+#   tsa-report.txt(.p7s) a report signed with p256 and time-stamped by the test TSA
+#                        (tts_sign_file with tsa_url against tests/httpd/ttsd; not remade here:
+#                        a fixed verify case and a seed of the verify fuzz target)
 set -eu
 umask 077
 out=${1:-fixtures/keys}
@@ -43,6 +50,12 @@ subjectKeyIdentifier = hash
 [ leaf ]
 basicConstraints = critical,CA:FALSE
 keyUsage = critical,digitalSignature,nonRepudiation
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+[ tsa ]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature,nonRepudiation
+extendedKeyUsage = critical,timeStamping
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid:always
 CNF
@@ -118,6 +131,19 @@ printf '{"format":"ttscreen-report/1","note":"signed with an expired certificate
     > expired-report.txt
 openssl cms -sign -binary -outform PEM -in expired-report.txt -signer expired.crt \
     -inkey expired.key -out expired-report.txt.p7s
+
+# Test time-stamp authority: its own root, and the TSA certificate under it.
+tsa_keys() {
+    selfsigned tsa-ca "/O=Test TSA PKI/CN=Test TSA Root CA" -algorithm EC \
+        -pkeyopt ec_paramgen_curve:P-256
+    # RSA: its signatures, and so its tokens, have one length (tests/e2e/tsa.sh relies on it).
+    openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out tsa.key 2>/dev/null
+    openssl req -new -key tsa.key -subj "/O=Test TSA/CN=ttscreen test time-stamp authority" \
+        -out "$tmp/tsa.csr"
+    openssl x509 -req -in "$tmp/tsa.csr" -CA tsa-ca.crt -CAkey tsa-ca.key -set_serial 4 \
+        -days 36500 -extfile "$ext" -extensions tsa -out tsa.crt 2>/dev/null
+}
+tsa_keys
 
 chmod 600 ./*.key
 chmod 644 ./*.crt chain.pem enc-p256.pass ./*-report.txt ./*-report.txt.p7s

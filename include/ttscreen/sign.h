@@ -4,7 +4,9 @@
  * over a report file's exact bytes, and their verification. Signatures are
  * PEM, made with CMS_DETACHED | CMS_BINARY and a signing-time attribute, so
  * the stock `openssl cms -verify -binary` checks them too (Ed25519 excepted:
- * stock OpenSSL 3 cannot process RFC 8419 signatures; ttscreen can).
+ * stock OpenSSL 3 cannot process RFC 8419 signatures; ttscreen can). An
+ * RFC 3161 trusted timestamp over the signature value can be embedded as an
+ * unsigned attribute, which stock `openssl ts -verify` checks too.
  * Private keys are never logged; key material is wiped after use. The
  * library never reads the environment or the clock: callers pass the
  * passphrase and the signing time.
@@ -81,7 +83,7 @@ typedef struct tts_sign_opts {
     const char *chain_path;       /* intermediate certificates to embed, PEM; or NULL */
     const char *pass;             /* passphrase of an encrypted key, or NULL (borrowed) */
     int insecure_key_permissions; /* accept a key readable by group or others */
-    const char *tsa_url;          /* RFC 3161 time-stamp authority: not supported yet, must be NULL */
+    const char *tsa_url;          /* RFC 3161 time-stamp authority (http:// or https://), or NULL */
     time_t signing_time;          /* the signingTime attribute */
 } tts_sign_opts;
 
@@ -91,9 +93,16 @@ typedef struct tts_sign_opts {
  * be a regular file not readable by group or others (checked on the opened
  * file, so a symlink to a readable file is refused too) unless
  * insecure_key_permissions; it must match the certificate, and the
- * certificate must be valid at signing_time. Errors: TTS_ERR_IO (unreadable
- * file, bad permissions), TTS_ERR_CRYPTO (bad key or certificate, wrong
- * passphrase, mismatch), TTS_ERR_ARG, TTS_ERR_NOMEM.
+ * certificate must be valid at signing_time. With tsa_url, the signature
+ * value is time-stamped by that RFC 3161 authority (SHA-256 imprint, nonce,
+ * certReq; the reply must be granted, match the request and verify) and
+ * the token is embedded as the unsigned attribute
+ * id-smime-aa-timeStampToken; nothing is written when that fails. Errors:
+ * TTS_ERR_IO (unreadable file, bad permissions), TTS_ERR_CRYPTO (bad key or
+ * certificate, wrong passphrase, mismatch), TTS_ERR_NET (time-stamp
+ * authority unreachable or failing), TTS_ERR_VERIFY (its answer is not a
+ * valid token for this signature), TTS_ERR_LIMIT, TTS_ERR_ARG,
+ * TTS_ERR_NOMEM.
  */
 TTS_API tts_status tts_sign_file(const tts_sign_opts *opts, tts_error *err);
 
@@ -105,7 +114,9 @@ typedef enum tts_verify_reason {
     TTS_VERIFY_EXPIRED = 3,         /* certificate expired (or not yet valid) at signing time */
     TTS_VERIFY_MALFORMED = 4,       /* not a detached CMS signature in PEM, or truncated */
     TTS_VERIFY_BAD_SIGNATURE = 5,   /* signature value does not match the signer's key */
-    TTS_VERIFY_UNTRUSTED = 6        /* other certificate problem (see message) */
+    TTS_VERIFY_UNTRUSTED = 6,       /* other certificate problem (see message) */
+    TTS_VERIFY_BAD_TIMESTAMP = 7    /* an embedded RFC 3161 token is not for this signature,
+                                       is malformed or its signature does not verify */
 } tts_verify_reason;
 
 /* Short static name: "valid", "content changed", "wrong signer", ... */
@@ -129,6 +140,10 @@ typedef struct tts_verify_result {
     time_t not_after_t;         /* same, as time_t */
     char algorithm[32];         /* signer key type: "P-256", "RSA-3072", "Ed25519", ... */
     char fingerprint[65];       /* SHA-256 of the signer certificate (DER), lower-case hex */
+    int timestamped;            /* the signature carries an RFC 3161 token (checked) */
+    char timestamp[32];         /* its genTime, RFC 3339 UTC; "" when none */
+    time_t timestamp_t;         /* same, as time_t; 0 when none */
+    char tsa[512];              /* the time-stamp authority's name, one line */
 } tts_verify_result;
 
 /*
@@ -136,6 +151,10 @@ typedef struct tts_verify_result {
  * and ca_path is given: cert_path pins the signer (the signer's certificate
  * must be it or be issued under it); ca_path is a trust store the signer
  * must chain to. The certificate chain is checked as of the signing time.
+ * An embedded RFC 3161 timestamp must be a token over this signature whose
+ * own signature verifies with the TSA certificate it carries (that
+ * certificate is not checked against a trust anchor); it is described in
+ * res.
  * Returns TTS_OK (res->reason = VALID), TTS_ERR_VERIFY with res->reason and
  * a one-line err message naming the reason, TTS_ERR_IO when an input cannot
  * be read, TTS_ERR_ARG on bad options, TTS_ERR_CRYPTO when a certificate

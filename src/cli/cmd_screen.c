@@ -5,6 +5,9 @@
  * reported on stderr and the rest are still screened; the exit status is
  * then 2. Reports written with -o go to a temporary file renamed into
  * place at the end, so a failed run never leaves a half-written report.
+ * With --sign the temporary file is signed (and time-stamped with --tsa)
+ * before the rename: a failed signature leaves neither a new report nor a
+ * new signature behind.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -36,6 +39,8 @@ static const char usage_text[] =
     "  --sign KEY --cert CERT  also write a detached signature PATH.p7s next to -o PATH\n"
     "  --chain FILE            intermediate certificates to embed in the signature\n"
     "  --pass env:VAR|file:PATH  passphrase of an encrypted --sign key\n"
+    "  --tsa URL               add an RFC 3161 trusted timestamp from this time-stamp\n"
+    "                          authority (http:// or https://) to the signature\n"
     "  --insecure-key-permissions  accept a key file readable by group or others\n"
     "\n"
     "Exit status: 0 nothing at or above --fail-on, 1 a finding at or above it, 2 error.\n";
@@ -91,21 +96,30 @@ static void sink_write(sink *s, const char *data, size_t len)
         s->failed = 1;
 }
 
-/* Finish: flush, and on success rename into place; on failure remove. */
-static int sink_close(sink *s, int keep)
+/* Flush and close; the file stays under its temporary name (sink_commit). */
+static int sink_close(sink *s)
 {
-    int rc = 0;
     if (s->fp == stdout) {
         if (fflush(stdout) != 0 || ferror(stdout)) {
             cli_error("standard output: write error");
-            rc = -1;
+            s->failed = 1;
         }
-        return rc;
+        return s->failed ? -1 : 0;
     }
     if (fclose(s->fp) != 0 || s->failed) {
         cli_error("%s: write error", s->final_path);
-        rc = -1;
+        s->failed = 1;
     }
+    s->fp = NULL;
+    return s->failed ? -1 : 0;
+}
+
+/* After sink_close: rename into place when keep (and nothing failed), else remove. */
+static int sink_commit(sink *s, int keep)
+{
+    int rc = s->failed ? -1 : 0;
+    if (s->tmp_path == NULL)
+        return rc;
     if (rc == 0 && keep && rename(s->tmp_path, s->final_path) != 0) {
         cli_error("%s: cannot write: %s", s->final_path, strerror(errno));
         rc = -1;
@@ -113,6 +127,7 @@ static int sink_close(sink *s, int keep)
     if (rc != 0 || !keep)
         unlink(s->tmp_path);
     free(s->tmp_path);
+    s->tmp_path = NULL;
     return rc;
 }
 
@@ -420,41 +435,61 @@ static int check_sign_opts(const screen_opts *o)
         cli_error("screen: --sign KEY needs --cert CERT");
         return -1;
     }
-    if (o->tsa != NULL) {
-        cli_error("screen: --tsa: trusted timestamps are not supported by this build yet");
+    if (o->tsa != NULL && strncmp(o->tsa, "http://", 7) != 0 &&
+        strncmp(o->tsa, "https://", 8) != 0) {
+        cli_error("screen: --tsa '%s': expected an http:// or https:// URL", o->tsa);
         return -1;
     }
     return 0;
 }
 
-/* Sign the finished report file -o PATH into PATH.p7s. */
-static int sign_report(const screen_opts *o)
+/*
+ * Sign the finished report, still under its temporary name, into
+ * -o PATH + ".p7s" (*sig_out, which the caller frees and removes should the
+ * report not reach its place).
+ */
+static int sign_report(const screen_opts *o, const char *report, char **sig_out)
 {
     tts_sign_opts so;
     tts_error err;
-    char *pass = NULL;
+    char *pass = NULL, *sig;
+    size_t n = strlen(o->out) + 5;
     int rc = -1;
     tts_error_clear(&err);
+    *sig_out = NULL;
+    sig = malloc(n);
+    if (sig == NULL) {
+        cli_error("out of memory");
+        return -1;
+    }
+    snprintf(sig, n, "%s.p7s", o->out);
     if (o->pass != NULL &&
         tts_pass_load(o->pass, strncmp(o->pass, "env:", 4) == 0 ? getenv(o->pass + 4) : NULL,
                       &pass, &err) != TTS_OK) {
         cli_report(&err);
+        free(sig);
         return -1;
     }
     memset(&so, 0, sizeof(so));
     so.size = sizeof(so);
-    so.report_path = o->out;
+    so.report_path = report;
+    so.sig_path = sig;
     so.key_path = o->sign;
     so.cert_path = o->cert;
     so.chain_path = o->chain;
     so.pass = pass;
     so.insecure_key_permissions = o->insecure_key;
+    so.tsa_url = o->tsa;
     so.signing_time = time(NULL); /* the real clock, even under SOURCE_DATE_EPOCH */
     if (tts_sign_file(&so, &err) == TTS_OK)
         rc = 0;
     else
         cli_report(&err);
     tts_pass_free(pass);
+    if (rc == 0)
+        *sig_out = sig;
+    else
+        free(sig);
     return rc;
 }
 
@@ -462,7 +497,7 @@ int cmd_screen(int argc, char **argv)
 {
     screen_opts o;
     run_state st;
-    char **files = NULL;
+    char **files = NULL, *sig = NULL;
     size_t n_files = 0;
     tts_error err;
     int rc = EXIT_ERROR;
@@ -524,12 +559,18 @@ int cmd_screen(int argc, char **argv)
         screen_file(&st, files[i]);
     if (st.pending != NULL && !st.had_error)
         sink_write(&st.out, st.pending, st.pending_len);
-    if (sink_close(&st.out, !st.had_error) != 0)
+    if (sink_close(&st.out) != 0)
         st.had_error = 1;
-    if (!st.had_error && o.sign != NULL && sign_report(&o) != 0)
+    if (!st.had_error && o.sign != NULL && sign_report(&o, st.out.tmp_path, &sig) != 0)
         st.had_error = 1;
+    if (sink_commit(&st.out, !st.had_error) != 0) {
+        st.had_error = 1;
+        if (sig != NULL)
+            unlink(sig); /* it would sign a report that is not there */
+    }
     rc = st.had_error ? EXIT_ERROR : st.had_findings ? EXIT_FINDINGS : EXIT_CLEAN;
 out:
+    free(sig);
     tts_free(st.pending);
     tts_cases_close(st.cases);
     tts_list_info_free(st.list_info, st.n_lists);

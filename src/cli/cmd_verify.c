@@ -22,7 +22,10 @@ static const char usage_text[] =
     "  --cert PATH   the signer's certificate (pinned: the signer must be it or issued under it)\n"
     "  --ca PATH     trusted CA certificates; the signer must chain to one of them\n"
     "\n"
-    "The certificate is checked as of the signing time recorded in the signature.\n"
+    "The certificate is checked as of the signing time recorded in the signature. An RFC 3161\n"
+    "timestamp in the signature (screen --tsa) is reported and must be a token over this\n"
+    "signature whose own signature verifies; the TSA's certificate is not checked against a\n"
+    "trust anchor (see docs/signing.md for openssl ts -verify).\n"
     "Exit status: 0 valid, 1 invalid (the reason is printed), 2 unreadable input or usage.\n";
 
 /* Largest report whose content summary we print (the signature check has no limit). */
@@ -119,6 +122,15 @@ static void print_result(const char *report, const tts_verify_result *r)
     put_clean("key:", r->algorithm);
     put_clean("cert sha256:", r->fingerprint);
     put_clean("signing time:", r->signing_time[0] != '\0' ? r->signing_time : "(not recorded)");
+    if (r->timestamped) {
+        char ts[700];
+        snprintf(ts, sizeof(ts),
+                 "%s by %s (token imprint and signature verified; TSA certificate not checked)",
+                 r->timestamp, r->tsa[0] != '\0' ? r->tsa : "(unnamed authority)");
+        put_clean("timestamp:", ts);
+    } else {
+        put_clean("timestamp:", "(none: the signing time is the signer's own claim)");
+    }
     if (r->not_after_t != 0 && r->not_after_t < time(NULL)) {
         char note[96];
         snprintf(note, sizeof(note), "%s (expired since the signing time)", r->not_after);

@@ -5,7 +5,9 @@
  * http, https and file are allowed, and redirects may only lead to http or
  * https; the write callback stops a body at max_bytes; response headers
  * are captured for the final answer only (a redirect's headers are reset
- * when the next status line arrives).
+ * when the next status line arrives). A POST (tts_fetch_post) shares all of
+ * it, but allows only http and https, follows no redirect and keeps the
+ * answer in memory.
  */
 #include "fetch.h"
 
@@ -18,6 +20,7 @@
 
 #include "ttscreen.h"
 
+#include "buf.h"
 #include "error.h"
 #include "mem.h"
 
@@ -33,6 +36,8 @@ void tts_fetch_fini(void)
 
 typedef struct xfer {
     const tts_fetch_req *req;
+    int post;    /* a POST: the body goes to mem, not to a file */
+    tts_buf mem; /* the body of a POST answer */
     FILE *fp;
     long long bytes;
     int too_big;
@@ -49,7 +54,13 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *u)
         x->too_big = 1;
         return 0;
     }
-    if (fwrite(data, 1, n, x->fp) != n) {
+    if (x->post) {
+        tts_buf_append(&x->mem, data, n);
+        if (tts_buf_failed(&x->mem)) {
+            x->io_error = 1;
+            return 0;
+        }
+    } else if (fwrite(data, 1, n, x->fp) != n) {
         x->io_error = 1;
         return 0;
     }
@@ -121,10 +132,18 @@ static CURLcode setup(CURL *h, const tts_fetch_req *r, xfer *x, struct curl_slis
     } while (0)
     SET(CURLOPT_ERRORBUFFER, errbuf);
     SET(CURLOPT_URL, r->url);
-    SET(CURLOPT_PROTOCOLS_STR, "http,https,file");
-    SET(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    SET(CURLOPT_FOLLOWLOCATION, 1L);
-    SET(CURLOPT_MAXREDIRS, (long)r->max_redirects);
+    if (x->post) {
+        SET(CURLOPT_PROTOCOLS_STR, "http,https");
+        SET(CURLOPT_FOLLOWLOCATION, 0L);
+        SET(CURLOPT_POST, 1L);
+        SET(CURLOPT_POSTFIELDS, r->post_data);
+        SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->post_len);
+    } else {
+        SET(CURLOPT_PROTOCOLS_STR, "http,https,file");
+        SET(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+        SET(CURLOPT_FOLLOWLOCATION, 1L);
+        SET(CURLOPT_MAXREDIRS, (long)r->max_redirects);
+    }
     SET(CURLOPT_CONNECTTIMEOUT_MS, r->connect_timeout_ms);
     SET(CURLOPT_TIMEOUT_MS, r->timeout_ms);
     SET(CURLOPT_SSL_VERIFYPEER, 1L);
@@ -146,6 +165,38 @@ static CURLcode setup(CURL *h, const tts_fetch_req *r, xfer *x, struct curl_slis
         SET(CURLOPT_HTTPHEADER, hdrs);
 #undef SET
     return c;
+}
+
+/* Append one formatted header line; *ok drops to 0 when out of memory. */
+static struct curl_slist *add_header(struct curl_slist *l, int *ok, const char *name,
+                                     const char *value)
+{
+    struct curl_slist *t;
+    char line[700];
+    snprintf(line, sizeof(line), "%s: %s", name, value);
+    if ((t = curl_slist_append(l, line)) == NULL) {
+        *ok = 0;
+        return l;
+    }
+    return t;
+}
+
+/*
+ * POST headers: Content-Type, Accept, and an empty Expect (no
+ * "100-continue" round trip). *ok is 0 when out of memory.
+ */
+static struct curl_slist *post_headers(const tts_fetch_req *r, int *ok)
+{
+    struct curl_slist *l = NULL, *t;
+    *ok = 1;
+    l = add_header(l, ok, "Content-Type", r->content_type);
+    if (r->accept != NULL)
+        l = add_header(l, ok, "Accept", r->accept);
+    if ((t = curl_slist_append(l, "Expect:")) == NULL)
+        *ok = 0;
+    else
+        l = t;
+    return l;
 }
 
 /* Conditional GET headers; NULL when there are none (or out of memory: a plain GET then). */
@@ -182,8 +233,9 @@ static tts_status one_attempt(const tts_fetch_req *r, xfer *x, struct curl_slist
     a->retry = 0;
     if (h == NULL)
         return tts_err_set(err, TTS_ERR_NOMEM, "cannot create a download handle");
-    x->fp = fopen(r->dest, "wb");
-    if (x->fp == NULL) {
+    if (x->post) {
+        tts_buf_reset(&x->mem);
+    } else if ((x->fp = fopen(r->dest, "wb")) == NULL) {
         curl_easy_cleanup(h);
         return tts_err_set(err, TTS_ERR_IO, "%s: cannot write: %s", r->dest, strerror(errno));
     }
@@ -195,9 +247,11 @@ static tts_status one_attempt(const tts_fetch_req *r, xfer *x, struct curl_slist
         a->code = curl_easy_perform(h);
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &a->status);
     curl_easy_cleanup(h);
-    if (fclose(x->fp) != 0)
+    if (x->fp != NULL && fclose(x->fp) != 0)
         x->io_error = 1;
     x->fp = NULL;
+    if (x->io_error && x->post)
+        return tts_err_set(err, TTS_ERR_NOMEM, "%s: out of memory for the answer", r->url);
     if (x->io_error)
         return tts_err_set(err, TTS_ERR_IO, "%s: write error", r->dest);
     if (x->too_big || a->code == CURLE_FILESIZE_EXCEEDED)
@@ -214,25 +268,19 @@ static tts_status one_attempt(const tts_fetch_req *r, xfer *x, struct curl_slist
     if (a->code != CURLE_OK)
         return tts_err_set(err, TTS_ERR_NET, "%s: %s", r->url,
                            errbuf[0] != '\0' ? errbuf : curl_easy_strerror(a->code));
-    if (a->status != 0 && a->status != 200 && a->status != 304)
+    if (a->status != 0 && a->status != 200 && (a->status != 304 || x->post))
         return tts_err_set(err, TTS_ERR_NET, "%s: HTTP status %ld", r->url, a->status);
     return TTS_OK;
 }
 
-tts_status tts_fetch_get(const tts_fetch_req *r, tts_fetch_resp *resp, tts_error *err)
+/* Attempts with exponential back-off until success, a final failure or the retries run out. */
+static tts_status perform(const tts_fetch_req *r, xfer *x, struct curl_slist *hdrs, attempt *out,
+                          int *n_tries, tts_error *err)
 {
-    xfer *x = NULL;
-    struct curl_slist *hdrs = NULL;
     attempt a = {CURLE_OK, 0, 0};
     long delay = r->retry_delay_ms;
     tts_status rc = TTS_OK;
     int tries = 0;
-    memset(resp, 0, sizeof(*resp));
-    x = tts_calloc(1, sizeof(*x));
-    if (x == NULL)
-        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory downloading %s", r->url);
-    x->req = r;
-    hdrs = conditional(r);
     for (;;) {
         tts_error tmp;
         tts_error_clear(&tmp);
@@ -253,6 +301,25 @@ tts_status tts_fetch_get(const tts_fetch_req *r, tts_fetch_resp *resp, tts_error
         sleep_ms(delay);
         delay *= 2;
     }
+    *out = a;
+    *n_tries = tries;
+    return rc;
+}
+
+tts_status tts_fetch_get(const tts_fetch_req *r, tts_fetch_resp *resp, tts_error *err)
+{
+    xfer *x = NULL;
+    struct curl_slist *hdrs = NULL;
+    attempt a = {CURLE_OK, 0, 0};
+    tts_status rc;
+    int tries = 0;
+    memset(resp, 0, sizeof(*resp));
+    x = tts_calloc(1, sizeof(*x));
+    if (x == NULL)
+        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory downloading %s", r->url);
+    x->req = r;
+    hdrs = conditional(r);
+    rc = perform(r, x, hdrs, &a, &tries, err);
     if (rc == TTS_OK) {
         resp->status = a.status == 0 ? 200 : a.status;
         resp->not_modified = a.status == 304;
@@ -265,6 +332,41 @@ tts_status tts_fetch_get(const tts_fetch_req *r, tts_fetch_resp *resp, tts_error
             rc = tts_err_set(err, TTS_ERR_NOMEM, "out of memory downloading %s", r->url);
         }
     }
+    curl_slist_free_all(hdrs);
+    tts_free(x);
+    return rc;
+}
+
+tts_status tts_fetch_post(const tts_fetch_req *r, char **body, size_t *len, tts_error *err)
+{
+    xfer *x = NULL;
+    struct curl_slist *hdrs = NULL;
+    attempt a = {CURLE_OK, 0, 0};
+    tts_status rc;
+    int tries = 0, ok = 1;
+    *body = NULL;
+    *len = 0;
+    if (r->url == NULL || r->post_data == NULL || r->post_len == 0 || r->content_type == NULL)
+        return tts_err_set(err, TTS_ERR_ARG, "a POST needs a URL, a body and its content type");
+    x = tts_calloc(1, sizeof(*x));
+    if (x != NULL)
+        hdrs = post_headers(r, &ok);
+    if (x == NULL || !ok) {
+        curl_slist_free_all(hdrs);
+        tts_free(x);
+        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory posting to %s", r->url);
+    }
+    x->req = r;
+    x->post = 1;
+    rc = perform(r, x, hdrs, &a, &tries, err);
+    if (rc == TTS_OK) {
+        tts_buf_append(&x->mem, "", 0); /* allocated and NUL-terminated even when empty */
+        if (tts_buf_failed(&x->mem))
+            rc = tts_err_set(err, TTS_ERR_NOMEM, "out of memory posting to %s", r->url);
+        else
+            *body = tts_buf_steal(&x->mem, len);
+    }
+    tts_buf_free(&x->mem);
     curl_slist_free_all(hdrs);
     tts_free(x);
     return rc;

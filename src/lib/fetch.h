@@ -5,7 +5,9 @@
  * turn it off); conditional GET; bounded redirects, time and size; retries
  * with exponential back-off on 5xx answers and timeouts. The body is
  * written to a file the caller names; the caller imports it and only then
- * replaces anything.
+ * replaces anything. tts_fetch_post sends a small request body (an RFC 3161
+ * time-stamp query) over http or https with the same bounds and keeps the
+ * answer in memory.
  */
 #ifndef TTS_FETCH_H
 #define TTS_FETCH_H
@@ -32,6 +34,11 @@ typedef struct tts_fetch_req {
     tts_progress_fn progress;  /* or NULL */
     void *progress_user;
     const char *label;         /* passed to progress */
+    /* tts_fetch_post only (dest, etag, last_modified and max_redirects are ignored there): */
+    const void *post_data;     /* the request body */
+    size_t post_len;
+    const char *content_type;  /* its Content-Type, e.g. "application/timestamp-query" */
+    const char *accept;        /* Accept header, or NULL */
 } tts_fetch_req;
 
 typedef struct tts_fetch_resp {
@@ -53,5 +60,16 @@ typedef struct tts_fetch_resp {
 tts_status tts_fetch_get(const tts_fetch_req *req, tts_fetch_resp *resp /* OUT */,
                          tts_error *err);
 void tts_fetch_resp_clear(tts_fetch_resp *r);
+
+/*
+ * POST req->post_data to req->url (http or https only; redirects are not
+ * followed) and return the body of a 200 answer in *body (*len bytes,
+ * NUL-terminated; free with tts_free). The bounds, retries and TLS
+ * verification of tts_fetch_get apply. TTS_ERR_NET for any other status,
+ * connection failures and timeouts; TTS_ERR_LIMIT when the answer exceeds
+ * max_bytes; TTS_ERR_ARG without a body or content type.
+ */
+tts_status tts_fetch_post(const tts_fetch_req *req, char **body /* OUT */, size_t *len /* OUT */,
+                          tts_error *err);
 
 #endif

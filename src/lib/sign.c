@@ -13,10 +13,16 @@
  * (it feeds a digest name to the pure EdDSA signer), so for Ed25519 keys
  * this module builds the signed attributes itself and signs their DER with
  * pure Ed25519, and verifies them the same way.
+ *
+ * Trusted timestamps (RFC 3161, sign_tsa.c): with a TSA URL the finished
+ * SignerInfo's signature value is time-stamped and the token is added as
+ * the unsigned attribute id-smime-aa-timeStampToken (RFC 3161 appendix A),
+ * which leaves the signed bytes, and so `openssl cms -verify`, unchanged.
  */
 #include "sign.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -37,6 +43,8 @@
 #include "error.h"
 #include "fileio.h"
 #include "mem.h"
+#include "sign_int.h"
+#include "sign_tsa.h"
 
 /* Bounds on what we read into memory: keys, certificates, signatures. */
 #define MAX_PEM_FILE (1024 * 1024)
@@ -117,7 +125,7 @@ tts_status tts_sha256_hex(const void *data, size_t len, char out[65], tts_error 
  * Record an error with OpenSSL's innermost reason appended, then clear
  * OpenSSL's queue so nothing stale reaches a later call.
  */
-static tts_status ossl_fail(tts_error *err, tts_status status, const char *what)
+tts_status tts_sign_ossl_fail(tts_error *err, tts_status status, const char *what)
 {
     unsigned long e = ERR_peek_last_error();
     const char *reason = e != 0 ? ERR_reason_error_string(e) : NULL;
@@ -233,7 +241,7 @@ static tts_status load_key(const char *path, const char *pass, int insecure, EVP
         snprintf(what, sizeof(what), "%s: %s", path,
                  encrypted ? "cannot decrypt the private key (wrong passphrase?)"
                            : "not a PEM private key");
-        rc = ossl_fail(err, TTS_ERR_CRYPTO, what);
+        rc = tts_sign_ossl_fail(err, TTS_ERR_CRYPTO, what);
         goto out;
     }
     rc = TTS_OK;
@@ -270,7 +278,7 @@ static tts_status load_certs(const char *path, STACK_OF(X509) **out, tts_error *
     if (sk_X509_num(sk) == 0) {
         char what[600];
         snprintf(what, sizeof(what), "%s: no PEM certificate in the file", path);
-        rc = ossl_fail(err, TTS_ERR_CRYPTO, what);
+        rc = tts_sign_ossl_fail(err, TTS_ERR_CRYPTO, what);
         goto out;
     }
     ERR_clear_error(); /* the expected "no start line" at the end */
@@ -299,7 +307,7 @@ static long long days_from_civil(long long y, int m, int d)
 }
 
 /* ASN1_TIME to RFC 3339 UTC text (out[32]) and time_t; 0 when unusable. */
-static int asn1_time_get(const ASN1_TIME *t, char out[32], time_t *tt)
+int tts_sign_asn1_time(const ASN1_TIME *t, char out[32], time_t *tt)
 {
     struct tm tm;
     memset(&tm, 0, sizeof(tm));
@@ -316,7 +324,7 @@ static int asn1_time_get(const ASN1_TIME *t, char out[32], time_t *tt)
 }
 
 /* One-line subject or issuer, control characters escaped, UTF-8 kept. */
-static void name_text(const X509_NAME *name, char *out, size_t size)
+void tts_sign_name_text(const X509_NAME *name, char *out, size_t size)
 {
     BIO *b = BIO_new(BIO_s_mem());
     int n;
@@ -402,7 +410,7 @@ static tts_status signed_attrs_der(CMS_SignerInfo *si, unsigned char **out, size
     for (int i = 0; i < n; i++) {
         items[i].len = i2d_X509_ATTRIBUTE(CMS_signed_get_attr(si, i), &items[i].der);
         if (items[i].len <= 0) {
-            rc = ossl_fail(err, TTS_ERR_CRYPTO, "cannot encode the signed attributes");
+            rc = tts_sign_ossl_fail(err, TTS_ERR_CRYPTO, "cannot encode the signed attributes");
             goto out;
         }
         body += (size_t)items[i].len;
@@ -454,12 +462,12 @@ static tts_status digest_file(const char *path, const EVP_MD *md, unsigned char 
         goto out;
     }
     if (ctx == NULL || EVP_DigestInit_ex(ctx, md, NULL) != 1) {
-        rc = ossl_fail(err, TTS_ERR_CRYPTO, "digest initialisation failed");
+        rc = tts_sign_ossl_fail(err, TTS_ERR_CRYPTO, "digest initialisation failed");
         goto out;
     }
     while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
         if (EVP_DigestUpdate(ctx, chunk, n) != 1) {
-            rc = ossl_fail(err, TTS_ERR_CRYPTO, "digest failed");
+            rc = tts_sign_ossl_fail(err, TTS_ERR_CRYPTO, "digest failed");
             goto out;
         }
     if (ferror(fp)) {
@@ -467,7 +475,7 @@ static tts_status digest_file(const char *path, const EVP_MD *md, unsigned char 
         goto out;
     }
     if (EVP_DigestFinal_ex(ctx, out, out_len) != 1)
-        rc = ossl_fail(err, TTS_ERR_CRYPTO, "digest failed");
+        rc = tts_sign_ossl_fail(err, TTS_ERR_CRYPTO, "digest failed");
 out:
     if (fp != NULL)
         fclose(fp);
@@ -495,12 +503,12 @@ static tts_status ed25519_finish(CMS_SignerInfo *si, EVP_PKEY *pkey, const char 
                                     OBJ_nid2obj(NID_pkcs7_data), -1) != 1 ||
         CMS_signed_add1_attr_by_NID(si, NID_pkcs9_messageDigest, V_ASN1_OCTET_STRING, md,
                                     (int)md_len) != 1) {
-        rc = ossl_fail(err, TTS_ERR_CRYPTO, "cannot add the signed attributes");
+        rc = tts_sign_ossl_fail(err, TTS_ERR_CRYPTO, "cannot add the signed attributes");
         goto out;
     }
     CMS_SignerInfo_get0_algs(si, NULL, NULL, &pdig, &psig);
     if (psig == NULL || X509_ALGOR_set0(psig, OBJ_nid2obj(NID_ED25519), V_ASN1_UNDEF, NULL) != 1) {
-        rc = ossl_fail(err, TTS_ERR_CRYPTO, "cannot set the signature algorithm");
+        rc = tts_sign_ossl_fail(err, TTS_ERR_CRYPTO, "cannot set the signature algorithm");
         goto out;
     }
     TTS_TRY(signed_attrs_der(si, &der, &der_len, err));
@@ -508,7 +516,7 @@ static tts_status ed25519_finish(CMS_SignerInfo *si, EVP_PKEY *pkey, const char 
     if (ctx == NULL || EVP_DigestSignInit(ctx, NULL, NULL, NULL, pkey) != 1 ||
         EVP_DigestSign(ctx, sig, &sig_len, der, der_len) != 1 ||
         ASN1_STRING_set(CMS_SignerInfo_get0_signature(si), sig, (int)sig_len) != 1) {
-        rc = ossl_fail(err, TTS_ERR_CRYPTO, "Ed25519 signing failed");
+        rc = tts_sign_ossl_fail(err, TTS_ERR_CRYPTO, "Ed25519 signing failed");
         goto out;
     }
     rc = TTS_OK;
@@ -530,7 +538,7 @@ static tts_status ed25519_verify(CMS_SignerInfo *si, EVP_PKEY *pk, int *ok, tts_
     TTS_TRY(signed_attrs_der(si, &der, &der_len, err));
     ctx = EVP_MD_CTX_new();
     if (ctx == NULL || EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, pk) != 1) {
-        rc = ossl_fail(err, TTS_ERR_CRYPTO, "Ed25519 verification set-up failed");
+        rc = tts_sign_ossl_fail(err, TTS_ERR_CRYPTO, "Ed25519 verification set-up failed");
         goto out;
     }
     *ok = EVP_DigestVerify(ctx, ASN1_STRING_get0_data(sig), (size_t)ASN1_STRING_length(sig), der,
@@ -573,8 +581,8 @@ static tts_status check_validity(X509 *cert, const char *path, time_t when, tts_
 {
     char nb[32], na[32];
     time_t tnb, tna;
-    if (!asn1_time_get(X509_get0_notBefore(cert), nb, &tnb) ||
-        !asn1_time_get(X509_get0_notAfter(cert), na, &tna))
+    if (!tts_sign_asn1_time(X509_get0_notBefore(cert), nb, &tnb) ||
+        !tts_sign_asn1_time(X509_get0_notAfter(cert), na, &tna))
         return tts_err_set(err, TTS_ERR_CRYPTO, "%s: unreadable validity dates", path);
     if (when > tna)
         return tts_err_set(err, TTS_ERR_CRYPTO, "%s: certificate expired on %s", path, na);
@@ -584,9 +592,56 @@ static tts_status check_validity(X509 *cert, const char *path, time_t when, tts_
     return TTS_OK;
 }
 
-/* Build the PEM signature of opts->report_path into a memory BIO. */
+/*
+ * Time-stamp the signature value of a finished SignerInfo and add the token
+ * as its unsigned attribute id-smime-aa-timeStampToken.
+ */
+static tts_status add_timestamp(CMS_SignerInfo *si, const char *url, tts_error *err)
+{
+    ASN1_OCTET_STRING *sv = CMS_SignerInfo_get0_signature(si);
+    unsigned char *token = NULL;
+    size_t token_len = 0;
+    tts_status rc;
+    if (sv == NULL || ASN1_STRING_length(sv) <= 0)
+        return tts_err_set(err, TTS_ERR_CRYPTO, "timestamp: the signature has no value yet");
+    TTS_TRY(tts_tsa_stamp(url, ASN1_STRING_get0_data(sv), (size_t)ASN1_STRING_length(sv), &token,
+                          &token_len, err));
+    if (token_len > INT_MAX ||
+        CMS_unsigned_add1_attr_by_NID(si, NID_id_smime_aa_timeStampToken, V_ASN1_SEQUENCE, token,
+                                      (int)token_len) != 1)
+        rc = tts_sign_ossl_fail(err, TTS_ERR_CRYPTO, "timestamp: cannot add the token");
+out:
+    tts_free(token);
+    return rc;
+}
+
+/*
+ * The signature from make_signature (DER), time-stamped when tsa_url is
+ * given, as PEM into a memory BIO. It is parsed afresh so that the private
+ * key, which the signing CMS structure holds, is already released during
+ * the round trip to the time-stamp authority.
+ */
+static tts_status finish_signature(BIO *der, const char *tsa_url, BIO *pem, tts_error *err)
+{
+    CMS_ContentInfo *cms = d2i_CMS_bio(der, NULL);
+    STACK_OF(CMS_SignerInfo) *sinfos = cms != NULL ? CMS_get0_SignerInfos(cms) : NULL;
+    tts_status rc = TTS_OK;
+    if (sk_CMS_SignerInfo_num(sinfos) != 1) {
+        rc = tts_sign_ossl_fail(err, TTS_ERR_CRYPTO, "cannot re-read the signature");
+        goto out;
+    }
+    if (tsa_url != NULL)
+        TTS_TRY(add_timestamp(sk_CMS_SignerInfo_value(sinfos, 0), tsa_url, err));
+    if (PEM_write_bio_CMS(pem, cms) != 1)
+        rc = tts_sign_ossl_fail(err, TTS_ERR_CRYPTO, "cannot encode the signature");
+out:
+    CMS_ContentInfo_free(cms);
+    return rc;
+}
+
+/* Build the signature of opts->report_path, DER, into a memory BIO. */
 static tts_status make_signature(const tts_sign_opts *opts, X509 *cert, EVP_PKEY *pkey,
-                                 STACK_OF(X509) *chain, BIO *pem, tts_error *err)
+                                 STACK_OF(X509) *chain, BIO *der, tts_error *err)
 {
     const unsigned flags = CMS_DETACHED | CMS_BINARY | CMS_NOSMIMECAP | CMS_PARTIAL;
     int ed = EVP_PKEY_is_a(pkey, "ED25519");
@@ -597,12 +652,12 @@ static tts_status make_signature(const tts_sign_opts *opts, X509 *cert, EVP_PKEY
     tts_status rc = TTS_OK;
     cms = CMS_sign(NULL, NULL, NULL, NULL, flags);
     if (cms == NULL) {
-        rc = ossl_fail(err, TTS_ERR_CRYPTO, "cannot create the CMS structure");
+        rc = tts_sign_ossl_fail(err, TTS_ERR_CRYPTO, "cannot create the CMS structure");
         goto out;
     }
     for (int i = 0; chain != NULL && i < sk_X509_num(chain); i++)
         if (CMS_add1_cert(cms, sk_X509_value(chain, i)) != 1) {
-            rc = ossl_fail(err, TTS_ERR_CRYPTO, "cannot add a chain certificate");
+            rc = tts_sign_ossl_fail(err, TTS_ERR_CRYPTO, "cannot add a chain certificate");
             goto out;
         }
     si = CMS_add1_signer(cms, cert, pkey, ed ? EVP_sha512() : EVP_sha256(), flags);
@@ -610,7 +665,7 @@ static tts_status make_signature(const tts_sign_opts *opts, X509 *cert, EVP_PKEY
     if (si == NULL || st == NULL ||
         CMS_signed_add1_attr_by_NID(si, NID_pkcs9_signingTime, ASN1_STRING_type(st), st, -1) !=
             1) {
-        rc = ossl_fail(err, TTS_ERR_CRYPTO, "cannot add the signer");
+        rc = tts_sign_ossl_fail(err, TTS_ERR_CRYPTO, "cannot add the signer");
         goto out;
     }
     if (ed) {
@@ -624,12 +679,12 @@ static tts_status make_signature(const tts_sign_opts *opts, X509 *cert, EVP_PKEY
             goto out;
         }
         if (CMS_final(cms, in, NULL, CMS_DETACHED | CMS_BINARY) != 1) {
-            rc = ossl_fail(err, TTS_ERR_CRYPTO, "signing failed");
+            rc = tts_sign_ossl_fail(err, TTS_ERR_CRYPTO, "signing failed");
             goto out;
         }
     }
-    if (PEM_write_bio_CMS(pem, cms) != 1)
-        rc = ossl_fail(err, TTS_ERR_CRYPTO, "cannot encode the signature");
+    if (i2d_CMS_bio(der, cms) != 1)
+        rc = tts_sign_ossl_fail(err, TTS_ERR_CRYPTO, "cannot encode the signature");
 out:
     BIO_free(in);
     ASN1_TIME_free(st);
@@ -642,7 +697,7 @@ tts_status tts_sign_file(const tts_sign_opts *opts, tts_error *err)
     STACK_OF(X509) *certs = NULL, *chain = NULL;
     EVP_PKEY *pkey = NULL;
     X509 *cert = NULL;
-    BIO *pem = NULL;
+    BIO *pem = NULL, *der = NULL;
     char *sig = NULL;
     char *data = NULL;
     long len;
@@ -650,9 +705,6 @@ tts_status tts_sign_file(const tts_sign_opts *opts, tts_error *err)
     if (opts == NULL || opts->size < sizeof(*opts) || opts->report_path == NULL ||
         opts->key_path == NULL || opts->cert_path == NULL)
         return tts_err_set(err, TTS_ERR_ARG, "signing needs a report, a key and a certificate");
-    if (opts->tsa_url != NULL)
-        return tts_err_set(err, TTS_ERR_ARG,
-                           "--tsa: trusted timestamps are not supported by this build yet");
     TTS_TRY(load_key(opts->key_path, opts->pass, opts->insecure_key_permissions, &pkey, err));
     TTS_TRY(load_certs(opts->cert_path, &certs, err));
     cert = sk_X509_value(certs, 0);
@@ -673,14 +725,19 @@ tts_status tts_sign_file(const tts_sign_opts *opts, tts_error *err)
         TTS_TRY(load_certs(opts->chain_path, &chain, err));
     sig = sig_path_for(opts->report_path, opts->sig_path);
     pem = BIO_new(BIO_s_mem());
-    if (sig == NULL || pem == NULL) {
+    der = BIO_new(BIO_s_mem());
+    if (sig == NULL || pem == NULL || der == NULL) {
         rc = tts_err_set(err, TTS_ERR_NOMEM, "out of memory");
         goto out;
     }
-    TTS_TRY(make_signature(opts, cert, pkey, chain, pem, err));
+    TTS_TRY(make_signature(opts, cert, pkey, chain, der, err));
+    EVP_PKEY_free(pkey); /* the key is done with: not held during the time-stamp round trip */
+    pkey = NULL;
+    TTS_TRY(finish_signature(der, opts->tsa_url, pem, err));
     len = BIO_get_mem_data(pem, &data);
     rc = tts_fileio_write_atomic(sig, data, (size_t)len, 0644, 1, err);
 out:
+    BIO_free(der);
     BIO_free(pem);
     tts_free(sig);
     sk_X509_pop_free(chain, X509_free);
@@ -701,6 +758,7 @@ const char *tts_verify_reason_name(tts_verify_reason r)
     case TTS_VERIFY_MALFORMED: return "malformed signature";
     case TTS_VERIFY_BAD_SIGNATURE: return "bad signature";
     case TTS_VERIFY_UNTRUSTED: return "untrusted certificate";
+    case TTS_VERIFY_BAD_TIMESTAMP: return "bad timestamp";
     }
     return "unknown";
 }
@@ -782,16 +840,16 @@ static int signing_time(CMS_SignerInfo *si, char out[32], time_t *t)
     v = X509_ATTRIBUTE_get0_type(CMS_signed_get_attr(si, idx), 0);
     if (v == NULL || (v->type != V_ASN1_UTCTIME && v->type != V_ASN1_GENERALIZEDTIME))
         return 0;
-    return asn1_time_get(v->value.asn1_string, out, t);
+    return tts_sign_asn1_time(v->value.asn1_string, out, t);
 }
 
 /* Describe the signer in res (first signer only). */
 static void describe_signer(CMS_SignerInfo *si, X509 *signer, EVP_PKEY *pk,
                             tts_verify_result *res)
 {
-    name_text(X509_get_subject_name(signer), res->signer, sizeof(res->signer));
-    name_text(X509_get_issuer_name(signer), res->issuer, sizeof(res->issuer));
-    asn1_time_get(X509_get0_notAfter(signer), res->not_after, &res->not_after_t);
+    tts_sign_name_text(X509_get_subject_name(signer), res->signer, sizeof(res->signer));
+    tts_sign_name_text(X509_get_issuer_name(signer), res->issuer, sizeof(res->issuer));
+    tts_sign_asn1_time(X509_get0_notAfter(signer), res->not_after, &res->not_after_t);
     signing_time(si, res->signing_time, &res->signing_time_t);
     if (pk != NULL)
         key_text(pk, res->algorithm, sizeof(res->algorithm));
@@ -856,6 +914,47 @@ out:
     return rc;
 }
 
+/*
+ * Every trusted timestamp of a signer (unsigned attribute
+ * id-smime-aa-timeStampToken) must be a token over this signer's signature
+ * value whose own signature verifies; the first is described in res.
+ */
+static tts_status check_timestamps(CMS_SignerInfo *si, int describe, const tts_verify_opts *opts,
+                                   tts_verify_result *res, tts_error *err)
+{
+    ASN1_OCTET_STRING *sv = CMS_SignerInfo_get0_signature(si);
+    int idx = -1;
+    while ((idx = CMS_unsigned_get_attr_by_NID(si, NID_id_smime_aa_timeStampToken, idx)) >= 0) {
+        X509_ATTRIBUTE *at = CMS_unsigned_get_attr(si, idx);
+        ASN1_TYPE *t = X509_ATTRIBUTE_count(at) == 1 ? X509_ATTRIBUTE_get0_type(at, 0) : NULL;
+        tts_tsa_info info;
+        tts_error tmp;
+        tts_status rc;
+        if (t == NULL || t->type != V_ASN1_SEQUENCE || sv == NULL)
+            return verify_fail(res, err, TTS_VERIFY_BAD_TIMESTAMP,
+                               "%s: bad timestamp: the timeStampToken attribute is malformed",
+                               opts->report_path);
+        tts_error_clear(&tmp);
+        rc = tts_tsa_token_check(ASN1_STRING_get0_data(t->value.sequence),
+                                 (size_t)ASN1_STRING_length(t->value.sequence),
+                                 ASN1_STRING_get0_data(sv), (size_t)ASN1_STRING_length(sv), &info,
+                                 &tmp);
+        if (rc == TTS_ERR_VERIFY)
+            return verify_fail(res, err, TTS_VERIFY_BAD_TIMESTAMP, "%s: bad timestamp: %s",
+                               opts->report_path, tmp.message);
+        if (rc != TTS_OK)
+            return tts_err_set(err, rc, "%s: %s", opts->report_path, tmp.message);
+        if (describe && !res->timestamped) {
+            res->timestamped = 1;
+            memcpy(res->timestamp, info.gen_time, sizeof(res->timestamp));
+            res->timestamp_t = info.gen_time_t;
+            memcpy(res->tsa, info.tsa, sizeof(res->tsa));
+        }
+    }
+    ERR_clear_error();
+    return TTS_OK;
+}
+
 /* Map a certificate-path failure to a reason and a message. */
 static tts_status chain_fail(X509_STORE_CTX *ctx, X509 *signer, const tts_verify_opts *opts,
                              const tts_verify_result *rin, tts_verify_result *res, tts_error *err)
@@ -865,12 +964,12 @@ static tts_status chain_fail(X509_STORE_CTX *ctx, X509 *signer, const tts_verify
     char subj[512], nb[32], na[32];
     time_t t;
     const char *trust = opts->cert_path != NULL ? opts->cert_path : opts->ca_path;
-    name_text(X509_get_subject_name(cur != NULL ? cur : signer), subj, sizeof(subj));
+    tts_sign_name_text(X509_get_subject_name(cur != NULL ? cur : signer), subj, sizeof(subj));
     switch (e) {
     case X509_V_ERR_CERT_HAS_EXPIRED:
     case X509_V_ERR_CERT_NOT_YET_VALID:
-        asn1_time_get(X509_get0_notBefore(cur != NULL ? cur : signer), nb, &t);
-        asn1_time_get(X509_get0_notAfter(cur != NULL ? cur : signer), na, &t);
+        tts_sign_asn1_time(X509_get0_notBefore(cur != NULL ? cur : signer), nb, &t);
+        tts_sign_asn1_time(X509_get0_notAfter(cur != NULL ? cur : signer), na, &t);
         return verify_fail(res, err, TTS_VERIFY_EXPIRED,
                            "%s: expired certificate: '%s' is valid from %s to %s, not at the "
                            "signing time %s",
@@ -916,7 +1015,7 @@ static tts_status check_chain(X509 *signer, STACK_OF(X509) *untrusted, STACK_OF(
     for (int i = 0; i < sk_X509_num(trust); i++)
         X509_STORE_add_cert(store, sk_X509_value(trust, i));
     if (X509_STORE_CTX_init(ctx, store, signer, untrusted) != 1) {
-        rc = ossl_fail(err, TTS_ERR_CRYPTO, "certificate store set-up failed");
+        rc = tts_sign_ossl_fail(err, TTS_ERR_CRYPTO, "certificate store set-up failed");
         goto out;
     }
     param = X509_STORE_CTX_get0_param(ctx);
@@ -1000,6 +1099,7 @@ tts_status tts_verify_file(const tts_verify_opts *opts, tts_verify_result *res, 
         if (i == 0)
             describe_signer(si, signer, pk, res);
         TTS_TRY(check_signer_crypto(cms, si, pk, opts, res, err));
+        TTS_TRY(check_timestamps(si, i == 0, opts, res, err));
         TTS_TRY(check_chain(signer, untrusted, trust, opts, res, err));
     }
     rc = TTS_OK;
@@ -1122,7 +1222,7 @@ static tts_status make_cert(EVP_PKEY *pkey, X509_NAME *name, int days, time_t no
         !add_ext(x, NID_subject_key_identifier, "hash") ||
         !add_ext(x, NID_authority_key_identifier, "keyid:always") ||
         X509_sign(x, pkey, EVP_PKEY_is_a(pkey, "ED25519") ? NULL : EVP_sha256()) <= 0) {
-        rc = ossl_fail(err, TTS_ERR_CRYPTO, "cannot create the certificate");
+        rc = tts_sign_ossl_fail(err, TTS_ERR_CRYPTO, "cannot create the certificate");
         goto out;
     }
     *out = x;
@@ -1175,7 +1275,7 @@ tts_status tts_keygen(const tts_keygen_opts *o, char fingerprint[65], tts_error 
     TTS_TRY(parse_subject(o->subject != NULL ? o->subject : DEFAULT_SUBJECT, &name, err));
     pkey = new_key(o->algorithm);
     if (pkey == NULL) {
-        rc = ossl_fail(err, TTS_ERR_CRYPTO, "key generation failed");
+        rc = tts_sign_ossl_fail(err, TTS_ERR_CRYPTO, "key generation failed");
         goto out;
     }
     TTS_TRY(make_cert(pkey, name, o->days > 0 ? o->days : DEFAULT_DAYS, o->now, &cert, err));
@@ -1188,7 +1288,7 @@ tts_status tts_keygen(const tts_keygen_opts *o, char fingerprint[65], tts_error 
                                       o->pass, o->pass != NULL ? (int)strlen(o->pass) : 0, NULL,
                                       NULL) != 1 ||
         PEM_write_bio_X509(cb, cert) != 1) {
-        rc = ossl_fail(err, TTS_ERR_CRYPTO, "cannot encode the key or certificate");
+        rc = tts_sign_ossl_fail(err, TTS_ERR_CRYPTO, "cannot encode the key or certificate");
         goto out;
     }
     klen = BIO_get_mem_data(kb, &kdata);

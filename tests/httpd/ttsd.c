@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ttsd: a tiny HTTP/1.1 server for the list-update tests. It binds
- * 127.0.0.1 on an ephemeral port, prints "PORT\n" on stdout, and serves
- * files of one directory plus the failure modes the fetcher must survive:
+ * ttsd: a tiny HTTP/1.1 server for the list-update and time-stamp tests.
+ * It binds 127.0.0.1 on an ephemeral port, prints "PORT\n" on stdout, and
+ * serves files of one directory plus the failure modes the fetcher must
+ * survive:
  *
  *   /f/NAME            200 with the file, ETag and Last-Modified; 304 when
  *                      If-None-Match or If-Modified-Since matches
@@ -15,6 +16,17 @@
  *   /truncated         Content-Length 100000, 100 bytes, then close
  *   /quit              200, then the server exits
  *
+ * With a second argument, the OpenSSL configuration of a test time-stamp
+ * authority (tests/httpd/tsa.cnf; its files in $TTS_TSA_DIR), POSTs of
+ * RFC 3161 queries are answered by running `openssl ts -reply` on them:
+ *
+ *   /tsa               the authority's reply
+ *   /tsa/500           500 (every time)
+ *   /tsa/garbage       200 with a body that is not a time-stamp response
+ *   /tsa/nonce         a reply to the query with its nonce changed
+ *   /tsa/imprint       a reply to the query with its message imprint changed
+ *   /tsa/reject        a rejection (the query's digest made inconsistent)
+ *
  * Single process; /slow is served by a child so the server keeps
  * answering. It exits after 120 s without a request, on SIGTERM, or on
  * /quit. Test-only code: never built into the product.
@@ -22,6 +34,7 @@
 #define _DEFAULT_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -36,6 +49,7 @@
 #define MAX_FLAKY 16
 
 static const char *root;
+static const char *tsa_conf; /* NULL: no time-stamp authority */
 static struct {
     char path[512];
     int seen;
@@ -135,6 +149,137 @@ static int flaky_count(const char *path)
     return 1000;
 }
 
+/* One DER TLV at p (n bytes): header length *hl and content length *cl; 0 when malformed. */
+static int tlv(const unsigned char *p, size_t n, size_t *hl, size_t *cl)
+{
+    size_t k, len = 0;
+    if (n < 2)
+        return 0;
+    if (p[1] < 0x80) {
+        *hl = 2;
+        *cl = p[1];
+    } else {
+        k = p[1] & 0x7f;
+        if (k == 0 || k > 3 || n < 2 + k)
+            return 0;
+        for (size_t i = 0; i < k; i++)
+            len = len << 8 | p[2 + i];
+        *hl = 2 + k;
+        *cl = len;
+    }
+    return *hl + *cl <= n;
+}
+
+/*
+ * Offset of the byte of a DER TimeStampReq that `what` changes: the last
+ * byte of the message imprint ('i'), of the nonce ('n') or of the digest
+ * algorithm's OID ('a'); -1 when not found.
+ */
+static long query_byte(const unsigned char *q, size_t n, char what)
+{
+    size_t hl, cl, off, end, h2, c2, h3, c3;
+    if (!tlv(q, n, &hl, &cl) || q[0] != 0x30)
+        return -1;
+    off = hl;
+    end = hl + cl;
+    for (int child = 0; off < end; child++) {
+        if (!tlv(q + off, end - off, &h2, &c2))
+            return -1;
+        if (child == 1 && q[off] == 0x30) { /* messageImprint */
+            if (what == 'i')
+                return (long)(off + h2 + c2 - 1);
+            if (what == 'a' && tlv(q + off + h2, c2, &h3, &c3) && /* AlgorithmIdentifier */
+                tlv(q + off + h2 + h3, c3, &hl, &cl) && q[off + h2 + h3] == 0x06)
+                return (long)(off + h2 + h3 + hl + cl - 1);
+        }
+        if (child > 1 && q[off] == 0x02 && what == 'n')
+            return (long)(off + h2 + c2 - 1);
+        off += h2 + c2;
+    }
+    return -1;
+}
+
+/* Answer a time-stamp query (body, n bytes) as `mode` ("", "nonce", "imprint", "reject"). */
+static void serve_tsa(int fd, unsigned char *body, size_t n, const char *mode)
+{
+    char qpath[1024], rpath[1024], h[256];
+    const char *dir = getenv("TTS_TSA_DIR");
+    unsigned char buf[8192];
+    FILE *fp;
+    size_t k;
+    long at = -1;
+    pid_t pid;
+    int st = -1, len;
+    if (dir == NULL || tsa_conf == NULL) {
+        status_only(fd, 404, "Not Found", NULL);
+        return;
+    }
+    if (mode[0] != '\0') {
+        at = query_byte(body, n, mode[0] == 'r' ? 'a' : mode[0]);
+        if (at < 0) {
+            status_only(fd, 400, "Bad Request", NULL);
+            return;
+        }
+        body[at] ^= mode[0] == 'r' ? 0x02 : 0x01; /* SHA-256's OID becomes SHA-512's */
+    }
+    snprintf(qpath, sizeof(qpath), "%s/query.tsq", dir);
+    snprintf(rpath, sizeof(rpath), "%s/reply.tsr", dir);
+    unlink(rpath);
+    if ((fp = fopen(qpath, "wb")) == NULL || fwrite(body, 1, n, fp) != n || fclose(fp) != 0) {
+        status_only(fd, 500, "Internal Server Error", NULL);
+        return;
+    }
+    signal(SIGCHLD, SIG_DFL);
+    pid = fork();
+    if (pid == 0) {
+        int null = open("/dev/null", O_WRONLY);
+        if (null >= 0)
+            dup2(null, 2);
+        execlp("openssl", "openssl", "ts", "-reply", "-config", tsa_conf, "-queryfile", qpath,
+               "-out", rpath, (char *)NULL);
+        _exit(127);
+    }
+    if (pid > 0)
+        waitpid(pid, &st, 0);
+    signal(SIGCHLD, SIG_IGN);
+    if (st != 0 || (fp = fopen(rpath, "rb")) == NULL) {
+        status_only(fd, 500, "Internal Server Error", NULL);
+        return;
+    }
+    k = fread(buf, 1, sizeof(buf), fp);
+    fclose(fp);
+    len = snprintf(h, sizeof(h),
+                   "HTTP/1.1 200 OK\r\nContent-Type: application/timestamp-reply\r\n"
+                   "Content-Length: %zu\r\nConnection: close\r\n\r\n",
+                   k);
+    put(fd, h, (size_t)len);
+    put(fd, (const char *)buf, k);
+}
+
+/* The request body after the headers (Content-Length bytes, at most cap); its length. */
+static size_t read_body(int fd, const char *req, size_t len, unsigned char *body, size_t cap)
+{
+    char cl[32];
+    const char *end = strstr(req, "\r\n\r\n");
+    size_t want, have;
+    if (end == NULL || !header(req, "Content-Length", cl, sizeof(cl)))
+        return 0;
+    want = (size_t)strtoul(cl, NULL, 10);
+    if (want > cap)
+        want = cap;
+    have = len - (size_t)(end + 4 - req);
+    if (have > want)
+        have = want;
+    memcpy(body, end + 4, have);
+    while (have < want) {
+        ssize_t k = read(fd, body + have, want - have);
+        if (k <= 0)
+            break;
+        have += (size_t)k;
+    }
+    return have;
+}
+
 /* Serve one request; returns 1 when the server should exit, 2 when a child took the connection. */
 static int handle(int fd)
 {
@@ -154,7 +299,22 @@ static int handle(int fd)
         status_only(fd, 400, "Bad Request", NULL);
         return 0;
     }
-    if (strncmp(path, "/f/", 3) == 0) {
+    if (strcmp(method, "POST") == 0 && strncmp(path, "/tsa", 4) == 0) {
+        unsigned char body[8192];
+        size_t n = read_body(fd, req, len, body, sizeof(body));
+        const char *mode = path[4] == '/' ? path + 5 : "";
+        const char *g = "HTTP/1.1 200 OK\r\nContent-Length: 12\r\nConnection: close\r\n\r\n"
+                        "not a reply\n";
+        if (strcmp(mode, "500") == 0)
+            status_only(fd, 500, "Internal Server Error", NULL);
+        else if (strcmp(mode, "garbage") == 0)
+            put(fd, g, strlen(g));
+        else if (n == 0 || (path[4] != '\0' && strcmp(mode, "nonce") != 0 &&
+                            strcmp(mode, "imprint") != 0 && strcmp(mode, "reject") != 0))
+            status_only(fd, 400, "Bad Request", NULL);
+        else
+            serve_tsa(fd, body, n, mode);
+    } else if (strncmp(path, "/f/", 3) == 0) {
         serve_file(fd, path + 3, req);
     } else if (strcmp(path, "/missing") == 0) {
         status_only(fd, 404, "Not Found", NULL);
@@ -211,11 +371,12 @@ int main(int argc, char **argv)
     struct sockaddr_in a;
     socklen_t al = sizeof(a);
     int s, one = 1, quit = 0;
-    if (argc != 2) {
-        fprintf(stderr, "usage: ttsd DIR\n");
+    if (argc != 2 && argc != 3) {
+        fprintf(stderr, "usage: ttsd DIR [TSA_OPENSSL_CONFIG]\n");
         return 2;
     }
     root = argv[1];
+    tsa_conf = argc == 3 ? argv[2] : NULL;
     signal(SIGPIPE, SIG_IGN);
     signal(SIGCHLD, SIG_IGN);
     s = socket(AF_INET, SOCK_STREAM, 0);

@@ -4,8 +4,9 @@
  * started here on 127.0.0.1 with an ephemeral port) and file:// URLs:
  * 200, 304, 404, 500-then-200, a redirect loop, a good redirect, a slow
  * body past the timeout, a body over the size limit, a truncated body,
- * and a malformed body that must leave the previous list in place. No
- * other network address is ever used.
+ * and a malformed body that must leave the previous list in place; POSTs
+ * (answer in memory, no redirects, the same bounds). No other network
+ * address is ever used.
  */
 #define _XOPEN_SOURCE 700
 #include <signal.h>
@@ -217,6 +218,64 @@ static void test_fetch_only_allowed_schemes(void **state)
     assert_int_equal(tts_fetch_get(&r, &resp, &err), TTS_ERR_NET);
 }
 
+/* ---- POST (time-stamp queries) ---- */
+
+static tts_status post(const char *path, int retries, long long max_bytes, char **body, size_t *len,
+                       tts_error *err)
+{
+    tts_fetch_req r = request(url(path), NULL);
+    r.post_data = "\x30\x03\x02\x01\x01";
+    r.post_len = 5;
+    r.content_type = "application/timestamp-query";
+    r.accept = "application/timestamp-reply";
+    r.retries = retries;
+    if (max_bytes > 0)
+        r.max_bytes = max_bytes;
+    tts_error_clear(err);
+    return tts_fetch_post(&r, body, len, err);
+}
+
+static void test_post_keeps_the_answer_in_memory(void **state)
+{
+    char *body = NULL;
+    size_t len = 0;
+    tts_error err;
+    (void)state;
+    assert_int_equal(post("/tsa/garbage", 0, 0, &body, &len, &err), TTS_OK);
+    assert_int_equal(len, 12);
+    assert_string_equal(body, "not a reply\n");
+    tts_free(body);
+}
+
+static void test_post_failures(void **state)
+{
+    char *body = NULL;
+    size_t len = 0;
+    tts_error err;
+    tts_fetch_req r = request(url("/tsa/garbage"), NULL);
+    (void)state;
+    assert_int_equal(post("/tsa/500", 1, 0, &body, &len, &err), TTS_ERR_NET);
+    assert_non_null(strstr(err.message, "HTTP status 500 after 2 attempts"));
+    assert_null(body);
+    /* a redirect is an answer, not followed: a POST must not turn into a GET elsewhere */
+    assert_int_equal(post("/moved/jp-eul.csv", 0, 0, &body, &len, &err), TTS_ERR_NET);
+    assert_non_null(strstr(err.message, "HTTP status 302"));
+    assert_int_equal(post("/missing", 0, 0, &body, &len, &err), TTS_ERR_NET);
+    assert_non_null(strstr(err.message, "HTTP status 404"));
+    assert_int_equal(post("/big", 0, 100000, &body, &len, &err), TTS_ERR_LIMIT);
+    assert_null(body);
+    r.url = "file:///etc/hostname";
+    r.post_data = "x";
+    r.post_len = 1;
+    r.content_type = "text/plain";
+    tts_error_clear(&err);
+    assert_int_equal(tts_fetch_post(&r, &body, &len, &err), TTS_ERR_NET);
+    r.content_type = NULL;
+    tts_error_clear(&err);
+    assert_int_equal(tts_fetch_post(&r, &body, &len, &err), TTS_ERR_ARG);
+    assert_null(body);
+}
+
 /* ---- lists update end to end ---- */
 
 static tts_update_opts uopts(const char *u, const char *now)
@@ -338,6 +397,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_fetch_body_over_limit_is_refused),
         cmocka_unit_test(test_fetch_truncated_body_is_an_error),
         cmocka_unit_test(test_fetch_only_allowed_schemes),
+        cmocka_unit_test(test_post_keeps_the_answer_in_memory),
+        cmocka_unit_test(test_post_failures),
         cmocka_unit_test(test_update_imports_then_gets_304_and_keeps_list_on_failure),
         cmocka_unit_test(test_update_from_file_url_detects_unchanged_content),
         cmocka_unit_test(test_update_without_feed_explains_convert_then_import),
