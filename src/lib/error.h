@@ -31,4 +31,12 @@ void tts_err_locate(tts_error *err, const char *source, int line, int column);
             goto out;                                                                      \
     } while (0)
 
+/* Set rc to expr (a tts_err_set(...) call) and leave through `out` unconditionally:
+ * unlike TTS_TRY(tts_err_set(...)), analysers see that the path ends there. */
+#define TTS_FAIL(expr)                                                                     \
+    do {                                                                                   \
+        rc = (expr);                                                                       \
+        goto out;                                                                          \
+    } while (0)
+
 #endif

@@ -808,7 +808,7 @@ static tts_status sdn_row(ctx *x, const csv *c, const extras *alt, const extras 
     e.remarks = nz(fld(c, 11));
     e.sublist = "SDN";
     if (tts_buf_failed(&prog) || tts_buf_failed(&addrs) || tts_buf_failed(&cc))
-        TTS_TRY(tts_err_set(err, TTS_ERR_NOMEM, "out of memory importing a list"));
+        TTS_FAIL(tts_err_set(err, TTS_ERR_NOMEM, "out of memory importing a list"));
     TTS_TRY(add_entry(x, &e, &row, err));
     TTS_TRY(add_name_and_base(x, row, "primary", e.name, fl, err));
     for (size_t i = extras_find(alt, ent); i < alt->n && alt->v[i].ent == ent; i++)
@@ -856,13 +856,13 @@ static tts_status import_sdn(tts_store *s, int64_t sid, const file *fs, size_t n
         else if (cols == 6 && add.n == 0)
             TTS_TRY(read_extras(&fs[i], 6, &add, err));
         else
-            TTS_TRY(tts_err_set(err, TTS_ERR_SYNTAX,
+            TTS_FAIL(tts_err_set(err, TTS_ERR_SYNTAX,
                                 "%s:1: not an OFAC sdn.csv (12 columns), alt.csv (5) or add.csv "
                                 "(6): found %zu columns",
                                 fs[i].path, cols));
     }
     if (main_file == NULL)
-        TTS_TRY(tts_err_set(err, TTS_ERR_ARG, "sdn-csv needs the sdn.csv file (12 columns)"));
+        TTS_FAIL(tts_err_set(err, TTS_ERR_ARG, "sdn-csv needs the sdn.csv file (12 columns)"));
     x.path = main_file->path;
     csv_init(&c, main_file, ',');
     for (;;) {

@@ -174,7 +174,7 @@ static tts_status csl_entry(const tts_import_at *base, tts_jlist *r, tts_error *
     tts_buf_puts(&cc, "");
     if (tts_buf_failed(&programs) || tts_buf_failed(&addrs) || tts_buf_failed(&ids) ||
         tts_buf_failed(&cc))
-        TTS_TRY(tts_err_set(err, TTS_ERR_NOMEM, "out of memory importing a list"));
+        TTS_FAIL(tts_err_set(err, TTS_ERR_NOMEM, "out of memory importing a list"));
     e.entry_id = eid;
     e.name = name;
     e.type = nz(type);
