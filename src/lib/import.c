@@ -22,7 +22,6 @@
 #include "names.h"
 #include "sign.h"
 
-#define MAX_FIELDS 64
 
 static const struct {
     const char *name, *code;
@@ -128,7 +127,7 @@ typedef struct csv {
     int rec_line;  /* line where the current record started */
     char sep;
     tts_buf buf;   /* unescaped fields, NUL-separated */
-    size_t off[MAX_FIELDS];
+    size_t off[TTS_LIST_MAX_FIELDS];
     size_t n;
 } csv;
 
@@ -198,6 +197,7 @@ static tts_status csv_quoted(csv *c, tts_error *err)
 static tts_status csv_next(csv *c, int *eof, tts_error *err)
 {
     const char *d = c->f->data;
+    size_t start;
     tts_status rc;
     *eof = 0;
     while (c->pos < c->f->len && (d[c->pos] == '\n' || d[c->pos] == '\r')) {
@@ -212,10 +212,12 @@ static tts_status csv_next(csv *c, int *eof, tts_error *err)
     tts_buf_reset(&c->buf);
     c->n = 0;
     c->rec_line = c->line;
+    start = c->pos;
     for (;;) {
         size_t s, e;
-        if (c->n == MAX_FIELDS)
-            return csv_fail(c, c->rec_line, err, "too many columns");
+        if (c->n == TTS_LIST_MAX_FIELDS)
+            return csv_fail(c, c->rec_line, err,
+                            "more than " TTS_STR(TTS_LIST_MAX_FIELDS) " columns (the limit)");
         c->off[c->n++] = c->buf.len;
         while (c->pos < c->f->len && d[c->pos] == ' ')
             c->pos++;
@@ -247,6 +249,13 @@ static tts_status csv_next(csv *c, int *eof, tts_error *err)
             c->line++;
         }
         break;
+    }
+    if (c->pos - start > TTS_LIST_MAX_ROW_BYTES) {
+        tts_err_set(err, TTS_ERR_LIMIT,
+                    "%s:%d: row of %zu bytes is longer than the limit of %d bytes (TTS_LIST_MAX_ROW_BYTES)",
+                    c->f->path, c->rec_line, c->pos - start, TTS_LIST_MAX_ROW_BYTES);
+        tts_err_locate(err, c->f->path, c->rec_line, 0);
+        return TTS_ERR_LIMIT;
     }
     if (tts_buf_failed(&c->buf))
         return tts_err_set(err, TTS_ERR_NOMEM, "%s: out of memory", c->f->path);

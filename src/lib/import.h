@@ -19,8 +19,7 @@
 #include "store.h"
 #include "ttscreen/status.h"
 
-/* Largest list file accepted, bytes. */
-#define TTS_IMPORT_MAX_BYTES (512L * 1024 * 1024)
+#include "limits.h" /* TTS_IMPORT_MAX_BYTES and the other list limits */
 
 /* 1 when `format` names an importer. */
 int tts_import_format_known(const char *format);

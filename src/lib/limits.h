@@ -31,6 +31,12 @@
 #define TTS_MESSAGE_MAX_BYTES 4096       /* one interpolated message */
 #define TTS_OWNERSHIP_MAX_ROUNDS 200     /* fixed-point rounds for owned_percent */
 
+/* Denied-party lists (import.c, import_json.c, record_json.c, names.c). */
+#define TTS_IMPORT_MAX_BYTES (512L * 1024 * 1024) /* one list file (all files of one import) */
+#define TTS_LIST_MAX_ROW_BYTES (1024 * 1024)      /* one row of a CSV/TSV list file */
+#define TTS_LIST_MAX_FIELDS 64                    /* columns in one row of a list file */
+#define TTS_NAME_MAX_BYTES 4096                   /* one list name or alias, or a query name */
+
 /* Stringify a numeric limit for messages. */
 #define TTS_XSTR(x) #x
 #define TTS_STR(x) TTS_XSTR(x)

@@ -19,8 +19,8 @@
 /* Flags for tts_names_normalize. */
 #define TTS_NAME_PERSON 1u /* "SURNAME, Given Names" -> "Given Names SURNAME" */
 
-/* Hard bound on the bytes of one name (input); longer is TTS_ERR_LIMIT. */
-#define TTS_NAME_MAX_BYTES 4096
+/* Hard bound on the bytes of one name (input), TTS_NAME_MAX_BYTES; longer is TTS_ERR_LIMIT. */
+#include "limits.h"
 
 typedef struct tts_nname {
     char *tokens; /* name tokens without legal forms, single spaces; caller owns */

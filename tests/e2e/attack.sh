@@ -64,7 +64,7 @@ with open(sys.argv[1], "w") as f:
     f.write("id,name,aliases,country,programs,listed_on,source_url\n")
     f.write("x1," + "A" * 100000000 + ",,CN,,,\n")
 PY
-run "100 MB list line" 2 "$S/bigline.csv:2: name of 100000000 bytes is longer than the limit of 4096 bytes" -- "$BIN" lists import us-1260h "$S/bigline.csv" --format ttscreen-csv --db "$DB"
+run "100 MB list line" 2 "$S/bigline.csv:2: row of 100000011 bytes is longer than the limit of 1048576 bytes (TTS_LIST_MAX_ROW_BYTES)" -- "$BIN" lists import us-1260h "$S/bigline.csv" --format ttscreen-csv --db "$DB"
 rm -f "$S/bigline.csv"
 # with lists loaded, the 1 MB name is refused by list screening, naming record, path and limit
 run "1 MB party name, lists" 2 "$S/bigname.json: record \"big-name\": \$.parties[1].name: list lookup: name of 1000000 bytes is longer than the limit of 4096 bytes" -- "$BIN" screen --no-store --db "$DB" --as-of 2026-01-01 "$S/bigname.json"
