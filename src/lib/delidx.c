@@ -166,24 +166,56 @@ static void get(const tts_delidx *d, uint64_t h, tts_delidx_fn fn, void *user)
     }
 }
 
+/*
+ * The probes of one query token hit unrelated cache lines of a table much
+ * larger than the cache: all their slots are computed and prefetched
+ * first, then read, so the memory accesses overlap instead of queueing.
+ */
+#define PROBE_BATCH 128
+
+static void get_all(const tts_delidx *d, const uint64_t *hs, size_t n, tts_delidx_fn fn,
+                    void *user)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    for (size_t i = 0; i < n; i++)
+        __builtin_prefetch(&d->t[(size_t)hs[i] & d->mask]);
+#endif
+    for (size_t i = 0; i < n; i++)
+        get(d, hs[i], fn, user);
+}
+
 void tts_delidx_probe(const tts_delidx *d, const char *s, size_t n, int max_del, tts_delidx_fn fn,
                       void *user)
 {
     phash p;
+    uint64_t hs[PROBE_BATCH];
+    size_t nh = 0;
     if (n > MAX_VARIANT) {
         get(d, whole_hash(s, n), fn, user);
         return;
     }
     phash_init(&p, s, n);
-    get(d, vhash(&p, n, n), fn, user);
+    hs[nh++] = vhash(&p, n, n);
     if (max_del >= 1 && n + 1 >= DELIDX_MIN1 && n <= DELIDX_MAX1 + 1)
-        for (size_t a = 0; a < n; a++)
-            if (first_of_run(s, a))
-                get(d, vhash(&p, a, n), fn, user);
+        for (size_t a = 0; a < n; a++) {
+            if (!first_of_run(s, a))
+                continue;
+            if (nh == PROBE_BATCH) {
+                get_all(d, hs, nh, fn, user);
+                nh = 0;
+            }
+            hs[nh++] = vhash(&p, a, n);
+        }
     if (max_del >= 2 && n + 2 >= DELIDX_MIN2 && n <= DELIDX_MAX2 + 2)
         for (size_t a = 0; a < n; a++)
-            for (size_t b = a + 1; b < n; b++)
-                get(d, vhash(&p, a, b), fn, user);
+            for (size_t b = a + 1; b < n; b++) {
+                if (nh == PROBE_BATCH) {
+                    get_all(d, hs, nh, fn, user);
+                    nh = 0;
+                }
+                hs[nh++] = vhash(&p, a, b);
+            }
+    get_all(d, hs, nh, fn, user);
 }
 
 size_t tts_delidx_memory(const tts_delidx *d)

@@ -601,6 +601,67 @@ static tts_status similar_tokens(tts_nameidx *x, const gram_table *g, const uint
     return TTS_OK;
 }
 
+/* Append (u, sim) to *list; 0 when out of memory. */
+static int push_tsim(tsim **list, size_t *n, size_t *cap, uint32_t u, double sim)
+{
+    if (!grow(list, cap, *n + 1, sizeof(tsim)))
+        return 0;
+    (*list)[*n].tok = u;
+    (*list)[*n].sim = (float)sim;
+    (*n)++;
+    return 1;
+}
+
+/*
+ * similar_tokens for a whole query form (joined or glued) with one edit,
+ * no trigrams, answering for two posting sets from one probe of the
+ * deletion neighbourhood: tokens used as names' joined or glued forms
+ * (gpost) into *gout, and, when want_tok, tokens used as name tokens
+ * (tpost) into *tout. Each list is what similar_tokens would return for
+ * that set (same tokens, same similarities), in no particular order.
+ */
+static tts_status similar_whole(tts_nameidx *x, const char *s, size_t n, int want_tok,
+                                tsim **gout, size_t *n_g, tsim **tout, size_t *n_t)
+{
+    size_t nt = 0, cap_g = 0, cap_t = 0;
+    uint32_t t = dict_find(x, s, n);
+    tts_status rc = TTS_OK;
+    *gout = *tout = NULL;
+    *n_g = *n_t = 0;
+    if (t != UINT32_MAX) {
+        x->gcnt[t] = 1;
+        x->gtouched[nt++] = t;
+    }
+    {
+        mark_ctx mc = {x, nt};
+        tts_delidx_probe(x->del, s, n, 1, mark_token, &mc);
+        nt = mc.nt;
+    }
+    for (size_t k = 0; k < nt; k++) {
+        uint32_t u = x->gtouched[k];
+        int g = x->gpost0[u + 1] > x->gpost0[u];
+        int tk = want_tok && x->tpost0[u + 1] > x->tpost0[u];
+        double sim;
+        x->gcnt[u] = 0;
+        if ((!g && !tk) || rc != TTS_OK)
+            continue;
+        sim = tts_namescore_tok_sim(s, n, x->pool.data + x->tok_off[u], x->tok_len[u],
+                                    x->tok_mask[u]);
+        if (sim <= 0.0)
+            continue;
+        if ((g && !push_tsim(gout, n_g, &cap_g, u, sim)) ||
+            (tk && !push_tsim(tout, n_t, &cap_t, u, sim)))
+            rc = TTS_ERR_NOMEM;
+    }
+    if (rc != TTS_OK) {
+        tts_free(*gout);
+        tts_free(*tout);
+        *gout = *tout = NULL;
+        *n_g = *n_t = 0;
+    }
+    return rc;
+}
+
 static int cmp_tsim(const void *a, const void *b)
 {
     uint32_t x = ((const tsim *)a)->tok, y = ((const tsim *)b)->tok;
@@ -763,12 +824,11 @@ static void choose_scans(const view *vq, const size_t *vol, double thr, uint8_t 
 }
 
 /* Byte histogram folded to 64 bins. */
-static void histogram(const char *s, size_t n, uint8_t h[64])
+static void histogram(const char *s, size_t n, int16_t h[64])
 {
-    memset(h, 0, 64);
+    memset(h, 0, 64 * sizeof(int16_t));
     for (size_t i = 0; i < n; i++)
-        if (h[(unsigned char)s[i] & 63] < 255)
-            h[(unsigned char)s[i] & 63]++;
+        h[(unsigned char)s[i] & 63]++;
 }
 
 /*
@@ -776,17 +836,41 @@ static void histogram(const char *s, size_t n, uint8_t h[64])
  * qh, length ql) and s[0..n): each edit changes the histogram by at most
  * two, so distance >= half the L1 difference.
  */
-static double whole_bound(const uint8_t qh[64], size_t ql, const char *s, size_t n, double thr)
+static unsigned popcount64(uint64_t v)
 {
-    uint8_t h[64];
-    size_t l1 = 0, mx = ql > n ? ql : n, d;
+    unsigned c = 0;
+    for (; v != 0; v &= v - 1)
+        c++;
+    return c;
+}
+
+static double whole_bound(int16_t h[64], size_t ql, uint64_t qmask, const char *s,
+                          size_t n, uint64_t smask, double thr)
+{
+    /* h is the query histogram; restored before returning */
+    size_t l1 = ql, mx = ql > n ? ql : n, d;
     if (mx == 0 || mx > MAX_DL_LEN)
         return 0.0;
-    if (1.0 - (double)(ql > n ? ql - n : n - ql) / (double)mx < thr)
+    /* Cheap necessary conditions first: the length difference, and the
+     * bins present on one side only (each adds at least 1 to the L1
+     * difference below), from the masks the dictionary already holds. */
+    d = ql > n ? ql - n : n - ql;
+    if (1.0 - (double)d / (double)mx < thr)
         return 0.0;
-    histogram(s, n, h);
-    for (int i = 0; i < 64; i++)
-        l1 += qh[i] > h[i] ? (size_t)(qh[i] - h[i]) : (size_t)(h[i] - qh[i]);
+    if (1.0 - (double)((popcount64(qmask ^ smask) + 1) / 2) / (double)mx < thr)
+        return 0.0;
+    /* L1 difference of the two histograms, counted from the query's one
+     * byte of s at a time, then the query's histogram put back. */
+    for (size_t i = 0; i < n; i++) {
+        unsigned b = (unsigned char)s[i] & 63;
+        if (h[b] > 0)
+            l1--;
+        else
+            l1++;
+        h[b]--;
+    }
+    for (size_t i = 0; i < n; i++)
+        h[(unsigned char)s[i] & 63]++;
     d = (l1 + 1) / 2;
     if (d < (ql > n ? ql - n : n - ql))
         d = ql > n ? ql - n : n - ql;
@@ -794,18 +878,21 @@ static double whole_bound(const uint8_t qh[64], size_t ql, const char *s, size_t
 }
 
 /* Could the whole-string comparison of score_views reach thr for this name? */
-static int whole_may_reach(const tts_nameidx *x, const view *vq, const uint8_t jh[64],
-                           const uint8_t gh[64], uint32_t name, double thr)
+static int whole_may_reach(const tts_nameidx *x, const view *vq, int16_t jh[64],
+                           int16_t gh[64], uint32_t name, double thr)
 {
     uint32_t j = x->name_joined[name], g = x->name_glued[name];
     const char *nlegal = x->pool.data + x->name_legal[name];
-    if (whole_bound(jh, vq->jlen, x->pool.data + x->tok_off[j], x->tok_len[j], thr) >= thr)
+    if (whole_bound(jh, vq->jlen, vq->jmask, x->pool.data + x->tok_off[j], x->tok_len[j],
+                    x->tok_mask[j], thr) >= thr)
         return 1;
     if (tts_namescore_no_legal(vq->legal) && !tts_namescore_no_legal(nlegal) &&
-        whole_bound(jh, vq->jlen, x->pool.data + x->tok_off[g], x->tok_len[g], thr) >= thr)
+        whole_bound(jh, vq->jlen, vq->jmask, x->pool.data + x->tok_off[g], x->tok_len[g],
+                    x->tok_mask[g], thr) >= thr)
         return 1;
     return !tts_namescore_no_legal(vq->legal) && tts_namescore_no_legal(nlegal) &&
-           whole_bound(gh, vq->glen, x->pool.data + x->tok_off[j], x->tok_len[j], thr) >= thr;
+           whole_bound(gh, vq->glen, vq->gmask, x->pool.data + x->tok_off[j], x->tok_len[j],
+                       x->tok_mask[j], thr) >= thr;
 }
 
 /*
@@ -842,9 +929,10 @@ static tts_status search_index(tts_nameidx *x, const view *vq, double thr,
                                tts_nameidx_filter filter, void *user, hits *hs)
 {
     sim_cache cache;
-    tsim *gl = NULL;
-    size_t n_gl = 0, nn = 0, vol[MAX_QTOK];
-    uint8_t scan[MAX_QTOK], jh[64], gh[64];
+    tsim *gl = NULL, *tl = NULL;
+    size_t n_gl = 0, n_tl = 0, nn = 0, vol[MAX_QTOK];
+    uint8_t scan[MAX_QTOK];
+    int16_t jh[64], gh[64];
     tts_status rc = TTS_OK;
     memset(&cache, 0, sizeof(cache));
     histogram(vq->joined, vq->jlen <= MAX_DL_LEN ? vq->jlen : MAX_DL_LEN, jh);
@@ -867,25 +955,18 @@ static tts_status search_index(tts_nameidx *x, const view *vq, double thr,
      * with a legal form the glued one, looked up exactly among names'
      * joined and glued forms, and within one edit among single tokens. */
     if (vq->jlen > 0 && vq->jlen <= MAX_DL_LEN) {
-        TTS_TRY(similar_tokens(x, &x->tgram, x->gpost0, vq->joined, vq->jlen, 0, 1, &gl, &n_gl));
+        /* one edit among single tokens: token boundaries, not typos */
+        TTS_TRY(similar_whole(x, vq->joined, vq->jlen, vq->n > 1, &gl, &n_gl, &tl, &n_tl));
         nn = accumulate(x, gl, n_gl, 0, x->gpost0, x->gpost, 1, nn);
+        nn = accumulate(x, tl, n_tl, 0, x->tpost0, x->tpost, 1, nn);
         tts_free(gl);
-        gl = NULL;
-        if (vq->n > 1) {
-            TTS_TRY(similar_tokens(x, &x->tgram, x->tpost0, vq->joined, vq->jlen, 0, 1, &gl,
-                                   &n_gl)); /* one edit: token boundaries, not typos */
-            nn = accumulate(x, gl, n_gl, 0, x->tpost0, x->tpost, 1, nn);
-            tts_free(gl);
-            gl = NULL;
-        }
+        tts_free(tl);
+        gl = tl = NULL;
     }
     if (!tts_namescore_no_legal(vq->legal) && vq->glen > 0 && vq->glen <= MAX_DL_LEN) {
-        TTS_TRY(similar_tokens(x, &x->tgram, x->gpost0, vq->glued, vq->glen, 0, 1, &gl, &n_gl));
+        TTS_TRY(similar_whole(x, vq->glued, vq->glen, 1, &gl, &n_gl, &tl, &n_tl));
         nn = accumulate(x, gl, n_gl, 0, x->gpost0, x->gpost, 1, nn);
-        tts_free(gl);
-        gl = NULL;
-        TTS_TRY(similar_tokens(x, &x->tgram, x->tpost0, vq->glued, vq->glen, 0, 1, &gl, &n_gl));
-        nn = accumulate(x, gl, n_gl, 0, x->tpost0, x->tpost, 1, nn);
+        nn = accumulate(x, tl, n_tl, 0, x->tpost0, x->tpost, 1, nn);
     }
 out:
     for (size_t k = 0; k < nn; k++) {
@@ -913,6 +994,7 @@ out:
     for (size_t i = 0; i < MAX_QTOK; i++)
         tts_free(cache.list[i]);
     tts_free(gl);
+    tts_free(tl);
     return rc;
 }
 
