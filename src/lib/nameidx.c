@@ -10,6 +10,7 @@
  */
 #include "nameidx.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,22 +35,43 @@ typedef struct gram_table {
     uint32_t bits;
 } gram_table;
 
+/*
+ * What the search reads of a name, in one record so that a touched name
+ * costs one cache line: entry, token range, weight, whole forms and
+ * whether it has a legal form. Record n_names is a sentinel holding the
+ * end of the last name's tokens.
+ */
+typedef struct name_rec {
+    uint32_t entry;  /* entry number */
+    uint32_t tok0;   /* first index in name_toks; name i uses [tok0, next record's tok0) */
+    uint32_t glued;  /* dictionary id of the glued form (legal forms included) */
+    uint32_t joined; /* dictionary id of the tokens joined without spaces */
+    uint32_t legal;  /* offset of the legal-form string in pool; 0: none (the empty string) */
+    uint32_t w;      /* total token bytes */
+    uint16_t jlen;   /* length of the joined form */
+    uint16_t glen;   /* length of the glued form */
+} name_rec;
+
+/* A dictionary token: its bytes in pool, length, char_mask. */
+typedef struct tok_rec {
+    uint64_t mask; /* tts_namescore_mask of the token */
+    uint32_t off;  /* offset in pool */
+    uint16_t len;
+    uint16_t used; /* TOK_NAME | TOK_WHOLE, set by tts_nameidx_finish */
+} tok_rec;
+
+#define TOK_NAME 1u  /* some name has it as a token (tpost row not empty) */
+#define TOK_WHOLE 2u /* some name has it as its joined or glued form (gpost row not empty) */
+
 struct tts_nameidx {
     /* names */
     size_t n_names, cap_names;
-    uint32_t *name_entry;  /* entry number */
-    uint32_t *name_tok0;   /* first index in name_toks; name i uses [tok0[i], tok0[i+1]) */
-    uint32_t *name_glued;  /* dictionary id of the glued form (legal forms included) */
-    uint32_t *name_joined; /* dictionary id of the tokens joined without spaces */
-    uint32_t *name_legal;  /* offset of the legal-form string in pool */
-    uint32_t *name_w;      /* total token bytes */
+    name_rec *nm;
     uint32_t *name_toks;
     size_t n_name_toks, cap_name_toks;
     /* dictionary */
-    tts_buf pool;      /* token bytes, NUL-separated; legal strings too */
-    uint32_t *tok_off; /* offset in pool */
-    uint16_t *tok_len;
-    uint64_t *tok_mask; /* char_mask of each token */
+    tts_buf pool; /* token bytes, NUL-separated; legal strings too */
+    tok_rec *tk;
     size_t n_toks, cap_toks;
     uint32_t *hash; /* open addressing: tok id + 1, 0 = empty */
     size_t hash_cap;
@@ -74,24 +96,24 @@ static void view_of_nname(const tts_nname *n, view *v)
 
 static void view_of_name(const tts_nameidx *x, uint32_t name, view *v)
 {
-    uint32_t a = x->name_tok0[name], b = x->name_tok0[name + 1];
+    uint32_t a = x->nm[name].tok0, b = x->nm[name + 1].tok0;
     v->n = 0;
-    v->w = x->name_w[name];
+    v->w = x->nm[name].w;
     for (uint32_t i = a; i < b && v->n < MAX_QTOK; i++) {
         uint32_t t = x->name_toks[i];
-        v->s[v->n] = x->pool.data + x->tok_off[t];
-        v->l[v->n] = x->tok_len[t];
+        v->s[v->n] = x->pool.data + x->tk[t].off;
+        v->l[v->n] = x->tk[t].len;
         v->id[v->n] = t;
-        v->mask[v->n] = x->tok_mask[t];
+        v->mask[v->n] = x->tk[t].mask;
         v->n++;
     }
-    v->glued = x->pool.data + x->tok_off[x->name_glued[name]];
-    v->glen = x->tok_len[x->name_glued[name]];
-    v->joined = x->pool.data + x->tok_off[x->name_joined[name]];
-    v->jlen = x->tok_len[x->name_joined[name]];
-    v->gmask = x->tok_mask[x->name_glued[name]];
-    v->jmask = x->tok_mask[x->name_joined[name]];
-    v->legal = x->pool.data + x->name_legal[name];
+    v->glued = x->pool.data + x->tk[x->nm[name].glued].off;
+    v->glen = x->tk[x->nm[name].glued].len;
+    v->joined = x->pool.data + x->tk[x->nm[name].joined].off;
+    v->jlen = x->tk[x->nm[name].joined].len;
+    v->gmask = x->tk[x->nm[name].glued].mask;
+    v->jmask = x->tk[x->nm[name].joined].mask;
+    v->legal = x->pool.data + x->nm[name].legal;
 }
 
 double tts_nameidx_score_pair(const tts_nname *a, const tts_nname *b)
@@ -171,18 +193,11 @@ void tts_nameidx_free(tts_nameidx *x)
 {
     if (x == NULL)
         return;
-    tts_free(x->name_entry);
-    tts_free(x->name_tok0);
-    tts_free(x->name_glued);
-    tts_free(x->name_joined);
+    tts_free(x->nm);
     tts_delidx_free(x->del);
-    tts_free(x->name_legal);
-    tts_free(x->name_w);
     tts_free(x->name_toks);
     tts_buf_free(&x->pool);
-    tts_free(x->tok_off);
-    tts_free(x->tok_len);
-    tts_free(x->tok_mask);
+    tts_free(x->tk);
     tts_free(x->hash);
     tts_free(x->tpost0);
     tts_free(x->tpost);
@@ -205,7 +220,7 @@ static int rehash(tts_nameidx *x)
     if (nh == NULL)
         return 0;
     for (size_t t = 0; t < x->n_toks; t++) {
-        size_t h = (size_t)fnv(x->pool.data + x->tok_off[t], x->tok_len[t]) & (nc - 1);
+        size_t h = (size_t)fnv(x->pool.data + x->tk[t].off, x->tk[t].len) & (nc - 1);
         while (nh[h] != 0)
             h = (h + 1) & (nc - 1);
         nh[h] = (uint32_t)t + 1;
@@ -222,7 +237,7 @@ static uint32_t dict_find(const tts_nameidx *x, const char *s, size_t n)
     size_t h = (size_t)fnv(s, n) & (x->hash_cap - 1);
     while (x->hash[h] != 0) {
         uint32_t t = x->hash[h] - 1;
-        if (x->tok_len[t] == n && memcmp(x->pool.data + x->tok_off[t], s, n) == 0)
+        if (x->tk[t].len == n && memcmp(x->pool.data + x->tk[t].off, s, n) == 0)
             return t;
         h = (h + 1) & (x->hash_cap - 1);
     }
@@ -238,24 +253,13 @@ static uint32_t dict_intern(tts_nameidx *x, const char *s, size_t n)
         return t;
     if ((x->n_toks + 1) * 2 > x->hash_cap && !rehash(x))
         return UINT32_MAX;
-    if (!grow(&x->tok_off, &x->cap_toks, x->n_toks + 1, sizeof(uint32_t)))
+    if (!grow(&x->tk, &x->cap_toks, x->n_toks + 1, sizeof(tok_rec)))
         return UINT32_MAX;
-    {
-        size_t cap = x->cap_toks;
-        uint16_t *nl = tts_realloc(x->tok_len, cap * sizeof(uint16_t));
-        uint64_t *nm;
-        if (nl == NULL)
-            return UINT32_MAX;
-        x->tok_len = nl;
-        nm = tts_realloc(x->tok_mask, cap * sizeof(uint64_t));
-        if (nm == NULL)
-            return UINT32_MAX;
-        x->tok_mask = nm;
-    }
     t = (uint32_t)x->n_toks;
-    x->tok_off[t] = (uint32_t)x->pool.len;
-    x->tok_len[t] = (uint16_t)n;
-    x->tok_mask[t] = tts_namescore_mask(s, n);
+    x->tk[t].off = (uint32_t)x->pool.len;
+    x->tk[t].len = (uint16_t)n;
+    x->tk[t].mask = tts_namescore_mask(s, n);
+    x->tk[t].used = 0;
     tts_buf_append(&x->pool, s, n);
     tts_buf_putc(&x->pool, '\0');
     if (tts_buf_failed(&x->pool))
@@ -270,26 +274,7 @@ static uint32_t dict_intern(tts_nameidx *x, const char *s, size_t n)
 
 static int grow_names(tts_nameidx *x)
 {
-    size_t cap = x->cap_names, need = x->n_names + 2;
-    if (need <= cap)
-        return 1;
-    if (!grow(&x->name_entry, &cap, need, sizeof(uint32_t)))
-        return 0;
-#define GROW_TO(f)                                                                                 \
-    do {                                                                                           \
-        uint32_t *np = tts_realloc(x->f, cap * sizeof(uint32_t));                                  \
-        if (np == NULL)                                                                            \
-            return 0;                                                                              \
-        x->f = np;                                                                                 \
-    } while (0)
-    GROW_TO(name_tok0);
-    GROW_TO(name_glued);
-    GROW_TO(name_joined);
-    GROW_TO(name_legal);
-    GROW_TO(name_w);
-#undef GROW_TO
-    x->cap_names = cap;
-    return 1;
+    return grow(&x->nm, &x->cap_names, x->n_names + 2, sizeof(name_rec));
 }
 
 tts_status tts_nameidx_add(tts_nameidx *x, uint32_t entry, const char *tokens, const char *legal,
@@ -307,7 +292,7 @@ tts_status tts_nameidx_add(tts_nameidx *x, uint32_t entry, const char *tokens, c
         !grow(&x->name_toks, &x->cap_name_toks, x->n_name_toks + v.n, sizeof(uint32_t)))
         return tts_err_set(err, TTS_ERR_NOMEM, "out of memory building the name index");
     i = (uint32_t)x->n_names;
-    x->name_tok0[i] = (uint32_t)x->n_name_toks;
+    x->nm[i].tok0 = (uint32_t)x->n_name_toks;
     for (size_t k = 0; k < v.n; k++) {
         uint32_t t = dict_intern(x, v.s[k], v.l[k] > 65535 ? 65535 : v.l[k]);
         if (t == UINT32_MAX)
@@ -318,18 +303,23 @@ tts_status tts_nameidx_add(tts_nameidx *x, uint32_t entry, const char *tokens, c
     if (v.jlen > MAX_DL_LEN)
         v.jlen = MAX_DL_LEN; /* too long to compare whole anyway */
     j = dict_intern(x, v.joined, v.jlen);
-    legal_off = x->pool.len;
-    tts_buf_puts(&x->pool, legal != NULL ? legal : "");
-    tts_buf_putc(&x->pool, '\0');
+    legal_off = 0; /* the empty string at offset 0 */
+    if (!tts_namescore_no_legal(legal)) {
+        legal_off = x->pool.len;
+        tts_buf_puts(&x->pool, legal);
+        tts_buf_putc(&x->pool, '\0');
+    }
     if (g == UINT32_MAX || j == UINT32_MAX || tts_buf_failed(&x->pool))
         return tts_err_set(err, TTS_ERR_NOMEM, "out of memory building the name index");
-    x->name_entry[i] = entry;
-    x->name_glued[i] = g;
-    x->name_joined[i] = j;
-    x->name_legal[i] = (uint32_t)legal_off;
-    x->name_w[i] = (uint32_t)v.w;
+    x->nm[i].entry = entry;
+    x->nm[i].glued = g;
+    x->nm[i].joined = j;
+    x->nm[i].legal = (uint32_t)legal_off;
+    x->nm[i].w = (uint32_t)v.w;
+    x->nm[i].jlen = x->tk[j].len;
+    x->nm[i].glen = x->tk[g].len;
     x->n_names++;
-    x->name_tok0[x->n_names] = (uint32_t)x->n_name_toks;
+    x->nm[x->n_names].tok0 = (uint32_t)x->n_name_toks;
     return TTS_OK;
 }
 
@@ -364,11 +354,11 @@ static tts_status build_postings(tts_nameidx *x, tts_error *err)
     if (x->tpost0 == NULL || x->gpost0 == NULL)
         return tts_err_set(err, TTS_ERR_NOMEM, "out of memory building the name index");
     for (size_t i = 0; i < x->n_names; i++) {
-        for (uint32_t k = x->name_tok0[i]; k < x->name_tok0[i + 1]; k++)
+        for (uint32_t k = x->nm[i].tok0; k < x->nm[i + 1].tok0; k++)
             x->tpost0[x->name_toks[k] + 1]++;
-        x->gpost0[x->name_joined[i] + 1]++;
-        if (x->name_glued[i] != x->name_joined[i])
-            x->gpost0[x->name_glued[i] + 1]++;
+        x->gpost0[x->nm[i].joined + 1]++;
+        if (x->nm[i].glued != x->nm[i].joined)
+            x->gpost0[x->nm[i].glued + 1]++;
     }
     for (size_t t = 0; t < x->n_toks; t++) {
         x->tpost0[t + 1] += x->tpost0[t];
@@ -379,13 +369,13 @@ static tts_status build_postings(tts_nameidx *x, tts_error *err)
     if (x->tpost == NULL || x->gpost == NULL)
         return tts_err_set(err, TTS_ERR_NOMEM, "out of memory building the name index");
     for (size_t i = 0; i < x->n_names; i++) {
-        for (uint32_t k = x->name_tok0[i]; k < x->name_tok0[i + 1]; k++) {
+        for (uint32_t k = x->nm[i].tok0; k < x->nm[i + 1].tok0; k++) {
             uint32_t t = x->name_toks[k];
             x->tpost[x->tpost0[t]++] = (uint32_t)i;
         }
-        x->gpost[x->gpost0[x->name_joined[i]]++] = (uint32_t)i;
-        if (x->name_glued[i] != x->name_joined[i])
-            x->gpost[x->gpost0[x->name_glued[i]]++] = (uint32_t)i;
+        x->gpost[x->gpost0[x->nm[i].joined]++] = (uint32_t)i;
+        if (x->nm[i].glued != x->nm[i].joined)
+            x->gpost[x->gpost0[x->nm[i].glued]++] = (uint32_t)i;
     }
     memmove(x->tpost0 + 1, x->tpost0, x->n_toks * sizeof(uint32_t));
     memmove(x->gpost0 + 1, x->gpost0, x->n_toks * sizeof(uint32_t));
@@ -402,7 +392,7 @@ static tts_status build_grams(tts_nameidx *x, const uint32_t *post0, gram_table 
     size_t nb;
     size_t n_long = 0;
     for (size_t t = 0; t < x->n_toks; t++)
-        n_long += x->tok_len[t] > DELIDX_MAX1;
+        n_long += x->tk[t].len > DELIDX_MAX1;
     g->bits = 8;
     while (((size_t)1 << g->bits) < n_long * 4 && g->bits < 22)
         g->bits++;
@@ -411,8 +401,8 @@ static tts_status build_grams(tts_nameidx *x, const uint32_t *post0, gram_table 
     if (g->start == NULL)
         return tts_err_set(err, TTS_ERR_NOMEM, "out of memory building the name index");
     for (size_t t = 0; t < x->n_toks; t++)
-        if (post0[t + 1] > post0[t] && x->tok_len[t] > DELIDX_MAX1)
-            FOR_GRAMS(x->pool.data + x->tok_off[t], (size_t)x->tok_len[t], g->bits, h,
+        if (post0[t + 1] > post0[t] && x->tk[t].len > DELIDX_MAX1)
+            FOR_GRAMS(x->pool.data + x->tk[t].off, (size_t)x->tk[t].len, g->bits, h,
                       g->start[h + 1]++);
     for (size_t b = 0; b < nb; b++)
         g->start[b + 1] += g->start[b];
@@ -420,8 +410,8 @@ static tts_status build_grams(tts_nameidx *x, const uint32_t *post0, gram_table 
     if (g->tok == NULL)
         return tts_err_set(err, TTS_ERR_NOMEM, "out of memory building the name index");
     for (size_t t = 0; t < x->n_toks; t++)
-        if (post0[t + 1] > post0[t] && x->tok_len[t] > DELIDX_MAX1)
-            FOR_GRAMS(x->pool.data + x->tok_off[t], (size_t)x->tok_len[t], g->bits, h,
+        if (post0[t + 1] > post0[t] && x->tk[t].len > DELIDX_MAX1)
+            FOR_GRAMS(x->pool.data + x->tk[t].off, (size_t)x->tk[t].len, g->bits, h,
                       g->tok[g->start[h]++] = (uint32_t)t);
     memmove(g->start + 1, g->start, nb * sizeof(uint32_t));
     g->start[0] = 0;
@@ -444,16 +434,16 @@ static tts_status build_deletions(tts_nameidx *x, tts_error *err)
         return tts_err_set(err, TTS_ERR_NOMEM, "out of memory building the name index");
     /* Joined forms of names with several tokens (a single token is its own joined form). */
     for (size_t i = 0; i < x->n_names; i++) {
-        uint32_t j = x->name_joined[i];
-        if (x->name_tok0[i + 1] - x->name_tok0[i] > 1 && x->tpost0[j + 1] == x->tpost0[j] &&
-            x->tok_len[j] <= DELIDX_MAX1)
+        uint32_t j = x->nm[i].joined;
+        if (x->nm[i + 1].tok0 - x->nm[i].tok0 > 1 && x->tpost0[j + 1] == x->tpost0[j] &&
+            x->tk[j].len <= DELIDX_MAX1)
             whole[j] = 1;
     }
     for (uint32_t t = 0; t < x->n_toks; t++) {
         if (x->tpost0[t + 1] > x->tpost0[t])
-            keys += tts_delidx_keys(x->tok_len[t], 2);
+            keys += tts_delidx_keys(x->tk[t].len, 2);
         else if (whole[t])
-            keys += tts_delidx_keys(x->tok_len[t], 1);
+            keys += tts_delidx_keys(x->tk[t].len, 1);
     }
     x->del = tts_delidx_new(keys);
     if (x->del == NULL) {
@@ -461,11 +451,11 @@ static tts_status build_deletions(tts_nameidx *x, tts_error *err)
         return tts_err_set(err, TTS_ERR_NOMEM, "out of memory building the name index");
     }
     for (uint32_t t = 0; t < x->n_toks; t++) {
-        const char *s = x->pool.data + x->tok_off[t];
+        const char *s = x->pool.data + x->tk[t].off;
         if (x->tpost0[t + 1] > x->tpost0[t])
-            tts_delidx_add(x->del, s, x->tok_len[t], 2, t);
+            tts_delidx_add(x->del, s, x->tk[t].len, 2, t);
         else if (whole[t])
-            tts_delidx_add(x->del, s, x->tok_len[t], 1, t); /* whole forms: one edit */
+            tts_delidx_add(x->del, s, x->tk[t].len, 1, t); /* whole forms: one edit */
     }
     tts_free(whole);
     return TTS_OK;
@@ -477,6 +467,9 @@ tts_status tts_nameidx_finish(tts_nameidx *x, tts_error *err)
     if (x->finished)
         return TTS_OK;
     rc = build_postings(x, err);
+    for (size_t t = 0; rc == TTS_OK && t < x->n_toks; t++)
+        x->tk[t].used = (uint16_t)((x->tpost0[t + 1] > x->tpost0[t] ? TOK_NAME : 0) |
+                                   (x->gpost0[t + 1] > x->gpost0[t] ? TOK_WHOLE : 0));
     if (rc == TTS_OK)
         rc = build_grams(x, x->tpost0, &x->tgram, err);
     if (rc == TTS_OK)
@@ -499,8 +492,8 @@ size_t tts_nameidx_count(const tts_nameidx *x) { return x->n_names; }
 
 size_t tts_nameidx_memory(const tts_nameidx *x)
 {
-    size_t n = sizeof(*x) + x->cap_names * 6 * sizeof(uint32_t) + x->cap_name_toks * 4 +
-               x->pool.cap + x->cap_toks * (4 + 2 + 8) + x->hash_cap * 4;
+    size_t n = sizeof(*x) + x->cap_names * sizeof(name_rec) + x->cap_name_toks * 4 +
+               x->pool.cap + x->cap_toks * sizeof(tok_rec) + x->hash_cap * 4;
     if (x->finished) {
         size_t tb = (size_t)1 << x->tgram.bits;
         n += (2 * (x->n_toks + 1) + x->tpost0[x->n_toks] + x->gpost0[x->n_toks]) * 4;
@@ -535,15 +528,15 @@ static void mark_token(void *user, uint32_t tok)
     }
 }
 
-static tts_status similar_tokens(tts_nameidx *x, const gram_table *g, const uint32_t *used,
-                                 const char *s, size_t n, size_t need, int use_del, tsim **out,
-                                 size_t *n_out)
+static tts_status similar_tokens(tts_nameidx *x, const gram_table *g, unsigned used,
+                                 const char *s, size_t n, uint64_t smask, size_t need, int use_del,
+                                 tsim **out, size_t *n_out)
 {
     size_t nt = 0, res = 0, cap = 0, ng = 0;
     uint32_t grams[MAX_DL_LEN + 2];
     tsim *list = NULL;
     uint32_t t = dict_find(x, s, n);
-    if (t != UINT32_MAX && used[t + 1] > used[t]) {
+    if (t != UINT32_MAX && (x->tk[t].used & used)) {
         x->gcnt[t] = 1;
         x->gtouched[nt++] = t;
     }
@@ -581,9 +574,9 @@ static tts_status similar_tokens(tts_nameidx *x, const gram_table *g, const uint
         uint32_t u = x->gtouched[k];
         double sim = 0.0;
         x->gcnt[u] = 0;
-        if (used[u + 1] > used[u])
-            sim = tts_namescore_tok_sim(s, n, x->pool.data + x->tok_off[u], x->tok_len[u],
-                                        x->tok_mask[u]);
+        if (x->tk[u].used & used)
+            sim = tts_namescore_tok_sim_m(s, n, smask, x->pool.data + x->tk[u].off, x->tk[u].len,
+                                          x->tk[u].mask);
         if (sim <= 0.0)
             continue;
         if (!grow(&list, &cap, res + 1, sizeof(tsim))) {
@@ -620,8 +613,8 @@ static int push_tsim(tsim **list, size_t *n, size_t *cap, uint32_t u, double sim
  * (tpost) into *tout. Each list is what similar_tokens would return for
  * that set (same tokens, same similarities), in no particular order.
  */
-static tts_status similar_whole(tts_nameidx *x, const char *s, size_t n, int want_tok,
-                                tsim **gout, size_t *n_g, tsim **tout, size_t *n_t)
+static tts_status similar_whole(tts_nameidx *x, const char *s, size_t n, uint64_t smask,
+                                int want_tok, tsim **gout, size_t *n_g, tsim **tout, size_t *n_t)
 {
     size_t nt = 0, cap_g = 0, cap_t = 0;
     uint32_t t = dict_find(x, s, n);
@@ -639,14 +632,14 @@ static tts_status similar_whole(tts_nameidx *x, const char *s, size_t n, int wan
     }
     for (size_t k = 0; k < nt; k++) {
         uint32_t u = x->gtouched[k];
-        int g = x->gpost0[u + 1] > x->gpost0[u];
-        int tk = want_tok && x->tpost0[u + 1] > x->tpost0[u];
+        int g = (x->tk[u].used & TOK_WHOLE) != 0;
+        int tk = want_tok && (x->tk[u].used & TOK_NAME) != 0;
         double sim;
         x->gcnt[u] = 0;
         if ((!g && !tk) || rc != TTS_OK)
             continue;
-        sim = tts_namescore_tok_sim(s, n, x->pool.data + x->tok_off[u], x->tok_len[u],
-                                    x->tok_mask[u]);
+        sim = tts_namescore_tok_sim_m(s, n, smask, x->pool.data + x->tk[u].off, x->tk[u].len,
+                                      x->tk[u].mask);
         if (sim <= 0.0)
             continue;
         if ((g && !push_tsim(gout, n_g, &cap_g, u, sim)) ||
@@ -738,17 +731,17 @@ static tts_status search_all(tts_nameidx *x, const view *vq, double thr, tts_nam
         for (uint32_t t = 0; t < x->n_toks; t++)
             if (x->tpost0[t + 1] > x->tpost0[t])
                 cache.dense[i][t] =
-                    (float)tts_namescore_tok_sim(vq->s[i], vq->l[i], x->pool.data + x->tok_off[t],
-                                                 x->tok_len[t], x->tok_mask[t]);
+                    (float)tts_namescore_tok_sim(vq->s[i], vq->l[i], x->pool.data + x->tk[t].off,
+                                                 x->tk[t].len, x->tk[t].mask);
     }
     for (uint32_t i = 0; i < x->n_names; i++) {
         view vn;
         pairing pr;
-        if (filter != NULL && !filter(user, x->name_entry[i]))
+        if (filter != NULL && !filter(user, x->nm[i].entry))
             continue;
         view_of_name(x, i, &vn);
         tts_namescore_score(vq, &vn, &cache, thr, &pr);
-        if (pr.score >= thr && !push_hit(hs, i, x->name_entry[i], pr.score)) {
+        if (pr.score >= thr && !push_hit(hs, i, x->nm[i].entry, pr.score)) {
             rc = TTS_ERR_NOMEM;
             goto out;
         }
@@ -770,7 +763,7 @@ static size_t accumulate(tts_nameidx *x, const tsim *sims, size_t n_sims, size_t
     uint8_t mark = force ? 2 : 1;
     for (size_t k = 0; k < n_sims; k++) {
         uint32_t t = sims[k].tok;
-        float add = sims[k].sim * (float)(qlen + x->tok_len[t]);
+        float add = sims[k].sim * (float)(qlen + x->tk[t].len);
         for (uint32_t p = post0[t]; p < post0[t + 1]; p++) {
             uint32_t name = post[p];
             if (x->forced[name] == 0)
@@ -836,14 +829,6 @@ static void histogram(const char *s, size_t n, int16_t h[64])
  * qh, length ql) and s[0..n): each edit changes the histogram by at most
  * two, so distance >= half the L1 difference.
  */
-static unsigned popcount64(uint64_t v)
-{
-    unsigned c = 0;
-    for (; v != 0; v &= v - 1)
-        c++;
-    return c;
-}
-
 static double whole_bound(int16_t h[64], size_t ql, uint64_t qmask, const char *s,
                           size_t n, uint64_t smask, double thr)
 {
@@ -857,7 +842,7 @@ static double whole_bound(int16_t h[64], size_t ql, uint64_t qmask, const char *
     d = ql > n ? ql - n : n - ql;
     if (1.0 - (double)d / (double)mx < thr)
         return 0.0;
-    if (1.0 - (double)((popcount64(qmask ^ smask) + 1) / 2) / (double)mx < thr)
+    if (1.0 - (double)((tts_namescore_popcount(qmask ^ smask) + 1) / 2) / (double)mx < thr)
         return 0.0;
     /* L1 difference of the two histograms, counted from the query's one
      * byte of s at a time, then the query's histogram put back. */
@@ -878,21 +863,34 @@ static double whole_bound(int16_t h[64], size_t ql, uint64_t qmask, const char *
 }
 
 /* Could the whole-string comparison of score_views reach thr for this name? */
+/*
+ * Can strings of lengths a and b reach whole-string similarity thr at all
+ * (1 - |a - b| / max >= thr, with a rounding allowance)? Multiplications
+ * only: this runs for every touched name.
+ */
+static int lengths_may_reach(size_t a, size_t b, double thr)
+{
+    size_t mx = a > b ? a : b, d = a > b ? a - b : b - a;
+    return mx > 0 && mx <= MAX_DL_LEN && (double)d <= (1.0 - thr) * (double)mx + 1e-9;
+}
+
 static int whole_may_reach(const tts_nameidx *x, const view *vq, int16_t jh[64],
                            int16_t gh[64], uint32_t name, double thr)
 {
-    uint32_t j = x->name_joined[name], g = x->name_glued[name];
-    const char *nlegal = x->pool.data + x->name_legal[name];
-    if (whole_bound(jh, vq->jlen, vq->jmask, x->pool.data + x->tok_off[j], x->tok_len[j],
-                    x->tok_mask[j], thr) >= thr)
+    const name_rec *r = &x->nm[name];
+    uint32_t j = r->joined, g = r->glued;
+    int nlegal = r->legal != 0, qlegal = !tts_namescore_no_legal(vq->legal);
+    if (lengths_may_reach(vq->jlen, r->jlen, thr) &&
+        whole_bound(jh, vq->jlen, vq->jmask, x->pool.data + x->tk[j].off, x->tk[j].len,
+                    x->tk[j].mask, thr) >= thr)
         return 1;
-    if (tts_namescore_no_legal(vq->legal) && !tts_namescore_no_legal(nlegal) &&
-        whole_bound(jh, vq->jlen, vq->jmask, x->pool.data + x->tok_off[g], x->tok_len[g],
-                    x->tok_mask[g], thr) >= thr)
+    if (!qlegal && nlegal && lengths_may_reach(vq->jlen, r->glen, thr) &&
+        whole_bound(jh, vq->jlen, vq->jmask, x->pool.data + x->tk[g].off, x->tk[g].len,
+                    x->tk[g].mask, thr) >= thr)
         return 1;
-    return !tts_namescore_no_legal(vq->legal) && tts_namescore_no_legal(nlegal) &&
-           whole_bound(gh, vq->glen, vq->gmask, x->pool.data + x->tok_off[j], x->tok_len[j],
-                       x->tok_mask[j], thr) >= thr;
+    return qlegal && !nlegal && lengths_may_reach(vq->glen, r->jlen, thr) &&
+           whole_bound(gh, vq->glen, vq->gmask, x->pool.data + x->tk[j].off, x->tk[j].len,
+                       x->tk[j].mask, thr) >= thr;
 }
 
 /*
@@ -910,13 +908,13 @@ static double rest_bound(const tts_nameidx *x, const view *vq, const uint8_t *sc
         double best = 0.0;
         if (scan[i] && cache->n[i] > 0)
             continue;
-        for (uint32_t k = x->name_tok0[name]; k < x->name_tok0[name + 1]; k++) {
+        for (uint32_t k = x->nm[name].tok0; k < x->nm[name + 1].tok0; k++) {
             uint32_t t = x->name_toks[k];
             double v = cache->n[i] > 0 ? tts_namescore_cached(cache, i, t)
-                                       : tts_namescore_tok_bound(vq->s[i], vq->l[i],
-                                                                 x->pool.data + x->tok_off[t],
-                                                                 x->tok_len[t], x->tok_mask[t]);
-            v = v > 0.0 ? v * (double)(vq->l[i] + x->tok_len[t]) : 0.0;
+                                       : tts_namescore_tok_bound_m(vq->s[i], vq->l[i], vq->mask[i],
+                                                                   x->pool.data + x->tk[t].off,
+                                                                   x->tk[t].len, x->tk[t].mask);
+            v = v > 0.0 ? v * (double)(vq->l[i] + x->tk[t].len) : 0.0;
             if (v > best)
                 best = v;
         }
@@ -933,12 +931,14 @@ static tts_status search_index(tts_nameidx *x, const view *vq, double thr,
     size_t n_gl = 0, n_tl = 0, nn = 0, vol[MAX_QTOK];
     uint8_t scan[MAX_QTOK];
     int16_t jh[64], gh[64];
+    double rest_cap = 0.0;
     tts_status rc = TTS_OK;
     memset(&cache, 0, sizeof(cache));
     histogram(vq->joined, vq->jlen <= MAX_DL_LEN ? vq->jlen : MAX_DL_LEN, jh);
     histogram(vq->glued, vq->glen <= MAX_DL_LEN ? vq->glen : MAX_DL_LEN, gh);
     for (size_t i = 0; i < vq->n; i++) {
-        TTS_TRY(similar_tokens(x, &x->tgram, x->tpost0, vq->s[i], vq->l[i], token_need(vq->l[i]), 2,
+        TTS_TRY(similar_tokens(x, &x->tgram, TOK_NAME, vq->s[i], vq->l[i], vq->mask[i],
+                               token_need(vq->l[i]), 2,
                                &cache.list[i], &cache.n[i]));
         if (cache.n[i] > 1)
             qsort(cache.list[i], cache.n[i], sizeof(tsim), cmp_tsim);
@@ -947,6 +947,24 @@ static tts_status search_index(tts_nameidx *x, const view *vq, double thr,
             vol[i] += x->tpost0[cache.list[i][k].tok + 1] - x->tpost0[cache.list[i][k].tok];
     }
     choose_scans(vq, vol, thr, scan);
+    /* The most rest_bound can add to any name: for each query token it
+     * considers, its best candidate pair (unbounded when it has none). */
+    for (size_t i = 0; i < vq->n; i++) {
+        double best = 0.0;
+        if (scan[i] && cache.n[i] > 0)
+            continue;
+        if (cache.n[i] == 0) {
+            rest_cap = HUGE_VAL;
+            break;
+        }
+        for (size_t k = 0; k < cache.n[i]; k++) {
+            double v = (double)cache.list[i][k].sim *
+                       (double)(vq->l[i] + x->tk[cache.list[i][k].tok].len);
+            if (v > best)
+                best = v;
+        }
+        rest_cap += best;
+    }
     for (size_t i = 0; i < vq->n; i++)
         if (scan[i])
             nn = accumulate(x, cache.list[i], cache.n[i], vq->l[i], x->tpost0, x->tpost, 0, nn);
@@ -956,7 +974,7 @@ static tts_status search_index(tts_nameidx *x, const view *vq, double thr,
      * joined and glued forms, and within one edit among single tokens. */
     if (vq->jlen > 0 && vq->jlen <= MAX_DL_LEN) {
         /* one edit among single tokens: token boundaries, not typos */
-        TTS_TRY(similar_whole(x, vq->joined, vq->jlen, vq->n > 1, &gl, &n_gl, &tl, &n_tl));
+        TTS_TRY(similar_whole(x, vq->joined, vq->jlen, vq->jmask, vq->n > 1, &gl, &n_gl, &tl, &n_tl));
         nn = accumulate(x, gl, n_gl, 0, x->gpost0, x->gpost, 1, nn);
         nn = accumulate(x, tl, n_tl, 0, x->tpost0, x->tpost, 1, nn);
         tts_free(gl);
@@ -964,7 +982,7 @@ static tts_status search_index(tts_nameidx *x, const view *vq, double thr,
         gl = tl = NULL;
     }
     if (!tts_namescore_no_legal(vq->legal) && vq->glen > 0 && vq->glen <= MAX_DL_LEN) {
-        TTS_TRY(similar_whole(x, vq->glued, vq->glen, 1, &gl, &n_gl, &tl, &n_tl));
+        TTS_TRY(similar_whole(x, vq->glued, vq->glen, vq->gmask, 1, &gl, &n_gl, &tl, &n_tl));
         nn = accumulate(x, gl, n_gl, 0, x->gpost0, x->gpost, 1, nn);
         nn = accumulate(x, tl, n_tl, 0, x->tpost0, x->tpost, 1, nn);
     }
@@ -973,21 +991,24 @@ out:
         uint32_t name = x->ntouched[k];
         int cand = x->forced[name] == 2;
         x->forced[name] = 0;
-        if (!cand && rc == TTS_OK)
-            cand = ((double)x->acc[name] + rest_bound(x, vq, scan, &cache, name)) /
-                               (double)(vq->w + x->name_w[name]) +
+        if (!cand && rc == TTS_OK) {
+            double wsum = (double)(vq->w + x->nm[name].w);
+            /* rest_bound only when even its cap could reach thr */
+            cand = ((double)x->acc[name] + rest_cap) / wsum + UB_SLACK >= thr &&
+                   ((double)x->acc[name] + rest_bound(x, vq, scan, &cache, name)) / wsum +
                            UB_SLACK >=
-                       thr ||
-                   whole_may_reach(x, vq, jh, gh, name, thr - UB_SLACK);
+                       thr;
+            cand = cand || whole_may_reach(x, vq, jh, gh, name, thr - UB_SLACK);
+        }
         x->acc[name] = 0.0f;
-        if (rc != TTS_OK || !cand || (filter != NULL && !filter(user, x->name_entry[name])))
+        if (rc != TTS_OK || !cand || (filter != NULL && !filter(user, x->nm[name].entry)))
             continue;
         {
             view vn;
             pairing pr;
             view_of_name(x, name, &vn);
             tts_namescore_score(vq, &vn, &cache, thr, &pr);
-            if (pr.score >= thr && !push_hit(hs, name, x->name_entry[name], pr.score))
+            if (pr.score >= thr && !push_hit(hs, name, x->nm[name].entry, pr.score))
                 rc = TTS_ERR_NOMEM;
         }
     }

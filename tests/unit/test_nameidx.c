@@ -6,6 +6,7 @@
  * and alias; indexed vs exhaustive recall on 10,000 perturbed queries),
  * printed into the test output and asserted against the targets.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -169,6 +170,101 @@ static void test_explain_names_token_pairs(void **state)
     tts_buf_free(&b);
     tts_nname_clear(&q);
     tts_nameidx_free(x);
+}
+
+/* A random name over a small alphabet, so that many names are near one another. */
+static void random_name(uint64_t *st, char *out, size_t cap)
+{
+    static const char *const legal[] = {"", "", "", " LTD", " GMBH", " JSC"};
+    size_t len = 0;
+    int words = 1 + (int)(tts_q_rand(st) % 3);
+    for (int w = 0; w < words && len + 16 < cap; w++) {
+        int l = 2 + (int)(tts_q_rand(st) % 9);
+        if (w > 0)
+            out[len++] = ' ';
+        for (int k = 0; k < l; k++)
+            out[len++] = (char)('A' + tts_q_rand(st) % 5);
+    }
+    out[len] = '\0';
+    snprintf(out + len, cap - len, "%s", legal[tts_q_rand(st) % 6]);
+}
+
+/*
+ * The bounded computations (edit distance restricted to the band that can
+ * reach the threshold, early rejections) never change a reported score:
+ * every hit of either mode carries the unbounded score of its name, the
+ * exhaustive mode reports every entry whose best unbounded score reaches
+ * the threshold, and the indexed hits are a subset with the same scores.
+ */
+static void test_bounded_scoring_reports_exact_scores(void **state)
+{
+    enum { N = 1500, Q = 300 };
+    static const double thr[] = {0.6, 0.75, 0.85, 0.95};
+    char **names = calloc(N, sizeof(char *));
+    uint64_t seed = 42;
+    tts_nameidx *x;
+    (void)state;
+    assert_non_null(names);
+    for (size_t i = 0; i < N; i++) {
+        char buf[128];
+        random_name(&seed, buf, sizeof(buf));
+        names[i] = strdup(buf);
+    }
+    x = build((const char *const *)names, N);
+    for (size_t qi = 0; qi < Q; qi++) {
+        char buf[256];
+        tts_nname q;
+        tts_error err;
+        double t = thr[qi % 4];
+        tts_nameidx_hit *a = NULL, *b = NULL;
+        size_t na = 0, nb = 0, want = 0;
+        double best[N / 2 + 1];
+        tts_error_clear(&err);
+        if (qi % 2 == 0)
+            random_name(&seed, buf, sizeof(buf));
+        else
+            tts_q_perturb(names[tts_q_rand(&seed) % N], &seed, buf, sizeof(buf));
+        assert_int_equal(tts_names_normalize(buf, strlen(buf), 0, &q, &err), TTS_OK);
+        for (size_t e = 0; e <= N / 2; e++)
+            best[e] = -1.0;
+        for (uint32_t nm = 0; nm < N; nm++) {
+            double sc = tts_nameidx_score(x, &q, nm);
+            if (sc > best[nm / 2])
+                best[nm / 2] = sc;
+        }
+        assert_int_equal(tts_nameidx_search(x, &q, t, 1, NULL, NULL, &b, &nb, &err), TTS_OK);
+        assert_int_equal(tts_nameidx_search(x, &q, t, 0, NULL, NULL, &a, &na, &err), TTS_OK);
+        /* token similarities are cached as float in both modes: compare to 1e-6 */
+        for (size_t e = 0; e <= N / 2; e++) {
+            int found = 0;
+            for (size_t k = 0; k < nb; k++)
+                found |= b[k].entry == e;
+            if (best[e] >= t + 1e-6 && !found)
+                fail_msg("query '%s' at %.2f: entry %zu scores %.6f unbounded, exhaustive misses "
+                         "it",
+                         buf, t, e, best[e]);
+            want += found;
+        }
+        assert_int_equal(want, nb);
+        for (size_t k = 0; k < nb; k++)
+            if (fabs(b[k].score - best[b[k].entry]) > 1e-6 ||
+                fabs(b[k].score - tts_nameidx_score(x, &q, b[k].name)) > 1e-6)
+                fail_msg("query '%s': exhaustive score %.6f of name %u, unbounded %.6f, entry "
+                         "best %.6f",
+                         buf, b[k].score, b[k].name, tts_nameidx_score(x, &q, b[k].name),
+                         best[b[k].entry]);
+        for (size_t k = 0; k < na; k++)
+            if (fabs(a[k].score - tts_nameidx_score(x, &q, a[k].name)) > 1e-6 || a[k].score < t)
+                fail_msg("query '%s': indexed score %.6f of name %u, unbounded %.6f", buf,
+                         a[k].score, a[k].name, tts_nameidx_score(x, &q, a[k].name));
+        tts_free(a);
+        tts_free(b);
+        tts_nname_clear(&q);
+    }
+    tts_nameidx_free(x);
+    for (size_t i = 0; i < N; i++)
+        free(names[i]);
+    free(names);
 }
 
 /* ---- quality on the 2019 SDN -------------------------------------------- */
@@ -342,6 +438,7 @@ int main(void)
         cmocka_unit_test(test_index_agrees_with_exhaustive_search),
         cmocka_unit_test(test_search_returns_each_entry_once_best_first),
         cmocka_unit_test(test_explain_names_token_pairs),
+        cmocka_unit_test(test_bounded_scoring_reports_exact_scores),
     };
     const struct CMUnitTest quality[] = {
         cmocka_unit_test(test_quality_self_recall_sdn_2019),
