@@ -18,6 +18,7 @@ typedef struct slot {
 struct tts_delidx {
     slot *t;
     size_t mask;
+    int borrowed; /* t belongs to someone else (a stored index) */
 };
 
 #define PRIME 1099511628211ULL
@@ -113,7 +114,8 @@ void tts_delidx_free(tts_delidx *d)
 {
     if (d == NULL)
         return;
-    tts_free(d->t);
+    if (!d->borrowed)
+        tts_free(d->t);
     tts_free(d);
 }
 
@@ -159,7 +161,8 @@ static void get(const tts_delidx *d, uint64_t h, tts_delidx_fn fn, void *user)
 {
     size_t i = (size_t)h & d->mask;
     uint32_t fp = (uint32_t)(h >> 32) | 1u;
-    while (d->t[i].fp != 0) {
+    /* bounded: a stored table might have no empty slot */
+    for (size_t k = 0; k <= d->mask && d->t[i].fp != 0; k++) {
         if (d->t[i].fp == fp)
             fn(user, d->t[i].tok);
         i = (i + 1) & d->mask;
@@ -221,4 +224,28 @@ void tts_delidx_probe(const tts_delidx *d, const char *s, size_t n, int max_del,
 size_t tts_delidx_memory(const tts_delidx *d)
 {
     return sizeof(*d) + (d->mask + 1) * sizeof(slot);
+}
+
+void tts_delidx_bytes(const tts_delidx *d, const void **data, size_t *n)
+{
+    *data = d->t;
+    *n = (d->mask + 1) * sizeof(slot);
+}
+
+tts_delidx *tts_delidx_borrow(void *data, size_t n, int *nomem)
+{
+    size_t cap = n / sizeof(slot);
+    tts_delidx *d;
+    *nomem = 0;
+    if (n % sizeof(slot) != 0 || cap < 2 || (cap & (cap - 1)) != 0)
+        return NULL;
+    d = tts_calloc(1, sizeof(*d));
+    if (d == NULL) {
+        *nomem = 1;
+        return NULL;
+    }
+    d->t = data;
+    d->mask = cap - 1;
+    d->borrowed = 1;
+    return d;
 }

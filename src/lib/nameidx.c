@@ -81,6 +81,8 @@ struct tts_nameidx {
     tts_delidx *del;          /* deletion neighbourhood of the name tokens */
     gram_table tgram;         /* trigram bucket -> name tokens */
     int finished;
+    int in_blob; /* arrays point into blob (a stored index), which owns them */
+    void *blob;
     /* per-query scratch */
     uint16_t *gcnt;
     uint32_t *gtouched;
@@ -174,6 +176,8 @@ static uint64_t fnv(const char *s, size_t n)
     return h;
 }
 
+static int grow_names(tts_nameidx *x);
+
 tts_nameidx *tts_nameidx_new(void)
 {
     tts_nameidx *x = tts_calloc(1, sizeof(*x));
@@ -186,6 +190,11 @@ tts_nameidx *tts_nameidx_new(void)
         return NULL;
     }
     tts_buf_putc(&x->pool, '\0'); /* offset 0 is the empty string */
+    if (tts_buf_failed(&x->pool) || !grow_names(x)) {
+        tts_nameidx_free(x);
+        return NULL;
+    }
+    memset(&x->nm[0], 0, sizeof(name_rec)); /* the sentinel of an empty index */
     return x;
 }
 
@@ -193,18 +202,21 @@ void tts_nameidx_free(tts_nameidx *x)
 {
     if (x == NULL)
         return;
-    tts_free(x->nm);
+    if (!x->in_blob) {
+        tts_free(x->nm);
+        tts_free(x->name_toks);
+        tts_buf_free(&x->pool);
+        tts_free(x->tk);
+        tts_free(x->hash);
+        tts_free(x->tpost0);
+        tts_free(x->tpost);
+        tts_free(x->gpost0);
+        tts_free(x->gpost);
+        tts_free(x->tgram.start);
+        tts_free(x->tgram.tok);
+    }
     tts_delidx_free(x->del);
-    tts_free(x->name_toks);
-    tts_buf_free(&x->pool);
-    tts_free(x->tk);
-    tts_free(x->hash);
-    tts_free(x->tpost0);
-    tts_free(x->tpost);
-    tts_free(x->gpost0);
-    tts_free(x->gpost);
-    tts_free(x->tgram.start);
-    tts_free(x->tgram.tok);
+    tts_free(x->blob);
     tts_free(x->gcnt);
     tts_free(x->gtouched);
     tts_free(x->acc);
@@ -461,6 +473,21 @@ static tts_status build_deletions(tts_nameidx *x, tts_error *err)
     return TTS_OK;
 }
 
+/* The per-query scratch arrays; then the index answers queries. */
+static tts_status alloc_scratch(tts_nameidx *x, tts_error *err)
+{
+    x->gcnt = tts_calloc(x->n_toks + 1, sizeof(uint16_t));
+    x->gtouched = tts_malloc((x->n_toks + 1) * sizeof(uint32_t));
+    x->acc = tts_calloc(x->n_names + 1, sizeof(float));
+    x->forced = tts_calloc(x->n_names + 1, 1);
+    x->ntouched = tts_malloc((x->n_names + 1) * sizeof(uint32_t));
+    if (x->gcnt == NULL || x->gtouched == NULL || x->acc == NULL || x->forced == NULL ||
+        x->ntouched == NULL)
+        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory building the name index");
+    x->finished = 1;
+    return TTS_OK;
+}
+
 tts_status tts_nameidx_finish(tts_nameidx *x, tts_error *err)
 {
     tts_status rc;
@@ -476,16 +503,7 @@ tts_status tts_nameidx_finish(tts_nameidx *x, tts_error *err)
         rc = build_deletions(x, err);
     if (rc != TTS_OK)
         return rc;
-    x->gcnt = tts_calloc(x->n_toks + 1, sizeof(uint16_t));
-    x->gtouched = tts_malloc((x->n_toks + 1) * sizeof(uint32_t));
-    x->acc = tts_calloc(x->n_names + 1, sizeof(float));
-    x->forced = tts_calloc(x->n_names + 1, 1);
-    x->ntouched = tts_malloc((x->n_names + 1) * sizeof(uint32_t));
-    if (x->gcnt == NULL || x->gtouched == NULL || x->acc == NULL || x->forced == NULL ||
-        x->ntouched == NULL)
-        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory building the name index");
-    x->finished = 1;
-    return TTS_OK;
+    return alloc_scratch(x, err);
 }
 
 size_t tts_nameidx_count(const tts_nameidx *x) { return x->n_names; }
@@ -522,6 +540,8 @@ typedef struct mark_ctx {
 static void mark_token(void *user, uint32_t tok)
 {
     mark_ctx *m = user;
+    if (tok >= m->x->n_toks)
+        return; /* only a damaged stored index has such tokens */
     if (m->x->gcnt[tok] == 0) {
         m->x->gcnt[tok] = 1;
         m->x->gtouched[m->nt++] = tok;
@@ -1045,5 +1065,222 @@ tts_status tts_nameidx_search(tts_nameidx *x, const tts_nname *q, double thresho
     collapse(&hs);
     *out = hs.h;
     *n_out = hs.n;
+    return TTS_OK;
+}
+
+/* ---- storing a built index -------------------------------------------- */
+
+/*
+ * Layout (host byte order; the magic number tells a foreign one): a
+ * header of NIDX_HEADER 64-bit words, then the arrays back to back in the
+ * order of the header's counts. Loading copies every array and checks
+ * every number that is later used as an index or a loop bound, so a
+ * damaged or foreign blob is refused, never trusted.
+ */
+#define NIDX_MAGIC 0x5844494e53545454ULL /* "TTTSNIDX" read as a little-endian word */
+#define NIDX_HEADER 12
+
+enum {
+    H_MAGIC,
+    H_VERSION,
+    H_NAMES,
+    H_NAME_TOKS,
+    H_POOL,
+    H_TOKS,
+    H_HASH,
+    H_TPOST,
+    H_GPOST,
+    H_GRAM_BITS,
+    H_GRAMS,
+    H_DEL_BYTES
+};
+
+/* Append n bytes and pad to a multiple of 8, so that every section is aligned in place. */
+static void put_section(tts_buf *out, const void *p, size_t n)
+{
+    static const char zero[8] = {0};
+    tts_buf_append(out, n > 0 ? (const char *)p : "", n);
+    if (n % 8 != 0)
+        tts_buf_append(out, zero, 8 - n % 8);
+}
+
+tts_status tts_nameidx_serialize(const tts_nameidx *x, tts_buf *out, tts_error *err)
+{
+    uint64_t h[NIDX_HEADER];
+    const void *del;
+    size_t del_n, nb;
+    if (!x->finished)
+        return tts_err_set(err, TTS_ERR_INTERNAL, "name index not finished");
+    tts_delidx_bytes(x->del, &del, &del_n);
+    nb = (size_t)1 << x->tgram.bits;
+    h[H_MAGIC] = NIDX_MAGIC;
+    h[H_VERSION] = TTS_NAMEIDX_FORMAT;
+    h[H_NAMES] = x->n_names;
+    h[H_NAME_TOKS] = x->n_name_toks;
+    h[H_POOL] = x->pool.len;
+    h[H_TOKS] = x->n_toks;
+    h[H_HASH] = x->hash_cap;
+    h[H_TPOST] = x->tpost0[x->n_toks];
+    h[H_GPOST] = x->gpost0[x->n_toks];
+    h[H_GRAM_BITS] = x->tgram.bits;
+    h[H_GRAMS] = x->tgram.start[nb];
+    h[H_DEL_BYTES] = del_n;
+    put_section(out, h, sizeof(h));
+    put_section(out, x->nm, (x->n_names + 1) * sizeof(name_rec));
+    put_section(out, x->name_toks, x->n_name_toks * sizeof(uint32_t));
+    put_section(out, x->pool.data, x->pool.len);
+    put_section(out, x->tk, x->n_toks * sizeof(tok_rec));
+    put_section(out, x->hash, x->hash_cap * sizeof(uint32_t));
+    put_section(out, x->tpost0, (x->n_toks + 1) * sizeof(uint32_t));
+    put_section(out, x->tpost, x->tpost0[x->n_toks] * sizeof(uint32_t));
+    put_section(out, x->gpost0, (x->n_toks + 1) * sizeof(uint32_t));
+    put_section(out, x->gpost, x->gpost0[x->n_toks] * sizeof(uint32_t));
+    put_section(out, x->tgram.start, (nb + 1) * sizeof(uint32_t));
+    put_section(out, x->tgram.tok, x->tgram.start[nb] * sizeof(uint32_t));
+    put_section(out, del, del_n);
+    if (tts_buf_failed(out))
+        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory storing the name index");
+    return TTS_OK;
+}
+
+/* Reading side: a cursor over the blob that refuses to run past its end. */
+typedef struct reader {
+    unsigned char *p;
+    size_t left;
+} reader;
+
+/* The next section of count * size bytes (padded to 8), in place; NULL when the blob is short. */
+static void *take(reader *r, uint64_t count, size_t size)
+{
+    void *d = r->p;
+    size_t n, padded;
+    if (count > r->left / size)
+        return NULL;
+    n = (size_t)count * size;
+    padded = n % 8 != 0 ? n + (8 - n % 8) : n;
+    if (padded > r->left)
+        return NULL;
+    r->p += padded;
+    r->left -= padded;
+    return d;
+}
+
+/* Are row starts post0[0..n] a valid CSR over `total` items with values < limit? */
+static int csr_ok(const uint32_t *post0, size_t n, const uint32_t *post, uint64_t total,
+                  uint64_t limit)
+{
+    if (post0[0] != 0 || post0[n] != total)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (post0[i] > post0[i + 1])
+            return 0;
+    for (uint64_t i = 0; i < total; i++)
+        if (post[i] >= limit)
+            return 0;
+    return 1;
+}
+
+/* Every number of a loaded index that is used as an index or a loop bound, checked. */
+static int loaded_ok(const tts_nameidx *x, uint32_t max_entry)
+{
+    size_t nb = (size_t)1 << x->tgram.bits, empty = 0;
+    if (x->pool.len == 0 || x->pool.data[0] != '\0' || x->pool.data[x->pool.len - 1] != '\0')
+        return 0;
+    if (x->nm[0].tok0 != 0 || x->nm[x->n_names].tok0 != x->n_name_toks)
+        return 0;
+    for (size_t i = 0; i < x->n_names; i++) {
+        const name_rec *r = &x->nm[i];
+        if (r->entry >= max_entry || r->tok0 > x->nm[i + 1].tok0 || r->glued >= x->n_toks ||
+            r->joined >= x->n_toks || r->legal >= x->pool.len || r->jlen != x->tk[r->joined].len ||
+            r->glen != x->tk[r->glued].len)
+            return 0;
+    }
+    for (size_t i = 0; i < x->n_name_toks; i++)
+        if (x->name_toks[i] >= x->n_toks)
+            return 0;
+    for (size_t t = 0; t < x->n_toks; t++)
+        if (x->tk[t].off >= x->pool.len || x->tk[t].len >= x->pool.len - x->tk[t].off)
+            return 0;
+    for (size_t i = 0; i < x->hash_cap; i++) {
+        if (x->hash[i] == 0)
+            empty++;
+        else if (x->hash[i] > x->n_toks)
+            return 0;
+    }
+    return empty > 0 && csr_ok(x->tpost0, x->n_toks, x->tpost, x->tpost0[x->n_toks], x->n_names) &&
+           csr_ok(x->gpost0, x->n_toks, x->gpost, x->gpost0[x->n_toks], x->n_names) &&
+           csr_ok(x->tgram.start, nb, x->tgram.tok, x->tgram.start[nb], x->n_toks);
+}
+
+tts_status tts_nameidx_adopt(void *blob, size_t off, size_t n, uint32_t max_entry,
+                             tts_nameidx **out, tts_error *err)
+{
+    reader r = {(unsigned char *)blob + off, n};
+    uint64_t h[NIDX_HEADER];
+    tts_nameidx *x;
+    size_t nb;
+    void *del;
+    *out = NULL;
+    if (n < sizeof(h) || ((uintptr_t)r.p & 7) != 0)
+        return tts_err_set(err, TTS_ERR_DB, "stored name index is truncated or misaligned");
+    memcpy(h, r.p, sizeof(h));
+    r.p += sizeof(h);
+    r.left -= sizeof(h);
+    if (h[H_MAGIC] != NIDX_MAGIC || h[H_VERSION] != TTS_NAMEIDX_FORMAT)
+        return tts_err_set(err, TTS_ERR_DB, "stored name index has another format");
+    /* sizes the arrays' types can hold; the blob's length bounds the rest */
+    if (h[H_NAMES] >= UINT32_MAX - 2 || h[H_TOKS] >= UINT32_MAX - 1 ||
+        h[H_NAME_TOKS] >= UINT32_MAX || h[H_POOL] >= UINT32_MAX || h[H_HASH] < 2 ||
+        (h[H_HASH] & (h[H_HASH] - 1)) != 0 || h[H_GRAM_BITS] < 8 || h[H_GRAM_BITS] > 22 ||
+        h[H_TPOST] >= UINT32_MAX || h[H_GPOST] >= UINT32_MAX || h[H_GRAMS] >= UINT32_MAX)
+        return tts_err_set(err, TTS_ERR_DB, "stored name index is damaged");
+    x = tts_calloc(1, sizeof(*x));
+    if (x == NULL)
+        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory loading the name index");
+    x->n_names = x->cap_names = (size_t)h[H_NAMES];
+    x->n_name_toks = x->cap_name_toks = (size_t)h[H_NAME_TOKS];
+    x->n_toks = x->cap_toks = (size_t)h[H_TOKS];
+    x->hash_cap = (size_t)h[H_HASH];
+    x->tgram.bits = (uint32_t)h[H_GRAM_BITS];
+    nb = (size_t)1 << x->tgram.bits;
+    x->in_blob = 1; /* the arrays below live in blob: not freed one by one */
+    x->nm = take(&r, h[H_NAMES] + 1, sizeof(name_rec));
+    x->name_toks = x->nm ? take(&r, h[H_NAME_TOKS], sizeof(uint32_t)) : NULL;
+    x->pool.data = x->name_toks ? take(&r, h[H_POOL], 1) : NULL;
+    x->pool.len = x->pool.cap = x->pool.data ? (size_t)h[H_POOL] : 0;
+    x->tk = x->pool.data ? take(&r, h[H_TOKS], sizeof(tok_rec)) : NULL;
+    x->hash = x->tk ? take(&r, h[H_HASH], sizeof(uint32_t)) : NULL;
+    x->tpost0 = x->hash ? take(&r, h[H_TOKS] + 1, sizeof(uint32_t)) : NULL;
+    x->tpost = x->tpost0 ? take(&r, h[H_TPOST], sizeof(uint32_t)) : NULL;
+    x->gpost0 = x->tpost ? take(&r, h[H_TOKS] + 1, sizeof(uint32_t)) : NULL;
+    x->gpost = x->gpost0 ? take(&r, h[H_GPOST], sizeof(uint32_t)) : NULL;
+    x->tgram.start = x->gpost ? take(&r, nb + 1, sizeof(uint32_t)) : NULL;
+    x->tgram.tok = x->tgram.start ? take(&r, h[H_GRAMS], sizeof(uint32_t)) : NULL;
+    del = x->tgram.tok ? take(&r, h[H_DEL_BYTES], 1) : NULL;
+    if (del == NULL || r.left != 0 || h[H_TPOST] != x->tpost0[x->n_toks] ||
+        h[H_GPOST] != x->gpost0[x->n_toks] || h[H_GRAMS] != x->tgram.start[nb] ||
+        !loaded_ok(x, max_entry)) {
+        tts_nameidx_free(x);
+        return tts_err_set(err, TTS_ERR_DB, "stored name index is damaged");
+    }
+    {
+        int nomem = 0;
+        x->del = tts_delidx_borrow(del, (size_t)h[H_DEL_BYTES], &nomem);
+        if (x->del == NULL) {
+            tts_nameidx_free(x);
+            return nomem ? tts_err_set(err, TTS_ERR_NOMEM, "out of memory loading the name index")
+                         : tts_err_set(err, TTS_ERR_DB, "stored name index is damaged");
+        }
+    }
+    /* derived, not trusted: which tokens are in use */
+    for (size_t t = 0; t < x->n_toks; t++)
+        x->tk[t].used = (uint16_t)((x->tpost0[t + 1] > x->tpost0[t] ? TOK_NAME : 0) |
+                                   (x->gpost0[t + 1] > x->gpost0[t] ? TOK_WHOLE : 0));
+    if (alloc_scratch(x, err) != TTS_OK) {
+        tts_nameidx_free(x);
+        return TTS_ERR_NOMEM;
+    }
+    x->blob = blob;
+    *out = x;
     return TTS_OK;
 }
