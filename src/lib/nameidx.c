@@ -19,6 +19,13 @@
 #include "mem.h"
 #include "namescore.h"
 
+/* Ask for the cache line of p ahead of its use (no effect on results). */
+#if defined(__GNUC__) || defined(__clang__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
+
 /* Short local names for the scoring types (namescore.h). */
 typedef tts_nsview view;
 typedef tts_nstsim tsim;
@@ -60,6 +67,12 @@ typedef struct tok_rec {
     uint16_t used; /* TOK_NAME | TOK_WHOLE, set by tts_nameidx_finish */
 } tok_rec;
 
+/* Per-query scratch of one name (see accumulate). */
+typedef struct name_acc {
+    float sum;       /* upper bound of the token score numerator so far */
+    uint32_t forced; /* 0 untouched, 1 touched, 2 touched and to be scored whatever its bound */
+} name_acc;
+
 #define TOK_NAME 1u  /* some name has it as a token (tpost row not empty) */
 #define TOK_WHOLE 2u /* some name has it as its joined or glued form (gpost row not empty) */
 
@@ -86,8 +99,7 @@ struct tts_nameidx {
     /* per-query scratch */
     uint16_t *gcnt;
     uint32_t *gtouched;
-    float *acc;
-    uint8_t *forced;
+    name_acc *acc; /* by name: token-score accumulator and touch mark, one cache line access */
     uint32_t *ntouched;
 };
 
@@ -220,7 +232,6 @@ void tts_nameidx_free(tts_nameidx *x)
     tts_free(x->gcnt);
     tts_free(x->gtouched);
     tts_free(x->acc);
-    tts_free(x->forced);
     tts_free(x->ntouched);
     tts_free(x);
 }
@@ -478,10 +489,9 @@ static tts_status alloc_scratch(tts_nameidx *x, tts_error *err)
 {
     x->gcnt = tts_calloc(x->n_toks + 1, sizeof(uint16_t));
     x->gtouched = tts_malloc((x->n_toks + 1) * sizeof(uint32_t));
-    x->acc = tts_calloc(x->n_names + 1, sizeof(float));
-    x->forced = tts_calloc(x->n_names + 1, 1);
+    x->acc = tts_calloc(x->n_names + 1, sizeof(name_acc));
     x->ntouched = tts_malloc((x->n_names + 1) * sizeof(uint32_t));
-    if (x->gcnt == NULL || x->gtouched == NULL || x->acc == NULL || x->forced == NULL ||
+    if (x->gcnt == NULL || x->gtouched == NULL || x->acc == NULL ||
         x->ntouched == NULL)
         return tts_err_set(err, TTS_ERR_NOMEM, "out of memory building the name index");
     x->finished = 1;
@@ -516,7 +526,7 @@ size_t tts_nameidx_memory(const tts_nameidx *x)
         size_t tb = (size_t)1 << x->tgram.bits;
         n += (2 * (x->n_toks + 1) + x->tpost0[x->n_toks] + x->gpost0[x->n_toks]) * 4;
         n += (tb + 1 + x->tgram.start[tb]) * 4;
-        n += tts_delidx_memory(x->del) + x->n_toks * 6 + x->n_names * 9;
+        n += tts_delidx_memory(x->del) + x->n_toks * 6 + x->n_names * (sizeof(name_acc) + 4);
     }
     return n;
 }
@@ -543,6 +553,7 @@ static void mark_token(void *user, uint32_t tok)
     if (tok >= m->x->n_toks)
         return; /* only a damaged stored index has such tokens */
     if (m->x->gcnt[tok] == 0) {
+        PREFETCH(&m->x->tk[tok]); /* its similarity is computed next */
         m->x->gcnt[tok] = 1;
         m->x->gtouched[m->nt++] = tok;
     }
@@ -594,6 +605,8 @@ static tts_status similar_tokens(tts_nameidx *x, const gram_table *g, unsigned u
         uint32_t u = x->gtouched[k];
         double sim = 0.0;
         x->gcnt[u] = 0;
+        if (k + 4 < nt) /* the bytes a later candidate's similarity may read */
+            PREFETCH(x->pool.data + x->tk[x->gtouched[k + 4]].off);
         if (x->tk[u].used & used)
             sim = tts_namescore_tok_sim_m(s, n, smask, x->pool.data + x->tk[u].off, x->tk[u].len,
                                           x->tk[u].mask);
@@ -786,12 +799,14 @@ static size_t accumulate(tts_nameidx *x, const tsim *sims, size_t n_sims, size_t
         float add = sims[k].sim * (float)(qlen + x->tk[t].len);
         for (uint32_t p = post0[t]; p < post0[t + 1]; p++) {
             uint32_t name = post[p];
-            if (x->forced[name] == 0)
+            if (x->acc[name].forced == 0) {
                 x->ntouched[nn++] = name;
-            if (x->forced[name] < mark)
-                x->forced[name] = mark;
+                PREFETCH(&x->nm[name]); /* read when the touched names are ranked */
+            }
+            if (x->acc[name].forced < mark)
+                x->acc[name].forced = mark;
             if (!force)
-                x->acc[name] += add;
+                x->acc[name].sum += add;
         }
     }
     return nn;
@@ -1009,18 +1024,20 @@ static tts_status search_index(tts_nameidx *x, const view *vq, double thr,
 out:
     for (size_t k = 0; k < nn; k++) {
         uint32_t name = x->ntouched[k];
-        int cand = x->forced[name] == 2;
-        x->forced[name] = 0;
+        int cand = x->acc[name].forced == 2;
+        if (k + 4 < nn) /* the joined form whole_may_reach may read a few names on */
+            PREFETCH(&x->tk[x->nm[x->ntouched[k + 4]].joined]);
+        x->acc[name].forced = 0;
         if (!cand && rc == TTS_OK) {
             double wsum = (double)(vq->w + x->nm[name].w);
             /* rest_bound only when even its cap could reach thr */
-            cand = ((double)x->acc[name] + rest_cap) / wsum + UB_SLACK >= thr &&
-                   ((double)x->acc[name] + rest_bound(x, vq, scan, &cache, name)) / wsum +
+            cand = ((double)x->acc[name].sum + rest_cap) / wsum + UB_SLACK >= thr &&
+                   ((double)x->acc[name].sum + rest_bound(x, vq, scan, &cache, name)) / wsum +
                            UB_SLACK >=
                        thr;
             cand = cand || whole_may_reach(x, vq, jh, gh, name, thr - UB_SLACK);
         }
-        x->acc[name] = 0.0f;
+        x->acc[name].sum = 0.0f;
         if (rc != TTS_OK || !cand || (filter != NULL && !filter(user, x->nm[name].entry)))
             continue;
         {
