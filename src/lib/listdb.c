@@ -528,10 +528,17 @@ static tts_status load_view(tts_lists *l, int store_it, tts_error *err)
 {
     tts_buf key = TTS_BUF_INIT;
     tts_status rc;
-    int format = 0, found = 0, fresh = 0;
+    int format = 0, found = 0, fresh = 0, own = 0;
     char *stored_key = NULL;
     void *data = NULL;
     size_t len = 0;
+    /* one snapshot for the sources, the stored view and the rows */
+    if (!tts_store_in_transaction(l->store)) {
+        rc = tts_store_begin_read(l->store, err);
+        if (rc != TTS_OK)
+            return rc;
+        own = 1;
+    }
     rc = load_sources(l, &key, err);
     if (rc == TTS_OK && !store_it)
         rc = tts_store_index_get(l->store, &format, &stored_key, &data, &len, &found, err);
@@ -561,9 +568,14 @@ static tts_status load_view(tts_lists *l, int store_it, tts_error *err)
         rc = build_rest(l, err);
         if (rc == TTS_OK && store_it)
             rc = view_store(l, &key, err);
-        else if (rc == TTS_OK)
+        if (own)
+            tts_store_end_read(l->store);
+        own = 0;
+        if (rc == TTS_OK && !store_it)
             view_store_later(l, &key);
     }
+    if (own)
+        tts_store_end_read(l->store);
     if (rc == TTS_OK)
         l->loaded = 1;
     else

@@ -661,10 +661,14 @@ tts_status tts_store_index_get(tts_store *s, int *format, char **key, void **dat
         *data = tts_malloc(n > 0 ? (size_t)n : 1);
     }
     sqlite3_finalize(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return db_err(s, err, "reading the stored index");
-    if (rc == SQLITE_DONE)
+    /* it is only a cache: when it cannot be read the caller builds the index */
+    if (rc != SQLITE_ROW) {
+        tts_free(*key);
+        tts_free(*data);
+        *key = NULL;
+        *data = NULL;
         return TTS_OK;
+    }
     if (*key == NULL || *data == NULL) {
         rc = SQLITE_NOMEM;
     } else if (n > 0) {
@@ -681,7 +685,7 @@ tts_status tts_store_index_get(tts_store *s, int *format, char **key, void **dat
         *data = NULL;
         return rc == SQLITE_NOMEM
                    ? tts_err_set(err, TTS_ERR_NOMEM, "out of memory reading the stored index")
-                   : db_err(s, err, "reading the stored index");
+                   : TTS_OK; /* not readable (changed under us, damaged): not found */
     }
     *len = (size_t)n;
     *found = 1;
@@ -711,6 +715,18 @@ tts_status tts_store_index_put(tts_store *s, int format, const char *key, const 
     if (rc != SQLITE_DONE)
         return db_err(s, err, "storing the search index");
     return TTS_OK;
+}
+
+tts_status tts_store_begin_read(tts_store *s, tts_error *err)
+{
+    return exec(s, "BEGIN", err, "starting a read transaction");
+}
+
+void tts_store_end_read(tts_store *s)
+{
+    if (s != NULL && !sqlite3_get_autocommit(s->db) &&
+        sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
 int tts_store_in_transaction(tts_store *s)
