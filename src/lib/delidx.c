@@ -176,8 +176,7 @@ static void get(const tts_delidx *d, uint64_t h, tts_delidx_fn fn, void *user)
  */
 #define PROBE_BATCH 128
 
-static void get_all(const tts_delidx *d, const uint64_t *hs, size_t n, tts_delidx_fn fn,
-                    void *user)
+static void get_all(const tts_delidx *d, const uint64_t *hs, size_t n, tts_delidx_fn fn, void *user)
 {
 #if defined(__GNUC__) || defined(__clang__)
     for (size_t i = 0; i < n; i++)

@@ -227,8 +227,8 @@ static int load_src(void *u, const tts_store_source *s)
     l->n_srcs++;
     if (c->key != NULL)
         tts_buf_printf(c->key, "%lld\t%s\t%s\t%s\t%ld\t%ld\n", (long long)s->id, s->name,
-                       s->sha256 != NULL ? s->sha256 : "", s->imported_at != NULL ? s->imported_at : "",
-                       s->entries, s->aliases);
+                       s->sha256 != NULL ? s->sha256 : "",
+                       s->imported_at != NULL ? s->imported_at : "", s->entries, s->aliases);
     return oom;
 }
 
@@ -332,6 +332,7 @@ static tts_status view_serialize(const tts_lists *l, tts_buf *out, tts_error *er
     h[0] = VIEW_MAGIC;
     h[1] = l->n_ents;
     h[2] = l->n_names;
+    h[3] = h[4] = 0; /* filled in below */
     tts_buf_append(out, (const char *)h, sizeof(h)); /* counts of strings and index below */
     for (size_t i = 0; i < l->n_ents; i++) {
         view_ent v;

@@ -491,8 +491,7 @@ static tts_status alloc_scratch(tts_nameidx *x, tts_error *err)
     x->gtouched = tts_malloc((x->n_toks + 1) * sizeof(uint32_t));
     x->acc = tts_calloc(x->n_names + 1, sizeof(name_acc));
     x->ntouched = tts_malloc((x->n_names + 1) * sizeof(uint32_t));
-    if (x->gcnt == NULL || x->gtouched == NULL || x->acc == NULL ||
-        x->ntouched == NULL)
+    if (x->gcnt == NULL || x->gtouched == NULL || x->acc == NULL || x->ntouched == NULL)
         return tts_err_set(err, TTS_ERR_NOMEM, "out of memory building the name index");
     x->finished = 1;
     return TTS_OK;
@@ -520,8 +519,8 @@ size_t tts_nameidx_count(const tts_nameidx *x) { return x->n_names; }
 
 size_t tts_nameidx_memory(const tts_nameidx *x)
 {
-    size_t n = sizeof(*x) + x->cap_names * sizeof(name_rec) + x->cap_name_toks * 4 +
-               x->pool.cap + x->cap_toks * sizeof(tok_rec) + x->hash_cap * 4;
+    size_t n = sizeof(*x) + x->cap_names * sizeof(name_rec) + x->cap_name_toks * 4 + x->pool.cap +
+               x->cap_toks * sizeof(tok_rec) + x->hash_cap * 4;
     if (x->finished) {
         size_t tb = (size_t)1 << x->tgram.bits;
         n += (2 * (x->n_toks + 1) + x->tpost0[x->n_toks] + x->gpost0[x->n_toks]) * 4;
@@ -559,9 +558,9 @@ static void mark_token(void *user, uint32_t tok)
     }
 }
 
-static tts_status similar_tokens(tts_nameidx *x, const gram_table *g, unsigned used,
-                                 const char *s, size_t n, uint64_t smask, size_t need, int use_del,
-                                 tsim **out, size_t *n_out)
+static tts_status similar_tokens(tts_nameidx *x, const gram_table *g, unsigned used, const char *s,
+                                 size_t n, uint64_t smask, size_t need, int use_del, tsim **out,
+                                 size_t *n_out)
 {
     size_t nt = 0, res = 0, cap = 0, ng = 0;
     uint32_t grams[MAX_DL_LEN + 2];
@@ -763,9 +762,8 @@ static tts_status search_all(tts_nameidx *x, const view *vq, double thr, tts_nam
         }
         for (uint32_t t = 0; t < x->n_toks; t++)
             if (x->tpost0[t + 1] > x->tpost0[t])
-                cache.dense[i][t] =
-                    (float)tts_namescore_tok_sim(vq->s[i], vq->l[i], x->pool.data + x->tk[t].off,
-                                                 x->tk[t].len, x->tk[t].mask);
+                cache.dense[i][t] = (float)tts_namescore_tok_sim(
+                    vq->s[i], vq->l[i], x->pool.data + x->tk[t].off, x->tk[t].len, x->tk[t].mask);
     }
     for (uint32_t i = 0; i < x->n_names; i++) {
         view vn;
@@ -864,8 +862,8 @@ static void histogram(const char *s, size_t n, int16_t h[64])
  * qh, length ql) and s[0..n): each edit changes the histogram by at most
  * two, so distance >= half the L1 difference.
  */
-static double whole_bound(int16_t h[64], size_t ql, uint64_t qmask, const char *s,
-                          size_t n, uint64_t smask, double thr)
+static double whole_bound(int16_t h[64], size_t ql, uint64_t qmask, const char *s, size_t n,
+                          uint64_t smask, double thr)
 {
     /* h is the query histogram; restored before returning */
     size_t l1 = ql, mx = ql > n ? ql : n, d;
@@ -909,8 +907,8 @@ static int lengths_may_reach(size_t a, size_t b, double thr)
     return mx > 0 && mx <= MAX_DL_LEN && (double)d <= (1.0 - thr) * (double)mx + 1e-9;
 }
 
-static int whole_may_reach(const tts_nameidx *x, const view *vq, int16_t jh[64],
-                           int16_t gh[64], uint32_t name, double thr)
+static int whole_may_reach(const tts_nameidx *x, const view *vq, int16_t jh[64], int16_t gh[64],
+                           uint32_t name, double thr)
 {
     const name_rec *r = &x->nm[name];
     uint32_t j = r->joined, g = r->glued;
@@ -973,8 +971,7 @@ static tts_status search_index(tts_nameidx *x, const view *vq, double thr,
     histogram(vq->glued, vq->glen <= MAX_DL_LEN ? vq->glen : MAX_DL_LEN, gh);
     for (size_t i = 0; i < vq->n; i++) {
         TTS_TRY(similar_tokens(x, &x->tgram, TOK_NAME, vq->s[i], vq->l[i], vq->mask[i],
-                               token_need(vq->l[i]), 2,
-                               &cache.list[i], &cache.n[i]));
+                               token_need(vq->l[i]), 2, &cache.list[i], &cache.n[i]));
         if (cache.n[i] > 1)
             qsort(cache.list[i], cache.n[i], sizeof(tsim), cmp_tsim);
         vol[i] = 0;
@@ -993,8 +990,8 @@ static tts_status search_index(tts_nameidx *x, const view *vq, double thr,
             break;
         }
         for (size_t k = 0; k < cache.n[i]; k++) {
-            double v = (double)cache.list[i][k].sim *
-                       (double)(vq->l[i] + x->tk[cache.list[i][k].tok].len);
+            double v =
+                (double)cache.list[i][k].sim * (double)(vq->l[i] + x->tk[cache.list[i][k].tok].len);
             if (v > best)
                 best = v;
         }
@@ -1009,7 +1006,8 @@ static tts_status search_index(tts_nameidx *x, const view *vq, double thr,
      * joined and glued forms, and within one edit among single tokens. */
     if (vq->jlen > 0 && vq->jlen <= MAX_DL_LEN) {
         /* one edit among single tokens: token boundaries, not typos */
-        TTS_TRY(similar_whole(x, vq->joined, vq->jlen, vq->jmask, vq->n > 1, &gl, &n_gl, &tl, &n_tl));
+        TTS_TRY(
+            similar_whole(x, vq->joined, vq->jlen, vq->jmask, vq->n > 1, &gl, &n_gl, &tl, &n_tl));
         nn = accumulate(x, gl, n_gl, 0, x->gpost0, x->gpost, 1, nn);
         nn = accumulate(x, tl, n_tl, 0, x->tpost0, x->tpost, 1, nn);
         tts_free(gl);

@@ -213,10 +213,7 @@ static int tok_surely_apart(size_t la, uint64_t amask, size_t lb, uint64_t bmask
     if (m == 0)
         return 1;
     pre = mn < 4 ? mn : 4;
-    mult = (mn <= 3   ? 0.85
-            : mn == 4 ? 0.9
-                      : 1.0) *
-           (0.85 + 0.15 * ((double)mn / (double)mx));
+    mult = (mn <= 3 ? 0.85 : mn == 4 ? 0.9 : 1.0) * (0.85 + 0.15 * ((double)mn / (double)mx));
     jmax = ((double)m / (double)la + (double)m / (double)lb + 1.0) / 3.0;
     return (jmax + (double)pre * 0.1 * (1.0 - jmax)) * mult < TOK_MIN;
 }
@@ -230,8 +227,8 @@ double tts_namescore_tok_sim_m(const char *a, size_t la, uint64_t amask, const c
     return tts_namescore_tok_sim(a, la, b, lb, bmask);
 }
 
-double tts_namescore_tok_bound_m(const char *a, size_t la, uint64_t amask, const char *b,
-                                 size_t lb, uint64_t bmask)
+double tts_namescore_tok_bound_m(const char *a, size_t la, uint64_t amask, const char *b, size_t lb,
+                                 uint64_t bmask)
 {
     if ((la != lb || amask != bmask) && tok_surely_apart(la, amask, lb, bmask))
         return 0.0;

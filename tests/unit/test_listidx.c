@@ -105,9 +105,8 @@ static void damage(const char *path)
 }
 
 /* hits in every list of make_db and in the CSL 2025 sample that one test adds */
-static const char *const queries[] = {"Contemporary Amperex Technology", "CATL",
-                                      "Atlas Sanatgaran", "Rosneft Trade Limited",
-                                      "Aerocaribbean Airlines"};
+static const char *const queries[] = {"Contemporary Amperex Technology", "CATL", "Atlas Sanatgaran",
+                                      "Rosneft Trade Limited", "Aerocaribbean Airlines"};
 
 /* Every query's hits (source, id, matched name, score) as text, into b. */
 static void answers(const char *path, unsigned flags, tts_buf *b)
