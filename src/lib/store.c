@@ -697,7 +697,7 @@ tts_status tts_store_index_put(tts_store *s, int format, const char *key, const 
 {
     sqlite3_stmt *st = NULL;
     int rc;
-    if (len > (size_t)INT32_MAX)
+    if (len > (size_t)INT32_MAX || len > (size_t)sqlite3_limit(s->db, SQLITE_LIMIT_LENGTH, -1))
         return tts_err_set(err, TTS_ERR_LIMIT, "search index of %zu bytes is too large to store",
                            len);
     if (sqlite3_prepare_v2(s->db,
@@ -727,6 +727,21 @@ void tts_store_end_read(tts_store *s)
     if (s != NULL && !sqlite3_get_autocommit(s->db) &&
         sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+tts_status tts_store_index_clear(tts_store *s, tts_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+    if (sqlite3_prepare_v2(s->db, "DELETE FROM list_index", -1, &st, NULL) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return db_err(s, err, "removing the stored search index");
+    }
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return db_err(s, err, "removing the stored search index");
+    return TTS_OK;
 }
 
 int tts_store_in_transaction(tts_store *s)

@@ -137,7 +137,11 @@ tts_status tts_store_config_set(tts_store *s, const char *source, const char *ur
 tts_status tts_store_index_get(tts_store *s, int *format, char **key, void **data, size_t *len,
                                int *found, tts_error *err);
 
-/* Replace the stored search index; call inside the transaction that changed the lists. */
+/*
+ * Replace the stored search index; call inside the transaction that
+ * changed the lists. TTS_ERR_LIMIT when it is larger than the database
+ * takes.
+ */
 tts_status tts_store_index_put(tts_store *s, int format, const char *key, const void *data,
                                size_t len, tts_error *err);
 
@@ -147,6 +151,9 @@ tts_status tts_store_index_put(tts_store *s, int format, const char *key, const 
  */
 tts_status tts_store_begin_read(tts_store *s, tts_error *err);
 void tts_store_end_read(tts_store *s);
+
+/* Remove the stored search index (inside the transaction that changed the lists). */
+tts_status tts_store_index_clear(tts_store *s, tts_error *err);
 
 /* 1 while a transaction is open on s. */
 int tts_store_in_transaction(tts_store *s);

@@ -217,6 +217,32 @@ static void test_index_of_other_list_versions_is_not_used(void **state)
     tts_buf_free(&after);
 }
 
+static void test_index_too_large_to_store_is_not_stored(void **state)
+{
+    tts_buf want = TTS_BUF_INIT, got = TTS_BUF_INIT;
+    tts_lists *l = NULL;
+    tts_error err;
+    int found = 1, format = 0;
+    size_t len = 0;
+    void *data;
+    (void)state;
+    tts_error_clear(&err);
+    make_db(db("e.db"));
+    answers(db("e.db"), 0, &want);
+    /* a limit below the size of the index: the import stores none, and removes the old one */
+    assert_int_equal(tts_lists_open(db("e.db"), 0, &l, &err), TTS_OK);
+    tts_listdb_set_index_limit(l, 1000);
+    import(l, "us-1260h", "ttscreen-csv", "lists/us-1260h.csv", "2026-01-03T00:00:00Z");
+    tts_lists_close(l);
+    data = stored_row(db("e.db"), &found, &format, &len);
+    assert_false(found);
+    tts_free(data);
+    answers(db("e.db"), TTS_LISTS_READONLY, &got);
+    assert_string_equal(want.data, got.data);
+    tts_buf_free(&want);
+    tts_buf_free(&got);
+}
+
 /* Run a shell command; 0 when it cannot (the test is then skipped). */
 static int sh(const char *cmd)
 {
@@ -275,6 +301,7 @@ int main(void)
         cmocka_unit_test(test_import_stores_the_index_and_searches_use_it),
         cmocka_unit_test(test_damaged_index_is_rebuilt_and_stored_again),
         cmocka_unit_test(test_index_of_other_list_versions_is_not_used),
+        cmocka_unit_test(test_index_too_large_to_store_is_not_stored),
         cmocka_unit_test(test_schema_2_database_upgrades_and_is_readable_before),
     };
     return cmocka_run_group_tests_name("listidx", tests, setup, teardown);
