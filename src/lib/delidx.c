@@ -18,6 +18,7 @@ typedef struct slot {
 struct tts_delidx {
     slot *t;
     size_t mask;
+    int borrowed; /* t belongs to someone else (a stored index) */
 };
 
 #define PRIME 1099511628211ULL
@@ -113,7 +114,8 @@ void tts_delidx_free(tts_delidx *d)
 {
     if (d == NULL)
         return;
-    tts_free(d->t);
+    if (!d->borrowed)
+        tts_free(d->t);
     tts_free(d);
 }
 
@@ -159,34 +161,90 @@ static void get(const tts_delidx *d, uint64_t h, tts_delidx_fn fn, void *user)
 {
     size_t i = (size_t)h & d->mask;
     uint32_t fp = (uint32_t)(h >> 32) | 1u;
-    while (d->t[i].fp != 0) {
+    /* bounded: a stored table might have no empty slot */
+    for (size_t k = 0; k <= d->mask && d->t[i].fp != 0; k++) {
         if (d->t[i].fp == fp)
             fn(user, d->t[i].tok);
         i = (i + 1) & d->mask;
     }
 }
 
+/*
+ * The probes of one query token hit unrelated cache lines of a table much
+ * larger than the cache: all their slots are computed and prefetched
+ * first, then read, so the memory accesses overlap instead of queueing.
+ */
+#define PROBE_BATCH 128
+
+static void get_all(const tts_delidx *d, const uint64_t *hs, size_t n, tts_delidx_fn fn, void *user)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    for (size_t i = 0; i < n; i++)
+        __builtin_prefetch(&d->t[(size_t)hs[i] & d->mask]);
+#endif
+    for (size_t i = 0; i < n; i++)
+        get(d, hs[i], fn, user);
+}
+
 void tts_delidx_probe(const tts_delidx *d, const char *s, size_t n, int max_del, tts_delidx_fn fn,
                       void *user)
 {
     phash p;
+    uint64_t hs[PROBE_BATCH];
+    size_t nh = 0;
     if (n > MAX_VARIANT) {
         get(d, whole_hash(s, n), fn, user);
         return;
     }
     phash_init(&p, s, n);
-    get(d, vhash(&p, n, n), fn, user);
+    hs[nh++] = vhash(&p, n, n);
     if (max_del >= 1 && n + 1 >= DELIDX_MIN1 && n <= DELIDX_MAX1 + 1)
-        for (size_t a = 0; a < n; a++)
-            if (first_of_run(s, a))
-                get(d, vhash(&p, a, n), fn, user);
+        for (size_t a = 0; a < n; a++) {
+            if (!first_of_run(s, a))
+                continue;
+            if (nh == PROBE_BATCH) {
+                get_all(d, hs, nh, fn, user);
+                nh = 0;
+            }
+            hs[nh++] = vhash(&p, a, n);
+        }
     if (max_del >= 2 && n + 2 >= DELIDX_MIN2 && n <= DELIDX_MAX2 + 2)
         for (size_t a = 0; a < n; a++)
-            for (size_t b = a + 1; b < n; b++)
-                get(d, vhash(&p, a, b), fn, user);
+            for (size_t b = a + 1; b < n; b++) {
+                if (nh == PROBE_BATCH) {
+                    get_all(d, hs, nh, fn, user);
+                    nh = 0;
+                }
+                hs[nh++] = vhash(&p, a, b);
+            }
+    get_all(d, hs, nh, fn, user);
 }
 
 size_t tts_delidx_memory(const tts_delidx *d)
 {
     return sizeof(*d) + (d->mask + 1) * sizeof(slot);
+}
+
+void tts_delidx_bytes(const tts_delidx *d, const void **data, size_t *n)
+{
+    *data = d->t;
+    *n = (d->mask + 1) * sizeof(slot);
+}
+
+tts_delidx *tts_delidx_borrow(void *data, size_t n, int *nomem)
+{
+    size_t cap = n / sizeof(slot);
+    tts_delidx *d;
+    *nomem = 0;
+    if (n % sizeof(slot) != 0 || cap < 2 || (cap & (cap - 1)) != 0)
+        return NULL;
+    d = tts_calloc(1, sizeof(*d));
+    if (d == NULL) {
+        *nomem = 1;
+        return NULL;
+    }
+    d->t = data;
+    d->mask = cap - 1;
+    d->borrowed = 1;
+    return d;
 }

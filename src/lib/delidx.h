@@ -47,4 +47,16 @@ void tts_delidx_probe(const tts_delidx *d, const char *s, size_t n, int max_del,
 /* Bytes held. */
 size_t tts_delidx_memory(const tts_delidx *d);
 
+/* The table as bytes (for storing a built index): *n bytes at *data, borrowed. */
+void tts_delidx_bytes(const tts_delidx *d, const void **data, size_t *n);
+
+/*
+ * An index over n bytes tts_delidx_bytes gave, used in place (they must
+ * outlive it and be 4-byte aligned). NULL when they cannot be a table (a
+ * size that is not a power of two of whole slots) or out of memory
+ * (*nomem = 1). Probes stay bounded whatever the bytes hold; callers
+ * check the token numbers they are given.
+ */
+tts_delidx *tts_delidx_borrow(void *data, size_t n, int *nomem);
+
 #endif

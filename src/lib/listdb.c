@@ -53,7 +53,15 @@ struct tts_lists {
     nm *names;
     size_t n_names, cap_names;
     tts_nameidx *idx;
+    size_t index_limit; /* larger search indexes are not stored (tts_listdb_set_index_limit) */
 };
+
+/*
+ * Search indexes larger than this are not stored in the database: storing
+ * one needs a serialised copy in memory next to the index, and reading it
+ * back is then no faster than building it. About 40 times the 2019 SDN.
+ */
+#define INDEX_LIMIT ((size_t)512 * 1024 * 1024)
 
 tts_store *tts_listdb_store(tts_lists *l)
 {
@@ -63,6 +71,11 @@ tts_store *tts_listdb_store(tts_lists *l)
 const char *tts_listdb_path(const tts_lists *l)
 {
     return l->path;
+}
+
+void tts_listdb_set_index_limit(tts_lists *l, size_t bytes)
+{
+    l->index_limit = bytes;
 }
 
 static void unload(tts_lists *l)
@@ -91,6 +104,7 @@ tts_status tts_lists_open(const char *path, unsigned flags, tts_lists **out, tts
         tts_free(l);
         return tts_err_set(err, TTS_ERR_NOMEM, "out of memory opening the lists");
     }
+    l->index_limit = INDEX_LIMIT;
     rc = tts_store_open(path, (flags & TTS_LISTS_READONLY) ? TTS_STORE_READONLY : 0, &l->store,
                         err);
     if (rc != TTS_OK) {
@@ -125,6 +139,8 @@ tts_status tts_lists_set_actor(tts_lists *l, const char *actor, tts_error *err)
 
 /* ---- import ------------------------------------------------------ */
 
+static tts_status load_view(tts_lists *l, int store_it, tts_error *err);
+
 tts_status tts_listdb_import(tts_lists *l, const char *source, const char *format,
                              const char *const *files, size_t n_files, const char *imported_at,
                              const char *label, const tts_store_fetch *fetch,
@@ -150,16 +166,20 @@ tts_status tts_listdb_import(tts_lists *l, const char *source, const char *forma
                                        fetch != NULL ? "list-update" : "list-import", object,
                                        c.sha256, err));
     }
-    TTS_TRY(tts_store_commit(l->store, err));
+    /* the search view of the new lists, stored in the same transaction */
     unload(l);
+    TTS_TRY(load_view(l, 1, err));
+    TTS_TRY(tts_store_commit(l->store, err));
     if (res != NULL) {
         res->entries = c.entries;
         res->aliases = c.aliases;
         memcpy(res->sha256, c.sha256, sizeof(res->sha256));
     }
 out:
-    if (rc != TTS_OK)
+    if (rc != TTS_OK) {
         tts_store_rollback(l->store);
+        unload(l);
+    }
     return rc;
 }
 
@@ -206,6 +226,7 @@ typedef struct load_ctx {
     tts_lists *l;
     tts_error *err;
     tts_status rc;
+    tts_buf *key; /* the list versions, for the stored index */
 } load_ctx;
 
 /* Stop an iteration for want of memory: the status is NOMEM, not "stopped by the caller". */
@@ -231,6 +252,10 @@ static int load_src(void *u, const tts_store_source *s)
     l->srcs[l->n_srcs].id = s->id;
     l->srcs[l->n_srcs].name = adup(l->arena, s->name, &oom);
     l->n_srcs++;
+    if (c->key != NULL)
+        tts_buf_printf(c->key, "%lld\t%s\t%s\t%s\t%ld\t%ld\n", (long long)s->id, s->name,
+                       s->sha256 != NULL ? s->sha256 : "",
+                       s->imported_at != NULL ? s->imported_at : "", s->entries, s->aliases);
     return oom ? load_nomem(c) : 0;
 }
 
@@ -291,29 +316,327 @@ static int load_name(void *u, const tts_store_name *n)
     return oom ? load_nomem(c) : 0;
 }
 
+/*
+ * The search view is stored in the database (table list_index) next to
+ * the lists it was built from, so that a process reads it with one blob
+ * read instead of reading every name and building the index. Layout, host
+ * byte order: a header of VIEW_HEADER 64-bit words (magic, entries, names,
+ * string bytes, index bytes), the entries, the names, the strings (each
+ * NUL-terminated; NO_STR for NULL), then the index (tts_nameidx_serialize).
+ * Its row holds the key of the list versions (every source's id, name,
+ * content hash, import time and counts): a view with another key or
+ * format is never used, and an import rewrites it in its own transaction.
+ */
+#define VIEW_MAGIC 0x31574549565354ULL /* "TSVIEW1" */
+#define VIEW_FORMAT (100 + TTS_NAMEIDX_FORMAT)
+#define VIEW_HEADER 5
+#define NO_STR UINT32_MAX
+
+typedef struct view_ent {
+    int64_t rowid;
+    uint32_t src, entry_id, name, country, programs, pad;
+} view_ent;
+
+typedef struct view_name {
+    uint32_t name, kind;
+} view_name;
+
+/* Offset of s in the string area (appended), or NO_STR for NULL. */
+static uint32_t put_str(tts_buf *strs, const char *s)
+{
+    uint32_t off = (uint32_t)strs->len;
+    if (s == NULL)
+        return NO_STR;
+    tts_buf_append(strs, s, strlen(s) + 1);
+    return off;
+}
+
+static tts_status view_serialize(const tts_lists *l, tts_buf *out, tts_error *err)
+{
+    tts_buf strs = TTS_BUF_INIT, idx = TTS_BUF_INIT;
+    uint64_t h[VIEW_HEADER];
+    tts_status rc = tts_nameidx_serialize(l->idx, &idx, err);
+    if (rc != TTS_OK) {
+        tts_buf_free(&idx);
+        return rc;
+    }
+    h[0] = VIEW_MAGIC;
+    h[1] = l->n_ents;
+    h[2] = l->n_names;
+    h[3] = h[4] = 0; /* filled in below */
+    tts_buf_append(out, (const char *)h, sizeof(h)); /* counts of strings and index below */
+    for (size_t i = 0; i < l->n_ents; i++) {
+        view_ent v;
+        memset(&v, 0, sizeof(v));
+        v.rowid = l->ents[i].rowid;
+        v.src = l->ents[i].src;
+        v.entry_id = put_str(&strs, l->ents[i].entry_id);
+        v.name = put_str(&strs, l->ents[i].name);
+        v.country = put_str(&strs, l->ents[i].country);
+        v.programs = put_str(&strs, l->ents[i].programs);
+        tts_buf_append(out, (const char *)&v, sizeof(v));
+    }
+    for (size_t i = 0; i < l->n_names; i++) {
+        view_name v;
+        v.name = put_str(&strs, l->names[i].name);
+        v.kind = put_str(&strs, l->names[i].kind);
+        tts_buf_append(out, (const char *)&v, sizeof(v));
+    }
+    while (!tts_buf_failed(&strs) && strs.len % 8 != 0) /* the index starts 8-byte aligned */
+        tts_buf_putc(&strs, '\0');
+    tts_buf_append(out, strs.data != NULL ? strs.data : "", strs.len);
+    tts_buf_append(out, idx.data != NULL ? idx.data : "", idx.len);
+    if (!tts_buf_failed(out) && strs.len < UINT32_MAX) {
+        h[3] = strs.len;
+        h[4] = idx.len;
+        memcpy(out->data, h, sizeof(h));
+    }
+    rc = tts_buf_failed(out) || tts_buf_failed(&strs) || tts_buf_failed(&idx)
+             ? tts_err_set(err, TTS_ERR_NOMEM, "out of memory storing the search index")
+         : strs.len >= UINT32_MAX
+             ? tts_err_set(err, TTS_ERR_LIMIT, "list names too large to store as an index")
+             : TTS_OK;
+    tts_buf_free(&strs);
+    tts_buf_free(&idx);
+    return rc;
+}
+
+/* The string at offset off of strs[0..n), NULL for NO_STR; *bad when out of range. */
+static char *get_str(char *strs, uint64_t n, uint32_t off, int *bad)
+{
+    if (off == NO_STR)
+        return NULL;
+    if (off >= n) {
+        *bad = 1;
+        return NULL;
+    }
+    return strs + off;
+}
+
+/*
+ * The view from its stored bytes p[0..n) (from tts_malloc), sources
+ * already loaded; used in place: on success the index owns p. TTS_ERR_DB
+ * when they are damaged (the caller builds the view instead; p is still
+ * the caller's), TTS_ERR_NOMEM.
+ */
+static tts_status view_restore(tts_lists *l, unsigned char *p, size_t n, tts_error *err)
+{
+    uint64_t h[VIEW_HEADER];
+    const unsigned char *ents, *names;
+    char *strs;
+    int bad = 0;
+    tts_status rc;
+    if (n < sizeof(h))
+        return tts_err_set(err, TTS_ERR_DB, "stored search index is truncated");
+    memcpy(h, p, sizeof(h));
+    if (h[0] != VIEW_MAGIC || h[1] >= UINT32_MAX || h[2] >= UINT32_MAX ||
+        h[1] > (n - sizeof(h)) / sizeof(view_ent) ||
+        h[2] > (n - sizeof(h) - h[1] * sizeof(view_ent)) / sizeof(view_name) ||
+        h[3] > n - sizeof(h) - h[1] * sizeof(view_ent) - h[2] * sizeof(view_name) ||
+        h[4] != n - sizeof(h) - h[1] * sizeof(view_ent) - h[2] * sizeof(view_name) - h[3] ||
+        (h[3] > 0 && p[n - h[4] - 1] != '\0'))
+        return tts_err_set(err, TTS_ERR_DB, "stored search index is damaged");
+    ents = p + sizeof(h);
+    names = ents + h[1] * sizeof(view_ent);
+    strs = (char *)p + (n - h[4] - h[3]);
+    l->ents = tts_malloc((h[1] > 0 ? h[1] : 1) * sizeof(ent));
+    l->names = tts_malloc((h[2] > 0 ? h[2] : 1) * sizeof(nm));
+    if (l->ents == NULL || l->names == NULL)
+        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory loading the lists");
+    l->cap_ents = h[1];
+    l->cap_names = h[2];
+    for (size_t i = 0; i < h[1]; i++) {
+        view_ent v;
+        ent *e = &l->ents[i];
+        memcpy(&v, ents + i * sizeof(v), sizeof(v));
+        e->rowid = v.rowid;
+        e->src = v.src;
+        bad |= v.src >= l->n_srcs;
+        e->entry_id = get_str(strs, h[3], v.entry_id, &bad);
+        e->name = get_str(strs, h[3], v.name, &bad);
+        e->country = get_str(strs, h[3], v.country, &bad);
+        e->programs = get_str(strs, h[3], v.programs, &bad);
+        bad |= e->entry_id == NULL || e->name == NULL;
+    }
+    l->n_ents = h[1];
+    for (size_t i = 0; i < h[2]; i++) {
+        view_name v;
+        memcpy(&v, names + i * sizeof(v), sizeof(v));
+        l->names[i].name = get_str(strs, h[3], v.name, &bad);
+        l->names[i].kind = get_str(strs, h[3], v.kind, &bad);
+        bad |= l->names[i].name == NULL || l->names[i].kind == NULL;
+    }
+    l->n_names = h[2];
+    if (bad)
+        return tts_err_set(err, TTS_ERR_DB, "stored search index is damaged");
+    rc = tts_nameidx_adopt(p, n - (size_t)h[4], (size_t)h[4], (uint32_t)h[1], &l->idx, err);
+    if (rc != TTS_OK)
+        return rc;
+    if (tts_nameidx_count(l->idx) != h[2]) {
+        /* p now belongs to the index: the caller must not free it */
+        return tts_err_set(err, TTS_ERR_DB, "stored search index is damaged");
+    }
+    return TTS_OK;
+}
+
+/* Empty view with its sources read (and their key into *key). */
+static tts_status load_sources(tts_lists *l, tts_buf *key, tts_error *err)
+{
+    load_ctx c = {l, err, TTS_OK, key};
+    tts_status rc;
+    l->arena = tts_arena_new();
+    if (l->arena == NULL)
+        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory loading the lists");
+    rc = tts_store_sources_each(l->store, load_src, &c, err);
+    if (rc != TTS_OK)
+        return own_status(rc, c.rc);
+    if (key != NULL && tts_buf_failed(key))
+        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory loading the lists");
+    return TTS_OK;
+}
+
+/* Entries and names from their rows, and the index built from them (sources loaded). */
+static tts_status build_rest(tts_lists *l, tts_error *err)
+{
+    load_ctx c = {l, err, TTS_OK, NULL};
+    tts_status rc;
+    l->idx = tts_nameidx_new();
+    if (l->idx == NULL)
+        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory loading the lists");
+    rc = tts_store_entries_each(l->store, load_ent, &c, err);
+    if (rc == TTS_OK)
+        rc = tts_store_names_each(l->store, load_name, &c, err);
+    if (rc != TTS_OK)
+        return own_status(rc, c.rc);
+    return tts_nameidx_finish(l->idx, err);
+}
+
+/*
+ * Store the loaded view with key (inside the caller's transaction). A view
+ * too large to store is not: the stored one of earlier lists is removed
+ * and every process builds the index as before.
+ */
+static tts_status view_store(tts_lists *l, const tts_buf *key, tts_error *err)
+{
+    tts_buf b = TTS_BUF_INIT;
+    tts_status rc;
+    tts_error e2;
+    if (tts_nameidx_memory(l->idx) > l->index_limit)
+        return tts_store_index_clear(l->store, err);
+    rc = view_serialize(l, &b, err);
+    tts_error_clear(&e2);
+    if (rc == TTS_OK && b.len > l->index_limit)
+        rc = TTS_ERR_LIMIT;
+    else if (rc == TTS_OK)
+        rc = tts_store_index_put(l->store, VIEW_FORMAT, key->data != NULL ? key->data : "", b.data,
+                                 b.len, &e2);
+    tts_buf_free(&b);
+    if (rc == TTS_ERR_LIMIT)
+        return tts_store_index_clear(l->store, err);
+    if (rc != TTS_OK && e2.status != TTS_OK)
+        tts_err_set(err, rc, "%s", e2.message);
+    return rc;
+}
+
+/*
+ * A view built here because the stored one was missing, old or damaged is
+ * stored for the next process when the database can be written and the
+ * lists are still those it was built from (checked again under the write
+ * lock). Best effort: a failure only means the next process builds again.
+ */
+static void view_store_later(tts_lists *l, const tts_buf *key)
+{
+    tts_error e2;
+    tts_buf now = TTS_BUF_INIT;
+    tts_lists probe;
+    tts_error_clear(&e2);
+    if (tts_store_read_only(l->store) || tts_store_in_transaction(l->store) ||
+        tts_store_begin(l->store, &e2) != TTS_OK)
+        return;
+    memset(&probe, 0, sizeof(probe));
+    probe.store = l->store;
+    if (load_sources(&probe, &now, &e2) == TTS_OK && now.len == key->len &&
+        (key->len == 0 || memcmp(now.data, key->data, key->len) == 0) &&
+        view_store(l, key, &e2) == TTS_OK && tts_store_commit(l->store, &e2) == TTS_OK) {
+        /* stored */
+    } else {
+        tts_store_rollback(l->store);
+    }
+    unload(&probe);
+    tts_buf_free(&now);
+}
+
+/*
+ * The search view: the stored one when it matches the lists, else built
+ * from the rows (and then stored when possible). store_it: inside an
+ * import's transaction, always build and store.
+ */
+static tts_status load_view(tts_lists *l, int store_it, tts_error *err)
+{
+    tts_buf key = TTS_BUF_INIT;
+    tts_status rc;
+    int format = 0, found = 0, fresh = 0, own = 0;
+    char *stored_key = NULL;
+    void *data = NULL;
+    size_t len = 0;
+    /* one snapshot for the sources, the stored view and the rows */
+    if (!tts_store_in_transaction(l->store)) {
+        rc = tts_store_begin_read(l->store, err);
+        if (rc != TTS_OK)
+            return rc;
+        own = 1;
+    }
+    rc = load_sources(l, &key, err);
+    if (rc == TTS_OK && !store_it)
+        rc = tts_store_index_get(l->store, &format, &stored_key, &data, &len, &found, err);
+    if (rc == TTS_OK && found && format == VIEW_FORMAT && key.data != NULL &&
+        strcmp(stored_key, key.data) == 0) {
+        tts_error e2;
+        tts_error_clear(&e2);
+        rc = view_restore(l, data, len, &e2);
+        if (l->idx != NULL)
+            data = NULL; /* the index owns it now, also when it is then refused */
+        if (rc == TTS_OK)
+            fresh = 1;
+        else if (rc == TTS_ERR_NOMEM)
+            tts_err_set(err, rc, "%s", e2.message);
+        else
+            rc = TTS_OK; /* damaged: build it instead */
+        if (rc == TTS_OK && !fresh) {
+            /* start the view again from its sources */
+            tts_buf_reset(&key);
+            unload(l);
+            rc = load_sources(l, &key, err);
+        }
+    }
+    tts_free(stored_key);
+    tts_free(data);
+    if (rc == TTS_OK && !fresh) {
+        rc = build_rest(l, err);
+        if (rc == TTS_OK && store_it)
+            rc = view_store(l, &key, err);
+        if (own)
+            tts_store_end_read(l->store);
+        own = 0;
+        if (rc == TTS_OK && !store_it)
+            view_store_later(l, &key);
+    }
+    if (own)
+        tts_store_end_read(l->store);
+    if (rc == TTS_OK)
+        l->loaded = 1;
+    else
+        unload(l);
+    tts_buf_free(&key);
+    return rc;
+}
+
 /* Build the search view from the database unless it is already there. */
 static tts_status load(tts_lists *l, tts_error *err)
 {
-    load_ctx c = {l, err, TTS_OK};
-    tts_status rc;
     if (l->loaded)
         return TTS_OK;
-    l->arena = tts_arena_new();
-    l->idx = tts_nameidx_new();
-    if (l->arena == NULL || l->idx == NULL)
-        TTS_TRY(tts_err_set(err, TTS_ERR_NOMEM, "out of memory loading the lists"));
-    rc = tts_store_sources_each(l->store, load_src, &c, err);
-    TTS_TRY(own_status(rc, c.rc));
-    rc = tts_store_entries_each(l->store, load_ent, &c, err);
-    TTS_TRY(own_status(rc, c.rc));
-    rc = tts_store_names_each(l->store, load_name, &c, err);
-    TTS_TRY(own_status(rc, c.rc));
-    TTS_TRY(tts_nameidx_finish(l->idx, err));
-    l->loaded = 1;
-out:
-    if (rc != TTS_OK)
-        unload(l);
-    return rc;
+    return load_view(l, 0, err);
 }
 
 /* ---- search ---------------------------------------------------------- */

@@ -19,6 +19,12 @@ tts_store *tts_listdb_store(tts_lists *l);
 const char *tts_listdb_path(const tts_lists *l);
 
 /*
+ * Search indexes larger than `bytes` are not stored in the database (the
+ * default is 512 MB): each process then builds the index from the rows.
+ */
+void tts_listdb_set_index_limit(tts_lists *l, size_t bytes);
+
+/*
  * Import like tts_lists_import; `label` is recorded as the imported file
  * (a URL for downloads) and, when fetch is not NULL, the fetch metadata is
  * written in the same transaction.

@@ -10,6 +10,7 @@
  */
 #include "nameidx.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +18,13 @@
 #include "error.h"
 #include "mem.h"
 #include "namescore.h"
+
+/* Ask for the cache line of p ahead of its use (no effect on results). */
+#if defined(__GNUC__) || defined(__clang__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
 
 /* Short local names for the scoring types (namescore.h). */
 typedef tts_nsview view;
@@ -34,22 +42,49 @@ typedef struct gram_table {
     uint32_t bits;
 } gram_table;
 
+/*
+ * What the search reads of a name, in one record so that a touched name
+ * costs one cache line: entry, token range, weight, whole forms and
+ * whether it has a legal form. Record n_names is a sentinel holding the
+ * end of the last name's tokens.
+ */
+typedef struct name_rec {
+    uint32_t entry;  /* entry number */
+    uint32_t tok0;   /* first index in name_toks; name i uses [tok0, next record's tok0) */
+    uint32_t glued;  /* dictionary id of the glued form (legal forms included) */
+    uint32_t joined; /* dictionary id of the tokens joined without spaces */
+    uint32_t legal;  /* offset of the legal-form string in pool; 0: none (the empty string) */
+    uint32_t w;      /* total token bytes */
+    uint16_t jlen;   /* length of the joined form */
+    uint16_t glen;   /* length of the glued form */
+} name_rec;
+
+/* A dictionary token: its bytes in pool, length, char_mask. */
+typedef struct tok_rec {
+    uint64_t mask; /* tts_namescore_mask of the token */
+    uint32_t off;  /* offset in pool */
+    uint16_t len;
+    uint16_t used; /* TOK_NAME | TOK_WHOLE, set by tts_nameidx_finish */
+} tok_rec;
+
+/* Per-query scratch of one name (see accumulate). */
+typedef struct name_acc {
+    float sum;       /* upper bound of the token score numerator so far */
+    uint32_t forced; /* 0 untouched, 1 touched, 2 touched and to be scored whatever its bound */
+} name_acc;
+
+#define TOK_NAME 1u  /* some name has it as a token (tpost row not empty) */
+#define TOK_WHOLE 2u /* some name has it as its joined or glued form (gpost row not empty) */
+
 struct tts_nameidx {
     /* names */
     size_t n_names, cap_names;
-    uint32_t *name_entry;  /* entry number */
-    uint32_t *name_tok0;   /* first index in name_toks; name i uses [tok0[i], tok0[i+1]) */
-    uint32_t *name_glued;  /* dictionary id of the glued form (legal forms included) */
-    uint32_t *name_joined; /* dictionary id of the tokens joined without spaces */
-    uint32_t *name_legal;  /* offset of the legal-form string in pool */
-    uint32_t *name_w;      /* total token bytes */
+    name_rec *nm;
     uint32_t *name_toks;
     size_t n_name_toks, cap_name_toks;
     /* dictionary */
-    tts_buf pool;      /* token bytes, NUL-separated; legal strings too */
-    uint32_t *tok_off; /* offset in pool */
-    uint16_t *tok_len;
-    uint64_t *tok_mask; /* char_mask of each token */
+    tts_buf pool; /* token bytes, NUL-separated; legal strings too */
+    tok_rec *tk;
     size_t n_toks, cap_toks;
     uint32_t *hash; /* open addressing: tok id + 1, 0 = empty */
     size_t hash_cap;
@@ -59,11 +94,12 @@ struct tts_nameidx {
     tts_delidx *del;          /* deletion neighbourhood of the name tokens */
     gram_table tgram;         /* trigram bucket -> name tokens */
     int finished;
+    int in_blob; /* arrays point into blob (a stored index), which owns them */
+    void *blob;
     /* per-query scratch */
     uint16_t *gcnt;
     uint32_t *gtouched;
-    float *acc;
-    uint8_t *forced;
+    name_acc *acc; /* by name: token-score accumulator and touch mark, one cache line access */
     uint32_t *ntouched;
 };
 
@@ -74,24 +110,24 @@ static void view_of_nname(const tts_nname *n, view *v)
 
 static void view_of_name(const tts_nameidx *x, uint32_t name, view *v)
 {
-    uint32_t a = x->name_tok0[name], b = x->name_tok0[name + 1];
+    uint32_t a = x->nm[name].tok0, b = x->nm[name + 1].tok0;
     v->n = 0;
-    v->w = x->name_w[name];
+    v->w = x->nm[name].w;
     for (uint32_t i = a; i < b && v->n < MAX_QTOK; i++) {
         uint32_t t = x->name_toks[i];
-        v->s[v->n] = x->pool.data + x->tok_off[t];
-        v->l[v->n] = x->tok_len[t];
+        v->s[v->n] = x->pool.data + x->tk[t].off;
+        v->l[v->n] = x->tk[t].len;
         v->id[v->n] = t;
-        v->mask[v->n] = x->tok_mask[t];
+        v->mask[v->n] = x->tk[t].mask;
         v->n++;
     }
-    v->glued = x->pool.data + x->tok_off[x->name_glued[name]];
-    v->glen = x->tok_len[x->name_glued[name]];
-    v->joined = x->pool.data + x->tok_off[x->name_joined[name]];
-    v->jlen = x->tok_len[x->name_joined[name]];
-    v->gmask = x->tok_mask[x->name_glued[name]];
-    v->jmask = x->tok_mask[x->name_joined[name]];
-    v->legal = x->pool.data + x->name_legal[name];
+    v->glued = x->pool.data + x->tk[x->nm[name].glued].off;
+    v->glen = x->tk[x->nm[name].glued].len;
+    v->joined = x->pool.data + x->tk[x->nm[name].joined].off;
+    v->jlen = x->tk[x->nm[name].joined].len;
+    v->gmask = x->tk[x->nm[name].glued].mask;
+    v->jmask = x->tk[x->nm[name].joined].mask;
+    v->legal = x->pool.data + x->nm[name].legal;
 }
 
 double tts_nameidx_score_pair(const tts_nname *a, const tts_nname *b)
@@ -152,6 +188,8 @@ static uint64_t fnv(const char *s, size_t n)
     return h;
 }
 
+static int grow_names(tts_nameidx *x);
+
 tts_nameidx *tts_nameidx_new(void)
 {
     tts_nameidx *x = tts_calloc(1, sizeof(*x));
@@ -164,6 +202,11 @@ tts_nameidx *tts_nameidx_new(void)
         return NULL;
     }
     tts_buf_putc(&x->pool, '\0'); /* offset 0 is the empty string */
+    if (tts_buf_failed(&x->pool) || !grow_names(x)) {
+        tts_nameidx_free(x);
+        return NULL;
+    }
+    memset(&x->nm[0], 0, sizeof(name_rec)); /* the sentinel of an empty index */
     return x;
 }
 
@@ -171,29 +214,24 @@ void tts_nameidx_free(tts_nameidx *x)
 {
     if (x == NULL)
         return;
-    tts_free(x->name_entry);
-    tts_free(x->name_tok0);
-    tts_free(x->name_glued);
-    tts_free(x->name_joined);
+    if (!x->in_blob) {
+        tts_free(x->nm);
+        tts_free(x->name_toks);
+        tts_buf_free(&x->pool);
+        tts_free(x->tk);
+        tts_free(x->hash);
+        tts_free(x->tpost0);
+        tts_free(x->tpost);
+        tts_free(x->gpost0);
+        tts_free(x->gpost);
+        tts_free(x->tgram.start);
+        tts_free(x->tgram.tok);
+    }
     tts_delidx_free(x->del);
-    tts_free(x->name_legal);
-    tts_free(x->name_w);
-    tts_free(x->name_toks);
-    tts_buf_free(&x->pool);
-    tts_free(x->tok_off);
-    tts_free(x->tok_len);
-    tts_free(x->tok_mask);
-    tts_free(x->hash);
-    tts_free(x->tpost0);
-    tts_free(x->tpost);
-    tts_free(x->gpost0);
-    tts_free(x->gpost);
-    tts_free(x->tgram.start);
-    tts_free(x->tgram.tok);
+    tts_free(x->blob);
     tts_free(x->gcnt);
     tts_free(x->gtouched);
     tts_free(x->acc);
-    tts_free(x->forced);
     tts_free(x->ntouched);
     tts_free(x);
 }
@@ -205,7 +243,7 @@ static int rehash(tts_nameidx *x)
     if (nh == NULL)
         return 0;
     for (size_t t = 0; t < x->n_toks; t++) {
-        size_t h = (size_t)fnv(x->pool.data + x->tok_off[t], x->tok_len[t]) & (nc - 1);
+        size_t h = (size_t)fnv(x->pool.data + x->tk[t].off, x->tk[t].len) & (nc - 1);
         while (nh[h] != 0)
             h = (h + 1) & (nc - 1);
         nh[h] = (uint32_t)t + 1;
@@ -222,7 +260,7 @@ static uint32_t dict_find(const tts_nameidx *x, const char *s, size_t n)
     size_t h = (size_t)fnv(s, n) & (x->hash_cap - 1);
     while (x->hash[h] != 0) {
         uint32_t t = x->hash[h] - 1;
-        if (x->tok_len[t] == n && memcmp(x->pool.data + x->tok_off[t], s, n) == 0)
+        if (x->tk[t].len == n && memcmp(x->pool.data + x->tk[t].off, s, n) == 0)
             return t;
         h = (h + 1) & (x->hash_cap - 1);
     }
@@ -238,24 +276,13 @@ static uint32_t dict_intern(tts_nameidx *x, const char *s, size_t n)
         return t;
     if ((x->n_toks + 1) * 2 > x->hash_cap && !rehash(x))
         return UINT32_MAX;
-    if (!grow(&x->tok_off, &x->cap_toks, x->n_toks + 1, sizeof(uint32_t)))
+    if (!grow(&x->tk, &x->cap_toks, x->n_toks + 1, sizeof(tok_rec)))
         return UINT32_MAX;
-    {
-        size_t cap = x->cap_toks;
-        uint16_t *nl = tts_realloc(x->tok_len, cap * sizeof(uint16_t));
-        uint64_t *nm;
-        if (nl == NULL)
-            return UINT32_MAX;
-        x->tok_len = nl;
-        nm = tts_realloc(x->tok_mask, cap * sizeof(uint64_t));
-        if (nm == NULL)
-            return UINT32_MAX;
-        x->tok_mask = nm;
-    }
     t = (uint32_t)x->n_toks;
-    x->tok_off[t] = (uint32_t)x->pool.len;
-    x->tok_len[t] = (uint16_t)n;
-    x->tok_mask[t] = tts_namescore_mask(s, n);
+    x->tk[t].off = (uint32_t)x->pool.len;
+    x->tk[t].len = (uint16_t)n;
+    x->tk[t].mask = tts_namescore_mask(s, n);
+    x->tk[t].used = 0;
     tts_buf_append(&x->pool, s, n);
     tts_buf_putc(&x->pool, '\0');
     if (tts_buf_failed(&x->pool))
@@ -270,26 +297,7 @@ static uint32_t dict_intern(tts_nameidx *x, const char *s, size_t n)
 
 static int grow_names(tts_nameidx *x)
 {
-    size_t cap = x->cap_names, need = x->n_names + 2;
-    if (need <= cap)
-        return 1;
-    if (!grow(&x->name_entry, &cap, need, sizeof(uint32_t)))
-        return 0;
-#define GROW_TO(f)                                                                                 \
-    do {                                                                                           \
-        uint32_t *np = tts_realloc(x->f, cap * sizeof(uint32_t));                                  \
-        if (np == NULL)                                                                            \
-            return 0;                                                                              \
-        x->f = np;                                                                                 \
-    } while (0)
-    GROW_TO(name_tok0);
-    GROW_TO(name_glued);
-    GROW_TO(name_joined);
-    GROW_TO(name_legal);
-    GROW_TO(name_w);
-#undef GROW_TO
-    x->cap_names = cap;
-    return 1;
+    return grow(&x->nm, &x->cap_names, x->n_names + 2, sizeof(name_rec));
 }
 
 tts_status tts_nameidx_add(tts_nameidx *x, uint32_t entry, const char *tokens, const char *legal,
@@ -307,7 +315,7 @@ tts_status tts_nameidx_add(tts_nameidx *x, uint32_t entry, const char *tokens, c
         !grow(&x->name_toks, &x->cap_name_toks, x->n_name_toks + v.n, sizeof(uint32_t)))
         return tts_err_set(err, TTS_ERR_NOMEM, "out of memory building the name index");
     i = (uint32_t)x->n_names;
-    x->name_tok0[i] = (uint32_t)x->n_name_toks;
+    x->nm[i].tok0 = (uint32_t)x->n_name_toks;
     for (size_t k = 0; k < v.n; k++) {
         uint32_t t = dict_intern(x, v.s[k], v.l[k] > 65535 ? 65535 : v.l[k]);
         if (t == UINT32_MAX)
@@ -318,18 +326,23 @@ tts_status tts_nameidx_add(tts_nameidx *x, uint32_t entry, const char *tokens, c
     if (v.jlen > MAX_DL_LEN)
         v.jlen = MAX_DL_LEN; /* too long to compare whole anyway */
     j = dict_intern(x, v.joined, v.jlen);
-    legal_off = x->pool.len;
-    tts_buf_puts(&x->pool, legal != NULL ? legal : "");
-    tts_buf_putc(&x->pool, '\0');
+    legal_off = 0; /* the empty string at offset 0 */
+    if (!tts_namescore_no_legal(legal)) {
+        legal_off = x->pool.len;
+        tts_buf_puts(&x->pool, legal);
+        tts_buf_putc(&x->pool, '\0');
+    }
     if (g == UINT32_MAX || j == UINT32_MAX || tts_buf_failed(&x->pool))
         return tts_err_set(err, TTS_ERR_NOMEM, "out of memory building the name index");
-    x->name_entry[i] = entry;
-    x->name_glued[i] = g;
-    x->name_joined[i] = j;
-    x->name_legal[i] = (uint32_t)legal_off;
-    x->name_w[i] = (uint32_t)v.w;
+    x->nm[i].entry = entry;
+    x->nm[i].glued = g;
+    x->nm[i].joined = j;
+    x->nm[i].legal = (uint32_t)legal_off;
+    x->nm[i].w = (uint32_t)v.w;
+    x->nm[i].jlen = x->tk[j].len;
+    x->nm[i].glen = x->tk[g].len;
     x->n_names++;
-    x->name_tok0[x->n_names] = (uint32_t)x->n_name_toks;
+    x->nm[x->n_names].tok0 = (uint32_t)x->n_name_toks;
     return TTS_OK;
 }
 
@@ -364,11 +377,11 @@ static tts_status build_postings(tts_nameidx *x, tts_error *err)
     if (x->tpost0 == NULL || x->gpost0 == NULL)
         return tts_err_set(err, TTS_ERR_NOMEM, "out of memory building the name index");
     for (size_t i = 0; i < x->n_names; i++) {
-        for (uint32_t k = x->name_tok0[i]; k < x->name_tok0[i + 1]; k++)
+        for (uint32_t k = x->nm[i].tok0; k < x->nm[i + 1].tok0; k++)
             x->tpost0[x->name_toks[k] + 1]++;
-        x->gpost0[x->name_joined[i] + 1]++;
-        if (x->name_glued[i] != x->name_joined[i])
-            x->gpost0[x->name_glued[i] + 1]++;
+        x->gpost0[x->nm[i].joined + 1]++;
+        if (x->nm[i].glued != x->nm[i].joined)
+            x->gpost0[x->nm[i].glued + 1]++;
     }
     for (size_t t = 0; t < x->n_toks; t++) {
         x->tpost0[t + 1] += x->tpost0[t];
@@ -379,13 +392,13 @@ static tts_status build_postings(tts_nameidx *x, tts_error *err)
     if (x->tpost == NULL || x->gpost == NULL)
         return tts_err_set(err, TTS_ERR_NOMEM, "out of memory building the name index");
     for (size_t i = 0; i < x->n_names; i++) {
-        for (uint32_t k = x->name_tok0[i]; k < x->name_tok0[i + 1]; k++) {
+        for (uint32_t k = x->nm[i].tok0; k < x->nm[i + 1].tok0; k++) {
             uint32_t t = x->name_toks[k];
             x->tpost[x->tpost0[t]++] = (uint32_t)i;
         }
-        x->gpost[x->gpost0[x->name_joined[i]]++] = (uint32_t)i;
-        if (x->name_glued[i] != x->name_joined[i])
-            x->gpost[x->gpost0[x->name_glued[i]]++] = (uint32_t)i;
+        x->gpost[x->gpost0[x->nm[i].joined]++] = (uint32_t)i;
+        if (x->nm[i].glued != x->nm[i].joined)
+            x->gpost[x->gpost0[x->nm[i].glued]++] = (uint32_t)i;
     }
     memmove(x->tpost0 + 1, x->tpost0, x->n_toks * sizeof(uint32_t));
     memmove(x->gpost0 + 1, x->gpost0, x->n_toks * sizeof(uint32_t));
@@ -402,7 +415,7 @@ static tts_status build_grams(tts_nameidx *x, const uint32_t *post0, gram_table 
     size_t nb;
     size_t n_long = 0;
     for (size_t t = 0; t < x->n_toks; t++)
-        n_long += x->tok_len[t] > DELIDX_MAX1;
+        n_long += x->tk[t].len > DELIDX_MAX1;
     g->bits = 8;
     while (((size_t)1 << g->bits) < n_long * 4 && g->bits < 22)
         g->bits++;
@@ -411,8 +424,8 @@ static tts_status build_grams(tts_nameidx *x, const uint32_t *post0, gram_table 
     if (g->start == NULL)
         return tts_err_set(err, TTS_ERR_NOMEM, "out of memory building the name index");
     for (size_t t = 0; t < x->n_toks; t++)
-        if (post0[t + 1] > post0[t] && x->tok_len[t] > DELIDX_MAX1)
-            FOR_GRAMS(x->pool.data + x->tok_off[t], (size_t)x->tok_len[t], g->bits, h,
+        if (post0[t + 1] > post0[t] && x->tk[t].len > DELIDX_MAX1)
+            FOR_GRAMS(x->pool.data + x->tk[t].off, (size_t)x->tk[t].len, g->bits, h,
                       g->start[h + 1]++);
     for (size_t b = 0; b < nb; b++)
         g->start[b + 1] += g->start[b];
@@ -420,8 +433,8 @@ static tts_status build_grams(tts_nameidx *x, const uint32_t *post0, gram_table 
     if (g->tok == NULL)
         return tts_err_set(err, TTS_ERR_NOMEM, "out of memory building the name index");
     for (size_t t = 0; t < x->n_toks; t++)
-        if (post0[t + 1] > post0[t] && x->tok_len[t] > DELIDX_MAX1)
-            FOR_GRAMS(x->pool.data + x->tok_off[t], (size_t)x->tok_len[t], g->bits, h,
+        if (post0[t + 1] > post0[t] && x->tk[t].len > DELIDX_MAX1)
+            FOR_GRAMS(x->pool.data + x->tk[t].off, (size_t)x->tk[t].len, g->bits, h,
                       g->tok[g->start[h]++] = (uint32_t)t);
     memmove(g->start + 1, g->start, nb * sizeof(uint32_t));
     g->start[0] = 0;
@@ -444,16 +457,16 @@ static tts_status build_deletions(tts_nameidx *x, tts_error *err)
         return tts_err_set(err, TTS_ERR_NOMEM, "out of memory building the name index");
     /* Joined forms of names with several tokens (a single token is its own joined form). */
     for (size_t i = 0; i < x->n_names; i++) {
-        uint32_t j = x->name_joined[i];
-        if (x->name_tok0[i + 1] - x->name_tok0[i] > 1 && x->tpost0[j + 1] == x->tpost0[j] &&
-            x->tok_len[j] <= DELIDX_MAX1)
+        uint32_t j = x->nm[i].joined;
+        if (x->nm[i + 1].tok0 - x->nm[i].tok0 > 1 && x->tpost0[j + 1] == x->tpost0[j] &&
+            x->tk[j].len <= DELIDX_MAX1)
             whole[j] = 1;
     }
     for (uint32_t t = 0; t < x->n_toks; t++) {
         if (x->tpost0[t + 1] > x->tpost0[t])
-            keys += tts_delidx_keys(x->tok_len[t], 2);
+            keys += tts_delidx_keys(x->tk[t].len, 2);
         else if (whole[t])
-            keys += tts_delidx_keys(x->tok_len[t], 1);
+            keys += tts_delidx_keys(x->tk[t].len, 1);
     }
     x->del = tts_delidx_new(keys);
     if (x->del == NULL) {
@@ -461,13 +474,26 @@ static tts_status build_deletions(tts_nameidx *x, tts_error *err)
         return tts_err_set(err, TTS_ERR_NOMEM, "out of memory building the name index");
     }
     for (uint32_t t = 0; t < x->n_toks; t++) {
-        const char *s = x->pool.data + x->tok_off[t];
+        const char *s = x->pool.data + x->tk[t].off;
         if (x->tpost0[t + 1] > x->tpost0[t])
-            tts_delidx_add(x->del, s, x->tok_len[t], 2, t);
+            tts_delidx_add(x->del, s, x->tk[t].len, 2, t);
         else if (whole[t])
-            tts_delidx_add(x->del, s, x->tok_len[t], 1, t); /* whole forms: one edit */
+            tts_delidx_add(x->del, s, x->tk[t].len, 1, t); /* whole forms: one edit */
     }
     tts_free(whole);
+    return TTS_OK;
+}
+
+/* The per-query scratch arrays; then the index answers queries. */
+static tts_status alloc_scratch(tts_nameidx *x, tts_error *err)
+{
+    x->gcnt = tts_calloc(x->n_toks + 1, sizeof(uint16_t));
+    x->gtouched = tts_malloc((x->n_toks + 1) * sizeof(uint32_t));
+    x->acc = tts_calloc(x->n_names + 1, sizeof(name_acc));
+    x->ntouched = tts_malloc((x->n_names + 1) * sizeof(uint32_t));
+    if (x->gcnt == NULL || x->gtouched == NULL || x->acc == NULL || x->ntouched == NULL)
+        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory building the name index");
+    x->finished = 1;
     return TTS_OK;
 }
 
@@ -477,35 +503,29 @@ tts_status tts_nameidx_finish(tts_nameidx *x, tts_error *err)
     if (x->finished)
         return TTS_OK;
     rc = build_postings(x, err);
+    for (size_t t = 0; rc == TTS_OK && t < x->n_toks; t++)
+        x->tk[t].used = (uint16_t)((x->tpost0[t + 1] > x->tpost0[t] ? TOK_NAME : 0) |
+                                   (x->gpost0[t + 1] > x->gpost0[t] ? TOK_WHOLE : 0));
     if (rc == TTS_OK)
         rc = build_grams(x, x->tpost0, &x->tgram, err);
     if (rc == TTS_OK)
         rc = build_deletions(x, err);
     if (rc != TTS_OK)
         return rc;
-    x->gcnt = tts_calloc(x->n_toks + 1, sizeof(uint16_t));
-    x->gtouched = tts_malloc((x->n_toks + 1) * sizeof(uint32_t));
-    x->acc = tts_calloc(x->n_names + 1, sizeof(float));
-    x->forced = tts_calloc(x->n_names + 1, 1);
-    x->ntouched = tts_malloc((x->n_names + 1) * sizeof(uint32_t));
-    if (x->gcnt == NULL || x->gtouched == NULL || x->acc == NULL || x->forced == NULL ||
-        x->ntouched == NULL)
-        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory building the name index");
-    x->finished = 1;
-    return TTS_OK;
+    return alloc_scratch(x, err);
 }
 
 size_t tts_nameidx_count(const tts_nameidx *x) { return x->n_names; }
 
 size_t tts_nameidx_memory(const tts_nameidx *x)
 {
-    size_t n = sizeof(*x) + x->cap_names * 6 * sizeof(uint32_t) + x->cap_name_toks * 4 +
-               x->pool.cap + x->cap_toks * (4 + 2 + 8) + x->hash_cap * 4;
+    size_t n = sizeof(*x) + x->cap_names * sizeof(name_rec) + x->cap_name_toks * 4 + x->pool.cap +
+               x->cap_toks * sizeof(tok_rec) + x->hash_cap * 4;
     if (x->finished) {
         size_t tb = (size_t)1 << x->tgram.bits;
         n += (2 * (x->n_toks + 1) + x->tpost0[x->n_toks] + x->gpost0[x->n_toks]) * 4;
         n += (tb + 1 + x->tgram.start[tb]) * 4;
-        n += tts_delidx_memory(x->del) + x->n_toks * 6 + x->n_names * 9;
+        n += tts_delidx_memory(x->del) + x->n_toks * 6 + x->n_names * (sizeof(name_acc) + 4);
     }
     return n;
 }
@@ -529,21 +549,24 @@ typedef struct mark_ctx {
 static void mark_token(void *user, uint32_t tok)
 {
     mark_ctx *m = user;
+    if (tok >= m->x->n_toks)
+        return; /* only a damaged stored index has such tokens */
     if (m->x->gcnt[tok] == 0) {
+        PREFETCH(&m->x->tk[tok]); /* its similarity is computed next */
         m->x->gcnt[tok] = 1;
         m->x->gtouched[m->nt++] = tok;
     }
 }
 
-static tts_status similar_tokens(tts_nameidx *x, const gram_table *g, const uint32_t *used,
-                                 const char *s, size_t n, size_t need, int use_del, tsim **out,
+static tts_status similar_tokens(tts_nameidx *x, const gram_table *g, unsigned used, const char *s,
+                                 size_t n, uint64_t smask, size_t need, int use_del, tsim **out,
                                  size_t *n_out)
 {
     size_t nt = 0, res = 0, cap = 0, ng = 0;
     uint32_t grams[MAX_DL_LEN + 2];
     tsim *list = NULL;
     uint32_t t = dict_find(x, s, n);
-    if (t != UINT32_MAX && used[t + 1] > used[t]) {
+    if (t != UINT32_MAX && (x->tk[t].used & used)) {
         x->gcnt[t] = 1;
         x->gtouched[nt++] = t;
     }
@@ -581,9 +604,11 @@ static tts_status similar_tokens(tts_nameidx *x, const gram_table *g, const uint
         uint32_t u = x->gtouched[k];
         double sim = 0.0;
         x->gcnt[u] = 0;
-        if (used[u + 1] > used[u])
-            sim = tts_namescore_tok_sim(s, n, x->pool.data + x->tok_off[u], x->tok_len[u],
-                                        x->tok_mask[u]);
+        if (k + 4 < nt) /* the bytes a later candidate's similarity may read */
+            PREFETCH(x->pool.data + x->tk[x->gtouched[k + 4]].off);
+        if (x->tk[u].used & used)
+            sim = tts_namescore_tok_sim_m(s, n, smask, x->pool.data + x->tk[u].off, x->tk[u].len,
+                                          x->tk[u].mask);
         if (sim <= 0.0)
             continue;
         if (!grow(&list, &cap, res + 1, sizeof(tsim))) {
@@ -599,6 +624,67 @@ static tts_status similar_tokens(tts_nameidx *x, const gram_table *g, const uint
     *out = list;
     *n_out = res;
     return TTS_OK;
+}
+
+/* Append (u, sim) to *list; 0 when out of memory. */
+static int push_tsim(tsim **list, size_t *n, size_t *cap, uint32_t u, double sim)
+{
+    if (!grow(list, cap, *n + 1, sizeof(tsim)))
+        return 0;
+    (*list)[*n].tok = u;
+    (*list)[*n].sim = (float)sim;
+    (*n)++;
+    return 1;
+}
+
+/*
+ * similar_tokens for a whole query form (joined or glued) with one edit,
+ * no trigrams, answering for two posting sets from one probe of the
+ * deletion neighbourhood: tokens used as names' joined or glued forms
+ * (gpost) into *gout, and, when want_tok, tokens used as name tokens
+ * (tpost) into *tout. Each list is what similar_tokens would return for
+ * that set (same tokens, same similarities), in no particular order.
+ */
+static tts_status similar_whole(tts_nameidx *x, const char *s, size_t n, uint64_t smask,
+                                int want_tok, tsim **gout, size_t *n_g, tsim **tout, size_t *n_t)
+{
+    size_t nt = 0, cap_g = 0, cap_t = 0;
+    uint32_t t = dict_find(x, s, n);
+    tts_status rc = TTS_OK;
+    *gout = *tout = NULL;
+    *n_g = *n_t = 0;
+    if (t != UINT32_MAX) {
+        x->gcnt[t] = 1;
+        x->gtouched[nt++] = t;
+    }
+    {
+        mark_ctx mc = {x, nt};
+        tts_delidx_probe(x->del, s, n, 1, mark_token, &mc);
+        nt = mc.nt;
+    }
+    for (size_t k = 0; k < nt; k++) {
+        uint32_t u = x->gtouched[k];
+        int g = (x->tk[u].used & TOK_WHOLE) != 0;
+        int tk = want_tok && (x->tk[u].used & TOK_NAME) != 0;
+        double sim;
+        x->gcnt[u] = 0;
+        if ((!g && !tk) || rc != TTS_OK)
+            continue;
+        sim = tts_namescore_tok_sim_m(s, n, smask, x->pool.data + x->tk[u].off, x->tk[u].len,
+                                      x->tk[u].mask);
+        if (sim <= 0.0)
+            continue;
+        if ((g && !push_tsim(gout, n_g, &cap_g, u, sim)) ||
+            (tk && !push_tsim(tout, n_t, &cap_t, u, sim)))
+            rc = TTS_ERR_NOMEM;
+    }
+    if (rc != TTS_OK) {
+        tts_free(*gout);
+        tts_free(*tout);
+        *gout = *tout = NULL;
+        *n_g = *n_t = 0;
+    }
+    return rc;
 }
 
 static int cmp_tsim(const void *a, const void *b)
@@ -676,18 +762,17 @@ static tts_status search_all(tts_nameidx *x, const view *vq, double thr, tts_nam
         }
         for (uint32_t t = 0; t < x->n_toks; t++)
             if (x->tpost0[t + 1] > x->tpost0[t])
-                cache.dense[i][t] =
-                    (float)tts_namescore_tok_sim(vq->s[i], vq->l[i], x->pool.data + x->tok_off[t],
-                                                 x->tok_len[t], x->tok_mask[t]);
+                cache.dense[i][t] = (float)tts_namescore_tok_sim(
+                    vq->s[i], vq->l[i], x->pool.data + x->tk[t].off, x->tk[t].len, x->tk[t].mask);
     }
     for (uint32_t i = 0; i < x->n_names; i++) {
         view vn;
         pairing pr;
-        if (filter != NULL && !filter(user, x->name_entry[i]))
+        if (filter != NULL && !filter(user, x->nm[i].entry))
             continue;
         view_of_name(x, i, &vn);
         tts_namescore_score(vq, &vn, &cache, thr, &pr);
-        if (pr.score >= thr && !push_hit(hs, i, x->name_entry[i], pr.score)) {
+        if (pr.score >= thr && !push_hit(hs, i, x->nm[i].entry, pr.score)) {
             rc = TTS_ERR_NOMEM;
             goto out;
         }
@@ -709,15 +794,17 @@ static size_t accumulate(tts_nameidx *x, const tsim *sims, size_t n_sims, size_t
     uint8_t mark = force ? 2 : 1;
     for (size_t k = 0; k < n_sims; k++) {
         uint32_t t = sims[k].tok;
-        float add = sims[k].sim * (float)(qlen + x->tok_len[t]);
+        float add = sims[k].sim * (float)(qlen + x->tk[t].len);
         for (uint32_t p = post0[t]; p < post0[t + 1]; p++) {
             uint32_t name = post[p];
-            if (x->forced[name] == 0)
+            if (x->acc[name].forced == 0) {
                 x->ntouched[nn++] = name;
-            if (x->forced[name] < mark)
-                x->forced[name] = mark;
+                PREFETCH(&x->nm[name]); /* read when the touched names are ranked */
+            }
+            if (x->acc[name].forced < mark)
+                x->acc[name].forced = mark;
             if (!force)
-                x->acc[name] += add;
+                x->acc[name].sum += add;
         }
     }
     return nn;
@@ -763,12 +850,11 @@ static void choose_scans(const view *vq, const size_t *vol, double thr, uint8_t 
 }
 
 /* Byte histogram folded to 64 bins. */
-static void histogram(const char *s, size_t n, uint8_t h[64])
+static void histogram(const char *s, size_t n, int16_t h[64])
 {
-    memset(h, 0, 64);
+    memset(h, 0, 64 * sizeof(int16_t));
     for (size_t i = 0; i < n; i++)
-        if (h[(unsigned char)s[i] & 63] < 255)
-            h[(unsigned char)s[i] & 63]++;
+        h[(unsigned char)s[i] & 63]++;
 }
 
 /*
@@ -776,17 +862,33 @@ static void histogram(const char *s, size_t n, uint8_t h[64])
  * qh, length ql) and s[0..n): each edit changes the histogram by at most
  * two, so distance >= half the L1 difference.
  */
-static double whole_bound(const uint8_t qh[64], size_t ql, const char *s, size_t n, double thr)
+static double whole_bound(int16_t h[64], size_t ql, uint64_t qmask, const char *s, size_t n,
+                          uint64_t smask, double thr)
 {
-    uint8_t h[64];
-    size_t l1 = 0, mx = ql > n ? ql : n, d;
+    /* h is the query histogram; restored before returning */
+    size_t l1 = ql, mx = ql > n ? ql : n, d;
     if (mx == 0 || mx > MAX_DL_LEN)
         return 0.0;
-    if (1.0 - (double)(ql > n ? ql - n : n - ql) / (double)mx < thr)
+    /* Cheap necessary conditions first: the length difference, and the
+     * bins present on one side only (each adds at least 1 to the L1
+     * difference below), from the masks the dictionary already holds. */
+    d = ql > n ? ql - n : n - ql;
+    if (1.0 - (double)d / (double)mx < thr)
         return 0.0;
-    histogram(s, n, h);
-    for (int i = 0; i < 64; i++)
-        l1 += qh[i] > h[i] ? (size_t)(qh[i] - h[i]) : (size_t)(h[i] - qh[i]);
+    if (1.0 - (double)((tts_namescore_popcount(qmask ^ smask) + 1) / 2) / (double)mx < thr)
+        return 0.0;
+    /* L1 difference of the two histograms, counted from the query's one
+     * byte of s at a time, then the query's histogram put back. */
+    for (size_t i = 0; i < n; i++) {
+        unsigned b = (unsigned char)s[i] & 63;
+        if (h[b] > 0)
+            l1--;
+        else
+            l1++;
+        h[b]--;
+    }
+    for (size_t i = 0; i < n; i++)
+        h[(unsigned char)s[i] & 63]++;
     d = (l1 + 1) / 2;
     if (d < (ql > n ? ql - n : n - ql))
         d = ql > n ? ql - n : n - ql;
@@ -794,18 +896,34 @@ static double whole_bound(const uint8_t qh[64], size_t ql, const char *s, size_t
 }
 
 /* Could the whole-string comparison of score_views reach thr for this name? */
-static int whole_may_reach(const tts_nameidx *x, const view *vq, const uint8_t jh[64],
-                           const uint8_t gh[64], uint32_t name, double thr)
+/*
+ * Can strings of lengths a and b reach whole-string similarity thr at all
+ * (1 - |a - b| / max >= thr, with a rounding allowance)? Multiplications
+ * only: this runs for every touched name.
+ */
+static int lengths_may_reach(size_t a, size_t b, double thr)
 {
-    uint32_t j = x->name_joined[name], g = x->name_glued[name];
-    const char *nlegal = x->pool.data + x->name_legal[name];
-    if (whole_bound(jh, vq->jlen, x->pool.data + x->tok_off[j], x->tok_len[j], thr) >= thr)
+    size_t mx = a > b ? a : b, d = a > b ? a - b : b - a;
+    return mx > 0 && mx <= MAX_DL_LEN && (double)d <= (1.0 - thr) * (double)mx + 1e-9;
+}
+
+static int whole_may_reach(const tts_nameidx *x, const view *vq, int16_t jh[64], int16_t gh[64],
+                           uint32_t name, double thr)
+{
+    const name_rec *r = &x->nm[name];
+    uint32_t j = r->joined, g = r->glued;
+    int nlegal = r->legal != 0, qlegal = !tts_namescore_no_legal(vq->legal);
+    if (lengths_may_reach(vq->jlen, r->jlen, thr) &&
+        whole_bound(jh, vq->jlen, vq->jmask, x->pool.data + x->tk[j].off, x->tk[j].len,
+                    x->tk[j].mask, thr) >= thr)
         return 1;
-    if (tts_namescore_no_legal(vq->legal) && !tts_namescore_no_legal(nlegal) &&
-        whole_bound(jh, vq->jlen, x->pool.data + x->tok_off[g], x->tok_len[g], thr) >= thr)
+    if (!qlegal && nlegal && lengths_may_reach(vq->jlen, r->glen, thr) &&
+        whole_bound(jh, vq->jlen, vq->jmask, x->pool.data + x->tk[g].off, x->tk[g].len,
+                    x->tk[g].mask, thr) >= thr)
         return 1;
-    return !tts_namescore_no_legal(vq->legal) && tts_namescore_no_legal(nlegal) &&
-           whole_bound(gh, vq->glen, x->pool.data + x->tok_off[j], x->tok_len[j], thr) >= thr;
+    return qlegal && !nlegal && lengths_may_reach(vq->glen, r->jlen, thr) &&
+           whole_bound(gh, vq->glen, vq->gmask, x->pool.data + x->tk[j].off, x->tk[j].len,
+                       x->tk[j].mask, thr) >= thr;
 }
 
 /*
@@ -823,13 +941,13 @@ static double rest_bound(const tts_nameidx *x, const view *vq, const uint8_t *sc
         double best = 0.0;
         if (scan[i] && cache->n[i] > 0)
             continue;
-        for (uint32_t k = x->name_tok0[name]; k < x->name_tok0[name + 1]; k++) {
+        for (uint32_t k = x->nm[name].tok0; k < x->nm[name + 1].tok0; k++) {
             uint32_t t = x->name_toks[k];
             double v = cache->n[i] > 0 ? tts_namescore_cached(cache, i, t)
-                                       : tts_namescore_tok_bound(vq->s[i], vq->l[i],
-                                                                 x->pool.data + x->tok_off[t],
-                                                                 x->tok_len[t], x->tok_mask[t]);
-            v = v > 0.0 ? v * (double)(vq->l[i] + x->tok_len[t]) : 0.0;
+                                       : tts_namescore_tok_bound_m(vq->s[i], vq->l[i], vq->mask[i],
+                                                                   x->pool.data + x->tk[t].off,
+                                                                   x->tk[t].len, x->tk[t].mask);
+            v = v > 0.0 ? v * (double)(vq->l[i] + x->tk[t].len) : 0.0;
             if (v > best)
                 best = v;
         }
@@ -842,16 +960,18 @@ static tts_status search_index(tts_nameidx *x, const view *vq, double thr,
                                tts_nameidx_filter filter, void *user, hits *hs)
 {
     sim_cache cache;
-    tsim *gl = NULL;
-    size_t n_gl = 0, nn = 0, vol[MAX_QTOK];
-    uint8_t scan[MAX_QTOK], jh[64], gh[64];
+    tsim *gl = NULL, *tl = NULL;
+    size_t n_gl = 0, n_tl = 0, nn = 0, vol[MAX_QTOK];
+    uint8_t scan[MAX_QTOK];
+    int16_t jh[64], gh[64];
+    double rest_cap = 0.0;
     tts_status rc = TTS_OK;
     memset(&cache, 0, sizeof(cache));
     histogram(vq->joined, vq->jlen <= MAX_DL_LEN ? vq->jlen : MAX_DL_LEN, jh);
     histogram(vq->glued, vq->glen <= MAX_DL_LEN ? vq->glen : MAX_DL_LEN, gh);
     for (size_t i = 0; i < vq->n; i++) {
-        TTS_TRY(similar_tokens(x, &x->tgram, x->tpost0, vq->s[i], vq->l[i], token_need(vq->l[i]), 2,
-                               &cache.list[i], &cache.n[i]));
+        TTS_TRY(similar_tokens(x, &x->tgram, TOK_NAME, vq->s[i], vq->l[i], vq->mask[i],
+                               token_need(vq->l[i]), 2, &cache.list[i], &cache.n[i]));
         if (cache.n[i] > 1)
             qsort(cache.list[i], cache.n[i], sizeof(tsim), cmp_tsim);
         vol[i] = 0;
@@ -859,6 +979,24 @@ static tts_status search_index(tts_nameidx *x, const view *vq, double thr,
             vol[i] += x->tpost0[cache.list[i][k].tok + 1] - x->tpost0[cache.list[i][k].tok];
     }
     choose_scans(vq, vol, thr, scan);
+    /* The most rest_bound can add to any name: for each query token it
+     * considers, its best candidate pair (unbounded when it has none). */
+    for (size_t i = 0; i < vq->n; i++) {
+        double best = 0.0;
+        if (scan[i] && cache.n[i] > 0)
+            continue;
+        if (cache.n[i] == 0) {
+            rest_cap = HUGE_VAL;
+            break;
+        }
+        for (size_t k = 0; k < cache.n[i]; k++) {
+            double v =
+                (double)cache.list[i][k].sim * (double)(vq->l[i] + x->tk[cache.list[i][k].tok].len);
+            if (v > best)
+                best = v;
+        }
+        rest_cap += best;
+    }
     for (size_t i = 0; i < vq->n; i++)
         if (scan[i])
             nn = accumulate(x, cache.list[i], cache.n[i], vq->l[i], x->tpost0, x->tpost, 0, nn);
@@ -867,52 +1005,52 @@ static tts_status search_index(tts_nameidx *x, const view *vq, double thr,
      * with a legal form the glued one, looked up exactly among names'
      * joined and glued forms, and within one edit among single tokens. */
     if (vq->jlen > 0 && vq->jlen <= MAX_DL_LEN) {
-        TTS_TRY(similar_tokens(x, &x->tgram, x->gpost0, vq->joined, vq->jlen, 0, 1, &gl, &n_gl));
+        /* one edit among single tokens: token boundaries, not typos */
+        TTS_TRY(
+            similar_whole(x, vq->joined, vq->jlen, vq->jmask, vq->n > 1, &gl, &n_gl, &tl, &n_tl));
         nn = accumulate(x, gl, n_gl, 0, x->gpost0, x->gpost, 1, nn);
+        nn = accumulate(x, tl, n_tl, 0, x->tpost0, x->tpost, 1, nn);
         tts_free(gl);
-        gl = NULL;
-        if (vq->n > 1) {
-            TTS_TRY(similar_tokens(x, &x->tgram, x->tpost0, vq->joined, vq->jlen, 0, 1, &gl,
-                                   &n_gl)); /* one edit: token boundaries, not typos */
-            nn = accumulate(x, gl, n_gl, 0, x->tpost0, x->tpost, 1, nn);
-            tts_free(gl);
-            gl = NULL;
-        }
+        tts_free(tl);
+        gl = tl = NULL;
     }
     if (!tts_namescore_no_legal(vq->legal) && vq->glen > 0 && vq->glen <= MAX_DL_LEN) {
-        TTS_TRY(similar_tokens(x, &x->tgram, x->gpost0, vq->glued, vq->glen, 0, 1, &gl, &n_gl));
+        TTS_TRY(similar_whole(x, vq->glued, vq->glen, vq->gmask, 1, &gl, &n_gl, &tl, &n_tl));
         nn = accumulate(x, gl, n_gl, 0, x->gpost0, x->gpost, 1, nn);
-        tts_free(gl);
-        gl = NULL;
-        TTS_TRY(similar_tokens(x, &x->tgram, x->tpost0, vq->glued, vq->glen, 0, 1, &gl, &n_gl));
-        nn = accumulate(x, gl, n_gl, 0, x->tpost0, x->tpost, 1, nn);
+        nn = accumulate(x, tl, n_tl, 0, x->tpost0, x->tpost, 1, nn);
     }
 out:
     for (size_t k = 0; k < nn; k++) {
         uint32_t name = x->ntouched[k];
-        int cand = x->forced[name] == 2;
-        x->forced[name] = 0;
-        if (!cand && rc == TTS_OK)
-            cand = ((double)x->acc[name] + rest_bound(x, vq, scan, &cache, name)) /
-                               (double)(vq->w + x->name_w[name]) +
+        int cand = x->acc[name].forced == 2;
+        if (k + 4 < nn) /* the joined form whole_may_reach may read a few names on */
+            PREFETCH(&x->tk[x->nm[x->ntouched[k + 4]].joined]);
+        x->acc[name].forced = 0;
+        if (!cand && rc == TTS_OK) {
+            double wsum = (double)(vq->w + x->nm[name].w);
+            /* rest_bound only when even its cap could reach thr */
+            cand = ((double)x->acc[name].sum + rest_cap) / wsum + UB_SLACK >= thr &&
+                   ((double)x->acc[name].sum + rest_bound(x, vq, scan, &cache, name)) / wsum +
                            UB_SLACK >=
-                       thr ||
-                   whole_may_reach(x, vq, jh, gh, name, thr - UB_SLACK);
-        x->acc[name] = 0.0f;
-        if (rc != TTS_OK || !cand || (filter != NULL && !filter(user, x->name_entry[name])))
+                       thr;
+            cand = cand || whole_may_reach(x, vq, jh, gh, name, thr - UB_SLACK);
+        }
+        x->acc[name].sum = 0.0f;
+        if (rc != TTS_OK || !cand || (filter != NULL && !filter(user, x->nm[name].entry)))
             continue;
         {
             view vn;
             pairing pr;
             view_of_name(x, name, &vn);
             tts_namescore_score(vq, &vn, &cache, thr, &pr);
-            if (pr.score >= thr && !push_hit(hs, name, x->name_entry[name], pr.score))
+            if (pr.score >= thr && !push_hit(hs, name, x->nm[name].entry, pr.score))
                 rc = TTS_ERR_NOMEM;
         }
     }
     for (size_t i = 0; i < MAX_QTOK; i++)
         tts_free(cache.list[i]);
     tts_free(gl);
+    tts_free(tl);
     return rc;
 }
 
@@ -942,5 +1080,222 @@ tts_status tts_nameidx_search(tts_nameidx *x, const tts_nname *q, double thresho
     collapse(&hs);
     *out = hs.h;
     *n_out = hs.n;
+    return TTS_OK;
+}
+
+/* ---- storing a built index -------------------------------------------- */
+
+/*
+ * Layout (host byte order; the magic number tells a foreign one): a
+ * header of NIDX_HEADER 64-bit words, then the arrays back to back in the
+ * order of the header's counts. Loading copies every array and checks
+ * every number that is later used as an index or a loop bound, so a
+ * damaged or foreign blob is refused, never trusted.
+ */
+#define NIDX_MAGIC 0x5844494e53545454ULL /* "TTTSNIDX" read as a little-endian word */
+#define NIDX_HEADER 12
+
+enum {
+    H_MAGIC,
+    H_VERSION,
+    H_NAMES,
+    H_NAME_TOKS,
+    H_POOL,
+    H_TOKS,
+    H_HASH,
+    H_TPOST,
+    H_GPOST,
+    H_GRAM_BITS,
+    H_GRAMS,
+    H_DEL_BYTES
+};
+
+/* Append n bytes and pad to a multiple of 8, so that every section is aligned in place. */
+static void put_section(tts_buf *out, const void *p, size_t n)
+{
+    static const char zero[8] = {0};
+    tts_buf_append(out, n > 0 ? (const char *)p : "", n);
+    if (n % 8 != 0)
+        tts_buf_append(out, zero, 8 - n % 8);
+}
+
+tts_status tts_nameidx_serialize(const tts_nameidx *x, tts_buf *out, tts_error *err)
+{
+    uint64_t h[NIDX_HEADER];
+    const void *del;
+    size_t del_n, nb;
+    if (!x->finished)
+        return tts_err_set(err, TTS_ERR_INTERNAL, "name index not finished");
+    tts_delidx_bytes(x->del, &del, &del_n);
+    nb = (size_t)1 << x->tgram.bits;
+    h[H_MAGIC] = NIDX_MAGIC;
+    h[H_VERSION] = TTS_NAMEIDX_FORMAT;
+    h[H_NAMES] = x->n_names;
+    h[H_NAME_TOKS] = x->n_name_toks;
+    h[H_POOL] = x->pool.len;
+    h[H_TOKS] = x->n_toks;
+    h[H_HASH] = x->hash_cap;
+    h[H_TPOST] = x->tpost0[x->n_toks];
+    h[H_GPOST] = x->gpost0[x->n_toks];
+    h[H_GRAM_BITS] = x->tgram.bits;
+    h[H_GRAMS] = x->tgram.start[nb];
+    h[H_DEL_BYTES] = del_n;
+    put_section(out, h, sizeof(h));
+    put_section(out, x->nm, (x->n_names + 1) * sizeof(name_rec));
+    put_section(out, x->name_toks, x->n_name_toks * sizeof(uint32_t));
+    put_section(out, x->pool.data, x->pool.len);
+    put_section(out, x->tk, x->n_toks * sizeof(tok_rec));
+    put_section(out, x->hash, x->hash_cap * sizeof(uint32_t));
+    put_section(out, x->tpost0, (x->n_toks + 1) * sizeof(uint32_t));
+    put_section(out, x->tpost, x->tpost0[x->n_toks] * sizeof(uint32_t));
+    put_section(out, x->gpost0, (x->n_toks + 1) * sizeof(uint32_t));
+    put_section(out, x->gpost, x->gpost0[x->n_toks] * sizeof(uint32_t));
+    put_section(out, x->tgram.start, (nb + 1) * sizeof(uint32_t));
+    put_section(out, x->tgram.tok, x->tgram.start[nb] * sizeof(uint32_t));
+    put_section(out, del, del_n);
+    if (tts_buf_failed(out))
+        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory storing the name index");
+    return TTS_OK;
+}
+
+/* Reading side: a cursor over the blob that refuses to run past its end. */
+typedef struct reader {
+    unsigned char *p;
+    size_t left;
+} reader;
+
+/* The next section of count * size bytes (padded to 8), in place; NULL when the blob is short. */
+static void *take(reader *r, uint64_t count, size_t size)
+{
+    void *d = r->p;
+    size_t n, padded;
+    if (count > r->left / size)
+        return NULL;
+    n = (size_t)count * size;
+    padded = n % 8 != 0 ? n + (8 - n % 8) : n;
+    if (padded > r->left)
+        return NULL;
+    r->p += padded;
+    r->left -= padded;
+    return d;
+}
+
+/* Are row starts post0[0..n] a valid CSR over `total` items with values < limit? */
+static int csr_ok(const uint32_t *post0, size_t n, const uint32_t *post, uint64_t total,
+                  uint64_t limit)
+{
+    if (post0[0] != 0 || post0[n] != total)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (post0[i] > post0[i + 1])
+            return 0;
+    for (uint64_t i = 0; i < total; i++)
+        if (post[i] >= limit)
+            return 0;
+    return 1;
+}
+
+/* Every number of a loaded index that is used as an index or a loop bound, checked. */
+static int loaded_ok(const tts_nameidx *x, uint32_t max_entry)
+{
+    size_t nb = (size_t)1 << x->tgram.bits, empty = 0;
+    if (x->pool.len == 0 || x->pool.data[0] != '\0' || x->pool.data[x->pool.len - 1] != '\0')
+        return 0;
+    if (x->nm[0].tok0 != 0 || x->nm[x->n_names].tok0 != x->n_name_toks)
+        return 0;
+    for (size_t i = 0; i < x->n_names; i++) {
+        const name_rec *r = &x->nm[i];
+        if (r->entry >= max_entry || r->tok0 > x->nm[i + 1].tok0 || r->glued >= x->n_toks ||
+            r->joined >= x->n_toks || r->legal >= x->pool.len || r->jlen != x->tk[r->joined].len ||
+            r->glen != x->tk[r->glued].len)
+            return 0;
+    }
+    for (size_t i = 0; i < x->n_name_toks; i++)
+        if (x->name_toks[i] >= x->n_toks)
+            return 0;
+    for (size_t t = 0; t < x->n_toks; t++)
+        if (x->tk[t].off >= x->pool.len || x->tk[t].len >= x->pool.len - x->tk[t].off)
+            return 0;
+    for (size_t i = 0; i < x->hash_cap; i++) {
+        if (x->hash[i] == 0)
+            empty++;
+        else if (x->hash[i] > x->n_toks)
+            return 0;
+    }
+    return empty > 0 && csr_ok(x->tpost0, x->n_toks, x->tpost, x->tpost0[x->n_toks], x->n_names) &&
+           csr_ok(x->gpost0, x->n_toks, x->gpost, x->gpost0[x->n_toks], x->n_names) &&
+           csr_ok(x->tgram.start, nb, x->tgram.tok, x->tgram.start[nb], x->n_toks);
+}
+
+tts_status tts_nameidx_adopt(void *blob, size_t off, size_t n, uint32_t max_entry,
+                             tts_nameidx **out, tts_error *err)
+{
+    reader r = {(unsigned char *)blob + off, n};
+    uint64_t h[NIDX_HEADER];
+    tts_nameidx *x;
+    size_t nb;
+    void *del;
+    *out = NULL;
+    if (n < sizeof(h) || ((uintptr_t)r.p & 7) != 0)
+        return tts_err_set(err, TTS_ERR_DB, "stored name index is truncated or misaligned");
+    memcpy(h, r.p, sizeof(h));
+    r.p += sizeof(h);
+    r.left -= sizeof(h);
+    if (h[H_MAGIC] != NIDX_MAGIC || h[H_VERSION] != TTS_NAMEIDX_FORMAT)
+        return tts_err_set(err, TTS_ERR_DB, "stored name index has another format");
+    /* sizes the arrays' types can hold; the blob's length bounds the rest */
+    if (h[H_NAMES] >= UINT32_MAX - 2 || h[H_TOKS] >= UINT32_MAX - 1 ||
+        h[H_NAME_TOKS] >= UINT32_MAX || h[H_POOL] >= UINT32_MAX || h[H_HASH] < 2 ||
+        (h[H_HASH] & (h[H_HASH] - 1)) != 0 || h[H_GRAM_BITS] < 8 || h[H_GRAM_BITS] > 22 ||
+        h[H_TPOST] >= UINT32_MAX || h[H_GPOST] >= UINT32_MAX || h[H_GRAMS] >= UINT32_MAX)
+        return tts_err_set(err, TTS_ERR_DB, "stored name index is damaged");
+    x = tts_calloc(1, sizeof(*x));
+    if (x == NULL)
+        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory loading the name index");
+    x->n_names = x->cap_names = (size_t)h[H_NAMES];
+    x->n_name_toks = x->cap_name_toks = (size_t)h[H_NAME_TOKS];
+    x->n_toks = x->cap_toks = (size_t)h[H_TOKS];
+    x->hash_cap = (size_t)h[H_HASH];
+    x->tgram.bits = (uint32_t)h[H_GRAM_BITS];
+    nb = (size_t)1 << x->tgram.bits;
+    x->in_blob = 1; /* the arrays below live in blob: not freed one by one */
+    x->nm = take(&r, h[H_NAMES] + 1, sizeof(name_rec));
+    x->name_toks = x->nm ? take(&r, h[H_NAME_TOKS], sizeof(uint32_t)) : NULL;
+    x->pool.data = x->name_toks ? take(&r, h[H_POOL], 1) : NULL;
+    x->pool.len = x->pool.cap = x->pool.data ? (size_t)h[H_POOL] : 0;
+    x->tk = x->pool.data ? take(&r, h[H_TOKS], sizeof(tok_rec)) : NULL;
+    x->hash = x->tk ? take(&r, h[H_HASH], sizeof(uint32_t)) : NULL;
+    x->tpost0 = x->hash ? take(&r, h[H_TOKS] + 1, sizeof(uint32_t)) : NULL;
+    x->tpost = x->tpost0 ? take(&r, h[H_TPOST], sizeof(uint32_t)) : NULL;
+    x->gpost0 = x->tpost ? take(&r, h[H_TOKS] + 1, sizeof(uint32_t)) : NULL;
+    x->gpost = x->gpost0 ? take(&r, h[H_GPOST], sizeof(uint32_t)) : NULL;
+    x->tgram.start = x->gpost ? take(&r, nb + 1, sizeof(uint32_t)) : NULL;
+    x->tgram.tok = x->tgram.start ? take(&r, h[H_GRAMS], sizeof(uint32_t)) : NULL;
+    del = x->tgram.tok ? take(&r, h[H_DEL_BYTES], 1) : NULL;
+    if (del == NULL || r.left != 0 || h[H_TPOST] != x->tpost0[x->n_toks] ||
+        h[H_GPOST] != x->gpost0[x->n_toks] || h[H_GRAMS] != x->tgram.start[nb] ||
+        !loaded_ok(x, max_entry)) {
+        tts_nameidx_free(x);
+        return tts_err_set(err, TTS_ERR_DB, "stored name index is damaged");
+    }
+    {
+        int nomem = 0;
+        x->del = tts_delidx_borrow(del, (size_t)h[H_DEL_BYTES], &nomem);
+        if (x->del == NULL) {
+            tts_nameidx_free(x);
+            return nomem ? tts_err_set(err, TTS_ERR_NOMEM, "out of memory loading the name index")
+                         : tts_err_set(err, TTS_ERR_DB, "stored name index is damaged");
+        }
+    }
+    /* derived, not trusted: which tokens are in use */
+    for (size_t t = 0; t < x->n_toks; t++)
+        x->tk[t].used = (uint16_t)((x->tpost0[t + 1] > x->tpost0[t] ? TOK_NAME : 0) |
+                                   (x->gpost0[t + 1] > x->gpost0[t] ? TOK_WHOLE : 0));
+    if (alloc_scratch(x, err) != TTS_OK) {
+        tts_nameidx_free(x);
+        return TTS_ERR_NOMEM;
+    }
+    x->blob = blob;
+    *out = x;
     return TTS_OK;
 }

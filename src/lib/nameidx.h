@@ -84,4 +84,21 @@ double tts_nameidx_score_pair(const tts_nname *a, const tts_nname *b);
 /* Approximate bytes held by the index. */
 size_t tts_nameidx_memory(const tts_nameidx *x);
 
+/* Version of the stored form; a stored index of another version is rebuilt. */
+#define TTS_NAMEIDX_FORMAT 1
+
+/* Append the finished index x to out in its stored form (tts_nameidx_load reads it back). */
+tts_status tts_nameidx_serialize(const tts_nameidx *x, tts_buf *out, tts_error *err);
+
+/*
+ * A finished index from the n bytes at blob + off that
+ * tts_nameidx_serialize wrote (off a multiple of 8, blob from tts_malloc).
+ * The index uses them in place and on success owns blob (freed with the
+ * index); on failure blob stays the caller's. Every entry number must be
+ * < max_entry. TTS_ERR_DB when the bytes are of another version or
+ * damaged (then build the index again), TTS_ERR_NOMEM when out of memory.
+ */
+tts_status tts_nameidx_adopt(void *blob, size_t off, size_t n, uint32_t max_entry,
+                             tts_nameidx **out, tts_error *err);
+
 #endif

@@ -301,6 +301,9 @@ static size_t match_seq(const tokens *tk, size_t i, const char *seq)
 {
     size_t used = 0;
     const char *p = seq;
+    /* most tokens differ from a form at the first byte */
+    if (i >= tk->n || tk->t[i].len == 0 || tk->text.data[tk->t[i].off] != seq[0])
+        return 0;
     while (*p != '\0') {
         const char *sp = strchr(p, ' ');
         size_t wl = sp != NULL ? (size_t)(sp - p) : strlen(p);
@@ -455,9 +458,11 @@ tts_status tts_names_normalize(const char *s, size_t len, unsigned flags, tts_nn
         len = pre.len;
     }
     TTS_TRY(to_utf32(s, len, &cp, &n, err));
-    tk = tts_calloc(1, sizeof(*tk));
+    tk = tts_malloc(sizeof(*tk)); /* split() clears each token it starts */
     if (tk == NULL)
         TTS_TRY(tts_err_set(err, TTS_ERR_NOMEM, "out of memory normalising a name"));
+    tk->text = (tts_buf)TTS_BUF_INIT;
+    tk->n = 0;
     TTS_TRY(split(cp, n, tk, err));
     join_initials(tk);
     find_legal(tk, &legal);

@@ -87,6 +87,56 @@ static double edit_sim(const char *a, size_t la, const char *b, size_t lb)
     return 1.0 - (double)p[lb] / (double)mx;
 }
 
+/*
+ * Optimal-string-alignment distance of a and b when it is at most k, else
+ * k + 1: the dynamic programme of edit_sim restricted to the diagonal band
+ * |i - x| <= k (a path of cost <= k never leaves it), stopped as soon as a
+ * whole row exceeds k. Both lengths at most MAX_DL_LEN.
+ */
+static unsigned edit_within(const char *a, size_t la, const char *b, size_t lb, unsigned k)
+{
+    unsigned r0[MAX_DL_LEN + 2], r1[MAX_DL_LEN + 2], r2[MAX_DL_LEN + 2];
+    unsigned *pp = r0, *p = r1, *c = r2, inf = k + 1;
+    size_t diff = la > lb ? la - lb : lb - la;
+    if (diff > k)
+        return inf;
+    for (size_t x = 0; x <= lb + 1; x++)
+        r0[x] = r1[x] = r2[x] = inf;
+    for (size_t x = 0; x <= lb && x <= k; x++)
+        p[x] = (unsigned)x;
+    for (size_t i = 1; i <= la; i++) {
+        size_t lo = i > k ? i - k : 1, hi = i + k < lb ? i + k : lb;
+        unsigned best = inf, *tmp;
+        c[0] = i <= k ? (unsigned)i : inf;
+        c[lo - 1] = lo - 1 == 0 ? c[0] : inf;
+        for (size_t x = lo; x <= hi; x++) {
+            unsigned cost = a[i - 1] == b[x - 1] ? 0 : 1;
+            unsigned v = p[x] + 1;
+            if (c[x - 1] + 1 < v)
+                v = c[x - 1] + 1;
+            if (p[x - 1] + cost < v)
+                v = p[x - 1] + cost;
+            if (i > 1 && x > 1 && a[i - 1] == b[x - 2] && a[i - 2] == b[x - 1] && pp[x - 2] + 1 < v)
+                v = pp[x - 2] + 1;
+            if (v > inf)
+                v = inf;
+            c[x] = v;
+            if (v < best)
+                best = v;
+        }
+        if (c[0] < best)
+            best = c[0];
+        c[hi + 1] = inf;
+        if (best > k)
+            return inf;
+        tmp = pp;
+        pp = p;
+        p = c;
+        c = tmp;
+    }
+    return p[lb] < inf ? p[lb] : inf;
+}
+
 static int is_digit(char c) { return c >= '0' && c <= '9'; }
 
 /* Which byte values occur in s, folded to 64 bits (an over-approximation). */
@@ -142,6 +192,47 @@ static double tok_bound_m(const char *a, size_t la, const char *b, size_t lb, ui
     bound = (jmax + (double)pre * 0.1 * (1.0 - jmax)) * mult;
     *mult_out = mult;
     return bound < TOK_MIN ? 0.0 : bound;
+}
+
+/*
+ * 1 when tok_bound_m(a, b) is certainly 0, from lengths and masks alone
+ * (no byte of b is read): every byte value of a that b lacks is an
+ * unmatched byte, the first-letter factor is at most 1, the common prefix
+ * at most 4. Each term only over-estimates what tok_bound_m computes.
+ */
+static int tok_surely_apart(size_t la, uint64_t amask, size_t lb, uint64_t bmask)
+{
+    size_t mn = la < lb ? la : lb, mx = la < lb ? lb : la, gone, m, pre;
+    double mult, jmax;
+    if (mn == 0)
+        return 1;
+    gone = tts_namescore_popcount(amask & ~bmask);
+    m = gone < la ? la - gone : 0;
+    if (m > lb)
+        m = lb;
+    if (m == 0)
+        return 1;
+    pre = mn < 4 ? mn : 4;
+    mult = (mn <= 3 ? 0.85 : mn == 4 ? 0.9 : 1.0) * (0.85 + 0.15 * ((double)mn / (double)mx));
+    jmax = ((double)m / (double)la + (double)m / (double)lb + 1.0) / 3.0;
+    return (jmax + (double)pre * 0.1 * (1.0 - jmax)) * mult < TOK_MIN;
+}
+
+double tts_namescore_tok_sim_m(const char *a, size_t la, uint64_t amask, const char *b, size_t lb,
+                               uint64_t bmask)
+{
+    /* equal tokens have equal lengths and masks, and are never rejected */
+    if ((la != lb || amask != bmask) && tok_surely_apart(la, amask, lb, bmask))
+        return 0.0;
+    return tts_namescore_tok_sim(a, la, b, lb, bmask);
+}
+
+double tts_namescore_tok_bound_m(const char *a, size_t la, uint64_t amask, const char *b, size_t lb,
+                                 uint64_t bmask)
+{
+    if ((la != lb || amask != bmask) && tok_surely_apart(la, amask, lb, bmask))
+        return 0.0;
+    return tts_namescore_tok_bound(a, la, b, lb, bmask);
 }
 
 /* Upper bound of tok_sim_m without running Jaro-Winkler (1.0 exactly for equal tokens). */
@@ -285,6 +376,14 @@ static double whole_sim(const char *a, size_t la, const char *b, size_t lb, uint
         return 0.0;
     if (!same_digits(a, la, b, lb))
         return 0.0;
+    if (floor >= 0.0) {
+        /* only distances that can reach floor matter: compute those exactly */
+        unsigned k = (unsigned)((1.0 - floor) * (double)mx + 1e-9), d;
+        if (la == lb && memcmp(a, b, la) == 0)
+            return 1.0;
+        d = edit_within(a, la, b, lb, k);
+        return d <= k ? 1.0 - (double)d / (double)mx : 0.0;
+    }
     return edit_sim(a, la, b, lb);
 }
 

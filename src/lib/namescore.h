@@ -59,6 +59,15 @@ typedef struct tts_nspairing {
     double tok_score, whole, penalty, score;
 } tts_nspairing;
 
+/* Number of bits set in v. */
+static inline unsigned tts_namescore_popcount(uint64_t v)
+{
+    v = v - ((v >> 1) & 0x5555555555555555ULL);
+    v = (v & 0x3333333333333333ULL) + ((v >> 2) & 0x3333333333333333ULL);
+    v = (v + (v >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+    return (unsigned)((v * 0x0101010101010101ULL) >> 56);
+}
+
 /* Which byte values occur in s, folded to 64 bits. */
 uint64_t tts_namescore_mask(const char *s, size_t n);
 
@@ -69,6 +78,15 @@ uint64_t tts_namescore_mask(const char *s, size_t n);
  */
 double tts_namescore_tok_sim(const char *a, size_t la, const char *b, size_t lb, uint64_t bmask);
 double tts_namescore_tok_bound(const char *a, size_t la, const char *b, size_t lb, uint64_t bmask);
+
+/*
+ * The same two functions given amask = tts_namescore_mask(a) too: pairs
+ * the masks and lengths alone prove apart return 0 without reading b.
+ */
+double tts_namescore_tok_sim_m(const char *a, size_t la, uint64_t amask, const char *b, size_t lb,
+                               uint64_t bmask);
+double tts_namescore_tok_bound_m(const char *a, size_t la, uint64_t amask, const char *b,
+                                 size_t lb, uint64_t bmask);
 
 /* 1 when a legal-form string is absent or empty. */
 int tts_namescore_no_legal(const char *l);

@@ -58,7 +58,20 @@ static const char *const migrations[] = {
     "  format TEXT NOT NULL);",
     /* 2: cases, decisions and the audit log (store_db.h) */
     TTS_STORE_CASES_SCHEMA,
+    /* 3: the stored search index of all lists (one row), written with every
+     * import; `lists_key` names the list versions it was built from */
+    "CREATE TABLE list_index ("
+    "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+    "  format INTEGER NOT NULL,"
+    "  lists_key TEXT NOT NULL,"
+    "  data BLOB NOT NULL);",
 };
+
+/*
+ * The oldest schema a read-only open accepts: migrations after it only add
+ * what a reader can do without (the stored index is rebuilt in memory).
+ */
+#define READABLE_FROM 2
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -164,6 +177,8 @@ static tts_status migrate(tts_store *s, int readonly, tts_error *err)
                            "database %s: schema version %d is newer than this ttscreen (%d)",
                            s->path, v, N_MIGRATIONS);
     if (v == N_MIGRATIONS)
+        return TTS_OK;
+    if (readonly && v >= READABLE_FROM)
         return TTS_OK;
     if (readonly)
         return tts_err_set(err, TTS_ERR_DB,
@@ -615,4 +630,126 @@ tts_status tts_store_config_set(tts_store *s, const char *source, const char *ur
     bind_text(st, 2, url);
     bind_text(st, 3, format);
     return run(s, st, err, "recording list configuration");
+}
+
+/* ---- the stored search index ------------------------------------------ */
+
+tts_status tts_store_index_get(tts_store *s, int *format, char **key, void **data, size_t *len,
+                               int *found, tts_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    sqlite3_blob *bl = NULL;
+    int rc, n = 0;
+    *format = 0;
+    *key = NULL;
+    *data = NULL;
+    *len = 0;
+    *found = 0;
+    /* prepared here, not at open: a read-only database of schema 2 has no such table */
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT format, lists_key, length(data) FROM list_index WHERE id = 1",
+                           -1, &st, NULL) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return TTS_OK;
+    }
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        const char *k = col(st, 1);
+        *format = sqlite3_column_int(st, 0);
+        n = sqlite3_column_int(st, 2);
+        *key = tts_strdup(k != NULL ? k : "");
+        *data = tts_malloc(n > 0 ? (size_t)n : 1);
+    }
+    sqlite3_finalize(st);
+    /* it is only a cache: when it cannot be read the caller builds the index */
+    if (rc != SQLITE_ROW) {
+        tts_free(*key);
+        tts_free(*data);
+        *key = NULL;
+        *data = NULL;
+        return TTS_OK;
+    }
+    if (*key == NULL || *data == NULL) {
+        rc = SQLITE_NOMEM;
+    } else if (n > 0) {
+        /* straight into our buffer, no intermediate copy of a large value */
+        rc = sqlite3_blob_open(s->db, "main", "list_index", "data", 1, 0, &bl);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_blob_bytes(bl) == n ? sqlite3_blob_read(bl, *data, n, 0) : SQLITE_CORRUPT;
+        sqlite3_blob_close(bl);
+    }
+    if (rc != SQLITE_OK && rc != SQLITE_ROW) {
+        tts_free(*key);
+        tts_free(*data);
+        *key = NULL;
+        *data = NULL;
+        return rc == SQLITE_NOMEM
+                   ? tts_err_set(err, TTS_ERR_NOMEM, "out of memory reading the stored index")
+                   : TTS_OK; /* not readable (changed under us, damaged): not found */
+    }
+    *len = (size_t)n;
+    *found = 1;
+    return TTS_OK;
+}
+
+tts_status tts_store_index_put(tts_store *s, int format, const char *key, const void *data,
+                               size_t len, tts_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+    if (len > (size_t)INT32_MAX || len > (size_t)sqlite3_limit(s->db, SQLITE_LIMIT_LENGTH, -1))
+        return tts_err_set(err, TTS_ERR_LIMIT, "search index of %zu bytes is too large to store",
+                           len);
+    if (sqlite3_prepare_v2(s->db,
+                           "INSERT OR REPLACE INTO list_index(id, format, lists_key, data) "
+                           "VALUES(1, ?1, ?2, ?3)",
+                           -1, &st, NULL) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return db_err(s, err, "storing the search index");
+    }
+    sqlite3_bind_int(st, 1, format);
+    sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_blob(st, 3, len > 0 ? data : "", (int)len, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return db_err(s, err, "storing the search index");
+    return TTS_OK;
+}
+
+tts_status tts_store_begin_read(tts_store *s, tts_error *err)
+{
+    return exec(s, "BEGIN", err, "starting a read transaction");
+}
+
+void tts_store_end_read(tts_store *s)
+{
+    if (s != NULL && !sqlite3_get_autocommit(s->db) &&
+        sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+tts_status tts_store_index_clear(tts_store *s, tts_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+    if (sqlite3_prepare_v2(s->db, "DELETE FROM list_index", -1, &st, NULL) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return db_err(s, err, "removing the stored search index");
+    }
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return db_err(s, err, "removing the stored search index");
+    return TTS_OK;
+}
+
+int tts_store_in_transaction(tts_store *s)
+{
+    return !sqlite3_get_autocommit(s->db);
+}
+
+int tts_store_read_only(tts_store *s)
+{
+    return sqlite3_db_readonly(s->db, "main") == 1;
 }

@@ -127,4 +127,38 @@ tts_status tts_store_config_get(tts_store *s, const char *source, char **url /* 
 tts_status tts_store_config_set(tts_store *s, const char *source, const char *url,
                                 const char *format, tts_error *err);
 
+/*
+ * The stored search index (one row, schema 3): its format version, the key
+ * of the list versions it was built from, and its bytes (*data
+ * caller-owned, tts_free). *found = 0 when there is none, also when the
+ * database predates the table or the row cannot be read (it is a cache:
+ * the caller builds the index instead); errors only for lack of memory.
+ */
+tts_status tts_store_index_get(tts_store *s, int *format, char **key, void **data, size_t *len,
+                               int *found, tts_error *err);
+
+/*
+ * Replace the stored search index; call inside the transaction that
+ * changed the lists. TTS_ERR_LIMIT when it is larger than the database
+ * takes.
+ */
+tts_status tts_store_index_put(tts_store *s, int format, const char *key, const void *data,
+                               size_t len, tts_error *err);
+
+/*
+ * A read transaction: every read until tts_store_end_read sees one
+ * snapshot of the database (no write lock is taken).
+ */
+tts_status tts_store_begin_read(tts_store *s, tts_error *err);
+void tts_store_end_read(tts_store *s);
+
+/* Remove the stored search index (inside the transaction that changed the lists). */
+tts_status tts_store_index_clear(tts_store *s, tts_error *err);
+
+/* 1 while a transaction is open on s. */
+int tts_store_in_transaction(tts_store *s);
+
+/* 1 when s cannot be written (opened read-only). */
+int tts_store_read_only(tts_store *s);
+
 #endif

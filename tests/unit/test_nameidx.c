@@ -6,6 +6,7 @@
  * and alias; indexed vs exhaustive recall on 10,000 perturbed queries),
  * printed into the test output and asserted against the targets.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,6 +169,308 @@ static void test_explain_names_token_pairs(void **state)
     assert_non_null(strstr(b.data, "legal form ag vs gmbh"));
     tts_buf_free(&b);
     tts_nname_clear(&q);
+    tts_nameidx_free(x);
+}
+
+/* A random name over a small alphabet, so that many names are near one another. */
+static void random_name(uint64_t *st, char *out, size_t cap)
+{
+    static const char *const legal[] = {"", "", "", " LTD", " GMBH", " JSC"};
+    size_t len = 0;
+    int words = 1 + (int)(tts_q_rand(st) % 3);
+    for (int w = 0; w < words && len + 16 < cap; w++) {
+        int l = 2 + (int)(tts_q_rand(st) % 9);
+        if (w > 0)
+            out[len++] = ' ';
+        for (int k = 0; k < l; k++)
+            out[len++] = (char)('A' + tts_q_rand(st) % 5);
+    }
+    out[len] = '\0';
+    snprintf(out + len, cap - len, "%s", legal[tts_q_rand(st) % 6]);
+}
+
+/*
+ * The bounded computations (edit distance restricted to the band that can
+ * reach the threshold, early rejections) never change a reported score:
+ * every hit of either mode carries the unbounded score of its name, the
+ * exhaustive mode reports every entry whose best unbounded score reaches
+ * the threshold, and the indexed hits are a subset with the same scores.
+ */
+static void test_bounded_scoring_reports_exact_scores(void **state)
+{
+    enum { N = 1500, Q = 300 };
+    static const double thr[] = {0.6, 0.75, 0.85, 0.95};
+    char **names = calloc(N, sizeof(char *));
+    uint64_t seed = 42;
+    tts_nameidx *x;
+    (void)state;
+    assert_non_null(names);
+    for (size_t i = 0; i < N; i++) {
+        char buf[128];
+        random_name(&seed, buf, sizeof(buf));
+        names[i] = strdup(buf);
+    }
+    x = build((const char *const *)names, N);
+    for (size_t qi = 0; qi < Q; qi++) {
+        char buf[256];
+        tts_nname q;
+        tts_error err;
+        double t = thr[qi % 4];
+        tts_nameidx_hit *a = NULL, *b = NULL;
+        size_t na = 0, nb = 0, want = 0;
+        double best[N / 2 + 1];
+        tts_error_clear(&err);
+        if (qi % 2 == 0)
+            random_name(&seed, buf, sizeof(buf));
+        else
+            tts_q_perturb(names[tts_q_rand(&seed) % N], &seed, buf, sizeof(buf));
+        assert_int_equal(tts_names_normalize(buf, strlen(buf), 0, &q, &err), TTS_OK);
+        for (size_t e = 0; e <= N / 2; e++)
+            best[e] = -1.0;
+        for (uint32_t nm = 0; nm < N; nm++) {
+            double sc = tts_nameidx_score(x, &q, nm);
+            if (sc > best[nm / 2])
+                best[nm / 2] = sc;
+        }
+        assert_int_equal(tts_nameidx_search(x, &q, t, 1, NULL, NULL, &b, &nb, &err), TTS_OK);
+        assert_int_equal(tts_nameidx_search(x, &q, t, 0, NULL, NULL, &a, &na, &err), TTS_OK);
+        /* token similarities are cached as float in both modes: compare to 1e-6 */
+        for (size_t e = 0; e <= N / 2; e++) {
+            int found = 0;
+            for (size_t k = 0; k < nb; k++)
+                found |= b[k].entry == e;
+            if (best[e] >= t + 1e-6 && !found)
+                fail_msg("query '%s' at %.2f: entry %zu scores %.6f unbounded, exhaustive misses "
+                         "it",
+                         buf, t, e, best[e]);
+            want += found;
+        }
+        assert_int_equal(want, nb);
+        for (size_t k = 0; k < nb; k++)
+            if (fabs(b[k].score - best[b[k].entry]) > 1e-6 ||
+                fabs(b[k].score - tts_nameidx_score(x, &q, b[k].name)) > 1e-6)
+                fail_msg("query '%s': exhaustive score %.6f of name %u, unbounded %.6f, entry "
+                         "best %.6f",
+                         buf, b[k].score, b[k].name, tts_nameidx_score(x, &q, b[k].name),
+                         best[b[k].entry]);
+        for (size_t k = 0; k < na; k++)
+            if (fabs(a[k].score - tts_nameidx_score(x, &q, a[k].name)) > 1e-6 || a[k].score < t)
+                fail_msg("query '%s': indexed score %.6f of name %u, unbounded %.6f", buf,
+                         a[k].score, a[k].name, tts_nameidx_score(x, &q, a[k].name));
+        tts_free(a);
+        tts_free(b);
+        tts_nname_clear(&q);
+    }
+    tts_nameidx_free(x);
+    for (size_t i = 0; i < N; i++)
+        free(names[i]);
+    free(names);
+}
+
+/* ---- the stored form --------------------------------------------------- */
+
+static const char *const probe_queries[] = {
+    "AEROCARIBEAN AIRLINES", "Banco Nacional Cuba", "JSCARGUMENT", "Deutsche Bank GmbH",
+    "CATL", "寧德時代", "Contemporary Amperex Tech", "National Bank of Kuba", "ARGUMENT",
+};
+
+/* The stored bytes of x at offset `off` of a new tts_malloc block (the layout loading expects). */
+static unsigned char *stored(const tts_nameidx *x, size_t off, size_t *n)
+{
+    tts_buf b = TTS_BUF_INIT;
+    tts_error err;
+    unsigned char *blob;
+    tts_error_clear(&err);
+    assert_int_equal(tts_nameidx_serialize(x, &b, &err), TTS_OK);
+    blob = tts_malloc(off + b.len);
+    assert_non_null(blob);
+    memset(blob, 0, off);
+    memcpy(blob + off, b.data, b.len);
+    *n = b.len;
+    tts_buf_free(&b);
+    return blob;
+}
+
+/* Run every probe query through y in both modes (results only compared when want != NULL). */
+static void probe(tts_nameidx *y, tts_nameidx *want)
+{
+    for (size_t i = 0; i < sizeof(probe_queries) / sizeof(probe_queries[0]); i++) {
+        tts_nname q;
+        tts_error err;
+        tts_error_clear(&err);
+        assert_int_equal(
+            tts_names_normalize(probe_queries[i], strlen(probe_queries[i]), 0, &q, &err), TTS_OK);
+        for (int ex = 0; ex < 2; ex++) {
+            tts_nameidx_hit *a = NULL, *b = NULL;
+            size_t na = 0, nb = 0;
+            tts_status rc = tts_nameidx_search(y, &q, 0.5, ex, NULL, NULL, &a, &na, &err);
+            assert_true(rc == TTS_OK);
+            if (want != NULL) {
+                assert_int_equal(tts_nameidx_search(want, &q, 0.5, ex, NULL, NULL, &b, &nb, &err),
+                                 TTS_OK);
+                assert_int_equal(na, nb);
+                for (size_t k = 0; k < na; k++) {
+                    assert_int_equal(a[k].name, b[k].name);
+                    assert_int_equal(a[k].entry, b[k].entry);
+                    assert_true(a[k].score == b[k].score);
+                }
+            }
+            tts_free(a);
+            tts_free(b);
+        }
+        if (want != NULL && tts_nameidx_count(y) > 5) {
+            tts_buf e1 = TTS_BUF_INIT, e2 = TTS_BUF_INIT;
+            tts_nameidx_explain(y, &q, 5, &e1);
+            tts_nameidx_explain(want, &q, 5, &e2);
+            assert_string_equal(e1.data, e2.data);
+            tts_buf_free(&e1);
+            tts_buf_free(&e2);
+        }
+        tts_nname_clear(&q);
+    }
+}
+
+static void test_stored_index_round_trips(void **state)
+{
+    tts_nameidx *x = build(small, sizeof(small) / sizeof(small[0])), *y = NULL, *e = NULL;
+    tts_error err;
+    size_t n;
+    unsigned char *blob = stored(x, 16, &n);
+    (void)state;
+    tts_error_clear(&err);
+    assert_int_equal(tts_nameidx_adopt(blob, 16, n, 6, &y, &err), TTS_OK);
+    assert_int_equal(tts_nameidx_count(y), tts_nameidx_count(x));
+    probe(y, x);
+    /* and stored again, byte for byte the same */
+    {
+        size_t n2;
+        unsigned char *again = stored(y, 0, &n2);
+        assert_int_equal(n, n2);
+        assert_memory_equal(again, blob + 16, n);
+        tts_free(again);
+    }
+    tts_nameidx_free(y); /* frees blob */
+    /* an empty index too */
+    e = tts_nameidx_new();
+    assert_non_null(e);
+    assert_int_equal(tts_nameidx_finish(e, &err), TTS_OK);
+    blob = stored(e, 0, &n);
+    assert_int_equal(tts_nameidx_adopt(blob, 0, n, 0, &y, &err), TTS_OK);
+    assert_int_equal(tts_nameidx_count(y), 0);
+    probe(y, e);
+    tts_nameidx_free(y);
+    tts_nameidx_free(e);
+    tts_nameidx_free(x);
+}
+
+/*
+ * Damaged stored bytes (another version, wrong entry count, truncated,
+ * bytes changed anywhere) are refused with TTS_ERR_DB or, where the damage
+ * only changes values, give an index that answers queries: never a crash
+ * or a read out of bounds (the sanitiser build runs this too).
+ */
+static void test_damaged_stored_index_is_refused_or_harmless(void **state)
+{
+    tts_nameidx *x = build(small, sizeof(small) / sizeof(small[0])), *y = NULL;
+    tts_error err;
+    size_t n;
+    unsigned char *good = stored(x, 0, &n);
+    uint64_t seed = 7;
+    size_t refused = 0, accepted = 0;
+    (void)state;
+    tts_error_clear(&err);
+    /* another format version */
+    {
+        unsigned char *b = tts_malloc(n);
+        uint64_t v;
+        memcpy(b, good, n);
+        memcpy(&v, b + 8, 8);
+        v++;
+        memcpy(b + 8, &v, 8);
+        assert_int_equal(tts_nameidx_adopt(b, 0, n, 6, &y, &err), TTS_ERR_DB);
+        assert_null(y);
+        tts_free(b);
+    }
+    /* entry numbers beyond the entries there are */
+    {
+        unsigned char *b = tts_malloc(n);
+        memcpy(b, good, n);
+        assert_int_equal(tts_nameidx_adopt(b, 0, n, 5, &y, &err), TTS_ERR_DB);
+        tts_free(b);
+    }
+    /* every truncation */
+    for (size_t len = 0; len < n; len += 1 + len / 64) {
+        unsigned char *b = tts_malloc(len > 0 ? len : 1);
+        memcpy(b, good, len);
+        assert_int_equal(tts_nameidx_adopt(b, 0, len, 6, &y, &err), TTS_ERR_DB);
+        tts_free(b);
+    }
+    /* random bytes changed, one to four at a time */
+    for (int round = 0; round < 3000; round++) {
+        unsigned char *b = tts_malloc(n);
+        int k = 1 + (int)(tts_q_rand(&seed) % 4);
+        tts_status rc;
+        memcpy(b, good, n);
+        for (int j = 0; j < k; j++) {
+            size_t at = (size_t)(tts_q_rand(&seed) % n);
+            b[at] = (unsigned char)(round % 3 == 0 ? 0xff : tts_q_rand(&seed));
+        }
+        tts_error_clear(&err);
+        rc = tts_nameidx_adopt(b, 0, n, 6, &y, &err);
+        if (rc == TTS_OK) {
+            accepted++;
+            probe(y, NULL);
+            tts_nameidx_free(y);
+        } else {
+            assert_int_equal(rc, TTS_ERR_DB);
+            refused++;
+            tts_free(b);
+        }
+    }
+    assert_true(refused > 0 && accepted > 0);
+    tts_free(good);
+    tts_nameidx_free(x);
+}
+
+/* Out of memory at every allocation while loading: a clean TTS_ERR_NOMEM, nothing leaked. */
+static void test_loading_stored_index_out_of_memory_is_clean(void **state)
+{
+    tts_nameidx *x = build(small, sizeof(small) / sizeof(small[0])), *y = NULL;
+    tts_error err;
+    size_t n;
+    unsigned char *good = stored(x, 0, &n);
+    tts_status rc = TTS_ERR_NOMEM;
+    (void)state;
+    for (unsigned long k = 1; rc == TTS_ERR_NOMEM && k < 100; k++) {
+        unsigned char *b = tts_malloc(n);
+        assert_non_null(b);
+        memcpy(b, good, n);
+        tts_error_clear(&err);
+        tts_mem_fail_after(k);
+        rc = tts_nameidx_adopt(b, 0, n, 6, &y, &err);
+        tts_mem_fail_after(0);
+        if (rc == TTS_OK) {
+            probe(y, x);
+            tts_nameidx_free(y);
+        } else {
+            assert_int_equal(rc, TTS_ERR_NOMEM);
+            assert_null(y);
+            tts_free(b);
+        }
+    }
+    assert_int_equal(rc, TTS_OK);
+    /* and storing: out of memory at every allocation fails cleanly */
+    rc = TTS_ERR_NOMEM;
+    for (unsigned long k = 1; rc == TTS_ERR_NOMEM && k < 100; k++) {
+        tts_buf b = TTS_BUF_INIT;
+        tts_error_clear(&err);
+        tts_mem_fail_after(k);
+        rc = tts_nameidx_serialize(x, &b, &err);
+        tts_mem_fail_after(0);
+        tts_buf_free(&b);
+    }
+    assert_int_equal(rc, TTS_OK);
+    tts_free(good);
     tts_nameidx_free(x);
 }
 
@@ -342,6 +645,10 @@ int main(void)
         cmocka_unit_test(test_index_agrees_with_exhaustive_search),
         cmocka_unit_test(test_search_returns_each_entry_once_best_first),
         cmocka_unit_test(test_explain_names_token_pairs),
+        cmocka_unit_test(test_bounded_scoring_reports_exact_scores),
+        cmocka_unit_test(test_stored_index_round_trips),
+        cmocka_unit_test(test_damaged_stored_index_is_refused_or_harmless),
+        cmocka_unit_test(test_loading_stored_index_out_of_memory_is_clean),
     };
     const struct CMUnitTest quality[] = {
         cmocka_unit_test(test_quality_self_recall_sdn_2019),

@@ -1,0 +1,308 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The search index stored in the database: every import stores it in its
+ * own transaction; a process uses it when it matches the lists and builds
+ * the index from the rows otherwise (missing, of another format, keyed to
+ * other list versions, damaged), storing it again when it may write; a
+ * read-only open never writes; a database of schema 2 upgrades cleanly
+ * and is readable before it does.
+ */
+#define _XOPEN_SOURCE 700
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "helpers.h"
+#include "listdb.h"
+#include "mem.h"
+#include "store.h"
+
+static char dir[64];
+
+static int setup(void **state)
+{
+    snprintf(dir, sizeof(dir), "/tmp/tts-listidx-XXXXXX");
+    if (mkdtemp(dir) == NULL)
+        return -1;
+    return tts_test_use_cmocka_allocator(state);
+}
+
+static int teardown(void **state)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+    if (system(cmd) != 0)
+        return -1;
+    return tts_test_use_default_allocator(state);
+}
+
+static const char *db(const char *name)
+{
+    static char p[128];
+    snprintf(p, sizeof(p), "%s/%s", dir, name);
+    return p;
+}
+
+static void import(tts_lists *l, const char *source, const char *format, const char *rel,
+                   const char *at)
+{
+    tts_error err;
+    const char *files[1];
+    tts_error_clear(&err);
+    files[0] = tts_test_fixture(rel);
+    if (tts_lists_import(l, source, format, files, 1, at, NULL, &err) != TTS_OK)
+        fail_msg("import %s: %s", rel, err.message);
+}
+
+/* A database with the CSL 2019 sample and the 1260H list. */
+static void make_db(const char *path)
+{
+    tts_lists *l = NULL;
+    tts_error err;
+    tts_error_clear(&err);
+    assert_int_equal(tts_lists_open(path, 0, &l, &err), TTS_OK);
+    import(l, "us-csl-2019", "csl-csv", "lists/csl-2019-12-sample.csv", "2026-01-01T00:00:00Z");
+    import(l, "us-1260h", "ttscreen-csv", "lists/us-1260h.csv", "2026-01-01T00:00:00Z");
+    tts_lists_close(l);
+}
+
+/* The stored row: *found, its format, and its bytes (caller frees). */
+static void *stored_row(const char *path, int *found, int *format, size_t *len)
+{
+    tts_store *s = NULL;
+    tts_error err;
+    char *key = NULL;
+    void *data = NULL;
+    tts_error_clear(&err);
+    assert_int_equal(tts_store_open(path, TTS_STORE_READONLY, &s, &err), TTS_OK);
+    assert_int_equal(tts_store_index_get(s, format, &key, &data, len, found, &err), TTS_OK);
+    tts_free(key);
+    tts_store_close(s);
+    return data;
+}
+
+/* Overwrite the stored row's bytes (keeping its format and key) with junk. */
+static void damage(const char *path)
+{
+    tts_store *s = NULL;
+    tts_error err;
+    char *key = NULL;
+    void *data = NULL;
+    size_t len = 0;
+    int found = 0, format = 0;
+    tts_error_clear(&err);
+    assert_int_equal(tts_store_open(path, 0, &s, &err), TTS_OK);
+    assert_int_equal(tts_store_index_get(s, &format, &key, &data, &len, &found, &err), TTS_OK);
+    assert_true(found);
+    for (size_t i = 40; i < len; i += 7) /* past the header: structure and values */
+        ((unsigned char *)data)[i] ^= 0x5a;
+    assert_int_equal(tts_store_index_put(s, format, key, data, len, &err), TTS_OK);
+    tts_free(key);
+    tts_free(data);
+    tts_store_close(s);
+}
+
+/* hits in every list of make_db and in the CSL 2025 sample that one test adds */
+static const char *const queries[] = {"Contemporary Amperex Technology", "CATL", "Atlas Sanatgaran",
+                                      "Rosneft Trade Limited", "Aerocaribbean Airlines"};
+
+/* Every query's hits (source, id, matched name, score) as text, into b. */
+static void answers(const char *path, unsigned flags, tts_buf *b)
+{
+    tts_lists *l = NULL;
+    tts_error err;
+    tts_search_opts o;
+    tts_error_clear(&err);
+    memset(&o, 0, sizeof(o));
+    o.size = sizeof(o);
+    o.threshold = 0.7;
+    assert_int_equal(tts_lists_open(path, flags, &l, &err), TTS_OK);
+    for (size_t i = 0; i < sizeof(queries) / sizeof(queries[0]); i++) {
+        tts_search_result *r = NULL;
+        if (tts_lists_search(l, queries[i], &o, &r, &err) != TTS_OK)
+            fail_msg("search '%s': %s", queries[i], err.message);
+        for (size_t k = 0; k < r->n; k++)
+            tts_buf_printf(b, "%s|%s|%s|%.6f\n", r->hits[k].source, r->hits[k].entry_id,
+                           r->hits[k].matched, r->hits[k].score);
+        tts_buf_puts(b, "--\n");
+        tts_search_result_free(r);
+    }
+    tts_lists_close(l);
+}
+
+static void test_import_stores_the_index_and_searches_use_it(void **state)
+{
+    tts_buf a = TTS_BUF_INIT, b = TTS_BUF_INIT;
+    int found = 0, format = 0;
+    size_t len = 0;
+    void *data;
+    (void)state;
+    make_db(db("a.db"));
+    data = stored_row(db("a.db"), &found, &format, &len);
+    assert_true(found);
+    assert_true(len > 1000);
+    tts_free(data);
+    answers(db("a.db"), 0, &a);
+    answers(db("a.db"), TTS_LISTS_READONLY, &b);
+    assert_non_null(strstr(a.data, "us-1260h"));
+    assert_string_equal(a.data, b.data);
+    tts_buf_free(&a);
+    tts_buf_free(&b);
+}
+
+static void test_damaged_index_is_rebuilt_and_stored_again(void **state)
+{
+    tts_buf want = TTS_BUF_INIT, got = TTS_BUF_INIT;
+    int found = 0, format = 0;
+    size_t len = 0, len2 = 0;
+    void *good, *now;
+    (void)state;
+    make_db(db("b.db"));
+    good = stored_row(db("b.db"), &found, &format, &len);
+    answers(db("b.db"), 0, &want);
+    damage(db("b.db"));
+    /* read-only: the same answers, built in memory; the damaged row stays */
+    answers(db("b.db"), TTS_LISTS_READONLY, &got);
+    assert_string_equal(want.data, got.data);
+    now = stored_row(db("b.db"), &found, &format, &len2);
+    assert_int_equal(len, len2);
+    assert_memory_not_equal(good, now, len);
+    tts_free(now);
+    /* writable: the same answers, and the index is stored again as an import stores it */
+    tts_buf_reset(&got);
+    answers(db("b.db"), 0, &got);
+    assert_string_equal(want.data, got.data);
+    now = stored_row(db("b.db"), &found, &format, &len2);
+    assert_int_equal(len, len2);
+    assert_memory_equal(good, now, len);
+    tts_free(now);
+    tts_free(good);
+    tts_buf_free(&want);
+    tts_buf_free(&got);
+}
+
+static void test_index_of_other_list_versions_is_not_used(void **state)
+{
+    tts_buf before = TTS_BUF_INIT, after = TTS_BUF_INIT;
+    tts_lists *l = NULL;
+    tts_store *s = NULL;
+    tts_error err;
+    char *key = NULL;
+    void *data = NULL;
+    size_t len = 0;
+    int found = 0, format = 0;
+    (void)state;
+    tts_error_clear(&err);
+    make_db(db("c.db"));
+    answers(db("c.db"), 0, &before);
+    /* keep the stored index of these lists, import a third one, put the old index back */
+    assert_int_equal(tts_store_open(db("c.db"), 0, &s, &err), TTS_OK);
+    assert_int_equal(tts_store_index_get(s, &format, &key, &data, &len, &found, &err), TTS_OK);
+    tts_store_close(s);
+    assert_int_equal(tts_lists_open(db("c.db"), 0, &l, &err), TTS_OK);
+    import(l, "us-csl", "csl-csv", "lists/csl-2025-sample.csv", "2026-01-02T00:00:00Z");
+    tts_lists_close(l);
+    answers(db("c.db"), 0, &after);
+    assert_int_equal(tts_store_open(db("c.db"), 0, &s, &err), TTS_OK);
+    assert_int_equal(tts_store_index_put(s, format, key, data, len, &err), TTS_OK);
+    tts_store_close(s);
+    tts_buf_reset(&before);
+    answers(db("c.db"), TTS_LISTS_READONLY, &before);
+    assert_string_equal(before.data, after.data); /* the stale index was ignored */
+    tts_free(key);
+    tts_free(data);
+    tts_buf_free(&before);
+    tts_buf_free(&after);
+}
+
+static void test_index_too_large_to_store_is_not_stored(void **state)
+{
+    tts_buf want = TTS_BUF_INIT, got = TTS_BUF_INIT;
+    tts_lists *l = NULL;
+    tts_error err;
+    int found = 1, format = 0;
+    size_t len = 0;
+    void *data;
+    (void)state;
+    tts_error_clear(&err);
+    make_db(db("e.db"));
+    answers(db("e.db"), 0, &want);
+    /* a limit below the size of the index: the import stores none, and removes the old one */
+    assert_int_equal(tts_lists_open(db("e.db"), 0, &l, &err), TTS_OK);
+    tts_listdb_set_index_limit(l, 1000);
+    import(l, "us-1260h", "ttscreen-csv", "lists/us-1260h.csv", "2026-01-03T00:00:00Z");
+    tts_lists_close(l);
+    data = stored_row(db("e.db"), &found, &format, &len);
+    assert_false(found);
+    tts_free(data);
+    answers(db("e.db"), TTS_LISTS_READONLY, &got);
+    assert_string_equal(want.data, got.data);
+    tts_buf_free(&want);
+    tts_buf_free(&got);
+}
+
+/* Run a shell command; 0 when it cannot (the test is then skipped). */
+static int sh(const char *cmd)
+{
+    FILE *fp = popen(cmd, "r");
+    char line[64];
+    int v = -1;
+    if (fp == NULL)
+        return -1;
+    if (fgets(line, sizeof(line), fp) != NULL)
+        v = atoi(line);
+    if (pclose(fp) != 0)
+        return -1;
+    return v;
+}
+
+static void test_schema_2_database_upgrades_and_is_readable_before(void **state)
+{
+    tts_buf want = TTS_BUF_INIT, got = TTS_BUF_INIT;
+    char cmd[512];
+    int found = 1, format = 0;
+    size_t len = 0;
+    void *data;
+    (void)state;
+    make_db(db("d.db"));
+    answers(db("d.db"), 0, &want);
+    /* what a database of the previous schema looks like */
+    snprintf(cmd, sizeof(cmd),
+             "sqlite3 '%s' 'DROP TABLE list_index; PRAGMA user_version = 2; "
+             "PRAGMA user_version;' 2>/dev/null",
+             db("d.db"));
+    if (sh(cmd) != 2)
+        skip();
+    /* read-only: accepted as it is, the index built in memory, nothing written */
+    answers(db("d.db"), TTS_LISTS_READONLY, &got);
+    assert_string_equal(want.data, got.data);
+    snprintf(cmd, sizeof(cmd), "sqlite3 '%s' 'PRAGMA user_version;' 2>/dev/null", db("d.db"));
+    assert_int_equal(sh(cmd), 2);
+    data = stored_row(db("d.db"), &found, &format, &len);
+    assert_false(found);
+    tts_free(data);
+    /* writable: migrated, and the first search stores the index */
+    tts_buf_reset(&got);
+    answers(db("d.db"), 0, &got);
+    assert_string_equal(want.data, got.data);
+    assert_int_equal(sh(cmd), tts_store_schema_version());
+    data = stored_row(db("d.db"), &found, &format, &len);
+    assert_true(found);
+    tts_free(data);
+    tts_buf_free(&want);
+    tts_buf_free(&got);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_import_stores_the_index_and_searches_use_it),
+        cmocka_unit_test(test_damaged_index_is_rebuilt_and_stored_again),
+        cmocka_unit_test(test_index_of_other_list_versions_is_not_used),
+        cmocka_unit_test(test_index_too_large_to_store_is_not_stored),
+        cmocka_unit_test(test_schema_2_database_upgrades_and_is_readable_before),
+    };
+    return cmocka_run_group_tests_name("listidx", tests, setup, teardown);
+}
