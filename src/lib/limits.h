@@ -36,6 +36,8 @@
 #define TTS_LIST_MAX_ROW_BYTES (1024 * 1024)      /* one row of a CSV/TSV list file */
 #define TTS_LIST_MAX_FIELDS 64                    /* columns in one row of a list file */
 #define TTS_NAME_MAX_BYTES 4096                   /* one list name or alias, or a query name */
+#define TTS_NAME_MAX_WORDS 64                     /* words of one name (all of them are scored) */
+#define TTS_LIST_MAX_CANDIDATES 1000              /* hits of one lookup with no --limit */
 
 /* Stringify a numeric limit for messages. */
 #define TTS_XSTR(x) #x

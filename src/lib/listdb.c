@@ -759,7 +759,7 @@ tts_status tts_lists_search(tts_lists *l, const char *name, const tts_search_opt
     allowed = tts_calloc(l->n_srcs + 1, 1);
     r = tts_calloc(1, sizeof(*r));
     if (allowed == NULL || r == NULL)
-        TTS_TRY(tts_err_set(err, TTS_ERR_NOMEM, "out of memory searching the lists"));
+        TTS_FAIL(tts_err_set(err, TTS_ERR_NOMEM, "out of memory searching the lists"));
     for (size_t s = 0; s < l->n_srcs; s++) {
         allowed[s] = o->n_sources == 0;
         for (size_t k = 0; k < o->n_sources; k++)
@@ -779,6 +779,11 @@ tts_status tts_lists_search(tts_lists *l, const char *name, const tts_search_opt
             h[w++] = h[i];
     }
     n = w;
+    if (o->limit == 0 && n > TTS_LIST_MAX_CANDIDATES)
+        TTS_FAIL(tts_err_set(err, TTS_ERR_LIMIT,
+                             "%zu list entries score %.2f or more for \"%.80s\", more than the limit of "
+                             "%d (TTS_LIST_MAX_CANDIDATES): raise the threshold or give a limit",
+                             n, o->threshold, name, TTS_LIST_MAX_CANDIDATES));
     if (n > 1)
         qsort(h, n, sizeof(*h), cmp_hit);
     if (o->limit > 0 && n > o->limit)

@@ -19,7 +19,6 @@
 #include "error.h"
 #include "mem.h"
 
-#define MAX_TOKENS 256
 
 /* Traditional Chinese and Japanese shinjitai forms -> simplified, sorted by source. */
 static const uint32_t han_fold[][2] = {
@@ -114,7 +113,7 @@ typedef struct token {
 
 typedef struct tokens {
     tts_buf text; /* token bytes, back to back */
-    token t[MAX_TOKENS];
+    token t[TTS_NAME_MAX_WORDS];
     size_t n;
 } tokens;
 
@@ -278,8 +277,10 @@ static tts_status split(const int32_t *cp, size_t n, tokens *tk, tts_error *err)
         if (cjk)
             c = (int32_t)fold_han((uint32_t)c);
         if (!in || cjk != cur_cjk) {
-            if (tk->n == MAX_TOKENS)
-                return tts_err_set(err, TTS_ERR_LIMIT, "name has more than %d words", MAX_TOKENS);
+            if (tk->n == TTS_NAME_MAX_WORDS)
+                return tts_err_set(err, TTS_ERR_LIMIT,
+                                   "name has more than %d words (TTS_NAME_MAX_WORDS)",
+                                   TTS_NAME_MAX_WORDS);
             memset(&tk->t[tk->n], 0, sizeof(token));
             tk->t[tk->n].off = tk->text.len;
             tk->t[tk->n].cjk = cjk;
@@ -453,21 +454,21 @@ tts_status tts_names_normalize(const char *s, size_t len, unsigned flags, tts_nn
     if (flags & TTS_NAME_PERSON) {
         reorder_person(s, len, &pre);
         if (tts_buf_failed(&pre))
-            TTS_TRY(tts_err_set(err, TTS_ERR_NOMEM, "out of memory normalising a name"));
+            TTS_FAIL(tts_err_set(err, TTS_ERR_NOMEM, "out of memory normalising a name"));
         s = pre.data != NULL ? pre.data : "";
         len = pre.len;
     }
     TTS_TRY(to_utf32(s, len, &cp, &n, err));
     tk = tts_malloc(sizeof(*tk)); /* split() clears each token it starts */
     if (tk == NULL)
-        TTS_TRY(tts_err_set(err, TTS_ERR_NOMEM, "out of memory normalising a name"));
+        TTS_FAIL(tts_err_set(err, TTS_ERR_NOMEM, "out of memory normalising a name"));
     tk->text = (tts_buf)TTS_BUF_INIT;
     tk->n = 0;
     TTS_TRY(split(cp, n, tk, err));
     join_initials(tk);
     find_legal(tk, &legal);
     if (tts_buf_failed(&legal))
-        TTS_TRY(tts_err_set(err, TTS_ERR_NOMEM, "out of memory normalising a name"));
+        TTS_FAIL(tts_err_set(err, TTS_ERR_NOMEM, "out of memory normalising a name"));
     rc = emit(tk, &legal, out, err);
 out:
     if (tk != NULL)

@@ -14,8 +14,9 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "limits.h"
 
-#define MAX_QTOK 64         /* tokens of a name or query that take part in scoring */
+#define MAX_QTOK TTS_NAME_MAX_WORDS /* tokens of a name or query: all take part in scoring */
 #define TOK_MIN 0.80        /* token pairs scoring less count as no match */
 #define LEGAL_PENALTY 0.05  /* both names carry legal forms with nothing in common */
 #define MAX_JW_LEN 128      /* longer tokens only match exactly */

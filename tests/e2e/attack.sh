@@ -104,5 +104,16 @@ for id in "../../etc/passwd" "a/b" "..\\\\x" "x%00y"; do
 done
 run "case id with a path" 2 'no case "../x"' -- "$BIN" cases show ../x --db "$DB"
 
+# 6. Names and lookups past their limits: a 70-word name, and a lookup with no
+# limit that every entry of the 2019 SDN passes (threshold 0, --exhaustive).
+SDB="$S/sdn.db"
+"$BIN" lists import ofac-sdn "$FX/lists/ofac-sdn-2019-01/sdn.csv" "$FX/lists/ofac-sdn-2019-01/alt.csv" \
+    "$FX/lists/ofac-sdn-2019-01/add.csv" --db "$SDB" >/dev/null
+words=$(awk 'BEGIN { for (i = 0; i < 70; i++) printf "w%d ", i }')
+run "70-word name" 2 "name has more than 64 words (TTS_NAME_MAX_WORDS)" -- "$BIN" search "$words" --db "$SDB"
+run "lookup past the candidate limit" 2 "7379 list entries score 0.00 or more for \"BANCO\", more than the limit of 1000 (TTS_LIST_MAX_CANDIDATES)" -- \
+    "$BIN" search BANCO --threshold 0 --limit 0 --exhaustive --db "$SDB"
+run "the same lookup with a limit" 0 "" -- "$BIN" search BANCO --threshold 0 --limit 5 --exhaustive --db "$SDB"
+
 echo "attack: $passed passed, $failed failed"
 [ "$failed" = 0 ]
