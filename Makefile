@@ -208,6 +208,16 @@ $(B)/bench_scan: tests/bench/bench_scan.c $(B)/libttscreen.a
 demo: ttscreen
 	@sh scripts/demo.sh ./ttscreen
 
+# gcc's static analyser over every source file: any report fails.
+ANALYZE_SRC := $(wildcard src/lib/*.c src/cli/*.c)
+analyze: $(patsubst %.c,$(B)/analyze/%.ok,$(ANALYZE_SRC))
+	@echo "analyze: gcc -fanalyzer reports nothing in $(words $(ANALYZE_SRC)) files"
+$(B)/analyze/%.ok: %.c $(wildcard src/lib/*.h include/ttscreen/*.h include/*.h)
+	@mkdir -p $(@D)
+	$(call say,ANALYZE,$<)
+	$(Q)gcc -Iinclude -iquote src/lib -iquote src/cli $(DEP_CFLAGS) $(WARN) -Werror -O1 \
+	  -fanalyzer -c $< -o /dev/null && touch $@
+
 # The golden end-to-end cases under valgrind (memcheck): any error or leak fails.
 valgrind: $(B)/ttscreen
 	@mkdir -p $(B)/vg
@@ -242,5 +252,5 @@ format:
 clean:
 	rm -rf build build-* ttscreen
 
-.PHONY: FORCE valgrind layering all check unit e2e fuzz fuzz-replay fuzz-run symbols headercheck bench demo asan install deps format clean
+.PHONY: FORCE analyze valgrind layering all check unit e2e fuzz fuzz-replay fuzz-run symbols headercheck bench demo asan install deps format clean
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

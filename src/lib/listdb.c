@@ -831,6 +831,8 @@ tts_status tts_lists_lookup(void *user, const char *name, const char *country,
     rc = tts_lists_search(user, name, &o, &r, err);
     if (rc != TTS_OK)
         return rc;
+    if (r == NULL) /* not reached: a search that succeeds gives a result */
+        return tts_err_set(err, TTS_ERR_INTERNAL, "list search gave no result");
     m = tts_calloc(r->n > 0 ? r->n : 1, sizeof(tts_match));
     if (m == NULL) {
         tts_search_result_free(r);
