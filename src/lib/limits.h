@@ -39,6 +39,17 @@
 #define TTS_NAME_MAX_WORDS 64                     /* words of one name (all of them are scored) */
 #define TTS_LIST_MAX_CANDIDATES 1000              /* hits of one lookup with no --limit */
 
+/* Signatures, keys and reports (sign.c, repsum.c). */
+#define TTS_PEM_MAX_BYTES (1024 * 1024) /* one PEM key, certificate or signature file */
+#define TTS_PASS_MAX_BYTES 1024         /* one key passphrase */
+#define TTS_CERT_MAX_DAYS 36500         /* keygen --days */
+#define TTS_REPORT_MAX_DEPTH 64         /* JSON nesting in a report read by verify */
+#define TTS_REPORT_MAX_RECORDS 100000   /* reports in one JSON Lines file read by verify */
+#define TTS_REPORT_MAX_LISTS 1000       /* list versions named by one report */
+
+/* Rule directories (rules.c). */
+#define TTS_RULES_MAX_DIR_DEPTH 16 /* nested subdirectories of a rule directory */
+
 /* Stringify a numeric limit for messages. */
 #define TTS_XSTR(x) #x
 #define TTS_STR(x) TTS_XSTR(x)

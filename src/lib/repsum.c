@@ -15,11 +15,9 @@
 #include "ttscreen/sign.h"
 #include "buf.h"
 #include "error.h"
+#include "limits.h"
 #include "mem.h"
 
-#define MAX_DEPTH 64
-#define MAX_REPORTS 100000
-#define MAX_LISTS 1000
 #define REPORT_FORMAT "ttscreen-report/1"
 
 typedef struct scan {
@@ -235,7 +233,7 @@ static tts_status skip_container(scan *sc, int depth)
 {
     char close = *sc->p == '{' ? '}' : ']';
     tts_status rc;
-    if (depth >= MAX_DEPTH)
+    if (depth >= TTS_REPORT_MAX_DEPTH)
         return fail(sc, "nesting too deep");
     sc->p++;
     if (peek(sc) == close) {
@@ -308,7 +306,7 @@ static tts_status walk_object(scan *sc, member_fn fn, void *ctx, int depth)
 {
     tts_status rc;
     char *name = NULL;
-    if (depth >= MAX_DEPTH)
+    if (depth >= TTS_REPORT_MAX_DEPTH)
         return fail(sc, "nesting too deep");
     sc->p++;
     if (peek(sc) == '}') {
@@ -389,7 +387,7 @@ static tts_status read_lists(scan *sc, tts_report_summary *s, int depth)
     tts_status rc;
     if (peek(sc) != '[')
         return skip_value(sc, depth);
-    if (depth >= MAX_DEPTH)
+    if (depth >= TTS_REPORT_MAX_DEPTH)
         return fail(sc, "nesting too deep");
     sc->p++;
     if (peek(sc) == ']') {
@@ -399,7 +397,7 @@ static tts_status read_lists(scan *sc, tts_report_summary *s, int depth)
     for (;;) {
         if (peek(sc) == '{') {
             tts_report_list_summary *grown, *l;
-            if (s->n_lists >= MAX_LISTS)
+            if (s->n_lists >= TTS_REPORT_MAX_LISTS)
                 return fail(sc, "too many lists");
             grown = tts_realloc(s->lists, (s->n_lists + 1) * sizeof(*grown));
             if (grown == NULL)
@@ -492,7 +490,7 @@ tts_status tts_report_summarize(const char *data, size_t len, tts_report_summary
             summary_clear(&cur);
             continue;
         }
-        if (count >= MAX_REPORTS) {
+        if (count >= TTS_REPORT_MAX_RECORDS) {
             rc = fail(&sc, "too many reports");
             goto out;
         }

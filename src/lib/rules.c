@@ -17,10 +17,10 @@
 
 #include "buf.h"
 #include "error.h"
+#include "limits.h"
 #include "mem.h"
 #include "sign.h"
 
-#define MAX_DEPTH 16
 
 typedef struct path_list {
     char **items;
@@ -78,9 +78,9 @@ static tts_status walk(const char *root, const char *rel, int depth, path_list *
         rc = tts_err_set(err, TTS_ERR_NOMEM, "out of memory");
         goto out;
     }
-    if (depth > MAX_DEPTH) {
+    if (depth > TTS_RULES_MAX_DIR_DEPTH) {
         rc = tts_err_set(err, TTS_ERR_LIMIT, "%s: rule directories nested deeper than %d",
-                         full.data, MAX_DEPTH);
+                         full.data, TTS_RULES_MAX_DIR_DEPTH);
         goto out;
     }
     d = opendir(full.data);

@@ -41,16 +41,14 @@
 #include <openssl/x509v3.h>
 
 #include "error.h"
+#include "limits.h"
 #include "fileio.h"
 #include "mem.h"
 #include "sign_int.h"
 #include "sign_tsa.h"
 
 /* Bounds on what we read into memory: keys, certificates, signatures. */
-#define MAX_PEM_FILE (1024 * 1024)
-#define MAX_PASS_LEN 1024
 #define DEFAULT_DAYS 730
-#define MAX_DAYS 36500
 #define DEFAULT_SUBJECT "/CN=ttscreen report signer"
 
 /* ------------------------------------------------------------------ SHA-256 */
@@ -162,9 +160,9 @@ tts_status tts_pass_load(const char *spec, const char *env_value, char **out, tt
         if (env_value == NULL || env_value[0] == '\0')
             return tts_err_set(err, TTS_ERR_ARG, "--pass: environment variable %s is not set",
                                spec + 4);
-        if (strlen(env_value) > MAX_PASS_LEN)
+        if (strlen(env_value) > TTS_PASS_MAX_BYTES)
             return tts_err_set(err, TTS_ERR_LIMIT, "--pass: passphrase longer than %d bytes",
-                               MAX_PASS_LEN);
+                               TTS_PASS_MAX_BYTES);
         *out = tts_strdup(env_value);
         return *out != NULL ? TTS_OK : tts_err_set(err, TTS_ERR_NOMEM, "out of memory");
     }
@@ -172,7 +170,7 @@ tts_status tts_pass_load(const char *spec, const char *env_value, char **out, tt
         return tts_err_set(err, TTS_ERR_ARG,
                            "--pass: expected env:VAR or file:PATH (a passphrase is never "
                            "given on the command line)");
-    rc = tts_fileio_read(spec + 5, MAX_PASS_LEN + 2, 0, 0, &data, &len, err);
+    rc = tts_fileio_read(spec + 5, TTS_PASS_MAX_BYTES + 2, 0, 0, &data, &len, err);
     if (rc != TTS_OK)
         return rc;
     n = strcspn(data, "\r\n");
@@ -221,7 +219,7 @@ static tts_status load_key(const char *path, const char *pass, int insecure, EVP
     tts_status rc;
     int encrypted;
     *out = NULL;
-    TTS_TRY(tts_fileio_read(path, MAX_PEM_FILE, 1, insecure, &data, &len, err));
+    TTS_TRY(tts_fileio_read(path, TTS_PEM_MAX_BYTES, 1, insecure, &data, &len, err));
     encrypted = strstr(data, "ENCRYPTED") != NULL;
     if (encrypted && pass == NULL) {
         rc = tts_err_set(err, TTS_ERR_CRYPTO,
@@ -261,7 +259,7 @@ static tts_status load_certs(const char *path, STACK_OF(X509) **out, tts_error *
     X509 *x = NULL;
     tts_status rc;
     *out = NULL;
-    TTS_TRY(tts_fileio_read(path, MAX_PEM_FILE, 0, 0, &data, &len, err));
+    TTS_TRY(tts_fileio_read(path, TTS_PEM_MAX_BYTES, 0, 0, &data, &len, err));
     bio = BIO_new_mem_buf(data, (int)len);
     sk = sk_X509_new_null();
     if (bio == NULL || sk == NULL) {
@@ -790,7 +788,7 @@ static tts_status load_cms(const char *path, CMS_ContentInfo **out, tts_verify_r
     CMS_ContentInfo *cms = NULL;
     tts_status rc;
     *out = NULL;
-    TTS_TRY(tts_fileio_read(path, 16 * MAX_PEM_FILE, 0, 0, &data, &len, err));
+    TTS_TRY(tts_fileio_read(path, 16 * TTS_PEM_MAX_BYTES, 0, 0, &data, &len, err));
     bio = BIO_new_mem_buf(data, (int)len);
     if (bio == NULL) {
         rc = tts_err_set(err, TTS_ERR_NOMEM, "out of memory");
@@ -1251,8 +1249,8 @@ static tts_status keygen_check(const tts_keygen_opts *o, tts_error *err)
         return tts_err_set(err, TTS_ERR_ARG, "keygen needs --key and --cert");
     if (strcmp(o->key_path, o->cert_path) == 0)
         return tts_err_set(err, TTS_ERR_ARG, "--key and --cert must name different files");
-    if (o->days < 0 || o->days > MAX_DAYS)
-        return tts_err_set(err, TTS_ERR_ARG, "--days: must be between 1 and %d", MAX_DAYS);
+    if (o->days < 0 || o->days > TTS_CERT_MAX_DAYS)
+        return tts_err_set(err, TTS_ERR_ARG, "--days: must be between 1 and %d", TTS_CERT_MAX_DAYS);
     if (!o->force && lstat(o->key_path, &st) == 0)
         return tts_err_set(err, TTS_ERR_ARG, "%s: already exists (use --force to replace it)",
                            o->key_path);
