@@ -410,7 +410,8 @@ void tts_namescore_score(const tts_nsview *q, const tts_nsview *n, const tts_nsc
                            : -1.0;
             m[i][j] = v >= 0.0
                           ? v
-                          : tts_namescore_tok_sim(q->s[i], q->l[i], n->s[j], n->l[j], n->mask[j]);
+                          : tts_namescore_tok_sim_m(q->s[i], q->l[i], q->mask[i], n->s[j], n->l[j],
+                                                    n->mask[j]);
         }
     for (;;) {
         double best = 0.0;
