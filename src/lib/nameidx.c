@@ -877,10 +877,11 @@ static void histogram(const char *s, size_t n, int16_t h[64])
  * qh, length ql) and s[0..n): each edit changes the histogram by at most
  * two, so distance >= half the L1 difference.
  */
-static double whole_bound(int16_t h[64], size_t ql, uint64_t qmask, const char *s, size_t n,
+static double whole_bound(const int16_t qh[64], size_t ql, uint64_t qmask, const char *s, size_t n,
                           uint64_t smask, double thr)
 {
-    /* h is the query histogram; restored before returning */
+    /* qh is the query histogram; counted down in a copy */
+    int16_t h[64];
     size_t l1 = ql, mx = ql > n ? ql : n, d;
     if (mx == 0 || mx > MAX_DL_LEN)
         return 0.0;
@@ -893,7 +894,9 @@ static double whole_bound(int16_t h[64], size_t ql, uint64_t qmask, const char *
     if (1.0 - (double)((tts_namescore_popcount(qmask ^ smask) + 1) / 2) / (double)mx < thr)
         return 0.0;
     /* L1 difference of the two histograms, counted from the query's one
-     * byte of s at a time, then the query's histogram put back. */
+     * byte of s at a time (a copy of 128 bytes costs less than putting
+     * the query's histogram back byte by byte). */
+    memcpy(h, qh, sizeof(h));
     for (size_t i = 0; i < n; i++) {
         unsigned b = (unsigned char)s[i] & 63;
         if (h[b] > 0)
@@ -902,8 +905,6 @@ static double whole_bound(int16_t h[64], size_t ql, uint64_t qmask, const char *
             l1++;
         h[b]--;
     }
-    for (size_t i = 0; i < n; i++)
-        h[(unsigned char)s[i] & 63]++;
     d = (l1 + 1) / 2;
     if (d < (ql > n ? ql - n : n - ql))
         d = ql > n ? ql - n : n - ql;
@@ -922,7 +923,8 @@ static int lengths_may_reach(size_t a, size_t b, double thr)
     return mx > 0 && mx <= MAX_DL_LEN && (double)d <= (1.0 - thr) * (double)mx + 1e-9;
 }
 
-static int whole_may_reach(const tts_nameidx *x, const view *vq, int16_t jh[64], int16_t gh[64],
+static int whole_may_reach(const tts_nameidx *x, const view *vq, const int16_t jh[64],
+                           const int16_t gh[64],
                            uint32_t name, double thr)
 {
     const name_rec *r = &x->nm[name];
