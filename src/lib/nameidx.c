@@ -728,6 +728,25 @@ static int cmp_hit_score(const void *a, const void *b)
     return x->name < y->name ? -1 : x->name > y->name;
 }
 
+/* Order a candidate list by token id (ids are distinct): insertion sort
+ * for the short lists most query words have, qsort beyond. */
+static void sort_tsim(tsim *v, size_t n)
+{
+    if (n > 32) {
+        qsort(v, n, sizeof(tsim), cmp_tsim);
+        return;
+    }
+    for (size_t i = 1; i < n; i++) {
+        tsim t = v[i];
+        size_t k = i;
+        while (k > 0 && v[k - 1].tok > t.tok) {
+            v[k] = v[k - 1];
+            k--;
+        }
+        v[k] = t;
+    }
+}
+
 typedef struct hits {
     tts_nameidx_hit *h;
     size_t n, cap;
@@ -923,13 +942,13 @@ static int lengths_may_reach(size_t a, size_t b, double thr)
     return mx > 0 && mx <= MAX_DL_LEN && (double)d <= (1.0 - thr) * (double)mx + 1e-9;
 }
 
-static int whole_may_reach(const tts_nameidx *x, const view *vq, const int16_t jh[64],
-                           const int16_t gh[64],
-                           uint32_t name, double thr)
+/* qlegal: the query carries a legal form (!tts_namescore_no_legal(vq->legal)) */
+static int whole_may_reach(const tts_nameidx *x, const view *vq, int qlegal,
+                           const int16_t jh[64], const int16_t gh[64], uint32_t name, double thr)
 {
     const name_rec *r = &x->nm[name];
     uint32_t j = r->joined, g = r->glued;
-    int nlegal = r->legal != 0, qlegal = !tts_namescore_no_legal(vq->legal);
+    int nlegal = r->legal != 0;
     if (lengths_may_reach(vq->jlen, r->jlen, thr) &&
         whole_bound(jh, vq->jlen, vq->jmask, x->pool.data + x->tk[j].off, x->tk[j].len,
                     x->tk[j].mask, thr) >= thr)
@@ -991,6 +1010,7 @@ static tts_status search_index(tts_nameidx *x, const view *vq, double thr,
     uint8_t scan[MAX_QTOK];
     int16_t jh[64], gh[64];
     double rest_cap = 0.0;
+    int qlegal = !tts_namescore_no_legal(vq->legal);
     tts_status rc = TTS_OK;
     memset(&cache, 0, sizeof(cache));
     histogram(vq->joined, vq->jlen <= MAX_DL_LEN ? vq->jlen : MAX_DL_LEN, jh);
@@ -1001,8 +1021,7 @@ static tts_status search_index(tts_nameidx *x, const view *vq, double thr,
         cache.list[i] = x->ql[i];
         if (rc != TTS_OK)
             goto out;
-        if (cache.n[i] > 1)
-            qsort(cache.list[i], cache.n[i], sizeof(tsim), cmp_tsim);
+        sort_tsim(cache.list[i], cache.n[i]);
         vol[i] = 0;
         for (size_t k = 0; k < cache.n[i]; k++)
             vol[i] += x->tpost0[cache.list[i][k].tok + 1] - x->tpost0[cache.list[i][k].tok];
@@ -1068,7 +1087,7 @@ out:
                    ((double)x->acc[name].sum + rest_bound(x, vq, scan, &cache, memo_qi, name)) / wsum +
                            UB_SLACK >=
                        thr;
-            cand = cand || whole_may_reach(x, vq, jh, gh, name, thr - UB_SLACK);
+            cand = cand || whole_may_reach(x, vq, qlegal, jh, gh, name, thr - UB_SLACK);
         }
         x->acc[name].sum = 0.0f;
         if (rc != TTS_OK || !cand || (filter != NULL && !filter(user, x->nm[name].entry)))
