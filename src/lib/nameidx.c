@@ -943,8 +943,8 @@ static int lengths_may_reach(size_t a, size_t b, double thr)
 }
 
 /* qlegal: the query carries a legal form (!tts_namescore_no_legal(vq->legal)) */
-static int whole_may_reach(const tts_nameidx *x, const view *vq, int qlegal,
-                           const int16_t jh[64], const int16_t gh[64], uint32_t name, double thr)
+static int whole_may_reach(const tts_nameidx *x, const view *vq, int qlegal, const int16_t jh[64],
+                           const int16_t gh[64], uint32_t name, double thr)
 {
     const name_rec *r = &x->nm[name];
     uint32_t j = r->joined, g = r->glued;
@@ -1083,10 +1083,11 @@ out:
         if (!cand && rc == TTS_OK) {
             double wsum = (double)(vq->w + x->nm[name].w);
             /* rest_bound only when even its cap could reach thr */
-            cand = ((double)x->acc[name].sum + rest_cap) / wsum + UB_SLACK >= thr &&
-                   ((double)x->acc[name].sum + rest_bound(x, vq, scan, &cache, memo_qi, name)) / wsum +
-                           UB_SLACK >=
-                       thr;
+            cand =
+                ((double)x->acc[name].sum + rest_cap) / wsum + UB_SLACK >= thr &&
+                ((double)x->acc[name].sum + rest_bound(x, vq, scan, &cache, memo_qi, name)) / wsum +
+                        UB_SLACK >=
+                    thr;
             cand = cand || whole_may_reach(x, vq, qlegal, jh, gh, name, thr - UB_SLACK);
         }
         x->acc[name].sum = 0.0f;
