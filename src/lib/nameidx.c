@@ -101,6 +101,16 @@ struct tts_nameidx {
     uint32_t *gtouched;
     name_acc *acc; /* by name: token-score accumulator and touch mark, one cache line access */
     uint32_t *ntouched;
+    /* candidate lists of the query tokens and of the whole forms, kept
+     * between queries so that a query allocates nothing for them */
+    tsim *ql[MAX_QTOK];
+    size_t ql_cap[MAX_QTOK];
+    tsim *wl[2];
+    size_t wl_cap[2];
+    /* rest_bound's bounds of one query token against dictionary tokens,
+     * valid where bstamp equals the query's bgen */
+    double *bmemo;
+    uint32_t *bstamp, bgen;
 };
 
 static void view_of_nname(const tts_nname *n, view *v)
@@ -233,6 +243,12 @@ void tts_nameidx_free(tts_nameidx *x)
     tts_free(x->gtouched);
     tts_free(x->acc);
     tts_free(x->ntouched);
+    for (size_t i = 0; i < MAX_QTOK; i++)
+        tts_free(x->ql[i]);
+    tts_free(x->wl[0]);
+    tts_free(x->wl[1]);
+    tts_free(x->bmemo);
+    tts_free(x->bstamp);
     tts_free(x);
 }
 
@@ -491,7 +507,10 @@ static tts_status alloc_scratch(tts_nameidx *x, tts_error *err)
     x->gtouched = tts_malloc((x->n_toks + 1) * sizeof(uint32_t));
     x->acc = tts_calloc(x->n_names + 1, sizeof(name_acc));
     x->ntouched = tts_malloc((x->n_names + 1) * sizeof(uint32_t));
-    if (x->gcnt == NULL || x->gtouched == NULL || x->acc == NULL || x->ntouched == NULL)
+    x->bmemo = tts_malloc((x->n_toks + 1) * sizeof(double));
+    x->bstamp = tts_calloc(x->n_toks + 1, sizeof(uint32_t));
+    if (x->gcnt == NULL || x->gtouched == NULL || x->acc == NULL || x->ntouched == NULL ||
+        x->bmemo == NULL || x->bstamp == NULL)
         return tts_err_set(err, TTS_ERR_NOMEM, "out of memory building the name index");
     x->finished = 1;
     return TTS_OK;
@@ -560,11 +579,12 @@ static void mark_token(void *user, uint32_t tok)
 
 static tts_status similar_tokens(tts_nameidx *x, const gram_table *g, unsigned used, const char *s,
                                  size_t n, uint64_t smask, size_t need, int use_del, tsim **out,
-                                 size_t *n_out)
+                                 size_t *cap, size_t *n_out)
 {
-    size_t nt = 0, res = 0, cap = 0, ng = 0;
+    size_t nt = 0, res = 0, ng = 0;
     uint32_t grams[MAX_DL_LEN + 2];
-    tsim *list = NULL;
+    tsim *list = *out;
+    *n_out = 0;
     uint32_t t = dict_find(x, s, n);
     if (t != UINT32_MAX && (x->tk[t].used & used)) {
         x->gcnt[t] = 1;
@@ -611,10 +631,10 @@ static tts_status similar_tokens(tts_nameidx *x, const gram_table *g, unsigned u
                                           x->tk[u].mask);
         if (sim <= 0.0)
             continue;
-        if (!grow(&list, &cap, res + 1, sizeof(tsim))) {
+        if (!grow(&list, cap, res + 1, sizeof(tsim))) {
             for (k++; k < nt; k++)
                 x->gcnt[x->gtouched[k]] = 0;
-            tts_free(list);
+            *out = list;
             return TTS_ERR_NOMEM;
         }
         list[res].tok = u;
@@ -646,12 +666,11 @@ static int push_tsim(tsim **list, size_t *n, size_t *cap, uint32_t u, double sim
  * that set (same tokens, same similarities), in no particular order.
  */
 static tts_status similar_whole(tts_nameidx *x, const char *s, size_t n, uint64_t smask,
-                                int want_tok, tsim **gout, size_t *n_g, tsim **tout, size_t *n_t)
+                                int want_tok, size_t *n_g, size_t *n_t)
 {
-    size_t nt = 0, cap_g = 0, cap_t = 0;
+    size_t nt = 0;
     uint32_t t = dict_find(x, s, n);
     tts_status rc = TTS_OK;
-    *gout = *tout = NULL;
     *n_g = *n_t = 0;
     if (t != UINT32_MAX) {
         x->gcnt[t] = 1;
@@ -674,16 +693,12 @@ static tts_status similar_whole(tts_nameidx *x, const char *s, size_t n, uint64_
                                       x->tk[u].mask);
         if (sim <= 0.0)
             continue;
-        if ((g && !push_tsim(gout, n_g, &cap_g, u, sim)) ||
-            (tk && !push_tsim(tout, n_t, &cap_t, u, sim)))
+        if ((g && !push_tsim(&x->wl[0], n_g, &x->wl_cap[0], u, sim)) ||
+            (tk && !push_tsim(&x->wl[1], n_t, &x->wl_cap[1], u, sim)))
             rc = TTS_ERR_NOMEM;
     }
-    if (rc != TTS_OK) {
-        tts_free(*gout);
-        tts_free(*tout);
-        *gout = *tout = NULL;
+    if (rc != TTS_OK)
         *n_g = *n_t = 0;
-    }
     return rc;
 }
 
@@ -711,6 +726,25 @@ static int cmp_hit_score(const void *a, const void *b)
     if (x->entry != y->entry)
         return x->entry < y->entry ? -1 : 1;
     return x->name < y->name ? -1 : x->name > y->name;
+}
+
+/* Order a candidate list by token id (ids are distinct): insertion sort
+ * for the short lists most query words have, qsort beyond. */
+static void sort_tsim(tsim *v, size_t n)
+{
+    if (n > 32) {
+        qsort(v, n, sizeof(tsim), cmp_tsim);
+        return;
+    }
+    for (size_t i = 1; i < n; i++) {
+        tsim t = v[i];
+        size_t k = i;
+        while (k > 0 && v[k - 1].tok > t.tok) {
+            v[k] = v[k - 1];
+            k--;
+        }
+        v[k] = t;
+    }
 }
 
 typedef struct hits {
@@ -862,10 +896,11 @@ static void histogram(const char *s, size_t n, int16_t h[64])
  * qh, length ql) and s[0..n): each edit changes the histogram by at most
  * two, so distance >= half the L1 difference.
  */
-static double whole_bound(int16_t h[64], size_t ql, uint64_t qmask, const char *s, size_t n,
+static double whole_bound(const int16_t qh[64], size_t ql, uint64_t qmask, const char *s, size_t n,
                           uint64_t smask, double thr)
 {
-    /* h is the query histogram; restored before returning */
+    /* qh is the query histogram; counted down in a copy */
+    int16_t h[64];
     size_t l1 = ql, mx = ql > n ? ql : n, d;
     if (mx == 0 || mx > MAX_DL_LEN)
         return 0.0;
@@ -878,7 +913,9 @@ static double whole_bound(int16_t h[64], size_t ql, uint64_t qmask, const char *
     if (1.0 - (double)((tts_namescore_popcount(qmask ^ smask) + 1) / 2) / (double)mx < thr)
         return 0.0;
     /* L1 difference of the two histograms, counted from the query's one
-     * byte of s at a time, then the query's histogram put back. */
+     * byte of s at a time (a copy of 128 bytes costs less than putting
+     * the query's histogram back byte by byte). */
+    memcpy(h, qh, sizeof(h));
     for (size_t i = 0; i < n; i++) {
         unsigned b = (unsigned char)s[i] & 63;
         if (h[b] > 0)
@@ -887,8 +924,6 @@ static double whole_bound(int16_t h[64], size_t ql, uint64_t qmask, const char *
             l1++;
         h[b]--;
     }
-    for (size_t i = 0; i < n; i++)
-        h[(unsigned char)s[i] & 63]++;
     d = (l1 + 1) / 2;
     if (d < (ql > n ? ql - n : n - ql))
         d = ql > n ? ql - n : n - ql;
@@ -907,12 +942,13 @@ static int lengths_may_reach(size_t a, size_t b, double thr)
     return mx > 0 && mx <= MAX_DL_LEN && (double)d <= (1.0 - thr) * (double)mx + 1e-9;
 }
 
-static int whole_may_reach(const tts_nameidx *x, const view *vq, int16_t jh[64], int16_t gh[64],
-                           uint32_t name, double thr)
+/* qlegal: the query carries a legal form (!tts_namescore_no_legal(vq->legal)) */
+static int whole_may_reach(const tts_nameidx *x, const view *vq, int qlegal, const int16_t jh[64],
+                           const int16_t gh[64], uint32_t name, double thr)
 {
     const name_rec *r = &x->nm[name];
     uint32_t j = r->joined, g = r->glued;
-    int nlegal = r->legal != 0, qlegal = !tts_namescore_no_legal(vq->legal);
+    int nlegal = r->legal != 0;
     if (lengths_may_reach(vq->jlen, r->jlen, thr) &&
         whole_bound(jh, vq->jlen, vq->jmask, x->pool.data + x->tk[j].off, x->tk[j].len,
                     x->tk[j].mask, thr) >= thr)
@@ -933,8 +969,8 @@ static int whole_may_reach(const tts_nameidx *x, const view *vq, int16_t jh[64],
  * all (more than two edits from every name token) is bounded with
  * tok_bound instead.
  */
-static double rest_bound(const tts_nameidx *x, const view *vq, const uint8_t *scan,
-                         const sim_cache *cache, uint32_t name)
+static double rest_bound(tts_nameidx *x, const view *vq, const uint8_t *scan,
+                         const sim_cache *cache, size_t memo_qi, uint32_t name)
 {
     double sum = 0.0;
     for (size_t i = 0; i < vq->n; i++) {
@@ -943,10 +979,20 @@ static double rest_bound(const tts_nameidx *x, const view *vq, const uint8_t *sc
             continue;
         for (uint32_t k = x->nm[name].tok0; k < x->nm[name + 1].tok0; k++) {
             uint32_t t = x->name_toks[k];
-            double v = cache->n[i] > 0 ? tts_namescore_cached(cache, i, t)
-                                       : tts_namescore_tok_bound_m(vq->s[i], vq->l[i], vq->mask[i],
-                                                                   x->pool.data + x->tk[t].off,
-                                                                   x->tk[t].len, x->tk[t].mask);
+            double v;
+            if (cache->n[i] > 0)
+                v = tts_namescore_cached(cache, i, t);
+            else if (i == memo_qi && x->bstamp[t] == x->bgen)
+                v = x->bmemo[t];
+            else {
+                v = tts_namescore_tok_bound_m(vq->s[i], vq->l[i], vq->mask[i],
+                                              x->pool.data + x->tk[t].off, x->tk[t].len,
+                                              x->tk[t].mask);
+                if (i == memo_qi) {
+                    x->bmemo[t] = v;
+                    x->bstamp[t] = x->bgen;
+                }
+            }
             v = v > 0.0 ? v * (double)(vq->l[i] + x->tk[t].len) : 0.0;
             if (v > best)
                 best = v;
@@ -960,20 +1006,22 @@ static tts_status search_index(tts_nameidx *x, const view *vq, double thr,
                                tts_nameidx_filter filter, void *user, hits *hs)
 {
     sim_cache cache;
-    tsim *gl = NULL, *tl = NULL;
-    size_t n_gl = 0, n_tl = 0, nn = 0, vol[MAX_QTOK];
+    size_t n_gl = 0, n_tl = 0, nn = 0, vol[MAX_QTOK], memo_qi = MAX_QTOK;
     uint8_t scan[MAX_QTOK];
     int16_t jh[64], gh[64];
     double rest_cap = 0.0;
+    int qlegal = !tts_namescore_no_legal(vq->legal);
     tts_status rc = TTS_OK;
     memset(&cache, 0, sizeof(cache));
     histogram(vq->joined, vq->jlen <= MAX_DL_LEN ? vq->jlen : MAX_DL_LEN, jh);
     histogram(vq->glued, vq->glen <= MAX_DL_LEN ? vq->glen : MAX_DL_LEN, gh);
     for (size_t i = 0; i < vq->n; i++) {
-        TTS_TRY(similar_tokens(x, &x->tgram, TOK_NAME, vq->s[i], vq->l[i], vq->mask[i],
-                               token_need(vq->l[i]), 2, &cache.list[i], &cache.n[i]));
-        if (cache.n[i] > 1)
-            qsort(cache.list[i], cache.n[i], sizeof(tsim), cmp_tsim);
+        rc = similar_tokens(x, &x->tgram, TOK_NAME, vq->s[i], vq->l[i], vq->mask[i],
+                            token_need(vq->l[i]), 2, &x->ql[i], &x->ql_cap[i], &cache.n[i]);
+        cache.list[i] = x->ql[i];
+        if (rc != TTS_OK)
+            goto out;
+        sort_tsim(cache.list[i], cache.n[i]);
         vol[i] = 0;
         for (size_t k = 0; k < cache.n[i]; k++)
             vol[i] += x->tpost0[cache.list[i][k].tok + 1] - x->tpost0[cache.list[i][k].tok];
@@ -997,6 +1045,16 @@ static tts_status search_index(tts_nameidx *x, const view *vq, double thr,
         }
         rest_cap += best;
     }
+    /* The first query token without candidates keeps its bounds against
+     * the dictionary tokens rest_bound meets, since many touched names
+     * share tokens: a new stamp makes the old ones stale. */
+    for (size_t i = 0; i < vq->n && memo_qi == MAX_QTOK; i++)
+        if (cache.n[i] == 0)
+            memo_qi = i;
+    if (memo_qi < MAX_QTOK && ++x->bgen == 0) {
+        memset(x->bstamp, 0, (x->n_toks + 1) * sizeof(uint32_t));
+        x->bgen = 1;
+    }
     for (size_t i = 0; i < vq->n; i++)
         if (scan[i])
             nn = accumulate(x, cache.list[i], cache.n[i], vq->l[i], x->tpost0, x->tpost, 0, nn);
@@ -1006,18 +1064,14 @@ static tts_status search_index(tts_nameidx *x, const view *vq, double thr,
      * joined and glued forms, and within one edit among single tokens. */
     if (vq->jlen > 0 && vq->jlen <= MAX_DL_LEN) {
         /* one edit among single tokens: token boundaries, not typos */
-        TTS_TRY(
-            similar_whole(x, vq->joined, vq->jlen, vq->jmask, vq->n > 1, &gl, &n_gl, &tl, &n_tl));
-        nn = accumulate(x, gl, n_gl, 0, x->gpost0, x->gpost, 1, nn);
-        nn = accumulate(x, tl, n_tl, 0, x->tpost0, x->tpost, 1, nn);
-        tts_free(gl);
-        tts_free(tl);
-        gl = tl = NULL;
+        TTS_TRY(similar_whole(x, vq->joined, vq->jlen, vq->jmask, vq->n > 1, &n_gl, &n_tl));
+        nn = accumulate(x, x->wl[0], n_gl, 0, x->gpost0, x->gpost, 1, nn);
+        nn = accumulate(x, x->wl[1], n_tl, 0, x->tpost0, x->tpost, 1, nn);
     }
     if (!tts_namescore_no_legal(vq->legal) && vq->glen > 0 && vq->glen <= MAX_DL_LEN) {
-        TTS_TRY(similar_whole(x, vq->glued, vq->glen, vq->gmask, 1, &gl, &n_gl, &tl, &n_tl));
-        nn = accumulate(x, gl, n_gl, 0, x->gpost0, x->gpost, 1, nn);
-        nn = accumulate(x, tl, n_tl, 0, x->tpost0, x->tpost, 1, nn);
+        TTS_TRY(similar_whole(x, vq->glued, vq->glen, vq->gmask, 1, &n_gl, &n_tl));
+        nn = accumulate(x, x->wl[0], n_gl, 0, x->gpost0, x->gpost, 1, nn);
+        nn = accumulate(x, x->wl[1], n_tl, 0, x->tpost0, x->tpost, 1, nn);
     }
 out:
     for (size_t k = 0; k < nn; k++) {
@@ -1029,11 +1083,12 @@ out:
         if (!cand && rc == TTS_OK) {
             double wsum = (double)(vq->w + x->nm[name].w);
             /* rest_bound only when even its cap could reach thr */
-            cand = ((double)x->acc[name].sum + rest_cap) / wsum + UB_SLACK >= thr &&
-                   ((double)x->acc[name].sum + rest_bound(x, vq, scan, &cache, name)) / wsum +
-                           UB_SLACK >=
-                       thr;
-            cand = cand || whole_may_reach(x, vq, jh, gh, name, thr - UB_SLACK);
+            cand =
+                ((double)x->acc[name].sum + rest_cap) / wsum + UB_SLACK >= thr &&
+                ((double)x->acc[name].sum + rest_bound(x, vq, scan, &cache, memo_qi, name)) / wsum +
+                        UB_SLACK >=
+                    thr;
+            cand = cand || whole_may_reach(x, vq, qlegal, jh, gh, name, thr - UB_SLACK);
         }
         x->acc[name].sum = 0.0f;
         if (rc != TTS_OK || !cand || (filter != NULL && !filter(user, x->nm[name].entry)))
@@ -1047,10 +1102,6 @@ out:
                 rc = TTS_ERR_NOMEM;
         }
     }
-    for (size_t i = 0; i < MAX_QTOK; i++)
-        tts_free(cache.list[i]);
-    tts_free(gl);
-    tts_free(tl);
     return rc;
 }
 

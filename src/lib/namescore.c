@@ -408,9 +408,9 @@ void tts_namescore_score(const tts_nsview *q, const tts_nsview *n, const tts_nsc
             double v = cache != NULL && n->id[j] != UINT32_MAX
                            ? tts_namescore_cached(cache, i, n->id[j])
                            : -1.0;
-            m[i][j] = v >= 0.0
-                          ? v
-                          : tts_namescore_tok_sim(q->s[i], q->l[i], n->s[j], n->l[j], n->mask[j]);
+            m[i][j] = v >= 0.0 ? v
+                               : tts_namescore_tok_sim_m(q->s[i], q->l[i], q->mask[i], n->s[j],
+                                                         n->l[j], n->mask[j]);
         }
     for (;;) {
         double best = 0.0;
