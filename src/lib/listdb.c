@@ -799,19 +799,6 @@ out:
     return rc;
 }
 
-static void matches_free(tts_match *m, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        tts_free(m[i].source);
-        tts_free(m[i].entry_id);
-        tts_free(m[i].name);
-        tts_free(m[i].matched);
-        tts_free(m[i].entry_sha256);
-        tts_free(m[i].sublist);
-    }
-    tts_free(m);
-}
-
 tts_status tts_lists_lookup(void *user, const char *name, const char *country,
                             const char *const *sources, size_t n_sources, double threshold,
                             tts_match **hits, size_t *n_hits, tts_error *err)
@@ -854,20 +841,20 @@ tts_status tts_lists_lookup(void *user, const char *name, const char *country,
         rc = tts_store_entry_sha256(((tts_lists *)user)->store, m[i].source, m[i].entry_id, sha,
                                     sub, &found, err);
         if (rc != TTS_OK) {
-            matches_free(m, r->n);
+            tts_matches_free(m, r->n);
             tts_search_result_free(r);
             return rc;
         }
         if (found && ((m[i].entry_sha256 = tts_strdup(sha)) == NULL ||
                       (sub[0] != '\0' && (m[i].sublist = tts_strdup(sub)) == NULL))) {
-            matches_free(m, r->n);
+            tts_matches_free(m, r->n);
             tts_search_result_free(r);
             return tts_err_set(err, TTS_ERR_NOMEM, "out of memory in a list lookup");
         }
     }
     *n_hits = r->n;
     if (r->n == 0) {
-        matches_free(m, 0);
+        tts_matches_free(m, 0);
         m = NULL;
     }
     *hits = m;

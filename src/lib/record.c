@@ -130,7 +130,8 @@ static void quote(const char *s, char out[96])
     out[o] = '\0';
 }
 
-static const char *type_name(const json_t *v)
+/* "an object", "a string", ...: a JSON value's type for messages (record_jansson.h). */
+const char *tts_record_json_type(const json_t *v)
 {
     switch (json_typeof(v)) {
     case JSON_OBJECT: return "an object";
@@ -261,7 +262,7 @@ static tts_status missing(ctx *c, const char *key)
 static tts_status wrong_type(ctx *c, const char *key, const json_t *v, const char *want)
 {
     size_t old = key != NULL ? push_key(c, key) : c->path.len;
-    tts_status rc = fail(c, TTS_ERR_JSON, "expected %s, found %s", want, type_name(v));
+    tts_status rc = fail(c, TTS_ERR_JSON, "expected %s, found %s", want, tts_record_json_type(v));
     pop(c, old);
     return rc;
 }
@@ -429,7 +430,7 @@ static tts_status get_string_array(ctx *c, json_t *obj, const char *key, const c
     json_array_foreach(arr, i, v) {
         old2 = push_index(c, i);
         if (!json_is_string(v))
-            rc = fail(c, TTS_ERR_JSON, "expected a string, found %s", type_name(v));
+            rc = fail(c, TTS_ERR_JSON, "expected a string, found %s", tts_record_json_type(v));
         else
             rc = check_string(c, v, &(*out)[i]);
         pop(c, old2);
@@ -446,7 +447,7 @@ static tts_status expect_object_elem(ctx *c, json_t *v)
 {
     if (json_is_object(v))
         return TTS_OK;
-    return fail(c, TTS_ERR_JSON, "expected an object, found %s", type_name(v));
+    return fail(c, TTS_ERR_JSON, "expected an object, found %s", tts_record_json_type(v));
 }
 
 /* Id tables: sorted arrays searched with bsearch. */
@@ -590,7 +591,7 @@ static tts_status load_party(ctx *c, json_t *o, tts_party *p)
         json_object_foreach(ids, key, v) {
             size_t old2 = push_key(c, key);
             if (!json_is_string(v))
-                fail(c, TTS_ERR_JSON, "expected a string, found %s", type_name(v));
+                fail(c, TTS_ERR_JSON, "expected a string, found %s", tts_record_json_type(v));
             else if (check_string(c, v, &p->identifiers[i].value) == TTS_OK &&
                      (p->identifiers[i].key = tts_arena_strdup(c->a, key)) == NULL)
                 nomem(c);
@@ -781,7 +782,7 @@ static tts_status load_licence(ctx *c, const tables *t, json_t *o, tts_licence *
             char q[96];
             old2 = push_index(c, i);
             if (!json_is_string(v)) {
-                fail(c, TTS_ERR_JSON, "expected a party id string, found %s", type_name(v));
+                fail(c, TTS_ERR_JSON, "expected a party id string, found %s", tts_record_json_type(v));
             } else if ((e = find_id(&t->actors, json_string_value(v))) == NULL || e->is_person) {
                 quote(json_string_value(v), q);
                 fail(c, TTS_ERR_JSON, "no party with id %s", q);
@@ -895,7 +896,7 @@ static tts_status load_nationality(ctx *c, json_t *o, tts_person *p)
                 break;
             old2 = push_index(c, i);
             if (!json_is_string(e))
-                fail(c, TTS_ERR_JSON, "expected a country code string, found %s", type_name(e));
+                fail(c, TTS_ERR_JSON, "expected a country code string, found %s", tts_record_json_type(e));
             else
                 check_country(c, json_string_value(e), p->nationality[i]);
             pop(c, old2);
@@ -905,7 +906,7 @@ static tts_status load_nationality(ctx *c, json_t *o, tts_person *p)
         fail(c, TTS_ERR_JSON, "expected at least one country code, found an empty array");
     } else {
         fail(c, TTS_ERR_JSON, "expected a country code or an array of them, found %s",
-             type_name(v));
+             tts_record_json_type(v));
     }
     pop(c, old);
     return c->rc;
@@ -973,7 +974,7 @@ static tts_status load_person_refs(ctx *c, const tables *t, json_t *o, tts_perso
             old2 = push_index(c, i);
             if (!json_is_string(v))
                 fail(c, TTS_ERR_JSON, "expected a technology id string, found %s",
-                     type_name(v));
+                     tts_record_json_type(v));
             else
                 resolve_tech(c, t, json_string_value(v), &p->access[i]);
             pop(c, old2);
@@ -1188,7 +1189,7 @@ static tts_status load_top(ctx *c, json_t *root)
 
     memset(&t, 0, sizeof(t));
     if (!json_is_object(root))
-        return fail(c, TTS_ERR_JSON, "expected a record object, found %s", type_name(root));
+        return fail(c, TTS_ERR_JSON, "expected a record object, found %s", tts_record_json_type(root));
     idv = json_object_get(root, "id");
     if (idv != NULL && json_is_string(idv) && tts_record_id_is_valid(json_string_value(idv)))
         c->rec_id = json_string_value(idv);

@@ -16,4 +16,7 @@
  */
 json_t *tts_record_jload(const char *data, size_t len, size_t flags, json_error_t *jerr, int *oom);
 
+/* "an object", "an array", "a string", "a number", "a boolean", "null": for messages. */
+const char *tts_record_json_type(const json_t *v);
+
 #endif

@@ -87,21 +87,6 @@ __attribute__((format(printf, 6, 7))) static tts_status failf(tts_jlist *r, int 
     return st;
 }
 
-static const char *type_name(const json_t *v)
-{
-    switch (json_typeof(v)) {
-    case JSON_OBJECT: return "an object";
-    case JSON_ARRAY: return "an array";
-    case JSON_STRING: return "a string";
-    case JSON_INTEGER:
-    case JSON_REAL: return "a number";
-    case JSON_TRUE:
-    case JSON_FALSE: return "a boolean";
-    case JSON_NULL: return "null";
-    }
-    return "a value";
-}
-
 /* Path of the current element: "results[12]" or "[12]" for a bare array. */
 static void elem_path(const tts_jlist *r, char *out, size_t n)
 {
@@ -309,7 +294,7 @@ tts_status tts_jlist_next(tts_jlist *r, int *more, tts_error *err)
         r->state = ST_AFTER;
         if (!json_is_object(v)) {
             rc = failf(r, r->item_line, r->item_col, TTS_ERR_JSON, err,
-                       "%s: expected an object, found %s", where, type_name(v));
+                       "%s: expected an object, found %s", where, tts_record_json_type(v));
             json_decref(v);
             return rc;
         }
@@ -374,7 +359,7 @@ static tts_status as_text(tts_jlist *r, json_t *v, const char *path, const char 
         return TTS_OK;
     }
     return failf(r, r->item_line, r->item_col, TTS_ERR_JSON, err, "%s: expected a string, found %s",
-                 path, type_name(v));
+                 path, tts_record_json_type(v));
 }
 
 static int replace_member(json_t *obj, const void *key, json_t *nv)
@@ -432,7 +417,7 @@ tts_status tts_jlist_item(tts_jlist *r, const char *key, size_t i, const char *f
     }
     if (!json_is_object(v))
         return failf(r, r->item_line, r->item_col, TTS_ERR_JSON, err,
-                     "%s: expected an object, found %s", path, type_name(v));
+                     "%s: expected an object, found %s", path, tts_record_json_type(v));
     {
         size_t n = strlen(path);
         snprintf(path + n, sizeof(path) - n, ".%s", field);
