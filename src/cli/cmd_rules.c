@@ -17,23 +17,10 @@ typedef struct diag_state {
     int quiet_warnings;
 } diag_state;
 
-/* Print s as a JSON string. */
+/* Print s as a JSON string; rule texts that are absent print as "". */
 static void json_str(FILE *fp, const char *s)
 {
-    fputc('"', fp);
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(fp, "\\%c", *p);
-        else if (*p == '\n')
-            fputs("\\n", fp);
-        else if (*p == '\t')
-            fputs("\\t", fp);
-        else if (*p < 0x20)
-            fprintf(fp, "\\u%04x", *p);
-        else
-            fputc(*p, fp);
-    }
-    fputc('"', fp);
+    cli_json_str(fp, s != NULL ? s : "");
 }
 
 static void json_strs(FILE *fp, const char *const *items, size_t n)

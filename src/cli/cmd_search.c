@@ -19,35 +19,10 @@ static const char usage_text[] =
     "  --country CC    the party's country (ISO 3166 alpha-2); a list entry of other\n"
     "                  countries scores 0.05 lower\n"
     "  --threshold T   minimum score (default 0.85)\n"
-    "  --limit N       at most N candidates (default 20; 0 = all)\n"
+    "  --limit N       at most N candidates (default 20; 0 = all, an error past 1000)\n"
     "  --source S      only list S (repeatable as a comma-separated list)\n"
     "  --exhaustive    score every list name instead of using the index\n"
     "  --explain       show which tokens matched and why\n";
-
-/* Print s as a JSON string (s is valid UTF-8: it comes from the database or argv checked). */
-void cli_json_str(FILE *fp, const char *s)
-{
-    if (s == NULL) {
-        fputs("null", fp);
-        return;
-    }
-    fputc('"', fp);
-    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(fp, "\\%c", *p);
-        else if (*p == '\n')
-            fputs("\\n", fp);
-        else if (*p == '\t')
-            fputs("\\t", fp);
-        else if (*p == '\r')
-            fputs("\\r", fp);
-        else if (*p < 0x20)
-            fprintf(fp, "\\u%04x", *p);
-        else
-            fputc(*p, fp);
-    }
-    fputc('"', fp);
-}
 
 static void json_list(FILE *fp, const char *s)
 {

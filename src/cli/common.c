@@ -179,3 +179,28 @@ const char *cli_actor(const char *opt)
     env = getenv("USER");
     return env != NULL && env[0] != '\0' ? env : "unknown";
 }
+
+/* Print s as a JSON string (s is valid UTF-8: it comes from the database or argv checked). */
+void cli_json_str(FILE *fp, const char *s)
+{
+    if (s == NULL) {
+        fputs("null", fp);
+        return;
+    }
+    fputc('"', fp);
+    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(fp, "\\%c", *p);
+        else if (*p == '\n')
+            fputs("\\n", fp);
+        else if (*p == '\t')
+            fputs("\\t", fp);
+        else if (*p == '\r')
+            fputs("\\r", fp);
+        else if (*p < 0x20)
+            fprintf(fp, "\\u%04x", *p);
+        else
+            fputc(*p, fp);
+    }
+    fputc('"', fp);
+}
