@@ -66,3 +66,18 @@ char *tts_test_read_file(const char *path, size_t *len)
         *len = (size_t)n;
     return data;
 }
+
+int tts_test_scratch_make(char *dir, size_t n, const char *name)
+{
+    if (snprintf(dir, n, "/tmp/tts-%s-XXXXXX", name) >= (int)n)
+        return -1;
+    return mkdtemp(dir) != NULL ? 0 : -1;
+}
+
+int tts_test_scratch_remove(const char *dir)
+{
+    char cmd[600];
+    if (snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir) >= (int)sizeof(cmd))
+        return -1;
+    return system(cmd) == 0 ? 0 : -1;
+}

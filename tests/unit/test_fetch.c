@@ -36,8 +36,7 @@ static int start_server(void **state)
     char dir[PATH_MAX], buf[32];
     ssize_t n;
     (void)state;
-    snprintf(scratch, sizeof(scratch), "/tmp/tts-fetch-XXXXXX");
-    if (mkdtemp(scratch) == NULL || pipe(fds) != 0)
+    if (tts_test_scratch_make(scratch, sizeof(scratch), "fetch") != 0 || pipe(fds) != 0)
         return -1;
     if (realpath(tts_test_fixture("lists"), dir) == NULL)
         return -1;
@@ -62,14 +61,12 @@ static int start_server(void **state)
 
 static int stop_server(void **state)
 {
-    char cmd[PATH_MAX + 16];
     if (server > 0) {
         kill(server, SIGTERM);
         waitpid(server, NULL, 0);
     }
     tts_fini();
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", scratch);
-    if (system(cmd) != 0)
+    if (tts_test_scratch_remove(scratch) != 0)
         fprintf(stderr, "cannot remove %s\n", scratch);
     return tts_test_use_default_allocator(state);
 }

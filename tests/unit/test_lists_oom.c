@@ -23,18 +23,15 @@ static char g_dir[64];
 static int setup(void **state)
 {
     (void)state;
-    snprintf(g_dir, sizeof(g_dir), "/tmp/tts-oom-XXXXXX");
-    if (mkdtemp(g_dir) == NULL)
+    if (tts_test_scratch_make(g_dir, sizeof(g_dir), "oom") != 0)
         return -1;
     return 0;
 }
 
 static int teardown(void **state)
 {
-    char cmd[128];
     (void)state;
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", g_dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return tts_test_scratch_remove(g_dir);
 }
 
 static tts_search_result *search(tts_lists *l, const char *q, tts_error *err)

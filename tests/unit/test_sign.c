@@ -64,17 +64,14 @@ static const char *key_copy(const char *name, mode_t mode)
 
 static int setup_group(void **state)
 {
-    snprintf(tmpdir, sizeof(tmpdir), "/tmp/tts-test-sign.XXXXXX");
-    if (mkdtemp(tmpdir) == NULL)
+    if (tts_test_scratch_make(tmpdir, sizeof(tmpdir), "sign") != 0)
         return -1;
     return tts_test_use_cmocka_allocator(state);
 }
 
 static int teardown_group(void **state)
 {
-    char cmd[600];
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-    if (system(cmd) != 0)
+    if (tts_test_scratch_remove(tmpdir) != 0)
         return -1;
     return tts_test_use_default_allocator(state);
 }

@@ -18,17 +18,14 @@ static char dir[64];
 
 static int setup(void **state)
 {
-    snprintf(dir, sizeof(dir), "/tmp/tts-store-XXXXXX");
-    if (mkdtemp(dir) == NULL)
+    if (tts_test_scratch_make(dir, sizeof(dir), "store") != 0)
         return -1;
     return tts_test_use_cmocka_allocator(state);
 }
 
 static int teardown(void **state)
 {
-    char cmd[128];
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-    if (system(cmd) != 0)
+    if (tts_test_scratch_remove(dir) != 0)
         return -1;
     return tts_test_use_default_allocator(state);
 }

@@ -61,8 +61,7 @@ static void copy_fixture(const char *name, mode_t mode)
 
 static int setup_group(void **state)
 {
-    snprintf(dir, sizeof(dir), "/tmp/tts-test-tsa.XXXXXX");
-    if (mkdtemp(dir) == NULL || realpath(tts_test_fixture("../tests/httpd/tsa.cnf"), conf) == NULL)
+    if (tts_test_scratch_make(dir, sizeof(dir), "tsa") != 0 || realpath(tts_test_fixture("../tests/httpd/tsa.cnf"), conf) == NULL)
         return -1;
     setenv("TTS_TSA_DIR", dir, 1);
     if (tts_init() != TTS_OK)
@@ -72,10 +71,8 @@ static int setup_group(void **state)
 
 static int teardown_group(void **state)
 {
-    char cmd[600];
     tts_fini();
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-    if (system(cmd) != 0)
+    if (tts_test_scratch_remove(dir) != 0)
         return -1;
     return tts_test_use_default_allocator(state);
 }
