@@ -167,15 +167,27 @@ static int is_apostrophe(int32_t cp)
            cp == 0x02BB || cp == 0x02BC;
 }
 
+/* ASCII letters and digits (the only ASCII code points of categories L, N, M) */
+static int ascii_alnum(int32_t cp)
+{
+    return (cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z');
+}
+
 static int is_mark(int32_t cp)
 {
-    utf8proc_category_t c = utf8proc_category(cp);
+    utf8proc_category_t c;
+    if (cp < 0x80)
+        return 0;
+    c = utf8proc_category(cp);
     return c == UTF8PROC_CATEGORY_MN || c == UTF8PROC_CATEGORY_MC || c == UTF8PROC_CATEGORY_ME;
 }
 
 static int is_word(int32_t cp)
 {
-    utf8proc_category_t c = utf8proc_category(cp);
+    utf8proc_category_t c;
+    if (cp < 0x80)
+        return ascii_alnum(cp);
+    c = utf8proc_category(cp);
     return (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO) ||
            (c >= UTF8PROC_CATEGORY_ND && c <= UTF8PROC_CATEGORY_NO) || c == UTF8PROC_CATEGORY_MN ||
            c == UTF8PROC_CATEGORY_MC;
@@ -192,7 +204,25 @@ static tts_status to_utf32(const char *s, size_t len, int32_t **out, size_t *n, 
         UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE;
     utf8proc_ssize_t cap = (utf8proc_ssize_t)len * 2 + 16, got;
     int32_t *buf = NULL;
-    size_t w = 0;
+    size_t w = 0, printable = 0;
+    /*
+     * Printable ASCII (most names): NFKC leaves it as it is, no code point
+     * of it is default-ignorable or a mark, and case folding lowers A-Z,
+     * so the code points are the bytes with A-Z lowered. The unit tests
+     * compare this with the full path on the full-width forms.
+     */
+    while (printable < len && s[printable] >= 0x20 && s[printable] < 0x7F)
+        printable++;
+    if (printable == len) {
+        buf = tts_malloc((len > 0 ? len : 1) * sizeof(int32_t));
+        if (buf == NULL)
+            return tts_err_set(err, TTS_ERR_NOMEM, "out of memory normalising a name");
+        for (size_t i = 0; i < len; i++)
+            buf[i] = s[i] >= 'A' && s[i] <= 'Z' ? s[i] + ('a' - 'A') : s[i];
+        *out = buf;
+        *n = len;
+        return TTS_OK;
+    }
     for (;;) {
         buf = tts_malloc((size_t)cap * sizeof(int32_t));
         if (buf == NULL)

@@ -4,11 +4,13 @@
  * punctuation, initials, persons, legal forms across languages, Han
  * folding, numbers), bad input, and allocation failure.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "helpers.h"
 #include "mem.h"
 #include "names.h"
+#include "quality.h"
 
 typedef struct norm_case {
     const char *in;
@@ -59,6 +61,74 @@ static void test_normalise_table(void **state)
     }
 }
 
+/* s in full-width forms (U+FF01..U+FF5E, space U+3000); commas kept: persons are split there. */
+static void full_width(const char *s, char *out, size_t cap)
+{
+    size_t w = 0;
+    for (; *s != '\0' && w + 4 < cap; s++) {
+        unsigned c = (unsigned char)*s, cp = c == ' ' ? 0x3000 : 0xFF01 + (c - 0x21);
+        if (c == ',') {
+            out[w++] = ',';
+            continue;
+        }
+        out[w++] = (char)(0xE0 | (cp >> 12));
+        out[w++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[w++] = (char)(0x80 | (cp & 0x3F));
+    }
+    out[w] = '\0';
+}
+
+static void same_normal_form(const char *a, const char *b, unsigned flags)
+{
+    tts_nname x, y;
+    tts_error err;
+    tts_error_clear(&err);
+    if (tts_names_normalize(a, strlen(a), flags, &x, &err) != TTS_OK ||
+        tts_names_normalize(b, strlen(b), flags, &y, &err) != TTS_OK)
+        fail_msg("'%s': %s", a, err.message);
+    if (strcmp(x.tokens, y.tokens) != 0 || strcmp(x.legal, y.legal) != 0 ||
+        strcmp(x.glued, y.glued) != 0)
+        fail_msg("'%s' [%s] [%s] [%s] but its full-width form [%s] [%s] [%s]", a, x.tokens, x.legal,
+                 x.glued, y.tokens, y.legal, y.glued);
+    tts_nname_clear(&x);
+    tts_nname_clear(&y);
+}
+
+/*
+ * Printable ASCII takes a short path past utf8proc; its full-width form
+ * takes the full one (NFKC makes it ASCII again). Both must agree, for
+ * every printable character alone and between letters, and for random
+ * names built from letters, digits, punctuation and legal forms.
+ */
+static void test_ascii_path_matches_full_path(void **state)
+{
+    static const char *const words[] = {"Co.",   "Ltd",  "LLC", "GmbH", "S.A.",   "JSC", "O'Neil",
+                                        "KIM",   "Jong", "Un",  "3",    "AL-",    "&",   "(CETC)",
+                                        "Inc.,", "Trading", "Pvt", "OOO", "a.b.c.", "-0-"};
+    uint64_t seed = 7;
+    char in[256], fw[1024];
+    (void)state;
+    for (int c = 0x21; c < 0x7F; c++) {
+        snprintf(in, sizeof(in), "%c", c);
+        full_width(in, fw, sizeof(fw));
+        same_normal_form(in, fw, 0);
+        snprintf(in, sizeof(in), "Ab%cCd e%c", c, c);
+        full_width(in, fw, sizeof(fw));
+        same_normal_form(in, fw, 0);
+    }
+    for (int i = 0; i < 2000; i++) {
+        size_t n = 0, k = 1 + (size_t)(tts_q_rand(&seed) % 6);
+        in[0] = '\0';
+        for (size_t j = 0; j < k; j++) {
+            const char *w = words[tts_q_rand(&seed) % (sizeof(words) / sizeof(words[0]))];
+            n += (size_t)snprintf(in + n, sizeof(in) - n, "%s%s", j > 0 ? " " : "", w);
+        }
+        full_width(in, fw, sizeof(fw));
+        same_normal_form(in, fw, 0);
+        same_normal_form(in, fw, TTS_NAME_PERSON);
+    }
+}
+
 static void test_invalid_utf8_is_rejected_with_offset(void **state)
 {
     tts_nname n;
@@ -104,6 +174,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_normalise_table),
+        cmocka_unit_test(test_ascii_path_matches_full_path),
         cmocka_unit_test(test_invalid_utf8_is_rejected_with_offset),
         cmocka_unit_test(test_overlong_name_is_a_limit_error),
         cmocka_unit_test(test_normalise_out_of_memory_is_clean),
