@@ -1,12 +1,24 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Deletion-neighbourhood index (see delidx.h): one open-addressing hash
- * table of (fingerprint, token) pairs, at most two thirds full, linear
- * probing.
- * The slot comes from the low bits of a 64-bit polynomial hash of the
- * variant (its length mixed in), the fingerprint from the high bits.
+ * table of (fingerprint, token) pairs, at most two thirds full, kept as an
+ * ordered hash table (O. Amble and D. E. Knuth, "Ordered hash tables",
+ * The Computer Journal 17(2), 1974): a key's home slot is the top bits of
+ * its 32-bit fingerprint, and every run of occupied slots is sorted by
+ * fingerprint. A probe starts at the home slot, steps over the smaller
+ * fingerprints other keys pushed there, reads the equal ones (every token
+ * under that key, side by side) and stops at the first larger one or an
+ * empty slot, so a probe that finds nothing usually reads one slot, and
+ * the tokens of a key shared by many never lengthen the probes of others.
+ * There is no wrap-around: slots past the last home slot form a tail that
+ * grows while the table is built.
+ *
+ * Stored form (tts_delidx_bytes): one header slot {home bits, tail slots}
+ * followed by the 2^bits + tail slots.
  */
 #include "delidx.h"
+
+#include <string.h>
 
 #include "mem.h"
 
@@ -16,10 +28,18 @@ typedef struct slot {
 } slot;
 
 struct tts_delidx {
-    slot *t;
-    size_t mask;
-    int borrowed; /* t belongs to someone else (a stored index) */
+    slot *block; /* header slot, then the table */
+    slot *t;     /* block + 1 */
+    size_t len;  /* slots in t: 2^bits home slots and the tail */
+    unsigned shift; /* home slot = fp >> shift */
+    int borrowed; /* block belongs to someone else (a stored index) */
 };
+
+_Static_assert(DELIDX_MAX_PROBES >= 1 + DELIDX_MAX1 + 1, "one-deletion probes fit");
+
+#define MIN_BITS 10
+#define MAX_BITS 31
+#define TAIL0 64 /* tail slots to start with */
 
 #define PRIME 1099511628211ULL
 #define MAX_VARIANT 64 /* longer strings are only stored and probed whole */
@@ -93,20 +113,26 @@ size_t tts_delidx_keys(size_t n, int max_del)
     return k;
 }
 
+static uint32_t fingerprint(uint64_t h) { return (uint32_t)(h >> 32) | 1u; }
+
 tts_delidx *tts_delidx_new(size_t keys)
 {
     tts_delidx *d = tts_calloc(1, sizeof(*d));
-    size_t cap = 1024;
+    unsigned bits = MIN_BITS;
     if (d == NULL)
         return NULL;
-    while (cap < keys + keys / 2) /* at most two thirds full */
-        cap *= 2;
-    d->t = tts_calloc(cap, sizeof(slot));
-    if (d->t == NULL) {
+    while (bits < MAX_BITS && ((size_t)1 << bits) < keys + keys / 2) /* at most two thirds full */
+        bits++;
+    d->len = ((size_t)1 << bits) + TAIL0;
+    d->block = tts_calloc(d->len + 1, sizeof(slot));
+    if (d->block == NULL) {
         tts_free(d);
         return NULL;
     }
-    d->mask = cap - 1;
+    d->t = d->block + 1;
+    d->shift = 32 - bits;
+    d->block[0].fp = bits;
+    d->block[0].tok = TAIL0;
     return d;
 }
 
@@ -115,18 +141,48 @@ void tts_delidx_free(tts_delidx *d)
     if (d == NULL)
         return;
     if (!d->borrowed)
-        tts_free(d->t);
+        tts_free(d->block);
     tts_free(d);
 }
 
-static void put(tts_delidx *d, uint64_t h, uint32_t tok)
+/* Twice the tail; 0 when out of memory. */
+static int grow_tail(tts_delidx *d)
 {
-    size_t i = (size_t)h & d->mask;
-    uint32_t fp = (uint32_t)(h >> 32) | 1u;
-    while (d->t[i].fp != 0)
-        i = (i + 1) & d->mask;
-    d->t[i].fp = fp;
-    d->t[i].tok = tok;
+    size_t tail = d->len - ((size_t)1 << (32 - d->shift)), len = d->len + tail;
+    slot *b = tts_realloc(d->block, (len + 1) * sizeof(slot));
+    if (b == NULL)
+        return 0;
+    memset(b + 1 + d->len, 0, tail * sizeof(slot));
+    d->block = b;
+    d->t = b + 1;
+    d->len = len;
+    b[0].tok = (uint32_t)(tail * 2);
+    return 1;
+}
+
+/*
+ * Insert in order: walk from the home slot, and wherever a larger
+ * fingerprint sits, put the carried pair there and carry that one on,
+ * which moves the rest of the run one slot along. Equal fingerprints keep
+ * their order of insertion. 0 when out of memory.
+ */
+static int put(tts_delidx *d, uint64_t h, uint32_t tok)
+{
+    slot cur = {fingerprint(h), tok};
+    size_t i = cur.fp >> d->shift;
+    for (;; i++) {
+        if (i == d->len && !grow_tail(d))
+            return 0;
+        if (d->t[i].fp == 0)
+            break;
+        if (d->t[i].fp > cur.fp) {
+            slot tmp = d->t[i];
+            d->t[i] = cur;
+            cur = tmp;
+        }
+    }
+    d->t[i] = cur;
+    return 1;
 }
 
 /*
@@ -138,113 +194,120 @@ static int first_of_run(const char *s, size_t i)
     return i == 0 || s[i] != s[i - 1];
 }
 
-void tts_delidx_add(tts_delidx *d, const char *s, size_t n, int max_del, uint32_t tok)
+int tts_delidx_add(tts_delidx *d, const char *s, size_t n, int max_del, uint32_t tok)
 {
     phash p;
-    if (n > MAX_VARIANT) {
-        put(d, whole_hash(s, n), tok);
-        return;
-    }
+    int ok;
+    if (n > MAX_VARIANT)
+        return put(d, whole_hash(s, n), tok);
     phash_init(&p, s, n);
-    put(d, vhash(&p, n, n), tok);
+    ok = put(d, vhash(&p, n, n), tok);
     if (max_del >= 1 && n >= DELIDX_MIN1 && n <= DELIDX_MAX1)
-        for (size_t a = 0; a < n; a++)
+        for (size_t a = 0; a < n && ok; a++)
             if (first_of_run(s, a))
-                put(d, vhash(&p, a, n), tok);
+                ok = put(d, vhash(&p, a, n), tok);
     if (max_del >= 2 && n >= DELIDX_MIN2 && n <= DELIDX_MAX2)
-        for (size_t a = 0; a < n; a++)
-            for (size_t b = a + 1; b < n; b++)
-                put(d, vhash(&p, a, b), tok);
+        for (size_t a = 0; a < n && ok; a++)
+            for (size_t b = a + 1; b < n && ok; b++)
+                ok = put(d, vhash(&p, a, b), tok);
+    return ok;
 }
 
+/* Every token stored under hash h; bounded by the table whatever its bytes. */
 static void get(const tts_delidx *d, uint64_t h, tts_delidx_fn fn, void *user)
 {
-    size_t i = (size_t)h & d->mask;
-    uint32_t fp = (uint32_t)(h >> 32) | 1u;
-    /* bounded: a stored table might have no empty slot */
-    for (size_t k = 0; k <= d->mask && d->t[i].fp != 0; k++) {
-        if (d->t[i].fp == fp)
-            fn(user, d->t[i].tok);
-        i = (i + 1) & d->mask;
-    }
+    uint32_t fp = fingerprint(h);
+    size_t i = fp >> d->shift;
+    while (i < d->len && d->t[i].fp != 0 && d->t[i].fp < fp)
+        i++;
+    for (; i < d->len && d->t[i].fp == fp; i++)
+        fn(user, d->t[i].tok);
 }
 
 /*
- * The probes of one query token hit unrelated cache lines of a table much
- * larger than the cache: all their slots are computed and prefetched
- * first, then read, so the memory accesses overlap instead of queueing.
+ * The probes of a query token hit unrelated cache lines of a table much
+ * larger than the cache: tts_delidx_prepare computes their hashes and asks
+ * for their slots, and the caller does other work (the previous token's)
+ * before tts_delidx_lookup reads them, so the memory accesses overlap
+ * instead of queueing.
  */
-#define PROBE_BATCH 128
-
-static void get_all(const tts_delidx *d, const uint64_t *hs, size_t n, tts_delidx_fn fn, void *user)
+static void want(const tts_delidx *d, uint64_t h)
 {
 #if defined(__GNUC__) || defined(__clang__)
-    for (size_t i = 0; i < n; i++)
-        __builtin_prefetch(&d->t[(size_t)hs[i] & d->mask]);
+    __builtin_prefetch(&d->t[fingerprint(h) >> d->shift]);
+#else
+    (void)d;
+    (void)h;
 #endif
-    for (size_t i = 0; i < n; i++)
+}
+
+size_t tts_delidx_prepare(const tts_delidx *d, const char *s, size_t n, int max_del,
+                          uint64_t hs[DELIDX_MAX_PROBES])
+{
+    phash p;
+    size_t nh = 0;
+    if (n > MAX_VARIANT) {
+        hs[nh++] = whole_hash(s, n);
+        want(d, hs[0]);
+        return nh;
+    }
+    phash_init(&p, s, n);
+    hs[nh++] = vhash(&p, n, n);
+    if (max_del >= 1 && n + 1 >= DELIDX_MIN1 && n <= DELIDX_MAX1 + 1)
+        for (size_t a = 0; a < n; a++)
+            if (first_of_run(s, a))
+                hs[nh++] = vhash(&p, a, n);
+    if (max_del >= 2 && n + 2 >= DELIDX_MIN2 && n <= DELIDX_MAX2 + 2)
+        for (size_t a = 0; a < n; a++)
+            for (size_t b = a + 1; b < n; b++)
+                hs[nh++] = vhash(&p, a, b);
+    for (size_t i = 0; i < nh; i++)
+        want(d, hs[i]);
+    return nh;
+}
+
+void tts_delidx_lookup(const tts_delidx *d, const uint64_t *hs, size_t nh, tts_delidx_fn fn,
+                       void *user)
+{
+    for (size_t i = 0; i < nh; i++)
         get(d, hs[i], fn, user);
 }
 
 void tts_delidx_probe(const tts_delidx *d, const char *s, size_t n, int max_del, tts_delidx_fn fn,
                       void *user)
 {
-    phash p;
-    uint64_t hs[PROBE_BATCH];
-    size_t nh = 0;
-    if (n > MAX_VARIANT) {
-        get(d, whole_hash(s, n), fn, user);
-        return;
-    }
-    phash_init(&p, s, n);
-    hs[nh++] = vhash(&p, n, n);
-    if (max_del >= 1 && n + 1 >= DELIDX_MIN1 && n <= DELIDX_MAX1 + 1)
-        for (size_t a = 0; a < n; a++) {
-            if (!first_of_run(s, a))
-                continue;
-            if (nh == PROBE_BATCH) {
-                get_all(d, hs, nh, fn, user);
-                nh = 0;
-            }
-            hs[nh++] = vhash(&p, a, n);
-        }
-    if (max_del >= 2 && n + 2 >= DELIDX_MIN2 && n <= DELIDX_MAX2 + 2)
-        for (size_t a = 0; a < n; a++)
-            for (size_t b = a + 1; b < n; b++) {
-                if (nh == PROBE_BATCH) {
-                    get_all(d, hs, nh, fn, user);
-                    nh = 0;
-                }
-                hs[nh++] = vhash(&p, a, b);
-            }
-    get_all(d, hs, nh, fn, user);
+    uint64_t hs[DELIDX_MAX_PROBES];
+    tts_delidx_lookup(d, hs, tts_delidx_prepare(d, s, n, max_del, hs), fn, user);
 }
 
-size_t tts_delidx_memory(const tts_delidx *d)
-{
-    return sizeof(*d) + (d->mask + 1) * sizeof(slot);
-}
+size_t tts_delidx_memory(const tts_delidx *d) { return sizeof(*d) + (d->len + 1) * sizeof(slot); }
 
 void tts_delidx_bytes(const tts_delidx *d, const void **data, size_t *n)
 {
-    *data = d->t;
-    *n = (d->mask + 1) * sizeof(slot);
+    *data = d->block;
+    *n = (d->len + 1) * sizeof(slot);
 }
 
 tts_delidx *tts_delidx_borrow(void *data, size_t n, int *nomem)
 {
-    size_t cap = n / sizeof(slot);
+    slot *b = data;
+    size_t len;
     tts_delidx *d;
     *nomem = 0;
-    if (n % sizeof(slot) != 0 || cap < 2 || (cap & (cap - 1)) != 0)
+    if (n % sizeof(slot) != 0 || n < 2 * sizeof(slot) || b[0].fp < MIN_BITS || b[0].fp > MAX_BITS)
+        return NULL;
+    len = n / sizeof(slot) - 1;
+    if (len != ((size_t)1 << b[0].fp) + b[0].tok)
         return NULL;
     d = tts_calloc(1, sizeof(*d));
     if (d == NULL) {
         *nomem = 1;
         return NULL;
     }
-    d->t = data;
-    d->mask = cap - 1;
+    d->block = b;
+    d->t = b + 1;
+    d->len = len;
+    d->shift = 32 - b[0].fp;
     d->borrowed = 1;
     return d;
 }

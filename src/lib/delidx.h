@@ -32,11 +32,33 @@ void tts_delidx_free(tts_delidx *d);
 
 /*
  * Add token number tok (its bytes s[0..n)) with its variants of up to
- * max_del deletions. At most the announced keys in total.
+ * max_del deletions. Keys past the number announced to tts_delidx_new
+ * still fit (the table grows past its end) but make probes longer. 0 when
+ * out of memory (the table may then hold some of the variants: free it).
  */
-void tts_delidx_add(tts_delidx *d, const char *s, size_t n, int max_del, uint32_t tok);
+int tts_delidx_add(tts_delidx *d, const char *s, size_t n, int max_del, uint32_t tok);
+
+/*
+ * Most probes one string needs: 1 + 14 + 14 * 13 / 2 for two deletions of
+ * up to DELIDX_MAX2 + 2 bytes, which is more than 1 + (DELIDX_MAX1 + 1)
+ * for one deletion.
+ */
+#define DELIDX_MAX_PROBES (1 + (DELIDX_MAX2 + 2) + (DELIDX_MAX2 + 2) * (DELIDX_MAX2 + 1) / 2)
 
 typedef void (*tts_delidx_fn)(void *user, uint32_t tok);
+
+/*
+ * The probes of s[0..n)'s neighbourhood (max_del as for tts_delidx_probe)
+ * into hs, their table slots asked for ahead of use; returns how many.
+ * tts_delidx_lookup then reads them: work done in between hides the
+ * memory latency.
+ */
+size_t tts_delidx_prepare(const tts_delidx *d, const char *s, size_t n, int max_del,
+                          uint64_t hs[DELIDX_MAX_PROBES]);
+/* Call fn for every token stored under one of the nh probes (possibly repeatedly). */
+void tts_delidx_lookup(const tts_delidx *d, const uint64_t *hs, size_t nh, tts_delidx_fn fn,
+                       void *user);
+
 /*
  * Call fn for every token sharing a neighbourhood key with s[0..n)
  * (possibly repeatedly); max_del 1 probes one-deletion variants only.
@@ -53,7 +75,7 @@ void tts_delidx_bytes(const tts_delidx *d, const void **data, size_t *n);
 /*
  * An index over n bytes tts_delidx_bytes gave, used in place (they must
  * outlive it and be 4-byte aligned). NULL when they cannot be a table (a
- * size that is not a power of two of whole slots) or out of memory
+ * header that does not match the size) or out of memory
  * (*nomem = 1). Probes stay bounded whatever the bytes hold; callers
  * check the token numbers they are given.
  */

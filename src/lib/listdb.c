@@ -68,6 +68,11 @@ tts_store *tts_listdb_store(tts_lists *l)
     return l->store;
 }
 
+struct tts_nameidx *tts_listdb_index(tts_lists *l)
+{
+    return l->idx;
+}
+
 const char *tts_listdb_path(const tts_lists *l)
 {
     return l->path;

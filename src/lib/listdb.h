@@ -15,6 +15,9 @@
 /* The handle's store (borrowed). */
 tts_store *tts_listdb_store(tts_lists *l);
 
+/* The search index once a search has loaded it, else NULL (borrowed). */
+struct tts_nameidx *tts_listdb_index(tts_lists *l);
+
 /* The database path given to tts_lists_open (borrowed). */
 const char *tts_listdb_path(const tts_lists *l);
 

@@ -43,13 +43,13 @@ typedef struct gram_table {
 } gram_table;
 
 /*
- * What the search reads of a name, in one record so that a touched name
- * costs one cache line: entry, token range, weight, whole forms and
- * whether it has a legal form. Record n_names is a sentinel holding the
- * end of the last name's tokens.
+ * What the search reads of a name it touches, in one record of 32 bytes
+ * so that a touched name costs one cache line: token range, weight, whole
+ * forms with their lengths and folded masks, and its legal form. Record
+ * n_names is a sentinel holding the end of the last name's tokens. The
+ * entry numbers, needed only for names that are scored, are apart (nent).
  */
 typedef struct name_rec {
-    uint32_t entry;  /* entry number */
     uint32_t tok0;   /* first index in name_toks; name i uses [tok0, next record's tok0) */
     uint32_t glued;  /* dictionary id of the glued form (legal forms included) */
     uint32_t joined; /* dictionary id of the tokens joined without spaces */
@@ -57,7 +57,16 @@ typedef struct name_rec {
     uint32_t w;      /* total token bytes */
     uint16_t jlen;   /* length of the joined form */
     uint16_t glen;   /* length of the glued form */
+    uint32_t jm, gm; /* masks of the joined and glued forms, folded (fold_mask) */
 } name_rec;
+
+/*
+ * A 64-bit byte mask folded to 32 bits (bins i and i + 32 together): a bin
+ * present on one side only of two folded masks is one on one side only of
+ * the full masks, so the folded difference never overstates the full one.
+ * Lower-case letters keep a bin each.
+ */
+static uint32_t fold_mask(uint64_t m) { return (uint32_t)(m | (m >> 32)); }
 
 /* A dictionary token: its bytes in pool, length, char_mask. */
 typedef struct tok_rec {
@@ -80,6 +89,8 @@ struct tts_nameidx {
     /* names */
     size_t n_names, cap_names;
     name_rec *nm;
+    uint32_t *nent; /* entry number of each name */
+    size_t cap_nent;
     uint32_t *name_toks;
     size_t n_name_toks, cap_name_toks;
     /* dictionary */
@@ -111,6 +122,15 @@ struct tts_nameidx {
      * valid where bstamp equals the query's bgen */
     double *bmemo;
     uint32_t *bstamp, bgen;
+    tts_nsapart apart; /* the lengths-and-masks test as a table */
+    /* similar tokens of recent query tokens (see tc_get) */
+    struct tc_ent *tc;
+    int tc_off, tc_fixed; /* kept nothing; slots set by the caller (no growth) */
+    size_t tc_slots;      /* a power of two; 0 until the first search */
+    size_t tc_since;      /* lookups since the slots were last doubled */
+    uint32_t tc_gen;  /* queries so far, for tc_ent.gen */
+    size_t tc_bytes;  /* bytes of the lists kept */
+    size_t tc_lookups, tc_hits;
 };
 
 static void view_of_nname(const tts_nname *n, view *v)
@@ -199,6 +219,7 @@ static uint64_t fnv(const char *s, size_t n)
 }
 
 static int grow_names(tts_nameidx *x);
+static void tc_free(tts_nameidx *x);
 
 tts_nameidx *tts_nameidx_new(void)
 {
@@ -226,6 +247,7 @@ void tts_nameidx_free(tts_nameidx *x)
         return;
     if (!x->in_blob) {
         tts_free(x->nm);
+        tts_free(x->nent);
         tts_free(x->name_toks);
         tts_buf_free(&x->pool);
         tts_free(x->tk);
@@ -249,6 +271,7 @@ void tts_nameidx_free(tts_nameidx *x)
     tts_free(x->wl[1]);
     tts_free(x->bmemo);
     tts_free(x->bstamp);
+    tc_free(x);
     tts_free(x);
 }
 
@@ -313,7 +336,8 @@ static uint32_t dict_intern(tts_nameidx *x, const char *s, size_t n)
 
 static int grow_names(tts_nameidx *x)
 {
-    return grow(&x->nm, &x->cap_names, x->n_names + 2, sizeof(name_rec));
+    return grow(&x->nm, &x->cap_names, x->n_names + 2, sizeof(name_rec)) &&
+           grow(&x->nent, &x->cap_nent, x->n_names + 1, sizeof(uint32_t));
 }
 
 tts_status tts_nameidx_add(tts_nameidx *x, uint32_t entry, const char *tokens, const char *legal,
@@ -350,13 +374,15 @@ tts_status tts_nameidx_add(tts_nameidx *x, uint32_t entry, const char *tokens, c
     }
     if (g == UINT32_MAX || j == UINT32_MAX || tts_buf_failed(&x->pool))
         return tts_err_set(err, TTS_ERR_NOMEM, "out of memory building the name index");
-    x->nm[i].entry = entry;
+    x->nent[i] = entry;
     x->nm[i].glued = g;
     x->nm[i].joined = j;
     x->nm[i].legal = (uint32_t)legal_off;
     x->nm[i].w = (uint32_t)v.w;
     x->nm[i].jlen = x->tk[j].len;
     x->nm[i].glen = x->tk[g].len;
+    x->nm[i].jm = fold_mask(x->tk[j].mask);
+    x->nm[i].gm = fold_mask(x->tk[g].mask);
     x->n_names++;
     x->nm[x->n_names].tok0 = (uint32_t)x->n_name_toks;
     return TTS_OK;
@@ -491,10 +517,15 @@ static tts_status build_deletions(tts_nameidx *x, tts_error *err)
     }
     for (uint32_t t = 0; t < x->n_toks; t++) {
         const char *s = x->pool.data + x->tk[t].off;
+        int ok = 1;
         if (x->tpost0[t + 1] > x->tpost0[t])
-            tts_delidx_add(x->del, s, x->tk[t].len, 2, t);
+            ok = tts_delidx_add(x->del, s, x->tk[t].len, 2, t);
         else if (whole[t])
-            tts_delidx_add(x->del, s, x->tk[t].len, 1, t); /* whole forms: one edit */
+            ok = tts_delidx_add(x->del, s, x->tk[t].len, 1, t); /* whole forms: one edit */
+        if (!ok) {
+            tts_free(whole);
+            return tts_err_set(err, TTS_ERR_NOMEM, "out of memory building the name index");
+        }
     }
     tts_free(whole);
     return TTS_OK;
@@ -512,6 +543,7 @@ static tts_status alloc_scratch(tts_nameidx *x, tts_error *err)
     if (x->gcnt == NULL || x->gtouched == NULL || x->acc == NULL || x->ntouched == NULL ||
         x->bmemo == NULL || x->bstamp == NULL)
         return tts_err_set(err, TTS_ERR_NOMEM, "out of memory building the name index");
+    tts_namescore_apart_init(&x->apart);
     x->finished = 1;
     return TTS_OK;
 }
@@ -538,7 +570,8 @@ size_t tts_nameidx_count(const tts_nameidx *x) { return x->n_names; }
 
 size_t tts_nameidx_memory(const tts_nameidx *x)
 {
-    size_t n = sizeof(*x) + x->cap_names * sizeof(name_rec) + x->cap_name_toks * 4 + x->pool.cap +
+    size_t n = sizeof(*x) + x->cap_names * sizeof(name_rec) + x->cap_nent * 4 +
+               x->cap_name_toks * 4 + x->pool.cap +
                x->cap_toks * sizeof(tok_rec) + x->hash_cap * 4;
     if (x->finished) {
         size_t tb = (size_t)1 << x->tgram.bits;
@@ -552,12 +585,12 @@ size_t tts_nameidx_memory(const tts_nameidx *x)
 /* ---- querying ------------------------------------------------------- */
 
 /*
- * Dictionary tokens similar to s[0..n) (tok_sim > 0), sorted by id, into a
- * new array *out (caller frees). Candidates are the exact token, tokens
- * sharing at least `need` padded trigrams in table g (need 0: none), and
- * tokens within use_del edits (0, 1 or 2) through the deletion
- * neighbourhood. `used` says which dictionary tokens count (tpost0 or
- * gpost0 rows that are not empty).
+ * Dictionary tokens similar to s[0..n) (tok_sim > 0), unordered, into
+ * *out (grown as needed, capacity *cap). Candidates are the exact token,
+ * tokens sharing at least `need` padded trigrams in table g (need 0:
+ * none), and the tokens of the deletion neighbourhood probes of string pk
+ * of the probe queue pq. `used` says which dictionary tokens count (tpost0
+ * or gpost0 rows that are not empty).
  */
 typedef struct mark_ctx {
     tts_nameidx *x;
@@ -577,9 +610,12 @@ static void mark_token(void *user, uint32_t tok)
     }
 }
 
+typedef struct probe_queue probe_queue;
+static size_t pq_lookup(const tts_nameidx *x, probe_queue *q, size_t k, mark_ctx *mc);
+
 static tts_status similar_tokens(tts_nameidx *x, const gram_table *g, unsigned used, const char *s,
-                                 size_t n, uint64_t smask, size_t need, int use_del, tsim **out,
-                                 size_t *cap, size_t *n_out)
+                                 size_t n, uint64_t smask, size_t need, probe_queue *pq, size_t pk,
+                                 tsim **out, size_t *cap, size_t *n_out)
 {
     size_t nt = 0, res = 0, ng = 0;
     uint32_t grams[MAX_DL_LEN + 2];
@@ -615,10 +651,9 @@ static tts_status similar_tokens(tts_nameidx *x, const gram_table *g, unsigned u
             }
         }
     }
-    if (use_del) {
+    {
         mark_ctx mc = {x, nt};
-        tts_delidx_probe(x->del, s, n, use_del, mark_token, &mc);
-        nt = mc.nt;
+        nt = pq_lookup(x, pq, pk, &mc);
     }
     for (size_t k = 0; k < nt; k++) {
         uint32_t u = x->gtouched[k];
@@ -627,8 +662,8 @@ static tts_status similar_tokens(tts_nameidx *x, const gram_table *g, unsigned u
         if (k + 4 < nt) /* the bytes a later candidate's similarity may read */
             PREFETCH(x->pool.data + x->tk[x->gtouched[k + 4]].off);
         if (x->tk[u].used & used)
-            sim = tts_namescore_tok_sim_m(s, n, smask, x->pool.data + x->tk[u].off, x->tk[u].len,
-                                          x->tk[u].mask);
+            sim = tts_namescore_tok_sim_m(&x->apart, s, n, smask, x->pool.data + x->tk[u].off,
+                                          x->tk[u].len, x->tk[u].mask);
         if (sim <= 0.0)
             continue;
         if (!grow(&list, cap, res + 1, sizeof(tsim))) {
@@ -666,7 +701,8 @@ static int push_tsim(tsim **list, size_t *n, size_t *cap, uint32_t u, double sim
  * that set (same tokens, same similarities), in no particular order.
  */
 static tts_status similar_whole(tts_nameidx *x, const char *s, size_t n, uint64_t smask,
-                                int want_tok, size_t *n_g, size_t *n_t)
+                                probe_queue *pq, size_t pk, int want_tok, size_t *n_g,
+                                size_t *n_t)
 {
     size_t nt = 0;
     uint32_t t = dict_find(x, s, n);
@@ -678,8 +714,7 @@ static tts_status similar_whole(tts_nameidx *x, const char *s, size_t n, uint64_
     }
     {
         mark_ctx mc = {x, nt};
-        tts_delidx_probe(x->del, s, n, 1, mark_token, &mc);
-        nt = mc.nt;
+        nt = pq_lookup(x, pq, pk, &mc);
     }
     for (size_t k = 0; k < nt; k++) {
         uint32_t u = x->gtouched[k];
@@ -689,8 +724,8 @@ static tts_status similar_whole(tts_nameidx *x, const char *s, size_t n, uint64_
         x->gcnt[u] = 0;
         if ((!g && !tk) || rc != TTS_OK)
             continue;
-        sim = tts_namescore_tok_sim_m(s, n, smask, x->pool.data + x->tk[u].off, x->tk[u].len,
-                                      x->tk[u].mask);
+        sim = tts_namescore_tok_sim_m(&x->apart, s, n, smask, x->pool.data + x->tk[u].off,
+                                      x->tk[u].len, x->tk[u].mask);
         if (sim <= 0.0)
             continue;
         if ((g && !push_tsim(&x->wl[0], n_g, &x->wl_cap[0], u, sim)) ||
@@ -802,11 +837,11 @@ static tts_status search_all(tts_nameidx *x, const view *vq, double thr, tts_nam
     for (uint32_t i = 0; i < x->n_names; i++) {
         view vn;
         pairing pr;
-        if (filter != NULL && !filter(user, x->nm[i].entry))
+        if (filter != NULL && !filter(user, x->nent[i]))
             continue;
         view_of_name(x, i, &vn);
         tts_namescore_score(vq, &vn, &cache, thr, &pr);
-        if (pr.score >= thr && !push_hit(hs, i, x->nm[i].entry, pr.score)) {
+        if (pr.score >= thr && !push_hit(hs, i, x->nent[i], pr.score)) {
             rc = TTS_ERR_NOMEM;
             goto out;
         }
@@ -892,74 +927,82 @@ static void histogram(const char *s, size_t n, int16_t h[64])
 }
 
 /*
- * Upper bound of the whole-string similarity of the query form (histogram
- * qh, length ql) and s[0..n): each edit changes the histogram by at most
- * two, so distance >= half the L1 difference.
+ * Can s[0..n) be within whole-string similarity thr of the query form
+ * (histogram qh, length ql), i.e. within (1 - thr) * max length edits?
+ * Each edit changes the histogram by at most two, so the distance is at
+ * least half the L1 difference, and never less than the difference of the
+ * lengths. Compared by multiplication with a rounding allowance, so the
+ * answer is 1 wherever 1 - d / max >= thr.
  */
-static double whole_bound(const int16_t qh[64], size_t ql, uint64_t qmask, const char *s, size_t n,
-                          uint64_t smask, double thr)
+static int within_edits(size_t d, size_t mx, double thr)
+{
+    return (double)d <= (1.0 - thr) * (double)mx + 1e-9;
+}
+
+static int whole_may(const int16_t qh[64], size_t ql, uint64_t qmask, const char *s, size_t n,
+                     uint64_t smask, double thr)
 {
     /* qh is the query histogram; counted down in a copy */
     int16_t h[64];
-    size_t l1 = ql, mx = ql > n ? ql : n, d;
+    size_t l1 = ql, mx = ql > n ? ql : n, d, dlen = ql > n ? ql - n : n - ql;
     if (mx == 0 || mx > MAX_DL_LEN)
-        return 0.0;
+        return 0;
     /* Cheap necessary conditions first: the length difference, and the
      * bins present on one side only (each adds at least 1 to the L1
      * difference below), from the masks the dictionary already holds. */
-    d = ql > n ? ql - n : n - ql;
-    if (1.0 - (double)d / (double)mx < thr)
-        return 0.0;
-    if (1.0 - (double)((tts_namescore_popcount(qmask ^ smask) + 1) / 2) / (double)mx < thr)
-        return 0.0;
+    if (!within_edits(dlen, mx, thr) ||
+        !within_edits((tts_namescore_popcount(qmask ^ smask) + 1) / 2, mx, thr))
+        return 0;
     /* L1 difference of the two histograms, counted from the query's one
      * byte of s at a time (a copy of 128 bytes costs less than putting
      * the query's histogram back byte by byte). */
     memcpy(h, qh, sizeof(h));
     for (size_t i = 0; i < n; i++) {
         unsigned b = (unsigned char)s[i] & 63;
-        if (h[b] > 0)
-            l1--;
-        else
-            l1++;
+        l1 += h[b] > 0 ? (size_t)-1 : 1;
         h[b]--;
     }
     d = (l1 + 1) / 2;
-    if (d < (ql > n ? ql - n : n - ql))
-        d = ql > n ? ql - n : n - ql;
-    return 1.0 - (double)d / (double)mx;
+    return within_edits(d > dlen ? d : dlen, mx, thr);
 }
 
-/* Could the whole-string comparison of score_views reach thr for this name? */
 /*
- * Can strings of lengths a and b reach whole-string similarity thr at all
- * (1 - |a - b| / max >= thr, with a rounding allowance)? Multiplications
- * only: this runs for every touched name.
+ * Can strings of lengths a and b with folded masks am and bm reach
+ * whole-string similarity thr at all (the first two tests of whole_may)?
  */
-static int lengths_may_reach(size_t a, size_t b, double thr)
+static int forms_may_reach(size_t a, uint32_t am, size_t b, uint32_t bm, double thr)
 {
-    size_t mx = a > b ? a : b, d = a > b ? a - b : b - a;
-    return mx > 0 && mx <= MAX_DL_LEN && (double)d <= (1.0 - thr) * (double)mx + 1e-9;
+    size_t mx = a > b ? a : b;
+    return mx > 0 && mx <= MAX_DL_LEN && within_edits(a > b ? a - b : b - a, mx, thr) &&
+           within_edits((tts_namescore_popcount(am ^ bm) + 1) / 2, mx, thr);
 }
 
-/* qlegal: the query carries a legal form (!tts_namescore_no_legal(vq->legal)) */
-static int whole_may_reach(const tts_nameidx *x, const view *vq, int qlegal, const int16_t jh[64],
-                           const int16_t gh[64], uint32_t name, double thr)
+/*
+ * Could the whole-string comparison of tts_namescore_score reach thr for
+ * this name? The lengths and the folded masks of the two forms first (the
+ * name's record holds them), then, for the forms they do not rule out, the
+ * histogram bound over the name's bytes. qlegal: the query carries a legal
+ * form (!tts_namescore_no_legal(vq->legal)); qjm, qgm: the folded masks of
+ * the query's joined and glued forms.
+ */
+static int whole_may_reach(const tts_nameidx *x, const view *vq, int qlegal, uint32_t qjm,
+                           uint32_t qgm, const int16_t jh[64], const int16_t gh[64], uint32_t name,
+                           double thr)
 {
     const name_rec *r = &x->nm[name];
     uint32_t j = r->joined, g = r->glued;
     int nlegal = r->legal != 0;
-    if (lengths_may_reach(vq->jlen, r->jlen, thr) &&
-        whole_bound(jh, vq->jlen, vq->jmask, x->pool.data + x->tk[j].off, x->tk[j].len,
-                    x->tk[j].mask, thr) >= thr)
+    if (forms_may_reach(vq->jlen, qjm, r->jlen, r->jm, thr) &&
+        whole_may(jh, vq->jlen, vq->jmask, x->pool.data + x->tk[j].off, x->tk[j].len,
+                  x->tk[j].mask, thr))
         return 1;
-    if (!qlegal && nlegal && lengths_may_reach(vq->jlen, r->glen, thr) &&
-        whole_bound(jh, vq->jlen, vq->jmask, x->pool.data + x->tk[g].off, x->tk[g].len,
-                    x->tk[g].mask, thr) >= thr)
+    if (!qlegal && nlegal && forms_may_reach(vq->jlen, qjm, r->glen, r->gm, thr) &&
+        whole_may(jh, vq->jlen, vq->jmask, x->pool.data + x->tk[g].off, x->tk[g].len,
+                  x->tk[g].mask, thr))
         return 1;
-    return qlegal && !nlegal && lengths_may_reach(vq->glen, r->jlen, thr) &&
-           whole_bound(gh, vq->glen, vq->gmask, x->pool.data + x->tk[j].off, x->tk[j].len,
-                       x->tk[j].mask, thr) >= thr;
+    return qlegal && !nlegal && forms_may_reach(vq->glen, qgm, r->jlen, r->jm, thr) &&
+           whole_may(gh, vq->glen, vq->gmask, x->pool.data + x->tk[j].off, x->tk[j].len,
+                     x->tk[j].mask, thr);
 }
 
 /*
@@ -985,7 +1028,7 @@ static double rest_bound(tts_nameidx *x, const view *vq, const uint8_t *scan,
             else if (i == memo_qi && x->bstamp[t] == x->bgen)
                 v = x->bmemo[t];
             else {
-                v = tts_namescore_tok_bound_m(vq->s[i], vq->l[i], vq->mask[i],
+                v = tts_namescore_tok_bound_m(&x->apart, vq->s[i], vq->l[i], vq->mask[i],
                                               x->pool.data + x->tk[t].off, x->tk[t].len,
                                               x->tk[t].mask);
                 if (i == memo_qi) {
@@ -1002,6 +1045,197 @@ static double rest_bound(tts_nameidx *x, const view *vq, const uint8_t *scan,
     return sum;
 }
 
+/*
+ * Query tokens recur across a batch ("trading", "mohammed", "shipping"),
+ * and the similar dictionary tokens of a token depend on its bytes and the
+ * index only: the lists of recent query tokens are kept in slots chosen by
+ * hash of the token (a new token takes the slot of an old one), so that a
+ * recurring token costs a lookup instead of its deletion probes and
+ * similarities. The slots start at TC_MIN (56 kB: a single search costs
+ * next to nothing) and double, keeping what they hold, each time the
+ * lookups since the last doubling reach their number, up to TC_MAX
+ * (3.5 MB). Tokens of more than TC_TOKEN bytes and lists of more
+ * than TC_LIST tokens are not kept, nor lists past TC_BYTES in all, which
+ * bounds the memory.
+ */
+#define TC_MIN 1024
+#define TC_MAX 65536
+#define TC_TOKEN 32
+#define TC_LIST 256
+#define TC_BYTES ((size_t)16 << 20) /* lists kept, at most */
+
+typedef struct tc_ent {
+    tsim *list;   /* sorted by token id; NULL when n is 0 */
+    uint32_t n;   /* similar tokens */
+    uint32_t gen; /* query that last used the list (x->tc_gen), which then stays */
+    uint16_t len; /* bytes of the query token; 0: slot empty */
+    char s[TC_TOKEN];
+} tc_ent;
+
+static tc_ent *tc_slot(const tts_nameidx *x, const char *s, size_t n)
+{
+    return &x->tc[fnv(s, n) & (x->tc_slots - 1)];
+}
+
+/* Twice the slots, what they hold rehashed (a collision drops one); out of memory: unchanged. */
+static void tc_grow(tts_nameidx *x)
+{
+    size_t old = x->tc_slots;
+    tc_ent *from = x->tc, *to = tts_calloc(old * 2, sizeof(tc_ent));
+    if (to == NULL)
+        return;
+    x->tc = to;
+    x->tc_slots = old * 2;
+    for (size_t i = 0; i < old; i++) {
+        tc_ent *e;
+        if (from[i].len == 0)
+            continue;
+        e = tc_slot(x, from[i].s, from[i].len);
+        if (e->len == 0) {
+            *e = from[i];
+        } else {
+            x->tc_bytes -= from[i].n * sizeof(tsim);
+            tts_free(from[i].list);
+        }
+    }
+    tts_free(from);
+    x->tc_since = 0;
+}
+
+/* The kept list of s[0..n) into *list, *n_list; 0 when not kept. */
+static int tc_get(tts_nameidx *x, const char *s, size_t n, tsim **list, size_t *n_list)
+{
+    tc_ent *e;
+    if (x->tc == NULL || n == 0 || n > TC_TOKEN)
+        return 0;
+    x->tc_lookups++;
+    x->tc_since++;
+    e = tc_slot(x, s, n);
+    if (e->len != n || memcmp(e->s, s, n) != 0)
+        return 0;
+    x->tc_hits++;
+    e->gen = x->tc_gen;
+    *list = e->list;
+    *n_list = e->n;
+    return 1;
+}
+
+/* Keep a copy of the list of s[0..n); out of memory only means not kept. */
+static void tc_put(tts_nameidx *x, const char *s, size_t n, const tsim *list, size_t n_list)
+{
+    tc_ent *e;
+    tsim *copy = NULL;
+    if (x->tc == NULL || n == 0 || n > TC_TOKEN || n_list > TC_LIST)
+        return;
+    e = tc_slot(x, s, n);
+    if (e->len != 0 && e->gen == x->tc_gen)
+        return; /* this query reads that list */
+    if (x->tc_bytes - e->n * sizeof(tsim) + n_list * sizeof(tsim) > TC_BYTES)
+        return;
+    if (n_list > 0 && (copy = tts_malloc(n_list * sizeof(tsim))) == NULL)
+        return;
+    if (n_list > 0)
+        memcpy(copy, list, n_list * sizeof(tsim));
+    x->tc_bytes = x->tc_bytes - e->n * sizeof(tsim) + n_list * sizeof(tsim);
+    tts_free(e->list);
+    e->list = copy;
+    e->n = (uint32_t)n_list;
+    e->len = (uint16_t)n;
+    e->gen = x->tc_gen;
+    memcpy(e->s, s, n);
+}
+
+static void tc_free(tts_nameidx *x)
+{
+    if (x->tc == NULL)
+        return;
+    for (size_t i = 0; i < x->tc_slots; i++)
+        tts_free(x->tc[i].list);
+    tts_free(x->tc);
+    x->tc = NULL;
+    x->tc_bytes = 0;
+    x->tc_since = 0;
+}
+
+void tts_nameidx_set_token_cache(tts_nameidx *x, size_t slots)
+{
+    size_t n = 1;
+    tc_free(x);
+    x->tc_off = slots == 0;
+    x->tc_fixed = slots != TTS_NAMEIDX_TC_DEFAULT;
+    x->tc_slots = 0;
+    if (x->tc_fixed) {
+        while (n < slots && n < ((size_t)1 << 24))
+            n *= 2;
+        x->tc_slots = n;
+    }
+}
+
+void tts_nameidx_token_cache_stats(const tts_nameidx *x, size_t *lookups, size_t *found)
+{
+    *lookups = x->tc_lookups;
+    *found = x->tc_hits;
+}
+
+/*
+ * The deletion probes of the strings a query looks up (its tokens, then
+ * its joined and glued forms) are prepared PROBE_AHEAD strings ahead of
+ * their lookup, so that the cache misses of several strings' probes are
+ * in flight together instead of one string's at a time.
+ */
+#define PROBE_AHEAD 8
+
+typedef struct probe_queue {
+    const char *s[MAX_QTOK + 2];
+    size_t n[MAX_QTOK + 2];
+    int del[MAX_QTOK + 2];
+    size_t count;
+    uint64_t h[PROBE_AHEAD][DELIDX_MAX_PROBES];
+    size_t nh[PROBE_AHEAD];
+} probe_queue;
+
+static void pq_prepare(const tts_nameidx *x, probe_queue *q, size_t k)
+{
+    if (k < q->count)
+        q->nh[k % PROBE_AHEAD] =
+            tts_delidx_prepare(x->del, q->s[k], q->n[k], q->del[k], q->h[k % PROBE_AHEAD]);
+}
+
+static void pq_add(probe_queue *q, const char *s, size_t n, int del)
+{
+    q->s[q->count] = s;
+    q->n[q->count] = n;
+    q->del[q->count] = del;
+    q->count++;
+}
+
+/*
+ * Query tokens whose similar tokens are not kept (two edits), joined form,
+ * glued form (one edit): the first few prepared.
+ */
+static void pq_init(const tts_nameidx *x, probe_queue *q, const view *vq, const uint8_t *kept,
+                    int use_joined, int use_glued)
+{
+    q->count = 0;
+    for (size_t i = 0; i < vq->n; i++)
+        if (!kept[i])
+            pq_add(q, vq->s[i], vq->l[i], 2);
+    if (use_joined)
+        pq_add(q, vq->joined, vq->jlen, 1);
+    if (use_glued)
+        pq_add(q, vq->glued, vq->glen, 1);
+    for (size_t k = 0; k < PROBE_AHEAD; k++)
+        pq_prepare(x, q, k);
+}
+
+/* Look up string k's probes (mark_token), then prepare the string PROBE_AHEAD on in its place. */
+static size_t pq_lookup(const tts_nameidx *x, probe_queue *q, size_t k, mark_ctx *mc)
+{
+    tts_delidx_lookup(x->del, q->h[k % PROBE_AHEAD], q->nh[k % PROBE_AHEAD], mark_token, mc);
+    pq_prepare(x, q, k + PROBE_AHEAD);
+    return mc->nt;
+}
+
 static tts_status search_index(tts_nameidx *x, const view *vq, double thr,
                                tts_nameidx_filter filter, void *user, hits *hs)
 {
@@ -1011,17 +1245,39 @@ static tts_status search_index(tts_nameidx *x, const view *vq, double thr,
     int16_t jh[64], gh[64];
     double rest_cap = 0.0;
     int qlegal = !tts_namescore_no_legal(vq->legal);
+    uint32_t qjm = fold_mask(vq->jmask), qgm = fold_mask(vq->gmask);
+    int use_joined = vq->jlen > 0 && vq->jlen <= MAX_DL_LEN;
+    int use_glued = qlegal && vq->glen > 0 && vq->glen <= MAX_DL_LEN;
+    probe_queue pq;
+    uint8_t kept[MAX_QTOK] = {0};
+    size_t pk = 0; /* next string of pq */
     tts_status rc = TTS_OK;
     memset(&cache, 0, sizeof(cache));
     histogram(vq->joined, vq->jlen <= MAX_DL_LEN ? vq->jlen : MAX_DL_LEN, jh);
     histogram(vq->glued, vq->glen <= MAX_DL_LEN ? vq->glen : MAX_DL_LEN, gh);
+    if (x->tc == NULL && !x->tc_off) {
+        if (x->tc_slots == 0)
+            x->tc_slots = TC_MIN;
+        x->tc = tts_calloc(x->tc_slots, sizeof(tc_ent)); /* out of memory: nothing kept */
+    } else if (x->tc != NULL && !x->tc_fixed && x->tc_slots < TC_MAX &&
+               x->tc_since >= x->tc_slots) {
+        tc_grow(x);
+    }
+    x->tc_gen++;
+    for (size_t i = 0; i < vq->n; i++)
+        kept[i] = (uint8_t)tc_get(x, vq->s[i], vq->l[i], &cache.list[i], &cache.n[i]);
+    pq_init(x, &pq, vq, kept, use_joined, use_glued);
     for (size_t i = 0; i < vq->n; i++) {
-        rc = similar_tokens(x, &x->tgram, TOK_NAME, vq->s[i], vq->l[i], vq->mask[i],
-                            token_need(vq->l[i]), 2, &x->ql[i], &x->ql_cap[i], &cache.n[i]);
-        cache.list[i] = x->ql[i];
-        if (rc != TTS_OK)
-            goto out;
-        sort_tsim(cache.list[i], cache.n[i]);
+        if (!kept[i]) {
+            rc = similar_tokens(x, &x->tgram, TOK_NAME, vq->s[i], vq->l[i], vq->mask[i],
+                                token_need(vq->l[i]), &pq, pk++, &x->ql[i], &x->ql_cap[i],
+                                &cache.n[i]);
+            cache.list[i] = x->ql[i];
+            if (rc != TTS_OK)
+                goto out;
+            sort_tsim(cache.list[i], cache.n[i]);
+            tc_put(x, vq->s[i], vq->l[i], cache.list[i], cache.n[i]);
+        }
         vol[i] = 0;
         for (size_t k = 0; k < cache.n[i]; k++)
             vol[i] += x->tpost0[cache.list[i][k].tok + 1] - x->tpost0[cache.list[i][k].tok];
@@ -1062,14 +1318,15 @@ static tts_status search_index(tts_nameidx *x, const view *vq, double thr,
      * "ALQAIDA", "JSC ARGUMENT" / "JSCARGUMENT"): the joined query, and
      * with a legal form the glued one, looked up exactly among names'
      * joined and glued forms, and within one edit among single tokens. */
-    if (vq->jlen > 0 && vq->jlen <= MAX_DL_LEN) {
+    if (use_joined) {
         /* one edit among single tokens: token boundaries, not typos */
-        TTS_TRY(similar_whole(x, vq->joined, vq->jlen, vq->jmask, vq->n > 1, &n_gl, &n_tl));
+        TTS_TRY(similar_whole(x, vq->joined, vq->jlen, vq->jmask, &pq, pk++, vq->n > 1, &n_gl,
+                              &n_tl));
         nn = accumulate(x, x->wl[0], n_gl, 0, x->gpost0, x->gpost, 1, nn);
         nn = accumulate(x, x->wl[1], n_tl, 0, x->tpost0, x->tpost, 1, nn);
     }
-    if (!tts_namescore_no_legal(vq->legal) && vq->glen > 0 && vq->glen <= MAX_DL_LEN) {
-        TTS_TRY(similar_whole(x, vq->glued, vq->glen, vq->gmask, 1, &n_gl, &n_tl));
+    if (use_glued) {
+        TTS_TRY(similar_whole(x, vq->glued, vq->glen, vq->gmask, &pq, pk++, 1, &n_gl, &n_tl));
         nn = accumulate(x, x->wl[0], n_gl, 0, x->gpost0, x->gpost, 1, nn);
         nn = accumulate(x, x->wl[1], n_tl, 0, x->tpost0, x->tpost, 1, nn);
     }
@@ -1077,28 +1334,26 @@ out:
     for (size_t k = 0; k < nn; k++) {
         uint32_t name = x->ntouched[k];
         int cand = x->acc[name].forced == 2;
-        if (k + 4 < nn) /* the joined form whole_may_reach may read a few names on */
-            PREFETCH(&x->tk[x->nm[x->ntouched[k + 4]].joined]);
         x->acc[name].forced = 0;
         if (!cand && rc == TTS_OK) {
-            double wsum = (double)(vq->w + x->nm[name].w);
-            /* rest_bound only when even its cap could reach thr */
-            cand =
-                ((double)x->acc[name].sum + rest_cap) / wsum + UB_SLACK >= thr &&
-                ((double)x->acc[name].sum + rest_bound(x, vq, scan, &cache, memo_qi, name)) / wsum +
-                        UB_SLACK >=
-                    thr;
-            cand = cand || whole_may_reach(x, vq, qlegal, jh, gh, name, thr - UB_SLACK);
+            /* the token score bound (sum + rest) / wsum reaching thr, less
+             * the allowance, by multiplication; rest_bound only when even
+             * its cap could */
+            double need = (thr - UB_SLACK) * (double)(vq->w + x->nm[name].w) - 1e-9;
+            cand = (double)x->acc[name].sum + rest_cap >= need &&
+                   (double)x->acc[name].sum + rest_bound(x, vq, scan, &cache, memo_qi, name) >=
+                       need;
+            cand = cand || whole_may_reach(x, vq, qlegal, qjm, qgm, jh, gh, name, thr - UB_SLACK);
         }
         x->acc[name].sum = 0.0f;
-        if (rc != TTS_OK || !cand || (filter != NULL && !filter(user, x->nm[name].entry)))
+        if (rc != TTS_OK || !cand || (filter != NULL && !filter(user, x->nent[name])))
             continue;
         {
             view vn;
             pairing pr;
             view_of_name(x, name, &vn);
             tts_namescore_score(vq, &vn, &cache, thr, &pr);
-            if (pr.score >= thr && !push_hit(hs, name, x->nm[name].entry, pr.score))
+            if (pr.score >= thr && !push_hit(hs, name, x->nent[name], pr.score))
                 rc = TTS_ERR_NOMEM;
         }
     }
@@ -1193,6 +1448,7 @@ tts_status tts_nameidx_serialize(const tts_nameidx *x, tts_buf *out, tts_error *
     h[H_DEL_BYTES] = del_n;
     put_section(out, h, sizeof(h));
     put_section(out, x->nm, (x->n_names + 1) * sizeof(name_rec));
+    put_section(out, x->nent, x->n_names * sizeof(uint32_t));
     put_section(out, x->name_toks, x->n_name_toks * sizeof(uint32_t));
     put_section(out, x->pool.data, x->pool.len);
     put_section(out, x->tk, x->n_toks * sizeof(tok_rec));
@@ -1256,9 +1512,10 @@ static int loaded_ok(const tts_nameidx *x, uint32_t max_entry)
         return 0;
     for (size_t i = 0; i < x->n_names; i++) {
         const name_rec *r = &x->nm[i];
-        if (r->entry >= max_entry || r->tok0 > x->nm[i + 1].tok0 || r->glued >= x->n_toks ||
+        if (x->nent[i] >= max_entry || r->tok0 > x->nm[i + 1].tok0 || r->glued >= x->n_toks ||
             r->joined >= x->n_toks || r->legal >= x->pool.len || r->jlen != x->tk[r->joined].len ||
-            r->glen != x->tk[r->glued].len)
+            r->glen != x->tk[r->glued].len || r->jm != fold_mask(x->tk[r->joined].mask) ||
+            r->gm != fold_mask(x->tk[r->glued].mask))
             return 0;
     }
     for (size_t i = 0; i < x->n_name_toks; i++)
@@ -1303,7 +1560,7 @@ tts_status tts_nameidx_adopt(void *blob, size_t off, size_t n, uint32_t max_entr
     x = tts_calloc(1, sizeof(*x));
     if (x == NULL)
         return tts_err_set(err, TTS_ERR_NOMEM, "out of memory loading the name index");
-    x->n_names = x->cap_names = (size_t)h[H_NAMES];
+    x->n_names = x->cap_names = x->cap_nent = (size_t)h[H_NAMES];
     x->n_name_toks = x->cap_name_toks = (size_t)h[H_NAME_TOKS];
     x->n_toks = x->cap_toks = (size_t)h[H_TOKS];
     x->hash_cap = (size_t)h[H_HASH];
@@ -1311,7 +1568,8 @@ tts_status tts_nameidx_adopt(void *blob, size_t off, size_t n, uint32_t max_entr
     nb = (size_t)1 << x->tgram.bits;
     x->in_blob = 1; /* the arrays below live in blob: not freed one by one */
     x->nm = take(&r, h[H_NAMES] + 1, sizeof(name_rec));
-    x->name_toks = x->nm ? take(&r, h[H_NAME_TOKS], sizeof(uint32_t)) : NULL;
+    x->nent = x->nm ? take(&r, h[H_NAMES], sizeof(uint32_t)) : NULL;
+    x->name_toks = x->nent ? take(&r, h[H_NAME_TOKS], sizeof(uint32_t)) : NULL;
     x->pool.data = x->name_toks ? take(&r, h[H_POOL], 1) : NULL;
     x->pool.len = x->pool.cap = x->pool.data ? (size_t)h[H_POOL] : 0;
     x->tk = x->pool.data ? take(&r, h[H_TOKS], sizeof(tok_rec)) : NULL;

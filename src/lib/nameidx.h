@@ -69,6 +69,19 @@ tts_status tts_nameidx_search(tts_nameidx *x, const tts_nname *q, double thresho
                               tts_nameidx_hit **hits /* OUT */, size_t *n_hits /* OUT */,
                               tts_error *err);
 
+/*
+ * The indexed search keeps the similar dictionary tokens of recent query
+ * tokens (slots growing from 1,024 to 65,536 with the number of queries,
+ * bounded memory) so that tokens recurring across a batch are looked up
+ * once: results are the same with or without. This fixes the slots
+ * (rounded up to a power of two; 0: keep nothing; TTS_NAMEIDX_TC_DEFAULT:
+ * back to the growing default) and drops what is kept. Stats: query
+ * tokens looked up in what is kept, and found there.
+ */
+#define TTS_NAMEIDX_TC_DEFAULT ((size_t)-1)
+void tts_nameidx_set_token_cache(tts_nameidx *x, size_t slots);
+void tts_nameidx_token_cache_stats(const tts_nameidx *x, size_t *lookups, size_t *found);
+
 /* Score of q against name number `name` (exact scoring, no index). */
 double tts_nameidx_score(const tts_nameidx *x, const tts_nname *q, uint32_t name);
 
@@ -85,7 +98,7 @@ double tts_nameidx_score_pair(const tts_nname *a, const tts_nname *b);
 size_t tts_nameidx_memory(const tts_nameidx *x);
 
 /* Version of the stored form; a stored index of another version is rebuilt. */
-#define TTS_NAMEIDX_FORMAT 1
+#define TTS_NAMEIDX_FORMAT 2
 
 /* Append the finished index x to out in its stored form (tts_nameidx_load reads it back). */
 tts_status tts_nameidx_serialize(const tts_nameidx *x, tts_buf *out, tts_error *err);

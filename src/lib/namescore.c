@@ -200,17 +200,11 @@ static double tok_bound_m(const char *a, size_t la, const char *b, size_t lb, ui
  * unmatched byte, the first-letter factor is at most 1, the common prefix
  * at most 4. Each term only over-estimates what tok_bound_m computes.
  */
-static int tok_surely_apart(size_t la, uint64_t amask, size_t lb, uint64_t bmask)
+static int apart_m(size_t la, size_t lb, size_t m)
 {
-    size_t mn = la < lb ? la : lb, mx = la < lb ? lb : la, gone, m, pre;
+    size_t mn = la < lb ? la : lb, mx = la < lb ? lb : la, pre;
     double mult, jmax;
-    if (mn == 0)
-        return 1;
-    gone = tts_namescore_popcount(amask & ~bmask);
-    m = gone < la ? la - gone : 0;
-    if (m > lb)
-        m = lb;
-    if (m == 0)
+    if (mn == 0 || m == 0)
         return 1;
     pre = mn < 4 ? mn : 4;
     mult = (mn <= 3 ? 0.85 : mn == 4 ? 0.9 : 1.0) * (0.85 + 0.15 * ((double)mn / (double)mx));
@@ -218,19 +212,53 @@ static int tok_surely_apart(size_t la, uint64_t amask, size_t lb, uint64_t bmask
     return (jmax + (double)pre * 0.1 * (1.0 - jmax)) * mult < TOK_MIN;
 }
 
-double tts_namescore_tok_sim_m(const char *a, size_t la, uint64_t amask, const char *b, size_t lb,
-                               uint64_t bmask)
+/* The Jaro matches a pair can have at most: bytes of a that b has, and no more than lb. */
+static size_t max_matches(size_t la, uint64_t amask, size_t lb, uint64_t bmask)
+{
+    size_t gone = tts_namescore_popcount(amask & ~bmask), m = gone < la ? la - gone : 0;
+    return m > lb ? lb : m;
+}
+
+static int tok_surely_apart(const tts_nsapart *ap, size_t la, uint64_t amask, size_t lb,
+                            uint64_t bmask)
+{
+    size_t m = max_matches(la, amask, lb, bmask);
+    if (ap != NULL && la < NS_APART_LEN && lb < NS_APART_LEN)
+        return m < ap->min_m[la][lb];
+    return apart_m(la, lb, m);
+}
+
+void tts_namescore_apart_init(tts_nsapart *ap)
+{
+    for (size_t la = 0; la < NS_APART_LEN; la++)
+        for (size_t lb = 0; lb < NS_APART_LEN; lb++) {
+            /* apart_m(la, lb, m) only turns false as m grows: the first m
+             * for which it is false, by bisection; mn + 1 when none is */
+            size_t lo = 1, hi = (la < lb ? la : lb) + 1;
+            while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (apart_m(la, lb, mid))
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            ap->min_m[la][lb] = (uint8_t)lo;
+        }
+}
+
+double tts_namescore_tok_sim_m(const tts_nsapart *ap, const char *a, size_t la, uint64_t amask,
+                               const char *b, size_t lb, uint64_t bmask)
 {
     /* equal tokens have equal lengths and masks, and are never rejected */
-    if ((la != lb || amask != bmask) && tok_surely_apart(la, amask, lb, bmask))
+    if ((la != lb || amask != bmask) && tok_surely_apart(ap, la, amask, lb, bmask))
         return 0.0;
     return tts_namescore_tok_sim(a, la, b, lb, bmask);
 }
 
-double tts_namescore_tok_bound_m(const char *a, size_t la, uint64_t amask, const char *b, size_t lb,
-                                 uint64_t bmask)
+double tts_namescore_tok_bound_m(const tts_nsapart *ap, const char *a, size_t la, uint64_t amask,
+                                 const char *b, size_t lb, uint64_t bmask)
 {
-    if ((la != lb || amask != bmask) && tok_surely_apart(la, amask, lb, bmask))
+    if ((la != lb || amask != bmask) && tok_surely_apart(ap, la, amask, lb, bmask))
         return 0.0;
     return tts_namescore_tok_bound(a, la, b, lb, bmask);
 }
@@ -409,8 +437,8 @@ void tts_namescore_score(const tts_nsview *q, const tts_nsview *n, const tts_nsc
                            ? tts_namescore_cached(cache, i, n->id[j])
                            : -1.0;
             m[i][j] = v >= 0.0 ? v
-                               : tts_namescore_tok_sim_m(q->s[i], q->l[i], q->mask[i], n->s[j],
-                                                         n->l[j], n->mask[j]);
+                               : tts_namescore_tok_sim_m(NULL, q->s[i], q->l[i], q->mask[i],
+                                                         n->s[j], n->l[j], n->mask[j]);
         }
     for (;;) {
         double best = 0.0;

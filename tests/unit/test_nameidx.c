@@ -16,6 +16,7 @@
 #include "mem.h"
 #include "nameidx.h"
 #include "names.h"
+#include "namescore.h"
 #include "quality.h"
 #include "store.h"
 
@@ -330,6 +331,47 @@ static void probe(tts_nameidx *y, tts_nameidx *want)
     }
 }
 
+/*
+ * The table of the lengths-and-masks test answers as the arithmetic it
+ * replaces: token pairs over small alphabets (shared letters, many
+ * lengths), scored with the table and without, give the same bits.
+ */
+static void test_apart_table_changes_no_score(void **state)
+{
+    uint64_t seed = 42;
+    char a[80], b[80];
+    tts_nsapart ap;
+    (void)state;
+    tts_namescore_apart_init(&ap);
+    for (int round = 0; round < 40000; round++) {
+        size_t la = 1 + (size_t)(tts_q_rand(&seed) % 70), lb = 1 + (size_t)(tts_q_rand(&seed) % 70);
+        unsigned alpha = 2 + (unsigned)(tts_q_rand(&seed) % 12);
+        double x, y;
+        if (round % 3 == 0)
+            lb = la > 2 ? la - 1 + (size_t)(tts_q_rand(&seed) % 3) : la;
+        for (size_t i = 0; i < la; i++)
+            a[i] = (char)('a' + tts_q_rand(&seed) % alpha);
+        for (size_t i = 0; i < lb; i++)
+            b[i] = round % 2 == 0 && i < la && tts_q_rand(&seed) % 4 != 0
+                       ? a[i]
+                       : (char)('a' + tts_q_rand(&seed) % alpha);
+        x = tts_namescore_tok_sim_m(NULL, a, la, tts_namescore_mask(a, la), b, lb,
+                                    tts_namescore_mask(b, lb));
+        y = tts_namescore_tok_sim_m(&ap, a, la, tts_namescore_mask(a, la), b, lb,
+                                    tts_namescore_mask(b, lb));
+        if (memcmp(&x, &y, sizeof(x)) != 0)
+            fail_msg("'%.*s' '%.*s': %.17g without the table, %.17g with", (int)la, a, (int)lb, b,
+                     x, y);
+        x = tts_namescore_tok_bound_m(NULL, a, la, tts_namescore_mask(a, la), b, lb,
+                                      tts_namescore_mask(b, lb));
+        y = tts_namescore_tok_bound_m(&ap, a, la, tts_namescore_mask(a, la), b, lb,
+                                      tts_namescore_mask(b, lb));
+        if (memcmp(&x, &y, sizeof(x)) != 0)
+            fail_msg("bound '%.*s' '%.*s': %.17g without the table, %.17g with", (int)la, a,
+                     (int)lb, b, x, y);
+    }
+}
+
 static void test_stored_index_round_trips(void **state)
 {
     tts_nameidx *x = build(small, sizeof(small) / sizeof(small[0])), *y = NULL, *e = NULL;
@@ -568,6 +610,74 @@ static tts_search_result *run(tts_lists *l, const char *q, int exhaustive)
     return r;
 }
 
+/* Every hit of a and b the same: entry, matched name, score to the bit. */
+static void same_results(const tts_search_result *a, const tts_search_result *b, const char *q)
+{
+    if (a->n != b->n)
+        fail_msg("'%s': %zu and %zu hits", q, a->n, b->n);
+    for (size_t i = 0; i < a->n; i++)
+        if (strcmp(a->hits[i].entry_id, b->hits[i].entry_id) != 0 ||
+            strcmp(a->hits[i].matched, b->hits[i].matched) != 0 ||
+            memcmp(&a->hits[i].score, &b->hits[i].score, sizeof(double)) != 0)
+            fail_msg("'%s' hit %zu: %s '%s' %.17g and %s '%s' %.17g", q, i, a->hits[i].entry_id,
+                     a->hits[i].matched, a->hits[i].score, b->hits[i].entry_id,
+                     b->hits[i].matched, b->hits[i].score);
+}
+
+/*
+ * The kept similar tokens of query tokens change no result: 2,000 perturbed
+ * queries searched without them, with 16 slots (tokens of one query and
+ * of successive queries keep taking each other's slots), and twice with
+ * the default slots, which double several times on the way (the second
+ * time mostly from what was kept).
+ */
+static void test_token_cache_changes_no_result(void **state)
+{
+    corpus c;
+    tts_lists *l = load_sdn(&c);
+    uint64_t seed = 77;
+    size_t nq = 2000, lookups = 0, found = 0, found_small = 0;
+    char (*qs)[256] = tts_malloc(nq * 256);
+    tts_search_result **base = tts_calloc(nq, sizeof(*base));
+    tts_nameidx *x;
+    (void)state;
+    assert_non_null(qs);
+    assert_non_null(base);
+    tts_search_result_free(run(l, "load the index", 0));
+    x = tts_listdb_index(l);
+    assert_non_null(x);
+    for (size_t q = 0; q < nq; q++)
+        tts_q_perturb(c.name[tts_q_rand(&seed) % c.n], &seed, qs[q], 256);
+    tts_nameidx_set_token_cache(x, 0);
+    for (size_t q = 0; q < nq; q++)
+        base[q] = run(l, qs[q], 0);
+    tts_nameidx_set_token_cache(x, 16);
+    for (size_t q = 0; q < nq; q++) {
+        tts_search_result *r = run(l, qs[q], 0);
+        same_results(base[q], r, qs[q]);
+        tts_search_result_free(r);
+    }
+    tts_nameidx_token_cache_stats(x, &lookups, &found_small);
+    tts_nameidx_set_token_cache(x, TTS_NAMEIDX_TC_DEFAULT); /* growing as it is used */
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t q = 0; q < nq; q++) {
+            tts_search_result *r = run(l, qs[q], 0);
+            same_results(base[q], r, qs[q]);
+            tts_search_result_free(r);
+        }
+    tts_nameidx_token_cache_stats(x, &lookups, &found);
+    printf("# token cache: %zu of %zu query tokens found kept (%zu with 16 slots)\n", found,
+           lookups, found_small);
+    assert_true(found_small > 0);
+    assert_true(found > found_small + lookups / 4); /* the second pass finds most */
+    for (size_t q = 0; q < nq; q++)
+        tts_search_result_free(base[q]);
+    tts_free(base);
+    tts_free(qs);
+    tts_lists_close(l);
+    corpus_free(&c);
+}
+
 static void test_quality_self_recall_sdn_2019(void **state)
 {
     corpus c;
@@ -646,11 +756,13 @@ int main(void)
         cmocka_unit_test(test_search_returns_each_entry_once_best_first),
         cmocka_unit_test(test_explain_names_token_pairs),
         cmocka_unit_test(test_bounded_scoring_reports_exact_scores),
+        cmocka_unit_test(test_apart_table_changes_no_score),
         cmocka_unit_test(test_stored_index_round_trips),
         cmocka_unit_test(test_damaged_stored_index_is_refused_or_harmless),
         cmocka_unit_test(test_loading_stored_index_out_of_memory_is_clean),
     };
     const struct CMUnitTest quality[] = {
+        cmocka_unit_test(test_token_cache_changes_no_result),
         cmocka_unit_test(test_quality_self_recall_sdn_2019),
         cmocka_unit_test(test_quality_indexed_recall_perturbed_sdn_2019),
     };
