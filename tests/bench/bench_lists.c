@@ -90,6 +90,18 @@ static tts_search_result *query(tts_lists *l, const char *q, int exhaustive)
     return r;
 }
 
+/* Seconds per query for one indexed pass over qs; adds the hits to *hits. */
+static double batch(tts_lists *l, const names *qs, size_t *hits)
+{
+    double t0 = now_s();
+    for (size_t i = 0; i < qs->n; i++) {
+        tts_search_result *r = query(l, qs->v[i], 0);
+        *hits += r->n;
+        tts_search_result_free(r);
+    }
+    return (now_s() - t0) / (double)qs->n;
+}
+
 static void bench_sdn(const char *fix)
 {
     char p[3][1024];
@@ -102,7 +114,6 @@ static void bench_sdn(const char *fix)
     char dir[64] = "/tmp/tts-bench-XXXXXX", db[128];
     size_t n_ex = 300, hits = 0, hits_plain = 0, lookups = 0, found = 0;
     tts_nameidx *idx;
-    tts_search_result *r;
     tts_error_clear(&err);
     snprintf(p[0], sizeof(p[0]), "%s/lists/ofac-sdn-2019-01/sdn.csv", fix);
     snprintf(p[1], sizeof(p[1]), "%s/lists/ofac-sdn-2019-01/alt.csv", fix);
@@ -152,21 +163,9 @@ static void bench_sdn(const char *fix)
     idx = tts_listdb_index(l);
     /* one pass over the queries without the token cache, then one with it, starting empty */
     tts_nameidx_set_token_cache(idx, 0);
-    t0 = now_s();
-    for (size_t i = 0; i < qs.n; i++) {
-        r = query(l, qs.v[i], 0);
-        hits_plain += r->n;
-        tts_search_result_free(r);
-    }
-    t_plain = (now_s() - t0) / (double)qs.n;
+    t_plain = batch(l, &qs, &hits_plain);
     tts_nameidx_set_token_cache(idx, TTS_NAMEIDX_TC_DEFAULT);
-    t0 = now_s();
-    for (size_t i = 0; i < qs.n; i++) {
-        r = query(l, qs.v[i], 0);
-        hits += r->n;
-        tts_search_result_free(r);
-    }
-    t_idx = (now_s() - t0) / (double)qs.n;
+    t_idx = batch(l, &qs, &hits);
     tts_nameidx_token_cache_stats(idx, &lookups, &found);
     t0 = now_s();
     for (size_t i = 0; i < n_ex; i++)
