@@ -456,8 +456,8 @@ static tts_status build_grams(tts_nameidx *x, const uint32_t *post0, gram_table 
 {
     size_t nb;
     size_t n_long = 0;
-    for (size_t t = 0; t < x->n_toks; t++)
-        n_long += x->tk[t].len > DELIDX_MAX1;
+    for (size_t t = 0; t < x->n_toks; t++) /* the tokens token_need gives trigrams */
+        n_long += x->tk[t].len > DELIDX_MAX2;
     g->bits = 8;
     while (((size_t)1 << g->bits) < n_long * 4 && g->bits < 22)
         g->bits++;
@@ -466,7 +466,7 @@ static tts_status build_grams(tts_nameidx *x, const uint32_t *post0, gram_table 
     if (g->start == NULL)
         return tts_err_set(err, TTS_ERR_NOMEM, "out of memory building the name index");
     for (size_t t = 0; t < x->n_toks; t++)
-        if (post0[t + 1] > post0[t] && x->tk[t].len > DELIDX_MAX1)
+        if (post0[t + 1] > post0[t] && x->tk[t].len > DELIDX_MAX2)
             FOR_GRAMS(x->pool.data + x->tk[t].off, (size_t)x->tk[t].len, g->bits, h,
                       g->start[h + 1]++);
     for (size_t b = 0; b < nb; b++)
@@ -475,7 +475,7 @@ static tts_status build_grams(tts_nameidx *x, const uint32_t *post0, gram_table 
     if (g->tok == NULL)
         return tts_err_set(err, TTS_ERR_NOMEM, "out of memory building the name index");
     for (size_t t = 0; t < x->n_toks; t++)
-        if (post0[t + 1] > post0[t] && x->tk[t].len > DELIDX_MAX1)
+        if (post0[t + 1] > post0[t] && x->tk[t].len > DELIDX_MAX2)
             FOR_GRAMS(x->pool.data + x->tk[t].off, (size_t)x->tk[t].len, g->bits, h,
                       g->tok[g->start[h]++] = (uint32_t)t);
     memmove(g->start + 1, g->start, nb * sizeof(uint32_t));
@@ -880,11 +880,13 @@ static size_t accumulate(tts_nameidx *x, const tsim *sims, size_t n_sims, size_t
 }
 
 /*
- * Trigrams a token must share: tokens the deletion neighbourhood covers
- * use it alone (exact lookups, no posting lists); longer ones must
- * survive two transpositions.
+ * Trigrams a token must share: tokens with two-deletion variants (up to
+ * DELIDX_MAX2 bytes) use the deletion neighbourhood alone (exact lookups,
+ * no posting lists); longer ones, which have one-deletion variants at most,
+ * also take the tokens sharing the trigrams that survive two
+ * transpositions (and only those past DELIDX_MAX1 bytes).
  */
-static size_t token_need(size_t n) { return n <= DELIDX_MAX1 ? 0 : n + 2 - 8; }
+static size_t token_need(size_t n) { return n <= DELIDX_MAX2 ? 0 : n + 2 - 8; }
 
 /*
  * Choose which query tokens to scan through their postings, rarest first,

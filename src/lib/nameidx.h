@@ -98,7 +98,7 @@ double tts_nameidx_score_pair(const tts_nname *a, const tts_nname *b);
 size_t tts_nameidx_memory(const tts_nameidx *x);
 
 /* Version of the stored form; a stored index of another version is rebuilt. */
-#define TTS_NAMEIDX_FORMAT 2
+#define TTS_NAMEIDX_FORMAT 3
 
 /* Append the finished index x to out in its stored form (tts_nameidx_load reads it back). */
 tts_status tts_nameidx_serialize(const tts_nameidx *x, tts_buf *out, tts_error *err);
