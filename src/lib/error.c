@@ -67,6 +67,21 @@ tts_status tts_err_vset(tts_error *err, tts_status status, const char *fmt, va_l
     return status;
 }
 
+void tts_err_printable(const char *in, size_t len, char *out, size_t n)
+{
+    size_t o = 0;
+    if (n == 0)
+        return;
+    for (size_t i = 0; i < len && o + 5 < n; i++) {
+        unsigned char c = (unsigned char)in[i];
+        if (c < 0x20 || c == 0x7f)
+            o += (size_t)snprintf(out + o, n - o, "\\x%02x", c);
+        else
+            out[o++] = (char)c;
+    }
+    out[o] = '\0';
+}
+
 tts_status tts_err_set(tts_error *err, tts_status status, const char *fmt, ...)
 {
     va_list ap;

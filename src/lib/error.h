@@ -8,6 +8,7 @@
 #define TTS_ERROR_H
 
 #include <stdarg.h>
+#include <stddef.h>
 
 #include "ttscreen/status.h"
 
@@ -22,6 +23,14 @@ tts_status tts_err_vset(tts_error *err, tts_status status, const char *fmt, va_l
 
 /* Set source/line/column of an error already recorded (no-op when err is NULL). */
 void tts_err_locate(tts_error *err, const char *source, int line, int column);
+
+/*
+ * The len bytes at in, made fit for a one-line message into out (n bytes,
+ * NUL-terminated, cut short when full): control bytes (below 0x20, and
+ * 0x7f) become \xNN, so quoted input can neither break the line nor reach
+ * a terminal as an escape sequence.
+ */
+void tts_err_printable(const char *in, size_t len, char *out, size_t n);
 
 /* Propagation macro: assign rc, jump to out on failure. */
 #define TTS_TRY(expr)                                                                      \

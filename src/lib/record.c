@@ -1249,25 +1249,6 @@ static int too_deep(json_t *v, int depth)
 }
 
 /*
- * Copy jansson's message, which quotes the offending input ("near '...'"),
- * with control characters written as \xNN: a vertical tab or an escape
- * byte in a bad file must not reach the user's terminal raw, and the
- * message must stay one line.
- */
-static void printable(const char *in, char *out, size_t n)
-{
-    size_t o = 0;
-    for (; *in != '\0' && o + 5 < n; in++) {
-        unsigned char ch = (unsigned char)*in;
-        if (ch < 0x20 || ch == 0x7f)
-            o += (size_t)snprintf(out + o, n - o, "\\x%02x", ch);
-        else
-            out[o++] = (char)ch;
-    }
-    out[o] = '\0';
-}
-
-/*
  * Parse JSON text and build a record. `line` > 0 marks JSON Lines input
  * (messages then carry the line); `line_base` is added to jansson's line
  * numbers so syntax errors point into the whole file.
@@ -1299,7 +1280,7 @@ static tts_status parse_record(const char *data, size_t len, const char *source,
     if (root == NULL) {
         if (oom)
             return tts_err_set(err, TTS_ERR_NOMEM, "%s: out of memory", source);
-        printable(jerr.text, detail, sizeof(detail));
+        tts_err_printable(jerr.text, strlen(jerr.text), detail, sizeof(detail));
         rc = tts_err_set(err, TTS_ERR_JSON, "%s:%ld:%d: invalid JSON: %s", source,
                          line_base + (jerr.line > 0 ? jerr.line : 1),
                          jerr.column > 0 ? jerr.column : 1,

@@ -59,20 +59,6 @@ static void skip_ws(tts_jlist *r)
     advance(r, p);
 }
 
-/* Printable rendering of jansson's message (it may quote input bytes). */
-static void printable(const char *s, char *out, size_t n)
-{
-    size_t o = 0;
-    for (; *s != '\0' && o + 5 < n; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c < 0x20 || c == 0x7f)
-            o += (size_t)snprintf(out + o, n - o, "\\x%02x", c);
-        else
-            out[o++] = (char)c;
-    }
-    out[o] = '\0';
-}
-
 __attribute__((format(printf, 6, 7))) static tts_status failf(tts_jlist *r, int line, int col,
                                                               tts_status st, tts_error *err,
                                                               const char *fmt, ...)
@@ -116,7 +102,7 @@ static tts_status parse_value(tts_jlist *r, int any, const char *where, json_t *
         } else if (jerr.column > 0) {
             col = r->col + jerr.column - 1;
         }
-        printable(jerr.text, detail, sizeof(detail));
+        tts_err_printable(jerr.text, strlen(jerr.text), detail, sizeof(detail));
         return failf(r, line, col, TTS_ERR_JSON, err, "%s: invalid JSON: %s", where, detail);
     }
     if (jerr.position < 0 || (size_t)jerr.position > r->len - r->pos) {

@@ -104,16 +104,6 @@ static tts_status reject(tts_error *err, const char *what)
     return tts_err_set(err, TTS_ERR_VERIFY, "%s", what);
 }
 
-/* Printable ASCII of an ASN.1 string (others as '?'), at most size - 1 bytes. */
-static void printable(const ASN1_STRING *s, char *out, size_t size)
-{
-    const unsigned char *p = ASN1_STRING_get0_data(s);
-    size_t n = (size_t)ASN1_STRING_length(s), k = 0;
-    for (size_t i = 0; i < n && k + 1 < size; i++)
-        out[k++] = p[i] >= 0x20 && p[i] < 0x7f ? (char)p[i] : '?';
-    out[k] = '\0';
-}
-
 /* "rejection (badAlg): text" for a status that grants no token. */
 static tts_status refused(const TS_STATUS_INFO *si, long status, tts_error *err)
 {
@@ -139,8 +129,11 @@ static tts_status refused(const TS_STATUS_INFO *si, long status, tts_error *err)
             k = strlen(what);
             snprintf(what + k, sizeof(what) - k, "%s%s", k > 0 ? ", " : "", fails[i].name);
         }
-    if (text != NULL && sk_ASN1_UTF8STRING_num(text) > 0)
-        printable(sk_ASN1_UTF8STRING_value(text, 0), detail, sizeof(detail));
+    if (text != NULL && sk_ASN1_UTF8STRING_num(text) > 0) {
+        const ASN1_UTF8STRING *t = sk_ASN1_UTF8STRING_value(text, 0);
+        tts_err_printable((const char *)ASN1_STRING_get0_data(t), (size_t)ASN1_STRING_length(t),
+                          detail, sizeof(detail));
+    }
     ERR_clear_error();
     return tts_err_set(err, TTS_ERR_VERIFY,
                        "the time-stamp authority granted no token: status %s%s%s%s%s%s",
