@@ -22,20 +22,7 @@ K=$S/k
 passed=0
 failed=0
 
-pass() { passed=$((passed + 1)); echo "ok   $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL $1"; [ -f "$S/err" ] && sed 's/^/    /' "$S/err" | head -5; }
-
-# expect NAME WANT_RC CMD...: run CMD (stdout to $S/out, stderr to $S/err), check the exit status.
-expect() {
-    name=$1 want=$2
-    shift 2
-    "$@" >"$S/out" 2>"$S/err"
-    got=$?
-    if [ "$got" = "$want" ]; then pass "$name"; else fail "$name (exit $got, expected $want)"; fi
-}
-# grep_err NAME PATTERN: stderr of the last command matches PATTERN.
-grep_err() { if grep -q -- "$2" "$S/err"; then pass "$1"; else fail "$1 (stderr lacks '$2')"; fi; }
-grep_out() { if grep -q -- "$2" "$S/out"; then pass "$1"; else fail "$1 (stdout lacks '$2')"; fi; }
+. "$(dirname "$0")/lib/check.sh"
 ossl_ok() { # NAME REPORT SIG CAFILE
     if openssl cms -verify -binary -inform PEM -in "$3" -content "$2" -CAfile "$4" -purpose any \
         >/dev/null 2>"$S/err"; then pass "$1"; else fail "$1"; fi

@@ -29,20 +29,7 @@ passed=0
 failed=0
 SERVER_PID=
 
-pass() { passed=$((passed + 1)); echo "ok   $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL $1"; [ -f "$S/err" ] && sed 's/^/    /' "$S/err" | head -5; }
-expect() { # NAME WANT_RC CMD...: stdout to $S/out, stderr to $S/err
-    name=$1 want=$2
-    shift 2
-    "$@" >"$S/out" 2>"$S/err"
-    got=$?
-    if [ "$got" = "$want" ]; then pass "$name"; else fail "$name (exit $got, expected $want)"; fi
-}
-grep_err() { if grep -q -- "$2" "$S/err"; then pass "$1"; else fail "$1 (stderr lacks '$2')"; fi; }
-grep_out() { if grep -q -- "$2" "$S/out"; then pass "$1"; else fail "$1 (stdout lacks '$2')"; fi; }
-one_line_err() {
-    if [ "$(wc -l <"$S/err" | tr -d ' ')" = 1 ]; then pass "$1"; else fail "$1 ($(wc -l <"$S/err") lines)"; fi
-}
+. "$(dirname "$0")/lib/check.sh"
 nothing_left() { # NAME REPORT
     if [ ! -e "$2" ] && [ ! -e "$2.p7s" ] && ! ls "$2".tmp* >/dev/null 2>&1; then
         pass "$1"
