@@ -106,6 +106,15 @@ TTS_API tts_status tts_lists_lookup(void *user, const char *name, const char *co
                                     tts_error *err);
 
 /*
+ * tts_ident_lookup_fn for tts_scan_opts.lookup_ident: `user` is a
+ * tts_lists*. Entries of every source whose published identifiers contain
+ * `value` (compared without spaces, hyphens and dots, case-insensitively);
+ * each hit carries the same fields as tts_lists_lookup's, score 1.
+ */
+TTS_API tts_status tts_lists_lookup_ident(void *user, const char *scheme, const char *value,
+                                          tts_match **hits, size_t *n_hits, tts_error *err);
+
+/*
  * The lists consulted, for reports: one tts_list_info per source in the
  * database, by name. *out is caller-owned (tts_list_info_free).
  */

@@ -33,6 +33,14 @@ typedef struct tts_list_info {
     const char *imported_at; /* RFC 3339, or NULL */
     const char *fetched_at;  /* RFC 3339, or NULL */
     const char *sha256;      /* content hash, hex */
+    /* Fields below were added later; NULL when unknown. */
+    const char *kind;         /* the source's kind, e.g. "sanctions" (see tts_match.kind) */
+    const char *jurisdiction; /* who publishes it: "US", "JP", "UN", "EU", "internal", ... */
+    const char *severity;     /* default severity of a match on it */
+    const char *dated;        /* the date its age counts from (YYYY-MM-DD or RFC 3339) */
+    const char *dated_by;     /* where that date comes from: "published" (the list file's own
+                                 date), "last-modified" (the feed's HTTP Last-Modified) or
+                                 "imported" (the import, when the list gives no date) */
 } tts_list_info;
 
 typedef struct tts_report_input {

@@ -37,6 +37,15 @@ typedef struct tts_match {
     double score;   /* in [0,1] */
     char *entry_sha256; /* content hash of the list entry, or NULL */
     char *sublist;  /* the CSL sub-list code of the entry (EL, SDN, DPL, MEU, ...), or NULL */
+    /* Fields below were added later; lookups fill them, NULL when unknown. */
+    char *entry_type; /* what the entry is: "person", "organisation", "vessel", "aircraft" */
+    char *kind;       /* the source's kind (tts_lists_kind_*): "restricted-party", "sanctions",
+                         "military-end-user", "end-user-concern", "forced-labour", "watch-list",
+                         "other" */
+    char *severity;   /* the source's default severity name ("critical" ... "info") */
+    char *query;      /* set by the evaluator: JSON path of the record's name or identifier
+                         that matched, e.g. "$.parties[2].aliases[0]" */
+    char *queried;    /* set by the evaluator: that name or identifier as the record wrote it */
 } tts_match;
 
 typedef struct tts_finding {
@@ -80,6 +89,16 @@ typedef tts_status (*tts_lookup_fn)(void *user, const char *name, const char *co
  * condition, `depth` its nesting, `text` e.g. "t.licence == null => true"
  * (borrowed for the call).
  */
+/*
+ * Identifier lookup: list entries whose identifiers (tax, registration,
+ * LEI, ... numbers the list publishes) include `value` of `scheme` (the
+ * record's key: "lei", "duns", "jp-corporate-number", "cn-uscc", ...).
+ * Values compare without spaces, hyphens and dots, case-insensitively.
+ * Hits score 1; the caller frees them with tts_matches_free.
+ */
+typedef tts_status (*tts_ident_lookup_fn)(void *user, const char *scheme, const char *value,
+                                          tts_match **hits, size_t *n_hits, tts_error *err);
+
 typedef void (*tts_trace_fn)(void *user, int depth, const char *text);
 
 typedef struct tts_scan_opts {
@@ -91,6 +110,8 @@ typedef struct tts_scan_opts {
     const char *only_rule; /* optional: evaluate only the rule with this id */
     tts_trace_fn trace;    /* optional: evaluation trace */
     void *trace_user;      /* passed to trace */
+    tts_ident_lookup_fn lookup_ident; /* optional: identifiers against the lists */
+    void *lookup_ident_user;          /* passed to lookup_ident */
 } tts_scan_opts;
 
 /*

@@ -41,6 +41,11 @@ void tts_matches_free(tts_match *m, size_t n)
         tts_free(m[i].matched);
         tts_free(m[i].entry_sha256);
         tts_free(m[i].sublist);
+        tts_free(m[i].entry_type);
+        tts_free(m[i].kind);
+        tts_free(m[i].severity);
+        tts_free(m[i].query);
+        tts_free(m[i].queried);
     }
     tts_free(m);
 }
