@@ -38,6 +38,13 @@ TTS_API void tts_free(void *p);
  */
 TTS_API tts_status tts_date_check(const char *s);
 
+/*
+ * Whole days from the date `from` to the date `to` (negative when `to` is
+ * earlier). Each is "YYYY-MM-DD" or an RFC 3339 time, whose date part
+ * counts. TTS_ERR_ARG when either is not a real calendar date.
+ */
+TTS_API tts_status tts_days_between(const char *from, const char *to, long *days /* OUT */);
+
 #ifdef __cplusplus
 }
 #endif

@@ -39,12 +39,22 @@ cat >"$OUT/injection.json" <<'JSON'
 {"format":"ttscreen-record/1","id":"injection-1","title":"\"><img src=x onerror=alert(1)>","kind":"subcontract","screened_for":"a","parties":[{"id":"a","name":"<script>alert(1)</script>","country":"JP","type":"company"},{"id":"b","name":"</text></svg><script>alert(2)</script>","country":"CN","type":"company"}],"relations":[{"from":"a","to":"b","type":"subcontracts"}]}
 JSON
 
+# The bundled list fixtures, so that the pages show list matches too.
+DB="$OUT/lists.db"
+rm -f "$DB"
+for spec in "us-csl $FIX/lists/csl-2025-sample.csv csl-csv" "us-1260h $FIX/lists/us-1260h.csv ttscreen-csv" \
+    "jp-eul $FIX/lists/jp-eul.csv ttscreen-csv" "us-uflpa $FIX/lists/us-uflpa.csv ttscreen-csv"; do
+    set -- $spec
+    "$BIN" lists import "$1" "$2" --format "$3" --db "$DB" >/dev/null 2>"$OUT/import.err" ||
+        { echo "html-browser-check: lists import $1 failed"; sed 's/^/    /' "$OUT/import.err"; exit 1; }
+done
+
 passed=0
 failed=0
 for rec in "$FIX"/records/*.json "$OUT/injection.json"; do
     name=$(basename "$rec" .json)
     html="$OUT/$name.html"
-    "$BIN" screen --no-store --as-of 2026-01-01 --format html -o "$html" "$rec" >/dev/null 2>"$OUT/$name.err"
+    "$BIN" screen --no-store --db "$DB" --as-of 2026-01-01 --format html -o "$html" "$rec" >/dev/null 2>"$OUT/$name.err"
     rc=$?
     if [ "$rc" -gt 1 ] || [ ! -s "$html" ]; then
         echo "FAIL $name: screen --format html exited $rc"; sed 's/^/    /' "$OUT/$name.err"

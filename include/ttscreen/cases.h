@@ -93,6 +93,7 @@ typedef struct tts_rescreen_opts {
     const char *tool_version;
     tts_format format;          /* text or json */
     tts_severity fail_on;       /* threshold over new findings */
+    int no_lists;               /* no list consulted on purpose: each report says so */
 } tts_rescreen_opts;
 
 /*

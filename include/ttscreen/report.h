@@ -54,6 +54,8 @@ typedef struct tts_report_input {
     const tts_list_info *lists;  /* borrowed array */
     size_t n_lists;
     int color;                   /* text format: use ANSI colour */
+    /* Fields below were added later; a smaller `size` leaves them unset. */
+    int no_lists;                /* the screening consulted no list on purpose (--no-lists) */
 } tts_report_input;
 
 /*

@@ -52,11 +52,28 @@ const char *cli_rules_dir(const char *opt);
  */
 int cli_now(char rfc3339[32], char date[11]);
 
+/*
+ * Today's UTC date from the clock, never from $SOURCE_DATE_EPOCH: the
+ * screening date moves only with --as-of or a record's controls.as_of.
+ * Returns 0, or -1 with an error printed.
+ */
+int cli_today(char date[11]);
+
 /* Print s as a JSON string, or null when s is NULL. */
 void cli_json_str(FILE *fp, const char *s);
 
 /* Parse a number in [lo, hi] given to --opt; 0, or -1 with an error printed. */
 int cli_number(const char *opt, const char *s, double lo, double hi, double *out);
+
+/*
+ * Fail closed before screening: unless no_lists, at least one list must
+ * hold entries, and with max_age (--max-list-age DAYS, may be NULL) none
+ * may be older than DAYS on `today` (its age counts from its own date,
+ * else its import). `cmd` names the command in the one-line error; `db`
+ * the database. Returns 0, or -1 with the error printed.
+ */
+int cli_lists_ready(const char *cmd, const char *db, const tts_list_info *info, size_t n,
+                    int no_lists, const char *max_age, const char *today);
 
 /* Who is acting: opt (--by) when given, else the operating-system user. Borrowed. */
 const char *cli_actor(const char *opt);

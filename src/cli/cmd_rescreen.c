@@ -12,28 +12,38 @@
 
 static const char usage_text[] =
     "usage: ttscreen rescreen [--fail-on SEVERITY] [--format text|json] [--as-of YYYY-MM-DD]\n"
-    "                         [--rules DIR] [--db PATH] [--by NAME]\n"
+    "                         [--rules DIR] [--db PATH] [--by NAME] [--no-lists]\n"
+    "                         [--max-list-age DAYS]\n"
     "\n"
-    "Screen every stored case again and report what changed since its last screening.\n"
+    "Screen every stored case again, with the current rules and the lists in the database,\n"
+    "and report what changed since its last screening. With no list loaded this is an error\n"
+    "unless --no-lists (rules alone; each stored screening says no list was consulted).\n"
+    "--max-list-age DAYS fails when a list is older than DAYS (from its own date, else its\n"
+    "import).\n"
     "Exit status: 0 no new finding at or above --fail-on (default high), 1 there is one,\n"
     "2 error.\n";
 
 int cmd_rescreen(int argc, char **argv)
 {
     const char *format = NULL, *fail_on = NULL, *as_of = NULL, *rules_dir = NULL, *db = NULL,
-               *by = NULL;
-    int help = 0, failed = 0, rc = EXIT_ERROR;
+               *by = NULL, *max_list_age = NULL;
+    int help = 0, failed = 0, rc = EXIT_ERROR, no_lists = 0;
     char **ops = NULL, now[32], today[11], *text = NULL;
     size_t n_ops = 0, len = 0;
     tts_rules *rules = NULL;
     tts_cases *c = NULL;
+    tts_lists *lists = NULL;
+    tts_list_info *info = NULL;
+    size_t n_info = 0;
     tts_rescreen_opts ro;
     tts_error err;
     const cli_option opts[] = {
         {"format", 0, 1, &format, NULL}, {"fail-on", 0, 1, &fail_on, NULL},
         {"as-of", 0, 1, &as_of, NULL},   {"rules", 0, 1, &rules_dir, NULL},
         {"db", 0, 1, &db, NULL},         {"by", 0, 1, &by, NULL},
-        {"help", 'h', 0, NULL, &help},   {NULL, 0, 0, NULL, NULL},
+        {"help", 'h', 0, NULL, &help},   {"no-lists", 0, 0, NULL, &no_lists},
+        {"max-list-age", 0, 1, &max_list_age, NULL},
+        {NULL, 0, 0, NULL, NULL},
     };
 
     tts_error_clear(&err);
@@ -66,13 +76,29 @@ int cmd_rescreen(int argc, char **argv)
         cli_error("rescreen: --as-of '%s' is not a real calendar date YYYY-MM-DD", as_of);
         goto out;
     }
-    if (cli_now(now, today) != 0)
+    if (cli_now(now, today) != 0 || cli_today(today) != 0)
         goto out;
     if (tts_rules_load_dir(cli_rules_dir(rules_dir), NULL, &rules, &err) != TTS_OK ||
-        tts_cases_open(cli_db_path(db), 0, &c, &err) != TTS_OK) {
+        tts_lists_open(cli_db_path(db), 0, &lists, &err) != TTS_OK ||
+        tts_lists_info(lists, &info, &n_info, &err) != TTS_OK) {
         cli_report(&err);
         goto out;
     }
+    if (cli_lists_ready("rescreen", cli_db_path(db), info, n_info, no_lists, max_list_age,
+                        today) != 0)
+        goto out;
+    if (tts_cases_open(cli_db_path(db), 0, &c, &err) != TTS_OK) {
+        cli_report(&err);
+        goto out;
+    }
+    if (!no_lists) {
+        /* the same lists as `screen` would consult now */
+        ro.scan.lookup = tts_lists_lookup;
+        ro.scan.lookup_user = lists;
+        ro.lists = info;
+        ro.n_lists = n_info;
+    }
+    ro.no_lists = no_lists;
     ro.rules = rules;
     ro.scan.size = sizeof(ro.scan);
     ro.scan.as_of = as_of;
@@ -92,6 +118,8 @@ int cmd_rescreen(int argc, char **argv)
 out:
     tts_free(text);
     tts_cases_close(c);
+    tts_list_info_free(info, n_info);
+    tts_lists_close(lists);
     tts_rules_free(rules);
     free(ops);
     return rc;

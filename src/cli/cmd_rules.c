@@ -593,7 +593,7 @@ static int cmd_test(int argc, char **argv)
         free(ops);
         return EXIT_ERROR;
     }
-    if (cli_now(rfc, to.today) != 0) {
+    if (cli_now(rfc, to.today) != 0 || cli_today(to.today) != 0) {
         free(ops);
         return EXIT_ERROR;
     }

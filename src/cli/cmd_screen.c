@@ -31,6 +31,11 @@ static const char usage_text[] =
     "  --rules DIR             rule directory (default $TTSCREEN_RULES, ./rules, installed)\n"
     "  --db PATH               database (default $TTSCREEN_DB, ./ttscreen.db)\n"
     "  --no-store              do not record the case in the database\n"
+    "  --no-lists              screen by the rules alone: consult no denied-party list (the\n"
+    "                          report says so); without it, screening with no list loaded is\n"
+    "                          an error\n"
+    "  --max-list-age DAYS     fail (exit 2) when a list is older than DAYS, counted from the\n"
+    "                          list's own date (else its import)\n"
     "  --read-only             open the database read-only (it must exist): lists and reviewers'\n"
     "                          decisions are read, nothing is written (many workers, one file)\n"
     "  --by NAME               who screens, for the case history (default: the OS user)\n"
@@ -46,9 +51,9 @@ static const char usage_text[] =
     "Exit status: 0 nothing at or above --fail-on, 1 a finding at or above it, 2 error.\n";
 
 typedef struct screen_opts {
-    const char *format, *out, *fail_on, *as_of, *rules, *db, *shard, *by;
+    const char *format, *out, *fail_on, *as_of, *rules, *db, *shard, *by, *max_list_age;
     const char *sign, *cert, *chain, *pass, *tsa;
-    int no_store, read_only, verbose, help, insecure_key;
+    int no_store, read_only, verbose, help, insecure_key, no_lists;
 } screen_opts;
 
 /* Where reports go: stdout, or a temporary file renamed to --out at the end. */
@@ -204,7 +209,7 @@ static void screen_record(run_state *st, const tts_record *rec, const char *sour
     memset(&so, 0, sizeof(so));
     so.size = sizeof(so);
     so.as_of = as_of;
-    if (st->lists != NULL) {
+    if (st->lists != NULL && !st->o->no_lists) {
         so.lookup = tts_lists_lookup;
         so.lookup_user = st->lists;
     }
@@ -230,9 +235,10 @@ static void screen_record(run_state *st, const tts_record *rec, const char *sour
     ri.record = rec;
     ri.rules = st->rules;
     ri.findings = f;
-    ri.lists = st->list_info;
-    ri.n_lists = st->n_lists;
+    ri.lists = st->o->no_lists ? NULL : st->list_info;
+    ri.n_lists = st->o->no_lists ? 0 : st->n_lists;
     ri.color = st->color;
+    ri.no_lists = st->o->no_lists;
     if (tts_report_render(&ri, st->fmt, &text, &len, &err) != TTS_OK) {
         cli_report(&err);
         st->had_error = 1;
@@ -369,11 +375,20 @@ static int open_database(run_state *st, const screen_opts *o)
         cli_error("screen: --read-only: database %s does not exist", path);
         return -1;
     }
+    if (!exists && !o->no_lists)
+        /* refuse before creating an empty database that holds no list */
+        return cli_lists_ready("screen", path, NULL, 0, 0, NULL, st->today);
     if (ro && !exists)
-        return 0; /* --no-store and no database yet: no lists, nothing to apply */
+        return 0; /* --no-store --no-lists and no database yet: nothing to apply */
     if (tts_lists_open(path, ro ? TTS_LISTS_READONLY : 0, &st->lists, &err) != TTS_OK ||
-        tts_lists_info(st->lists, &st->list_info, &st->n_lists, &err) != TTS_OK ||
-        tts_cases_open(path, ro, &st->cases, &err) != TTS_OK) {
+        tts_lists_info(st->lists, &st->list_info, &st->n_lists, &err) != TTS_OK) {
+        cli_report(&err);
+        return -1;
+    }
+    if (cli_lists_ready("screen", path, st->list_info, st->n_lists, o->no_lists,
+                        o->max_list_age, st->today) != 0)
+        return -1;
+    if (tts_cases_open(path, ro, &st->cases, &err) != TTS_OK) {
         cli_report(&err);
         return -1;
     }
@@ -411,6 +426,8 @@ static int parse_opts(int argc, char **argv, screen_opts *o, char ***files, size
         {"chain", 0, 1, &o->chain, NULL},     {"pass", 0, 1, &o->pass, NULL},
         {"tsa", 0, 1, &o->tsa, NULL},         {"by", 0, 1, &o->by, NULL},
         {"read-only", 0, 0, NULL, &o->read_only},
+        {"no-lists", 0, 0, NULL, &o->no_lists},
+        {"max-list-age", 0, 1, &o->max_list_age, NULL},
         {"insecure-key-permissions", 0, 0, NULL, &o->insecure_key},
         {NULL, 0, 0, NULL, NULL},
     };
@@ -543,7 +560,7 @@ int cmd_screen(int argc, char **argv)
         cli_error("screen: --as-of '%s' is not a real calendar date YYYY-MM-DD", o.as_of);
         goto out;
     }
-    if (cli_now(st.now, st.today) != 0)
+    if (cli_now(st.now, st.today) != 0 || cli_today(st.today) != 0)
         goto out;
     if (tts_rules_load_dir(cli_rules_dir(o.rules), NULL, &st.rules, &err) != TTS_OK) {
         cli_report(&err);

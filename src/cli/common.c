@@ -167,6 +167,57 @@ int cli_now(char rfc3339[32], char date[11])
     return 0;
 }
 
+int cli_today(char date[11])
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    if (t == (time_t)-1 || gmtime_r(&t, &tm) == NULL) {
+        cli_error("cannot read the clock");
+        return -1;
+    }
+    strftime(date, 11, "%Y-%m-%d", &tm);
+    return 0;
+}
+
+int cli_lists_ready(const char *cmd, const char *db, const tts_list_info *info, size_t n,
+                    int no_lists, const char *max_age, const char *today)
+{
+    double max_days = 0;
+    long entries = 0;
+    if (no_lists)
+        return 0;
+    if (max_age != NULL && cli_number("max-list-age", max_age, 0, 36500, &max_days) != 0)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        entries += info[i].entries;
+    if (entries == 0) {
+        cli_error("%s: no denied-party list is loaded in %s: load one with 'ttscreen lists "
+                  "import SOURCE FILE' or 'ttscreen lists update', or pass --no-lists to screen "
+                  "by the rules alone",
+                  cmd, db);
+        return -1;
+    }
+    for (size_t i = 0; max_age != NULL && i < n; i++) {
+        const char *when = info[i].dated != NULL ? info[i].dated : info[i].imported_at;
+        const char *by = info[i].dated != NULL && info[i].dated_by != NULL ? info[i].dated_by
+                                                                           : "imported";
+        long age = 0;
+        if (when == NULL || tts_days_between(when, today, &age) != TTS_OK) {
+            cli_error("%s: list %s has no date to count its age from; re-import it, or leave "
+                      "out --max-list-age",
+                      cmd, info[i].source);
+            return -1;
+        }
+        if (age > (long)max_days) {
+            cli_error("%s: list %s is %ld days old (%s %.10s), older than --max-list-age %.0f: "
+                      "update it with 'ttscreen lists update' or 'ttscreen lists import'",
+                      cmd, info[i].source, age, by, when, max_days);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 const char *cli_actor(const char *opt)
 {
     struct passwd *pw;

@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "error.h"
 #include "mem.h"
+#include "scan.h"
 #include "store.h"
 #include "store_cases.h"
 
@@ -175,16 +176,6 @@ static const decision *clears(const decision_list *l, const char *rule, const tt
     return d;
 }
 
-static void free_match(tts_match *m)
-{
-    tts_free(m->source);
-    tts_free(m->entry_id);
-    tts_free(m->name);
-    tts_free(m->matched);
-    tts_free(m->entry_sha256);
-    tts_free(m->sublist);
-}
-
 /* Apply clearances to one finding; returns -1 when out of memory. */
 static int apply_one(const decision_list *l, tts_finding *f, tts_buf *name)
 {
@@ -225,7 +216,7 @@ static int apply_one(const decision_list *l, tts_finding *f, tts_buf *name)
     kept = 0;
     for (size_t i = 0; i < n; i++) {
         if (gone[i])
-            free_match(&f->matches[i]);
+            tts_match_clear(&f->matches[i]);
         else
             f->matches[kept++] = f->matches[i];
     }
@@ -885,6 +876,7 @@ static tts_status rescreen_one(rescreen_state *st, const char *id, tts_error *er
     ri.findings = f;
     ri.lists = o->lists;
     ri.n_lists = o->n_lists;
+    ri.no_lists = o->no_lists;
     TTS_TRY(tts_report_render(&ri, TTS_FORMAT_JSONL, &report, &len, err));
     memset(&si, 0, sizeof(si));
     si.size = sizeof(si);

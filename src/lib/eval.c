@@ -622,20 +622,9 @@ static tts_status fill_outputs(tts_eval *ev, const tts_rule *r, const tts_val *b
             if (f->matches == NULL)
                 goto nomem;
             for (size_t i = 0; i < v.n; i++) {
-                const tts_match *m = v.u.items[i].u.p;
-                tts_match *o = &f->matches[f->n_matches++];
-                o->source = tts_strdup(m->source);
-                o->entry_id = tts_strdup(m->entry_id);
-                o->name = tts_strdup(m->name);
-                o->matched = tts_strdup(m->matched);
-                o->score = m->score;
-                o->entry_sha256 = m->entry_sha256 != NULL ? tts_strdup(m->entry_sha256) : NULL;
-                o->sublist = m->sublist != NULL && m->sublist[0] != '\0' ? tts_strdup(m->sublist)
-                                                                         : NULL;
-                if (o->source == NULL || o->entry_id == NULL || o->name == NULL ||
-                    o->matched == NULL || (m->entry_sha256 != NULL && o->entry_sha256 == NULL) ||
-                    (m->sublist != NULL && m->sublist[0] != '\0' && o->sublist == NULL))
+                if (tts_match_copy(&f->matches[f->n_matches], v.u.items[i].u.p) != 0)
                     goto nomem;
+                f->n_matches++;
             }
         }
     }

@@ -529,12 +529,21 @@ static void match_rows(tts_buf *b, const tts_finding *f, int with_rule)
         tag_text(b, "td", "hash", m->entry_id);
         tag_text(b, "td", NULL, m->name);
         tag_text(b, "td", NULL, m->matched);
+        tts_buf_puts(b, "<td>");
+        if (m->queried != NULL)
+            tts_html_escape(b, m->queried);
+        if (m->query != NULL) {
+            tts_buf_puts(b, " <code>");
+            tts_html_escape(b, m->query);
+            tts_buf_puts(b, "</code>");
+        }
+        tts_buf_puts(b, "</td>");
         tts_buf_printf(b, "<td>%.2f</td></tr>\n", m->score);
     }
 }
 
 static const char match_head[] = "<th>List</th><th>Entry</th><th>Listed name</th>"
-                                 "<th>Matched name or alias</th><th>Score</th></tr></thead>"
+                                 "<th>Matched name or alias</th><th>Name in the deal</th><th>Score</th></tr></thead>"
                                  "<tbody>\n";
 
 static void finding_html(tts_buf *b, const tts_record *rec, const tts_finding *f)
@@ -644,7 +653,10 @@ static void header_section(tts_buf *b, const tts_report_input *in, const char *s
 static void lists_section(tts_buf *b, const tts_report_input *in)
 {
     tts_buf_puts(b, "<section id=\"lists\"><h2>Lists consulted</h2>\n");
-    if (in->n_lists == 0) {
+    if (in->no_lists) {
+        tts_buf_puts(b, "<p class=\"no-lists\"><strong>Not consulted (--no-lists):</strong> no "
+                        "name in this deal was screened against a denied-party list.</p>\n");
+    } else if (in->n_lists == 0) {
         tts_buf_puts(b, "<p>No denied-party list was loaded for this screening.</p>\n");
     } else {
         tts_buf_puts(b, "<table><thead><tr><th>List</th><th>Entries</th><th>Version</th>"

@@ -131,6 +131,27 @@ int tts_date_cmp(tts_date a, tts_date b)
     return 0;
 }
 
+/* The calendar date at the start of s ("YYYY-MM-DD" or RFC 3339); 1 on success. */
+static int date_prefix(const char *s, tts_date *out)
+{
+    char d[11];
+    if (s == NULL || strlen(s) < 10 || (s[10] != '\0' && s[10] != 'T' && s[10] != 't' &&
+                                        s[10] != ' '))
+        return 0;
+    memcpy(d, s, 10);
+    d[10] = '\0';
+    return tts_date_parse(d, out);
+}
+
+tts_status tts_days_between(const char *from, const char *to, long *days)
+{
+    tts_date a, b;
+    if (!date_prefix(from, &a) || !date_prefix(to, &b))
+        return TTS_ERR_ARG;
+    *days = tts_date_days(b) - tts_date_days(a);
+    return TTS_OK;
+}
+
 tts_status tts_date_check(const char *s)
 {
     tts_date d;

@@ -11,11 +11,13 @@
 #include "ops.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "error.h"
 #include "eval.h"
 #include "rx.h"
+#include "scan.h"
 #include "schema.h"
 
 #define LISTED_DEFAULT_THRESHOLD 0.85
@@ -618,80 +620,334 @@ static tts_status memo_add(tts_eval *ev, const void *who, double threshold,
     return TTS_OK;
 }
 
+/* One name (or identifier) of a named element, with where the record holds it. */
+typedef struct listed_name {
+    const char *text;
+    const char *key;   /* "name", "aliases", "organisation", "from", "identifiers" */
+    long index;        /* under key: aliases[i]; -1 when none */
+    const char *ident; /* identifiers: the scheme */
+} listed_name;
+
+/* The element's own JSON path, e.g. "$.people[0].affiliations[1]", into b. */
+static void named_path(tts_buf *b, const tts_val *who)
+{
+    tts_val_elem_path(b, who->k, who->u.p, who->own);
+}
+
+/* "$.parties[2].aliases[0]" for one name of `who`, in the scan arena. */
+static char *name_path(tts_eval *ev, const tts_val *who, const listed_name *nm)
+{
+    tts_buf b = TTS_BUF_INIT;
+    char *s;
+    named_path(&b, who);
+    tts_buf_putc(&b, '.');
+    tts_buf_puts(&b, nm->key);
+    if (nm->ident != NULL) {
+        tts_buf_putc(&b, '.');
+        tts_buf_puts(&b, nm->ident);
+    } else if (nm->index >= 0) {
+        tts_buf_printf(&b, "[%ld]", nm->index);
+    }
+    s = tts_buf_failed(&b) ? NULL : tts_arena_strdup(ev->arena, b.data);
+    tts_buf_free(&b);
+    return s;
+}
+
+/*
+ * Every name of the element that the lists are asked about: a party's name,
+ * aliases and identifiers; a person's name; an affiliation's organisation; a
+ * funding source given by name (a source party is screened as that party).
+ * Returns how many were written to out (at most cap); *country the country
+ * that qualifies the names, *want the entity type they may match ("person",
+ * "organisation", or NULL for either).
+ */
+static size_t listed_names(const tts_val *who, listed_name *out, size_t cap, const char **country,
+                           const char **want)
+{
+    const tts_party *p = NULL;
+    size_t k = 0;
+    *country = NULL;
+    *want = NULL;
+    if (who->k == TTS_T_FUNDING) {
+        const tts_funding *f = who->u.p;
+        if (f->from_party == NULL) {
+            if (f->from_name != NULL && cap > 0)
+                out[k++] = (listed_name){f->from_name, "from", -1, NULL};
+            return k; /* a bare name: a person or an organisation */
+        }
+        p = f->from_party;
+    } else if (who->k == TTS_T_PARTY) {
+        p = who->u.p;
+    } else if (who->k == TTS_T_PERSON) {
+        const tts_person *per = who->u.p;
+        *country = per->n_nationality > 0 ? per->nationality[0] : NULL;
+        *want = "person";
+        if (cap > 0)
+            out[k++] = (listed_name){per->name, "name", -1, NULL};
+        return k;
+    } else if (who->k == TTS_T_AFFIL) {
+        const tts_affiliation *af = who->u.p;
+        *country = af->country[0] != '\0' ? af->country : NULL;
+        *want = "organisation";
+        if (af->organisation != NULL && cap > 0)
+            out[k++] = (listed_name){af->organisation, "organisation", -1, NULL};
+        return k;
+    } else {
+        return 0;
+    }
+    *country = p->country[0] != '\0' ? p->country : NULL;
+    *want = p->type == TTS_PARTY_PERSON ? "person" : "organisation";
+    if (k < cap)
+        out[k++] = (listed_name){p->name, "name", -1, NULL};
+    for (size_t i = 0; i < p->n_aliases && k < cap; i++)
+        out[k++] = (listed_name){p->aliases[i], "aliases", (long)i, NULL};
+    for (size_t i = 0; i < p->n_identifiers && k < cap; i++)
+        out[k++] = (listed_name){p->identifiers[i].value, "identifiers", -1,
+                                 p->identifiers[i].key};
+    return k;
+}
+
+/* A person is never an organisation's entry, nor an organisation a person's or a vessel's. */
+static int entity_fits(const char *want, const char *entry_type)
+{
+    if (want == NULL || entry_type == NULL || entry_type[0] == '\0')
+        return 1;
+    return strcmp(want, entry_type) == 0;
+}
+
+static int source_wanted(const char *source, const char *const *sources, size_t n_src)
+{
+    if (n_src == 0)
+        return 1;
+    for (size_t i = 0; i < n_src; i++)
+        if (source != NULL && strcmp(source, sources[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* Collected hits of every name; one per list entry, the best-scoring name's. */
+typedef struct hit_set {
+    tts_match *m;
+    size_t n, cap;
+} hit_set;
+
+static void hit_set_free(hit_set *h)
+{
+    tts_matches_free(h->m, h->n);
+    h->m = NULL;
+    h->n = h->cap = 0;
+}
+
+/*
+ * Take over the lookup's hits for one name: those the filters let through
+ * join the set (a better score replaces an entry's earlier hit), the rest
+ * are freed. Returns 0, or -1 out of memory (all of hits freed either way).
+ */
+static int hit_set_take(tts_eval *ev, hit_set *h, tts_match *hits, size_t n_hits,
+                        const char *want, const char *const *sources, size_t n_src,
+                        const char *path, const char *text)
+{
+    int rc = 0;
+    for (size_t i = 0; i < n_hits; i++) {
+        tts_match *x = &hits[i];
+        size_t j;
+        if (rc != 0 || !entity_fits(want, x->entry_type) ||
+            !source_wanted(x->source, sources, n_src))
+            continue;
+        for (j = 0; j < h->n; j++)
+            if (strcmp(h->m[j].source ? h->m[j].source : "", x->source ? x->source : "") == 0 &&
+                strcmp(h->m[j].entry_id ? h->m[j].entry_id : "",
+                       x->entry_id ? x->entry_id : "") == 0)
+                break;
+        if (j < h->n && h->m[j].score >= x->score)
+            continue; /* an earlier name of the element matched this entry as well or better */
+        tts_free(x->query);
+        tts_free(x->queried);
+        x->query = tts_strdup(path);
+        x->queried = tts_strdup(text);
+        if (x->query == NULL || x->queried == NULL) {
+            rc = -1;
+            continue;
+        }
+        if (j < h->n) {
+            tts_match_clear(&h->m[j]);
+            h->m[j] = *x;
+            memset(x, 0, sizeof(*x));
+            continue;
+        }
+        if (h->n == h->cap) {
+            size_t cap = h->cap ? h->cap * 2 : 8;
+            tts_match *p = cap <= SIZE_MAX / sizeof(*p) ? tts_realloc(h->m, cap * sizeof(*p)) : NULL;
+            if (p == NULL) {
+                rc = -1;
+                continue;
+            }
+            h->m = p;
+            h->cap = cap;
+        }
+        h->m[h->n++] = *x;
+        memset(x, 0, sizeof(*x));
+    }
+    (void)ev;
+    tts_matches_free(hits, n_hits);
+    return rc;
+}
+
+/* Best first; ties by source and entry id, so reports are deterministic. */
+static int match_order(const void *pa, const void *pb)
+{
+    const tts_match *a = pa, *b = pb;
+    int c;
+    if (a->score != b->score)
+        return a->score > b->score ? -1 : 1;
+    c = strcmp(a->source ? a->source : "", b->source ? b->source : "");
+    return c != 0 ? c : strcmp(a->entry_id ? a->entry_id : "", b->entry_id ? b->entry_id : "");
+}
+
+/* A copy of m in the scan arena; NULL when out of memory. */
+static tts_match *match_to_arena(tts_eval *ev, const tts_match *x)
+{
+    tts_match *m = tts_arena_calloc(ev->arena, 1, sizeof(tts_match));
+    const char *const src[] = {x->source,   x->entry_id, x->name,     x->matched,
+                               x->sublist,  x->kind,     x->severity, x->entry_type,
+                               x->query,    x->queried,  x->entry_sha256};
+    char **dst[11];
+    if (m == NULL)
+        return NULL;
+    dst[0] = &m->source;
+    dst[1] = &m->entry_id;
+    dst[2] = &m->name;
+    dst[3] = &m->matched;
+    dst[4] = &m->sublist;
+    dst[5] = &m->kind;
+    dst[6] = &m->severity;
+    dst[7] = &m->entry_type;
+    dst[8] = &m->query;
+    dst[9] = &m->queried;
+    dst[10] = &m->entry_sha256;
+    for (size_t i = 0; i < 11; i++) {
+        /* the first five are never NULL for rules; the others stay NULL when unknown */
+        const char *v = src[i] != NULL ? src[i] : i < 5 ? "" : NULL;
+        if (v != NULL && (*dst[i] = tts_arena_strdup(ev->arena, v)) == NULL)
+            return NULL;
+    }
+    m->score = x->score;
+    return m;
+}
+
 static tts_status fn_listed(tts_eval *ev, const tts_node *c, cval *a, size_t n, tts_val *out)
 {
     int at = strcmp(c->name, "listed_at") == 0;
-    size_t first = at ? 2 : 1, n_src = 0, n_hits = 0;
+    size_t first = at ? 2 : 1, n_src = 0, n_names;
     const char *sources[TTS_RULES_MAX_ARGS * 16];
-    const char *name = NULL, *country = NULL;
+    const char *country = NULL, *want = NULL;
+    listed_name *names;
     double threshold = at && a[1].k == TTS_T_NUM ? a[1].u.n : LISTED_DEFAULT_THRESHOLD;
-    tts_match *hits = NULL;
+    hit_set h = {NULL, 0, 0};
     tts_val *items;
-    tts_status rc;
+    tts_status rc = TTS_OK;
     *out = list_of(NULL, 0);
     if (ev->opts->lookup == NULL)
-        return TTS_OK; /* no lists loaded: nothing matches */
-    if (a[0].k == TTS_T_PARTY) {
-        name = ((const tts_party *)a[0].u.p)->name;
-        country = ((const tts_party *)a[0].u.p)->country;
-    } else if (a[0].k == TTS_T_PERSON) {
-        const tts_person *p = a[0].u.p;
-        name = p->name;
-        country = p->n_nationality > 0 ? p->nationality[0] : NULL;
-    } else {
-        return TTS_OK;
+        return TTS_OK; /* screening without lists (--no-lists): the report says so */
+    n_names = 1;
+    if (a[0].k == TTS_T_PARTY || (a[0].k == TTS_T_FUNDING &&
+                                  ((const tts_funding *)a[0].u.p)->from_party != NULL)) {
+        const tts_party *p = a[0].k == TTS_T_PARTY
+                                 ? a[0].u.p
+                                 : ((const tts_funding *)a[0].u.p)->from_party;
+        n_names += p->n_aliases + p->n_identifiers;
     }
+    names = tts_arena_calloc(ev->arena, n_names, sizeof(*names));
+    if (names == NULL)
+        return tts_eval_nomem(ev);
+    n_names = listed_names(&a[0], names, n_names, &country, &want);
+    if (n_names == 0)
+        return TTS_OK;
     for (size_t i = first; i < n; i++)
         if (a[i].k == TTS_T_STR)
             sources[n_src++] = a[i].u.s;
     if (memo_find(ev, a[0].u.p, threshold, sources, n_src, out))
         return TTS_OK; /* the same question was asked earlier in this scan */
-    {
+    for (size_t i = 0; i < n_names && rc == TTS_OK; i++) {
         /* the lists know no record: name the record and the name's path in the message */
+        tts_match *hits = NULL;
+        size_t n_hits = 0;
         tts_error lerr;
-        tts_error_clear(&lerr);
-        rc = ev->opts->lookup(ev->opts->lookup_user, name,
-                              country != NULL && country[0] ? country : NULL, sources, n_src,
-                              threshold, &hits, &n_hits, &lerr);
-        if (rc != TTS_OK) {
-            tts_matches_free(hits, n_hits);
-            if (a[0].k == TTS_T_PARTY)
-                tts_err_set(ev->err, rc, "record \"%s\": $.parties[%zu].name: list lookup: %s",
-                            ev->rec->id, ((const tts_party *)a[0].u.p)->index, lerr.message);
-            else
-                tts_err_set(ev->err, rc, "record \"%s\": $.people[%zu].name: list lookup: %s",
-                            ev->rec->id, ((const tts_person *)a[0].u.p)->index, lerr.message);
-            return rc;
-        }
-    }
-    items = n_hits ? tts_arena_calloc(ev->arena, n_hits, sizeof(tts_val)) : NULL;
-    for (size_t i = 0; items != NULL && i < n_hits; i++) {
-        tts_match *m = tts_arena_alloc(ev->arena, sizeof(tts_match));
-        if (m == NULL) {
-            items = NULL;
+        char *path = name_path(ev, &a[0], &names[i]);
+        if (path == NULL) {
+            rc = tts_eval_nomem(ev);
             break;
         }
-        m->source = tts_arena_strdup(ev->arena, hits[i].source ? hits[i].source : "");
-        m->entry_id = tts_arena_strdup(ev->arena, hits[i].entry_id ? hits[i].entry_id : "");
-        m->name = tts_arena_strdup(ev->arena, hits[i].name ? hits[i].name : "");
-        m->matched = tts_arena_strdup(ev->arena, hits[i].matched ? hits[i].matched : "");
-        m->score = hits[i].score;
-        m->entry_sha256 = hits[i].entry_sha256 != NULL
-                              ? tts_arena_strdup(ev->arena, hits[i].entry_sha256)
-                              : NULL;
-        m->sublist = tts_arena_strdup(ev->arena, hits[i].sublist ? hits[i].sublist : "");
-        if (m->source == NULL || m->entry_id == NULL || m->name == NULL || m->matched == NULL ||
-            m->sublist == NULL || (hits[i].entry_sha256 != NULL && m->entry_sha256 == NULL)) {
+        tts_error_clear(&lerr);
+        if (names[i].ident != NULL) {
+            if (ev->opts->lookup_ident == NULL)
+                continue; /* no identifier lookup: the names are still screened */
+            rc = ev->opts->lookup_ident(ev->opts->lookup_ident_user, names[i].ident,
+                                        names[i].text, &hits, &n_hits, &lerr);
+        } else {
+            rc = ev->opts->lookup(ev->opts->lookup_user, names[i].text, country, sources, n_src,
+                                  threshold, &hits, &n_hits, &lerr);
+        }
+        if (rc != TTS_OK) {
+            tts_matches_free(hits, n_hits);
+            tts_err_set(ev->err, rc, "record \"%s\": %s: list lookup: %s", ev->rec->id, path,
+                        lerr.message);
+            break;
+        }
+        /* identifiers identify: no entity-type filter for them */
+        if (hit_set_take(ev, &h, hits, n_hits, names[i].ident != NULL ? NULL : want, sources,
+                         n_src, path, names[i].text) != 0)
+            rc = tts_eval_nomem(ev);
+    }
+    if (rc != TTS_OK) {
+        hit_set_free(&h);
+        return rc;
+    }
+    if (h.n > 1)
+        qsort(h.m, h.n, sizeof(*h.m), match_order);
+    items = h.n ? tts_arena_calloc(ev->arena, h.n, sizeof(tts_val)) : NULL;
+    for (size_t i = 0; items != NULL && i < h.n; i++) {
+        tts_match *m = match_to_arena(ev, &h.m[i]);
+        if (m == NULL) {
             items = NULL;
             break;
         }
         items[i] = tts_val_elem(TTS_T_MATCH, m, NULL);
     }
-    tts_matches_free(hits, n_hits);
-    if (n_hits > 0 && items == NULL)
+    if (h.n > 0 && items == NULL) {
+        hit_set_free(&h);
         return tts_eval_nomem(ev);
-    *out = list_of(items, n_hits);
+    }
+    *out = list_of(items, h.n);
+    hit_set_free(&h);
     return memo_add(ev, a[0].u.p, threshold, sources, n_src, out);
+}
+
+/* sources(matches): the list sources of the matches, each once, in order. */
+static tts_status fn_sources(tts_eval *ev, const tts_node *c, cval *a, size_t n, tts_val *out)
+{
+    tts_val *items;
+    size_t k = 0;
+    (void)c;
+    (void)n;
+    *out = list_of(NULL, 0);
+    if (a[0].k != TTS_T_LIST || a[0].n == 0)
+        return TTS_OK;
+    items = tts_arena_calloc(ev->arena, a[0].n, sizeof(tts_val));
+    if (items == NULL)
+        return tts_eval_nomem(ev);
+    for (size_t i = 0; i < a[0].n; i++) {
+        const tts_match *m = a[0].u.items[i].u.p;
+        int seen = 0;
+        if (a[0].u.items[i].k != TTS_T_MATCH || m->source == NULL)
+            continue;
+        for (size_t j = 0; j < k && !seen; j++)
+            seen = strcmp(items[j].u.s, m->source) == 0;
+        if (!seen)
+            items[k++] = tts_val_str(m->source);
+    }
+    *out = list_of(items, k);
+    return TTS_OK;
 }
 
 /*
@@ -955,26 +1211,38 @@ static const tts_builtin builtins[] = {
      NULL,
      1},
     {"listed",
-     {T(ACTOR), T(STR), T(STR)},
+     {T(NAMED), T(STR), T(STR)},
      1,
      MANY,
      TL(MATCH),
-     "listed(actor, source...) -> list of match",
-     "denied-party list entries matching the name (score >= 0.85), optionally only the given "
-     "sources",
+     "listed(named, source...) -> list of match",
+     "denied-party list entries matching any of its names (a party's name, aliases and "
+     "identifiers; a person's name; an affiliation's organisation; a funding source), score >= "
+     "0.85, optionally only the given sources; persons match only entries of persons or of "
+     "unknown type, organisations only organisations or unknown",
      fn_listed,
      NULL,
      1},
     {"listed_at",
-     {T(ACTOR), T(NUM), T(STR)},
+     {T(NAMED), T(NUM), T(STR)},
      2,
      MANY,
      TL(MATCH),
-     "listed_at(actor, number, source...) -> list of match",
+     "listed_at(named, number, source...) -> list of match",
      "as listed(), with an explicit score threshold in [0,1]",
      fn_listed,
      NULL,
      1},
+    {"sources",
+     {TL(MATCH)},
+     1,
+     1,
+     TL(STR),
+     "sources(list of match) -> list of string",
+     "the list sources of the matches, each once, in order",
+     fn_sources,
+     NULL,
+     0},
     {"licensed",
      {T(TRANSFER), T(ACTOR)},
      2,

@@ -65,7 +65,17 @@ static void json_finding(tts_buf *b, const tts_finding *f)
         tts_buf_json_field(b, "entry_id", m->entry_id, 1);
         tts_buf_json_field(b, "name", m->name, 1);
         tts_buf_json_field(b, "matched", m->matched, 1);
-        tts_buf_printf(b, ",\"score\":%.4f}", m->score);
+        tts_buf_printf(b, ",\"score\":%.4f", m->score);
+        /* which of the deal's names matched, and what the list is */
+        if (m->query != NULL)
+            tts_buf_json_field(b, "query", m->query, 1);
+        if (m->queried != NULL)
+            tts_buf_json_field(b, "query_name", m->queried, 1);
+        if (m->kind != NULL)
+            tts_buf_json_field(b, "kind", m->kind, 1);
+        if (m->entry_type != NULL)
+            tts_buf_json_field(b, "entry_type", m->entry_type, 1);
+        tts_buf_putc(b, '}');
     }
     tts_buf_puts(b, "],\"evidence\":");
     json_str_array(b, f->evidence, f->n_evidence);
@@ -91,6 +101,8 @@ static void json_findings(tts_buf *b, const tts_findings *fs, int cleared)
 }
 
 /* The report as compact JSON (one line, no newline). */
+static int no_lists(const tts_report_input *in) { return in->no_lists; }
+
 static void json_report(tts_buf *b, const tts_report_input *in, const char *sha)
 {
     const tts_findings *fs = in->findings;
@@ -120,6 +132,7 @@ static void json_report(tts_buf *b, const tts_report_input *in, const char *sha)
         tts_buf_putc(b, '}');
     }
     tts_buf_putc(b, ']');
+    tts_buf_printf(b, ",\"lists_consulted\":%s", no_lists(in) ? "false" : "true");
     tts_buf_json_field(b, "verdict", tts_findings_verdict(fs), 1);
     tts_buf_puts(b, ",\"findings\":");
     json_findings(b, fs, 0);
@@ -226,9 +239,11 @@ static void text_finding(tts_buf *b, const tts_finding *f)
     }
     for (size_t i = 0; i < f->n_matches; i++) {
         const tts_match *m = &f->matches[i];
-        tts_buf_printf(b, "    %-10s %s %s \"%s\" (matched \"%s\", score %.2f)\n",
-                       i == 0 ? "matches" : "", m->source, m->entry_id, m->name, m->matched,
-                       m->score);
+        tts_buf_printf(b, "    %-10s %s %s \"%s\" (matched \"%s\"", i == 0 ? "matches" : "",
+                       m->source, m->entry_id, m->name, m->matched);
+        if (m->query != NULL)
+            tts_buf_printf(b, " by %s", m->query);
+        tts_buf_printf(b, ", score %.2f)\n", m->score);
     }
     for (size_t i = 0; i < f->n_evidence; i++)
         tts_buf_printf(b, "    %-10s %s\n", i == 0 ? "evidence" : "", f->evidence[i]);
@@ -251,7 +266,11 @@ static void text_report(tts_buf *b, const tts_report_input *in, const char *sha)
     tts_buf_printf(b, "  %-10s sha256 %s\n", "record", sha);
     tts_buf_printf(b, "  %-10s %zu rule%s, sha256 %s\n", "rules", tts_rules_count(in->rules),
                    tts_rules_count(in->rules) == 1 ? "" : "s", tts_rules_sha256(in->rules));
-    if (in->n_lists == 0)
+    if (no_lists(in))
+        tts_buf_printf(b, "  %-10s NOT CONSULTED (--no-lists): no name was screened against a "
+                          "denied-party list\n",
+                       "lists");
+    else if (in->n_lists == 0)
         tts_buf_printf(b, "  %-10s none consulted\n", "lists");
     for (size_t i = 0; i < in->n_lists; i++) {
         const tts_list_info *l = &in->lists[i];
@@ -290,15 +309,23 @@ static void text_report(tts_buf *b, const tts_report_input *in, const char *sha)
     }
 }
 
-tts_status tts_report_render(const tts_report_input *in, tts_format fmt, char **out,
+tts_status tts_report_render(const tts_report_input *given, tts_format fmt, char **out,
                              size_t *len, tts_error *err)
 {
     tts_buf compact = TTS_BUF_INIT, b = TTS_BUF_INIT;
+    tts_report_input full;
+    const tts_report_input *in = &full;
     char sha[65];
     tts_status rc;
 
     *out = NULL;
-    if (in == NULL || in->record == NULL || in->rules == NULL || in->as_of == NULL ||
+    if (given == NULL)
+        return tts_err_set(err, TTS_ERR_ARG, "report: record, rules and dates are required");
+    /* fields a caller built before they existed read as zero */
+    memset(&full, 0, sizeof(full));
+    memcpy(&full, given,
+           given->size != 0 && given->size < sizeof(full) ? given->size : sizeof(full));
+    if ( in->record == NULL || in->rules == NULL || in->as_of == NULL ||
         in->generated_at == NULL)
         return tts_err_set(err, TTS_ERR_ARG, "report: record, rules and dates are required");
     rc = tts_record_sha256(in->record, sha, err);

@@ -32,21 +32,52 @@ tts_status tts_severity_parse(const char *name, tts_severity *out)
     return TTS_ERR_ARG;
 }
 
+void tts_match_clear(tts_match *m)
+{
+    char *const s[] = {m->source,  m->entry_id,   m->name, m->matched,  m->entry_sha256,
+                       m->sublist, m->entry_type, m->kind, m->severity, m->query,
+                       m->queried};
+    for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
+        tts_free(s[i]);
+    memset(m, 0, sizeof(*m));
+}
+
+/* A copy of s, or of "" when empty is NULL-worthy; *ok cleared when out of memory. */
+static char *dup_or_null(const char *s, int empty_is_null, int *ok)
+{
+    char *d;
+    if (s == NULL || (empty_is_null && s[0] == '\0'))
+        return NULL;
+    if ((d = tts_strdup(s)) == NULL)
+        *ok = 0;
+    return d;
+}
+
+int tts_match_copy(tts_match *dst, const tts_match *src)
+{
+    int ok = 1;
+    memset(dst, 0, sizeof(*dst));
+    dst->source = dup_or_null(src->source != NULL ? src->source : "", 0, &ok);
+    dst->entry_id = dup_or_null(src->entry_id != NULL ? src->entry_id : "", 0, &ok);
+    dst->name = dup_or_null(src->name != NULL ? src->name : "", 0, &ok);
+    dst->matched = dup_or_null(src->matched != NULL ? src->matched : "", 0, &ok);
+    dst->score = src->score;
+    dst->entry_sha256 = dup_or_null(src->entry_sha256, 0, &ok);
+    dst->sublist = dup_or_null(src->sublist, 1, &ok);
+    dst->entry_type = dup_or_null(src->entry_type, 1, &ok);
+    dst->kind = dup_or_null(src->kind, 1, &ok);
+    dst->severity = dup_or_null(src->severity, 1, &ok);
+    dst->query = dup_or_null(src->query, 1, &ok);
+    dst->queried = dup_or_null(src->queried, 0, &ok);
+    if (!ok)
+        tts_match_clear(dst);
+    return ok ? 0 : -1;
+}
+
 void tts_matches_free(tts_match *m, size_t n)
 {
-    for (size_t i = 0; m != NULL && i < n; i++) {
-        tts_free(m[i].source);
-        tts_free(m[i].entry_id);
-        tts_free(m[i].name);
-        tts_free(m[i].matched);
-        tts_free(m[i].entry_sha256);
-        tts_free(m[i].sublist);
-        tts_free(m[i].entry_type);
-        tts_free(m[i].kind);
-        tts_free(m[i].severity);
-        tts_free(m[i].query);
-        tts_free(m[i].queried);
-    }
+    for (size_t i = 0; m != NULL && i < n; i++)
+        tts_match_clear(&m[i]);
     tts_free(m);
 }
 

@@ -12,6 +12,12 @@ tts_findings *tts_findings_new(void);
 tts_finding *tts_findings_add(tts_findings *f);
 /* Remove and free the last finding (after a failed fill-in). */
 void tts_findings_drop_last(tts_findings *f);
+/* Free m's strings and zero it (the struct itself is the caller's). */
+void tts_match_clear(tts_match *m);
+/* Deep copy of src into dst (zeroed first; "" sublists become NULL); -1 out of memory, with
+ * dst cleared. */
+int tts_match_copy(tts_match *dst, const tts_match *src);
+
 /* Most severe first, then rule id, then subject. */
 void tts_findings_sort(tts_findings *f);
 

@@ -25,6 +25,7 @@ enum {
     F_REC_RELATIONS,
     F_REC_FUNDING,
     F_REC_CONTROLS,
+    F_REC_NAMED,
     F_PTY_ID,
     F_PTY_NAME,
     F_PTY_ALIASES,
@@ -52,6 +53,12 @@ enum {
     F_ACT_PARTY,
     F_ACT_PERSON,
     F_ACT_IS_PERSON,
+    F_NAM_NAME,
+    F_NAM_COUNTRY,
+    F_NAM_WHAT,
+    F_NAM_PARTY,
+    F_NAM_PERSON,
+    F_NAM_IS_PERSON,
     F_TRF_ID,
     F_TRF_TECH,
     F_TRF_FROM,
@@ -102,7 +109,12 @@ enum {
     F_MAT_NAME,
     F_MAT_MATCHED,
     F_MAT_SCORE,
-    F_MAT_SUBLIST
+    F_MAT_SUBLIST,
+    F_MAT_KIND,
+    F_MAT_SEVERITY,
+    F_MAT_ENTRY_TYPE,
+    F_MAT_QUERY,
+    F_MAT_QUERIED
 };
 
 #define T(b)                                                                                       \
@@ -137,6 +149,9 @@ static const tts_field fields[] = {
     {TTS_T_RECORD, "funding", "funding", TL(FUNDING), F_REC_FUNDING, "every funding flow"},
     {TTS_T_RECORD, "controls", "controls", T(CONTROLS), F_REC_CONTROLS,
      "the screened organisation's compliance posture"},
+    {TTS_T_RECORD, "named", NULL, TL(NAMED), F_REC_NAMED,
+     "everything the deal names, for list screening: every party, every person, every "
+     "person's affiliations, and funding sources given by name"},
 
     {TTS_T_PARTY, "id", "id", T(STR), F_PTY_ID, "party id"},
     {TTS_T_PARTY, "name", "name", T(STR), F_PTY_NAME, "legal name"},
@@ -175,6 +190,18 @@ static const tts_field fields[] = {
     {TTS_T_ACTOR, "party", NULL, T(PARTY), F_ACT_PARTY, "the party, null for a person"},
     {TTS_T_ACTOR, "person", NULL, T(PERSON), F_ACT_PERSON, "the person, null for a party"},
     {TTS_T_ACTOR, "is_person", NULL, T(BOOL), F_ACT_IS_PERSON, "true for a person"},
+    {TTS_T_NAMED, "name", NULL, T(STR), F_NAM_NAME,
+     "party or person name, affiliation organisation, funding source"},
+    {TTS_T_NAMED, "country", NULL, TD(STR, COUNTRY), F_NAM_COUNTRY,
+     "party country, person's first nationality, affiliation country; null when not given"},
+    {TTS_T_NAMED, "what", NULL, T(STR), F_NAM_WHAT,
+     "\"party\", \"person\", \"affiliation\" or \"funding\""},
+    {TTS_T_NAMED, "party", NULL, T(PARTY), F_NAM_PARTY,
+     "the party (a funding flow's source party), or null"},
+    {TTS_T_NAMED, "person", NULL, T(PERSON), F_NAM_PERSON,
+     "the person (an affiliation's holder), or null"},
+    {TTS_T_NAMED, "is_person", NULL, T(BOOL), F_NAM_IS_PERSON,
+     "a natural person: a person, or a party of type person"},
 
     {TTS_T_TRANSFER, "id", "id", T(STR), F_TRF_ID, "transfer id"},
     {TTS_T_TRANSFER, "technology", NULL, T(TECH), F_TRF_TECH, "what is provided"},
@@ -246,6 +273,17 @@ static const tts_field fields[] = {
     {TTS_T_MATCH, "score", NULL, T(NUM), F_MAT_SCORE, "similarity in [0,1]"},
     {TTS_T_MATCH, "sublist", NULL, T(STR), F_MAT_SUBLIST,
      "the entry's CSL sub-list code (EL, SDN, DPL, MEU, UVL, ...; \"\" when none)"},
+    {TTS_T_MATCH, "kind", NULL, T(STR), F_MAT_KIND,
+     "the list's kind: restricted-party, sanctions, military-end-user, end-user-concern, "
+     "forced-labour, watch-list, other"},
+    {TTS_T_MATCH, "severity", NULL, T(STR), F_MAT_SEVERITY,
+     "the list's default severity (critical, high, medium)"},
+    {TTS_T_MATCH, "entry_type", NULL, T(STR), F_MAT_ENTRY_TYPE,
+     "person, organisation, vessel, aircraft, or \"\" when the list does not say"},
+    {TTS_T_MATCH, "query", NULL, T(STR), F_MAT_QUERY,
+     "JSON path of the record's name that matched, e.g. $.parties[2].aliases[0]"},
+    {TTS_T_MATCH, "queried", NULL, T(STR), F_MAT_QUERIED,
+     "that name (or identifier) as the record gives it"},
 };
 
 #define N_FIELDS (sizeof(fields) / sizeof(fields[0]))
@@ -358,6 +396,89 @@ static int elem_list(tts_arena *a, tts_tbase k, const void *base, size_t stride,
     return 0;
 }
 
+/* Parties, people, their affiliations, and funding sources given by name, in that order. */
+static int named_list(tts_arena *a, const tts_record *r, tts_val *out)
+{
+    size_t n = r->n_parties + r->n_people, k = 0;
+    tts_val *items;
+    for (size_t i = 0; i < r->n_people; i++)
+        n += r->people[i].n_affiliations;
+    for (size_t i = 0; i < r->n_funding; i++)
+        n += r->funding[i].from_party == NULL;
+    items = list_new(a, n, out);
+    if (n > 0 && items == NULL)
+        return 1;
+    for (size_t i = 0; i < r->n_parties; i++)
+        items[k++] = tts_val_elem(TTS_T_PARTY, &r->parties[i], NULL);
+    for (size_t i = 0; i < r->n_people; i++)
+        items[k++] = tts_val_elem(TTS_T_PERSON, &r->people[i], NULL);
+    for (size_t i = 0; i < r->n_people; i++)
+        for (size_t j = 0; j < r->people[i].n_affiliations; j++)
+            items[k++] = tts_val_elem(TTS_T_AFFIL, &r->people[i].affiliations[j], &r->people[i]);
+    for (size_t i = 0; i < r->n_funding; i++)
+        if (r->funding[i].from_party == NULL)
+            items[k++] = tts_val_elem(TTS_T_FUNDING, &r->funding[i], NULL);
+    return 0;
+}
+
+/* A field of `named`: what it means depends on the element behind it. */
+static int get_named(int id, const tts_val *obj, tts_val *out)
+{
+    const tts_party *pty = obj->k == TTS_T_PARTY ? obj->u.p : NULL;
+    const tts_person *per = obj->k == TTS_T_PERSON ? obj->u.p : NULL;
+    const tts_affiliation *af = obj->k == TTS_T_AFFIL ? obj->u.p : NULL;
+    const tts_funding *fu = obj->k == TTS_T_FUNDING ? obj->u.p : NULL;
+    if (fu != NULL)
+        pty = fu->from_party;
+    *out = tts_val_null();
+    switch (id) {
+    case F_NAM_NAME:
+        *out = tts_val_str(pty != NULL   ? pty->name
+                           : per != NULL ? per->name
+                           : af != NULL  ? af->organisation
+                           : fu != NULL  ? fu->from_name
+                                         : NULL);
+        break;
+    case F_NAM_COUNTRY:
+        if (pty != NULL)
+            *out = country(pty->country);
+        else if (per != NULL && per->n_nationality > 0)
+            *out = country(per->nationality[0]);
+        else if (af != NULL)
+            *out = country(af->country);
+        break;
+    case F_NAM_WHAT:
+        *out = tts_val_str(obj->k == TTS_T_PARTY    ? "party"
+                           : obj->k == TTS_T_PERSON ? "person"
+                           : obj->k == TTS_T_AFFIL  ? "affiliation"
+                                                    : "funding");
+        break;
+    case F_NAM_PARTY:
+        if (pty != NULL)
+            *out = tts_val_elem(TTS_T_PARTY, pty, NULL);
+        break;
+    case F_NAM_PERSON:
+        if (per != NULL || af != NULL)
+            *out = tts_val_elem(TTS_T_PERSON, per != NULL ? (const void *)per : obj->own, NULL);
+        break;
+    case F_NAM_IS_PERSON:
+        *out = tts_val_bool(per != NULL || (fu == NULL && pty != NULL &&
+                                            pty->type == TTS_PARTY_PERSON));
+        break;
+    }
+    return 0;
+}
+
+/* The JSON key a `named` field reads, for evidence; NULL when it is derived. */
+static const char *named_key(int id, int k)
+{
+    if (id == F_NAM_NAME)
+        return k == TTS_T_AFFIL ? "organisation" : k == TTS_T_FUNDING ? "from" : "name";
+    if (id == F_NAM_COUNTRY)
+        return k == TTS_T_PERSON ? "nationality" : k == TTS_T_FUNDING ? NULL : "country";
+    return NULL;
+}
+
 static int get_record(int id, const tts_record *r, tts_arena *a, tts_val *out)
 {
     switch (id) {
@@ -395,6 +516,8 @@ static int get_record(int id, const tts_record *r, tts_arena *a, tts_val *out)
     case F_REC_CONTROLS:
         *out = tts_val_elem(TTS_T_CONTROLS, &r->controls, r);
         return 0;
+    case F_REC_NAMED:
+        return named_list(a, r, out);
     }
     *out = tts_val_null();
     return 0;
@@ -694,6 +817,21 @@ static int get_misc(int id, const tts_val *obj, tts_val *out)
     case F_MAT_SUBLIST:
         *out = tts_val_str(m->sublist != NULL ? m->sublist : "");
         return 0;
+    case F_MAT_KIND:
+        *out = tts_val_str(m->kind);
+        return 0;
+    case F_MAT_SEVERITY:
+        *out = tts_val_str(m->severity);
+        return 0;
+    case F_MAT_ENTRY_TYPE:
+        *out = tts_val_str(m->entry_type != NULL ? m->entry_type : "");
+        return 0;
+    case F_MAT_QUERY:
+        *out = tts_val_str(m->query);
+        return 0;
+    case F_MAT_QUERIED:
+        *out = tts_val_str(m->queried);
+        return 0;
     }
     *out = tts_val_null();
     return 0;
@@ -702,6 +840,19 @@ static int get_misc(int id, const tts_val *obj, tts_val *out)
 int tts_schema_get(const tts_field *f, const tts_val *obj, tts_arena *arena, tts_val *out)
 {
     int rc;
+    if (f->owner == TTS_T_NAMED) {
+        rc = get_named(f->id, obj, out);
+        if (rc == 0 && !tts_tbase_is_elem(out->k) && out->pk == 0 &&
+            (out->pf = named_key(f->id, obj->k)) != NULL) {
+            int funding = obj->k == TTS_T_FUNDING;
+            out->pk = obj->k;
+            out->pp = obj->u.p;
+            out->pown = obj->own;
+            if (funding && ((const tts_funding *)obj->u.p)->from_party != NULL)
+                out->pk = 0; /* a funding party's name is the party's own field */
+        }
+        return rc;
+    }
     switch (obj->k) {
     case TTS_T_RECORD:
         rc = get_record(f->id, obj->u.p, arena, out);

@@ -15,7 +15,7 @@
 static const char *const base_names[TTS_T_COUNT] = {
     "unknown",   "null",       "bool",     "number",  "string",      "date",
     "regex",     "list",       "record",   "party",   "person",      "actor",
-    "transfer",  "technology", "relation", "funding", "affiliation", "licence",
+    "named",     "transfer",  "technology", "relation", "funding", "affiliation", "licence",
     "clearance", "control",    "controls", "match",   "any"};
 
 tts_type tts_type_of(tts_tbase b)
@@ -74,6 +74,10 @@ static int base_accepts(int want, int have)
     if (want == have)
         return 1;
     if (want == TTS_T_ACTOR && (have == TTS_T_PARTY || have == TTS_T_PERSON))
+        return 1;
+    if (want == TTS_T_NAMED && (have == TTS_T_PARTY || have == TTS_T_PERSON ||
+                                have == TTS_T_ACTOR || have == TTS_T_AFFIL ||
+                                have == TTS_T_FUNDING))
         return 1;
     return 0;
 }
@@ -303,6 +307,8 @@ static const char *elem_id(const tts_val *v)
         return ((const tts_licence *)v->u.p)->number;
     case TTS_T_AFFIL:
         return ((const tts_affiliation *)v->u.p)->organisation;
+    case TTS_T_FUNDING:
+        return ((const tts_funding *)v->u.p)->from_name;
     case TTS_T_MATCH:
         return ((const tts_match *)v->u.p)->entry_id;
     default:

@@ -29,6 +29,8 @@ typedef enum tts_tbase {
     TTS_T_PARTY,
     TTS_T_PERSON,
     TTS_T_ACTOR, /* static only: a party or a person */
+    TTS_T_NAMED, /* static only: anything with a name to screen: a party, a person, an
+                    affiliation or a funding flow */
     TTS_T_TRANSFER,
     TTS_T_TECH,
     TTS_T_REL,

@@ -42,7 +42,7 @@ json.dump(r, open(sys.argv[1], "w"))
 PY
 mkdir -p "$S/cat"
 cp "$FX/attack/catastrophic.rules" "$S/cat/"
-run "catastrophic regex" 2 "$S/redos.json: $S/cat/catastrophic.rules:7:10: regular expression /^(a+)+\$/ hit its match limit" -- "$BIN" screen --no-store --rules "$S/cat" "$S/redos.json"
+run "catastrophic regex" 2 "$S/redos.json: $S/cat/catastrophic.rules:7:10: regular expression /^(a+)+\$/ hit its match limit" -- "$BIN" screen --no-store --no-lists --rules "$S/cat" "$S/redos.json"
 
 # 2. A party name of 1,000,000 bytes is screened with the shipped rules.
 python3 - "$S/bigname.json" <<'PY'
@@ -52,7 +52,7 @@ r = {"format": "ttscreen-record/1", "id": "big-name", "kind": "sale", "screened_
                  {"id": "b", "name": "B" * 1000000, "country": "CN", "type": "company"}]}
 json.dump(r, open(sys.argv[1], "w"))
 PY
-run "1 MB party name, no lists" 0 "" -- "$BIN" screen --no-store --db "$S/none.db" --format jsonl --as-of 2026-01-01 "$S/bigname.json"
+run "1 MB party name, no lists" 0 "" -- "$BIN" screen --no-store --no-lists --db "$S/none.db" --format jsonl --as-of 2026-01-01 "$S/bigname.json"
 [ "$(wc -l <"$S/out")" = 1 ] && ok || bad "1 MB party name: no report"
 
 # 3. A list file with a 100 MB line is refused with file and line; the stored list survives.

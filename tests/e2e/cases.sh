@@ -50,19 +50,19 @@ DB="$S/cases.db"
 # tt DB COMMAND ARGS...: run ttscreen COMMAND on database DB
 tt() { db=$1; cmd=$2; shift 2; "$BIN" "$cmd" --db "$db" "$@"; }
 
-# --- screenings, list, show, decide, rescreen -------------------------------------------
+# --- screenings, list, show, decide, rescreen --no-lists -------------------------------------------
 # --format json prints one report: a batch, or several inputs, is refused before
 # anything is screened or stored.
 JDB="$S/json-batch.db"
 expect "json format refuses a batch file" 2 "holds more than one record" -- \
-    tt "$JDB" screen --as-of 2026-01-01 --format json "$FX/records/batch.jsonl"
+    tt "$JDB" screen --no-lists --as-of 2026-01-01 --format json "$FX/records/batch.jsonl"
 expect "json format refuses two inputs" 2 "2 inputs were given" -- \
-    tt "$JDB" screen --as-of 2026-01-01 --format json "$FX/records/toyota-catl-2019.json" "$FX/records/toyota-catl-2019.json"
+    tt "$JDB" screen --no-lists --as-of 2026-01-01 --format json "$FX/records/toyota-catl-2019.json" "$FX/records/toyota-catl-2019.json"
 if [ "$(sqlite3 "$JDB" 'SELECT count(*) FROM screening' 2>&1)" = 0 ]; then ok; else
     bad "a refused --format json batch stored screenings: $(sqlite3 "$JDB" 'SELECT count(*) FROM screening' 2>&1)"
 fi
-expect "screen batch stores cases" 1 "" -- tt "$DB" screen --by alice --as-of 2026-01-01 --format jsonl "$FX/records/batch.jsonl"
-expect "screen again adds a screening" 1 "" -- tt "$DB" screen --by bob --as-of 2026-01-01 "$FX/records/toyota-catl-2019.json"
+expect "screen batch stores cases" 1 "" -- tt "$DB" screen --no-lists --by alice --as-of 2026-01-01 --format jsonl "$FX/records/batch.jsonl"
+expect "screen again adds a screening" 1 "" -- tt "$DB" screen --no-lists --by bob --as-of 2026-01-01 "$FX/records/toyota-catl-2019.json"
 expect "cases list" 0 "" -- tt "$DB" cases list
 golden list.txt
 expect "cases list json" 0 "" -- tt "$DB" cases list --format json
@@ -77,16 +77,16 @@ expect "decide unknown finding" 2 "has no finding fefta.none" -- tt "$DB" cases 
 expect "cases show json" 0 "" -- tt "$DB" cases show toyota-catl-2019 --format json
 golden show-toyota.json
 expect "show unknown case" 2 'no case "nope"' -- tt "$DB" cases show nope
-expect "rescreen" 0 "" -- tt "$DB" rescreen --by dave
+expect "rescreen" 0 "" -- tt "$DB" rescreen --no-lists --by dave
 golden rescreen.txt
-expect "rescreen json" 0 "" -- tt "$DB" rescreen --by dave --format json
+expect "rescreen json" 0 "" -- tt "$DB" rescreen --no-lists --by dave --format json
 golden rescreen.json
-expect "no-store leaves the database alone" 1 "" -- tt "$DB" screen --no-store "$FX/records/university-hire-2025.json"
+expect "no-store leaves the database alone" 1 "" -- tt "$DB" screen --no-lists --no-store "$FX/records/university-hire-2025.json"
 before=$(sqlite3 "$DB" "SELECT count(*) FROM screening;")
-expect "read-only screening" 1 "" -- tt "$DB" screen --read-only --as-of 2026-01-01 "$FX/records/shi-subcontractor-2021.json"
-expect "no-store screening" 1 "" -- tt "$DB" screen --no-store --as-of 2026-01-01 "$FX/records/shi-subcontractor-2021.json"
+expect "read-only screening" 1 "" -- tt "$DB" screen --no-lists --read-only --as-of 2026-01-01 "$FX/records/shi-subcontractor-2021.json"
+expect "no-store screening" 1 "" -- tt "$DB" screen --no-lists --no-store --as-of 2026-01-01 "$FX/records/shi-subcontractor-2021.json"
 [ "$(sqlite3 "$DB" "SELECT count(*) FROM screening;")" = "$before" ] && ok || bad "--read-only or --no-store wrote a screening"
-expect "read-only needs the database" 2 "--read-only: database $S/none.db does not exist" -- tt "$S/none.db" screen --read-only "$FX/records/toyota-catl-2019.json"
+expect "read-only needs the database" 2 "--read-only: database $S/none.db does not exist" -- tt "$S/none.db" screen --no-lists --read-only "$FX/records/toyota-catl-2019.json"
 [ ! -e "$S/none.db" ] && ok || bad "--read-only created a database"
 expect "audit verify" 0 "" -- tt "$DB" audit verify
 golden audit-verify.txt
@@ -148,7 +148,7 @@ done >"$big"
 KDB="$S/kill.db"
 k=0
 while [ $k -lt 12 ]; do
-    "$BIN" screen --db "$KDB" --by killer --format jsonl "$big" >/dev/null 2>&1 &
+    "$BIN" screen --no-lists --db "$KDB" --by killer --format jsonl "$big" >/dev/null 2>&1 &
     pid=$!
     # stagger the kill points: 0 to 0.55 s
     sleep "0.$(printf '%02d' $((k * 5)))"
@@ -165,7 +165,7 @@ while [ $k -lt 12 ]; do
     fi
     k=$((k + 1))
 done
-"$BIN" rescreen --db "$KDB" --by killer >/dev/null 2>&1 &
+"$BIN" rescreen --no-lists --db "$KDB" --by killer >/dev/null 2>&1 &
 pid=$!
 sleep 0.3
 kill -9 $pid 2>/dev/null
@@ -174,10 +174,10 @@ expect "kill during rescreen: audit verify" 0 "" -- tt "$KDB" audit verify
 
 # --- concurrent writers -----------------------------------------------------------------
 CDB="$S/conc.db"
-tt "$CDB" screen --by init "$FX/records/toyota-catl-2019.json" >/dev/null
-"$BIN" screen --db "$CDB" --by w1 --format jsonl "$big" >/dev/null 2>"$S/w1.err" &
+tt "$CDB" screen --no-lists --by init "$FX/records/toyota-catl-2019.json" >/dev/null
+"$BIN" screen --no-lists --db "$CDB" --by w1 --format jsonl "$big" >/dev/null 2>"$S/w1.err" &
 p1=$!
-"$BIN" screen --db "$CDB" --by w2 --format jsonl "$big" >/dev/null 2>"$S/w2.err" &
+"$BIN" screen --no-lists --db "$CDB" --by w2 --format jsonl "$big" >/dev/null 2>"$S/w2.err" &
 p2=$!
 "$BIN" cases decide toyota-catl-2019 --db "$CDB" --disposition escalated --by w3 --reason concurrent >/dev/null 2>"$S/w3.err" &
 p3=$!
@@ -200,8 +200,8 @@ M="$S/mnt"
 mkdir -p "$M"
 if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=160k tmpfs "$M" 2>/dev/null; then
     cp "$FX/records/toyota-catl-2019.json" "$S/one.json"
-    tt "$M/full.db" screen --by disk "$S/one.json" >/dev/null 2>&1
-    "$BIN" screen --db "$M/full.db" --by disk --format jsonl "$big" >/dev/null 2>"$S/full.err"
+    tt "$M/full.db" screen --no-lists --by disk "$S/one.json" >/dev/null 2>&1
+    "$BIN" screen --no-lists --db "$M/full.db" --by disk --format jsonl "$big" >/dev/null 2>"$S/full.err"
     rc=$?
     if [ $rc = 2 ] && [ "$(wc -l <"$S/full.err")" = 1 ] && grep -q "full" "$S/full.err"; then ok; else
         bad "full disk: exit $rc, stderr: $(head -3 "$S/full.err")"
@@ -213,10 +213,10 @@ if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=160k tmpfs "$M" 2>/dev/null; the
     [ "$n_s" = "$n_a" ] && ok || bad "full disk: $n_s screenings but $n_a audit rows"
     umount "$M"
     if mount -t tmpfs -o size=4m tmpfs "$M" 2>/dev/null; then
-        tt "$M/ro.db" screen --by ro "$S/one.json" >/dev/null 2>&1
+        tt "$M/ro.db" screen --no-lists --by ro "$S/one.json" >/dev/null 2>&1
         sqlite3 "$M/ro.db" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
         mount -o remount,ro "$M"
-        "$BIN" screen --db "$M/ro.db" --by ro "$S/one.json" >/dev/null 2>"$S/ro.err"
+        "$BIN" screen --no-lists --db "$M/ro.db" --by ro "$S/one.json" >/dev/null 2>"$S/ro.err"
         rc=$?
         if [ $rc = 2 ] && [ "$(wc -l <"$S/ro.err")" = 1 ]; then ok; else
             bad "read-only file system: exit $rc, stderr: $(head -3 "$S/ro.err")"

@@ -12,7 +12,7 @@ passed=0
 failed=0
 ok() { passed=$((passed + 1)); }
 bad() { failed=$((failed + 1)); echo "FAIL color: $1"; }
-cmd="\"$BIN\" screen --no-store --db \"$S/none.db\" --as-of 2026-01-01 \"$FX/records/shi-subcontractor-2021.json\""
+cmd="\"$BIN\" screen --no-store --no-lists --db \"$S/none.db\" --as-of 2026-01-01 \"$FX/records/shi-subcontractor-2021.json\""
 esc=$(printf '\033')
 if command -v script >/dev/null 2>&1; then
     (unset NO_COLOR; script -q -c "$cmd" /dev/null) >"$S/tty.out" 2>&1 </dev/null

@@ -42,7 +42,7 @@ check_bad() {
     expected=$2
     name=$(basename "$input")
     out="$SCRATCH/bad-out"
-    "$BIN" screen --no-store --as-of 2026-01-01 --format jsonl "$input" </dev/null >"$out.stdout" 2>"$out.stderr"
+    "$BIN" screen --no-store --no-lists --as-of 2026-01-01 --format jsonl "$input" </dev/null >"$out.stdout" 2>"$out.stderr"
     rc=$?
     want_rc=$(head -n 1 "$expected")
     tail -n +2 "$expected" >"$out.want"

@@ -25,7 +25,7 @@ echo '{"format":"ttscreen-record/1","id":"broken-1"' >>"$S/a.jsonl"
 sed 's/"id":"\([a-z0-9-]*\)"/"id":"\1-b"/' "$FX/records/batch.jsonl" >"$S/b.jsonl"
 echo '[1,2,3]' >>"$S/b.jsonl"
 
-"$BIN" screen --no-store --as-of 2026-01-01 --format jsonl "$S/a.jsonl" "$S/b.jsonl" \
+"$BIN" screen --no-store --no-lists --as-of 2026-01-01 --format jsonl "$S/a.jsonl" "$S/b.jsonl" \
     >"$S/all.out" 2>"$S/all.err"
 [ $? = 2 ] && ok || bad "unsharded run: expected exit 2 for the malformed lines"
 for n in 1 2 3 7; do
@@ -33,7 +33,7 @@ for n in 1 2 3 7; do
     : >"$S/union.err"
     i=1
     while [ $i -le $n ]; do
-        "$BIN" screen --no-store --as-of 2026-01-01 --format jsonl --shard "$i/$n" \
+        "$BIN" screen --no-store --no-lists --as-of 2026-01-01 --format jsonl --shard "$i/$n" \
             "$S/a.jsonl" "$S/b.jsonl" >>"$S/union.out" 2>>"$S/union.err"
         i=$((i + 1))
     done
@@ -49,10 +49,10 @@ for n in 1 2 3 7; do
     fi
 done
 # positions are global: records 0, 4, 8 (the toyota lines of each copy) are shard 1/4's
-"$BIN" screen --no-store --as-of 2026-01-01 --format jsonl --shard 1/4 "$S/a.jsonl" >"$S/s1.out" 2>/dev/null
+"$BIN" screen --no-store --no-lists --as-of 2026-01-01 --format jsonl --shard 1/4 "$S/a.jsonl" >"$S/s1.out" 2>/dev/null
 ids=$(sed 's/.*"record":{"id":"\([^"]*\)".*/\1/' "$S/s1.out" | head -3 | tr '\n' ' ')
 [ "$ids" = "toyota-catl-2019-0 toyota-catl-2019-1 toyota-catl-2019-2 " ] && ok || bad "shard 1/4 took '$ids'"
-"$BIN" screen --no-store --shard 3/2 "$S/a.jsonl" 2>"$S/usage.err" >/dev/null
+"$BIN" screen --no-store --no-lists --shard 3/2 "$S/a.jsonl" 2>"$S/usage.err" >/dev/null
 [ $? = 2 ] && grep -q "must be I/N" "$S/usage.err" && ok || bad "--shard 3/2 is not a usage error"
 echo "shard: $passed passed, $failed failed"
 [ "$failed" = 0 ]

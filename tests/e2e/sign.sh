@@ -44,7 +44,7 @@ flip() {
 cat >"$S/rec.json" <<'JSON'
 {"format":"ttscreen-record/1","id":"acme-battery-1","title":"Cell chemistry co-development","kind":"co-development","screened_for":"acme","parties":[{"id":"acme","name":"Acme KK","country":"JP","type":"company"},{"id":"sub","name":"Sub Co","country":"VN","type":"company"}],"relations":[{"from":"acme","to":"sub","type":"subcontracts"}]}
 JSON
-screen() { "$BIN" screen --no-store --rules "$S/rules" --format json "$@" "$S/rec.json"; }
+screen() { "$BIN" screen --no-store --no-lists --rules "$S/rules" --format json "$@" "$S/rec.json"; }
 
 # ---------------------------------------------------------------- keygen
 cd "$S" || exit 2
@@ -104,7 +104,7 @@ grep_out "verify prints the certificate fingerprint" "cert sha256: *$fp"
 grep_out "verify prints the record id" "record: *acme-battery-1"
 grep_out "verify prints the verdict" "verdict: *clear"
 grep_out "verify prints the rules sha256" "rules sha256: *[0-9a-f]\{64\}"
-expect "sign with encrypted key" 0 env TTS_PASS='s3cret phrase' "$BIN" screen --no-store --rules "$S/rules" --format json -o p.json --sign p.key --cert p.crt --pass env:TTS_PASS "$S/rec.json"
+expect "sign with encrypted key" 0 env TTS_PASS='s3cret phrase' "$BIN" screen --no-store --no-lists --rules "$S/rules" --format json -o p.json --sign p.key --cert p.crt --pass env:TTS_PASS "$S/rec.json"
 expect "verify encrypted-key signature" 0 "$BIN" verify p.json --cert p.crt
 expect "encrypted key without --pass" 2 screen -o p2.json --sign p.key --cert p.crt
 grep_err "asks for a passphrase" "encrypted"
@@ -117,19 +117,19 @@ grep_err "expired signing message" "expired on 2021-01-01"
 
 # A JSON Lines report of two records: verify summarises both.
 sed 's/acme-battery-1/acme-battery-2/' "$S/rec.json" >"$S/rec2.json"
-expect "sign a jsonl report" 0 "$BIN" screen --no-store --rules "$S/rules" --format jsonl -o two.jsonl \
+expect "sign a jsonl report" 0 "$BIN" screen --no-store --no-lists --rules "$S/rules" --format jsonl -o two.jsonl \
     --sign g.key --cert g.crt "$S/rec.json" "$S/rec2.json"
 expect "verify a jsonl report" 0 "$BIN" verify two.jsonl --cert g.crt
 grep_out "jsonl: first record" "record: *acme-battery-1"
 grep_out "jsonl: second record" "record: *acme-battery-2"
 ossl_ok "jsonl: openssl cms accepts" two.jsonl two.jsonl.p7s g.crt
 # Text and HTML reports are signed the same way (HTML once the format is available).
-expect "sign a text report" 0 "$BIN" screen --no-store --rules "$S/rules" --format text -o r.txt \
+expect "sign a text report" 0 "$BIN" screen --no-store --no-lists --rules "$S/rules" --format text -o r.txt \
     --sign g.key --cert g.crt "$S/rec.json"
 expect "verify a text report" 0 "$BIN" verify r.txt --cert g.crt
 ossl_ok "text: openssl cms accepts" r.txt r.txt.p7s g.crt
-if "$BIN" screen --no-store --rules "$S/rules" --format html -o probe.html "$S/rec.json" >/dev/null 2>&1; then
-    expect "sign an html report" 0 "$BIN" screen --no-store --rules "$S/rules" --format html \
+if "$BIN" screen --no-store --no-lists --rules "$S/rules" --format html -o probe.html "$S/rec.json" >/dev/null 2>&1; then
+    expect "sign an html report" 0 "$BIN" screen --no-store --no-lists --rules "$S/rules" --format html \
         -o r.html --sign g.key --cert g.crt "$S/rec.json"
     expect "verify an html report" 0 "$BIN" verify r.html --cert g.crt
     ossl_ok "html: openssl cms accepts" r.html r.html.p7s g.crt
@@ -137,7 +137,7 @@ else
     echo "skip html report signing: --format html is not available in this build"
 fi
 [ ! -e x.json.p7s ] || rm -f x.json.p7s
-expect "a failed screen writes no signature" 2 "$BIN" screen --no-store --rules "$S/rules" --format json \
+expect "a failed screen writes no signature" 2 "$BIN" screen --no-store --no-lists --rules "$S/rules" --format json \
     -o bad.json --sign g.key --cert g.crt "$S/nonexistent.json"
 [ ! -e bad.json.p7s ] && pass "no signature after a failed screen" || fail "signature written after a failed screen"
 

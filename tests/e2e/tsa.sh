@@ -68,7 +68,7 @@ TSA=http://127.0.0.1:$PORT/tsa
 cat >"$S/rec.json" <<'JSON'
 {"format":"ttscreen-record/1","id":"acme-battery-1","title":"Cell chemistry co-development","kind":"co-development","screened_for":"acme","parties":[{"id":"acme","name":"Acme KK","country":"JP","type":"company"},{"id":"sub","name":"Sub Co","country":"VN","type":"company"}],"relations":[{"from":"acme","to":"sub","type":"subcontracts"}]}
 JSON
-screen() { "$BIN" screen --no-store --rules "$S/rules" --format json "$@" "$S/rec.json"; }
+screen() { "$BIN" screen --no-store --no-lists --rules "$S/rules" --format json "$@" "$S/rec.json"; }
 cd "$S" || exit 2
 
 # ------------------------------------------------ time-stamped signatures
@@ -120,7 +120,7 @@ grep_err "time-stamped: changed report reason" "content changed"
 # The token of one signature grafted onto another signature of another report
 # (RSA-3072: signature values, and so the two DER layouts, have equal lengths).
 sed 's/acme-battery-1/acme-battery-9/' "$S/rec.json" >"$S/rec9.json"
-expect "second rsa3072 report" 0 "$BIN" screen --no-store --rules "$S/rules" --format json -o r9.json \
+expect "second rsa3072 report" 0 "$BIN" screen --no-store --no-lists --rules "$S/rules" --format json -o r9.json \
     --sign "$K/rsa3072.key" --cert "$K/rsa3072.crt" --tsa "$TSA" "$S/rec9.json"
 openssl cms -cmsout -inform PEM -in rsa3072.json.p7s -outform DER -out a.der 2>/dev/null
 openssl cms -cmsout -inform PEM -in r9.json.p7s -outform DER -out b.der 2>/dev/null
