@@ -990,7 +990,7 @@ tts_status tts_lists_info(tts_lists *l, tts_list_info **out, size_t *n, tts_erro
         bytes += strlen(st[i].source) + 1 + (st[i].imported_at ? strlen(st[i].imported_at) + 1 : 0) +
                  (st[i].fetched_at ? strlen(st[i].fetched_at) + 1 : 0) +
                  (st[i].sha256 ? strlen(st[i].sha256) + 1 : 0);
-    info = tts_malloc(bytes);
+    info = tts_calloc(1, bytes); /* fields not filled below read as NULL */
     if (info == NULL) {
         tts_list_status_free(st, ns);
         return tts_err_set(err, TTS_ERR_NOMEM, "out of memory listing the lists");
