@@ -214,34 +214,153 @@ static const char *path_dup(ctx *c)
     return p;
 }
 
-/* Note every key of obj not in `known` (NULL-terminated) as an unknown field. */
-static tts_status note_unknown(ctx *c, json_t *obj, const char *const *known)
+/*
+ * Near misses. A key that is not a field of its object but is within edit
+ * distance 2 of one is an input error, because a misspelt field is dropped
+ * and the verdict changes with it ("state-funded" loses a finding, a
+ * transfer's "license" makes it look unlicensed). Before measuring, the key
+ * is folded: ASCII lower case, '-' and ' ' read as '_', and the U.S.
+ * spellings license, organization, authorization and defense read as the
+ * British ones the format uses. A candidate must keep at least one of the
+ * field's characters (distance below the field's length), so a producer's
+ * "zz" is not taken for "id".
+ */
+#define NEAR_MAX 2      /* the contract's bound on the edit distance */
+#define NEAR_KEY_MAX 64 /* longer keys cannot be near any field name */
+
+static int fold_char(int ch)
+{
+    if (ch >= 'A' && ch <= 'Z')
+        return ch - 'A' + 'a';
+    return ch == '-' || ch == ' ' ? '_' : ch;
+}
+
+/*
+ * Levenshtein distance between a and b (b at most NEAR_KEY_MAX bytes),
+ * comparing ASCII letters without regard to case; a may be of any length.
+ */
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t row[NEAR_KEY_MAX + 1];
+    size_t nb = strlen(b);
+    if (nb > NEAR_KEY_MAX)
+        return (size_t)-1;
+    for (size_t j = 0; j <= nb; j++)
+        row[j] = j;
+    for (size_t i = 0; a[i] != '\0'; i++) {
+        size_t diag = row[0]; /* row[j-1] of the previous line */
+        row[0] = i + 1;
+        for (size_t j = 1; j <= nb; j++) {
+            size_t up = row[j];
+            size_t best =
+                diag + (fold_char((unsigned char)a[i]) != fold_char((unsigned char)b[j - 1]));
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[nb];
+}
+
+/* U.S. spellings and the British ones of the format (same length each). */
+static const char *const us_spellings[][2] = {
+    {"licens", "licenc"}, {"organiz", "organis"}, {"authoriz", "authoris"}, {"defens", "defenc"}};
+
+/* The folded form of key into out (NEAR_KEY_MAX + 1 bytes); 0 when too long. */
+static int fold_key(const char *key, char *out)
+{
+    size_t n = strlen(key);
+    if (n > NEAR_KEY_MAX)
+        return 0;
+    for (size_t i = 0; i <= n; i++)
+        out[i] = (char)fold_char((unsigned char)key[i]);
+    for (size_t k = 0; k < sizeof(us_spellings) / sizeof(us_spellings[0]); k++) {
+        size_t len = strlen(us_spellings[k][0]);
+        for (char *p = strstr(out, us_spellings[k][0]); p != NULL;
+             p = strstr(p + len, us_spellings[k][0]))
+            memcpy(p, us_spellings[k][1], len);
+    }
+    return 1;
+}
+
+/*
+ * The field of `names` (NULL-terminated, may be NULL) nearest to the folded
+ * key, if it is a near miss and nearer than *best_d: updates *best, *best_d.
+ */
+static void near_miss(const char *folded, const char *const *names, const char **best,
+                      size_t *best_d)
+{
+    for (const char *const *k = names; k != NULL && *k != NULL; k++) {
+        size_t d = edit_distance(folded, *k);
+        if (d < *best_d && d < strlen(*k)) {
+            *best = *k;
+            *best_d = d;
+        }
+    }
+}
+
+/* 1 when key is one of names (NULL-terminated; names may be NULL). */
+static int is_one_of(const char *key, const char *const *names)
+{
+    for (const char *const *k = names; k != NULL && *k != NULL; k++)
+        if (strcmp(*k, key) == 0)
+            return 1;
+    return 0;
+}
+
+static tts_status add_unknown(ctx *c, const char *key)
+{
+    size_t old;
+    if (c->n_unknown == c->cap_unknown) {
+        size_t cap = c->cap_unknown ? c->cap_unknown * 2 : 8;
+        const char **p = tts_realloc(c->unknown, cap * sizeof(*p));
+        if (p == NULL)
+            return nomem(c);
+        c->unknown = p;
+        c->cap_unknown = cap;
+    }
+    old = push_key(c, key);
+    c->unknown[c->n_unknown] = path_dup(c);
+    pop(c, old);
+    if (c->unknown[c->n_unknown] == NULL)
+        return c->rc;
+    c->n_unknown++;
+    return TTS_OK;
+}
+
+/*
+ * Note every key of obj that the loader does not read. `known` are the
+ * fields it reads; `unread` (may be NULL) are fields of the contract that
+ * it does not read yet: both are kept as unknown fields when written
+ * exactly, and a near miss of either is an error naming the field meant.
+ */
+static tts_status note_unknown(ctx *c, json_t *obj, const char *const *known,
+                               const char *const *unread)
 {
     const char *key;
     json_t *v;
     json_object_foreach(obj, key, v) {
-        int found = 0;
-        size_t old;
+        char folded[NEAR_KEY_MAX + 1];
+        const char *meant = NULL;
+        size_t d = NEAR_MAX + 1;
         (void)v;
-        for (const char *const *k = known; *k != NULL; k++)
-            if (strcmp(*k, key) == 0)
-                found = 1;
-        if (found)
+        if (is_one_of(key, known))
             continue;
-        if (c->n_unknown == c->cap_unknown) {
-            size_t cap = c->cap_unknown ? c->cap_unknown * 2 : 8;
-            const char **p = tts_realloc(c->unknown, cap * sizeof(*p));
-            if (p == NULL)
-                return nomem(c);
-            c->unknown = p;
-            c->cap_unknown = cap;
+        if (!is_one_of(key, unread) && fold_key(key, folded)) {
+            near_miss(folded, known, &meant, &d);
+            near_miss(folded, unread, &meant, &d);
         }
-        old = push_key(c, key);
-        c->unknown[c->n_unknown] = path_dup(c);
-        pop(c, old);
-        if (c->unknown[c->n_unknown] == NULL)
+        if (meant != NULL) {
+            size_t old = push_key(c, key);
+            fail(c, TTS_ERR_JSON, "unknown field; did you mean \"%s\"?", meant);
+            pop(c, old);
             return c->rc;
-        c->n_unknown++;
+        }
+        if (add_unknown(c, key) != TTS_OK)
+            return c->rc;
     }
     return TTS_OK;
 }
@@ -564,6 +683,10 @@ static const char *const party_keys[] = {"id",           "name",    "aliases",  
                                          "type",         "state_owned", "state_funded",
                                          "address",      "identifiers", NULL};
 
+/* Party fields of the contract that the loader does not read yet. */
+static const char *const party_unread[] = {"listed", "business_sectors",
+                                           "foreign_ownership_percent", NULL};
+
 static tts_status load_party(ctx *c, json_t *o, tts_party *p)
 {
     json_t *ids;
@@ -603,7 +726,7 @@ static tts_status load_party(ctx *c, json_t *o, tts_party *p)
         pop(c, old);
         p->n_identifiers = i;
     }
-    return note_unknown(c, o, party_keys);
+    return note_unknown(c, o, party_keys, party_unread);
 }
 
 /*
@@ -649,18 +772,25 @@ static tts_status load_relation(ctx *c, const tables *t, json_t *o, tts_relation
         return c->rc;
     if (r->type == TTS_REL_OWNS && !r->has_percent)
         return missing(c, "percent");
-    return note_unknown(c, o, relation_keys);
+    return note_unknown(c, o, relation_keys, NULL);
 }
 
-/* Appended Table 1 item: "non-listed", or 1-16 with optional "の2" and "(n)" parts. */
+/*
+ * Appended Table 1 item: "non-listed"; "16", the catch-all item (not a list
+ * item: it takes no sub-items); or a list item 1-15, written without a
+ * leading zero, with an optional "の<n>" part and "(...)" sub-items
+ * ("2(1)", "5の2", "15(4)").
+ */
 static int jp_item_is_valid(const char *s)
 {
     int n = 0, digits = 0;
-    if (strcmp(s, "non-listed") == 0)
+    if (strcmp(s, "non-listed") == 0 || strcmp(s, "16") == 0)
         return 1;
+    if (*s == '0')
+        return 0;
     while (*s >= '0' && *s <= '9' && digits < 3)
         n = n * 10 + (*s++ - '0'), digits++;
-    if (digits == 0 || n < 1 || n > 16)
+    if (digits == 0 || n < 1 || n > 15)
         return 0;
     if (strncmp(s, "\xe3\x81\xae", 3) == 0) { /* "の" followed by a number */
         s += 3;
@@ -681,82 +811,191 @@ static int jp_item_is_valid(const char *s)
     return *s == '\0';
 }
 
-/* U.S. classification: ECCN (e.g. 3A001, 3A001.a.1), EAR99, or USML-<roman>. */
+static int is_lower_alnum(char ch) { return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'); }
+
+/*
+ * A USML category after "USML-": a roman numeral I-XXI, then optional
+ * sub-paragraphs of 1-4 lower-case letters or digits in parentheses
+ * ("XI", "XI(a)", "XI(a)(3)(i)").
+ */
+static int usml_is_valid(const char *s)
+{
+    /* greater numerals first, so that a match is the longest one */
+    static const char *const romans[] = {"XXI", "XX",   "XIX", "XVIII", "XVII", "XVI", "XV",
+                                         "XIV", "XIII", "XII", "XI",    "X",    "IX",  "VIII",
+                                         "VII", "VI",   "V",   "IV",    "III",  "II",  "I"};
+    size_t i, len = 0;
+    for (i = 0; i < sizeof(romans) / sizeof(romans[0]); i++) {
+        len = strlen(romans[i]);
+        if (strncmp(s, romans[i], len) == 0)
+            break;
+    }
+    if (i == sizeof(romans) / sizeof(romans[0]))
+        return 0;
+    for (s += len; *s == '('; s++) {
+        size_t n = 0;
+        for (s++; is_lower_alnum(*s) && n < 4; s++)
+            n++;
+        if (n == 0 || *s != ')')
+            return 0;
+    }
+    return *s == '\0';
+}
+
+/*
+ * U.S. classification: "EAR99"; an ECCN (a digit, a category letter A-E,
+ * three digits, then optional dotted sub-paragraphs of lower-case letters
+ * or digits: "3A001", "3A001.a.1"); or "USML-" and a category.
+ */
 static int us_class_is_valid(const char *s)
 {
     if (strcmp(s, "EAR99") == 0)
         return 1;
-    if (strncmp(s, "USML-", 5) == 0) {
-        s += 5;
-        if (strchr("IVXL", *s) == NULL || *s == '\0')
-            return 0;
-        while (*s != '\0' && strchr("IVXL", *s) != NULL)
-            s++;
-        return *s == '\0' || *s == '(' || *s == '.';
-    }
+    if (strncmp(s, "USML-", 5) == 0)
+        return usml_is_valid(s + 5);
     if (!(s[0] >= '0' && s[0] <= '9') || !(s[1] >= 'A' && s[1] <= 'E'))
         return 0;
     for (int i = 2; i < 5; i++)
         if (!(s[i] >= '0' && s[i] <= '9'))
             return 0;
-    s += 5;
-    if (*s == '\0')
-        return 1;
-    if (*s != '.')
-        return 0;
-    for (s++; *s != '\0'; s++)
-        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '.'))
+    for (s += 5; *s == '.';) {
+        if (!is_lower_alnum(*++s))
             return 0;
-    return 1;
+        while (is_lower_alnum(*s))
+            s++;
+    }
+    return *s == '\0';
+}
+
+/*
+ * The dual-use fields a technology's `fields` may name: the documented
+ * vocabulary of docs/record-format.md, which covers every label the shipped
+ * rules test (common.rules: dual_use_fields, designated_sector_fields and
+ * the `classify fields` table).
+ */
+static const char *const field_vocabulary[] = {
+    "batteries", "semiconductors", "quantum",  "ai",        "5g",       "lasers",
+    "sensors",   "composites",     "robotics", "aerospace", "ceramics", "biotech",
+    "weapons",   "nuclear",        "space",    NULL};
+static const char field_choices[] = "batteries, semiconductors, quantum, ai, 5g, lasers, sensors, "
+                                    "composites, robotics, aerospace, ceramics, biotech, weapons, "
+                                    "nuclear, space";
+
+/* Length of the common prefix of a and b, ignoring ASCII case. */
+static size_t common_prefix(const char *a, const char *b)
+{
+    size_t n = 0;
+    while (a[n] != '\0' && fold_char((unsigned char)a[n]) == fold_char((unsigned char)b[n]))
+        n++;
+    return n;
+}
+
+/*
+ * The vocabulary word to suggest for a value that is not in it, or NULL:
+ * the nearest by edit distance (ignoring case), when it is near enough to
+ * be what was meant (distance 2 or less, or at most half the word, or one
+ * starts with the other: "battery", "robot", "biotechnology") and keeps at
+ * least one of its characters (so "" or "x" is not taken for "ai").
+ */
+static const char *field_suggestion(const char *s)
+{
+    const char *best = NULL;
+    size_t best_d = (size_t)-1, n = strlen(s);
+    if (n > NEAR_KEY_MAX)
+        return NULL;
+    for (const char *const *w = field_vocabulary; *w != NULL; w++) {
+        size_t d = edit_distance(s, *w), len = strlen(*w), pre = common_prefix(s, *w);
+        int near = d <= NEAR_MAX || 2 * d <= len || (pre >= 4 && (pre == len || pre == n));
+        if (near && d < len && d < best_d) {
+            best = *w;
+            best_d = d;
+        }
+    }
+    return best;
+}
+
+/* Every element of `fields` must be a word of the vocabulary. */
+static tts_status check_fields(ctx *c, const tts_technology *t)
+{
+    char q[96];
+    size_t old, old2;
+    for (size_t i = 0; i < t->n_fields; i++) {
+        const char *s = t->fields[i], *meant;
+        if (is_one_of(s, field_vocabulary))
+            continue;
+        quote(s, q);
+        meant = field_suggestion(s);
+        old = push_key(c, "fields");
+        old2 = push_index(c, i);
+        if (meant != NULL)
+            fail(c, TTS_ERR_JSON, "unknown value %s (expected one of: %s); did you mean \"%s\"?", q,
+                 field_choices, meant);
+        else
+            fail(c, TTS_ERR_JSON, "unknown value %s (expected one of: %s)", q, field_choices);
+        pop(c, old2);
+        pop(c, old);
+        return c->rc;
+    }
+    return TTS_OK;
 }
 
 static const char *const tech_keys[] = {"id", "description", "fields", "control", "classified",
                                         NULL};
 static const char *const control_keys[] = {"jp", "us", NULL};
 
+/* The control object: form of jp and us, then its unknown fields. */
+static tts_status load_control(ctx *c, json_t *ctl, tts_technology *t)
+{
+    char q[96];
+    size_t old;
+    if (get_string(c, ctl, "jp", 0, &t->control_jp) != TTS_OK ||
+        get_string(c, ctl, "us", 0, &t->control_us) != TTS_OK)
+        return c->rc;
+    if (t->control_jp != NULL && !jp_item_is_valid(t->control_jp)) {
+        quote(t->control_jp, q);
+        old = push_key(c, "jp");
+        fail(c, TTS_ERR_JSON,
+             "invalid Appended Table 1 item %s (expected a list item 1-15 such as \"1\", "
+             "\"2(1)\" or \"5の2\", \"16\" for catch-all, or \"non-listed\")",
+             q);
+        pop(c, old);
+        return c->rc;
+    }
+    if (t->control_us != NULL && !us_class_is_valid(t->control_us)) {
+        quote(t->control_us, q);
+        old = push_key(c, "us");
+        fail(c, TTS_ERR_JSON,
+             "invalid U.S. classification %s (expected an ECCN such as \"3A001\" or "
+             "\"3A001.a.1\", \"EAR99\", or a USML category I-XXI such as \"USML-XI\" or "
+             "\"USML-XI(a)\")",
+             q);
+        pop(c, old);
+        return c->rc;
+    }
+    return note_unknown(c, ctl, control_keys, NULL);
+}
+
 static tts_status load_technology(ctx *c, json_t *o, tts_technology *t)
 {
     json_t *ctl;
     int cls = TTS_CLASS_ABSENT;
-    char q[96];
-    size_t old, old2;
+    size_t old;
     if (expect_object_elem(c, o) != TTS_OK || get_string(c, o, "id", 1, &t->id) != TTS_OK ||
         get_string(c, o, "description", 1, &t->description) != TTS_OK ||
         get_string_array(c, o, "fields", &t->fields, &t->n_fields) != TTS_OK ||
-        get_object(c, o, "control", &ctl) != TTS_OK ||
-        get_enum(c, o, "classified", 0, tts_model_classified_parse,
-                 tts_model_classified_choices(), &cls) != TTS_OK)
+        check_fields(c, t) != TTS_OK || get_object(c, o, "control", &ctl) != TTS_OK ||
+        get_enum(c, o, "classified", 0, tts_model_classified_parse, tts_model_classified_choices(),
+                 &cls) != TTS_OK)
         return c->rc;
     t->classified = (tts_classified)cls;
     if (ctl != NULL) {
         old = push_key(c, "control");
-        if (get_string(c, ctl, "jp", 0, &t->control_jp) == TTS_OK &&
-            get_string(c, ctl, "us", 0, &t->control_us) == TTS_OK) {
-            if (t->control_jp != NULL && !jp_item_is_valid(t->control_jp)) {
-                quote(t->control_jp, q);
-                old2 = push_key(c, "jp");
-                fail(c, TTS_ERR_JSON,
-                     "invalid Appended Table 1 item %s (expected an item number 1-16 such as "
-                     "\"1\" or \"2(1)\", or \"non-listed\")",
-                     q);
-                pop(c, old2);
-            } else if (t->control_us != NULL && !us_class_is_valid(t->control_us)) {
-                quote(t->control_us, q);
-                old2 = push_key(c, "us");
-                fail(c, TTS_ERR_JSON,
-                     "invalid U.S. classification %s (expected an ECCN such as \"3A001\", "
-                     "\"EAR99\" or a USML category such as \"USML-XI\")",
-                     q);
-                pop(c, old2);
-            } else {
-                note_unknown(c, ctl, control_keys);
-            }
-        }
+        load_control(c, ctl, t);
         pop(c, old);
         if (c->rc != TTS_OK)
             return c->rc;
     }
-    return note_unknown(c, o, tech_keys);
+    return note_unknown(c, o, tech_keys, NULL);
 }
 
 static const char *const licence_keys[] = {"authority", "number", "expires", "covers", NULL};
@@ -795,11 +1034,14 @@ static tts_status load_licence(ctx *c, const tables *t, json_t *o, tts_licence *
         }
         pop(c, old);
     }
-    return note_unknown(c, o, licence_keys);
+    return note_unknown(c, o, licence_keys, NULL);
 }
 
 static const char *const transfer_keys[] = {"id",   "technology", "from",    "to", "form",
                                             "date", "location",   "licence", NULL};
+
+/* Transfer fields of the contract that the loader does not read yet. */
+static const char *const transfer_unread[] = {"end_use", "end_user", "informed", NULL};
 
 static tts_status load_transfer(ctx *c, const tables *t, json_t *o, tts_transfer *x)
 {
@@ -832,7 +1074,7 @@ static tts_status load_transfer(ctx *c, const tables *t, json_t *o, tts_transfer
         if (c->rc != TTS_OK)
             return c->rc;
     }
-    return note_unknown(c, o, transfer_keys);
+    return note_unknown(c, o, transfer_keys, transfer_unread);
 }
 
 static const char *const affil_keys[] = {"organisation", "country", "kind",     "since",
@@ -851,10 +1093,13 @@ static tts_status load_affiliation(ctx *c, json_t *o, tts_affiliation *af)
         get_bool(c, o, "disclosed", &af->disclosed) != TTS_OK)
         return c->rc;
     af->kind = (tts_affil_kind)kind;
-    return note_unknown(c, o, affil_keys);
+    return note_unknown(c, o, affil_keys, NULL);
 }
 
 static const char *const clearance_keys[] = {"regime", "level", "granted", "expires", NULL};
+
+/* Clearance field of the contract that the loader does not read yet. */
+static const char *const clearance_unread[] = {"held_with", NULL};
 
 static tts_status load_clearance(ctx *c, json_t *o, tts_clearance *cl)
 {
@@ -870,7 +1115,7 @@ static tts_status load_clearance(ctx *c, json_t *o, tts_clearance *cl)
     cl->regime = regime >= 0 ? (tts_regime)regime : TTS_REGIME_JP_ESI;
     cl->has_level = level >= 0;
     cl->level = level >= 0 ? (tts_level)level : TTS_LEVEL_CONFIDENTIAL;
-    return note_unknown(c, o, clearance_keys);
+    return note_unknown(c, o, clearance_keys, clearance_unread);
 }
 
 /* nationality: one country code, or a non-empty array of them. */
@@ -983,7 +1228,7 @@ static tts_status load_person_refs(ctx *c, const tables *t, json_t *o, tts_perso
         }
         pop(c, old);
     }
-    return note_unknown(c, o, person_keys);
+    return note_unknown(c, o, person_keys, NULL);
 }
 
 static const char *const funding_keys[] = {"from",    "to",      "amount", "currency",
@@ -1025,7 +1270,7 @@ static tts_status load_funding(ctx *c, const tables *t, json_t *o, tts_funding *
         pop(c, old);
         return c->rc;
     }
-    return note_unknown(c, o, funding_keys);
+    return note_unknown(c, o, funding_keys, NULL);
 }
 
 static const char *const controls_keys[] = {"export_control_program",
@@ -1042,7 +1287,7 @@ static tts_status load_controls(ctx *c, json_t *o, tts_controls *ct)
         get_string(c, o, "as_of", 0, &as_of) != TTS_OK)
         return c->rc;
     c->rec->as_of_text = as_of;
-    return note_unknown(c, o, controls_keys);
+    return note_unknown(c, o, controls_keys, NULL);
 }
 
 static tts_status add_id(ctx *c, id_table *t, const char *id, int is_person, void *ptr)
@@ -1222,7 +1467,7 @@ static tts_status load_top(ctx *c, json_t *root)
     c->rec->kind = (tts_kind)kind;
     if (load_elements(c, root, &t) != TTS_OK)
         return c->rc;
-    return note_unknown(c, root, record_keys);
+    return note_unknown(c, root, record_keys, NULL);
 }
 
 /* Depth of nested arrays/objects, bounded; jansson caps parsing depth too. */
