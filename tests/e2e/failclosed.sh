@@ -165,6 +165,27 @@ lacks "SOURCE_DATE_EPOCH does not move as_of" "$S/out" '"as_of": "2021-04-28"'
 run "the same record with --as-of before expiry" 0 -- env SOURCE_DATE_EPOCH=1619568000 "$BIN" screen \
     --db "$DB" --no-store --format json --as-of 2021-04-28 "$S/expired-licence.json"
 
+# --- a field the tool did not understand is an error, never a silent clear ------------
+record "$S/state-funded.json" "$FX/records/toyota-catl-2019.json" '
+p = [x for x in r["parties"] if x["id"] == "catl"][0]
+p["state-funded"] = True'
+run "misspelt state_funded" 2 -- screen "$S/state-funded.json"
+has "misspelt state_funded: did you mean" "$S/err" '$.parties[1].state-funded: unknown field; did you mean "state_funded"?'
+record "$S/license.json" "$FX/records/shi-subcontractor-licensed-illustrative.json" '
+t = r["transfers"][1]
+t["license"] = t.pop("licence")'
+run "U.S. spelling license" 2 -- screen "$S/license.json"
+has "U.S. spelling license: did you mean" "$S/err" 'license: unknown field; did you mean "licence"?'
+record "$S/fields.json" "$FX/records/toyota-catl-2019.json" '
+r["technologies"][0]["fields"] = ["Semiconductors"]'
+run "fields outside the vocabulary" 2 -- screen "$S/fields.json"
+has "fields outside the vocabulary: did you mean" "$S/err" 'did you mean "semiconductors"?'
+# item 16 (catch-all) is not list control: no critical unlicensed-transfer finding
+record "$S/item16.json" "$FX/records/shi-subcontractor-2021.json" '
+r["technologies"][0]["control"]["jp"] = "16"'
+run "control.jp 16" 0 -- screen --fail-on critical "$S/item16.json"
+lacks "control.jp 16 is not list-controlled" "$S/out" "fefta.art25.unlicensed-transfer"
+
 # --- screen, change a list, rescreen: the new listing reaches the stored case ----------
 CDB="$S/cases.db"
 "$BIN" lists import ofac-sdn "$FX/lists/ofac-sdn-2019-01/sdn.csv" --format sdn-csv --db "$CDB" >/dev/null 2>&1
