@@ -75,6 +75,13 @@ int cli_number(const char *opt, const char *s, double lo, double hi, double *out
 int cli_lists_ready(const char *cmd, const char *db, const tts_list_info *info, size_t n,
                     int no_lists, const char *max_age, const char *today);
 
+/*
+ * Load the rule directory for screening: a directory that holds no rule
+ * (empty, only comments, mis-mounted) is an error, never a rule set that
+ * clears every deal. Returns 0, or -1 with the error printed.
+ */
+int cli_load_rules(const char *cmd, const char *dir, tts_rules **out);
+
 /* Who is acting: opt (--by) when given, else the operating-system user. Borrowed. */
 const char *cli_actor(const char *opt);
 

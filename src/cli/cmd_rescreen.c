@@ -78,8 +78,9 @@ int cmd_rescreen(int argc, char **argv)
     }
     if (cli_now(now, today) != 0 || cli_today(today) != 0)
         goto out;
-    if (tts_rules_load_dir(cli_rules_dir(rules_dir), NULL, &rules, &err) != TTS_OK ||
-        tts_lists_open(cli_db_path(db), 0, &lists, &err) != TTS_OK ||
+    if (cli_load_rules("rescreen", cli_rules_dir(rules_dir), &rules) != 0)
+        goto out;
+    if (tts_lists_open(cli_db_path(db), 0, &lists, &err) != TTS_OK ||
         tts_lists_info(lists, &info, &n_info, &err) != TTS_OK) {
         cli_report(&err);
         goto out;

@@ -112,6 +112,11 @@ static tts_rules *load(const char *dir, diag_state *st)
             cli_report(&err);
         return NULL;
     }
+    if (tts_rules_count(rules) == 0) {
+        cli_error("rules: no rules in %s: a rule directory must hold at least one rule", dir);
+        tts_rules_free(rules);
+        return NULL;
+    }
     return rules;
 }
 

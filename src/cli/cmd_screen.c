@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -62,16 +63,55 @@ typedef struct sink {
     char *tmp_path;
     const char *final_path;
     int failed;
+    int through; /* -o names a device, FIFO or terminal: written directly */
 } sink;
 
-static int sink_open(sink *s, const char *out)
+/* 1 when path names the same file as one of the inputs. */
+static int is_input(const struct stat *o, char **files, size_t n_files)
 {
+    struct stat in;
+    for (size_t i = 0; i < n_files; i++)
+        if (strcmp(files[i], "-") != 0 && stat(files[i], &in) == 0 && in.st_dev == o->st_dev &&
+            in.st_ino == o->st_ino)
+            return 1;
+    return 0;
+}
+
+/*
+ * A new path or a regular file gets the report atomically (a temporary file
+ * renamed over it at the end); a device, FIFO or terminal is written
+ * through, never replaced. An input file is never a report's destination.
+ */
+static int sink_open(sink *s, const char *out, int signing, char **files, size_t n_files)
+{
+    struct stat sb;
+    mode_t mask;
     int fd;
     size_t n;
     memset(s, 0, sizeof(*s));
     if (out == NULL) {
         s->fp = stdout;
         return 0;
+    }
+    if (stat(out, &sb) == 0) {
+        if (is_input(&sb, files, n_files)) {
+            cli_error("screen: -o %s is one of the input files; write the report elsewhere", out);
+            return -1;
+        }
+        if (!S_ISREG(sb.st_mode)) {
+            if (signing || S_ISDIR(sb.st_mode)) {
+                cli_error("screen: -o %s is not a regular file%s", out,
+                          signing ? " (a signed report needs one)" : "");
+                return -1;
+            }
+            if ((s->fp = fopen(out, "w")) == NULL) {
+                cli_error("%s: cannot open: %s", out, strerror(errno));
+                return -1;
+            }
+            s->final_path = out;
+            s->through = 1;
+            return 0;
+        }
     }
     n = strlen(out) + 16;
     s->tmp_path = malloc(n);
@@ -81,6 +121,17 @@ static int sink_open(sink *s, const char *out)
     }
     snprintf(s->tmp_path, n, "%s.tmpXXXXXX", out);
     fd = mkstemp(s->tmp_path);
+    /* mkstemp makes the file 0600: a report gets the mode the user's umask gives */
+    mask = umask(0);
+    umask(mask);
+    if (fd >= 0 && fchmod(fd, 0666 & ~mask) != 0) {
+        cli_error("%s: cannot set its mode: %s", out, strerror(errno));
+        close(fd);
+        unlink(s->tmp_path);
+        free(s->tmp_path);
+        s->tmp_path = NULL;
+        return -1;
+    }
     if (fd < 0 || (s->fp = fdopen(fd, "w")) == NULL) {
         cli_error("%s: cannot create: %s", out, strerror(errno));
         if (fd >= 0) {
@@ -562,15 +613,13 @@ int cmd_screen(int argc, char **argv)
     }
     if (cli_now(st.now, st.today) != 0 || cli_today(st.today) != 0)
         goto out;
-    if (tts_rules_load_dir(cli_rules_dir(o.rules), NULL, &st.rules, &err) != TTS_OK) {
-        cli_report(&err);
+    if (cli_load_rules("screen", cli_rules_dir(o.rules), &st.rules) != 0)
         goto out;
-    }
     st.color = o.out == NULL && st.fmt == TTS_FORMAT_TEXT && isatty(STDOUT_FILENO) &&
                getenv("NO_COLOR") == NULL;
     if (open_database(&st, &o) != 0)
         goto out;
-    if (sink_open(&st.out, o.out) != 0)
+    if (sink_open(&st.out, o.out, o.sign != NULL, files, n_files) != 0)
         goto out;
     for (size_t i = 0; i < n_files && !st.stop; i++)
         screen_file(&st, files[i]);

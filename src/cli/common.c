@@ -179,6 +179,26 @@ int cli_today(char date[11])
     return 0;
 }
 
+int cli_load_rules(const char *cmd, const char *dir, tts_rules **out)
+{
+    tts_error err;
+    tts_error_clear(&err);
+    *out = NULL;
+    if (tts_rules_load_dir(dir, NULL, out, &err) != TTS_OK) {
+        cli_report(&err);
+        return -1;
+    }
+    if (tts_rules_count(*out) == 0) {
+        cli_error("%s: no rules in %s: a rule directory must hold at least one rule (see "
+                  "--rules and $TTSCREEN_RULES)",
+                  cmd, dir);
+        tts_rules_free(*out);
+        *out = NULL;
+        return -1;
+    }
+    return 0;
+}
+
 int cli_lists_ready(const char *cmd, const char *db, const tts_list_info *info, size_t n,
                     int no_lists, const char *max_age, const char *today)
 {

@@ -161,3 +161,33 @@ char *tts_buf_steal(tts_buf *b, size_t *len)
     b->len = b->cap = 0;
     return d;
 }
+
+size_t tts_text_unfit(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    while (p[i] != 0) {
+        unsigned c = p[i], n, cp;
+        if (c < 0x20 || c == 0x7f)
+            return i + 1;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        n = c >= 0xf0 && c <= 0xf4 ? 3 : c >= 0xe0 ? 2 : c >= 0xc2 && c < 0xe0 ? 1 : 0;
+        if (n == 0 || c > 0xf4)
+            return i + 1;
+        cp = c & (0x3fu >> n);
+        for (unsigned k = 1; k <= n; k++) {
+            if ((p[i + k] & 0xc0) != 0x80)
+                return i + 1;
+            cp = (cp << 6) | (p[i + k] & 0x3f);
+        }
+        /* overlong forms, surrogates, beyond U+10FFFF, C1 controls */
+        if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
+            (cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0x80 && cp <= 0x9f))
+            return i + 1;
+        i += n + 1;
+    }
+    return 0;
+}

@@ -34,6 +34,14 @@ void tts_buf_json_str(tts_buf *b, const char *s, size_t n);
 void tts_buf_json_cstr(tts_buf *b, const char *s);
 /* Append `"key":` and the value as a JSON string (null when NULL), after a comma when comma. */
 void tts_buf_json_field(tts_buf *b, const char *key, const char *value, int comma);
+/*
+ * Text fit to store and show: valid UTF-8 with no control character (C0,
+ * DEL, C1; a line break or an escape in a name could forge a line of
+ * output or drive a terminal). Returns 0 when fit, else 1 + the byte offset
+ * of the first offending byte.
+ */
+size_t tts_text_unfit(const char *s);
+
 /* Hand the data to the caller (may be NULL if nothing was appended) and reset. */
 char *tts_buf_steal(tts_buf *b, size_t *len);
 

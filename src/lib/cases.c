@@ -416,6 +416,11 @@ tts_status tts_cases_decide(tts_cases *c, const tts_decision_input *d, tts_error
     tts_status rc = TTS_OK;
 
     memset(&look, 0, sizeof(look));
+    if (d->reason != NULL && tts_text_unfit(d->reason) != 0)
+        return tts_err_set(err, TTS_ERR_ARG,
+                           "--reason holds a control character or invalid UTF-8 at byte %zu: "
+                           "a reason is stored and shown as one line of text",
+                           tts_text_unfit(d->reason));
     if (d->disposition == NULL || !valid_disposition(d->disposition))
         return tts_err_set(err, TTS_ERR_ARG,
                            "unknown disposition '%s' (expected cleared, escalated, "

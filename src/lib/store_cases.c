@@ -74,7 +74,15 @@ tts_status tts_store_audit_append(tts_store *s, const char *at, const char *acto
     char prev[65] = GENESIS, hash[65];
     int64_t seq = 1;
     tts_status rc;
+    size_t bad;
 
+    if (actor == NULL || actor[0] == '\0')
+        return tts_err_set(err, TTS_ERR_ARG, "the actor (who acts, --by) is empty");
+    if ((bad = tts_text_unfit(actor)) != 0)
+        return tts_err_set(err, TTS_ERR_ARG,
+                           "the actor (who acts, --by) holds a control character or invalid "
+                           "UTF-8 at byte %zu: names are stored and shown as one line of text",
+                           bad);
     TTS_TRY(prepare(s, "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", &st, err));
     if (sqlite3_step(st) == SQLITE_ROW) {
         seq = sqlite3_column_int64(st, 0) + 1;

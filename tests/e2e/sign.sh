@@ -15,6 +15,17 @@ case $BIN in /*) ;; *) BIN=$(pwd)/$BIN ;; esac
 KEYS=${FIXTURES:-fixtures}/keys
 rm -rf "$S"
 mkdir -p "$S/k" "$S/rules"
+# One rule that this record never triggers: the report stays clear and small.
+cat >"$S/rules/quiet.rules" <<'RULES'
+rule test.quiet {
+    revision 1
+    title "Never fires for the test record"
+    severity low
+    citation "test fixture"
+    when kind == "investment"
+    message "investment"
+}
+RULES
 S=$(cd "$S" && pwd)
 cp "$KEYS"/* "$S/k/"
 chmod 600 "$S"/k/*.key
