@@ -56,7 +56,8 @@ typedef struct tts_finding {
     char *citation;
     char *message;      /* one sentence, interpolated */
     char *subject;      /* JSON path of the element, e.g. "$.transfers[3]" */
-    char **path;        /* chain findings: party ids from screened_for on */
+    char **path;        /* chain findings: party ids from screened_for on (the ids are
+                           stored in the array's own allocation) */
     size_t n_path;
     tts_match *matches; /* list hits */
     size_t n_matches;

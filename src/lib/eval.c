@@ -14,6 +14,7 @@
 #include "eval.h"
 
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "error.h"
@@ -25,6 +26,13 @@
 
 tts_status tts_eval_nomem(tts_eval *ev)
 {
+    if ((ev->arena != NULL && tts_arena_over_max(ev->arena)) ||
+        (ev->keep != NULL && tts_arena_over_max(ev->keep)))
+        return tts_err_set(ev->err, TTS_ERR_LIMIT,
+                           "record \"%s\": evaluating the rules needs more than %d MiB "
+                           "(TTS_EVAL_MAX_MIB)",
+                           ev->rec != NULL && ev->rec->id != NULL ? ev->rec->id : "?",
+                           TTS_EVAL_MAX_MIB);
     return tts_err_set(ev->err, TTS_ERR_NOMEM, "out of memory");
 }
 
@@ -38,14 +46,18 @@ tts_status tts_eval_init(tts_eval *ev, const tts_rules *set, const tts_record *r
     ev->as_of = as_of;
     ev->err = err;
     ev->arena = tts_arena_new();
-    if (ev->arena == NULL)
+    ev->keep = tts_arena_new();
+    if (ev->arena == NULL || ev->keep == NULL)
         return tts_eval_nomem(ev);
+    tts_arena_set_max(ev->arena, (size_t)TTS_EVAL_MAX_MIB << 20);
+    tts_arena_set_max(ev->keep, (size_t)TTS_EVAL_MAX_MIB << 20);
     return TTS_OK;
 }
 
 void tts_eval_fini(tts_eval *ev)
 {
     tts_arena_free(ev->arena);
+    tts_arena_free(ev->keep);
     tts_rx_scratch_free(ev->rx);
     tts_free(ev->slots);
     tts_free(ev->facts);
@@ -172,7 +184,7 @@ static tts_status eval_global(tts_eval *ev, const tts_node *n, tts_val *out)
             *out = ev->globals[f->id];
             return TTS_OK;
         }
-        if (tts_schema_get(f, &rec, ev->arena, out) != 0)
+        if (tts_schema_get(f, &rec, cacheable ? ev->keep : ev->arena, out) != 0)
             return tts_eval_nomem(ev);
         if (cacheable) {
             ev->globals[f->id] = *out;
@@ -605,13 +617,35 @@ static tts_status fill_outputs(tts_eval *ev, const tts_rule *r, const tts_val *b
     if (r->path != NULL) {
         if ((rc = tts_eval_node(ev, r->path, &v)) != TTS_OK)
             goto out;
-        for (size_t i = 0; v.k == TTS_T_LIST && i < v.n; i++) {
-            const tts_val *it = &v.u.items[i];
-            const char *id = it->k == TTS_T_PARTY    ? ((const tts_party *)it->u.p)->id
-                             : it->k == TTS_T_PERSON ? ((const tts_person *)it->u.p)->id
-                                                     : NULL;
-            if (id != NULL && add_str(&f->path, &f->n_path, id) != TTS_OK)
-                goto nomem;
+        /* the ids and the array in one allocation: a long chain's path is one block */
+        size_t n_ids = 0, bytes = 0;
+        char *text = NULL;
+        for (int pass = 0; pass < 2 && v.k == TTS_T_LIST; pass++) {
+            for (size_t i = 0; i < v.n; i++) {
+                const tts_val *it = &v.u.items[i];
+                const char *id = it->k == TTS_T_PARTY    ? ((const tts_party *)it->u.p)->id
+                                 : it->k == TTS_T_PERSON ? ((const tts_person *)it->u.p)->id
+                                                         : NULL;
+                size_t len = id != NULL ? strlen(id) + 1 : 0;
+                if (id == NULL)
+                    continue;
+                if (pass == 0) {
+                    n_ids++;
+                    bytes += len;
+                    continue;
+                }
+                memcpy(text, id, len);
+                f->path[f->n_path++] = text;
+                text += len;
+            }
+            if (pass == 0) {
+                if (n_ids == 0)
+                    break;
+                if (n_ids > (SIZE_MAX - bytes) / sizeof(char *) ||
+                    (f->path = tts_malloc(n_ids * sizeof(char *) + bytes)) == NULL)
+                    goto nomem;
+                text = (char *)(f->path + n_ids);
+            }
         }
     }
     if (r->matches != NULL) {
@@ -664,6 +698,21 @@ static tts_status emit(tts_eval *ev, const tts_rule *r, const tts_val *bound, tt
         rc = tts_eval_nomem(ev);
     else
         rc = fill_outputs(ev, r, bound, f);
+    if (rc == TTS_OK) {
+        /* what the findings carry grows with the record: bound it, fail fast and say so */
+        /* each string counted with its allocation's overhead */
+        size_t bytes = strlen(f->message) + strlen(f->subject ? f->subject : "") + 256;
+        for (size_t i = 0; i < f->n_path; i++)
+            bytes += strlen(f->path[i]) + 1 + sizeof(char *);
+        for (size_t i = 0; i < f->n_evidence; i++)
+            bytes += strlen(f->evidence[i]) + 40;
+        ev->finding_bytes += bytes;
+        if (ev->finding_bytes > TTS_EVAL_MAX_FINDING_BYTES)
+            rc = tts_err_set(ev->err, TTS_ERR_LIMIT,
+                             "record \"%s\": its findings would take more than %lu MiB "
+                             "(TTS_EVAL_MAX_FINDING_BYTES)",
+                             ev->rec->id, TTS_EVAL_MAX_FINDING_BYTES >> 20);
+    }
     if (rc != TTS_OK)
         tts_findings_drop_last(out);
     return rc;
@@ -707,6 +756,7 @@ int tts_eval_rule_applies(const tts_rule *r, tts_date as_of)
 tts_status tts_eval_rule(tts_eval *ev, const tts_rule *r, tts_findings *out)
 {
     tts_val coll;
+    tts_arena_mark mark;
     tts_status rc;
     if (!tts_eval_rule_applies(r, ev->as_of))
         return TTS_OK;
@@ -716,15 +766,23 @@ tts_status tts_eval_rule(tts_eval *ev, const tts_rule *r, tts_findings *out)
     ev->depth = 0;
     if ((rc = ensure_slots(ev, r->n_slots + 1)) != TTS_OK)
         return rc;
-    if (r->var == NULL)
-        return eval_when(ev, r, NULL, out);
+    if (r->var == NULL) {
+        tts_arena_mark_at(ev->arena, &mark);
+        rc = eval_when(ev, r, NULL, out);
+        tts_arena_rewind(ev->arena, &mark);
+        return rc;
+    }
     if ((rc = tts_eval_node(ev, r->collection, &coll)) != TTS_OK)
         return rc;
+    /* a finding owns copies of what it shows: each element's scratch goes with it */
+    tts_arena_mark_at(ev->arena, &mark);
     for (size_t i = 0; coll.k == TTS_T_LIST && i < coll.n; i++) {
         tts_val item = coll.u.items[i];
         ev->slots[0] = item;
         trace_binding(ev, r, &item);
-        if ((rc = eval_when(ev, r, &item, out)) != TTS_OK)
+        rc = eval_when(ev, r, &item, out);
+        tts_arena_rewind(ev->arena, &mark);
+        if (rc != TTS_OK)
             return rc;
     }
     return TTS_OK;
@@ -745,14 +803,14 @@ tts_status tts_eval_chain(tts_eval *ev)
     tts_val *items;
     if (ev->chain_done)
         return TTS_OK;
-    ev->tier = tts_arena_calloc(ev->arena, n + 1, sizeof(int));
-    ev->parent = tts_arena_calloc(ev->arena, n + 1, sizeof(tts_party *));
-    ev->via = tts_arena_calloc(ev->arena, n + 1, sizeof(tts_transfer *));
-    queue = tts_arena_calloc(ev->arena, n + 1, sizeof(size_t));
-    items = tts_arena_calloc(ev->arena, n + 1, sizeof(tts_val));
-    start = tts_arena_calloc(ev->arena, n + 2, sizeof(size_t));
-    fill = tts_arena_calloc(ev->arena, n + 1, sizeof(size_t));
-    edge = tts_arena_calloc(ev->arena, m + 1, sizeof(size_t)); /* i < T: transfer, else relation */
+    ev->tier = tts_arena_calloc(ev->keep, n + 1, sizeof(int));
+    ev->parent = tts_arena_calloc(ev->keep, n + 1, sizeof(tts_party *));
+    ev->via = tts_arena_calloc(ev->keep, n + 1, sizeof(tts_transfer *));
+    queue = tts_arena_calloc(ev->keep, n + 1, sizeof(size_t));
+    items = tts_arena_calloc(ev->keep, n + 1, sizeof(tts_val));
+    start = tts_arena_calloc(ev->keep, n + 2, sizeof(size_t));
+    fill = tts_arena_calloc(ev->keep, n + 1, sizeof(size_t));
+    edge = tts_arena_calloc(ev->keep, m + 1, sizeof(size_t)); /* i < T: transfer, else relation */
     if (ev->tier == NULL || ev->parent == NULL || ev->via == NULL || queue == NULL ||
         items == NULL || start == NULL || fill == NULL || edge == NULL)
         return tts_eval_nomem(ev);

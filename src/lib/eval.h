@@ -37,7 +37,9 @@ struct tts_eval {
     const tts_record *rec;
     const tts_scan_opts *opts;
     tts_date as_of;
-    tts_arena *arena; /* per-scan scratch */
+    tts_arena *arena; /* scratch: rewound after each element a rule loops over */
+    tts_arena *keep;  /* the scan's own memory: chain, record-level values, list answers */
+    size_t finding_bytes; /* text of the findings emitted so far */
     tts_error *err;
     tts_rx_scratch *rx; /* created on first regex match */
     tts_val *slots;     /* variable frames */

@@ -27,6 +27,8 @@
 #define TTS_REGEX_JIT_STACK (512 * 1024) /* JIT stack bytes */
 #define TTS_EVAL_MAX_STEPS 50000000UL    /* evaluation steps per record */
 #define TTS_EVAL_MAX_FINDINGS 10000      /* findings per record */
+#define TTS_EVAL_MAX_MIB 128             /* working memory of one record's evaluation, per arena */
+#define TTS_EVAL_MAX_FINDING_BYTES (48UL << 20) /* memory of one record's findings, in all */
 #define TTS_FINDING_MAX_EVIDENCE 32      /* evidence lines per finding */
 #define TTS_MESSAGE_MAX_BYTES 4096       /* one interpolated message */
 #define TTS_OWNERSHIP_MAX_ROUNDS 200     /* fixed-point rounds for owned_percent */

@@ -97,11 +97,16 @@ typedef struct arena_block {
     struct arena_block *next;
     size_t used;
     size_t cap;
+    size_t serial; /* order of making: 1, 2, ... */
     /* data follows, aligned */
 } arena_block;
 
 struct tts_arena {
     arena_block *head;
+    size_t serial; /* blocks made so far */
+    size_t bytes;  /* held in blocks */
+    size_t max;    /* bound on bytes; 0 = none */
+    int over;      /* an allocation was refused for the bound */
 };
 
 #define BLOCK_HDR ((sizeof(arena_block) + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1))
@@ -136,11 +141,17 @@ void *tts_arena_alloc(tts_arena *a, size_t n)
         size_t cap = need > ARENA_BLOCK ? need : ARENA_BLOCK;
         if (cap > SIZE_MAX - BLOCK_HDR)
             return NULL;
+        if (a->max != 0 && (a->bytes > a->max || BLOCK_HDR + cap > a->max - a->bytes)) {
+            a->over = 1;
+            return NULL;
+        }
         b = tts_malloc(BLOCK_HDR + cap);
         if (b == NULL)
             return NULL;
         b->used = 0;
         b->cap = cap;
+        b->serial = ++a->serial;
+        a->bytes += BLOCK_HDR + cap;
         if (a->head != NULL && cap > ARENA_BLOCK) {
             /* Keep the partly used current block first. */
             b->next = a->head->next;
@@ -179,4 +190,44 @@ char *tts_arena_strndup(tts_arena *a, const char *s, size_t n)
 char *tts_arena_strdup(tts_arena *a, const char *s)
 {
     return tts_arena_strndup(a, s, strlen(s));
+}
+
+void tts_arena_mark_at(tts_arena *a, tts_arena_mark *m)
+{
+    m->serial = a->serial;
+    m->block = a->head;
+    m->used = a->head != NULL ? a->head->used : 0;
+}
+
+void tts_arena_rewind(tts_arena *a, const tts_arena_mark *m)
+{
+    arena_block **pp = &a->head;
+    while (*pp != NULL) {
+        arena_block *b = *pp;
+        if (b->serial > m->serial) {
+            *pp = b->next;
+            a->bytes -= BLOCK_HDR + b->cap;
+            tts_free(b);
+        } else {
+            pp = &b->next;
+        }
+    }
+    /* blocks made later were put before the marked one (or after the head, when large) */
+    if (m->block != NULL && a->head == m->block)
+        a->head->used = m->used;
+}
+
+size_t tts_arena_bytes(const tts_arena *a)
+{
+    return a->bytes;
+}
+
+void tts_arena_set_max(tts_arena *a, size_t max)
+{
+    a->max = max;
+}
+
+int tts_arena_over_max(const tts_arena *a)
+{
+    return a->over;
 }

@@ -45,4 +45,24 @@ void *tts_arena_calloc(tts_arena *a, size_t count, size_t size);
 char *tts_arena_strdup(tts_arena *a, const char *s);
 char *tts_arena_strndup(tts_arena *a, const char *s, size_t n);
 
+/*
+ * A point to come back to: tts_arena_rewind(a, m) releases everything
+ * allocated since tts_arena_mark(a, m), so scratch memory of one step of a
+ * loop does not pile up over the loop. What was allocated before the mark
+ * stays valid.
+ */
+typedef struct tts_arena_mark {
+    size_t serial; /* blocks made after the mark have a larger serial */
+    size_t used;   /* fill of the current block at the mark */
+    void *block;   /* the current block at the mark, or NULL */
+} tts_arena_mark;
+void tts_arena_mark_at(tts_arena *a, tts_arena_mark *m /* OUT */);
+void tts_arena_rewind(tts_arena *a, const tts_arena_mark *m);
+/* Bytes the arena holds in blocks now. */
+size_t tts_arena_bytes(const tts_arena *a);
+/* Refuse (NULL) allocations that would take the arena past max bytes; 0 = no bound. */
+void tts_arena_set_max(tts_arena *a, size_t max);
+/* 1 when an allocation was refused for the bound of tts_arena_set_max. */
+int tts_arena_over_max(const tts_arena *a);
+
 #endif

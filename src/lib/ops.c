@@ -598,7 +598,7 @@ static int memo_find(const tts_eval *ev, const void *who, double threshold,
 static tts_status memo_add(tts_eval *ev, const void *who, double threshold,
                            const char *const *sources, size_t n_src, const tts_val *result)
 {
-    const char **copy = n_src ? tts_arena_calloc(ev->arena, n_src, sizeof(char *)) : NULL;
+    const char **copy = n_src ? tts_arena_calloc(ev->keep, n_src, sizeof(char *)) : NULL;
     if (n_src > 0 && copy == NULL)
         return tts_eval_nomem(ev);
     if (ev->n_listed == ev->cap_listed) {
@@ -610,7 +610,8 @@ static tts_status memo_add(tts_eval *ev, const void *who, double threshold,
         ev->cap_listed = cap;
     }
     for (size_t i = 0; i < n_src; i++)
-        copy[i] = sources[i];
+        if ((copy[i] = tts_arena_strdup(ev->keep, sources[i])) == NULL)
+            return tts_eval_nomem(ev);
     ev->listed[ev->n_listed].who = who;
     ev->listed[ev->n_listed].threshold = threshold;
     ev->listed[ev->n_listed].sources = copy;
@@ -807,7 +808,7 @@ static int match_order(const void *pa, const void *pb)
 /* A copy of m in the scan arena; NULL when out of memory. */
 static tts_match *match_to_arena(tts_eval *ev, const tts_match *x)
 {
-    tts_match *m = tts_arena_calloc(ev->arena, 1, sizeof(tts_match));
+    tts_match *m = tts_arena_calloc(ev->keep, 1, sizeof(tts_match));
     const char *const src[] = {x->source,   x->entry_id, x->name,     x->matched,
                                x->sublist,  x->kind,     x->severity, x->entry_type,
                                x->query,    x->queried,  x->entry_sha256};
@@ -828,7 +829,7 @@ static tts_match *match_to_arena(tts_eval *ev, const tts_match *x)
     for (size_t i = 0; i < 11; i++) {
         /* the first five are never NULL for rules; the others stay NULL when unknown */
         const char *v = src[i] != NULL ? src[i] : i < 5 ? "" : NULL;
-        if (v != NULL && (*dst[i] = tts_arena_strdup(ev->arena, v)) == NULL)
+        if (v != NULL && (*dst[i] = tts_arena_strdup(ev->keep, v)) == NULL)
             return NULL;
     }
     m->score = x->score;
@@ -905,7 +906,7 @@ static tts_status fn_listed(tts_eval *ev, const tts_node *c, cval *a, size_t n, 
     }
     if (h.n > 1)
         qsort(h.m, h.n, sizeof(*h.m), match_order);
-    items = h.n ? tts_arena_calloc(ev->arena, h.n, sizeof(tts_val)) : NULL;
+    items = h.n ? tts_arena_calloc(ev->keep, h.n, sizeof(tts_val)) : NULL;
     for (size_t i = 0; items != NULL && i < h.n; i++) {
         tts_match *m = match_to_arena(ev, &h.m[i]);
         if (m == NULL) {

@@ -88,9 +88,7 @@ static void finding_clear(tts_finding *f)
     tts_free(f->citation);
     tts_free(f->message);
     tts_free(f->subject);
-    for (size_t i = 0; i < f->n_path; i++)
-        tts_free(f->path[i]);
-    tts_free(f->path);
+    tts_free(f->path); /* the ids live in the array's allocation */
     tts_matches_free(f->matches, f->n_matches);
     for (size_t i = 0; i < f->n_evidence; i++)
         tts_free(f->evidence[i]);

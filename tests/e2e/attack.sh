@@ -116,5 +116,46 @@ run "lookup past the candidate limit" 2 "7379 list entries score 0.00 or more fo
     "$BIN" search BANCO --threshold 0 --limit 0 --exhaustive --db "$SDB"
 run "the same lookup with a limit" 0 "" -- "$BIN" search BANCO --threshold 0 --limit 5 --exhaustive --db "$SDB"
 
+# 7. Long subcontracting chains: linear work per tier, and a bound on what the
+# findings may hold that fails fast with the limit named. The peak RSS is printed.
+python3 - "$S" <<'PY'
+import json, sys
+for n in (2000, 99990):
+    parties = [{"id": "p0", "name": "Prime K.K.", "country": "JP", "type": "company"}]
+    rel = []
+    for i in range(1, n + 1):
+        parties.append({"id": "p%d" % i, "name": "Tier %d Co." % i, "country": "CN" if i % 2 else "JP",
+                        "type": "company"})
+        rel.append({"from": "p%d" % (i - 1), "to": "p%d" % i, "type": "subcontracts"})
+    r = {"format": "ttscreen-record/1", "id": "chain-%d" % n, "kind": "subcontract", "screened_for": "p0",
+         "parties": parties, "relations": rel,
+         "technologies": [{"id": "t", "description": "Design data", "control": {"jp": "1"}}],
+         "transfers": [{"id": "x", "technology": "t", "from": "p0", "to": "p1", "form": "blueprint"}]}
+    json.dump(r, open("%s/chain-%d.json" % (sys.argv[1], n), "w"))
+PY
+for n in 2000 99990; do
+    if [ -x /usr/bin/time ]; then
+        /usr/bin/time -f '%M' -o "$S/rss" "$BIN" screen --no-store --no-lists --as-of 2026-01-01 \
+            --format jsonl "$S/chain-$n.json" >/dev/null 2>"$S/err"
+        rc=$?
+        kb=$(tail -n 1 "$S/rss")
+        echo "ok - chain of $n tiers: exit $rc, peak RSS $((kb / 1024)) MiB"
+        # (a sanitizer's shadow memory is not the program's: the bound holds for plain builds)
+        if ldd "$BIN" 2>/dev/null | grep -q 'libasan'; then ok; else
+            [ "$kb" -lt 262144 ] && ok || bad "chain of $n tiers: peak RSS $kb KiB, over 256 MiB"
+        fi
+    else
+        timeout 60 "$BIN" screen --no-store --no-lists --as-of 2026-01-01 --format jsonl \
+            "$S/chain-$n.json" >/dev/null 2>"$S/err"
+        rc=$?
+    fi
+    case $n:$rc in
+    2000:1) ok ;;
+    99990:2) grep -qF "its findings would take more than 48 MiB (TTS_EVAL_MAX_FINDING_BYTES)" "$S/err" && ok ||
+        bad "chain of $n tiers: not the findings bound: $(head -c 300 "$S/err")" ;;
+    *) bad "chain of $n tiers: exit status $rc: $(head -c 300 "$S/err")" ;;
+    esac
+done
+
 echo "attack: $passed passed, $failed failed"
 [ "$failed" = 0 ]
