@@ -277,7 +277,7 @@ tts_status tts_lists_update(tts_lists *l, const char *source, const tts_update_o
         f.http_status = resp.status;
         f.bytes = resp.bytes;
         files[0] = tmp;
-        TTS_TRY(tts_listdb_import(l, source, format, files, 1, o->now, url, &f, res, err));
+        TTS_TRY(tts_listdb_import(l, source, format, files, 1, o->now, url, &f, NULL, res, err));
         *outcome = TTS_UPDATE_IMPORTED;
     }
 out:
