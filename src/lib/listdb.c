@@ -159,14 +159,14 @@ static tts_status load_view(tts_lists *l, int store_it, tts_error *err);
 
 /*
  * The date a new version's age counts from: the feed's Last-Modified when
- * it was downloaded with one, else the import. (None of the formats read
+ * it was downloaded over HTTP(S) with one, else the import. (None of the formats read
  * today carries a publication date of the whole list: the legacy OFAC CSV
  * has none, CSL and DPL files date only their entries.)
  */
 static const char *dated_of(const tts_store_fetch *fetch, const char *imported_at, char lm[21],
                             const char **dated_by)
 {
-    if (fetch != NULL && tts_listmeta_http_date(fetch->last_modified, lm)) {
+    if (fetch != NULL && tts_listmeta_feed_date(fetch->url, fetch->last_modified, lm)) {
         *dated_by = "last-modified";
         return lm;
     }

@@ -192,3 +192,10 @@ int tts_listmeta_http_date(const char *http, char out[21])
     }
     return 1;
 }
+
+int tts_listmeta_feed_date(const char *url, const char *last_modified, char out[21])
+{
+    if (url == NULL || (strncmp(url, "https://", 8) != 0 && strncmp(url, "http://", 7) != 0))
+        return 0;
+    return tts_listmeta_http_date(last_modified, out);
+}

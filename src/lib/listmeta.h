@@ -45,4 +45,12 @@ const char *tts_listmeta_entry_type(const char *stored);
  */
 int tts_listmeta_http_date(const char *http, char out[21]);
 
+/*
+ * The date a download of `url` dates its list by: the Last-Modified of an
+ * http(s) response as RFC 3339 into out[21]; 0 when there is none. A
+ * file:// URL's Last-Modified is the file's mtime, the time of a local
+ * copy rather than of the publication, and dates nothing.
+ */
+int tts_listmeta_feed_date(const char *url, const char *last_modified, char out[21]);
+
 #endif

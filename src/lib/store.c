@@ -105,6 +105,7 @@ enum {
     ST_CONFIG_SET,
     ST_SRC_META_GET,
     ST_SRC_META_SET,
+    ST_SRC_DATED_SET,
     ST_COUNT
 };
 
@@ -132,6 +133,8 @@ static const char *const stmt_sql[ST_COUNT] = {
     "SELECT kind, jurisdiction, severity, aliases, format FROM list_source WHERE name = ?1",
     "UPDATE list_source SET kind = ?2, jurisdiction = ?3, severity = ?4, dated = ?5, "
     "dated_by = ?6 WHERE id = ?1",
+    "UPDATE list_source SET dated = ?2, dated_by = 'last-modified' WHERE name = ?1 AND "
+    "(dated_by IS NULL OR dated_by <> 'published')",
 };
 
 /*
@@ -148,7 +151,8 @@ static const char *const stmt_sql_old[ST_COUNT] = {
 /* 1 when statement i names the columns of migration 4. */
 static int needs_meta(int i)
 {
-    return i == ST_SOURCES || i == ST_SRC_META_GET || i == ST_SRC_META_SET;
+    return i == ST_SOURCES || i == ST_SRC_META_GET || i == ST_SRC_META_SET ||
+           i == ST_SRC_DATED_SET;
 }
 
 struct tts_store {
@@ -537,6 +541,17 @@ tts_status tts_store_source_meta_set(tts_store *s, int64_t id, const char *kind,
     bind_text(st, 5, dated);
     bind_text(st, 6, dated_by);
     return run(s, st, err, "recording what a list is");
+}
+
+tts_status tts_store_source_redate(tts_store *s, const char *name, const char *dated,
+                                   tts_error *err)
+{
+    sqlite3_stmt *st = s->st[ST_SRC_DATED_SET];
+    if (st == NULL)
+        return tts_err_set(err, TTS_ERR_DB, "database %s: opened read-only", s->path);
+    bind_text(st, 1, name);
+    bind_text(st, 2, dated);
+    return run(s, st, err, "dating a list");
 }
 
 /*

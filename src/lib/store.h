@@ -72,6 +72,14 @@ tts_status tts_store_source_meta_set(tts_store *s, int64_t id, const char *kind,
                                      const char *jurisdiction, const char *severity,
                                      const char *dated, const char *dated_by, tts_error *err);
 
+/*
+ * Date source `name` by a feed's Last-Modified `dated` (RFC 3339): a
+ * download identical to the stored version confirms it as of that date. A
+ * list dated by its own publication keeps that date.
+ */
+tts_status tts_store_source_redate(tts_store *s, const char *name, const char *dated,
+                                   tts_error *err);
+
 /* 1 when the file has the columns of schema 4 (a read-only older file has not). */
 int tts_store_has_meta(tts_store *s);
 

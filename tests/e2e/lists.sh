@@ -114,7 +114,7 @@ run "us-csl takes a .json file as csl-json" 0 "$T" lists import us-csl fixtures/
 
 # ---- search ----
 expect_out "full-width CATL finds the 1260H entry" 0 \
-    '{"query":"ＣＡＴＬ","matches":[{"source":"us-1260h","entry_id":"2025-catl","name":"Contemporary Amperex Technology Co., Limited","matched":"CATL","score":1.0000,"country":"CN","programs":["1260H"]}]}' \
+    '{"query":"ＣＡＴＬ","matches":[{"source":"us-1260h","entry_id":"2025-catl","name":"Contemporary Amperex Technology Co., Limited","matched":"CATL","score":1.0000,"country":"CN","programs":["1260H"],"entry_type":null}]}' \
     "$T" search "ＣＡＴＬ" --format json --db "$DB"
 expect_out "traditional Han name folds to the simplified alias" 0 '"entry_id":"2025-catl"' \
     "$T" search "寧德時代新能源科技股份有限公司" --format json --db "$DB"
@@ -124,6 +124,8 @@ expect_out "misspelt SDN name, matched through its alias" 0 \
     "matched aka: NATIONAL BANK OF CUBA" "$T" search "Nacional Bank of Kuba" --db "$DB"
 expect_out "reordered person name" 0 '"entry_id":"10758"' \
     "$T" search "John Arnold Bredenkamp" --format json --db "$DB"
+case $OUT in *'"entry_id":"10758"'*'"entry_type":"person"'*) ok "search names the entry type" ;;
+*) bad "search names the entry type" "$OUT" ;; esac
 expect_out "no match is not an error" 0 "no list entry scores 0.85 or more" \
     "$T" search "Toyota Motor Corporation" --db "$DB"
 expect_out "explain shows token pairs" 0 "tokens airlines~airlines=1.00" \
@@ -142,7 +144,7 @@ expect_err "threshold out of range" 2 "ttscreen: --threshold: expected a number 
     "$T" search CATL --threshold 1.5 --db "$DB"
 
 expect_out "CSL JSON entry found by its alias, sub-list kept" 0 \
-    '{"source":"us-csl-json","entry_id":"99ed1b052fdb09695fae1ba87516d8a0882b0df04652e07aeb5ce7be","name":"China Electronics Technology Group Corporation 13th Research Institute (CETC 13)","matched":"Hebei Semiconductor Research Institute","score":1.0000,"country":"CN","programs":["EL"]}' \
+    '{"source":"us-csl-json","entry_id":"99ed1b052fdb09695fae1ba87516d8a0882b0df04652e07aeb5ce7be","name":"China Electronics Technology Group Corporation 13th Research Institute (CETC 13)","matched":"Hebei Semiconductor Research Institute","score":1.0000,"country":"CN","programs":["EL"],"entry_type":null}' \
     "$T" search "Hebei Semiconductor Research Institute" --source us-csl-json --format json --db "$DB"
 expect_out "CSL API person found by a reordered alias" 0 "matched aka: KHATIB, Seyed Esmaeil" \
     "$T" search "Seyed Esmaeil Khatib" --source csl-api --db "$DB"
@@ -250,6 +252,15 @@ expect_out "update of that list" 0 "feedx: imported 1 entries, 0 aliases" \
 expect_out "lists update keeps the kind" 0 \
     '"kind":"sanctions","jurisdiction":"UN","severity":"medium","dated":"2025-01-01T00:00:00Z","dated_by":"last-modified"}' \
     "$T" lists status --format json --db "$SCRATCH/keep.db"
+run "a list imported from a file" 0 "$T" lists import same fixtures/lists/jp-eul.csv \
+    --db "$SCRATCH/keep.db" && ok "a list imported from a file"
+expect_out "the same bytes from a feed" 0 "same: unchanged" \
+    "$T" lists update same --url "$BASE/f/jp-eul.csv" --format ttscreen-csv --db "$SCRATCH/keep.db"
+expect_out "identical bytes with a Last-Modified date the list by it" 0 \
+    '"source":"same","format":"ttscreen-csv","entries":1,"aliases":1,"imported_at":"2026-01-01T00:00:00Z"' \
+    "$T" lists status --format json --db "$SCRATCH/keep.db"
+case $OUT in *'"source":"same"'*'"dated":"2025-01-01T00:00:00Z","dated_by":"last-modified"}]}') ok "same: dated by Last-Modified" ;;
+*) bad "same: dated by Last-Modified" "$OUT" ;; esac
 expect_out "status shows fetch time" 0 '"source":"us-uflpa"' \
     "$T" lists status --format json --db "$DB"
 expect_err "404 fails cleanly" 2 "$BASE/missing: HTTP status 404" \
@@ -273,6 +284,8 @@ expect_out "file:// update of a CSL JSON feed" 0 "us-csl: imported 1 entries, 1 
     "$T" lists update us-csl --url "file://$FIX/csl-api-sample.json" --db "$SCRATCH/feed.db"
 expect_out "the feed remembers csl-json" 0 '"source":"us-csl","format":"csl-json"' \
     "$T" lists status --format json --db "$SCRATCH/feed.db"
+case $OUT in *'"dated_by":"imported"}'*) ok "a file:// feed's mtime dates nothing" ;;
+*) bad "a file:// feed's mtime dates nothing" "$OUT" ;; esac
 expect_out "file:// update" 0 "jp-eul: unchanged" \
     "$T" lists update jp-eul --url "file://$FIX/jp-eul.csv" --db "$DB"
 expect_err "feedless list explains convert-then-import" 2 \

@@ -312,6 +312,37 @@ static void test_lookup_ident_whole_identifiers(void **state)
     tts_lists_close(l);
 }
 
+/* Out of memory at each allocation of an identifier lookup in turn: NOMEM, nothing leaked. */
+static void test_lookup_ident_out_of_memory(void **state)
+{
+    tts_status rc = TTS_ERR_NOMEM;
+    unsigned long n;
+    (void)state;
+    for (n = 1; rc == TTS_ERR_NOMEM && n < 100000; n++) {
+        tts_lists *l = open_mem();
+        tts_match *m = NULL;
+        size_t nm = 0;
+        tts_error err;
+        import_ok(l, "us-csl", "csl-csv", NULL, "lists/csl-2025-sample.csv", NULL, NULL);
+        tts_error_clear(&err);
+        tts_mem_fail_after(n);
+        rc = tts_lists_lookup_ident(l, "passport", "CHE-267.936.404", &m, &nm, &err);
+        tts_mem_fail_after(0);
+        if (rc == TTS_OK) {
+            assert_int_equal(nm, 1);
+            tts_matches_free(m, nm);
+        } else if (rc != TTS_ERR_NOMEM) {
+            fail_msg("allocation %lu: status %d: %s", n, (int)rc, err.message);
+        } else {
+            assert_null(m);
+            assert_int_equal(nm, 0);
+        }
+        tts_lists_close(l);
+    }
+    assert_int_equal(rc, TTS_OK);
+    assert_true(n > 2);
+}
+
 static double now_ms(void)
 {
     struct timespec ts;
@@ -374,6 +405,7 @@ int main(void)
         cmocka_unit_test(test_matches_carry_entry_type_kind_and_severity),
         cmocka_unit_test(test_lookup_ident_whole_identifiers),
         cmocka_unit_test(test_lookup_ident_cost_on_sdn_2019),
+        cmocka_unit_test(test_lookup_ident_out_of_memory),
         cmocka_unit_test(test_http_date),
     };
     return cmocka_run_group_tests_name("listmeta", tests, tts_test_use_cmocka_allocator,
