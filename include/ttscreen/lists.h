@@ -154,8 +154,9 @@ TTS_API tts_status tts_lists_lookup(void *user, const char *name, const char *co
  * tts_ident_lookup_fn for tts_scan_opts.lookup_ident: `user` is a
  * tts_lists*. Entries of every source whose published identifiers contain
  * `value` as a whole identifier (compared without spaces, hyphens and
- * dots, case-insensitively; values of fewer than 4 such characters match
- * nothing); each hit carries the same fields as tts_lists_lookup's, score
+ * dots, case-insensitively; values of fewer than 4 such characters, and
+ * values without a digit other than SWIFT/BIC-like codes of 8 or 11
+ * capitals, match nothing); each hit carries the same fields as tts_lists_lookup's, score
  * 1, `matched` the identifier as the list writes it. `scheme` is not
  * compared (lists label identifiers inconsistently). Identifiers are read
  * from the `ids` of CSL entries and the remarks of OFAC SDN entries, into

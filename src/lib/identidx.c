@@ -166,6 +166,25 @@ static int nomem(build_ctx *c)
     return 1;
 }
 
+/*
+ * Identifiers are numbers, or codes with digits in them; the one common
+ * kind without is the SWIFT/BIC code, a single word of 8 or 11 capitals
+ * (and digits). Everything else a remark says (names, places, dates
+ * written with month names too: "DOB 10 Dec 1948" does have digits) is
+ * either kept by this rule at little cost or is no identifier.
+ */
+static int ident_like(const char *span, size_t len)
+{
+    int word = 1;
+    for (size_t i = 0; i < len; i++) {
+        if (isdigit((unsigned char)span[i]))
+            return 1;
+        if (!isupper((unsigned char)span[i]))
+            word = 0;
+    }
+    return word && (len == 8 || len == 11);
+}
+
 static void add_span(void *u, const char *span, size_t len)
 {
     build_ctx *c = u;
@@ -173,7 +192,7 @@ static void add_span(void *u, const char *span, size_t len)
     char key[KEY_MAX];
     size_t k;
     item *it;
-    if (c->rc != TTS_OK)
+    if (c->rc != TTS_OK || !ident_like(span, len))
         return;
     k = tts_identidx_normalize(span, len, key, sizeof(key));
     if (k < TTS_IDENT_MIN)

@@ -24,7 +24,8 @@ typedef struct tts_identidx tts_identidx;
  * from " issued " or " expires " on, every ending run of words ("IMO
  * 9187629" gives "IMO 9187629" and "9187629"), so that whatever label
  * precedes a value, the value itself is a whole identifier. cb gets each
- * span (borrowed for the call) and its length.
+ * span (borrowed for the call) and its length. The index keeps the spans
+ * with a digit, and single words of 8 or 11 capitals (SWIFT/BIC codes).
  */
 void tts_identidx_spans(const char *text, void (*cb)(void *user, const char *span, size_t len),
                         void *user);

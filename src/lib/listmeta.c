@@ -81,6 +81,11 @@ static const char *kind_severity(const char *kind)
                                                                                    : "high";
 }
 
+static int severity_ok(const char *s)
+{
+    return strcmp(s, "critical") == 0 || strcmp(s, "high") == 0 || strcmp(s, "medium") == 0;
+}
+
 void tts_listmeta_resolve(const char *source, const char *format, const char *opt_kind,
                           const char *opt_jurisdiction, const char *opt_severity,
                           const char *stored_kind, const char *stored_jurisdiction,
@@ -88,8 +93,15 @@ void tts_listmeta_resolve(const char *source, const char *format, const char *op
                           const char **jurisdiction, const char **severity)
 {
     const meta *d = defaults_of(source, format);
-    const char *k = opt_kind != NULL ? opt_kind : stored_kind != NULL ? stored_kind : d->kind;
-    int same = strcmp(k, d->kind) == 0;
+    const char *k;
+    int same;
+    /* a stored value this build does not know (a row edited by hand) reads as unset */
+    if (stored_kind != NULL && !tts_lists_kind_is_valid(stored_kind))
+        stored_kind = NULL;
+    if (stored_severity != NULL && !severity_ok(stored_severity))
+        stored_severity = NULL;
+    k = opt_kind != NULL ? opt_kind : stored_kind != NULL ? stored_kind : d->kind;
+    same = strcmp(k, d->kind) == 0;
     *kind = k;
     *jurisdiction = opt_jurisdiction != NULL ? opt_jurisdiction
                     : stored_jurisdiction != NULL ? stored_jurisdiction
@@ -126,8 +138,7 @@ tts_status tts_listmeta_check(const char *kind, const char *jurisdiction, const 
                            "list jurisdiction must be 1 to 32 letters, digits or hyphens "
                            "(US, JP, EU, UN, internal, ...), got '%.40s'",
                            jurisdiction);
-    if (severity != NULL && strcmp(severity, "critical") != 0 && strcmp(severity, "high") != 0 &&
-        strcmp(severity, "medium") != 0)
+    if (severity != NULL && !severity_ok(severity))
         return tts_err_set(err, TTS_ERR_ARG,
                            "list severity must be critical, high or medium (a list match is "
                            "never below medium), got '%.40s'",
