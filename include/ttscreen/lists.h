@@ -56,6 +56,49 @@ TTS_API tts_status tts_lists_import(tts_lists *l, const char *source, const char
                                     const char *imported_at, tts_import_result *res /* OUT */,
                                     tts_error *err);
 
+/*
+ * What a list is. Each source has a kind, a jurisdiction and a default
+ * severity of a match on it, stored with it and set at import; the rules
+ * read the kind, never the source name. Kinds: "restricted-party",
+ * "sanctions", "military-end-user", "end-user-concern", "forced-labour",
+ * "watch-list" (in-house lists), "other".
+ */
+TTS_API int tts_lists_kind_is_valid(const char *kind);
+
+/*
+ * The built-in kind, jurisdiction and severity of source `source` imported
+ * from `format` (either may be NULL): us-csl restricted-party/US/critical,
+ * ofac-sdn sanctions/US/critical, us-dpl restricted-party/US/critical,
+ * jp-eul end-user-concern/JP/high, us-1260h military-end-user/US/high,
+ * us-uflpa forced-labour/US/high; any other name by its format (sdn-csv
+ * sanctions/US/critical, dpl-tsv and csl-* restricted-party/US/critical),
+ * else watch-list/internal/high. Strings are static. Always TTS_OK.
+ */
+TTS_API tts_status tts_lists_kind_default(const char *source, const char *format,
+                                          const char **kind /* OUT */,
+                                          const char **jurisdiction /* OUT */,
+                                          const char **severity /* OUT */);
+
+typedef struct tts_import_opts {
+    size_t size;              /* sizeof(tts_import_opts) */
+    const char *kind;         /* tts_lists_kind_is_valid; NULL = keep the stored one (or the
+                                 default of a new source: tts_lists_kind_default) */
+    const char *jurisdiction; /* 1 to 32 letters, digits, '-': "US", "internal"; NULL = keep */
+    const char *severity;     /* "critical", "high" or "medium"; NULL = keep */
+} tts_import_opts;
+
+/*
+ * tts_lists_import that also sets what the list is (opts may be NULL: keep
+ * or default everything). A kind given without a severity takes the
+ * default severity of that kind (critical for sanctions and
+ * restricted-party, else high). Bad values: TTS_ERR_ARG before anything is
+ * written.
+ */
+TTS_API tts_status tts_lists_import_with(tts_lists *l, const char *source, const char *format,
+                                         const char *const *files, size_t n_files,
+                                         const char *imported_at, const tts_import_opts *opts,
+                                         tts_import_result *res /* OUT */, tts_error *err);
+
 typedef struct tts_search_opts {
     size_t size;                 /* sizeof(tts_search_opts) */
     const char *country;         /* ISO alpha-2 of the party, or NULL */
@@ -77,6 +120,8 @@ typedef struct tts_search_hit {
     char *programs; /* ';'-separated, or NULL */
     char *why;      /* explanation (opts.explain), or NULL */
     double score;   /* in [0,1], after the country qualifier */
+    /* Fields below were added later. */
+    char *entry_type; /* "person", "organisation", "vessel", "aircraft", or NULL when unknown */
 } tts_search_hit;
 
 typedef struct tts_search_result {
@@ -108,8 +153,14 @@ TTS_API tts_status tts_lists_lookup(void *user, const char *name, const char *co
 /*
  * tts_ident_lookup_fn for tts_scan_opts.lookup_ident: `user` is a
  * tts_lists*. Entries of every source whose published identifiers contain
- * `value` (compared without spaces, hyphens and dots, case-insensitively);
- * each hit carries the same fields as tts_lists_lookup's, score 1.
+ * `value` as a whole identifier (compared without spaces, hyphens and
+ * dots, case-insensitively; values of fewer than 4 such characters, and
+ * values without a digit other than SWIFT/BIC-like codes of 8 or 11
+ * capitals, match nothing); each hit carries the same fields as tts_lists_lookup's, score
+ * 1, `matched` the identifier as the list writes it. `scheme` is not
+ * compared (lists label identifiers inconsistently). Identifiers are read
+ * from the `ids` of CSL entries and the remarks of OFAC SDN entries, into
+ * an index built on the first call and kept for the life of the handle.
  */
 TTS_API tts_status tts_lists_lookup_ident(void *user, const char *scheme, const char *value,
                                           tts_match **hits, size_t *n_hits, tts_error *err);
@@ -129,6 +180,13 @@ typedef struct tts_list_status {
     char *checked_at;    /* last successful check (200 or 304), or NULL */
     char *etag, *last_modified;
     long entries, aliases;
+    /* Fields below were added later. */
+    char *kind;         /* never NULL: tts_lists_kind_is_valid */
+    char *jurisdiction; /* or NULL when unknown */
+    char *severity;     /* never NULL: "critical", "high" or "medium" */
+    char *dated;        /* RFC 3339: the date the list's age counts from, or NULL */
+    char *dated_by;     /* "published" (the list's own date), "last-modified" (the feed's
+                           HTTP Last-Modified) or "imported"; NULL with dated */
 } tts_list_status;
 
 /* Every source with its counts and fetch metadata, by name. Caller-owned. */

@@ -7,12 +7,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
 
 static const char usage_text[] =
-    "usage: ttscreen lists import SOURCE FILE... [--format F] [--db PATH]\n"
+    "usage: ttscreen lists import SOURCE FILE... [--format F] [--kind K] [--jurisdiction J]\n"
+    "                             [--severity S] [--db PATH]\n"
     "       ttscreen lists update [SOURCE...] [--url URL] [--format F] [--timeout S]\n"
     "                             [--connect-timeout S] [--max-bytes N] [--retries N]\n"
     "                             [--ca-file PEM] [--db PATH]\n"
@@ -23,8 +25,19 @@ static const char usage_text[] =
     "ttscreen-csv (id,name,aliases,country,programs,listed_on,source_url). Without --format:\n"
     "us-csl is csl-csv (csl-json when FILE or URL ends in .json), ofac-sdn sdn-csv, us-dpl\n"
     "dpl-tsv, anything else ttscreen-csv.\n"
+    "Kinds: restricted-party, sanctions, military-end-user, end-user-concern, forced-labour,\n"
+    "watch-list (in-house), other; --severity critical|high|medium is that of a match on the\n"
+    "list. Built in: us-csl and us-dpl restricted-party/US/critical, ofac-sdn\n"
+    "sanctions/US/critical, jp-eul end-user-concern/JP/high, us-1260h military-end-user/US/high,\n"
+    "us-uflpa forced-labour/US/high; other names by format (sdn-csv sanctions, dpl-tsv and\n"
+    "csl-* restricted-party, US, critical; ttscreen-csv watch-list/internal/high). A re-import\n"
+    "keeps what is stored unless these options are given.\n"
     "update fetches each source's feed (us-csl has a built-in default; --url sets one and\n"
-    "is remembered after a successful update) with a conditional GET, TLS always verified.\n";
+    "is remembered after a successful update) with a conditional GET, TLS always verified.\n"
+    "status shows each list's kind, jurisdiction, severity and age in days, counted from the\n"
+    "list's publication date, else its feed's HTTP Last-Modified, else its import (by the\n"
+    "real clock, whatever SOURCE_DATE_EPOCH says); with --max-age it exits 1 when a list is\n"
+    "older than DAYS (without, it warns about lists older than 7 days).\n";
 
 static const char *default_format(const char *source, const char *file)
 {
@@ -38,12 +51,53 @@ static const char *default_format(const char *source, const char *file)
     return "ttscreen-csv";
 }
 
-static int lists_import(const char *db, const char *format, char **ops, size_t n_ops)
+/* The stored format and alias count of source (NULL, 0 when it has none yet); -1 on error. */
+static int previous_version(tts_lists *l, const char *source, char **format, long *aliases)
+{
+    tts_list_status *st = NULL;
+    size_t n = 0;
+    tts_error err;
+    tts_error_clear(&err);
+    *format = NULL;
+    *aliases = 0;
+    if (tts_lists_status(l, &st, &n, &err) != TTS_OK) {
+        cli_report(&err);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(st[i].source, source) == 0 && st[i].format != NULL) {
+            *format = strdup(st[i].format);
+            *aliases = st[i].aliases;
+        }
+    tts_list_status_free(st, n);
+    return 0;
+}
+
+/*
+ * An OFAC SDN list's aliases come in alt.csv: a new version without them,
+ * when the one it replaced had some, no longer finds anyone by an alias.
+ * The import stands (it is what was given); the warning says what is lost.
+ */
+static void warn_lost_aliases(const char *source, const char *format, const char *prev_format,
+                              long prev_aliases, long aliases)
+{
+    if (strcmp(format, "sdn-csv") != 0 || prev_format == NULL ||
+        strcmp(prev_format, "sdn-csv") != 0 || prev_aliases == 0 || aliases != 0)
+        return;
+    fprintf(stderr,
+            "ttscreen: warning: %s: the new version has no aliases (no alt.csv given?): the %ld "
+            "aliases of the previous version are gone and no longer match\n",
+            source, prev_aliases);
+}
+
+static int lists_import(const char *db, const char *format, const tts_import_opts *io,
+                        char **ops, size_t n_ops)
 {
     tts_lists *l = NULL;
     tts_import_result res;
     tts_error err;
-    char now[32], date[11];
+    char now[32], date[11], *prev_format = NULL;
+    long prev_aliases = 0;
     int rc = EXIT_ERROR;
     tts_error_clear(&err);
     if (n_ops < 3) {
@@ -55,16 +109,23 @@ static int lists_import(const char *db, const char *format, char **ops, size_t n
     if (format == NULL)
         format = default_format(ops[1], ops[2]);
     if (tts_lists_open(cli_db_path(db), 0, &l, &err) != TTS_OK ||
-        tts_lists_set_actor(l, cli_actor(NULL), &err) != TTS_OK ||
-        tts_lists_import(l, ops[1], format, (const char *const *)(ops + 2), n_ops - 2, now, &res,
-                         &err) != TTS_OK) {
+        tts_lists_set_actor(l, cli_actor(NULL), &err) != TTS_OK) {
+        cli_report(&err);
+        goto out;
+    }
+    if (previous_version(l, ops[1], &prev_format, &prev_aliases) != 0)
+        goto out;
+    if (tts_lists_import_with(l, ops[1], format, (const char *const *)(ops + 2), n_ops - 2, now,
+                              io, &res, &err) != TTS_OK) {
         cli_report(&err);
         goto out;
     }
     printf("%s: imported %ld entries, %ld aliases (%s, sha256 %s)\n", ops[1], res.entries,
            res.aliases, format, res.sha256);
+    warn_lost_aliases(ops[1], format, prev_format, prev_aliases, res.aliases);
     rc = EXIT_CLEAN;
 out:
+    free(prev_format);
     tts_lists_close(l);
     return rc;
 }
@@ -123,8 +184,13 @@ static int update_one(tts_lists *l, const char *source, const tts_update_opts *o
     tts_update_outcome outcome;
     tts_import_result res;
     tts_error err;
+    char *prev_format = NULL;
+    long prev_aliases = 0;
     tts_error_clear(&err);
+    if (previous_version(l, source, &prev_format, &prev_aliases) != 0)
+        return -1;
     if (tts_lists_update(l, source, o, &outcome, &res, &err) != TTS_OK) {
+        free(prev_format);
         if (o->progress != NULL)
             fputc('\n', stderr);
         cli_report(&err);
@@ -137,13 +203,21 @@ static int update_one(tts_lists *l, const char *source, const tts_update_opts *o
                                                               : default_format(source, o->url),
                                             &err) != TTS_OK) {
         cli_report(&err);
+        free(prev_format);
         return -1;
     }
-    if (outcome == TTS_UPDATE_UNCHANGED)
+    if (outcome == TTS_UPDATE_UNCHANGED) {
         printf("%s: unchanged\n", source);
-    else
+    } else {
+        char *new_format = NULL;
+        long n_aliases = 0;
         printf("%s: imported %ld entries, %ld aliases (sha256 %s)\n", source, res.entries,
                res.aliases, res.sha256);
+        if (previous_version(l, source, &new_format, &n_aliases) == 0 && new_format != NULL)
+            warn_lost_aliases(source, new_format, prev_format, prev_aliases, res.aliases);
+        free(new_format);
+    }
+    free(prev_format);
     return 0;
 }
 
@@ -217,11 +291,42 @@ static long age_days(const char *then, const char *now)
     return days_from_civil(y2, m2, d2) - days_from_civil(y1, m1, d1);
 }
 
-static void status_json(const tts_list_status *st, size_t n, const char *now)
+/*
+ * Today's date by the real clock. Ages are never counted from
+ * SOURCE_DATE_EPOCH: a fixed time for reproducible reports must not make
+ * old lists look fresh. 0, or -1 with an error printed.
+ */
+static int real_today(char date[11])
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    if (t == (time_t)-1 || gmtime_r(&t, &tm) == NULL) {
+        cli_error("cannot read the clock");
+        return -1;
+    }
+    strftime(date, 11, "%Y-%m-%d", &tm);
+    return 0;
+}
+
+/* Where a list's age counts from, for messages: "its import on 2026-01-01". */
+static void dated_phrase(const tts_list_status *st, char *out, size_t cap)
+{
+    const char *by = st->dated_by != NULL ? st->dated_by : "";
+    if (st->dated == NULL)
+        snprintf(out, cap, "it has no date");
+    else if (strcmp(by, "published") == 0)
+        snprintf(out, cap, "counted from its publication date %.10s", st->dated);
+    else if (strcmp(by, "last-modified") == 0)
+        snprintf(out, cap, "counted from its feed's Last-Modified %.10s", st->dated);
+    else
+        snprintf(out, cap, "counted from its import on %.10s", st->dated);
+}
+
+static void status_json(const tts_list_status *st, size_t n, const char *today)
 {
     printf("{\"lists\":[");
     for (size_t i = 0; i < n; i++) {
-        const char *when = st[i].fetched_at != NULL ? st[i].fetched_at : st[i].imported_at;
+        long age = age_days(st[i].dated, today);
         printf("%s{\"source\":", i > 0 ? "," : "");
         cli_json_str(stdout, st[i].source);
         printf(",\"format\":");
@@ -233,24 +338,84 @@ static void status_json(const tts_list_status *st, size_t n, const char *now)
         cli_json_str(stdout, st[i].fetched_at);
         printf(",\"checked_at\":");
         cli_json_str(stdout, st[i].checked_at);
-        printf(",\"age_days\":%ld,\"sha256\":", age_days(when, now));
+        if (st[i].dated != NULL)
+            printf(",\"age_days\":%ld,\"sha256\":", age);
+        else
+            printf(",\"age_days\":null,\"sha256\":");
         cli_json_str(stdout, st[i].sha256);
         printf(",\"url\":");
         cli_json_str(stdout, st[i].url);
         printf(",\"file\":");
         cli_json_str(stdout, st[i].file);
+        printf(",\"kind\":");
+        cli_json_str(stdout, st[i].kind);
+        printf(",\"jurisdiction\":");
+        cli_json_str(stdout, st[i].jurisdiction);
+        printf(",\"severity\":");
+        cli_json_str(stdout, st[i].severity);
+        printf(",\"dated\":");
+        cli_json_str(stdout, st[i].dated);
+        printf(",\"dated_by\":");
+        cli_json_str(stdout, st[i].dated_by);
         printf("}");
     }
     printf("]}\n");
+}
+
+static void status_text(const tts_list_status *st, size_t n, const char *today)
+{
+    printf("%-12s %8s %8s  %-20s  %-20s  %-17s  %-12s  %-8s  %6s  %-10s  %-13s  %s\n", "source",
+           "entries", "aliases", "imported", "fetched", "kind", "jurisdiction", "severity", "age",
+           "dated", "dated-by", "sha256");
+    for (size_t i = 0; i < n; i++) {
+        char age[24];
+        if (st[i].dated != NULL)
+            snprintf(age, sizeof(age), "%ldd", age_days(st[i].dated, today));
+        else
+            snprintf(age, sizeof(age), "-");
+        printf("%-12s %8ld %8ld  %-20s  %-20s  %-17s  %-12s  %-8s  %6s  %-10.10s  %-13s  %s\n",
+               st[i].source, st[i].entries, st[i].aliases,
+               st[i].imported_at ? st[i].imported_at : "-",
+               st[i].fetched_at ? st[i].fetched_at : "-", st[i].kind ? st[i].kind : "-",
+               st[i].jurisdiction ? st[i].jurisdiction : "-",
+               st[i].severity ? st[i].severity : "-", age, st[i].dated ? st[i].dated : "-",
+               st[i].dated_by ? st[i].dated_by : "-", st[i].sha256 ? st[i].sha256 : "-");
+    }
+}
+
+/*
+ * Lists older than max_days (a list without a date counts as old): each
+ * named on stderr. With `strict` (--max-age given) that is the finding of
+ * the command; without, a warning. Returns how many.
+ */
+static size_t report_stale(const tts_list_status *st, size_t n, const char *today,
+                           double max_days, int strict)
+{
+    size_t stale = 0;
+    for (size_t i = 0; i < n; i++) {
+        long age = age_days(st[i].dated, today);
+        char from[96];
+        if (st[i].dated != NULL && age >= 0 && age <= (long)max_days)
+            continue;
+        stale++;
+        dated_phrase(&st[i], from, sizeof(from));
+        if (st[i].dated == NULL || age < 0)
+            fprintf(stderr, "ttscreen: %slist %s has no usable date (%s; maximum %g days)\n",
+                    strict ? "" : "warning: ", st[i].source, from, max_days);
+        else
+            fprintf(stderr, "ttscreen: %slist %s is %ld days old (%s; maximum %g)\n",
+                    strict ? "" : "warning: ", st[i].source, age, from, max_days);
+    }
+    return stale;
 }
 
 static int lists_status(const char *db, const char *max_age, const char *format)
 {
     tts_lists *l = NULL;
     tts_list_status *st = NULL;
-    size_t n = 0;
+    size_t n = 0, stale;
     tts_error err;
-    char now[32], date[11];
+    char today[11];
     double max_days = 7;
     int rc = EXIT_ERROR;
     tts_error_clear(&err);
@@ -258,37 +423,28 @@ static int lists_status(const char *db, const char *max_age, const char *format)
         cli_error("lists status: --format must be text or json, got '%s'", format);
         return EXIT_ERROR;
     }
-    if ((max_age != NULL && cli_number("max-age", max_age, 0, 36500, &max_days) != 0) ||
-        cli_now(now, date) != 0)
+    if ((max_age != NULL && cli_number("max-age", max_age, 0, 999999, &max_days) != 0) ||
+        real_today(today) != 0)
         return EXIT_ERROR;
     if (tts_lists_open(cli_db_path(db), TTS_LISTS_READONLY, &l, &err) != TTS_OK ||
         tts_lists_status(l, &st, &n, &err) != TTS_OK) {
         cli_report(&err);
         goto out;
     }
-    if (format != NULL && strcmp(format, "json") == 0) {
-        status_json(st, n, now);
-    } else if (n == 0) {
+    if (format != NULL && strcmp(format, "json") == 0)
+        status_json(st, n, today);
+    else if (n == 0)
         printf("no lists imported\n");
-    } else {
-        printf("%-12s %8s %8s  %-20s  %-20s  %5s  %s\n", "source", "entries", "aliases",
-               "imported", "fetched", "age", "sha256");
-        for (size_t i = 0; i < n; i++) {
-            const char *when = st[i].fetched_at != NULL ? st[i].fetched_at : st[i].imported_at;
-            printf("%-12s %8ld %8ld  %-20s  %-20s  %4ldd  %s\n", st[i].source, st[i].entries,
-                   st[i].aliases, st[i].imported_at ? st[i].imported_at : "-",
-                   st[i].fetched_at ? st[i].fetched_at : "-", age_days(when, now),
-                   st[i].sha256 ? st[i].sha256 : "-");
-        }
-    }
-    for (size_t i = 0; i < n; i++) {
-        const char *when = st[i].fetched_at != NULL ? st[i].fetched_at : st[i].imported_at;
-        long age = age_days(when, now);
-        if (age > (long)max_days)
-            fprintf(stderr, "ttscreen: warning: list %s is %ld days old (maximum %g)\n",
-                    st[i].source, age, max_days);
-    }
+    else
+        status_text(st, n, today);
+    stale = report_stale(st, n, today, max_days, max_age != NULL);
     rc = EXIT_CLEAN;
+    if (max_age != NULL && n == 0) {
+        cli_error("no lists imported: none is current");
+        rc = EXIT_FINDINGS;
+    } else if (max_age != NULL && stale > 0) {
+        rc = EXIT_FINDINGS;
+    }
 out:
     tts_list_status_free(st, n);
     tts_lists_close(l);
@@ -298,6 +454,7 @@ out:
 int cmd_lists(int argc, char **argv)
 {
     const char *db = NULL, *format = NULL, *max_age = NULL;
+    tts_import_opts io = {sizeof(tts_import_opts), NULL, NULL, NULL};
     update_args ua = {NULL, NULL, NULL, NULL, NULL, NULL, NULL};
     int help = 0, rc = EXIT_ERROR;
     char **ops = NULL;
@@ -305,6 +462,9 @@ int cmd_lists(int argc, char **argv)
     const cli_option opts[] = {{"db", 0, 1, &db, NULL},
                                {"format", 0, 1, &format, NULL},
                                {"max-age", 0, 1, &max_age, NULL},
+                               {"kind", 0, 1, &io.kind, NULL},
+                               {"jurisdiction", 0, 1, &io.jurisdiction, NULL},
+                               {"severity", 0, 1, &io.severity, NULL},
                                {"url", 0, 1, &ua.url, NULL},
                                {"timeout", 0, 1, &ua.timeout, NULL},
                                {"connect-timeout", 0, 1, &ua.connect_timeout, NULL},
@@ -320,8 +480,12 @@ int cmd_lists(int argc, char **argv)
         rc = EXIT_CLEAN;
     } else if (n_ops == 0) {
         cli_error("lists: expected import, update or status (see 'ttscreen lists --help')");
+    } else if (strcmp(ops[0], "import") != 0 &&
+               (io.kind != NULL || io.jurisdiction != NULL || io.severity != NULL)) {
+        cli_error("lists %s: --kind, --jurisdiction and --severity are set by 'lists import'",
+                  ops[0]);
     } else if (strcmp(ops[0], "import") == 0) {
-        rc = lists_import(db, format, ops, n_ops);
+        rc = lists_import(db, format, &io, ops, n_ops);
     } else if (strcmp(ops[0], "update") == 0) {
         ua.format = format;
         rc = lists_update(db, &ua, ops, n_ops);

@@ -67,6 +67,8 @@ static void print_json(const char *query, const tts_search_result *r, int explai
         cli_json_str(stdout, h->country);
         printf(",\"programs\":");
         json_list(stdout, h->programs);
+        printf(",\"entry_type\":");
+        cli_json_str(stdout, h->entry_type);
         if (explain) {
             printf(",\"why\":");
             cli_json_str(stdout, h->why);

@@ -15,7 +15,9 @@
 
 #include "buf.h"
 #include "error.h"
+#include "identidx.h"
 #include "import.h"
+#include "listmeta.h"
 #include "mem.h"
 #include "nameidx.h"
 #include "names.h"
@@ -27,11 +29,17 @@
 typedef struct src {
     int64_t id;
     char *name;
+    char *kind, *severity; /* never NULL (listmeta: stored, else the defaults) */
 } src;
+
+/* Entry types as stored in the search view (0: unknown). */
+static const char *const entry_types[] = {NULL, "person", "organisation", "vessel", "aircraft"};
+#define N_ENTRY_TYPES (sizeof(entry_types) / sizeof(entry_types[0]))
 
 typedef struct ent {
     int64_t rowid;
     uint32_t src;
+    uint32_t type; /* index into entry_types */
     char *entry_id, *name, *country, *programs;
 } ent;
 
@@ -53,6 +61,7 @@ struct tts_lists {
     nm *names;
     size_t n_names, cap_names;
     tts_nameidx *idx;
+    tts_identidx *ids;  /* identifier index, built on the first identifier lookup */
     size_t index_limit; /* larger search indexes are not stored (tts_listdb_set_index_limit) */
 };
 
@@ -85,6 +94,8 @@ void tts_listdb_set_index_limit(tts_lists *l, size_t bytes)
 
 static void unload(tts_lists *l)
 {
+    tts_identidx_free(l->ids);
+    l->ids = NULL;
     tts_nameidx_free(l->idx);
     tts_arena_free(l->arena);
     tts_free(l->srcs);
@@ -146,21 +157,53 @@ tts_status tts_lists_set_actor(tts_lists *l, const char *actor, tts_error *err)
 
 static tts_status load_view(tts_lists *l, int store_it, tts_error *err);
 
+/*
+ * The date a new version's age counts from: the feed's Last-Modified when
+ * it was downloaded over HTTP(S) with one, else the import. (None of the formats read
+ * today carries a publication date of the whole list: the legacy OFAC CSV
+ * has none, CSL and DPL files date only their entries.)
+ */
+static const char *dated_of(const tts_store_fetch *fetch, const char *imported_at, char lm[21],
+                            const char **dated_by)
+{
+    if (fetch != NULL && tts_listmeta_feed_date(fetch->url, fetch->last_modified, lm)) {
+        *dated_by = "last-modified";
+        return lm;
+    }
+    *dated_by = "imported";
+    return imported_at;
+}
+
 tts_status tts_listdb_import(tts_lists *l, const char *source, const char *format,
                              const char *const *files, size_t n_files, const char *imported_at,
                              const char *label, const tts_store_fetch *fetch,
-                             tts_import_result *res, tts_error *err)
+                             const tts_import_opts *opts, tts_import_result *res, tts_error *err)
 {
     tts_status rc;
     tts_import_counts c;
+    tts_store_meta old;
     int64_t sid = 0;
+    int found = 0;
+    char lm[21];
+    const char *kind, *jur, *sev, *dated, *dated_by;
+    const char *ok = opts != NULL ? opts->kind : NULL, *oj = opts != NULL ? opts->jurisdiction : NULL,
+               *os = opts != NULL ? opts->severity : NULL;
+    memset(&old, 0, sizeof(old));
     if (source == NULL || source[0] == '\0' || strlen(source) > 64)
         return tts_err_set(err, TTS_ERR_ARG, "list source name must be 1 to 64 characters");
+    if (opts != NULL && opts->size < sizeof(tts_import_opts))
+        return tts_err_set(err, TTS_ERR_ARG, "tts_lists_import_with: options too old");
+    TTS_TRY(tts_listmeta_check(ok, oj, os, err));
     TTS_TRY(tts_store_begin(l->store, err));
+    TTS_TRY(tts_store_source_meta_get(l->store, source, &old, &found, err));
+    tts_listmeta_resolve(source, format, ok, oj, os, old.kind, old.jurisdiction, old.severity,
+                         &kind, &jur, &sev);
+    dated = dated_of(fetch, imported_at, lm, &dated_by);
     TTS_TRY(tts_store_source_replace(l->store, source, format, &sid, err));
     TTS_TRY(tts_import_files(l->store, sid, format, files, n_files, &c, err));
     TTS_TRY(tts_store_source_finish(l->store, sid, c.entries, c.aliases, c.sha256, imported_at,
                                     label, err));
+    TTS_TRY(tts_store_source_meta_set(l->store, sid, kind, jur, sev, dated, dated_by, err));
     if (fetch != NULL)
         TTS_TRY(tts_store_fetch_put(l->store, source, fetch, err));
     {
@@ -185,6 +228,7 @@ out:
         tts_store_rollback(l->store);
         unload(l);
     }
+    tts_store_meta_clear(&old);
     return rc;
 }
 
@@ -193,7 +237,16 @@ tts_status tts_lists_import(tts_lists *l, const char *source, const char *format
                             tts_import_result *res, tts_error *err)
 {
     return tts_listdb_import(l, source, format, files, n_files, imported_at,
-                             n_files > 0 ? files[0] : NULL, NULL, res, err);
+                             n_files > 0 ? files[0] : NULL, NULL, NULL, res, err);
+}
+
+tts_status tts_lists_import_with(tts_lists *l, const char *source, const char *format,
+                                 const char *const *files, size_t n_files,
+                                 const char *imported_at, const tts_import_opts *opts,
+                                 tts_import_result *res, tts_error *err)
+{
+    return tts_listdb_import(l, source, format, files, n_files, imported_at,
+                             n_files > 0 ? files[0] : NULL, NULL, opts, res, err);
 }
 
 /* ---- loading the search view ---------------------------------------- */
@@ -254,14 +307,30 @@ static int load_src(void *u, const tts_store_source *s)
     int oom = 0;
     if (!grow(&l->srcs, &l->cap_srcs, l->n_srcs + 1, sizeof(src)))
         return load_nomem(c);
-    l->srcs[l->n_srcs].id = s->id;
-    l->srcs[l->n_srcs].name = adup(l->arena, s->name, &oom);
-    l->n_srcs++;
+    {
+        const char *kind, *jur, *sev;
+        tts_listmeta_resolve(s->name, s->format, NULL, NULL, NULL, s->kind, s->jurisdiction,
+                             s->severity, &kind, &jur, &sev);
+        l->srcs[l->n_srcs].id = s->id;
+        l->srcs[l->n_srcs].name = adup(l->arena, s->name, &oom);
+        l->srcs[l->n_srcs].kind = adup(l->arena, kind, &oom);
+        l->srcs[l->n_srcs].severity = adup(l->arena, sev, &oom);
+        l->n_srcs++;
+    }
     if (c->key != NULL)
         tts_buf_printf(c->key, "%lld\t%s\t%s\t%s\t%ld\t%ld\n", (long long)s->id, s->name,
                        s->sha256 != NULL ? s->sha256 : "",
                        s->imported_at != NULL ? s->imported_at : "", s->entries, s->aliases);
     return oom ? load_nomem(c) : 0;
+}
+
+/* Index of a normalised entry type in entry_types (0 for NULL). */
+static uint32_t type_index(const char *type)
+{
+    for (uint32_t i = 1; type != NULL && i < N_ENTRY_TYPES; i++)
+        if (strcmp(entry_types[i], type) == 0)
+            return i;
+    return 0;
 }
 
 static int load_ent(void *u, const tts_store_row *r)
@@ -280,6 +349,7 @@ static int load_ent(void *u, const tts_store_row *r)
     e = &l->ents[l->n_ents++];
     e->rowid = r->entry;
     e->src = si;
+    e->type = type_index(tts_listmeta_entry_type(r->type));
     e->entry_id = adup(l->arena, r->entry_id, &oom);
     e->name = adup(l->arena, r->name, &oom);
     e->country = adup(l->arena, r->country, &oom);
@@ -333,13 +403,13 @@ static int load_name(void *u, const tts_store_name *n)
  * format is never used, and an import rewrites it in its own transaction.
  */
 #define VIEW_MAGIC 0x31574549565354ULL /* "TSVIEW1" */
-#define VIEW_FORMAT (100 + TTS_NAMEIDX_FORMAT)
+#define VIEW_FORMAT (200 + TTS_NAMEIDX_FORMAT) /* 200: entries carry their type */
 #define VIEW_HEADER 5
 #define NO_STR UINT32_MAX
 
 typedef struct view_ent {
     int64_t rowid;
-    uint32_t src, entry_id, name, country, programs, pad;
+    uint32_t src, entry_id, name, country, programs, type;
 } view_ent;
 
 typedef struct view_name {
@@ -379,6 +449,7 @@ static tts_status view_serialize(const tts_lists *l, tts_buf *out, tts_error *er
         v.name = put_str(&strs, l->ents[i].name);
         v.country = put_str(&strs, l->ents[i].country);
         v.programs = put_str(&strs, l->ents[i].programs);
+        v.type = l->ents[i].type;
         tts_buf_append(out, (const char *)&v, sizeof(v));
     }
     for (size_t i = 0; i < l->n_names; i++) {
@@ -456,7 +527,8 @@ static tts_status view_restore(tts_lists *l, unsigned char *p, size_t n, tts_err
         memcpy(&v, ents + i * sizeof(v), sizeof(v));
         e->rowid = v.rowid;
         e->src = v.src;
-        bad |= v.src >= l->n_srcs;
+        e->type = v.type;
+        bad |= v.src >= l->n_srcs || v.type >= N_ENTRY_TYPES;
         e->entry_id = get_str(strs, h[3], v.entry_id, &bad);
         e->name = get_str(strs, h[3], v.name, &bad);
         e->country = get_str(strs, h[3], v.country, &bad);
@@ -701,6 +773,7 @@ static void hit_clear(tts_search_hit *h)
     tts_free(h->country);
     tts_free(h->programs);
     tts_free(h->why);
+    tts_free(h->entry_type);
 }
 
 void tts_search_result_free(tts_search_result *r)
@@ -732,6 +805,7 @@ static tts_status fill(tts_lists *l, const tts_nname *q, const tts_nameidx_hit *
         o->kind = sdup(l->names[h[i].name].kind, &oom);
         o->country = sdup(e->country, &oom);
         o->programs = sdup(e->programs, &oom);
+        o->entry_type = sdup(entry_types[e->type], &oom);
         o->score = h[i].score;
         if (explain) {
             tts_buf b = TTS_BUF_INIT;
@@ -804,10 +878,49 @@ out:
     return rc;
 }
 
+/* The loaded source named `name`, or NULL. */
+static const src *src_named(const tts_lists *l, const char *name)
+{
+    for (size_t i = 0; i < l->n_srcs; i++)
+        if (strcmp(l->srcs[i].name, name) == 0)
+            return &l->srcs[i];
+    return NULL;
+}
+
+/*
+ * Complete a match whose source and entry_id are set: the entry's content
+ * hash (a reviewer's clearance holds only while it is unchanged), sub-list
+ * and type from one read of its row, the source's kind and severity from
+ * the loaded sources.
+ */
+static tts_status complete_match(tts_lists *l, tts_match *m, tts_error *err)
+{
+    char sha[65], sub[TTS_SUBLIST_MAX], type[TTS_ENTRY_TYPE_MAX];
+    const char *et;
+    const src *sr = src_named(l, m->source);
+    int found = 0, oom = 0;
+    tts_status rc = tts_store_entry_sha256(l->store, m->source, m->entry_id, sha, sub, type,
+                                           &found, err);
+    if (rc != TTS_OK)
+        return rc;
+    if (found) {
+        et = tts_listmeta_entry_type(type[0] != '\0' ? type : NULL);
+        m->entry_sha256 = sdup(sha, &oom);
+        m->sublist = sub[0] != '\0' ? sdup(sub, &oom) : NULL;
+        m->entry_type = sdup(et, &oom);
+    }
+    if (sr != NULL) {
+        m->kind = sdup(sr->kind, &oom);
+        m->severity = sdup(sr->severity, &oom);
+    }
+    return oom ? tts_err_set(err, TTS_ERR_NOMEM, "out of memory in a list lookup") : TTS_OK;
+}
+
 tts_status tts_lists_lookup(void *user, const char *name, const char *country,
                             const char *const *sources, size_t n_sources, double threshold,
                             tts_match **hits, size_t *n_hits, tts_error *err)
 {
+    tts_lists *l = user;
     tts_search_opts o;
     tts_search_result *r = NULL;
     tts_match *m = NULL;
@@ -820,7 +933,7 @@ tts_status tts_lists_lookup(void *user, const char *name, const char *country,
     o.threshold = threshold;
     *hits = NULL;
     *n_hits = 0;
-    rc = tts_lists_search(user, name, &o, &r, err);
+    rc = tts_lists_search(l, name, &o, &r, err);
     if (rc != TTS_OK)
         return rc;
     if (r == NULL) /* not reached: a search that succeeds gives a result */
@@ -840,21 +953,11 @@ tts_status tts_lists_lookup(void *user, const char *name, const char *country,
         r->hits[i].source = r->hits[i].entry_id = r->hits[i].name = r->hits[i].matched = NULL;
     }
     for (size_t i = 0; i < r->n; i++) {
-        /* the entry's content hash: a reviewer's clearance holds only while it is unchanged */
-        char sha[65], sub[TTS_SUBLIST_MAX];
-        int found = 0;
-        rc = tts_store_entry_sha256(((tts_lists *)user)->store, m[i].source, m[i].entry_id, sha,
-                                    sub, &found, err);
+        rc = complete_match(l, &m[i], err);
         if (rc != TTS_OK) {
             tts_matches_free(m, r->n);
             tts_search_result_free(r);
             return rc;
-        }
-        if (found && ((m[i].entry_sha256 = tts_strdup(sha)) == NULL ||
-                      (sub[0] != '\0' && (m[i].sublist = tts_strdup(sub)) == NULL))) {
-            tts_matches_free(m, r->n);
-            tts_search_result_free(r);
-            return tts_err_set(err, TTS_ERR_NOMEM, "out of memory in a list lookup");
         }
     }
     *n_hits = r->n;
@@ -865,6 +968,67 @@ tts_status tts_lists_lookup(void *user, const char *name, const char *country,
     *hits = m;
     tts_search_result_free(r);
     return TTS_OK;
+}
+
+/* Fill m from identifier i of the index: the entry as the loaded view has it. */
+static int ident_match(tts_lists *l, size_t i, tts_match *m)
+{
+    int64_t rowid;
+    const char *source, *entry_id, *matched;
+    size_t e;
+    int oom = 0;
+    tts_identidx_get(l->ids, i, &rowid, &source, &entry_id, &matched);
+    e = find_ent(l, rowid);
+    m->source = sdup(e != SIZE_MAX ? l->srcs[l->ents[e].src].name : source, &oom);
+    m->entry_id = sdup(e != SIZE_MAX ? l->ents[e].entry_id : entry_id, &oom);
+    m->name = sdup(e != SIZE_MAX ? l->ents[e].name : entry_id, &oom);
+    m->matched = sdup(matched, &oom);
+    m->score = 1.0;
+    return oom;
+}
+
+tts_status tts_lists_lookup_ident(void *user, const char *scheme, const char *value,
+                                  tts_match **hits, size_t *n_hits, tts_error *err)
+{
+    tts_lists *l = user;
+    tts_match *m = NULL;
+    size_t first = 0, n, k = 0;
+    tts_status rc = TTS_OK;
+    (void)scheme;
+    *hits = NULL;
+    *n_hits = 0;
+    if (value == NULL)
+        return tts_err_set(err, TTS_ERR_ARG, "identifier lookup without a value");
+    TTS_TRY(load(l, err));
+    if (l->ids == NULL)
+        TTS_TRY(tts_identidx_build(l->store, &l->ids, err));
+    n = tts_identidx_find(l->ids, value, &first);
+    if (n == 0)
+        return TTS_OK;
+    m = tts_calloc(n, sizeof(tts_match));
+    if (m == NULL)
+        TTS_FAIL(tts_err_set(err, TTS_ERR_NOMEM, "out of memory in an identifier lookup"));
+    for (size_t i = first; i < first + n; i++) {
+        int64_t rowid, prev;
+        const char *s_, *e_, *m_;
+        tts_identidx_get(l->ids, i, &rowid, &s_, &e_, &m_);
+        if (i > first) {
+            /* one hit per entry: its identifiers sort together by entry */
+            tts_identidx_get(l->ids, i - 1, &prev, &s_, &e_, &m_);
+            if (prev == rowid)
+                continue;
+        }
+        if (ident_match(l, i, &m[k++]) != 0)
+            TTS_FAIL(tts_err_set(err, TTS_ERR_NOMEM, "out of memory in an identifier lookup"));
+        TTS_TRY(complete_match(l, &m[k - 1], err));
+    }
+    *hits = m;
+    *n_hits = k;
+    m = NULL;
+out:
+    if (m != NULL)
+        tts_matches_free(m, k);
+    return rc;
 }
 
 /* ---- summaries ------------------------------------------------------- */
@@ -895,6 +1059,22 @@ static int status_row(void *u, const tts_store_source *s)
     st->sha256 = sdup(s->sha256, &oom);
     st->entries = s->entries;
     st->aliases = s->aliases;
+    {
+        /* rows of earlier imports read as the defaults of their name and format */
+        const char *kind, *jur, *sev;
+        tts_listmeta_resolve(s->name, s->format, NULL, NULL, NULL, s->kind, s->jurisdiction,
+                             s->severity, &kind, &jur, &sev);
+        st->kind = sdup(kind, &oom);
+        st->jurisdiction = sdup(jur, &oom);
+        st->severity = sdup(sev, &oom);
+        if (s->dated != NULL && s->dated_by != NULL) {
+            st->dated = sdup(s->dated, &oom);
+            st->dated_by = sdup(s->dated_by, &oom);
+        } else if (s->imported_at != NULL) {
+            st->dated = sdup(s->imported_at, &oom);
+            st->dated_by = sdup("imported", &oom);
+        }
+    }
     if (oom)
         c->rc = tts_err_set(c->err, TTS_ERR_NOMEM, "out of memory reading the list status");
     return oom;
@@ -946,6 +1126,11 @@ void tts_list_status_free(tts_list_status *st, size_t n)
         tts_free(st[i].checked_at);
         tts_free(st[i].etag);
         tts_free(st[i].last_modified);
+        tts_free(st[i].kind);
+        tts_free(st[i].jurisdiction);
+        tts_free(st[i].severity);
+        tts_free(st[i].dated);
+        tts_free(st[i].dated_by);
     }
     tts_free(st);
 }
@@ -986,10 +1171,12 @@ tts_status tts_lists_info(tts_lists *l, tts_list_info **out, size_t *n, tts_erro
     if (rc != TTS_OK)
         return rc;
     bytes = (ns > 0 ? ns : 1) * sizeof(tts_list_info);
+#define LEN(s) ((s) != NULL ? strlen(s) + 1 : 0)
     for (size_t i = 0; i < ns; i++)
-        bytes += strlen(st[i].source) + 1 + (st[i].imported_at ? strlen(st[i].imported_at) + 1 : 0) +
-                 (st[i].fetched_at ? strlen(st[i].fetched_at) + 1 : 0) +
-                 (st[i].sha256 ? strlen(st[i].sha256) + 1 : 0);
+        bytes += LEN(st[i].source) + LEN(st[i].imported_at) + LEN(st[i].fetched_at) +
+                 LEN(st[i].sha256) + LEN(st[i].kind) + LEN(st[i].jurisdiction) +
+                 LEN(st[i].severity) + LEN(st[i].dated) + LEN(st[i].dated_by);
+#undef LEN
     info = tts_calloc(1, bytes); /* fields not filled below read as NULL */
     if (info == NULL) {
         tts_list_status_free(st, ns);
@@ -1012,6 +1199,11 @@ tts_status tts_lists_info(tts_lists *l, tts_list_info **out, size_t *n, tts_erro
         PUT(imported_at, st[i].imported_at);
         PUT(fetched_at, st[i].fetched_at);
         PUT(sha256, st[i].sha256);
+        PUT(kind, st[i].kind);
+        PUT(jurisdiction, st[i].jurisdiction);
+        PUT(severity, st[i].severity);
+        PUT(dated, st[i].dated);
+        PUT(dated_by, st[i].dated_by);
         info[i].entries = st[i].entries;
     }
 #undef PUT

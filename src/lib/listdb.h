@@ -30,11 +30,14 @@ void tts_listdb_set_index_limit(tts_lists *l, size_t bytes);
 /*
  * Import like tts_lists_import; `label` is recorded as the imported file
  * (a URL for downloads) and, when fetch is not NULL, the fetch metadata is
- * written in the same transaction.
+ * written in the same transaction; opts (may be NULL) as for
+ * tts_lists_import_with. The new version is dated by the feed's
+ * Last-Modified when fetch has one, else by imported_at.
  */
 tts_status tts_listdb_import(tts_lists *l, const char *source, const char *format,
                              const char *const *files, size_t n_files, const char *imported_at,
                              const char *label, const tts_store_fetch *fetch,
-                             tts_import_result *res, tts_error *err);
+                             const tts_import_opts *opts, tts_import_result *res,
+                             tts_error *err);
 
 #endif

@@ -65,7 +65,21 @@ static const char *const migrations[] = {
     "  format INTEGER NOT NULL,"
     "  lists_key TEXT NOT NULL,"
     "  data BLOB NOT NULL);",
+    /* 4: what each list is (kind, jurisdiction, default severity of a match) and the
+     * date its age counts from, with where that date comes from ("published",
+     * "last-modified", "imported"); NULL in rows of earlier imports, which read as the
+     * defaults of their name and format and as dated by their import. The index serves
+     * the per-hit entry reads of lookups. */
+    "ALTER TABLE list_source ADD COLUMN kind TEXT;"
+    "ALTER TABLE list_source ADD COLUMN jurisdiction TEXT;"
+    "ALTER TABLE list_source ADD COLUMN severity TEXT;"
+    "ALTER TABLE list_source ADD COLUMN dated TEXT;"
+    "ALTER TABLE list_source ADD COLUMN dated_by TEXT;"
+    "CREATE INDEX list_entry_source_entry ON list_entry(source_id, entry_id);",
 };
+
+/* The first schema with the columns of migration 4. */
+#define META_FROM 4
 
 /*
  * The oldest schema a read-only open accepts: migrations after it only add
@@ -89,6 +103,9 @@ enum {
     ST_FETCH_PUT,
     ST_CONFIG_GET,
     ST_CONFIG_SET,
+    ST_SRC_META_GET,
+    ST_SRC_META_SET,
+    ST_SRC_DATED_SET,
     ST_COUNT
 };
 
@@ -103,8 +120,8 @@ static const char *const stmt_sql[ST_COUNT] = {
     "end_date, addresses, ids, remarks, source_url, sublist) "
     "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     "INSERT INTO list_name(entry, kind, name, tokens, legal, glued) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
-    "SELECT id, name, format, file, imported_at, sha256, entries, aliases FROM list_source "
-    "ORDER BY name",
+    "SELECT id, name, format, file, imported_at, sha256, entries, aliases, kind, jurisdiction, "
+    "severity, dated, dated_by FROM list_source ORDER BY name",
     "SELECT id, source_id, entry_id, name, country, programs, type FROM list_entry ORDER BY id",
     "SELECT entry, kind, name, tokens, legal, glued FROM list_name ORDER BY entry, id",
     "SELECT url, etag, last_modified, fetched_at, checked_at, http_status, bytes "
@@ -113,10 +130,34 @@ static const char *const stmt_sql[ST_COUNT] = {
     "http_status, bytes) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     "SELECT url, format FROM list_config WHERE source = ?1",
     "INSERT OR REPLACE INTO list_config(source, url, format) VALUES(?1, ?2, ?3)",
+    "SELECT kind, jurisdiction, severity, aliases, format FROM list_source WHERE name = ?1",
+    "UPDATE list_source SET kind = ?2, jurisdiction = ?3, severity = ?4, dated = ?5, "
+    "dated_by = ?6 WHERE id = ?1",
+    "UPDATE list_source SET dated = ?2, dated_by = 'last-modified' WHERE name = ?1 AND "
+    "(dated_by IS NULL OR dated_by <> 'published')",
 };
+
+/*
+ * A read-only database of an older schema (READABLE_FROM on) lacks the
+ * columns of migration 4: these statements read NULL for them instead, and
+ * those that write them are not prepared (a read-only store never writes).
+ */
+static const char *const stmt_sql_old[ST_COUNT] = {
+    [ST_SOURCES] = "SELECT id, name, format, file, imported_at, sha256, entries, aliases, NULL, "
+                   "NULL, NULL, NULL, NULL FROM list_source ORDER BY name",
+    [ST_SRC_META_GET] = "SELECT NULL, NULL, NULL, aliases, format FROM list_source WHERE name = ?1",
+};
+
+/* 1 when statement i names the columns of migration 4. */
+static int needs_meta(int i)
+{
+    return i == ST_SOURCES || i == ST_SRC_META_GET || i == ST_SRC_META_SET ||
+           i == ST_SRC_DATED_SET;
+}
 
 struct tts_store {
     sqlite3 *db;
+    int version; /* schema version of the file (below the current one only read-only) */
     char path[256];
     sqlite3_stmt *st[ST_COUNT];
 };
@@ -172,6 +213,7 @@ static tts_status migrate(tts_store *s, int readonly, tts_error *err)
     rc = user_version(s, &v, err);
     if (rc != TTS_OK)
         return rc;
+    s->version = v;
     if (v > N_MIGRATIONS)
         return tts_err_set(err, TTS_ERR_DB,
                            "database %s: schema version %d is newer than this ttscreen (%d)",
@@ -204,6 +246,8 @@ static tts_status migrate(tts_store *s, int readonly, tts_error *err)
         rc = exec(s, "COMMIT", err, "committing a migration");
     if (rc != TTS_OK)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    else
+        s->version = N_MIGRATIONS;
     return rc;
 }
 
@@ -219,10 +263,14 @@ static tts_status configure(tts_store *s, unsigned flags, tts_error *err)
         return rc;
     if ((rc = migrate(s, (flags & TTS_STORE_READONLY) != 0, err)) != TTS_OK)
         return rc;
-    for (int i = 0; i < ST_COUNT; i++)
-        if (sqlite3_prepare_v3(s->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i],
-                               NULL) != SQLITE_OK)
+    for (int i = 0; i < ST_COUNT; i++) {
+        const char *sql = stmt_sql[i];
+        if (s->version < META_FROM && needs_meta(i))
+            sql = stmt_sql_old[i];
+        if (sql != NULL && sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+                                              &s->st[i], NULL) != SQLITE_OK)
             return db_err(s, err, "preparing statements");
+    }
     return TTS_OK;
 }
 
@@ -437,6 +485,120 @@ static const char *col(sqlite3_stmt *st, int i)
     return (const char *)sqlite3_column_text(st, i);
 }
 
+static char *dup_col(sqlite3_stmt *st, int i, int *oom);
+
+tts_status tts_store_source_meta_get(tts_store *s, const char *name, tts_store_meta *m,
+                                     int *found, tts_error *err)
+{
+    sqlite3_stmt *st = s->st[ST_SRC_META_GET];
+    int rc, oom = 0;
+    memset(m, 0, sizeof(*m));
+    *found = 0;
+    bind_text(st, 1, name);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *found = 1;
+        m->kind = dup_col(st, 0, &oom);
+        m->jurisdiction = dup_col(st, 1, &oom);
+        m->severity = dup_col(st, 2, &oom);
+        m->aliases = (long)sqlite3_column_int64(st, 3);
+        m->format = dup_col(st, 4, &oom);
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (oom) {
+        tts_store_meta_clear(m);
+        *found = 0;
+        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory reading a list source");
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return db_err(s, err, "reading a list source");
+    return TTS_OK;
+}
+
+void tts_store_meta_clear(tts_store_meta *m)
+{
+    if (m == NULL)
+        return;
+    tts_free(m->kind);
+    tts_free(m->jurisdiction);
+    tts_free(m->severity);
+    tts_free(m->format);
+    memset(m, 0, sizeof(*m));
+}
+
+tts_status tts_store_source_meta_set(tts_store *s, int64_t id, const char *kind,
+                                     const char *jurisdiction, const char *severity,
+                                     const char *dated, const char *dated_by, tts_error *err)
+{
+    sqlite3_stmt *st = s->st[ST_SRC_META_SET];
+    if (st == NULL)
+        return tts_err_set(err, TTS_ERR_DB, "database %s: opened read-only", s->path);
+    sqlite3_bind_int64(st, 1, id);
+    bind_text(st, 2, kind);
+    bind_text(st, 3, jurisdiction);
+    bind_text(st, 4, severity);
+    bind_text(st, 5, dated);
+    bind_text(st, 6, dated_by);
+    return run(s, st, err, "recording what a list is");
+}
+
+tts_status tts_store_source_redate(tts_store *s, const char *name, const char *dated,
+                                   tts_error *err)
+{
+    sqlite3_stmt *st = s->st[ST_SRC_DATED_SET];
+    if (st == NULL)
+        return tts_err_set(err, TTS_ERR_DB, "database %s: opened read-only", s->path);
+    bind_text(st, 1, name);
+    bind_text(st, 2, dated);
+    return run(s, st, err, "dating a list");
+}
+
+/*
+ * Identifiers of the entries that may have some: those with an `ids`
+ * column, and SDN entries, whose legacy CSV keeps them in the remarks.
+ */
+tts_status tts_store_idents_each(tts_store *s, tts_store_ident_cb cb, void *user,
+                                 tts_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+    tts_status out = TTS_OK;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT e.id, s.name, e.entry_id, e.ids, "
+                           "CASE WHEN s.format = 'sdn-csv' THEN e.remarks END "
+                           "FROM list_entry e JOIN list_source s ON s.id = e.source_id "
+                           "WHERE e.ids IS NOT NULL OR (s.format = 'sdn-csv' AND "
+                           "e.remarks IS NOT NULL) ORDER BY e.id",
+                           -1, &st, NULL) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return db_err(s, err, "reading list identifiers");
+    }
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        tts_store_ident r;
+        r.entry = sqlite3_column_int64(st, 0);
+        r.source = col(st, 1);
+        r.entry_id = col(st, 2);
+        r.ids = col(st, 3);
+        r.remarks = col(st, 4);
+        if (cb(user, &r) != 0) {
+            out = tts_err_set(err, TTS_ERR_INTERNAL,
+                              "database %s: reading list identifiers: stopped by the caller",
+                              s->path);
+            break;
+        }
+    }
+    if (out == TTS_OK && rc != SQLITE_DONE)
+        out = db_err(s, err, "reading list identifiers");
+    sqlite3_finalize(st);
+    return out;
+}
+
+int tts_store_has_meta(tts_store *s)
+{
+    return s->version >= META_FROM;
+}
+
 /* Step a query statement, calling `row` for each result; resets it on every path. */
 static tts_status each(tts_store *s, sqlite3_stmt *st, int (*row)(void *, sqlite3_stmt *),
                        void *ctx, tts_error *err, const char *what)
@@ -475,6 +637,11 @@ static int source_row(void *p, sqlite3_stmt *st)
     src.sha256 = col(st, 5);
     src.entries = (long)sqlite3_column_int64(st, 6);
     src.aliases = (long)sqlite3_column_int64(st, 7);
+    src.kind = col(st, 8);
+    src.jurisdiction = col(st, 9);
+    src.severity = col(st, 10);
+    src.dated = col(st, 11);
+    src.dated_by = col(st, 12);
     return c->source(c->user, &src);
 }
 

@@ -47,7 +47,52 @@ typedef struct tts_store_source {
     const char *imported_at; /* RFC 3339 */
     const char *sha256;      /* content hash of the imported bytes */
     long entries, aliases;
+    /* schema 4; NULL in earlier rows */
+    const char *kind;         /* "sanctions", ... */
+    const char *jurisdiction; /* "US", "internal", ... */
+    const char *severity;     /* default severity of a match */
+    const char *dated;        /* the date the list's age counts from */
+    const char *dated_by;     /* "published", "last-modified", "imported" */
 } tts_store_source;
+
+/* What is stored about a source before an import replaces it (caller owns strings). */
+typedef struct tts_store_meta {
+    char *kind, *jurisdiction, *severity; /* NULL when not recorded */
+    char *format;                         /* importer of the stored version */
+    long aliases;                         /* aliases of the stored version */
+} tts_store_meta;
+
+/* The stored kind, jurisdiction, severity, format and alias count of source `name`. */
+tts_status tts_store_source_meta_get(tts_store *s, const char *name, tts_store_meta *m /* OUT */,
+                                     int *found /* OUT */, tts_error *err);
+void tts_store_meta_clear(tts_store_meta *m);
+
+/* Within an import's transaction: record what source `id` is and its date. */
+tts_status tts_store_source_meta_set(tts_store *s, int64_t id, const char *kind,
+                                     const char *jurisdiction, const char *severity,
+                                     const char *dated, const char *dated_by, tts_error *err);
+
+/*
+ * Date source `name` by a feed's Last-Modified `dated` (RFC 3339): a
+ * download identical to the stored version confirms it as of that date. A
+ * list dated by its own publication keeps that date.
+ */
+tts_status tts_store_source_redate(tts_store *s, const char *name, const char *dated,
+                                   tts_error *err);
+
+/* 1 when the file has the columns of schema 4 (a read-only older file has not). */
+int tts_store_has_meta(tts_store *s);
+
+typedef struct tts_store_ident {
+    int64_t entry;
+    const char *source, *entry_id;
+    const char *ids;     /* the entry's identifiers as imported, or NULL */
+    const char *remarks; /* remarks of sdn-csv entries (where OFAC writes them), else NULL */
+} tts_store_ident;
+typedef int (*tts_store_ident_cb)(void *user, const tts_store_ident *row);
+/* Every entry that may carry identifiers, by rowid. A nonzero return stops (INTERNAL). */
+tts_status tts_store_idents_each(tts_store *s, tts_store_ident_cb cb, void *user,
+                                 tts_error *err);
 
 /*
  * Within a transaction: make sure source `name` exists, delete its entries

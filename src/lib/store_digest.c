@@ -25,7 +25,8 @@ static void field(tts_buf *b, const unsigned char *v)
 }
 
 tts_status tts_store_entry_sha256(tts_store *s, const char *source, const char *entry_id,
-                                  char out[65], char *sublist, int *found, tts_error *err)
+                                  char out[65], char *sublist, char *type, int *found,
+                                  tts_error *err)
 {
     sqlite3 *db = tts_store_sqlite(s);
     sqlite3_stmt *st = NULL;
@@ -37,6 +38,8 @@ tts_status tts_store_entry_sha256(tts_store *s, const char *source, const char *
     out[0] = '\0';
     if (sublist != NULL)
         sublist[0] = '\0';
+    if (type != NULL)
+        type[0] = '\0';
     *found = 0;
     if (sqlite3_prepare_v2(db,
                            "SELECT e.id, e.entry_id, e.name, e.type, e.country, e.programs, "
@@ -64,6 +67,8 @@ tts_status tts_store_entry_sha256(tts_store *s, const char *source, const char *
         field(&b, sqlite3_column_text(st, i));
     if (sublist != NULL && sqlite3_column_text(st, 12) != NULL)
         snprintf(sublist, TTS_SUBLIST_MAX, "%s", (const char *)sqlite3_column_text(st, 12));
+    if (type != NULL && sqlite3_column_text(st, 3) != NULL)
+        snprintf(type, TTS_ENTRY_TYPE_MAX, "%s", (const char *)sqlite3_column_text(st, 3));
     sqlite3_finalize(st);
     st = NULL;
     if (sqlite3_prepare_v2(db, "SELECT kind, name FROM list_name WHERE entry = ?1 ORDER BY kind, name",

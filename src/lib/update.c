@@ -20,6 +20,7 @@
 #include "fetch.h"
 #include "import.h"
 #include "listdb.h"
+#include "listmeta.h"
 #include "mem.h"
 #include "sign.h"
 #include "store.h"
@@ -196,13 +197,18 @@ static tts_status file_sha256(const char *path, char out[65], tts_error *err)
     return tts_sha256_final(h, out);
 }
 
-/* Record a check that changed nothing (304 or identical body). */
+/*
+ * Record a check that changed nothing (304 or identical body). An
+ * identical body served with a Last-Modified dates the stored list by it,
+ * as the download of a new version would have; a 304 says nothing new.
+ */
 static tts_status record_check(tts_lists *l, const char *source, const char *url, current *c,
                                const tts_fetch_resp *resp, const char *now, tts_error *err)
 {
     tts_store_fetch f = c->fetch;
     tts_store *s = tts_listdb_store(l);
     tts_status rc;
+    char lm[21];
     f.url = (char *)(uintptr_t)url;
     if (resp->etag != NULL)
         f.etag = resp->etag;
@@ -213,6 +219,9 @@ static tts_status record_check(tts_lists *l, const char *source, const char *url
     rc = tts_store_begin(s, err);
     if (rc == TTS_OK)
         rc = tts_store_fetch_put(s, source, &f, err);
+    if (rc == TTS_OK && !resp->not_modified &&
+        tts_listmeta_feed_date(url, resp->last_modified, lm))
+        rc = tts_store_source_redate(s, source, lm, err);
     if (rc == TTS_OK)
         rc = tts_store_commit(s, err);
     if (rc != TTS_OK)
@@ -277,7 +286,7 @@ tts_status tts_lists_update(tts_lists *l, const char *source, const tts_update_o
         f.http_status = resp.status;
         f.bytes = resp.bytes;
         files[0] = tmp;
-        TTS_TRY(tts_listdb_import(l, source, format, files, 1, o->now, url, &f, res, err));
+        TTS_TRY(tts_listdb_import(l, source, format, files, 1, o->now, url, &f, NULL, res, err));
         *outcome = TTS_UPDATE_IMPORTED;
     }
 out:

@@ -15,7 +15,8 @@ case $BIN in /*) ;; *) BIN=$(pwd)/$BIN ;; esac
 mkdir -p "$SCRATCH"
 SCRATCH=$(cd "$SCRATCH" && pwd)
 DB=$SCRATCH/lists.db
-rm -f "$DB" "$DB-wal" "$DB-shm" "$SCRATCH"/feed.db* "$SCRATCH"/auto.db*
+rm -f "$DB" "$DB-wal" "$DB-shm" "$SCRATCH"/feed.db* "$SCRATCH"/auto.db* "$SCRATCH"/sdn.db* \
+    "$SCRATCH"/age.db* "$SCRATCH"/empty.db* "$SCRATCH"/keep.db*
 unset TTSCREEN_DB
 export SOURCE_DATE_EPOCH=1767225600 # 2026-01-01T00:00:00Z: stable import times
 pass=0
@@ -113,7 +114,7 @@ run "us-csl takes a .json file as csl-json" 0 "$T" lists import us-csl fixtures/
 
 # ---- search ----
 expect_out "full-width CATL finds the 1260H entry" 0 \
-    '{"query":"ＣＡＴＬ","matches":[{"source":"us-1260h","entry_id":"2025-catl","name":"Contemporary Amperex Technology Co., Limited","matched":"CATL","score":1.0000,"country":"CN","programs":["1260H"]}]}' \
+    '{"query":"ＣＡＴＬ","matches":[{"source":"us-1260h","entry_id":"2025-catl","name":"Contemporary Amperex Technology Co., Limited","matched":"CATL","score":1.0000,"country":"CN","programs":["1260H"],"entry_type":null}]}' \
     "$T" search "ＣＡＴＬ" --format json --db "$DB"
 expect_out "traditional Han name folds to the simplified alias" 0 '"entry_id":"2025-catl"' \
     "$T" search "寧德時代新能源科技股份有限公司" --format json --db "$DB"
@@ -123,6 +124,8 @@ expect_out "misspelt SDN name, matched through its alias" 0 \
     "matched aka: NATIONAL BANK OF CUBA" "$T" search "Nacional Bank of Kuba" --db "$DB"
 expect_out "reordered person name" 0 '"entry_id":"10758"' \
     "$T" search "John Arnold Bredenkamp" --format json --db "$DB"
+case $OUT in *'"entry_id":"10758"'*'"entry_type":"person"'*) ok "search names the entry type" ;;
+*) bad "search names the entry type" "$OUT" ;; esac
 expect_out "no match is not an error" 0 "no list entry scores 0.85 or more" \
     "$T" search "Toyota Motor Corporation" --db "$DB"
 expect_out "explain shows token pairs" 0 "tokens airlines~airlines=1.00" \
@@ -141,7 +144,7 @@ expect_err "threshold out of range" 2 "ttscreen: --threshold: expected a number 
     "$T" search CATL --threshold 1.5 --db "$DB"
 
 expect_out "CSL JSON entry found by its alias, sub-list kept" 0 \
-    '{"source":"us-csl-json","entry_id":"99ed1b052fdb09695fae1ba87516d8a0882b0df04652e07aeb5ce7be","name":"China Electronics Technology Group Corporation 13th Research Institute (CETC 13)","matched":"Hebei Semiconductor Research Institute","score":1.0000,"country":"CN","programs":["EL"]}' \
+    '{"source":"us-csl-json","entry_id":"99ed1b052fdb09695fae1ba87516d8a0882b0df04652e07aeb5ce7be","name":"China Electronics Technology Group Corporation 13th Research Institute (CETC 13)","matched":"Hebei Semiconductor Research Institute","score":1.0000,"country":"CN","programs":["EL"],"entry_type":null}' \
     "$T" search "Hebei Semiconductor Research Institute" --source us-csl-json --format json --db "$DB"
 expect_out "CSL API person found by a reordered alias" 0 "matched aka: KHATIB, Seyed Esmaeil" \
     "$T" search "Seyed Esmaeil Khatib" --source csl-api --db "$DB"
@@ -153,10 +156,76 @@ expect_out "status as JSON" 0 '"source":"jp-eul","format":"ttscreen-csv","entrie
     "$T" lists status --format json --db "$DB"
 expect_out "status shows the CSL JSON list" 0 '"source":"us-csl-json","format":"csl-json","entries":13,"aliases":15' \
     "$T" lists status --format json --db "$DB"
-SOURCE_DATE_EPOCH=1769904000 expect_out "status warns about stale lists" 0 "us-dpl" \
-    "$T" lists status --max-age 7 --db "$DB"
-case $ERR in *"warning: list us-dpl is 31 days old (maximum 7)"*) ok "stale warning text" ;;
+# ages count by the real clock from the list's date; these lists were imported "on"
+# 2026-01-01 (SOURCE_DATE_EPOCH), which is in the past of any clock running these tests
+expect_out "status without --max-age warns, exits 0" 0 "us-dpl" "$T" lists status --db "$DB"
+case $ERR in *"ttscreen: warning: list us-dpl is "*" days old (counted from its import on 2026-01-01; maximum 7)"*)
+    ok "stale warning text" ;;
 *) bad "stale warning text" "$ERR" ;; esac
+SOURCE_DATE_EPOCH=1767225600 run "--max-age: a stale list exits 1, whatever SOURCE_DATE_EPOCH says" 1 \
+    "$T" lists status --max-age 30 --db "$DB" &&
+    case $ERR in *"ttscreen: list ofac-sdn is "*" days old (counted from its import on 2026-01-01; maximum 30)"*)
+        ok "--max-age: a stale list exits 1, whatever SOURCE_DATE_EPOCH says" ;;
+    *) bad "--max-age: a stale list exits 1, whatever SOURCE_DATE_EPOCH says" "$ERR" ;; esac
+expect_out "--max-age 100000: nothing stale, exit 0" 0 "ofac-sdn" \
+    "$T" lists status --max-age 100000 --db "$DB"
+expect_err "--max-age must be a number" 2 \
+    "ttscreen: --max-age: expected a number from 0 to 999999, got 'soon'" \
+    "$T" lists status --max-age soon --db "$DB"
+"$T" lists import none fixtures/lists/bad/empty.csv --db "$SCRATCH/empty.db" 2>/dev/null
+expect_err "--max-age on no lists at all exits 1" 1 "ttscreen: no lists imported: none is current" \
+    "$T" lists status --max-age 30 --db "$SCRATCH/empty.db"
+# the legacy OFAC CSV carries no publication date: its age counts from the import
+expect_out "the 2019 SDN is dated by its import" 0 \
+    '"kind":"sanctions","jurisdiction":"US","severity":"critical","dated":"2026-01-01T00:00:00Z","dated_by":"imported"}' \
+    "$T" lists status --format json --db "$DB"
+
+# ---- what a list is: kind, jurisdiction, severity ----
+expect_out "a ttscreen-csv list under another name is a watch list" 0 \
+    "internal: imported 1 entries, 1 aliases" \
+    "$T" lists import internal fixtures/lists/jp-eul.csv --db "$DB"
+expect_out "status shows the watch list's kind and severity" 0 \
+    '"source":"internal","format":"ttscreen-csv","entries":1,"aliases":1,' \
+    "$T" lists status --format json --db "$DB"
+case $OUT in *'"file":"fixtures/lists/jp-eul.csv","kind":"watch-list","jurisdiction":"internal","severity":"high","dated":"2026-01-01T00:00:00Z","dated_by":"imported"}'*)
+    ok "internal: watch-list, internal, high" ;;
+*) bad "internal: watch-list, internal, high" "$OUT" ;; esac
+expect_out "status text shows kind, jurisdiction, severity" 0 \
+    "watch-list         internal      high" "$T" lists status --db "$DB"
+expect_out "--kind and --severity are stored" 0 "eu-fsf: imported 1 entries" \
+    "$T" lists import eu-fsf fixtures/lists/us-uflpa.csv --kind sanctions --severity critical \
+    --jurisdiction EU --db "$DB"
+expect_out "--kind and --severity are shown" 0 \
+    '"file":"fixtures/lists/us-uflpa.csv","kind":"sanctions","jurisdiction":"EU","severity":"critical",' \
+    "$T" lists status --format json --db "$DB"
+expect_out "a re-import keeps the stored kind" 0 "eu-fsf: imported 1 entries" \
+    "$T" lists import eu-fsf fixtures/lists/us-uflpa.csv --db "$DB"
+expect_out "the kept kind is shown" 0 \
+    '"file":"fixtures/lists/us-uflpa.csv","kind":"sanctions","jurisdiction":"EU","severity":"critical",' \
+    "$T" lists status --format json --db "$DB"
+expect_out "built-in kinds of the known feeds" 0 \
+    "military-end-user  US            high" "$T" lists status --db "$DB"
+expect_err "bad --kind" 2 \
+    "unknown list kind 'sanction' (restricted-party, sanctions, military-end-user, end-user-concern, forced-labour, watch-list, other)" \
+    "$T" lists import eu-fsf fixtures/lists/us-uflpa.csv --kind sanction --db "$DB"
+expect_err "bad --severity" 2 \
+    "list severity must be critical, high or medium (a list match is never below medium), got 'low'" \
+    "$T" lists import eu-fsf fixtures/lists/us-uflpa.csv --severity low --db "$DB"
+expect_err "bad --jurisdiction" 2 \
+    "list jurisdiction must be 1 to 32 letters, digits or hyphens (US, JP, EU, UN, internal, ...), got 'E U'" \
+    "$T" lists import eu-fsf fixtures/lists/us-uflpa.csv --jurisdiction "E U" --db "$DB"
+expect_err "--kind belongs to import" 2 \
+    "ttscreen: lists update: --kind, --jurisdiction and --severity are set by 'lists import'" \
+    "$T" lists update us-csl --kind sanctions --db "$DB"
+
+# ---- an SDN import without alt.csv loses the aliases: said on stderr ----
+run "SDN with aliases" 0 "$T" lists import ofac-sdn fixtures/lists/ofac-sdn-2019-01/sdn.csv \
+    fixtures/lists/ofac-sdn-2019-01/alt.csv --db "$SCRATCH/sdn.db" && ok "SDN with aliases"
+expect_err "SDN again without alt.csv warns the aliases are gone" 0 \
+    "ttscreen: warning: ofac-sdn: the new version has no aliases (no alt.csv given?): the 9682 aliases of the previous version are gone and no longer match" \
+    "$T" lists import ofac-sdn fixtures/lists/ofac-sdn-2019-01/sdn.csv --db "$SCRATCH/sdn.db"
+expect_err "SDN again without alt.csv: no aliases, no warning" 0 "" \
+    "$T" lists import ofac-sdn fixtures/lists/ofac-sdn-2019-01/sdn.csv --db "$SCRATCH/sdn.db"
 
 # ---- update against the local test server and file:// ----
 TTSD=${TTSD:-$ROOT/build/tests/ttsd}
@@ -176,6 +245,22 @@ expect_out "update from URL imports" 0 "us-uflpa: imported 1 entries, 0 aliases"
     "$T" lists update us-uflpa --url "$BASE/f/us-uflpa.csv" --format ttscreen-csv --db "$DB"
 expect_out "second update is a 304" 0 "us-uflpa: unchanged" \
     "$T" lists update us-uflpa --db "$DB"
+run "a list with its own kind" 0 "$T" lists import feedx fixtures/lists/jp-eul.csv --kind sanctions \
+    --severity medium --jurisdiction UN --db "$SCRATCH/keep.db" && ok "a list with its own kind"
+expect_out "update of that list" 0 "feedx: imported 1 entries, 0 aliases" \
+    "$T" lists update feedx --url "$BASE/f/us-uflpa.csv" --format ttscreen-csv --db "$SCRATCH/keep.db"
+expect_out "lists update keeps the kind" 0 \
+    '"kind":"sanctions","jurisdiction":"UN","severity":"medium","dated":"2025-01-01T00:00:00Z","dated_by":"last-modified"}' \
+    "$T" lists status --format json --db "$SCRATCH/keep.db"
+run "a list imported from a file" 0 "$T" lists import same fixtures/lists/jp-eul.csv \
+    --db "$SCRATCH/keep.db" && ok "a list imported from a file"
+expect_out "the same bytes from a feed" 0 "same: unchanged" \
+    "$T" lists update same --url "$BASE/f/jp-eul.csv" --format ttscreen-csv --db "$SCRATCH/keep.db"
+expect_out "identical bytes with a Last-Modified date the list by it" 0 \
+    '"source":"same","format":"ttscreen-csv","entries":1,"aliases":1,"imported_at":"2026-01-01T00:00:00Z"' \
+    "$T" lists status --format json --db "$SCRATCH/keep.db"
+case $OUT in *'"source":"same"'*'"dated":"2025-01-01T00:00:00Z","dated_by":"last-modified"}]}') ok "same: dated by Last-Modified" ;;
+*) bad "same: dated by Last-Modified" "$OUT" ;; esac
 expect_out "status shows fetch time" 0 '"source":"us-uflpa"' \
     "$T" lists status --format json --db "$DB"
 expect_err "404 fails cleanly" 2 "$BASE/missing: HTTP status 404" \
@@ -199,11 +284,39 @@ expect_out "file:// update of a CSL JSON feed" 0 "us-csl: imported 1 entries, 1 
     "$T" lists update us-csl --url "file://$FIX/csl-api-sample.json" --db "$SCRATCH/feed.db"
 expect_out "the feed remembers csl-json" 0 '"source":"us-csl","format":"csl-json"' \
     "$T" lists status --format json --db "$SCRATCH/feed.db"
+case $OUT in *'"dated_by":"imported"}'*) ok "a file:// feed's mtime dates nothing" ;;
+*) bad "a file:// feed's mtime dates nothing" "$OUT" ;; esac
 expect_out "file:// update" 0 "jp-eul: unchanged" \
     "$T" lists update jp-eul --url "file://$FIX/jp-eul.csv" --db "$DB"
 expect_err "feedless list explains convert-then-import" 2 \
     "list us-1260h has no feed URL (give --url, or convert the publication to ttscreen-csv and use 'lists import')" \
     "$T" lists update us-1260h --db "$DB"
+# a feed's Last-Modified dates the list (the test server sends Wed, 01 Jan 2025 00:00:00 GMT)
+rm -f "$SCRATCH/port2"
+"$TTSD" "$FIX/ofac-sdn-2019-01" >"$SCRATCH/port2" &
+SERVER2_PID=$!
+i=0
+while [ ! -s "$SCRATCH/port2" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+BASE2=http://127.0.0.1:$(cat "$SCRATCH/port2")
+expect_out "2019 SDN downloaded from a feed" 0 "sdn-2019: imported 7379 entries" \
+    "$T" lists update sdn-2019 --url "$BASE2/f/sdn.csv" --format sdn-csv --db "$SCRATCH/age.db"
+expect_out "its age counts from the feed's Last-Modified" 0 \
+    '"kind":"sanctions","jurisdiction":"US","severity":"critical","dated":"2025-01-01T00:00:00Z","dated_by":"last-modified"}' \
+    "$T" lists status --format json --db "$SCRATCH/age.db"
+expect_out "status text names the date and where it comes from" 0 \
+    "2025-01-01  last-modified" "$T" lists status --db "$SCRATCH/age.db"
+run "--max-age 30 on the downloaded 2019 SDN exits 1" 1 \
+    "$T" lists status --max-age 30 --db "$SCRATCH/age.db" &&
+    case $ERR in "ttscreen: list sdn-2019 is "*" days old (counted from its feed's Last-Modified 2025-01-01; maximum 30)")
+        ok "--max-age 30 on the downloaded 2019 SDN exits 1" ;;
+    *) bad "--max-age 30 on the downloaded 2019 SDN exits 1" "$ERR" ;; esac
+expect_out "--max-age 100000 on it exits 0" 0 "sdn-2019" \
+    "$T" lists status --max-age 100000 --db "$SCRATCH/age.db"
+expect_out "an unchanged update keeps the date" 0 "sdn-2019: unchanged" \
+    "$T" lists update sdn-2019 --db "$SCRATCH/age.db"
+expect_out "the date after an unchanged update" 0 '"dated":"2025-01-01T00:00:00Z","dated_by":"last-modified"}' \
+    "$T" lists status --format json --db "$SCRATCH/age.db"
+kill "$SERVER2_PID" 2>/dev/null
 expect_err "no TLS switch exists" 2 \
     "ttscreen: lists: unknown option '--insecure' (see 'ttscreen lists --help')" \
     "$T" lists update us-csl --insecure --db "$DB"

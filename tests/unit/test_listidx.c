@@ -258,7 +258,7 @@ static int sh(const char *cmd)
 static void test_schema_2_database_upgrades_and_is_readable_before(void **state)
 {
     tts_buf want = TTS_BUF_INIT, got = TTS_BUF_INIT;
-    char cmd[512];
+    char cmd[1024];
     int found = 1, format = 0;
     size_t len = 0;
     void *data;
@@ -267,7 +267,12 @@ static void test_schema_2_database_upgrades_and_is_readable_before(void **state)
     answers(db("d.db"), 0, &want);
     /* what a database of the previous schema looks like */
     snprintf(cmd, sizeof(cmd),
-             "sqlite3 '%s' 'DROP TABLE list_index; PRAGMA user_version = 2; "
+             "sqlite3 '%s' 'DROP TABLE list_index; DROP INDEX list_entry_source_entry; "
+             "ALTER TABLE list_source DROP COLUMN kind; "
+             "ALTER TABLE list_source DROP COLUMN jurisdiction; "
+             "ALTER TABLE list_source DROP COLUMN severity; "
+             "ALTER TABLE list_source DROP COLUMN dated; "
+             "ALTER TABLE list_source DROP COLUMN dated_by; PRAGMA user_version = 2; "
              "PRAGMA user_version;' 2>/dev/null",
              db("d.db"));
     if (sh(cmd) != 2)
