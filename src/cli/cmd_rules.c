@@ -482,6 +482,8 @@ static int run_example(const tts_rules *rules, const tts_rule_info *r, const tts
     so.trace = to->explain ? print_trace : NULL;
     so.lookup = to->lists != NULL ? tts_lists_lookup : no_lists;
     so.lookup_user = to->lists != NULL ? (void *)to->lists : (void *)&asked_lists;
+    so.lookup_ident = to->lists != NULL ? tts_lists_lookup_ident : NULL;
+    so.lookup_ident_user = to->lists;
     if (tts_scan_record(rules, rec, &so, &found, &err) != TTS_OK) {
         printf("      %s\n", err.message[0] ? err.message : tts_strerror(err.status));
         goto out;

@@ -263,6 +263,8 @@ static void screen_record(run_state *st, const tts_record *rec, const char *sour
     if (st->lists != NULL && !st->o->no_lists) {
         so.lookup = tts_lists_lookup;
         so.lookup_user = st->lists;
+        so.lookup_ident = tts_lists_lookup_ident;
+        so.lookup_ident_user = st->lists;
     }
     if (tts_scan_record(st->rules, rec, &so, &f, &err) != TTS_OK) {
         /* name the input: the message names the record or the rule at fault */

@@ -85,6 +85,15 @@ run "alias-only CATL" 1 -- screen "$S/catl-alias.json"
 has "alias-only CATL: 1260H by the alias" "$S/out" '"rule": "sanctions.us.section-1260h"' \
     '"matched": "宁德时代"' '"query": "$.parties[1].aliases[0]"' '"query_name": "宁德时代"'
 
+# --- an identifier the list publishes finds the entry whatever the party is called ------
+record "$S/ident.json" "$FX/records/university-hire-2025.json" '
+r["parties"][1]["name"] = "Example Holding B.V."
+r["parties"][1]["identifiers"] = {"lei": "2713-4614"}'
+run "identifier only" 1 -- screen "$S/ident.json"
+lacks "identifier only: the name alone does not match" "$S/out" '"query": "$.parties[1].name"'
+has "identifier only: found by the registration number" "$S/out" '"entry_id": "8127"' \
+    '"query": "$.parties[1].identifiers.lei"' '"score": 1.0000'
+
 # --- names that are not parties: an affiliation and a funding source ------------------
 record "$S/affil.json" "$FX/records/university-hire-2025.json" '
 r["people"][0]["affiliations"] = [{"organisation": "54th Research Institute of China", "country": "CN", "kind": "employment"}]
@@ -97,10 +106,19 @@ has "listed funder: SDN finding on the funding flow" "$S/out" '"subject": "$.fun
     '"query": "$.funding[0].from"'
 
 # --- a person never matches an organisation's entry, nor an organisation a person's ----
+# (an entry of unknown type, such as many CSL rows, may match either)
 record "$S/person-vs-org.json" "$FX/records/university-hire-2025.json" '
-r["people"][0]["name"] = "54th Research Institute of China"'
-run "a person named like a listed organisation" 1 -- screen "$S/person-vs-org.json"
-lacks "a person named like a listed organisation is not matched to it" "$S/out" '"query": "$.people[0].name"'
+r["people"][0]["name"] = "BANCO NACIONAL DE CUBA"
+r["parties"][2]["name"] = "WONG Moon Chi"'
+run "a person named like a listed bank, a company like a listed person" 1 -- screen "$S/person-vs-org.json"
+lacks "a person is not matched to an SDN entity" "$S/out" '"query": "$.people[0].name"'
+lacks "a company is not matched to an SDN individual" "$S/out" '"query": "$.parties[2].name"'
+record "$S/person-party.json" "$FX/records/university-hire-2025.json" '
+r["parties"][2]["name"] = "WONG Moon Chi"
+r["parties"][2]["type"] = "person"'
+run "a person party named like a listed person" 1 -- screen "$S/person-party.json"
+has "a party of type person is matched to an SDN individual" "$S/out" '"query": "$.parties[2].name"' \
+    '"entry_type": "person"'
 
 # --- a list imported under its own name is read: an in-house watch-list -----------------
 IDB="$S/internal.db"

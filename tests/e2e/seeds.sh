@@ -43,10 +43,10 @@ if "$BIN" rules check rules >"$SCRATCH/check.out" 2>&1; then pass; else fail "ru
 if "$BIN" rules test rules >"$SCRATCH/test.out" 2>&1; then pass; else fail "rules test rules" "$SCRATCH/test.out"; fi
 # Without a lists database, the list rules' hit examples are skipped, never failed.
 if grep -q '^\[  SKIPPED \] sanctions.us.restricted-party packs/sanctions/current-list-hits.json$' \
-    "$SCRATCH/test.out" && grep -q '^\[  SKIPPED \] 11 examples' "$SCRATCH/test.out"; then
+    "$SCRATCH/test.out" && grep -q '^\[  SKIPPED \] 13 examples' "$SCRATCH/test.out"; then
     pass
 else
-    fail "rules test rules: the 11 list-rule hit examples are not reported as skipped" "$SCRATCH/test.out"
+    fail "rules test rules: the 13 list-rule hit examples are not reported as skipped" "$SCRATCH/test.out"
 fi
 # With the current-format list fixtures (CSL 2025 with opaque ids, OFAC SDN
 # 2025, METI End User List, 1260H, UFLPA), every example runs and passes:
@@ -54,9 +54,10 @@ fi
 RDB="$SCRATCH/rules-test.db"
 for spec in "us-csl csl-2025-sample.csv csl-csv" "ofac-sdn ofac-sdn-2025-sample/sdn.csv sdn-csv" \
     "jp-eul jp-eul.csv ttscreen-csv" "us-1260h us-1260h.csv ttscreen-csv" "us-uflpa us-uflpa.csv ttscreen-csv" \
-    "internal internal-watch.csv ttscreen-csv"; do
+    "internal internal-watch.csv ttscreen-csv" "sdn-copy ofac-sdn-2025-sample/sdn.csv sdn-csv" \
+    "press-watch internal-watch.csv ttscreen-csv --severity medium"; do
     set -- $spec
-    "$BIN" lists import "$1" "fixtures/lists/$2" --format "$3" --db "$RDB" >"$SCRATCH/rt-import.out" 2>&1 ||
+    "$BIN" lists import "$1" "fixtures/lists/$2" --format "$3" ${4:+"$4"} ${5:+"$5"} --db "$RDB" >"$SCRATCH/rt-import.out" 2>&1 ||
         fail "lists import $1 for rules test --db" "$SCRATCH/rt-import.out"
 done
 ran=$("$BIN" rules test rules --db "$RDB" 2>&1 | tee "$SCRATCH/test-db.out" | sed -n 's/^\[==========\] Running \([0-9]*\) examples.*/\1/p')

@@ -69,6 +69,25 @@ static char **dup_list(const char *const *items, size_t n)
     return v;
 }
 
+/* A finding's path: the array and its ids in one allocation (scan.h). */
+static char **path_block(const char *const *items, size_t n)
+{
+    size_t bytes = n * sizeof(char *);
+    char **v, *text;
+    for (size_t i = 0; i < n; i++)
+        bytes += strlen(items[i]) + 1;
+    v = tts_malloc(bytes);
+    assert_non_null(v);
+    text = (char *)(v + n);
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(items[i]) + 1;
+        memcpy(text, items[i], len);
+        v[i] = text;
+        text += len;
+    }
+    return v;
+}
+
 static void add_finding(tts_findings *fs, tts_severity sev, const char *rule, const char *msg,
                         const char *subject, const char *const *path, size_t n_path, int match)
 {
@@ -83,7 +102,7 @@ static void add_finding(tts_findings *fs, tts_severity sev, const char *rule, co
     f->message = xdup(msg);
     f->subject = xdup(subject);
     if (n_path > 0) {
-        f->path = dup_list(path, n_path);
+        f->path = path_block(path, n_path);
         f->n_path = n_path;
     }
     f->evidence = dup_list(evidence, 1);
