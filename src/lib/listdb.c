@@ -881,6 +881,8 @@ out:
 /* The loaded source named `name`, or NULL. */
 static const src *src_named(const tts_lists *l, const char *name)
 {
+    if (name == NULL)
+        return NULL;
     for (size_t i = 0; i < l->n_srcs; i++)
         if (strcmp(l->srcs[i].name, name) == 0)
             return &l->srcs[i];

@@ -406,8 +406,8 @@ static int named_list(tts_arena *a, const tts_record *r, tts_val *out)
     for (size_t i = 0; i < r->n_funding; i++)
         n += r->funding[i].from_party == NULL;
     items = list_new(a, n, out);
-    if (n > 0 && items == NULL)
-        return 1;
+    if (items == NULL)
+        return n > 0; /* nothing to list, or out of memory */
     for (size_t i = 0; i < r->n_parties; i++)
         items[k++] = tts_val_elem(TTS_T_PARTY, &r->parties[i], NULL);
     for (size_t i = 0; i < r->n_people; i++)
