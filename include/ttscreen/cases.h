@@ -21,6 +21,7 @@ extern "C" {
 #endif
 
 typedef struct tts_cases tts_cases;
+struct tts_lists; /* ttscreen/lists.h */
 
 /*
  * Open the case file of the database at db_path (created and migrated on
@@ -58,6 +59,45 @@ typedef struct tts_screening_info {
 /* Store one screening (and its audit row) in one transaction. */
 TTS_API tts_status tts_cases_store(tts_cases *c, const tts_screening_info *in, tts_error *err);
 
+/*
+ * The one way a record is screened: `screen`, `rescreen` and any batch
+ * call this, so they cannot drift apart. It evaluates the rules with the
+ * lists (every name of the record against every list, identifiers too),
+ * applies the reviewers' standing decisions, and stores the screening when
+ * asked, exactly the same way for each caller.
+ */
+typedef struct tts_screen_opts {
+    size_t size;                 /* sizeof(tts_screen_opts) */
+    const tts_rules *rules;      /* required */
+    struct tts_lists *lists;     /* the lists to consult; NULL only with no_lists */
+    int no_lists;                /* consult no list on purpose: the report says so */
+    const tts_list_info *list_info; /* the versions of `lists`, named in the report */
+    size_t n_lists;
+    tts_cases *cases;            /* reviewers' decisions to apply, and where to store; or NULL */
+    int store;                   /* store the screening in `cases` */
+    int rescreen;                /* stored as a re-screening */
+    const char *as_of;           /* YYYY-MM-DD override, or NULL: controls.as_of, else today */
+    const char *today;           /* YYYY-MM-DD, required */
+    const char *at;              /* RFC 3339 time of the screening, required */
+    const char *actor;           /* who screens (stored), required when store */
+    const char *tool_version;    /* for the report */
+} tts_screen_opts;
+
+typedef struct tts_screen_result {
+    tts_findings *findings;   /* owned: free with tts_screen_result_clear */
+    char as_of[11];           /* the date the screening treated as today */
+    tts_report_input report;  /* ready for tts_report_render (borrows opts, record, findings) */
+} tts_screen_result;
+
+/*
+ * Screen rec (borrowed) as o says. On success *res holds the findings and
+ * the report input; the caller frees it with tts_screen_result_clear.
+ */
+TTS_API tts_status tts_screen_record(const tts_screen_opts *o, const tts_record *rec,
+                                     tts_screen_result *res /* OUT */, tts_error *err);
+/* Accepts a zeroed or failed result. */
+TTS_API void tts_screen_result_clear(tts_screen_result *res);
+
 typedef struct tts_decision_input {
     size_t size;             /* sizeof(tts_decision_input) */
     const char *record_id;   /* the case */
@@ -94,6 +134,8 @@ typedef struct tts_rescreen_opts {
     tts_format format;          /* text or json */
     tts_severity fail_on;       /* threshold over new findings */
     int no_lists;               /* no list consulted on purpose: each report says so */
+    struct tts_lists *lists_db; /* the lists to consult (each case goes through
+                                   tts_screen_record, as `screen` does); scan.lookup is unused */
 } tts_rescreen_opts;
 
 /*

@@ -94,10 +94,7 @@ int cmd_rescreen(int argc, char **argv)
     }
     if (!no_lists) {
         /* the same lists as `screen` would consult now */
-        ro.scan.lookup = tts_lists_lookup;
-        ro.scan.lookup_user = lists;
-        ro.scan.lookup_ident = tts_lists_lookup_ident;
-        ro.scan.lookup_ident_user = lists;
+        ro.lists_db = lists;
         ro.lists = info;
         ro.n_lists = n_info;
     }

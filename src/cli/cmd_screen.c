@@ -214,102 +214,52 @@ static void warn_unknown(const tts_record *rec, const char *source)
                 tts_record_id(rec), tts_record_unknown(rec, i));
 }
 
-/* Record the screening in the case file (the report is stored as one JSON line). */
-static tts_status store_screening(run_state *st, const tts_report_input *ri, tts_error *err)
-{
-    tts_screening_info si;
-    char *jsonl = NULL;
-    size_t len = 0;
-    tts_status rc = tts_report_render(ri, TTS_FORMAT_JSONL, &jsonl, &len, err);
-    if (rc != TTS_OK)
-        return rc;
-    memset(&si, 0, sizeof(si));
-    si.size = sizeof(si);
-    si.at = st->now;
-    si.actor = cli_actor(st->o->by);
-    si.as_of = ri->as_of;
-    si.record = ri->record;
-    si.rules = ri->rules;
-    si.findings = ri->findings;
-    si.lists = ri->lists;
-    si.n_lists = ri->n_lists;
-    si.report_jsonl = jsonl;
-    rc = tts_cases_store(st->cases, &si, err);
-    tts_free(jsonl);
-    return rc;
-}
-
-/* Scan one record and emit its report. */
+/* Screen one record (the library's one screening path) and emit its report. */
 static void screen_record(run_state *st, const tts_record *rec, const char *source)
 {
     tts_error err;
-    tts_findings *f = NULL;
-    tts_scan_opts so;
-    tts_report_input ri;
+    tts_screen_opts so;
+    tts_screen_result res;
     char *text = NULL;
     size_t len = 0;
-    const char *as_of = st->o->as_of;
 
     tts_error_clear(&err);
     if (st->o->verbose)
         warn_unknown(rec, source);
-    if (as_of == NULL)
-        as_of = tts_record_as_of(rec);
-    if (as_of == NULL)
-        as_of = st->today;
     memset(&so, 0, sizeof(so));
     so.size = sizeof(so);
-    so.as_of = as_of;
-    if (st->lists != NULL && !st->o->no_lists) {
-        so.lookup = tts_lists_lookup;
-        so.lookup_user = st->lists;
-        so.lookup_ident = tts_lists_lookup_ident;
-        so.lookup_ident_user = st->lists;
-    }
-    if (tts_scan_record(st->rules, rec, &so, &f, &err) != TTS_OK) {
+    so.rules = st->rules;
+    so.lists = st->lists;
+    so.no_lists = st->o->no_lists;
+    so.list_info = st->list_info;
+    so.n_lists = st->n_lists;
+    so.cases = st->cases;
+    so.store = st->store;
+    so.as_of = st->o->as_of;
+    so.today = st->today;
+    so.at = st->now;
+    so.actor = cli_actor(st->o->by);
+    so.tool_version = tts_version();
+    if (tts_screen_record(&so, rec, &res, &err) != TTS_OK) {
         /* name the input: the message names the record or the rule at fault */
         fprintf(stderr, "%s: %s\n", source,
                 err.message[0] != '\0' ? err.message : tts_strerror(err.status));
         st->had_error = 1;
-        return;
-    }
-    if (st->cases != NULL &&
-        tts_cases_apply_decisions(st->cases, tts_record_id(rec), f, &err) != TTS_OK) {
-        cli_report(&err);
-        st->had_error = 1;
-        tts_findings_free(f);
-        return;
-    }
-    memset(&ri, 0, sizeof(ri));
-    ri.size = sizeof(ri);
-    ri.tool_version = tts_version();
-    ri.generated_at = st->now;
-    ri.as_of = as_of;
-    ri.record = rec;
-    ri.rules = st->rules;
-    ri.findings = f;
-    ri.lists = st->o->no_lists ? NULL : st->list_info;
-    ri.n_lists = st->o->no_lists ? 0 : st->n_lists;
-    ri.color = st->color;
-    ri.no_lists = st->o->no_lists;
-    if (tts_report_render(&ri, st->fmt, &text, &len, &err) != TTS_OK) {
-        cli_report(&err);
-        st->had_error = 1;
-        tts_findings_free(f);
-        return;
-    }
-    if (st->store && store_screening(st, &ri, &err) != TTS_OK) {
         /* the database failed (full, read-only, broken): stop rather than repeat it per record */
-        cli_report(&err);
-        st->had_error = 1;
-        st->stop = 1;
-        tts_findings_free(f);
-        tts_free(text);
+        if (err.status == TTS_ERR_DB || err.status == TTS_ERR_IO)
+            st->stop = 1;
         return;
     }
-    if (tts_findings_max_severity(f) >= (int)st->fail_on)
+    res.report.color = st->color;
+    if (tts_report_render(&res.report, st->fmt, &text, &len, &err) != TTS_OK) {
+        cli_report(&err);
+        st->had_error = 1;
+        tts_screen_result_clear(&res);
+        return;
+    }
+    if (tts_findings_max_severity(res.findings) >= (int)st->fail_on)
         st->had_findings = 1;
-    tts_findings_free(f);
+    tts_screen_result_clear(&res);
     if (st->fmt == TTS_FORMAT_JSON) {
         if (st->pending != NULL) {
             cli_error("screen: --format json prints one record's report; %s holds more than one "

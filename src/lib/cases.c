@@ -848,18 +848,17 @@ static tts_status rescreen_one(rescreen_state *st, const char *id, tts_error *er
     const tts_rescreen_opts *o = st->o;
     previous p;
     tts_record *rec = NULL;
-    tts_findings *f = NULL;
-    tts_scan_opts so = o->scan;
-    tts_report_input ri;
-    tts_screening_info si;
+    const tts_findings *f = NULL;
+    tts_screen_opts so;
+    tts_screen_result res;
     str_list now = {NULL, 0, 0, 0};
     tts_buf key = TTS_BUF_INIT, part = TTS_BUF_INIT;
-    char *report = NULL;
-    size_t len = 0, n_new = 0, n_gone = 0;
+    size_t n_new = 0, n_gone = 0;
     int first = 1;
     tts_status rc;
 
     memset(&p, 0, sizeof(p));
+    memset(&res, 0, sizeof(res));
     TTS_TRY(tts_store_cases_each(st->c->store, id, previous_case, &p, NULL, err));
     TTS_TRY(tts_store_findings_each(st->c->store, p.screening, previous_finding, &p, err));
     if (p.record_json == NULL || p.keys.failed || p.lines.failed) {
@@ -867,35 +866,23 @@ static tts_status rescreen_one(rescreen_state *st, const char *id, tts_error *er
         goto out;
     }
     TTS_TRY(tts_record_parse(p.record_json, strlen(p.record_json), id, &rec, err));
-    if (so.as_of == NULL)
-        so.as_of = tts_record_as_of(rec) ? tts_record_as_of(rec) : o->today;
-    TTS_TRY(tts_scan_record(o->rules, rec, &so, &f, err));
-    TTS_TRY(tts_cases_apply_decisions(st->c, id, f, err));
-    memset(&ri, 0, sizeof(ri));
-    ri.size = sizeof(ri);
-    ri.tool_version = o->tool_version;
-    ri.generated_at = o->at;
-    ri.as_of = so.as_of;
-    ri.record = rec;
-    ri.rules = o->rules;
-    ri.findings = f;
-    ri.lists = o->lists;
-    ri.n_lists = o->n_lists;
-    ri.no_lists = o->no_lists;
-    TTS_TRY(tts_report_render(&ri, TTS_FORMAT_JSONL, &report, &len, err));
-    memset(&si, 0, sizeof(si));
-    si.size = sizeof(si);
-    si.at = o->at;
-    si.actor = o->actor;
-    si.as_of = so.as_of;
-    si.record = rec;
-    si.rules = o->rules;
-    si.findings = f;
-    si.lists = o->lists;
-    si.n_lists = o->n_lists;
-    si.report_jsonl = report;
-    si.rescreen = 1;
-    TTS_TRY(tts_cases_store(st->c, &si, err));
+    memset(&so, 0, sizeof(so));
+    so.size = sizeof(so);
+    so.rules = o->rules;
+    so.lists = o->lists_db;
+    so.no_lists = o->no_lists;
+    so.list_info = o->lists;
+    so.n_lists = o->n_lists;
+    so.cases = st->c;
+    so.store = 1;
+    so.rescreen = 1;
+    so.as_of = o->scan.as_of;
+    so.today = o->today;
+    so.at = o->at;
+    so.actor = o->actor;
+    so.tool_version = o->tool_version;
+    TTS_TRY(tts_screen_record(&so, rec, &res, err));
+    f = res.findings;
 
     /* new: raised now, not before */
     for (size_t i = 0; i < f->n; i++) {
@@ -935,11 +922,10 @@ static tts_status rescreen_one(rescreen_state *st, const char *id, tts_error *er
     if (now.failed || tts_buf_failed(&part) || tts_buf_failed(&key))
         rc = tts_err_set(err, TTS_ERR_NOMEM, "out of memory");
 out:
-    tts_free(report);
     tts_buf_free(&key);
     tts_buf_free(&part);
     str_list_free(&now);
-    tts_findings_free(f);
+    tts_screen_result_clear(&res);
     tts_record_free(rec);
     previous_free(&p);
     return rc;

@@ -209,6 +209,8 @@ CDB="$S/cases.db"
 "$BIN" lists import ofac-sdn "$FX/lists/ofac-sdn-2019-01/sdn.csv" --format sdn-csv --db "$CDB" >/dev/null 2>&1
 run "store the CATL joint venture" 0 -- "$BIN" screen --db "$CDB" --as-of 2026-01-01 "$FX/records/nissan-catl-2018.json"
 lacks "before the 1260H list, no 1260H finding" "$S/out" "sanctions.us.section-1260h"
+run "rescreen with nothing changed" 0 -- "$BIN" rescreen --db "$CDB" --as-of 2026-01-01
+has "rescreen with nothing changed: screen and rescreen agree" "$S/out" "0 changed"
 "$BIN" lists import us-1260h "$FX/lists/us-1260h.csv" --format ttscreen-csv --db "$CDB" >/dev/null 2>&1
 run "rescreen after the 1260H list" 1 -- "$BIN" rescreen --db "$CDB" --as-of 2026-01-01
 has "rescreen reports the new 1260H finding" "$S/out" "sanctions.us.section-1260h" "1 changed"

@@ -240,6 +240,7 @@ static void test_rescreen_reports_gone_findings_and_verdict_change(void **state)
     o.tool_version = "t";
     o.format = TTS_FORMAT_TEXT;
     o.fail_on = TTS_SEV_HIGH;
+    o.no_lists = 1; /* rules alone, said so: a rescreen with no lists is otherwise refused */
     tts_error_clear(&err);
     assert_int_equal(tts_cases_rescreen(fx->cases, &o, &out, &len, &failed, &err), TTS_OK);
     assert_int_equal(failed, 0);
@@ -346,10 +347,45 @@ static void test_apply_decisions_out_of_memory_is_clean(void **state)
     tts_findings_free(f);
 }
 
+/* The one screening path refuses to screen without lists unless told not to consult any. */
+static void test_screen_record_fails_closed_without_lists(void **state)
+{
+    fixture *fx = *state;
+    tts_screen_opts o;
+    tts_screen_result res;
+    tts_error err;
+    tts_error_clear(&err);
+    memset(&o, 0, sizeof(o));
+    o.size = sizeof(o);
+    o.rules = fx->rules;
+    o.cases = fx->cases;
+    o.today = "2026-03-01";
+    o.at = "2026-03-01T00:00:00Z";
+    o.actor = "tester";
+    assert_int_equal(tts_screen_record(&o, fx->rec, &res, &err), TTS_ERR_ARG);
+    assert_non_null(strstr(err.message, "no lists"));
+    assert_null(res.findings);
+    o.no_lists = 1;
+    o.store = 1;
+    assert_int_equal(tts_screen_record(&o, fx->rec, &res, &err), TTS_OK);
+    assert_int_equal(res.report.no_lists, 1);
+    assert_string_equal(res.as_of, "2026-03-01");
+    assert_ptr_equal(res.report.findings, res.findings);
+    tts_screen_result_clear(&res);
+    o.as_of = "2025-12-31";
+    assert_int_equal(tts_screen_record(&o, fx->rec, &res, &err), TTS_OK);
+    assert_string_equal(res.report.as_of, "2025-12-31");
+    tts_screen_result_clear(&res);
+    o.actor = NULL; /* storing needs to know who screens */
+    assert_int_equal(tts_screen_record(&o, fx->rec, &res, &err), TTS_ERR_ARG);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_screenings_accumulate_per_record_id, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_screen_record_fails_closed_without_lists, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_cleared_entry_is_not_raised_until_it_changes, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clearing_one_entry_keeps_the_others, setup, teardown),
