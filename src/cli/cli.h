@@ -59,6 +59,9 @@ int cli_now(char rfc3339[32], char date[11]);
  */
 int cli_today(char date[11]);
 
+/* Print a ';'-separated list (programs, countries) as a JSON array of strings. */
+void cli_json_list(FILE *fp, const char *s);
+
 /* Print s as a JSON string, or null when s is NULL. */
 void cli_json_str(FILE *fp, const char *s);
 
@@ -91,6 +94,23 @@ int cmd_rules(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_search(int argc, char **argv);
+
+/* search --batch: one process screens every row of a counterparty sheet. */
+#define TTS_CLI_NAME_MAX 4097 /* a list name's bound plus one */
+typedef enum cli_batch_format { CLI_BATCH_CSV, CLI_BATCH_JSONL, CLI_BATCH_JSON, CLI_BATCH_TEXT } cli_batch_format;
+typedef struct cli_batch_opts {
+    const char *path, *file;          /* the sheet ("-" = standard input), its name in messages */
+    const char *input_format, *encoding;
+    const char *name_column, *country_column, *id_column, *type_column;
+    cli_batch_format format;
+    double threshold;
+    size_t limit;
+    const char *const *sources;
+    size_t n_sources;
+    int best_only, skip_bad, quiet;
+} cli_batch_opts;
+/* Exit status: 1 when a row has a candidate, 0 when none, 2 on an error or a bad row. */
+int cli_search_batch(const cli_batch_opts *o, tts_lists *lists);
 int cmd_lists(int argc, char **argv);
 int cmd_cases(int argc, char **argv);
 int cmd_rescreen(int argc, char **argv);

@@ -14,8 +14,20 @@ static const char usage_text[] =
     "usage: ttscreen search NAME [--country CC] [--threshold 0..1] [--limit N]\n"
     "                            [--format text|json] [--source S] [--exhaustive] [--explain]\n"
     "                            [--db PATH]\n"
+    "       ttscreen search --batch FILE [--format csv|jsonl|json|text] [--best-only]\n"
+    "                            [--skip-bad] [--encoding E] [--input-format csv|tsv|jsonl]\n"
+    "                            [--name-column H] [--country-column H] [--type-column H]\n"
+    "                            [--threshold T] [--limit N] [--source S] [--quiet] [--db PATH]\n"
     "Screen NAME against every imported list; print candidates best first with list,\n"
     "entry id, matched name or alias, score in [0,1], country and programs.\n"
+    "With --batch, screen every row of a sheet (CSV, TSV or JSON Lines; '-' reads standard\n"
+    "input; UTF-8 with or without BOM, UTF-16 with BOM, Shift_JIS/CP932 or EUC-JP, detected\n"
+    "or given with --encoding). Columns are found by header (name, country, type, id, ... and\n"
+    "名称, 氏名, 国, ...) or named with --name-column and friends; every input column is\n"
+    "carried to the output beside the candidates (one row per candidate, or --best-only;\n"
+    "csv output starts with a UTF-8 BOM). A bad row (empty name, bad country) is an error\n"
+    "naming file, row and column; --skip-bad reports it and goes on (exit 2 still).\n"
+    "Exit status: 1 when a candidate scores at or above the threshold, 0 when none, 2 error.\n"
     "  --country CC    the party's country (ISO 3166 alpha-2); a list entry of other\n"
     "                  countries scores 0.05 lower\n"
     "  --threshold T   minimum score (default 0.85)\n"
@@ -23,30 +35,6 @@ static const char usage_text[] =
     "  --source S      only list S (repeatable as a comma-separated list)\n"
     "  --exhaustive    score every list name instead of using the index\n"
     "  --explain       show which tokens matched and why\n";
-
-static void json_list(FILE *fp, const char *s)
-{
-    const char *p = s;
-    int first = 1;
-    fputc('[', fp);
-    while (p != NULL && *p != '\0') {
-        size_t n = strcspn(p, ";");
-        char *one = malloc(n + 1);
-        if (one != NULL) {
-            memcpy(one, p, n);
-            one[n] = '\0';
-            if (!first)
-                fputc(',', fp);
-            cli_json_str(fp, one);
-            first = 0;
-            free(one);
-        }
-        p += n;
-        if (*p == ';')
-            p++;
-    }
-    fputc(']', fp);
-}
 
 static void print_json(const char *query, const tts_search_result *r, int explain)
 {
@@ -66,7 +54,7 @@ static void print_json(const char *query, const tts_search_result *r, int explai
         printf(",\"score\":%.4f,\"country\":", h->score);
         cli_json_str(stdout, h->country);
         printf(",\"programs\":");
-        json_list(stdout, h->programs);
+        cli_json_list(stdout, h->programs);
         printf(",\"entry_type\":");
         cli_json_str(stdout, h->entry_type);
         if (explain) {
@@ -130,8 +118,9 @@ static size_t split_sources(char *s, const char **out, size_t cap)
 int cmd_search(int argc, char **argv)
 {
     const char *country = NULL, *thr = NULL, *limit = NULL, *format = NULL, *db = NULL,
-               *source = NULL, *sources[32];
+               *source = NULL, *sources[32], *batch = NULL;
     int exhaustive = 0, explain = 0, help = 0, rc = EXIT_ERROR;
+    cli_batch_opts bo;
     char **ops = NULL, *srcbuf = NULL;
     size_t n_ops = 0;
     double threshold = TTS_LISTS_THRESHOLD, lim = 20;
@@ -144,8 +133,15 @@ int cmd_search(int argc, char **argv)
         {"limit", 0, 1, &limit, NULL},       {"format", 0, 1, &format, NULL},
         {"db", 0, 1, &db, NULL},             {"source", 0, 1, &source, NULL},
         {"exhaustive", 0, 0, NULL, &exhaustive}, {"explain", 0, 0, NULL, &explain},
+        {"batch", 0, 1, &batch, NULL},       {"best-only", 0, 0, NULL, &bo.best_only},
+        {"skip-bad", 0, 0, NULL, &bo.skip_bad}, {"quiet", 'q', 0, NULL, &bo.quiet},
+        {"encoding", 0, 1, &bo.encoding, NULL}, {"input-format", 0, 1, &bo.input_format, NULL},
+        {"name-column", 0, 1, &bo.name_column, NULL},
+        {"country-column", 0, 1, &bo.country_column, NULL},
+        {"id-column", 0, 1, &bo.id_column, NULL}, {"type-column", 0, 1, &bo.type_column, NULL},
         {"help", 'h', 0, NULL, &help},       {NULL, 0, 0, NULL, NULL}};
     tts_error_clear(&err);
+    memset(&bo, 0, sizeof(bo));
     if (cli_parse("search", argc, argv, opts, &ops, &n_ops) != 0)
         return EXIT_ERROR;
     if (help) {
@@ -154,11 +150,33 @@ int cmd_search(int argc, char **argv)
         return EXIT_CLEAN;
     }
     memset(&o, 0, sizeof(o));
-    if (n_ops != 1) {
+    if (batch != NULL && n_ops != 0) {
+        cli_error("search: --batch FILE takes no NAME (see 'ttscreen search --help')");
+        goto out;
+    }
+    if (batch == NULL && (bo.best_only || bo.skip_bad || bo.encoding || bo.input_format ||
+                          bo.name_column || bo.country_column || bo.id_column ||
+                          bo.type_column)) {
+        cli_error("search: --best-only, --skip-bad, --encoding, --input-format and --*-column "
+                  "go with --batch FILE");
+        goto out;
+    }
+    if (batch == NULL && n_ops != 1) {
         cli_error("search: expected one NAME (see 'ttscreen search --help')");
         goto out;
     }
-    if (format != NULL && strcmp(format, "text") != 0 && strcmp(format, "json") != 0) {
+    if (batch != NULL) {
+        bo.format = format == NULL || strcmp(format, "csv") == 0 ? CLI_BATCH_CSV
+                    : strcmp(format, "jsonl") == 0              ? CLI_BATCH_JSONL
+                    : strcmp(format, "json") == 0               ? CLI_BATCH_JSON
+                    : strcmp(format, "text") == 0               ? CLI_BATCH_TEXT
+                                                                : (cli_batch_format)-1;
+        if ((int)bo.format < 0) {
+            cli_error("search: --batch --format must be csv, jsonl, json or text, got '%s'",
+                      format);
+            goto out;
+        }
+    } else if (format != NULL && strcmp(format, "text") != 0 && strcmp(format, "json") != 0) {
         cli_error("search: --format must be text or json, got '%s'", format);
         goto out;
     }
@@ -186,8 +204,21 @@ int cmd_search(int argc, char **argv)
         o.n_sources = split_sources(srcbuf, sources, 32);
         o.sources = sources;
     }
-    if (tts_lists_open(cli_db_path(db), TTS_LISTS_READONLY, &l, &err) != TTS_OK ||
-        tts_lists_search(l, ops[0], &o, &r, &err) != TTS_OK) {
+    if (tts_lists_open(cli_db_path(db), TTS_LISTS_READONLY, &l, &err) != TTS_OK) {
+        cli_report(&err);
+        goto out;
+    }
+    if (batch != NULL) {
+        bo.path = batch;
+        bo.file = strcmp(batch, "-") == 0 ? "<stdin>" : batch;
+        bo.threshold = threshold;
+        bo.limit = (size_t)lim;
+        bo.sources = o.sources;
+        bo.n_sources = o.n_sources;
+        rc = cli_search_batch(&bo, l);
+        goto out;
+    }
+    if (tts_lists_search(l, ops[0], &o, &r, &err) != TTS_OK) {
         cli_report(&err);
         goto out;
     }
@@ -195,7 +226,12 @@ int cmd_search(int argc, char **argv)
         print_json(ops[0], r, explain);
     else
         print_text(ops[0], r, threshold);
-    rc = EXIT_CLEAN;
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        cli_error("standard output: write error");
+        goto out;
+    }
+    /* like a linter: a candidate at or above the threshold is exit 1 */
+    rc = r->n > 0 ? EXIT_FINDINGS : EXIT_CLEAN;
 out:
     tts_search_result_free(r);
     tts_lists_close(l);

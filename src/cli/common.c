@@ -167,6 +167,30 @@ int cli_now(char rfc3339[32], char date[11])
     return 0;
 }
 
+void cli_json_list(FILE *fp, const char *s)
+{
+    const char *p = s;
+    int first = 1;
+    fputc('[', fp);
+    while (p != NULL && *p != '\0') {
+        size_t n = strcspn(p, ";");
+        char *one = malloc(n + 1);
+        if (one != NULL) {
+            memcpy(one, p, n);
+            one[n] = '\0';
+            if (!first)
+                fputc(',', fp);
+            cli_json_str(fp, one);
+            first = 0;
+            free(one);
+        }
+        p += n;
+        if (*p == ';')
+            p++;
+    }
+    fputc(']', fp);
+}
+
 int cli_today(char date[11])
 {
     time_t t = time(NULL);

@@ -37,6 +37,8 @@
 #define TTS_IMPORT_MAX_BYTES (512L * 1024 * 1024) /* one list file (all files of one import) */
 #define TTS_LIST_MAX_ROW_BYTES (1024 * 1024)      /* one row of a CSV/TSV list file */
 #define TTS_LIST_MAX_FIELDS 64                    /* columns in one row of a list file */
+#define TTS_SHEET_MAX_BYTES (256L * 1024 * 1024) /* one counterparty sheet (search --batch) */
+#define TTS_SHEET_MAX_COLUMNS 256                /* columns of one sheet */
 #define TTS_NAME_MAX_BYTES 4096                   /* one list name or alias, or a query name */
 #define TTS_NAME_MAX_WORDS 64                     /* words of one name (all of them are scored) */
 #define TTS_LIST_MAX_CANDIDATES 1000              /* hits of one lookup with no --limit */

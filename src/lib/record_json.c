@@ -410,3 +410,48 @@ tts_status tts_jlist_item(tts_jlist *r, const char *key, size_t i, const char *f
     }
     return as_text(r, json_object_get(v, field), path, out, replace_member, v, field, err);
 }
+
+tts_status tts_json_flat_object(const char *text, size_t len, const char *file, long line,
+                                tts_json_member_fn cb, void *user, tts_error *err)
+{
+    json_error_t jerr;
+    int oom = 0;
+    json_t *o = tts_record_jload(text, len, 0, &jerr, &oom), *v;
+    const char *key;
+    tts_status rc = TTS_OK;
+    if (o == NULL)
+        return oom ? tts_err_set(err, TTS_ERR_NOMEM, "%s:%ld: out of memory", file, line)
+                   : tts_err_set(err, TTS_ERR_JSON, "%s:%ld:%d: %s", file, line, jerr.column,
+                                 jerr.text);
+    if (!json_is_object(o)) {
+        rc = tts_err_set(err, TTS_ERR_JSON, "%s:%ld: expected an object, found %s", file, line,
+                         tts_record_json_type(o));
+        json_decref(o);
+        return rc;
+    }
+    json_object_foreach(o, key, v)
+    {
+        char num[64];
+        const char *val = NULL;
+        if (json_is_string(v))
+            val = json_string_value(v);
+        else if (json_is_integer(v))
+            snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT, json_integer_value(v)), val = num;
+        else if (json_is_real(v))
+            snprintf(num, sizeof(num), "%.17g", json_real_value(v)), val = num;
+        else if (json_is_boolean(v))
+            val = json_is_true(v) ? "true" : "false";
+        else if (!json_is_null(v)) {
+            rc = tts_err_set(err, TTS_ERR_JSON, "%s:%ld: member \"%s\": expected a string, "
+                             "number, boolean or null, found %s",
+                             file, line, key, tts_record_json_type(v));
+            break;
+        }
+        if (cb(user, key, val) != 0) {
+            rc = tts_err_set(err, TTS_ERR_NOMEM, "%s:%ld: out of memory", file, line);
+            break;
+        }
+    }
+    json_decref(o);
+    return rc;
+}

@@ -60,4 +60,16 @@ tts_status tts_jlist_item(tts_jlist *r, const char *key, size_t i, const char *f
 tts_status tts_jlist_fail(tts_jlist *r, const char *key, tts_status st, const char *msg,
                           tts_error *err);
 
+/*
+ * One JSON object of scalar members, as text (a JSON Lines row of a
+ * counterparty sheet): each member in document order goes to cb as
+ * key and value (strings as they are, numbers and booleans as written,
+ * null as NULL). An array or object member, or text that is not one
+ * object, is an error "FILE:LINE: ..." (line = `line`). cb returning
+ * non-zero stops with TTS_ERR_NOMEM.
+ */
+typedef int (*tts_json_member_fn)(void *user, const char *key, const char *value);
+tts_status tts_json_flat_object(const char *text, size_t len, const char *file, long line,
+                                tts_json_member_fn cb, void *user, tts_error *err);
+
 #endif

@@ -96,7 +96,7 @@ expect_err "reject invalid UTF-8" 2 "fixtures/lists/bad/invalid-utf8.csv:2:7: in
     "$T" lists import us-1260h fixtures/lists/bad/invalid-utf8.csv --db "$DB"
 expect_err "reject empty file" 2 "fixtures/lists/bad/empty.csv: empty list file" \
     "$T" lists import us-1260h fixtures/lists/bad/empty.csv --db "$DB"
-expect_out "previous 1260H version still in place" 0 '"entry_id":"2025-catl"' \
+expect_out "previous 1260H version still in place" 1 '"entry_id":"2025-catl"' \
     "$T" search CATL --format json --db "$DB"
 
 # ---- malformed CSL JSON: goldens beside each file (exit status, then stderr) ----
@@ -106,32 +106,32 @@ for f in fixtures/lists/bad/*.json; do
     want_err=$(tail -n +2 "${f%.json}.expected")
     expect_err "$name" "$want_rc" "$want_err" "$T" lists import csl-api "$f" --format csl-json --db "$DB"
 done
-expect_out "previous CSL JSON version still in place" 0 '"entry_id":"SDN-39017"' \
+expect_out "previous CSL JSON version still in place" 1 '"entry_id":"SDN-39017"' \
     "$T" search "KHATIB, Esmail" --format json --db "$DB"
 run "us-csl takes a .json file as csl-json" 0 "$T" lists import us-csl fixtures/lists/csl-api-sample.json \
     --db "$SCRATCH/auto.db" && case $OUT in *"(csl-json, sha256 "*) ok "us-csl takes a .json file as csl-json" ;;
     *) bad "us-csl takes a .json file as csl-json" "$OUT" ;; esac
 
 # ---- search ----
-expect_out "full-width CATL finds the 1260H entry" 0 \
+expect_out "full-width CATL finds the 1260H entry" 1 \
     '{"query":"ＣＡＴＬ","matches":[{"source":"us-1260h","entry_id":"2025-catl","name":"Contemporary Amperex Technology Co., Limited","matched":"CATL","score":1.0000,"country":"CN","programs":["1260H"],"entry_type":null}]}' \
     "$T" search "ＣＡＴＬ" --format json --db "$DB"
-expect_out "traditional Han name folds to the simplified alias" 0 '"entry_id":"2025-catl"' \
+expect_out "traditional Han name folds to the simplified alias" 1 '"entry_id":"2025-catl"' \
     "$T" search "寧德時代新能源科技股份有限公司" --format json --db "$DB"
-expect_out "End User List entry by Chinese name" 0 '"source":"jp-eul"' \
+expect_out "End User List entry by Chinese name" 1 '"source":"jp-eul"' \
     "$T" search "中国工程物理研究院" --format json --db "$DB"
-expect_out "misspelt SDN name, matched through its alias" 0 \
+expect_out "misspelt SDN name, matched through its alias" 1 \
     "matched aka: NATIONAL BANK OF CUBA" "$T" search "Nacional Bank of Kuba" --db "$DB"
-expect_out "reordered person name" 0 '"entry_id":"10758"' \
+expect_out "reordered person name" 1 '"entry_id":"10758"' \
     "$T" search "John Arnold Bredenkamp" --format json --db "$DB"
 case $OUT in *'"entry_id":"10758"'*'"entry_type":"person"'*) ok "search names the entry type" ;;
 *) bad "search names the entry type" "$OUT" ;; esac
 expect_out "no match is not an error" 0 "no list entry scores 0.85 or more" \
     "$T" search "Toyota Motor Corporation" --db "$DB"
-expect_out "explain shows token pairs" 0 "tokens airlines~airlines=1.00" \
+expect_out "explain shows token pairs" 1 "tokens airlines~airlines=1.00" \
     "$T" search "AEROCARIBEAN AIRLINES" --explain --db "$DB"
-run "exhaustive and indexed agree" 0 "$T" search "BANCO NACIONAL CUBA" --format json --db "$DB" &&
-    A=$OUT && run "exhaustive and indexed agree" 0 "$T" search "BANCO NACIONAL CUBA" \
+run "exhaustive and indexed agree" 1 "$T" search "BANCO NACIONAL CUBA" --format json --db "$DB" &&
+    A=$OUT && run "exhaustive and indexed agree" 1 "$T" search "BANCO NACIONAL CUBA" \
     --format json --exhaustive --db "$DB" &&
     if [ "$A" = "$OUT" ]; then ok "exhaustive and indexed agree"; else
         bad "exhaustive and indexed agree" "$A vs $OUT"; fi
@@ -143,10 +143,10 @@ expect_err "search needs a database" 2 \
 expect_err "threshold out of range" 2 "ttscreen: --threshold: expected a number from 0 to 1, got '1.5'" \
     "$T" search CATL --threshold 1.5 --db "$DB"
 
-expect_out "CSL JSON entry found by its alias, sub-list kept" 0 \
+expect_out "CSL JSON entry found by its alias, sub-list kept" 1 \
     '{"source":"us-csl-json","entry_id":"99ed1b052fdb09695fae1ba87516d8a0882b0df04652e07aeb5ce7be","name":"China Electronics Technology Group Corporation 13th Research Institute (CETC 13)","matched":"Hebei Semiconductor Research Institute","score":1.0000,"country":"CN","programs":["EL"],"entry_type":null}' \
     "$T" search "Hebei Semiconductor Research Institute" --source us-csl-json --format json --db "$DB"
-expect_out "CSL API person found by a reordered alias" 0 "matched aka: KHATIB, Seyed Esmaeil" \
+expect_out "CSL API person found by a reordered alias" 1 "matched aka: KHATIB, Seyed Esmaeil" \
     "$T" search "Seyed Esmaeil Khatib" --source csl-api --db "$DB"
 
 # ---- status ----
@@ -278,7 +278,7 @@ run "slow body times out" 2 "$T" lists update us-uflpa --url "$BASE/slow" --time
     --retries 0 --db "$DB" &&
     case $ERR in *"$BASE/slow: Operation timed out"*) ok "slow body times out" ;;
     *) bad "slow body times out" "$ERR" ;; esac
-expect_out "failed updates kept the list" 0 '"entry_id":"2023-camel"' \
+expect_out "failed updates kept the list" 1 '"entry_id":"2023-camel"' \
     "$T" search "Camel Group" --format json --db "$DB"
 expect_out "file:// update of a CSL JSON feed" 0 "us-csl: imported 1 entries, 1 aliases" \
     "$T" lists update us-csl --url "file://$FIX/csl-api-sample.json" --db "$SCRATCH/feed.db"

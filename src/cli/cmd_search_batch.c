@@ -1,0 +1,300 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `ttscreen search --batch FILE`: screen every row of a counterparty sheet
+ * in one process. Each input row is carried through to the output beside
+ * its candidates (one output row per candidate, or the best only), in CSV
+ * (UTF-8 with a byte order mark, so spreadsheet programs read it right),
+ * JSON Lines, JSON or text. A row that cannot be screened (an empty name, a
+ * country that is not an ISO code) is an error naming file, row and column;
+ * with --skip-bad the other rows are still screened, and the exit status
+ * stays 2 so that no unscreened row passes as clear.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+typedef struct batch {
+    const cli_batch_opts *o;
+    tts_lists *lists;
+    tts_sheet *sheet;
+    FILE *out;
+    long rows, bad, with_hits;
+    int first_json;
+} batch;
+
+/* A CSV cell: quoted when it holds a separator, a quote or a line break. */
+static void csv_cell(FILE *fp, const char *s, int first)
+{
+    if (!first)
+        fputc(',', fp);
+    if (s == NULL)
+        return;
+    if (strpbrk(s, ",\"\r\n") == NULL) {
+        fputs(s, fp);
+        return;
+    }
+    fputc('"', fp);
+    for (; *s != '\0'; s++) {
+        if (*s == '"')
+            fputc('"', fp);
+        fputc(*s, fp);
+    }
+    fputc('"', fp);
+}
+
+static const char *const match_cols[] = {"match_list",  "match_entry_id", "match_name",
+                                         "match_matched", "match_score",  "match_country",
+                                         "match_programs", "match_type"};
+#define N_MATCH_COLS (sizeof(match_cols) / sizeof(match_cols[0]))
+
+static void csv_header(batch *b)
+{
+    size_t n = tts_sheet_n_columns(b->sheet);
+    fputs("\xEF\xBB\xBF", b->out); /* UTF-8 byte order mark */
+    for (size_t i = 0; i < n; i++)
+        csv_cell(b->out, tts_sheet_column(b->sheet, i), i == 0);
+    for (size_t i = 0; i < N_MATCH_COLS; i++)
+        csv_cell(b->out, match_cols[i], n == 0 && i == 0);
+    fputs("\r\n", b->out);
+}
+
+static void csv_row(batch *b, const char *const *cells, const tts_search_hit *h)
+{
+    size_t n = tts_sheet_n_columns(b->sheet);
+    char score[16] = "";
+    for (size_t i = 0; i < n; i++)
+        csv_cell(b->out, cells[i], i == 0);
+    if (h != NULL)
+        snprintf(score, sizeof(score), "%.4f", h->score);
+    csv_cell(b->out, h ? h->source : NULL, n == 0);
+    csv_cell(b->out, h ? h->entry_id : NULL, 0);
+    csv_cell(b->out, h ? h->name : NULL, 0);
+    csv_cell(b->out, h ? h->matched : NULL, 0);
+    csv_cell(b->out, h ? score : NULL, 0);
+    csv_cell(b->out, h ? h->country : NULL, 0);
+    csv_cell(b->out, h ? h->programs : NULL, 0);
+    csv_cell(b->out, h ? h->entry_type : NULL, 0);
+    fputs("\r\n", b->out);
+}
+
+static void json_row(batch *b, const char *const *cells, long row, const tts_search_hit *hits,
+                     size_t n_hits)
+{
+    size_t n = tts_sheet_n_columns(b->sheet);
+    FILE *fp = b->out;
+    if (b->o->format == CLI_BATCH_JSON)
+        fputs(b->first_json ? "[" : ",\n", fp);
+    b->first_json = 0;
+    fprintf(fp, "{\"row\":%ld,\"input\":{", row);
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0)
+            fputc(',', fp);
+        cli_json_str(fp, tts_sheet_column(b->sheet, i));
+        fputc(':', fp);
+        cli_json_str(fp, cells[i]);
+    }
+    fputs("},\"matches\":[", fp);
+    for (size_t i = 0; i < n_hits; i++) {
+        const tts_search_hit *h = &hits[i];
+        fputs(i > 0 ? ",{\"source\":" : "{\"source\":", fp);
+        cli_json_str(fp, h->source);
+        fputs(",\"entry_id\":", fp);
+        cli_json_str(fp, h->entry_id);
+        fputs(",\"name\":", fp);
+        cli_json_str(fp, h->name);
+        fputs(",\"matched\":", fp);
+        cli_json_str(fp, h->matched);
+        fprintf(fp, ",\"score\":%.4f,\"country\":", h->score);
+        cli_json_str(fp, h->country);
+        fputs(",\"programs\":", fp);
+        cli_json_list(fp, h->programs);
+        fputs(",\"entry_type\":", fp);
+        cli_json_str(fp, h->entry_type);
+        fputc('}', fp);
+    }
+    fputs("]}", fp);
+    if (b->o->format == CLI_BATCH_JSONL)
+        fputc('\n', fp);
+}
+
+static void text_row(batch *b, const char *name, long row, const tts_search_hit *hits,
+                     size_t n_hits)
+{
+    if (n_hits == 0) {
+        fprintf(b->out, "row %ld  %s: no candidate\n", row, name);
+        return;
+    }
+    fprintf(b->out, "row %ld  %s:\n", row, name);
+    for (size_t i = 0; i < n_hits; i++)
+        fprintf(b->out, "    %.3f  %s  %s  %s\n", hits[i].score, hits[i].source,
+                hits[i].entry_id, hits[i].name);
+}
+
+/* A row's cell for a role, trimmed of blanks at both ends into buf; "" when none. */
+static const char *role_cell(batch *b, const char *const *cells, tts_sheet_role role, char *buf,
+                             size_t cap)
+{
+    int col = tts_sheet_role_column(b->sheet, role);
+    const char *s = col >= 0 ? cells[col] : "";
+    size_t n;
+    while (*s == ' ' || *s == '\t')
+        s++;
+    n = strlen(s);
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    if (n >= cap)
+        n = cap - 1;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    return buf;
+}
+
+static void bad_row(batch *b, long row, tts_sheet_role role, const char *what)
+{
+    int col = tts_sheet_role_column(b->sheet, role);
+    cli_error("%s:%ld: column %d (%s): %s%s", b->o->file, row, col + 1,
+              col >= 0 ? tts_sheet_column(b->sheet, (size_t)col) : "?", what,
+              b->o->skip_bad ? " (row skipped: it was not screened)" : "");
+    b->bad++;
+}
+
+/* Screen one row; -1 on an error that ends the batch. */
+static int screen_row(batch *b, const char *const *cells, long row)
+{
+    char name[TTS_CLI_NAME_MAX], country[16], type[64];
+    tts_search_opts so;
+    tts_search_result *r = NULL;
+    tts_error err;
+    const char *want = NULL;
+    size_t kept = 0;
+
+    tts_error_clear(&err);
+    role_cell(b, cells, TTS_SHEET_NAME, name, sizeof(name));
+    role_cell(b, cells, TTS_SHEET_COUNTRY, country, sizeof(country));
+    role_cell(b, cells, TTS_SHEET_TYPE, type, sizeof(type));
+    if (name[0] == '\0') {
+        bad_row(b, row, TTS_SHEET_NAME, "empty name");
+        return b->o->skip_bad ? 0 : -1;
+    }
+    if (country[0] != '\0') {
+        if (strlen(country) == 2 && country[0] >= 'a' && country[0] <= 'z' && country[1] >= 'a' &&
+            country[1] <= 'z') {
+            country[0] = (char)(country[0] - 'a' + 'A');
+            country[1] = (char)(country[1] - 'a' + 'A');
+        }
+        if (!(strlen(country) == 2 && country[0] >= 'A' && country[0] <= 'Z' &&
+              country[1] >= 'A' && country[1] <= 'Z')) {
+            bad_row(b, row, TTS_SHEET_COUNTRY, "not an ISO 3166 alpha-2 country code");
+            return b->o->skip_bad ? 0 : -1;
+        }
+    }
+    /* a person matches entries of persons or of unknown type; an organisation the others */
+    if (type[0] != '\0')
+        want = strcmp(type, "person") == 0 || strcmp(type, "individual") == 0 ||
+                       strcmp(type, "個人") == 0
+                   ? "person"
+                   : "organisation";
+    memset(&so, 0, sizeof(so));
+    so.size = sizeof(so);
+    so.country = country[0] != '\0' ? country : NULL;
+    so.threshold = b->o->threshold;
+    so.limit = b->o->limit;
+    so.sources = b->o->sources;
+    so.n_sources = b->o->n_sources;
+    if (tts_lists_search(b->lists, name, &so, &r, &err) != TTS_OK) {
+        /* the lists said no to this name (too long, ...): a bad row, not a clear one */
+        cli_error("%s:%ld: %s", b->o->file, row, err.message);
+        b->bad++;
+        tts_search_result_free(r);
+        return b->o->skip_bad ? 0 : -1;
+    }
+    for (size_t i = 0; i < r->n; i++) {
+        const char *et = r->hits[i].entry_type;
+        if (want != NULL && et != NULL && et[0] != '\0' && strcmp(et, want) != 0)
+            continue;
+        if (kept != i) {
+            tts_search_hit tmp = r->hits[kept];
+            r->hits[kept] = r->hits[i];
+            r->hits[i] = tmp;
+        }
+        kept++;
+    }
+    if (b->o->best_only && kept > 1)
+        kept = 1;
+    b->rows++;
+    b->with_hits += kept > 0;
+    switch (b->o->format) {
+    case CLI_BATCH_CSV:
+        if (kept == 0)
+            csv_row(b, cells, NULL);
+        for (size_t i = 0; i < kept; i++)
+            csv_row(b, cells, &r->hits[i]);
+        break;
+    case CLI_BATCH_JSON:
+    case CLI_BATCH_JSONL:
+        json_row(b, cells, row, r->hits, kept);
+        break;
+    default:
+        text_row(b, name, row, r->hits, kept);
+        break;
+    }
+    tts_search_result_free(r);
+    return 0;
+}
+
+int cli_search_batch(const cli_batch_opts *o, tts_lists *lists)
+{
+    batch b;
+    tts_sheet_opts so;
+    tts_error err;
+    const char *const *cells;
+    long row = 0;
+    tts_status rc;
+    int stopped = 0;
+
+    memset(&b, 0, sizeof(b));
+    b.o = o;
+    b.lists = lists;
+    b.out = stdout;
+    b.first_json = 1;
+    tts_error_clear(&err);
+    memset(&so, 0, sizeof(so));
+    so.size = sizeof(so);
+    so.format = o->input_format;
+    so.encoding = o->encoding;
+    so.column[TTS_SHEET_NAME] = o->name_column;
+    so.column[TTS_SHEET_COUNTRY] = o->country_column;
+    so.column[TTS_SHEET_ID] = o->id_column;
+    so.column[TTS_SHEET_TYPE] = o->type_column;
+    if (tts_sheet_open(o->path, &so, &b.sheet, &err) != TTS_OK) {
+        cli_report(&err);
+        return EXIT_ERROR;
+    }
+    if (o->format == CLI_BATCH_CSV)
+        csv_header(&b);
+    while ((rc = tts_sheet_next(b.sheet, &cells, &row, &err)) == TTS_OK) {
+        if (screen_row(&b, cells, row) != 0) {
+            stopped = 1;
+            break;
+        }
+    }
+    if (rc != TTS_OK && rc != TTS_ERR_EOF) {
+        cli_report(&err);
+        stopped = 1;
+    }
+    if (o->format == CLI_BATCH_JSON)
+        fputs(b.first_json ? "[]\n" : "]\n", b.out);
+    if (fflush(b.out) != 0 || ferror(b.out)) {
+        cli_error("standard output: write error");
+        stopped = 1;
+    }
+    if (!o->quiet)
+        fprintf(stderr, "search: %s (%s): %ld rows screened, %ld with candidates, %ld bad\n",
+                o->file, tts_sheet_encoding(b.sheet), b.rows, b.with_hits, b.bad);
+    tts_sheet_close(b.sheet);
+    if (stopped || b.bad > 0)
+        return EXIT_ERROR;
+    return b.with_hits > 0 ? EXIT_FINDINGS : EXIT_CLEAN;
+}

@@ -1,0 +1,159 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# search --batch: a counterparty sheet of 2,000 rows (listed and unlisted names, some
+# full-width, some Han) in one process, in UTF-8, Shift_JIS, EUC-JP and UTF-16 copies, as
+# CSV, TSV and JSON Lines; bad rows with and without --skip-bad; every batch row equals
+# `search` of that row alone.
+#   sh tests/e2e/batch.sh BINARY SCRATCH
+set -u
+BIN=$1
+S=$2
+FX=${FIXTURES:-fixtures}
+rm -rf "$S"
+mkdir -p "$S"
+export NO_COLOR=1
+unset TTSCREEN_DB
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); }
+bad() {
+    failed=$((failed + 1))
+    echo "FAIL batch: $1"
+    [ -n "${2:-}" ] && [ -f "$2" ] && sed 's/^/    /' "$2" | head -8
+    return 0
+}
+run() {
+    name=$1 want=$2
+    shift 3
+    "$@" >"$S/out" 2>"$S/err" </dev/null
+    rc=$?
+    if [ "$rc" = "$want" ]; then ok; else bad "$name: exit status $rc, expected $want" "$S/err"; fi
+}
+has() { grep -qF -- "$3" "$2" && ok || bad "$1: no '$3'" "$2"; }
+
+DB="$S/lists.db"
+"$BIN" lists import ofac-sdn "$FX/lists/ofac-sdn-2019-01/sdn.csv" "$FX/lists/ofac-sdn-2019-01/alt.csv" \
+    --format sdn-csv --db "$DB" >/dev/null 2>&1 || bad "import the SDN"
+"$BIN" lists import jp-eul "$FX/lists/jp-eul.csv" --format ttscreen-csv --db "$DB" >/dev/null 2>&1 ||
+    bad "import the End User List"
+
+# The sheet: every 10th row a listed name (some written full-width), a Han row, the rest
+# made-up vendors; Japanese headers.
+python3 - "$S" "$FX/lists/ofac-sdn-2019-01/sdn.csv" <<'PY'
+import csv, sys
+out, sdn = sys.argv[1], sys.argv[2]
+# entities (type "-0-" in the SDN file) whose names are plain ASCII
+listed = [row[1] for row in csv.reader(open(sdn, encoding="utf-8")) if len(row) > 2 and row[2].strip() == "-0-"]
+listed = [n for n in listed if n.isascii()][:200]
+def wide(s):
+    # letters and digits full-width (every legacy Japanese encoding has those), the rest as is
+    return "".join(chr(ord(c) + 0xFEE0) if c.isascii() and c.isalnum() else c for c in s)
+rows = []
+for i in range(2000):
+    if i == 7:
+        rows.append(("V%04d" % i, "中国工程物理研究院", "CN", "research partner"))
+    elif i % 10 == 3:
+        n = listed[(i // 10) % len(listed)]
+        rows.append(("V%04d" % i, wide(n) if i % 20 == 3 else n, "", "listed, comma, \"quoted\""))
+    else:
+        rows.append(("V%04d" % i, "Example Vendor %d Kogyo K.K." % i, "JP", "仕入先"))
+with open(out + "/vendors.csv", "w", encoding="utf-8", newline="") as f:
+    w = csv.writer(f)
+    w.writerow(["取引先コード", "名称", "国", "備考"])
+    w.writerows(rows)
+with open(out + "/vendors.tsv", "w", encoding="utf-8", newline="") as f:
+    f.write("code\tName\tCountry\tnote\n")
+    for r in rows:
+        f.write("\t".join(x.replace("\t", " ") for x in r) + "\n")
+import json
+with open(out + "/vendors.jsonl", "w", encoding="utf-8") as f:
+    for r in rows:
+        f.write(json.dumps({"id": r[0], "name": r[1], "country": r[2], "note": r[3]}, ensure_ascii=False) + "\n")
+PY
+for spec in "CP932 sjis" "EUC-JP eucjp" "UTF-16 utf16"; do
+    set -- $spec
+    iconv -f UTF-8 -t "$1" "$S/vendors.csv" >"$S/vendors-$2.csv" || bad "iconv could not write the $1 copy"
+done
+
+tt() { "$BIN" search --db "$DB" "$@"; }
+run "2,000-row sheet" 1 -- tt --batch "$S/vendors.csv" --format jsonl
+cp "$S/out" "$S/utf8.jsonl"
+[ "$(wc -l <"$S/out")" = 2000 ] && ok || bad "2,000-row sheet: $(wc -l <"$S/out") output rows"
+hits=$(grep -c '"matches":\[{' "$S/out")
+[ "$hits" -ge 200 ] && ok || bad "2,000-row sheet: only $hits rows with candidates, expected the 200 listed ones"
+grep -F '"取引先コード":"V0013"' "$S/out" | grep -qF '"matches":[{' && ok || bad "a full-width listed name is found" "$S/out"
+grep -F '"取引先コード":"V0007"' "$S/out" | grep -qF '"source":"jp-eul"' && ok || bad "a Han name finds its End User List entry"
+grep -F '"取引先コード":"V0001"' "$S/out" | grep -qF '"matches":[]' && ok || bad "an unlisted vendor has no candidate"
+has "every input column is carried through" "$S/out" '"備考":"listed, comma, \"quoted\""'
+has "the summary names the encoding" "$S/err" "(utf-8): 2000 rows screened"
+
+for enc in sjis eucjp utf16; do
+    run "$enc copy" 1 -- tt --batch "$S/vendors-$enc.csv" --format jsonl
+    cmp -s "$S/out" "$S/utf8.jsonl" && ok || bad "$enc copy: output differs from the UTF-8 sheet"
+done
+has "UTF-16 detected by its byte order mark" "$S/err" "(utf-16le)"
+run "Shift_JIS given" 1 -- tt --batch "$S/vendors-sjis.csv" --encoding shift_jis --format jsonl
+run "TSV with English headers" 1 -- tt --batch "$S/vendors.tsv" --format jsonl --best-only
+[ "$(grep -c '"matches":\[{' "$S/out")" = "$hits" ] && ok || bad "TSV: not the same rows with candidates"
+run "JSON Lines" 1 -- tt --batch "$S/vendors.jsonl" --format json
+python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert len(d) == 2000, len(d)" "$S/out" && ok ||
+    bad "JSON Lines -> json: not one array of 2,000 rows"
+
+# CSV out: BOM, header, one row per candidate, the input columns first
+run "csv out" 1 -- tt --batch "$S/vendors.csv" --format csv
+head -c 3 "$S/out" | od -An -tx1 | grep -q 'ef bb bf' && ok || bad "csv out: no UTF-8 byte order mark"
+head -n 1 "$S/out" | grep -qF '取引先コード,名称,国,備考,match_list,match_entry_id' && ok || bad "csv out: header" "$S/out"
+
+# every batch row equals `search` of that row alone (a sample of 60 rows, listed and not)
+python3 - "$S/utf8.jsonl" "$S/sample" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+with open(sys.argv[2], "w", encoding="utf-8") as f:
+    for r in rows[:60]:
+        f.write(json.dumps(r, ensure_ascii=False) + "\n")
+PY
+same=1
+while IFS= read -r line; do
+    name=$(printf '%s' "$line" | python3 -c 'import json,sys; print(json.loads(sys.stdin.read())["input"]["名称"])')
+    country=$(printf '%s' "$line" | python3 -c 'import json,sys; print(json.loads(sys.stdin.read())["input"]["国"])')
+    want=$(printf '%s' "$line" | python3 -c 'import json,sys; print(json.dumps(json.loads(sys.stdin.read())["matches"], ensure_ascii=False, separators=(",", ":")))')
+    if [ -n "$country" ]; then got=$(tt "$name" --country "$country" --format json 2>/dev/null); else
+        got=$(tt "$name" --format json 2>/dev/null); fi
+    got=$(printf '%s' "$got" | python3 -c 'import json,sys; print(json.dumps(json.loads(sys.stdin.read())["matches"], ensure_ascii=False, separators=(",", ":")))')
+    [ "$got" = "$want" ] || { same=0; echo "    row '$name': batch $want, alone $got"; }
+done <"$S/sample"
+[ $same = 1 ] && ok || bad "a batch row differs from search of that row alone"
+
+# bad rows: an empty name stops the batch; --skip-bad reports it, goes on, and still exits 2
+printf 'name,country\nWONG Moon Chi,CN\n,JP\nExample K.K.,Japan\nBANCO NACIONAL DE CUBA,CU\n' >"$S/badrows.csv"
+run "empty name" 2 -- tt --batch "$S/badrows.csv" --format jsonl
+has "empty name: file, row and column" "$S/err" "$S/badrows.csv:3: column 1 (name): empty name"
+[ "$(wc -l <"$S/out")" = 1 ] && ok || bad "empty name: the batch did not stop there"
+run "--skip-bad" 2 -- tt --batch "$S/badrows.csv" --format jsonl --skip-bad
+has "--skip-bad: the skipped row is named" "$S/err" "(row skipped: it was not screened)"
+has "--skip-bad: a bad country is a bad row" "$S/err" "$S/badrows.csv:4: column 2 (country): not an ISO 3166 alpha-2 country code"
+[ "$(wc -l <"$S/out")" = 2 ] && ok || bad "--skip-bad: the good rows were not all screened"
+
+# unreadable input: one line, exit 2
+head -c 20000 /dev/urandom >"$S/binary.csv"
+run "binary file" 2 -- tt --batch "$S/binary.csv"
+[ "$(wc -l <"$S/err")" = 1 ] && ok || bad "binary file: not a one-line error" "$S/err"
+printf 'id,code\n1,2\n' >"$S/noname.csv"
+run "no name column" 2 -- tt --batch "$S/noname.csv"
+has "no name column: the message" "$S/err" "no name column"
+run "--name-column" 0 -- tt --batch "$S/noname.csv" --name-column code
+printf 'name\nA\0B\n' >"$S/nul.csv"
+run "NUL byte" 2 -- tt --batch "$S/nul.csv"
+has "NUL byte: row named" "$S/err" "$S/nul.csv:2: a NUL byte"
+run "--batch with a NAME" 2 -- tt CATL --batch "$S/vendors.csv"
+run "--skip-bad without --batch" 2 -- tt CATL --skip-bad
+printf 'name\nWONG Moon Chi\n' | "$BIN" search --db "$DB" --batch - --format text >"$S/out" 2>"$S/err"
+[ $? = 1 ] && ok || bad "standard input"
+has "standard input: text format" "$S/out" "row 2  WONG Moon Chi:"
+
+# single search: exit 1 with a candidate, 0 without
+run "search with a candidate" 1 -- tt "WONG Moon Chi"
+run "search without a candidate" 0 -- tt "Example Vendor Kogyo"
+
+echo "batch: $passed passed, $failed failed"
+[ "$failed" = 0 ]
