@@ -15,21 +15,8 @@ export NO_COLOR=1
 unset TTSCREEN_DB
 passed=0
 failed=0
-ok() { passed=$((passed + 1)); }
-bad() {
-    failed=$((failed + 1))
-    echo "FAIL batch: $1"
-    [ -n "${2:-}" ] && [ -f "$2" ] && sed 's/^/    /' "$2" | head -8
-    return 0
-}
-run() {
-    name=$1 want=$2
-    shift 3
-    "$@" >"$S/out" 2>"$S/err" </dev/null
-    rc=$?
-    if [ "$rc" = "$want" ]; then ok; else bad "$name: exit status $rc, expected $want" "$S/err"; fi
-}
-has() { grep -qF -- "$3" "$2" && ok || bad "$1: no '$3'" "$2"; }
+SUITE=batch
+. "$(dirname "$0")/lib/scenario.sh"
 
 DB="$S/lists.db"
 "$BIN" lists import ofac-sdn "$FX/lists/ofac-sdn-2019-01/sdn.csv" "$FX/lists/ofac-sdn-2019-01/alt.csv" \

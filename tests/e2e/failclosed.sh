@@ -16,45 +16,8 @@ export NO_COLOR=1
 unset TTSCREEN_RULES TTSCREEN_DB SOURCE_DATE_EPOCH
 passed=0
 failed=0
-
-ok() { passed=$((passed + 1)); }
-bad() {
-    failed=$((failed + 1))
-    echo "FAIL failclosed: $1"
-    [ -n "${2:-}" ] && [ -f "$2" ] && sed 's/^/    /' "$2" | head -12
-    return 0
-}
-
-# run NAME WANT_RC -- command...: stdout in $S/out, stderr in $S/err
-run() {
-    name=$1 want=$2
-    shift 3
-    "$@" >"$S/out" 2>"$S/err" </dev/null
-    rc=$?
-    if [ "$rc" = "$want" ]; then ok; else bad "$name: exit status $rc, expected $want" "$S/err"; fi
-}
-# has NAME FILE TEXT...: FILE contains every TEXT (fixed strings)
-has() {
-    name=$1 file=$2
-    shift 2
-    for t in "$@"; do
-        grep -qF -- "$t" "$file" || { bad "$name: no '$t'" "$file"; return 0; }
-    done
-    ok
-}
-lacks() {
-    grep -qF -- "$3" "$2" && bad "$1: '$3' should not be there" "$2" || ok
-}
-# record FILE PYTHON: write FILE from a fixture record edited by a Python statement on r
-record() {
-    python3 - "$1" "$2" "$3" <<'PY'
-import json, sys
-out, src, edit = sys.argv[1], sys.argv[2], sys.argv[3]
-r = json.load(open(src, encoding="utf-8"))
-exec(edit)
-json.dump(r, open(out, "w", encoding="utf-8"), ensure_ascii=False)
-PY
-}
+SUITE=failclosed
+. "$(dirname "$0")/lib/scenario.sh"
 
 DB="$S/lists.db"
 tt() { "$BIN" "$@" --db "$DB"; }

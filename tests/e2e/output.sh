@@ -14,21 +14,9 @@ export NO_COLOR=1 SOURCE_DATE_EPOCH=1767225600
 unset TTSCREEN_RULES TTSCREEN_DB
 passed=0
 failed=0
-ok() { passed=$((passed + 1)); }
-bad() {
-    failed=$((failed + 1))
-    echo "FAIL output: $1"
-    [ -n "${2:-}" ] && [ -f "$2" ] && sed 's/^/    /' "$2" | head -8
-    return 0
-}
-run() {
-    name=$1 want=$2
-    shift 3
-    "$@" >"$S/out" 2>"$S/err" </dev/null
-    rc=$?
-    if [ "$rc" = "$want" ]; then ok; else bad "$name: exit status $rc, expected $want" "$S/err"; fi
-}
-has() { grep -qF -- "$3" "$2" && ok || bad "$1: no '$3'" "$2"; }
+SUITE=output
+. "$(dirname "$0")/lib/scenario.sh"
+
 REC="$FX/records/jp-only-joint-venture.json"
 scr() { "$BIN" screen --no-store --no-lists --as-of 2026-01-01 "$@"; }
 

@@ -21,3 +21,18 @@ grep_out() { if grep -q -- "$2" "$S/out"; then pass "$1"; else fail "$1 (stdout 
 one_line_err() {
     if [ "$(wc -l <"$S/err" | tr -d ' ')" = 1 ]; then pass "$1"; else fail "$1 ($(wc -l <"$S/err") lines)"; fi
 }
+
+# quiet_rules DIR: a rule directory of one rule that the suites' records never trigger
+# (a rule directory must hold a rule), so their reports stay clear and small.
+quiet_rules() {
+    cat >"$1/quiet.rules" <<'RULES'
+rule test.quiet {
+    revision 1
+    title "Never fires for the test record"
+    severity low
+    citation "test fixture"
+    when kind == "investment"
+    message "investment"
+}
+RULES
+}
