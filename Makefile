@@ -3,7 +3,7 @@
 # `make check` runs every test; `make demo` screens the bundled fixtures.
 
 PKG_CONFIG ?= pkg-config
-DEPS       := jansson libcurl sqlite3 libcrypto libpcre2-8 libutf8proc
+DEPS       := jansson libcurl sqlite3 libcrypto libpcre2-8 libutf8proc libzip libxml-2.0 xlsxwriter
 TEST_DEPS  := cmocka
 B          ?= build
 PREFIX     ?= /usr/local

@@ -36,7 +36,7 @@ typedef enum tts_sheet_role {
 
 typedef struct tts_sheet_opts {
     size_t size;          /* sizeof(tts_sheet_opts) */
-    const char *format;   /* "csv", "tsv", "jsonl"; NULL: from the file name (else csv) */
+    const char *format;   /* "csv", "tsv", "jsonl", "xlsx"; NULL: from the file name (else csv) */
     const char *encoding; /* "utf-8", "utf-16", "shift_jis" (cp932), "euc-jp"; NULL: detect */
     const char *column[TTS_SHEET_N_ROLES]; /* header naming a role, or NULL: found by header */
 } tts_sheet_opts;
@@ -67,6 +67,22 @@ TTS_API int tts_sheet_role_column(const tts_sheet *s, tts_sheet_role role);
  */
 TTS_API tts_status tts_sheet_next(tts_sheet *s, const char *const **cells /* OUT */,
                                   long *row /* OUT */, tts_error *err);
+
+/*
+ * An Excel results sheet (.xlsx): a bold, frozen, filterable header row,
+ * then rows; a highlighted row is filled (the rows with a list match), and
+ * the column `number_col` (or -1) is written as numbers. The workbook is
+ * written under a temporary name next to path and renamed into place on
+ * tts_sheet_writer_close, so a failed run leaves no half-written file.
+ */
+typedef struct tts_sheet_writer tts_sheet_writer;
+TTS_API tts_status tts_sheet_writer_open(const char *path, const char *const *header, size_t n,
+                                         int number_col, tts_sheet_writer **out /* OUT */,
+                                         tts_error *err);
+TTS_API tts_status tts_sheet_writer_row(tts_sheet_writer *w, const char *const *cells,
+                                        int highlight, tts_error *err);
+/* Write and rename into place when keep (else discard); frees w. */
+TTS_API tts_status tts_sheet_writer_close(tts_sheet_writer *w, int keep, tts_error *err);
 
 #ifdef __cplusplus
 }

@@ -97,9 +97,16 @@ int cmd_search(int argc, char **argv);
 
 /* search --batch: one process screens every row of a counterparty sheet. */
 #define TTS_CLI_NAME_MAX 4097 /* a list name's bound plus one */
-typedef enum cli_batch_format { CLI_BATCH_CSV, CLI_BATCH_JSONL, CLI_BATCH_JSON, CLI_BATCH_TEXT } cli_batch_format;
+typedef enum cli_batch_format {
+    CLI_BATCH_CSV,
+    CLI_BATCH_JSONL,
+    CLI_BATCH_JSON,
+    CLI_BATCH_TEXT,
+    CLI_BATCH_XLSX
+} cli_batch_format;
 typedef struct cli_batch_opts {
     const char *path, *file;          /* the sheet ("-" = standard input), its name in messages */
+    const char *out;                  /* -o: the results file (required for xlsx), or NULL */
     const char *input_format, *encoding;
     const char *name_column, *country_column, *id_column, *type_column;
     cli_batch_format format;

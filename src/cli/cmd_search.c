@@ -14,14 +14,16 @@ static const char usage_text[] =
     "usage: ttscreen search NAME [--country CC] [--threshold 0..1] [--limit N]\n"
     "                            [--format text|json] [--source S] [--exhaustive] [--explain]\n"
     "                            [--db PATH]\n"
-    "       ttscreen search --batch FILE [--format csv|jsonl|json|text] [--best-only]\n"
-    "                            [--skip-bad] [--encoding E] [--input-format csv|tsv|jsonl]\n"
+    "       ttscreen search --batch FILE [--format csv|jsonl|json|text|xlsx] [-o OUT]\n"
+    "                            [--best-only] [--skip-bad] [--encoding E]\n"
+    "                            [--input-format csv|tsv|jsonl|xlsx]\n"
     "                            [--name-column H] [--country-column H] [--type-column H]\n"
     "                            [--threshold T] [--limit N] [--source S] [--quiet] [--db PATH]\n"
     "Screen NAME against every imported list; print candidates best first with list,\n"
     "entry id, matched name or alias, score in [0,1], country and programs.\n"
-    "With --batch, screen every row of a sheet (CSV, TSV or JSON Lines; '-' reads standard\n"
-    "input; UTF-8 with or without BOM, UTF-16 with BOM, Shift_JIS/CP932 or EUC-JP, detected\n"
+    "With --batch, screen every row of a sheet (CSV, TSV, JSON Lines or Excel .xlsx; '-' reads\n"
+    "standard input; --format xlsx writes a workbook with the matched rows highlighted to -o;\n"
+    "UTF-8 with or without BOM, UTF-16 with BOM, Shift_JIS/CP932 or EUC-JP, detected\n"
     "or given with --encoding). Columns are found by header (name, country, type, id, ... and\n"
     "名称, 氏名, 国, ...) or named with --name-column and friends; every input column is\n"
     "carried to the output beside the candidates (one row per candidate, or --best-only;\n"
@@ -134,6 +136,7 @@ int cmd_search(int argc, char **argv)
         {"db", 0, 1, &db, NULL},             {"source", 0, 1, &source, NULL},
         {"exhaustive", 0, 0, NULL, &exhaustive}, {"explain", 0, 0, NULL, &explain},
         {"batch", 0, 1, &batch, NULL},       {"best-only", 0, 0, NULL, &bo.best_only},
+        {"out", 'o', 1, &bo.out, NULL},
         {"skip-bad", 0, 0, NULL, &bo.skip_bad}, {"quiet", 'q', 0, NULL, &bo.quiet},
         {"encoding", 0, 1, &bo.encoding, NULL}, {"input-format", 0, 1, &bo.input_format, NULL},
         {"name-column", 0, 1, &bo.name_column, NULL},
@@ -154,7 +157,7 @@ int cmd_search(int argc, char **argv)
         cli_error("search: --batch FILE takes no NAME (see 'ttscreen search --help')");
         goto out;
     }
-    if (batch == NULL && (bo.best_only || bo.skip_bad || bo.encoding || bo.input_format ||
+    if (batch == NULL && (bo.best_only || bo.skip_bad || bo.encoding || bo.input_format || bo.out ||
                           bo.name_column || bo.country_column || bo.id_column ||
                           bo.type_column)) {
         cli_error("search: --best-only, --skip-bad, --encoding, --input-format and --*-column "
@@ -170,10 +173,15 @@ int cmd_search(int argc, char **argv)
                     : strcmp(format, "jsonl") == 0              ? CLI_BATCH_JSONL
                     : strcmp(format, "json") == 0               ? CLI_BATCH_JSON
                     : strcmp(format, "text") == 0               ? CLI_BATCH_TEXT
+                    : strcmp(format, "xlsx") == 0               ? CLI_BATCH_XLSX
                                                                 : (cli_batch_format)-1;
         if ((int)bo.format < 0) {
-            cli_error("search: --batch --format must be csv, jsonl, json or text, got '%s'",
+            cli_error("search: --batch --format must be csv, jsonl, json, text or xlsx, got '%s'",
                       format);
+            goto out;
+        }
+        if (bo.format == CLI_BATCH_XLSX && bo.out == NULL) {
+            cli_error("search: --format xlsx needs -o FILE.xlsx");
             goto out;
         }
     } else if (format != NULL && strcmp(format, "text") != 0 && strcmp(format, "json") != 0) {

@@ -19,6 +19,8 @@ typedef struct batch {
     const cli_batch_opts *o;
     tts_lists *lists;
     tts_sheet *sheet;
+    tts_sheet_writer *xlsx;
+    const char **xcells; /* input cells + match cells of one xlsx row */
     FILE *out;
     long rows, bad, with_hits;
     int first_json;
@@ -77,6 +79,46 @@ static void csv_row(batch *b, const char *const *cells, const tts_search_hit *h)
     csv_cell(b->out, h ? h->programs : NULL, 0);
     csv_cell(b->out, h ? h->entry_type : NULL, 0);
     fputs("\r\n", b->out);
+}
+
+/* An xlsx row: the input cells, then the match's; -1 on a write error (printed). */
+static int xlsx_row(batch *b, const char *const *cells, const tts_search_hit *h)
+{
+    size_t n = tts_sheet_n_columns(b->sheet);
+    char score[16] = "";
+    tts_error err;
+    tts_error_clear(&err);
+    for (size_t i = 0; i < n; i++)
+        b->xcells[i] = cells[i];
+    if (h != NULL)
+        snprintf(score, sizeof(score), "%.4f", h->score);
+    b->xcells[n] = h ? h->source : "";
+    b->xcells[n + 1] = h ? h->entry_id : "";
+    b->xcells[n + 2] = h ? h->name : "";
+    b->xcells[n + 3] = h ? h->matched : "";
+    b->xcells[n + 4] = score;
+    b->xcells[n + 5] = h && h->country ? h->country : "";
+    b->xcells[n + 6] = h && h->programs ? h->programs : "";
+    b->xcells[n + 7] = h && h->entry_type ? h->entry_type : "";
+    if (tts_sheet_writer_row(b->xlsx, b->xcells, h != NULL, &err) != TTS_OK) {
+        cli_report(&err);
+        return -1;
+    }
+    return 0;
+}
+
+static tts_status xlsx_open(batch *b, tts_error *err)
+{
+    size_t n = tts_sheet_n_columns(b->sheet);
+    b->xcells = calloc(n + N_MATCH_COLS, sizeof(char *));
+    if (b->xcells == NULL)
+        return TTS_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++)
+        b->xcells[i] = tts_sheet_column(b->sheet, i);
+    for (size_t i = 0; i < N_MATCH_COLS; i++)
+        b->xcells[n + i] = match_cols[i];
+    return tts_sheet_writer_open(b->o->out, b->xcells, n + N_MATCH_COLS, (int)n + 4, &b->xlsx,
+                                 err);
 }
 
 static void json_row(batch *b, const char *const *cells, long row, const tts_search_hit *hits,
@@ -226,6 +268,17 @@ static int screen_row(batch *b, const char *const *cells, long row)
     b->rows++;
     b->with_hits += kept > 0;
     switch (b->o->format) {
+    case CLI_BATCH_XLSX:
+        if (kept == 0 && xlsx_row(b, cells, NULL) != 0) {
+            tts_search_result_free(r);
+            return -1;
+        }
+        for (size_t i = 0; i < kept; i++)
+            if (xlsx_row(b, cells, &r->hits[i]) != 0) {
+                tts_search_result_free(r);
+                return -1;
+            }
+        break;
     case CLI_BATCH_CSV:
         if (kept == 0)
             csv_row(b, cells, NULL);
@@ -272,6 +325,21 @@ int cli_search_batch(const cli_batch_opts *o, tts_lists *lists)
         cli_report(&err);
         return EXIT_ERROR;
     }
+    if (o->format == CLI_BATCH_XLSX && xlsx_open(&b, &err) != TTS_OK) {
+        if (err.message[0] != '\0')
+            cli_report(&err);
+        else
+            cli_error("out of memory");
+        free(b.xcells);
+        tts_sheet_close(b.sheet);
+        return EXIT_ERROR;
+    }
+    if (o->format != CLI_BATCH_XLSX && o->out != NULL &&
+        (b.out = fopen(o->out, "w")) == NULL) {
+        cli_error("%s: cannot write", o->out);
+        tts_sheet_close(b.sheet);
+        return EXIT_ERROR;
+    }
     if (o->format == CLI_BATCH_CSV)
         csv_header(&b);
     while ((rc = tts_sheet_next(b.sheet, &cells, &row, &err)) == TTS_OK) {
@@ -287,8 +355,18 @@ int cli_search_batch(const cli_batch_opts *o, tts_lists *lists)
     if (o->format == CLI_BATCH_JSON)
         fputs(b.first_json ? "[]\n" : "]\n", b.out);
     if (fflush(b.out) != 0 || ferror(b.out)) {
-        cli_error("standard output: write error");
+        cli_error("%s: write error", o->out != NULL ? o->out : "standard output");
         stopped = 1;
+    }
+    if (b.out != stdout)
+        fclose(b.out);
+    if (b.xlsx != NULL) {
+        /* a batch that stopped leaves no workbook behind */
+        if (tts_sheet_writer_close(b.xlsx, !stopped, &err) != TTS_OK) {
+            cli_report(&err);
+            stopped = 1;
+        }
+        free(b.xcells);
     }
     if (!o->quiet)
         fprintf(stderr, "search: %s (%s): %ld rows screened, %ld with candidates, %ld bad\n",

@@ -20,8 +20,9 @@
 #include "limits.h"
 #include "mem.h"
 #include "record_json.h"
+#include "xlsx.h"
 
-enum { FMT_CSV, FMT_TSV, FMT_JSONL };
+enum { FMT_CSV, FMT_TSV, FMT_JSONL, FMT_XLSX };
 
 struct tts_sheet {
     char file[256];
@@ -135,6 +136,11 @@ static long row_of(const char *p, size_t off)
  * offset where conversion failed (len when it did not). Returns NULL with
  * *bad < len on bad input, NULL with *bad == len when out of memory.
  */
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 10
+/* gcc -fanalyzer takes iconv_open for an allocator and the (iconv_t)-1 failure for a leak */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wanalyzer-malloc-leak"
+#endif
 static char *convert(const char *from, const char *in, size_t len, size_t *out_len, size_t *bad)
 {
     iconv_t cd = iconv_open("UTF-8", from);
@@ -160,6 +166,9 @@ static char *convert(const char *from, const char *in, size_t len, size_t *out_l
     *out_len = (size_t)(op - out);
     return out;
 }
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 10
+#pragma GCC diagnostic pop
+#endif
 
 /* Names accepted for --encoding, and the iconv name each stands for. */
 static const struct {
@@ -580,6 +589,7 @@ tts_status tts_sheet_open(const char *path, const tts_sheet_opts *given, tts_she
     if (o.format == NULL)
         s->format = ends_with(path, ".tsv") || ends_with(path, ".tab") ? FMT_TSV
                     : ends_with(path, ".jsonl") || ends_with(path, ".ndjson") ? FMT_JSONL
+                    : ends_with(path, ".xlsx")                                ? FMT_XLSX
                                                                                : FMT_CSV;
     else if (strcmp(o.format, "csv") == 0)
         s->format = FMT_CSV;
@@ -587,15 +597,29 @@ tts_status tts_sheet_open(const char *path, const tts_sheet_opts *given, tts_she
         s->format = FMT_TSV;
     else if (strcmp(o.format, "jsonl") == 0)
         s->format = FMT_JSONL;
+    else if (strcmp(o.format, "xlsx") == 0)
+        s->format = FMT_XLSX;
     else {
         tts_sheet_close(s);
-        return tts_err_set(err, TTS_ERR_ARG,
-                           "input format '%s': expected csv, tsv or jsonl (xlsx: save as CSV)",
+        return tts_err_set(err, TTS_ERR_ARG, "input format '%s': expected csv, tsv, jsonl or xlsx",
                            o.format);
     }
-    rc = strcmp(path, "-") == 0
-             ? read_stdin(&raw, &len, err)
-             : tts_fileio_read(path, TTS_SHEET_MAX_BYTES, 0, 0, &raw, &len, err);
+    if (s->format == FMT_XLSX && strcmp(path, "-") == 0) {
+        tts_sheet_close(s);
+        return tts_err_set(err, TTS_ERR_ARG, "an Excel workbook is read from a file, not from "
+                                             "standard input");
+    }
+    if (s->format == FMT_XLSX) {
+        /* the workbook's first sheet as UTF-8 CSV: from here on it is read like any CSV */
+        rc = tts_xlsx_to_csv(path, s->file, &raw, &len, err);
+        s->format = FMT_CSV;
+        if (rc == TTS_OK && o.encoding == NULL)
+            o.encoding = "utf-8";
+    } else {
+        rc = strcmp(path, "-") == 0
+                 ? read_stdin(&raw, &len, err)
+                 : tts_fileio_read(path, TTS_SHEET_MAX_BYTES, 0, 0, &raw, &len, err);
+    }
     if (rc == TTS_OK)
         rc = decode(s, raw, len, o.encoding, err);
     else

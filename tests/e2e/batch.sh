@@ -91,6 +91,35 @@ run "csv out" 1 -- tt --batch "$S/vendors.csv" --format csv
 head -c 3 "$S/out" | od -An -tx1 | grep -q 'ef bb bf' && ok || bad "csv out: no UTF-8 byte order mark"
 head -n 1 "$S/out" | grep -qF '取引先コード,名称,国,備考,match_list,match_entry_id' && ok || bad "csv out: header" "$S/out"
 
+# Excel: results written with the matched rows highlighted, and read back as input
+run "xlsx out" 1 -- tt --batch "$S/vendors.csv" --format xlsx -o "$S/r.xlsx" --best-only
+python3 - "$S/r.xlsx" <<'PY' && ok || bad "xlsx out: not one highlighted row per listed row"
+import re, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+x = z.read("xl/worksheets/sheet1.xml").decode()
+rows = re.findall(r'<row r="(\d+)"[^>]*>(.*?)</row>', x)
+assert len(rows) == 2001, len(rows)
+styled = [r for r, body in rows if 's="2"' in body]
+assert len(styled) >= 200, len(styled)
+assert "xl/styles.xml" in z.namelist()
+PY
+run "xlsx in" 1 -- tt --batch "$S/r.xlsx" --format jsonl
+python3 - "$S/utf8.jsonl" "$S/out" <<'PY' && ok || bad "xlsx in: not the same candidates as the CSV"
+import json, sys
+a = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+b = [json.loads(l) for l in open(sys.argv[2], encoding="utf-8")]
+assert len(a) == len(b) == 2000, (len(a), len(b))
+for x, y in zip(a, b):
+    assert x["input"]["名称"] == y["input"]["名称"]
+    assert [m["entry_id"] for m in x["matches"][:1]] == [m["entry_id"] for m in y["matches"][:1]]
+PY
+run "xlsx needs -o" 2 -- tt --batch "$S/vendors.csv" --format xlsx
+cp "$S/vendors.csv" "$S/fake.xlsx"
+run "a CSV named .xlsx" 2 -- tt --batch "$S/fake.xlsx"
+has "a CSV named .xlsx: the message" "$S/err" "not an Excel workbook"
+run "-o csv" 1 -- tt --batch "$S/vendors.csv" -o "$S/r.csv"
+[ -s "$S/r.csv" ] && [ ! -s "$S/out" ] && ok || bad "-o csv: the results did not go to the file"
+
 # every batch row equals `search` of that row alone (a sample of 60 rows, listed and not)
 python3 - "$S/utf8.jsonl" "$S/sample" <<'PY'
 import json, sys
