@@ -79,8 +79,14 @@ typedef struct tok_rec {
 /* Per-query scratch of one name (see accumulate). */
 typedef struct name_acc {
     float sum;       /* upper bound of the token score numerator so far */
-    uint32_t forced; /* 0 untouched, 1 touched, 2 touched and to be scored whatever its bound */
+    uint32_t forced; /* bits 0-1 (ACC_MARK): 0 untouched, 1 touched, 2 touched and to be
+                      * scored whatever its bound; bits 8-15: last query word that added to
+                      * sum, plus 1; bits 16-23: how many query words added to sum */
 } name_acc;
+
+#define ACC_MARK 3u
+#define ACC_LAST(f) (((f) >> 8) & 0xFFu)
+#define ACC_COUNT(f) (((f) >> 16) & 0xFFu)
 
 #define TOK_NAME 1u  /* some name has it as a token (tpost row not empty) */
 #define TOK_WHOLE 2u /* some name has it as its joined or glued form (gpost row not empty) */
@@ -626,6 +632,12 @@ static tts_status similar_tokens(tts_nameidx *x, const gram_table *g, unsigned u
         x->gcnt[t] = 1;
         x->gtouched[nt++] = t;
     }
+    /* a name may give this word as its initial ("J." for "John") */
+    if (n > 1 && (t = dict_find(x, s, 1)) != UINT32_MAX && (x->tk[t].used & used) &&
+        x->gcnt[t] == 0) {
+        x->gcnt[t] = 1;
+        x->gtouched[nt++] = t;
+    }
     /* Prefix filtering: a token sharing `need` of the ng grams shares one of
      * the ng - need + 1 rarest, so only those lists are read. */
     if (need > 0 && n <= MAX_DL_LEN) {
@@ -858,22 +870,28 @@ out:
  * token score numerator). forced: score them whatever their bound.
  */
 static size_t accumulate(tts_nameidx *x, const tsim *sims, size_t n_sims, size_t qlen,
-                         const uint32_t *post0, const uint32_t *post, int force, size_t nn)
+                         const uint32_t *post0, const uint32_t *post, int force, size_t qi,
+                         size_t nn)
 {
-    uint8_t mark = force ? 2 : 1;
+    uint32_t mark = force ? 2 : 1, last = (uint32_t)qi + 1;
     for (size_t k = 0; k < n_sims; k++) {
         uint32_t t = sims[k].tok;
         float add = sims[k].sim * (float)(qlen + x->tk[t].len);
         for (uint32_t p = post0[t]; p < post0[t + 1]; p++) {
-            uint32_t name = post[p];
-            if (x->acc[name].forced == 0) {
+            uint32_t name = post[p], f = x->acc[name].forced;
+            if ((f & ACC_MARK) == 0) {
                 x->ntouched[nn++] = name;
                 PREFETCH(&x->nm[name]); /* read when the touched names are ranked */
             }
-            if (x->acc[name].forced < mark)
-                x->acc[name].forced = mark;
-            if (!force)
+            if ((f & ACC_MARK) < mark)
+                f = (f & ~ACC_MARK) | mark;
+            if (!force) {
                 x->acc[name].sum += add;
+                /* query words come one after the other: count each once */
+                if (ACC_LAST(f) != last)
+                    f = ((f & ~(0xFFu << 8)) | (last << 8)) + (1u << 16);
+            }
+            x->acc[name].forced = f;
         }
     }
     return nn;
@@ -1012,12 +1030,14 @@ static int whole_may_reach(const tts_nameidx *x, const view *vq, int qlegal, uin
  * each paired with its best name token, using the similarities the
  * candidate search computed; a query token for which it found nothing at
  * all (more than two edits from every name token) is bounded with
- * tok_bound instead.
+ * tok_bound instead. *all: every one of them may pair with a word of the
+ * name (a bound above 0), which the covered score needs (token_score).
  */
 static double rest_bound(tts_nameidx *x, const view *vq, const uint8_t *scan,
-                         const sim_cache *cache, size_t memo_qi, uint32_t name)
+                         const sim_cache *cache, size_t memo_qi, uint32_t name, int *all)
 {
     double sum = 0.0;
+    *all = 1;
     for (size_t i = 0; i < vq->n; i++) {
         double best = 0.0;
         if (scan[i] && cache->n[i] > 0)
@@ -1042,6 +1062,40 @@ static double rest_bound(tts_nameidx *x, const view *vq, const uint8_t *scan,
             if (v > best)
                 best = v;
         }
+        *all = *all && best > 0.0;
+        sum += best;
+    }
+    return sum;
+}
+
+/*
+ * Upper bound of the token score numerator of a name every query word may
+ * pair with (token_score's covered case), or -1 when some query word can
+ * pair with none of its words: each query word with its best name word,
+ * from the candidate similarities where they are listed and from
+ * tok_bound otherwise, so words more than two edits apart count too. For
+ * touched names that some scanned query word did not reach.
+ */
+static double cover_bound(tts_nameidx *x, const view *vq, const sim_cache *cache, uint32_t name)
+{
+    double sum = 0.0;
+    for (size_t i = 0; i < vq->n; i++) {
+        double best = 0.0;
+        for (uint32_t k = x->nm[name].tok0; k < x->nm[name + 1].tok0; k++) {
+            uint32_t t = x->name_toks[k];
+            double v = cache->n[i] > 0 ? tts_namescore_cached(cache, i, t) : -1.0;
+            if (v < 0.0)
+                v = tts_namescore_tok_bound_m(&x->apart, vq->s[i], vq->l[i], vq->mask[i],
+                                              x->pool.data + x->tk[t].off, x->tk[t].len,
+                                              x->tk[t].mask);
+            /* a covered pair is close (COVER_MIN) unless the query word is an initial */
+            v = v >= COVER_MIN || (v > 0.0 && vq->l[i] == 1) ? v * (double)(vq->l[i] + x->tk[t].len)
+                                                            : 0.0;
+            if (v > best)
+                best = v;
+        }
+        if (best <= 0.0)
+            return -1.0;
         sum += best;
     }
     return sum;
@@ -1245,7 +1299,9 @@ static tts_status search_index(tts_nameidx *x, const view *vq, double thr,
     size_t n_gl = 0, n_tl = 0, nn = 0, vol[MAX_QTOK], memo_qi = MAX_QTOK;
     uint8_t scan[MAX_QTOK];
     int16_t jh[64], gh[64];
-    double rest_cap = 0.0;
+    double rest_cap = 0.0, need_cover;
+    uint32_t n_scanned = 0;
+    int may_cover;
     int qlegal = !tts_namescore_no_legal(vq->legal);
     uint32_t qjm = fold_mask(vq->jmask), qgm = fold_mask(vq->gmask);
     int use_joined = vq->jlen > 0 && vq->jlen <= MAX_DL_LEN;
@@ -1277,6 +1333,11 @@ static tts_status search_index(tts_nameidx *x, const view *vq, double thr,
             cache.list[i] = x->ql[i];
             if (rc != TTS_OK)
                 goto out;
+            /* A single letter pairs with every word it begins (an initial),
+             * which the candidates do not list: bounded per name instead
+             * (rest_bound), unless it is all the query has. */
+            if (vq->l[i] == 1 && vq->n > 1)
+                cache.n[i] = 0;
             sort_tsim(cache.list[i], cache.n[i]);
             tc_put(x, vq->s[i], vq->l[i], cache.list[i], cache.n[i]);
         }
@@ -1314,8 +1375,12 @@ static tts_status search_index(tts_nameidx *x, const view *vq, double thr,
         x->bgen = 1;
     }
     for (size_t i = 0; i < vq->n; i++)
+        n_scanned += scan[i] && cache.n[i] > 0;
+    need_cover = (thr - UB_SLACK) * (double)vq->w * (1.0 + 1.0 / PAIR_RATIO) - 1e-9;
+    may_cover = tts_namescore_may_cover(vq);
+    for (size_t i = 0; i < vq->n; i++)
         if (scan[i])
-            nn = accumulate(x, cache.list[i], cache.n[i], vq->l[i], x->tpost0, x->tpost, 0, nn);
+            nn = accumulate(x, cache.list[i], cache.n[i], vq->l[i], x->tpost0, x->tpost, 0, i, nn);
     /* Whole-string candidates (token boundaries that differ, "AL QAIDA" /
      * "ALQAIDA", "JSC ARGUMENT" / "JSCARGUMENT"): the joined query, and
      * with a legal form the glued one, looked up exactly among names'
@@ -1324,27 +1389,44 @@ static tts_status search_index(tts_nameidx *x, const view *vq, double thr,
         /* one edit among single tokens: token boundaries, not typos */
         TTS_TRY(similar_whole(x, vq->joined, vq->jlen, vq->jmask, &pq, pk++, vq->n > 1, &n_gl,
                               &n_tl));
-        nn = accumulate(x, x->wl[0], n_gl, 0, x->gpost0, x->gpost, 1, nn);
-        nn = accumulate(x, x->wl[1], n_tl, 0, x->tpost0, x->tpost, 1, nn);
+        nn = accumulate(x, x->wl[0], n_gl, 0, x->gpost0, x->gpost, 1, 0, nn);
+        nn = accumulate(x, x->wl[1], n_tl, 0, x->tpost0, x->tpost, 1, 0, nn);
     }
     if (use_glued) {
         TTS_TRY(similar_whole(x, vq->glued, vq->glen, vq->gmask, &pq, pk++, 1, &n_gl, &n_tl));
-        nn = accumulate(x, x->wl[0], n_gl, 0, x->gpost0, x->gpost, 1, nn);
-        nn = accumulate(x, x->wl[1], n_tl, 0, x->tpost0, x->tpost, 1, nn);
+        nn = accumulate(x, x->wl[0], n_gl, 0, x->gpost0, x->gpost, 1, 0, nn);
+        nn = accumulate(x, x->wl[1], n_tl, 0, x->tpost0, x->tpost, 1, 0, nn);
     }
 out:
     for (size_t k = 0; k < nn; k++) {
         uint32_t name = x->ntouched[k];
-        int cand = x->acc[name].forced == 2;
+        uint32_t f = x->acc[name].forced;
+        int cand = (f & ACC_MARK) == 2;
         x->acc[name].forced = 0;
         if (!cand && rc == TTS_OK) {
             /* the token score bound (sum + rest) / wsum reaching thr, less
              * the allowance, by multiplication; rest_bound only when even
-             * its cap could */
+             * its cap could. A name every scanned query word reached may be
+             * covered (token_score): its weight is then at least
+             * Wq (1 + 1 / PAIR_RATIO) while sum stays under it, so it is a
+             * candidate when sum + rest reaches thr times that. */
             double need = (thr - UB_SLACK) * (double)(vq->w + x->nm[name].w) - 1e-9;
-            cand = (double)x->acc[name].sum + rest_cap >= need &&
-                   (double)x->acc[name].sum + rest_bound(x, vq, scan, &cache, memo_qi, name) >=
-                       need;
+            double sum = (double)x->acc[name].sum, rest = 0.0;
+            int all = 0;
+            if (sum + rest_cap >= need) {
+                rest = rest_bound(x, vq, scan, &cache, memo_qi, name, &all);
+                cand = sum + rest >= need;
+            }
+            if (!cand && may_cover) {
+                if (ACC_COUNT(f) == n_scanned) {
+                    if (sum + rest_cap >= need_cover) {
+                        rest = rest_bound(x, vq, scan, &cache, memo_qi, name, &all);
+                        cand = all && sum + rest >= need_cover;
+                    }
+                } else {
+                    cand = cover_bound(x, vq, &cache, name) >= need_cover;
+                }
+            }
             cand = cand || whole_may_reach(x, vq, qlegal, qjm, qgm, jh, gh, name, thr - UB_SLACK);
         }
         x->acc[name].sum = 0.0f;

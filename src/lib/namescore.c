@@ -158,6 +158,19 @@ static size_t absent_from(const char *a, size_t la, uint64_t bmask)
 }
 
 /*
+ * A single letter and a longer word that begins with it ("j" / "john"):
+ * an initial, which matches its name partly (INITIAL_SIM), never fully.
+ */
+static int is_initial_pair(const char *a, size_t la, const char *b, size_t lb)
+{
+    if (la == 1 && lb > 1)
+        return a[0] == b[0] && !is_digit(a[0]);
+    if (lb == 1 && la > 1)
+        return a[0] == b[0] && !is_digit(b[0]);
+    return 0;
+}
+
+/*
  * Similarity of two tokens: Jaro-Winkler, lowered when the first letters
  * differ, when a short token is not equal, and by the length ratio.
  * Numbers match only exactly. Under TOK_MIN the pair counts as nothing.
@@ -175,6 +188,8 @@ static double tok_bound_m(const char *a, size_t la, const char *b, size_t lb, ui
         return 1.0;
     if (mn == 0 || is_digit(a[0]) || is_digit(b[0]))
         return 0.0;
+    if (mn == 1)
+        return is_initial_pair(a, la, b, lb) ? INITIAL_SIM : 0.0;
     ratio = (double)mn / (double)mx;
     mult = (a[0] != b[0] ? 0.92 : 1.0) *
            (mn <= 3   ? 0.85
@@ -249,8 +264,10 @@ void tts_namescore_apart_init(tts_nsapart *ap)
 double tts_namescore_tok_sim_m(const tts_nsapart *ap, const char *a, size_t la, uint64_t amask,
                                const char *b, size_t lb, uint64_t bmask)
 {
-    /* equal tokens have equal lengths and masks, and are never rejected */
-    if ((la != lb || amask != bmask) && tok_surely_apart(ap, la, amask, lb, bmask))
+    /* equal tokens have equal lengths and masks, and are never rejected;
+     * initials are not Jaro-Winkler pairs */
+    if (la > 1 && lb > 1 && (la != lb || amask != bmask) &&
+        tok_surely_apart(ap, la, amask, lb, bmask))
         return 0.0;
     return tts_namescore_tok_sim(a, la, b, lb, bmask);
 }
@@ -258,7 +275,8 @@ double tts_namescore_tok_sim_m(const tts_nsapart *ap, const char *a, size_t la, 
 double tts_namescore_tok_bound_m(const tts_nsapart *ap, const char *a, size_t la, uint64_t amask,
                                  const char *b, size_t lb, uint64_t bmask)
 {
-    if ((la != lb || amask != bmask) && tok_surely_apart(ap, la, amask, lb, bmask))
+    if (la > 1 && lb > 1 && (la != lb || amask != bmask) &&
+        tok_surely_apart(ap, la, amask, lb, bmask))
         return 0.0;
     return tts_namescore_tok_bound(a, la, b, lb, bmask);
 }
@@ -276,8 +294,8 @@ double tts_namescore_tok_sim(const char *a, size_t la, const char *b, size_t lb,
     if (la == lb && memcmp(a, b, la) == 0)
         return 1.0;
     bound = tok_bound_m(a, la, b, lb, bmask, &mult);
-    if (bound == 0.0)
-        return 0.0;
+    if (bound == 0.0 || mult == 0.0)
+        return bound; /* 0, or an initial */
     s = jaro_winkler(a, la, b, lb) * mult;
     return s < TOK_MIN ? 0.0 : s;
 }
@@ -415,6 +433,53 @@ static double whole_sim(const char *a, size_t la, const char *b, size_t lb, uint
     return edit_sim(a, la, b, lb);
 }
 
+int tts_namescore_may_cover(const tts_nsview *q)
+{
+    for (size_t i = 0; i < q->n; i++)
+        if (q->l[i] > 1)
+            return 1;
+    return 0;
+}
+
+/*
+ * The token score: the weighted similarity of the pairs, sum (each pair
+ * weighs its two lengths), over the weight of both names. When every query
+ * word found a close pair (COVER_MIN or more, or a query-side initial; not
+ * only a list-side initial), the list words
+ * left over are what the query did not say (a second surname, a
+ * patronymic, a middle name, "Technologies"): each weighs LIST_ONLY_COST
+ * of its length, capped at the longest paired list word, so a long
+ * leftover weighs no more than a short one. Otherwise an unmatched query
+ * word weighs QUERY_ONLY_COST of its length and list words their length.
+ * The index relies on two facts (nameidx.c, search_index): the score is
+ * never above sum / (Wq + Wn) unless every query word is paired, and when
+ * it is, the weight is at least Wq + max(Wq / PAIR_RATIO, sum - Wq).
+ */
+static double token_score(const tts_nsview *q, const tts_nsview *n, tts_nspairing *pr,
+                          const uint8_t *qused, const uint8_t *nused, double sum)
+{
+    double wq = (double)q->w, rest = 0.0;
+    size_t cap = 0, m = 0;
+    pr->covered = tts_namescore_may_cover(q) && pr->n == q->n;
+    for (size_t k = 0; k < pr->n && pr->covered; k++) {
+        size_t lq = q->l[pr->qi[k]], ln = n->l[pr->ni[k]];
+        if ((ln == 1 && lq > 1) || (lq > 1 && pr->sim[k] < COVER_MIN))
+            pr->covered = 0; /* "John" paired only with "J.", or a loose pair */
+        cap = ln > cap ? ln : cap;
+        m += ln;
+    }
+    if (pr->covered) {
+        for (size_t j = 0; j < n->n; j++)
+            if (!nused[j])
+                rest += (double)(n->l[j] < cap ? n->l[j] : cap);
+        return sum / (wq + (double)m + LIST_ONLY_COST * rest);
+    }
+    for (size_t i = 0; i < q->n; i++)
+        if (!qused[i])
+            wq += (QUERY_ONLY_COST - 1.0) * (double)q->l[i];
+    return wq + (double)n->w > 0 ? sum / (wq + (double)n->w) : 0.0;
+}
+
 /*
  * Exact score of query q against name n: greedy best assignment of token
  * pairs (highest similarity first), length-weighted; glued edit-distance
@@ -462,7 +527,7 @@ void tts_namescore_score(const tts_nsview *q, const tts_nsview *n, const tts_nsc
         pr->n++;
         sum += best * (double)(q->l[bi] + n->l[bj]);
     }
-    pr->tok_score = q->w + n->w > 0 ? sum / (double)(q->w + n->w) : 0.0;
+    pr->tok_score = token_score(q, n, pr, qused, nused, sum);
     /* Joined tokens against joined tokens; when only one side names a legal
      * form, also against the other side's glued form ("JSCARGUMENT"). */
     floor = need < 0.0 ? -1.0 : need > pr->tok_score ? need : pr->tok_score;

@@ -22,6 +22,11 @@
 #define MAX_JW_LEN 128      /* longer tokens only match exactly */
 #define MAX_DL_LEN 256      /* longer glued strings only match exactly */
 #define NUMBER_PENALTY 0.15 /* both names carry numbers and they differ ("GOLD STAR 3" / "5") */
+#define INITIAL_SIM 0.5     /* a single letter and a word it begins ("J" / "John"): partial */
+#define LIST_ONLY_COST 0.1  /* weight of an unmatched list word when every query word matched */
+#define QUERY_ONLY_COST 1.25 /* weight of an unmatched query word (list words otherwise: 1) */
+#define COVER_MIN 0.9        /* pairs that count as saying a list word (covered score) */
+#define PAIR_RATIO 2.6       /* pairs of words whose lengths differ more score 0 (initials aside) */
 
 /* A token similarity the candidate search computed. */
 typedef struct tts_nstsim {
@@ -58,6 +63,7 @@ typedef struct tts_nspairing {
     uint8_t qi[MAX_QTOK], ni[MAX_QTOK];
     double sim[MAX_QTOK];
     double tok_score, whole, penalty, score;
+    int covered; /* every query word paired, none only with a list-side initial */
 } tts_nspairing;
 
 /* Number of bits set in v. */
@@ -120,6 +126,12 @@ double tts_namescore_cached(const tts_nscache *c, size_t qi, uint32_t tok);
  */
 void tts_namescore_score(const tts_nsview *q, const tts_nsview *n, const tts_nscache *cache,
                          double need, tts_nspairing *pr);
+
+/*
+ * 1 when q can have the covered token score (every query word paired):
+ * it has a word of two letters or more (a lone initial names nobody).
+ */
+int tts_namescore_may_cover(const tts_nsview *q);
 
 /* Append the explanation of q against n (token pairs, whole string, penalties) to b. */
 void tts_namescore_explain(const tts_nsview *q, const tts_nsview *n, tts_buf *b);
