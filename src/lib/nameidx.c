@@ -76,6 +76,11 @@ typedef struct tok_rec {
     uint16_t used; /* TOK_NAME | TOK_WHOLE, set by tts_nameidx_finish */
 } tok_rec;
 
+/* A name token under the hash of its consonant skeleton. */
+typedef struct skel_ent {
+    uint32_t h, tok;
+} skel_ent;
+
 /* Per-query scratch of one name (see accumulate). */
 typedef struct name_acc {
     float sum;       /* upper bound of the token score numerator so far */
@@ -129,6 +134,11 @@ struct tts_nameidx {
     double *bmemo;
     uint32_t *bstamp, bgen;
     tts_nsapart apart; /* the lengths-and-masks test as a table */
+    /* consonant skeletons (tts_namescore_skeleton) of the name tokens, by
+     * hash: of all of them, and of those written without vowels; built by
+     * finish and adopt from the dictionary, never stored */
+    struct skel_ent *skel, *vskel;
+    size_t n_skel, n_vskel;
     /* similar tokens of recent query tokens (see tc_get) */
     struct tc_ent *tc;
     int tc_off, tc_fixed; /* kept nothing; slots set by the caller (no growth) */
@@ -266,6 +276,8 @@ void tts_nameidx_free(tts_nameidx *x)
         tts_free(x->tgram.tok);
     }
     tts_delidx_free(x->del);
+    tts_free(x->skel);
+    tts_free(x->vskel);
     tts_free(x->blob);
     tts_free(x->gcnt);
     tts_free(x->gtouched);
@@ -537,6 +549,74 @@ static tts_status build_deletions(tts_nameidx *x, tts_error *err)
     return TTS_OK;
 }
 
+static uint32_t skel_hash(const char *s, size_t n) { return (uint32_t)(fnv(s, n) >> 32); }
+
+static int cmp_skel(const void *a, const void *b)
+{
+    const skel_ent *x = a, *y = b;
+    return x->h != y->h ? (x->h < y->h ? -1 : 1) : (x->tok < y->tok ? -1 : x->tok > y->tok);
+}
+
+/*
+ * The skeleton tables: words written without vowels ("mhmd", from Arabic
+ * or Hebrew) and the words with the same consonants ("mohamed") are more
+ * than two edits apart, so the deletion neighbourhood never pairs them;
+ * these tables do (similar_tokens). Derived from the dictionary alone.
+ */
+static tts_status build_skeletons(tts_nameidx *x, tts_error *err)
+{
+    size_t n = 0, nv = 0;
+    char sk[SKEL_MAX];
+    for (size_t pass = 0; pass < 2; pass++) {
+        n = nv = 0;
+        for (uint32_t t = 0; t < x->n_toks; t++) {
+            const char *p = x->pool.data + x->tk[t].off;
+            size_t k;
+            if (!(x->tk[t].used & TOK_NAME) || x->tk[t].len < 2 || x->tk[t].len > SKEL_MAX ||
+                (k = tts_namescore_skeleton(p, x->tk[t].len, sk)) == 0)
+                continue;
+            if (pass == 1)
+                x->skel[n] = (skel_ent){skel_hash(sk, k), t};
+            n++;
+            if (tts_namescore_vowelless(p, x->tk[t].len)) {
+                if (pass == 1)
+                    x->vskel[nv] = (skel_ent){skel_hash(sk, k), t};
+                nv++;
+            }
+        }
+        if (pass == 0) {
+            x->skel = tts_malloc((n > 0 ? n : 1) * sizeof(skel_ent));
+            x->vskel = tts_malloc((nv > 0 ? nv : 1) * sizeof(skel_ent));
+            if (x->skel == NULL || x->vskel == NULL)
+                return tts_err_set(err, TTS_ERR_NOMEM, "out of memory building the name index");
+        }
+    }
+    qsort(x->skel, n, sizeof(skel_ent), cmp_skel);
+    qsort(x->vskel, nv, sizeof(skel_ent), cmp_skel);
+    x->n_skel = n;
+    x->n_vskel = nv;
+    return TTS_OK;
+}
+
+/* Mark (gcnt, gtouched) the tokens of table v[0..n) under hash h; returns the new count. */
+static size_t mark_skel(tts_nameidx *x, const skel_ent *v, size_t n, uint32_t h, size_t nt)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (v[mid].h < h)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; lo < n && v[lo].h == h; lo++)
+        if (x->gcnt[v[lo].tok] == 0) {
+            x->gcnt[v[lo].tok] = 1;
+            x->gtouched[nt++] = v[lo].tok;
+        }
+    return nt;
+}
+
 /* The per-query scratch arrays; then the index answers queries. */
 static tts_status alloc_scratch(tts_nameidx *x, tts_error *err)
 {
@@ -567,6 +647,8 @@ tts_status tts_nameidx_finish(tts_nameidx *x, tts_error *err)
         rc = build_grams(x, x->tpost0, &x->tgram, err);
     if (rc == TTS_OK)
         rc = build_deletions(x, err);
+    if (rc == TTS_OK)
+        rc = build_skeletons(x, err);
     if (rc != TTS_OK)
         return rc;
     return alloc_scratch(x, err);
@@ -584,6 +666,7 @@ size_t tts_nameidx_memory(const tts_nameidx *x)
         n += (2 * (x->n_toks + 1) + x->tpost0[x->n_toks] + x->gpost0[x->n_toks]) * 4;
         n += (tb + 1 + x->tgram.start[tb]) * 4;
         n += tts_delidx_memory(x->del) + x->n_toks * 6 + x->n_names * (sizeof(name_acc) + 4);
+        n += (x->n_skel + x->n_vskel) * sizeof(skel_ent);
     }
     return n;
 }
@@ -637,6 +720,15 @@ static tts_status similar_tokens(tts_nameidx *x, const gram_table *g, unsigned u
         x->gcnt[t] == 0) {
         x->gcnt[t] = 1;
         x->gtouched[nt++] = t;
+    }
+    /* a word without vowels and the words with its consonants, either way round */
+    if (n >= 2 && n <= SKEL_MAX && used == TOK_NAME) {
+        int vl = tts_namescore_vowelless(s, n);
+        char sk[SKEL_MAX];
+        size_t k;
+        if ((vl || x->n_vskel > 0) && (k = tts_namescore_skeleton(s, n, sk)) > 0)
+            nt = vl ? mark_skel(x, x->skel, x->n_skel, skel_hash(sk, k), nt)
+                    : mark_skel(x, x->vskel, x->n_vskel, skel_hash(sk, k), nt);
     }
     /* Prefix filtering: a token sharing `need` of the ng grams shares one of
      * the ng - need + 1 rarest, so only those lists are read. */
@@ -1089,7 +1181,7 @@ static double cover_bound(tts_nameidx *x, const view *vq, const sim_cache *cache
                                               x->pool.data + x->tk[t].off, x->tk[t].len,
                                               x->tk[t].mask);
             /* a covered pair is close (COVER_MIN) unless the query word is an initial */
-            v = v >= COVER_MIN || (v > 0.0 && vq->l[i] == 1) ? v * (double)(vq->l[i] + x->tk[t].len)
+            v = v >= COVER_TEST || (v > 0.0 && vq->l[i] == 1) ? v * (double)(vq->l[i] + x->tk[t].len)
                                                             : 0.0;
             if (v > best)
                 best = v;
@@ -1684,7 +1776,7 @@ tts_status tts_nameidx_adopt(void *blob, size_t off, size_t n, uint32_t max_entr
     for (size_t t = 0; t < x->n_toks; t++)
         x->tk[t].used = (uint16_t)((x->tpost0[t + 1] > x->tpost0[t] ? TOK_NAME : 0) |
                                    (x->gpost0[t + 1] > x->gpost0[t] ? TOK_WHOLE : 0));
-    if (alloc_scratch(x, err) != TTS_OK) {
+    if (build_skeletons(x, err) != TTS_OK || alloc_scratch(x, err) != TTS_OK) {
         tts_nameidx_free(x);
         return TTS_ERR_NOMEM;
     }

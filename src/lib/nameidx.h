@@ -97,8 +97,13 @@ double tts_nameidx_score_pair(const tts_nname *a, const tts_nname *b);
 /* Approximate bytes held by the index. */
 size_t tts_nameidx_memory(const tts_nameidx *x);
 
-/* Version of the stored form; a stored index of another version is rebuilt. */
-#define TTS_NAMEIDX_FORMAT 3
+/*
+ * Version of the stored form; a stored index of another version is rebuilt.
+ * 4: names normalised with the legal-forms table and transliteration, the
+ * covered token score (the names stored in older databases were normalised
+ * by the code of their import: import the lists again to get the new forms).
+ */
+#define TTS_NAMEIDX_FORMAT 4
 
 /* Append the finished index x to out in its stored form (tts_nameidx_load reads it back). */
 tts_status tts_nameidx_serialize(const tts_nameidx *x, tts_buf *out, tts_error *err);

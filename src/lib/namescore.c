@@ -157,6 +157,62 @@ static size_t absent_from(const char *a, size_t la, uint64_t bmask)
     return n;
 }
 
+/* Bits of tts_namescore_mask that the vowels a e i o u set. */
+#define VOWEL_BITS                                                                                 \
+    (((uint64_t)1 << ('a' & 63)) | ((uint64_t)1 << ('e' & 63)) | ((uint64_t)1 << ('i' & 63)) |     \
+     ((uint64_t)1 << ('o' & 63)) | ((uint64_t)1 << ('u' & 63)))
+
+int tts_namescore_vowelless(const char *s, size_t n)
+{
+    if (n < 2 || n > SKEL_MAX)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c < 'a' || c > 'z' || c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u')
+            return 0;
+    }
+    return 1;
+}
+
+size_t tts_namescore_skeleton(const char *s, size_t n, char *out)
+{
+    size_t k = 0;
+    if (n > SKEL_MAX)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i] == 'v' ? 'w' : s[i];
+        if (c < 'a' || c > 'z')
+            return 0;
+        if (c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'w' || c == 'y')
+            continue;
+        if (i > 0 && s[i - 1] == s[i])
+            continue; /* "ss" in "hassan" is the one s of "hsn" */
+        out[k++] = c;
+    }
+    return k;
+}
+
+/*
+ * SKEL_SIM when one of the two words is written without vowels and both
+ * have the same consonants (two or more, or both words of three letters
+ * at most), else 0.
+ */
+static double skel_sim(const char *a, size_t la, uint64_t amask, const char *b, size_t lb,
+                       uint64_t bmask)
+{
+    char sa[SKEL_MAX], sb[SKEL_MAX];
+    size_t ka, kb;
+    if ((amask & VOWEL_BITS) != 0 && (bmask & VOWEL_BITS) != 0)
+        return 0.0;
+    if (!tts_namescore_vowelless(a, la) && !tts_namescore_vowelless(b, lb))
+        return 0.0;
+    ka = tts_namescore_skeleton(a, la, sa);
+    kb = tts_namescore_skeleton(b, lb, sb);
+    if (ka == 0 || ka != kb || memcmp(sa, sb, ka) != 0)
+        return 0.0;
+    return ka >= 2 || (la <= 3 && lb <= 3) ? SKEL_SIM : 0.0;
+}
+
 /*
  * A single letter and a longer word that begins with it ("j" / "john"):
  * an initial, which matches its name partly (INITIAL_SIM), never fully.
@@ -267,6 +323,7 @@ double tts_namescore_tok_sim_m(const tts_nsapart *ap, const char *a, size_t la, 
     /* equal tokens have equal lengths and masks, and are never rejected;
      * initials are not Jaro-Winkler pairs */
     if (la > 1 && lb > 1 && (la != lb || amask != bmask) &&
+        ((amask & VOWEL_BITS) != 0 && (bmask & VOWEL_BITS) != 0) &&
         tok_surely_apart(ap, la, amask, lb, bmask))
         return 0.0;
     return tts_namescore_tok_sim(a, la, b, lb, bmask);
@@ -276,6 +333,7 @@ double tts_namescore_tok_bound_m(const tts_nsapart *ap, const char *a, size_t la
                                  const char *b, size_t lb, uint64_t bmask)
 {
     if (la > 1 && lb > 1 && (la != lb || amask != bmask) &&
+        ((amask & VOWEL_BITS) != 0 && (bmask & VOWEL_BITS) != 0) &&
         tok_surely_apart(ap, la, amask, lb, bmask))
         return 0.0;
     return tts_namescore_tok_bound(a, la, b, lb, bmask);
@@ -284,8 +342,9 @@ double tts_namescore_tok_bound_m(const tts_nsapart *ap, const char *a, size_t la
 /* Upper bound of tok_sim_m without running Jaro-Winkler (1.0 exactly for equal tokens). */
 double tts_namescore_tok_bound(const char *a, size_t la, const char *b, size_t lb, uint64_t bmask)
 {
-    double mult;
-    return tok_bound_m(a, la, b, lb, bmask, &mult);
+    double mult, v = tok_bound_m(a, la, b, lb, bmask, &mult);
+    double k = v < SKEL_SIM ? skel_sim(a, la, tts_namescore_mask(a, la), b, lb, bmask) : 0.0;
+    return v > k ? v : k;
 }
 
 double tts_namescore_tok_sim(const char *a, size_t la, const char *b, size_t lb, uint64_t bmask)
@@ -295,9 +354,14 @@ double tts_namescore_tok_sim(const char *a, size_t la, const char *b, size_t lb,
         return 1.0;
     bound = tok_bound_m(a, la, b, lb, bmask, &mult);
     if (bound == 0.0 || mult == 0.0)
-        return bound; /* 0, or an initial */
-    s = jaro_winkler(a, la, b, lb) * mult;
-    return s < TOK_MIN ? 0.0 : s;
+        s = bound; /* 0, or an initial */
+    else
+        s = jaro_winkler(a, la, b, lb) * mult;
+    if (s < SKEL_SIM && la > 1 && lb > 1) {
+        double k = skel_sim(a, la, tts_namescore_mask(a, la), b, lb, bmask);
+        s = k > s ? k : s;
+    }
+    return s < TOK_MIN && !(la == 1 || lb == 1) ? 0.0 : s;
 }
 
 /* Do two legal-form strings share no canonical word while both are present? */
@@ -463,7 +527,7 @@ static double token_score(const tts_nsview *q, const tts_nsview *n, tts_nspairin
     pr->covered = tts_namescore_may_cover(q) && pr->n == q->n;
     for (size_t k = 0; k < pr->n && pr->covered; k++) {
         size_t lq = q->l[pr->qi[k]], ln = n->l[pr->ni[k]];
-        if ((ln == 1 && lq > 1) || (lq > 1 && pr->sim[k] < COVER_MIN))
+        if ((ln == 1 && lq > 1) || (lq > 1 && pr->sim[k] < COVER_TEST))
             pr->covered = 0; /* "John" paired only with "J.", or a loose pair */
         cap = ln > cap ? ln : cap;
         m += ln;

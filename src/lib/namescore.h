@@ -25,7 +25,10 @@
 #define INITIAL_SIM 0.5     /* a single letter and a word it begins ("J" / "John"): partial */
 #define LIST_ONLY_COST 0.1  /* weight of an unmatched list word when every query word matched */
 #define QUERY_ONLY_COST 1.25 /* weight of an unmatched query word (list words otherwise: 1) */
+#define SKEL_SIM 0.9         /* a word written without vowels and one with the same consonants */
+#define SKEL_MAX 32          /* longer words have no consonant skeleton */
 #define COVER_MIN 0.9        /* pairs that count as saying a list word (covered score) */
+#define COVER_TEST (COVER_MIN - 1e-6) /* the test, allowing for similarities kept as float */
 #define PAIR_RATIO 2.6       /* pairs of words whose lengths differ more score 0 (initials aside) */
 
 /* A token similarity the candidate search computed. */
@@ -109,6 +112,18 @@ double tts_namescore_tok_sim_m(const tts_nsapart *ap, const char *a, size_t la, 
                                const char *b, size_t lb, uint64_t bmask);
 double tts_namescore_tok_bound_m(const tts_nsapart *ap, const char *a, size_t la, uint64_t amask,
                                  const char *b, size_t lb, uint64_t bmask);
+
+/*
+ * Words from scripts written without vowels (Arabic, Hebrew: "mhmd",
+ * "msh") are compared with the consonants of the other word ("mohamed",
+ * "moshe"): tts_namescore_vowelless says whether s[0..n) is such a word
+ * (letters a-z, none of a e i o u, two or more), tts_namescore_skeleton
+ * writes its consonants (v read as w; vowels, w and y dropped; a doubled
+ * letter once) into out[SKEL_MAX] and
+ * returns their number, 0 when s has none or is not plain letters.
+ */
+int tts_namescore_vowelless(const char *s, size_t n);
+size_t tts_namescore_skeleton(const char *s, size_t n, char *out);
 
 /* 1 when a legal-form string is absent or empty. */
 int tts_namescore_no_legal(const char *l);
