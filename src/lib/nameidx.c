@@ -84,9 +84,10 @@ typedef struct skel_ent {
 /* Per-query scratch of one name (see accumulate). */
 typedef struct name_acc {
     float sum;       /* upper bound of the token score numerator so far */
+    float csum;      /* the same from close pairs only (COVER_MIN: the covered score) */
     uint32_t forced; /* bits 0-1 (ACC_MARK): 0 untouched, 1 touched, 2 touched and to be
                       * scored whatever its bound; bits 8-15: last query word that added to
-                      * sum, plus 1; bits 16-23: how many query words added to sum */
+                      * csum, plus 1; bits 16-23: how many query words added to csum */
 } name_acc;
 
 #define ACC_MARK 3u
@@ -969,6 +970,7 @@ static size_t accumulate(tts_nameidx *x, const tsim *sims, size_t n_sims, size_t
     for (size_t k = 0; k < n_sims; k++) {
         uint32_t t = sims[k].tok;
         float add = sims[k].sim * (float)(qlen + x->tk[t].len);
+        int close = sims[k].sim >= COVER_TEST;
         for (uint32_t p = post0[t]; p < post0[t + 1]; p++) {
             uint32_t name = post[p], f = x->acc[name].forced;
             if ((f & ACC_MARK) == 0) {
@@ -980,8 +982,11 @@ static size_t accumulate(tts_nameidx *x, const tsim *sims, size_t n_sims, size_t
             if (!force) {
                 x->acc[name].sum += add;
                 /* query words come one after the other: count each once */
-                if (ACC_LAST(f) != last)
-                    f = ((f & ~(0xFFu << 8)) | (last << 8)) + (1u << 16);
+                if (close) {
+                    x->acc[name].csum += add;
+                    if (ACC_LAST(f) != last)
+                        f = ((f & ~(0xFFu << 8)) | (last << 8)) + (1u << 16);
+                }
             }
             x->acc[name].forced = f;
         }
@@ -1122,11 +1127,13 @@ static int whole_may_reach(const tts_nameidx *x, const view *vq, int qlegal, uin
  * each paired with its best name token, using the similarities the
  * candidate search computed; a query token for which it found nothing at
  * all (more than two edits from every name token) is bounded with
- * tok_bound instead. *all: every one of them may pair with a word of the
- * name (a bound above 0), which the covered score needs (token_score).
+ * tok_bound instead. Pairs under floor count 0 (the covered score has close
+ * pairs only, initials aside). *all: every one of them may pair with a
+ * word of the name, which the covered score needs (token_score).
  */
 static double rest_bound(tts_nameidx *x, const view *vq, const uint8_t *scan,
-                         const sim_cache *cache, size_t memo_qi, uint32_t name, int *all)
+                         const sim_cache *cache, size_t memo_qi, uint32_t name, double floor,
+                         int *all)
 {
     double sum = 0.0;
     *all = 1;
@@ -1150,44 +1157,12 @@ static double rest_bound(tts_nameidx *x, const view *vq, const uint8_t *scan,
                     x->bstamp[t] = x->bgen;
                 }
             }
-            v = v > 0.0 ? v * (double)(vq->l[i] + x->tk[t].len) : 0.0;
+            v = v > 0.0 && (v >= floor || vq->l[i] == 1) ? v * (double)(vq->l[i] + x->tk[t].len)
+                                                         : 0.0;
             if (v > best)
                 best = v;
         }
         *all = *all && best > 0.0;
-        sum += best;
-    }
-    return sum;
-}
-
-/*
- * Upper bound of the token score numerator of a name every query word may
- * pair with (token_score's covered case), or -1 when some query word can
- * pair with none of its words: each query word with its best name word,
- * from the candidate similarities where they are listed and from
- * tok_bound otherwise, so words more than two edits apart count too. For
- * touched names that some scanned query word did not reach.
- */
-static double cover_bound(tts_nameidx *x, const view *vq, const sim_cache *cache, uint32_t name)
-{
-    double sum = 0.0;
-    for (size_t i = 0; i < vq->n; i++) {
-        double best = 0.0;
-        for (uint32_t k = x->nm[name].tok0; k < x->nm[name + 1].tok0; k++) {
-            uint32_t t = x->name_toks[k];
-            double v = cache->n[i] > 0 ? tts_namescore_cached(cache, i, t) : -1.0;
-            if (v < 0.0)
-                v = tts_namescore_tok_bound_m(&x->apart, vq->s[i], vq->l[i], vq->mask[i],
-                                              x->pool.data + x->tk[t].off, x->tk[t].len,
-                                              x->tk[t].mask);
-            /* a covered pair is close (COVER_MIN) unless the query word is an initial */
-            v = v >= COVER_TEST || (v > 0.0 && vq->l[i] == 1) ? v * (double)(vq->l[i] + x->tk[t].len)
-                                                            : 0.0;
-            if (v > best)
-                best = v;
-        }
-        if (best <= 0.0)
-            return -1.0;
         sum += best;
     }
     return sum;
@@ -1391,7 +1366,7 @@ static tts_status search_index(tts_nameidx *x, const view *vq, double thr,
     size_t n_gl = 0, n_tl = 0, nn = 0, vol[MAX_QTOK], memo_qi = MAX_QTOK;
     uint8_t scan[MAX_QTOK];
     int16_t jh[64], gh[64];
-    double rest_cap = 0.0, need_cover;
+    double rest_cap = 0.0, rest_cap_cover = 0.0, need_cover;
     uint32_t n_scanned = 0;
     int may_cover;
     int qlegal = !tts_namescore_no_legal(vq->legal);
@@ -1456,6 +1431,25 @@ static tts_status search_index(tts_nameidx *x, const view *vq, double thr,
         }
         rest_cap += best;
     }
+    /* The same from close pairs, for the covered score; a query word that
+     * rest_bound considers and that has no close candidate at all leaves
+     * no name covered (unless it is an initial, which has no candidates). */
+    for (size_t i = 0; i < vq->n; i++) {
+        double best = 0.0;
+        if (scan[i] && cache.n[i] > 0)
+            continue;
+        if (cache.n[i] == 0) {
+            rest_cap_cover = HUGE_VAL;
+            break;
+        }
+        for (size_t k = 0; k < cache.n[i]; k++) {
+            double v = (double)cache.list[i][k].sim;
+            v = v >= COVER_TEST ? v * (double)(vq->l[i] + x->tk[cache.list[i][k].tok].len) : 0.0;
+            if (v > best)
+                best = v;
+        }
+        rest_cap_cover += best;
+    }
     /* The first query token without candidates keeps its bounds against
      * the dictionary tokens rest_bound meets, since many touched names
      * share tokens: a new stamp makes the old ones stale. */
@@ -1468,7 +1462,7 @@ static tts_status search_index(tts_nameidx *x, const view *vq, double thr,
     }
     for (size_t i = 0; i < vq->n; i++)
         n_scanned += scan[i] && cache.n[i] > 0;
-    need_cover = (thr - UB_SLACK) * (double)vq->w * (1.0 + 1.0 / PAIR_RATIO) - 1e-9;
+    need_cover = (thr - UB_SLACK) * (double)vq->w * (1.0 + COVER_RATIO) - 1e-9;
     may_cover = tts_namescore_may_cover(vq);
     for (size_t i = 0; i < vq->n; i++)
         if (scan[i])
@@ -1500,28 +1494,25 @@ out:
              * the allowance, by multiplication; rest_bound only when even
              * its cap could. A name every scanned query word reached may be
              * covered (token_score): its weight is then at least
-             * Wq (1 + 1 / PAIR_RATIO) while sum stays under it, so it is a
-             * candidate when sum + rest reaches thr times that. */
+             * Wq (1 + COVER_RATIO) while sum stays under it, so it is a
+             * candidate when the close pairs' sum + rest reach thr times that. */
             double need = (thr - UB_SLACK) * (double)(vq->w + x->nm[name].w) - 1e-9;
             double sum = (double)x->acc[name].sum, rest = 0.0;
+            double csum = (double)x->acc[name].csum;
             int all = 0;
             if (sum + rest_cap >= need) {
-                rest = rest_bound(x, vq, scan, &cache, memo_qi, name, &all);
+                rest = rest_bound(x, vq, scan, &cache, memo_qi, name, 0.0, &all);
                 cand = sum + rest >= need;
             }
-            if (!cand && may_cover) {
-                if (ACC_COUNT(f) == n_scanned) {
-                    if (sum + rest_cap >= need_cover) {
-                        rest = rest_bound(x, vq, scan, &cache, memo_qi, name, &all);
-                        cand = all && sum + rest >= need_cover;
-                    }
-                } else {
-                    cand = cover_bound(x, vq, &cache, name) >= need_cover;
-                }
+            if (!cand && may_cover && ACC_COUNT(f) == n_scanned &&
+                csum + rest_cap_cover >= need_cover) {
+                rest = rest_bound(x, vq, scan, &cache, memo_qi, name, COVER_TEST, &all);
+                cand = all && csum + rest >= need_cover;
             }
             cand = cand || whole_may_reach(x, vq, qlegal, qjm, qgm, jh, gh, name, thr - UB_SLACK);
         }
         x->acc[name].sum = 0.0f;
+        x->acc[name].csum = 0.0f;
         if (rc != TTS_OK || !cand || (filter != NULL && !filter(user, x->nent[name])))
             continue;
         {

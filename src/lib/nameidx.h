@@ -5,7 +5,8 @@
  * Scoring, in [0,1]: token-pair Jaro-Winkler (first-letter, short-token and
  * length penalties, pairs under 0.8 count as nothing) with a greedy best
  * assignment, weighted by token length so unmatched tokens on either side
- * pull the score down; the glued whole strings compared by edit distance
+ * pull the score down (list tokens little when every query token has a
+ * close pair: namescore.c, token_score); the glued whole strings compared by edit distance
  * (catches "JSCARGUMENT" vs "JSC ARGUMENT"); the better of the two, minus a
  * penalty when both names carry different legal forms (sister entities).
  *

@@ -197,14 +197,14 @@ size_t tts_namescore_skeleton(const char *s, size_t n, char *out)
  * have the same consonants (two or more, or both words of three letters
  * at most), else 0.
  */
-static double skel_sim(const char *a, size_t la, uint64_t amask, const char *b, size_t lb,
-                       uint64_t bmask)
+static double skel_sim(const char *a, size_t la, const char *b, size_t lb, uint64_t bmask)
 {
     char sa[SKEL_MAX], sb[SKEL_MAX];
     size_t ka, kb;
-    if ((amask & VOWEL_BITS) != 0 && (bmask & VOWEL_BITS) != 0)
-        return 0.0;
-    if (!tts_namescore_vowelless(a, la) && !tts_namescore_vowelless(b, lb))
+    /* bmask says whether b may lack vowels; a is read (up to its first vowel) otherwise */
+    if ((bmask & VOWEL_BITS) != 0 ? !tts_namescore_vowelless(a, la)
+                                  : !tts_namescore_vowelless(b, lb) &&
+                                        !tts_namescore_vowelless(a, la))
         return 0.0;
     ka = tts_namescore_skeleton(a, la, sa);
     kb = tts_namescore_skeleton(b, lb, sb);
@@ -343,7 +343,7 @@ double tts_namescore_tok_bound_m(const tts_nsapart *ap, const char *a, size_t la
 double tts_namescore_tok_bound(const char *a, size_t la, const char *b, size_t lb, uint64_t bmask)
 {
     double mult, v = tok_bound_m(a, la, b, lb, bmask, &mult);
-    double k = v < SKEL_SIM ? skel_sim(a, la, tts_namescore_mask(a, la), b, lb, bmask) : 0.0;
+    double k = v < SKEL_SIM ? skel_sim(a, la, b, lb, bmask) : 0.0;
     return v > k ? v : k;
 }
 
@@ -358,7 +358,7 @@ double tts_namescore_tok_sim(const char *a, size_t la, const char *b, size_t lb,
     else
         s = jaro_winkler(a, la, b, lb) * mult;
     if (s < SKEL_SIM && la > 1 && lb > 1) {
-        double k = skel_sim(a, la, tts_namescore_mask(a, la), b, lb, bmask);
+        double k = skel_sim(a, la, b, lb, bmask);
         s = k > s ? k : s;
     }
     return s < TOK_MIN && !(la == 1 || lb == 1) ? 0.0 : s;
@@ -412,8 +412,10 @@ void tts_namescore_view(const char *tokens, const char *legal, const char *glued
     v->legal = legal;
     v->jlen = 0;
     for (size_t i = 0; i < v->n; i++) {
-        if (v->jlen + v->l[i] <= MAX_DL_LEN)
-            memcpy(v->jbuf + v->jlen, v->s[i], v->l[i]);
+        /* the first MAX_DL_LEN bytes are kept, every one of them */
+        if (v->jlen < MAX_DL_LEN)
+            memcpy(v->jbuf + v->jlen, v->s[i],
+                   v->l[i] < MAX_DL_LEN - v->jlen ? v->l[i] : MAX_DL_LEN - v->jlen);
         v->jlen += v->l[i];
     }
     v->jbuf[v->jlen <= MAX_DL_LEN ? v->jlen : MAX_DL_LEN] = '\0';
@@ -508,8 +510,8 @@ int tts_namescore_may_cover(const tts_nsview *q)
 /*
  * The token score: the weighted similarity of the pairs, sum (each pair
  * weighs its two lengths), over the weight of both names. When every query
- * word found a close pair (COVER_MIN or more, or a query-side initial; not
- * only a list-side initial), the list words
+ * word found a close pair (COVER_MIN or more with a list word of at least
+ * COVER_RATIO of its length, or a query-side initial), the list words
  * left over are what the query did not say (a second surname, a
  * patronymic, a middle name, "Technologies"): each weighs LIST_ONLY_COST
  * of its length, capped at the longest paired list word, so a long
@@ -517,7 +519,7 @@ int tts_namescore_may_cover(const tts_nsview *q)
  * word weighs QUERY_ONLY_COST of its length and list words their length.
  * The index relies on two facts (nameidx.c, search_index): the score is
  * never above sum / (Wq + Wn) unless every query word is paired, and when
- * it is, the weight is at least Wq + max(Wq / PAIR_RATIO, sum - Wq).
+ * it is, the weight is at least Wq + max(COVER_RATIO Wq, sum - Wq).
  */
 static double token_score(const tts_nsview *q, const tts_nsview *n, tts_nspairing *pr,
                           const uint8_t *qused, const uint8_t *nused, double sum)
@@ -527,8 +529,9 @@ static double token_score(const tts_nsview *q, const tts_nsview *n, tts_nspairin
     pr->covered = tts_namescore_may_cover(q) && pr->n == q->n;
     for (size_t k = 0; k < pr->n && pr->covered; k++) {
         size_t lq = q->l[pr->qi[k]], ln = n->l[pr->ni[k]];
-        if ((ln == 1 && lq > 1) || (lq > 1 && pr->sim[k] < COVER_TEST))
-            pr->covered = 0; /* "John" paired only with "J.", or a loose pair */
+        if ((ln == 1 && lq > 1) ||
+            (lq > 1 && (pr->sim[k] < COVER_TEST || (double)ln < COVER_RATIO * (double)lq)))
+            pr->covered = 0; /* "John" paired only with "J.", a loose pair, a short word */
         cap = ln > cap ? ln : cap;
         m += ln;
     }
@@ -605,8 +608,11 @@ void tts_namescore_score(const tts_nsview *q, const tts_nsview *n, const tts_nsc
         pr->whole = w > pr->whole ? w : pr->whole;
     }
     pr->penalty = legal_conflict(q->legal, n->legal) ? LEGAL_PENALTY : 0.0;
+    /* a query's joined form holds its first MAX_DL_LEN bytes only (jbuf):
+     * numbers are compared within them, on both sides alike */
     if (has_digit(q->joined, q->jlen) && has_digit(n->joined, n->jlen) &&
-        !same_digits(q->joined, q->jlen, n->joined, n->jlen))
+        !same_digits(q->joined, q->jlen < MAX_DL_LEN ? q->jlen : MAX_DL_LEN, n->joined,
+                     n->jlen < MAX_DL_LEN ? n->jlen : MAX_DL_LEN))
         pr->penalty += NUMBER_PENALTY;
     pr->score = (pr->tok_score > pr->whole ? pr->tok_score : pr->whole) - pr->penalty;
     if (pr->score < 0.0)

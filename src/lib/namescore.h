@@ -29,6 +29,7 @@
 #define SKEL_MAX 32          /* longer words have no consonant skeleton */
 #define COVER_MIN 0.9        /* pairs that count as saying a list word (covered score) */
 #define COVER_TEST (COVER_MIN - 1e-6) /* the test, allowing for similarities kept as float */
+#define COVER_RATIO 0.7      /* ... and whose list word has at least this share of its length */
 #define PAIR_RATIO 2.6       /* pairs of words whose lengths differ more score 0 (initials aside) */
 
 /* A token similarity the candidate search computed. */
