@@ -897,6 +897,17 @@ tts_status tts_names_normalize(const char *s, size_t len, unsigned flags, tts_nn
     if (tts_buf_failed(&legal))
         TTS_FAIL(tts_err_set(err, TTS_ERR_NOMEM, "out of memory normalising a name"));
     rc = emit(tk, &legal, out, err);
+    if (rc == TTS_OK && out->tokens[0] == '\0' && legal.len > 0) {
+        /* only legal forms had Latin letters (the rest was marks or signs
+         * with no reading): keep them as the name, as when nothing else is there */
+        tts_nname_clear(out);
+        for (size_t i = 0; i < tk->n; i++) {
+            tk->t[i].legal = 0;
+            tk->t[i].strip_lo = tk->t[i].strip_hi = 0;
+        }
+        tts_buf_reset(&legal);
+        rc = emit(tk, &legal, out, err);
+    }
 out:
     tokens_free(tk);
     tts_buf_free(&pre);

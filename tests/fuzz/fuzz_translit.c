@@ -24,12 +24,16 @@ static const char *const g_names[] = {
     "MADURO MOROS, Nicolas", "J Smith", "Gazprom Neft OAO",
 };
 static tts_nname g_n[sizeof(g_names) / sizeof(g_names[0])];
+static int g_ready; /* libFuzzer calls LLVMFuzzerInitialize; the replay driver does not */
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     tts_error err;
     (void)argc;
     (void)argv;
+    if (g_ready)
+        return 0;
+    g_ready = 1;
     tts_init();
     for (size_t i = 0; i < sizeof(g_names) / sizeof(g_names[0]); i++)
         if (tts_names_normalize(g_names[i], strlen(g_names[i]), 0, &g_n[i], &err) != TTS_OK)
@@ -39,16 +43,12 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static int ready;
     tts_nname a, b;
     tts_error err;
     unsigned flags;
     const char *s;
     size_t n;
-    if (!ready) {
-        LLVMFuzzerInitialize(NULL, NULL);
-        ready = 1;
-    }
+    LLVMFuzzerInitialize(NULL, NULL);
     if (size == 0)
         return 0;
     flags = data[0] & 1u ? TTS_NAME_PERSON : 0;
