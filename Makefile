@@ -70,17 +70,17 @@ $(B)/gen/legal_forms.c: data/legal-forms.tsv
 	$(call say,GEN,$@)
 	$(Q){ echo '/* Generated from data/legal-forms.tsv by the Makefile: do not edit. */'; \
 	  echo '#include <stddef.h>'; \
-	  echo 'extern const char tts_legal_forms_tsv[];'; \
-	  echo 'extern const size_t tts_legal_forms_tsv_len;'; \
-	  echo 'const char tts_legal_forms_tsv[] ='; \
+	  echo 'const char *tts_legal_forms_text(size_t *len);'; \
+	  echo 'static const char text[] ='; \
 	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/\t/\\t/g' -e 's/^/    "/' -e 's/$$/\\n"/' $<; \
 	  echo '    ;'; \
-	  echo 'const size_t tts_legal_forms_tsv_len = sizeof(tts_legal_forms_tsv) - 1;'; } > $@.tmp
+	  echo 'const char *tts_legal_forms_text(size_t *len) { *len = sizeof(text) - 1; return text; }'; \
+	} > $@.tmp
 	$(Q)mv $@.tmp $@
 
 $(B)/gen/legal_forms.o: $(B)/gen/legal_forms.c
 	$(call say,CC,$<)
-	$(Q)$(CC) $(WARN) -Wno-overlength-strings $(CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(WARN) -Wno-overlength-strings -fvisibility=hidden $(CFLAGS) -c $< -o $@
 
 # No src/lib on the include path: the CLI sees only the public API.
 $(B)/cli/%.o: src/cli/%.c

@@ -369,8 +369,8 @@ static void count_han(const char *s, size_t n, size_t *han, size_t *all)
 
 /* ---- legal forms (the table is data/legal-forms.tsv, built in) ----------- */
 
-extern const char tts_legal_forms_tsv[];
-extern const size_t tts_legal_forms_tsv_len;
+/* The text of data/legal-forms.tsv, built in by the Makefile ($(B)/gen/legal_forms.c). */
+const char *tts_legal_forms_text(size_t *len /* OUT */);
 
 #define LF_MAX 1024          /* forms in the table */
 #define LF_POOL (64 * 1024)  /* bytes of their normalised words and classes */
@@ -565,7 +565,9 @@ static tts_status legal_table(const ltable **out, tts_error *err)
     tts_status rc = TTS_OK;
     pthread_mutex_lock(&table_lock);
     if (!table_ready) {
-        rc = parse_table(&table, tts_legal_forms_tsv, tts_legal_forms_tsv_len, err);
+        size_t len = 0;
+        const char *text = tts_legal_forms_text(&len);
+        rc = parse_table(&table, text, len, err);
         table_ready = rc == TTS_OK;
     }
     pthread_mutex_unlock(&table_lock);
