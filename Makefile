@@ -3,7 +3,7 @@
 # `make check` runs every test; `make demo` screens the bundled fixtures.
 
 PKG_CONFIG ?= pkg-config
-DEPS       := jansson libcurl sqlite3 libcrypto libpcre2-8 libutf8proc libzip libxml-2.0 xlsxwriter
+DEPS       := jansson libcurl sqlite3 libcrypto libpcre2-8 libutf8proc icu-uc icu-i18n libzip libxml-2.0 xlsxwriter
 TEST_DEPS  := cmocka
 B          ?= build
 PREFIX     ?= /usr/local
@@ -41,7 +41,7 @@ TEST_LIBS   = $(shell $(PKG_CONFIG) --libs $(TEST_DEPS))
 
 LIB_SRC := $(sort $(wildcard src/lib/*.c))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
-LIB_OBJ := $(patsubst src/lib/%.c,$(B)/lib/%.o,$(LIB_SRC))
+LIB_OBJ := $(patsubst src/lib/%.c,$(B)/lib/%.o,$(LIB_SRC)) $(B)/gen/legal_forms.o
 CLI_OBJ := $(patsubst src/cli/%.c,$(B)/cli/%.o,$(CLI_SRC))
 UNIT    := $(patsubst tests/unit/test_%.c,$(B)/tests/test_%,$(sort $(wildcard tests/unit/test_*.c)))
 PUB_HDR := $(sort $(wildcard include/*.h include/ttscreen/*.h))
@@ -62,6 +62,25 @@ $(B)/lib/%.o: src/lib/%.c
 	@mkdir -p $(@D)
 	$(call say,CC,$<)
 	$(Q)$(CC) -Iinclude -iquote src/lib $(DEP_CFLAGS) $(WARN) -fvisibility=hidden $(CFLAGS) -MMD -MP -c $< -o $@
+
+# The legal-forms table is data: data/legal-forms.tsv is built into the library as a C
+# string (one table, no file to find at run time) and installed next to the rules.
+$(B)/gen/legal_forms.c: data/legal-forms.tsv
+	@mkdir -p $(@D)
+	$(call say,GEN,$@)
+	$(Q){ echo '/* Generated from data/legal-forms.tsv by the Makefile: do not edit. */'; \
+	  echo '#include <stddef.h>'; \
+	  echo 'const char *tts_legal_forms_text(size_t *len);'; \
+	  echo 'static const char text[] ='; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/\t/\\t/g' -e 's/^/    "/' -e 's/$$/\\n"/' $<; \
+	  echo '    ;'; \
+	  echo 'const char *tts_legal_forms_text(size_t *len) { *len = sizeof(text) - 1; return text; }'; \
+	} > $@.tmp
+	$(Q)mv $@.tmp $@
+
+$(B)/gen/legal_forms.o: $(B)/gen/legal_forms.c
+	$(call say,CC,$<)
+	$(Q)$(CC) $(WARN) -Wno-overlength-strings -fvisibility=hidden $(CFLAGS) -c $< -o $@
 
 # No src/lib on the include path: the CLI sees only the public API.
 $(B)/cli/%.o: src/cli/%.c
@@ -139,7 +158,7 @@ symbols: $(B)/libttscreen.a
 	echo "symbols: every global symbol of libttscreen.a starts with tts_"
 
 # Each third-party library is used by exactly one module of src/lib (and never by the CLI).
-LAYERS := jansson.h:record pcre2.h:rx openssl/:sign sqlite3.h:store curl/:fetch utf8proc.h:names
+LAYERS := jansson.h:record pcre2.h:rx openssl/:sign sqlite3.h:store curl/:fetch utf8proc.h:names unicode/:names
 layering:
 	@bad=0; for rule in $(LAYERS); do \
 	  hdr=$${rule%%:*}; mod=$${rule##*:}; \
@@ -238,6 +257,7 @@ install: $(B)/ttscreen
 	install -m 644 include/ttscreen/*.h $(DESTDIR)$(PREFIX)/include/ttscreen/
 	find rules -type f | while read -r f; do \
 	  install -D -m 644 "$$f" "$(DESTDIR)$(PREFIX)/share/ttscreen/$$f"; done
+	install -D -m 644 data/legal-forms.tsv $(DESTDIR)$(PREFIX)/share/ttscreen/data/legal-forms.tsv
 	install -m 644 docs/ttscreen.1 $(DESTDIR)$(PREFIX)/share/man/man1/ttscreen.1
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' \
 	  -e 's|@REQUIRES@|$(DEPS)|g' scripts/ttscreen.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/ttscreen.pc

@@ -76,11 +76,23 @@ typedef struct tok_rec {
     uint16_t used; /* TOK_NAME | TOK_WHOLE, set by tts_nameidx_finish */
 } tok_rec;
 
+/* A name token under the hash of its consonant skeleton. */
+typedef struct skel_ent {
+    uint32_t h, tok;
+} skel_ent;
+
 /* Per-query scratch of one name (see accumulate). */
 typedef struct name_acc {
     float sum;       /* upper bound of the token score numerator so far */
-    uint32_t forced; /* 0 untouched, 1 touched, 2 touched and to be scored whatever its bound */
+    float csum;      /* the same from close pairs only (COVER_MIN: the covered score) */
+    uint32_t forced; /* bits 0-1 (ACC_MARK): 0 untouched, 1 touched, 2 touched and to be
+                      * scored whatever its bound; bits 8-15: last query word that added to
+                      * csum, plus 1; bits 16-23: how many query words added to csum */
 } name_acc;
+
+#define ACC_MARK 3u
+#define ACC_LAST(f) (((f) >> 8) & 0xFFu)
+#define ACC_COUNT(f) (((f) >> 16) & 0xFFu)
 
 #define TOK_NAME 1u  /* some name has it as a token (tpost row not empty) */
 #define TOK_WHOLE 2u /* some name has it as its joined or glued form (gpost row not empty) */
@@ -123,6 +135,11 @@ struct tts_nameidx {
     double *bmemo;
     uint32_t *bstamp, bgen;
     tts_nsapart apart; /* the lengths-and-masks test as a table */
+    /* consonant skeletons (tts_namescore_skeleton) of the name tokens, by
+     * hash: of all of them, and of those written without vowels; built by
+     * finish and adopt from the dictionary, never stored */
+    struct skel_ent *skel, *vskel;
+    size_t n_skel, n_vskel;
     /* similar tokens of recent query tokens (see tc_get) */
     struct tc_ent *tc;
     int tc_off, tc_fixed; /* kept nothing; slots set by the caller (no growth) */
@@ -260,6 +277,8 @@ void tts_nameidx_free(tts_nameidx *x)
         tts_free(x->tgram.tok);
     }
     tts_delidx_free(x->del);
+    tts_free(x->skel);
+    tts_free(x->vskel);
     tts_free(x->blob);
     tts_free(x->gcnt);
     tts_free(x->gtouched);
@@ -531,6 +550,74 @@ static tts_status build_deletions(tts_nameidx *x, tts_error *err)
     return TTS_OK;
 }
 
+static uint32_t skel_hash(const char *s, size_t n) { return (uint32_t)(fnv(s, n) >> 32); }
+
+static int cmp_skel(const void *a, const void *b)
+{
+    const skel_ent *x = a, *y = b;
+    return x->h != y->h ? (x->h < y->h ? -1 : 1) : (x->tok < y->tok ? -1 : x->tok > y->tok);
+}
+
+/*
+ * The skeleton tables: words written without vowels ("mhmd", from Arabic
+ * or Hebrew) and the words with the same consonants ("mohamed") are more
+ * than two edits apart, so the deletion neighbourhood never pairs them;
+ * these tables do (similar_tokens). Derived from the dictionary alone.
+ */
+static tts_status build_skeletons(tts_nameidx *x, tts_error *err)
+{
+    size_t n = 0, nv = 0;
+    char sk[SKEL_MAX];
+    for (size_t pass = 0; pass < 2; pass++) {
+        n = nv = 0;
+        for (uint32_t t = 0; t < x->n_toks; t++) {
+            const char *p = x->pool.data + x->tk[t].off;
+            size_t k;
+            if (!(x->tk[t].used & TOK_NAME) || x->tk[t].len < 2 || x->tk[t].len > SKEL_MAX ||
+                (k = tts_namescore_skeleton(p, x->tk[t].len, sk)) == 0)
+                continue;
+            if (pass == 1)
+                x->skel[n] = (skel_ent){skel_hash(sk, k), t};
+            n++;
+            if (tts_namescore_vowelless(p, x->tk[t].len)) {
+                if (pass == 1)
+                    x->vskel[nv] = (skel_ent){skel_hash(sk, k), t};
+                nv++;
+            }
+        }
+        if (pass == 0) {
+            x->skel = tts_malloc((n > 0 ? n : 1) * sizeof(skel_ent));
+            x->vskel = tts_malloc((nv > 0 ? nv : 1) * sizeof(skel_ent));
+            if (x->skel == NULL || x->vskel == NULL)
+                return tts_err_set(err, TTS_ERR_NOMEM, "out of memory building the name index");
+        }
+    }
+    qsort(x->skel, n, sizeof(skel_ent), cmp_skel);
+    qsort(x->vskel, nv, sizeof(skel_ent), cmp_skel);
+    x->n_skel = n;
+    x->n_vskel = nv;
+    return TTS_OK;
+}
+
+/* Mark (gcnt, gtouched) the tokens of table v[0..n) under hash h; returns the new count. */
+static size_t mark_skel(tts_nameidx *x, const skel_ent *v, size_t n, uint32_t h, size_t nt)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (v[mid].h < h)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; lo < n && v[lo].h == h; lo++)
+        if (x->gcnt[v[lo].tok] == 0) {
+            x->gcnt[v[lo].tok] = 1;
+            x->gtouched[nt++] = v[lo].tok;
+        }
+    return nt;
+}
+
 /* The per-query scratch arrays; then the index answers queries. */
 static tts_status alloc_scratch(tts_nameidx *x, tts_error *err)
 {
@@ -561,6 +648,8 @@ tts_status tts_nameidx_finish(tts_nameidx *x, tts_error *err)
         rc = build_grams(x, x->tpost0, &x->tgram, err);
     if (rc == TTS_OK)
         rc = build_deletions(x, err);
+    if (rc == TTS_OK)
+        rc = build_skeletons(x, err);
     if (rc != TTS_OK)
         return rc;
     return alloc_scratch(x, err);
@@ -578,6 +667,7 @@ size_t tts_nameidx_memory(const tts_nameidx *x)
         n += (2 * (x->n_toks + 1) + x->tpost0[x->n_toks] + x->gpost0[x->n_toks]) * 4;
         n += (tb + 1 + x->tgram.start[tb]) * 4;
         n += tts_delidx_memory(x->del) + x->n_toks * 6 + x->n_names * (sizeof(name_acc) + 4);
+        n += (x->n_skel + x->n_vskel) * sizeof(skel_ent);
     }
     return n;
 }
@@ -625,6 +715,21 @@ static tts_status similar_tokens(tts_nameidx *x, const gram_table *g, unsigned u
     if (t != UINT32_MAX && (x->tk[t].used & used)) {
         x->gcnt[t] = 1;
         x->gtouched[nt++] = t;
+    }
+    /* a name may give this word as its initial ("J." for "John") */
+    if (n > 1 && (t = dict_find(x, s, 1)) != UINT32_MAX && (x->tk[t].used & used) &&
+        x->gcnt[t] == 0) {
+        x->gcnt[t] = 1;
+        x->gtouched[nt++] = t;
+    }
+    /* a word without vowels and the words with its consonants, either way round */
+    if (n >= 2 && n <= SKEL_MAX && used == TOK_NAME) {
+        int vl = tts_namescore_vowelless(s, n);
+        char sk[SKEL_MAX];
+        size_t k;
+        if ((vl || x->n_vskel > 0) && (k = tts_namescore_skeleton(s, n, sk)) > 0)
+            nt = vl ? mark_skel(x, x->skel, x->n_skel, skel_hash(sk, k), nt)
+                    : mark_skel(x, x->vskel, x->n_vskel, skel_hash(sk, k), nt);
     }
     /* Prefix filtering: a token sharing `need` of the ng grams shares one of
      * the ng - need + 1 rarest, so only those lists are read. */
@@ -858,22 +963,32 @@ out:
  * token score numerator). forced: score them whatever their bound.
  */
 static size_t accumulate(tts_nameidx *x, const tsim *sims, size_t n_sims, size_t qlen,
-                         const uint32_t *post0, const uint32_t *post, int force, size_t nn)
+                         const uint32_t *post0, const uint32_t *post, int force, size_t qi,
+                         size_t nn)
 {
-    uint8_t mark = force ? 2 : 1;
+    uint32_t mark = force ? 2 : 1, last = (uint32_t)qi + 1;
     for (size_t k = 0; k < n_sims; k++) {
         uint32_t t = sims[k].tok;
         float add = sims[k].sim * (float)(qlen + x->tk[t].len);
+        int close = sims[k].sim >= COVER_TEST;
         for (uint32_t p = post0[t]; p < post0[t + 1]; p++) {
-            uint32_t name = post[p];
-            if (x->acc[name].forced == 0) {
+            uint32_t name = post[p], f = x->acc[name].forced;
+            if ((f & ACC_MARK) == 0) {
                 x->ntouched[nn++] = name;
                 PREFETCH(&x->nm[name]); /* read when the touched names are ranked */
             }
-            if (x->acc[name].forced < mark)
-                x->acc[name].forced = mark;
-            if (!force)
+            if ((f & ACC_MARK) < mark)
+                f = (f & ~ACC_MARK) | mark;
+            if (!force) {
                 x->acc[name].sum += add;
+                /* query words come one after the other: count each once */
+                if (close) {
+                    x->acc[name].csum += add;
+                    if (ACC_LAST(f) != last)
+                        f = ((f & ~(0xFFu << 8)) | (last << 8)) + (1u << 16);
+                }
+            }
+            x->acc[name].forced = f;
         }
     }
     return nn;
@@ -1012,12 +1127,16 @@ static int whole_may_reach(const tts_nameidx *x, const view *vq, int qlegal, uin
  * each paired with its best name token, using the similarities the
  * candidate search computed; a query token for which it found nothing at
  * all (more than two edits from every name token) is bounded with
- * tok_bound instead.
+ * tok_bound instead. Pairs under floor count 0 (the covered score has close
+ * pairs only, initials aside). *all: every one of them may pair with a
+ * word of the name, which the covered score needs (token_score).
  */
 static double rest_bound(tts_nameidx *x, const view *vq, const uint8_t *scan,
-                         const sim_cache *cache, size_t memo_qi, uint32_t name)
+                         const sim_cache *cache, size_t memo_qi, uint32_t name, double floor,
+                         int *all)
 {
     double sum = 0.0;
+    *all = 1;
     for (size_t i = 0; i < vq->n; i++) {
         double best = 0.0;
         if (scan[i] && cache->n[i] > 0)
@@ -1038,10 +1157,12 @@ static double rest_bound(tts_nameidx *x, const view *vq, const uint8_t *scan,
                     x->bstamp[t] = x->bgen;
                 }
             }
-            v = v > 0.0 ? v * (double)(vq->l[i] + x->tk[t].len) : 0.0;
+            v = v > 0.0 && (v >= floor || vq->l[i] == 1) ? v * (double)(vq->l[i] + x->tk[t].len)
+                                                         : 0.0;
             if (v > best)
                 best = v;
         }
+        *all = *all && best > 0.0;
         sum += best;
     }
     return sum;
@@ -1245,7 +1366,9 @@ static tts_status search_index(tts_nameidx *x, const view *vq, double thr,
     size_t n_gl = 0, n_tl = 0, nn = 0, vol[MAX_QTOK], memo_qi = MAX_QTOK;
     uint8_t scan[MAX_QTOK];
     int16_t jh[64], gh[64];
-    double rest_cap = 0.0;
+    double rest_cap = 0.0, rest_cap_cover = 0.0, need_cover;
+    uint32_t n_scanned = 0;
+    int may_cover;
     int qlegal = !tts_namescore_no_legal(vq->legal);
     uint32_t qjm = fold_mask(vq->jmask), qgm = fold_mask(vq->gmask);
     int use_joined = vq->jlen > 0 && vq->jlen <= MAX_DL_LEN;
@@ -1277,6 +1400,11 @@ static tts_status search_index(tts_nameidx *x, const view *vq, double thr,
             cache.list[i] = x->ql[i];
             if (rc != TTS_OK)
                 goto out;
+            /* A single letter pairs with every word it begins (an initial),
+             * which the candidates do not list: bounded per name instead
+             * (rest_bound), unless it is all the query has. */
+            if (vq->l[i] == 1 && vq->n > 1)
+                cache.n[i] = 0;
             sort_tsim(cache.list[i], cache.n[i]);
             tc_put(x, vq->s[i], vq->l[i], cache.list[i], cache.n[i]);
         }
@@ -1303,6 +1431,25 @@ static tts_status search_index(tts_nameidx *x, const view *vq, double thr,
         }
         rest_cap += best;
     }
+    /* The same from close pairs, for the covered score; a query word that
+     * rest_bound considers and that has no close candidate at all leaves
+     * no name covered (unless it is an initial, which has no candidates). */
+    for (size_t i = 0; i < vq->n; i++) {
+        double best = 0.0;
+        if (scan[i] && cache.n[i] > 0)
+            continue;
+        if (cache.n[i] == 0) {
+            rest_cap_cover = HUGE_VAL;
+            break;
+        }
+        for (size_t k = 0; k < cache.n[i]; k++) {
+            double v = (double)cache.list[i][k].sim;
+            v = v >= COVER_TEST ? v * (double)(vq->l[i] + x->tk[cache.list[i][k].tok].len) : 0.0;
+            if (v > best)
+                best = v;
+        }
+        rest_cap_cover += best;
+    }
     /* The first query token without candidates keeps its bounds against
      * the dictionary tokens rest_bound meets, since many touched names
      * share tokens: a new stamp makes the old ones stale. */
@@ -1314,8 +1461,12 @@ static tts_status search_index(tts_nameidx *x, const view *vq, double thr,
         x->bgen = 1;
     }
     for (size_t i = 0; i < vq->n; i++)
+        n_scanned += scan[i] && cache.n[i] > 0;
+    need_cover = (thr - UB_SLACK) * (double)vq->w * (1.0 + COVER_RATIO) - 1e-9;
+    may_cover = tts_namescore_may_cover(vq);
+    for (size_t i = 0; i < vq->n; i++)
         if (scan[i])
-            nn = accumulate(x, cache.list[i], cache.n[i], vq->l[i], x->tpost0, x->tpost, 0, nn);
+            nn = accumulate(x, cache.list[i], cache.n[i], vq->l[i], x->tpost0, x->tpost, 0, i, nn);
     /* Whole-string candidates (token boundaries that differ, "AL QAIDA" /
      * "ALQAIDA", "JSC ARGUMENT" / "JSCARGUMENT"): the joined query, and
      * with a legal form the glued one, looked up exactly among names'
@@ -1324,30 +1475,44 @@ static tts_status search_index(tts_nameidx *x, const view *vq, double thr,
         /* one edit among single tokens: token boundaries, not typos */
         TTS_TRY(similar_whole(x, vq->joined, vq->jlen, vq->jmask, &pq, pk++, vq->n > 1, &n_gl,
                               &n_tl));
-        nn = accumulate(x, x->wl[0], n_gl, 0, x->gpost0, x->gpost, 1, nn);
-        nn = accumulate(x, x->wl[1], n_tl, 0, x->tpost0, x->tpost, 1, nn);
+        nn = accumulate(x, x->wl[0], n_gl, 0, x->gpost0, x->gpost, 1, 0, nn);
+        nn = accumulate(x, x->wl[1], n_tl, 0, x->tpost0, x->tpost, 1, 0, nn);
     }
     if (use_glued) {
         TTS_TRY(similar_whole(x, vq->glued, vq->glen, vq->gmask, &pq, pk++, 1, &n_gl, &n_tl));
-        nn = accumulate(x, x->wl[0], n_gl, 0, x->gpost0, x->gpost, 1, nn);
-        nn = accumulate(x, x->wl[1], n_tl, 0, x->tpost0, x->tpost, 1, nn);
+        nn = accumulate(x, x->wl[0], n_gl, 0, x->gpost0, x->gpost, 1, 0, nn);
+        nn = accumulate(x, x->wl[1], n_tl, 0, x->tpost0, x->tpost, 1, 0, nn);
     }
 out:
     for (size_t k = 0; k < nn; k++) {
         uint32_t name = x->ntouched[k];
-        int cand = x->acc[name].forced == 2;
+        uint32_t f = x->acc[name].forced;
+        int cand = (f & ACC_MARK) == 2;
         x->acc[name].forced = 0;
         if (!cand && rc == TTS_OK) {
             /* the token score bound (sum + rest) / wsum reaching thr, less
              * the allowance, by multiplication; rest_bound only when even
-             * its cap could */
+             * its cap could. A name every scanned query word reached may be
+             * covered (token_score): its weight is then at least
+             * Wq (1 + COVER_RATIO) while sum stays under it, so it is a
+             * candidate when the close pairs' sum + rest reach thr times that. */
             double need = (thr - UB_SLACK) * (double)(vq->w + x->nm[name].w) - 1e-9;
-            cand = (double)x->acc[name].sum + rest_cap >= need &&
-                   (double)x->acc[name].sum + rest_bound(x, vq, scan, &cache, memo_qi, name) >=
-                       need;
+            double sum = (double)x->acc[name].sum, rest = 0.0;
+            double csum = (double)x->acc[name].csum;
+            int all = 0;
+            if (sum + rest_cap >= need) {
+                rest = rest_bound(x, vq, scan, &cache, memo_qi, name, 0.0, &all);
+                cand = sum + rest >= need;
+            }
+            if (!cand && may_cover && ACC_COUNT(f) == n_scanned &&
+                csum + rest_cap_cover >= need_cover) {
+                rest = rest_bound(x, vq, scan, &cache, memo_qi, name, COVER_TEST, &all);
+                cand = all && csum + rest >= need_cover;
+            }
             cand = cand || whole_may_reach(x, vq, qlegal, qjm, qgm, jh, gh, name, thr - UB_SLACK);
         }
         x->acc[name].sum = 0.0f;
+        x->acc[name].csum = 0.0f;
         if (rc != TTS_OK || !cand || (filter != NULL && !filter(user, x->nent[name])))
             continue;
         {
@@ -1602,7 +1767,7 @@ tts_status tts_nameidx_adopt(void *blob, size_t off, size_t n, uint32_t max_entr
     for (size_t t = 0; t < x->n_toks; t++)
         x->tk[t].used = (uint16_t)((x->tpost0[t + 1] > x->tpost0[t] ? TOK_NAME : 0) |
                                    (x->gpost0[t + 1] > x->gpost0[t] ? TOK_WHOLE : 0));
-    if (alloc_scratch(x, err) != TTS_OK) {
+    if (build_skeletons(x, err) != TTS_OK || alloc_scratch(x, err) != TTS_OK) {
         tts_nameidx_free(x);
         return TTS_ERR_NOMEM;
     }

@@ -5,7 +5,8 @@
  * Scoring, in [0,1]: token-pair Jaro-Winkler (first-letter, short-token and
  * length penalties, pairs under 0.8 count as nothing) with a greedy best
  * assignment, weighted by token length so unmatched tokens on either side
- * pull the score down; the glued whole strings compared by edit distance
+ * pull the score down (list tokens little when every query token has a
+ * close pair: namescore.c, token_score); the glued whole strings compared by edit distance
  * (catches "JSCARGUMENT" vs "JSC ARGUMENT"); the better of the two, minus a
  * penalty when both names carry different legal forms (sister entities).
  *
@@ -97,8 +98,13 @@ double tts_nameidx_score_pair(const tts_nname *a, const tts_nname *b);
 /* Approximate bytes held by the index. */
 size_t tts_nameidx_memory(const tts_nameidx *x);
 
-/* Version of the stored form; a stored index of another version is rebuilt. */
-#define TTS_NAMEIDX_FORMAT 3
+/*
+ * Version of the stored form; a stored index of another version is rebuilt.
+ * 4: names normalised with the legal-forms table and transliteration, the
+ * covered token score (the names stored in older databases were normalised
+ * by the code of their import: import the lists again to get the new forms).
+ */
+#define TTS_NAMEIDX_FORMAT 4
 
 /* Append the finished index x to out in its stored form (tts_nameidx_load reads it back). */
 tts_status tts_nameidx_serialize(const tts_nameidx *x, tts_buf *out, tts_error *err);

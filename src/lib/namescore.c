@@ -157,6 +157,75 @@ static size_t absent_from(const char *a, size_t la, uint64_t bmask)
     return n;
 }
 
+/* Bits of tts_namescore_mask that the vowels a e i o u set. */
+#define VOWEL_BITS                                                                                 \
+    (((uint64_t)1 << ('a' & 63)) | ((uint64_t)1 << ('e' & 63)) | ((uint64_t)1 << ('i' & 63)) |     \
+     ((uint64_t)1 << ('o' & 63)) | ((uint64_t)1 << ('u' & 63)))
+
+int tts_namescore_vowelless(const char *s, size_t n)
+{
+    if (n < 2 || n > SKEL_MAX)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c < 'a' || c > 'z' || c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u')
+            return 0;
+    }
+    return 1;
+}
+
+size_t tts_namescore_skeleton(const char *s, size_t n, char *out)
+{
+    size_t k = 0;
+    if (n > SKEL_MAX)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i] == 'v' ? 'w' : s[i];
+        if (c < 'a' || c > 'z')
+            return 0;
+        if (c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'w' || c == 'y')
+            continue;
+        if (i > 0 && s[i - 1] == s[i])
+            continue; /* "ss" in "hassan" is the one s of "hsn" */
+        out[k++] = c;
+    }
+    return k;
+}
+
+/*
+ * SKEL_SIM when one of the two words is written without vowels and both
+ * have the same consonants (two or more, or both words of three letters
+ * at most), else 0.
+ */
+static double skel_sim(const char *a, size_t la, const char *b, size_t lb, uint64_t bmask)
+{
+    char sa[SKEL_MAX], sb[SKEL_MAX];
+    size_t ka, kb;
+    /* bmask says whether b may lack vowels; a is read (up to its first vowel) otherwise */
+    if ((bmask & VOWEL_BITS) != 0 ? !tts_namescore_vowelless(a, la)
+                                  : !tts_namescore_vowelless(b, lb) &&
+                                        !tts_namescore_vowelless(a, la))
+        return 0.0;
+    ka = tts_namescore_skeleton(a, la, sa);
+    kb = tts_namescore_skeleton(b, lb, sb);
+    if (ka == 0 || ka != kb || memcmp(sa, sb, ka) != 0)
+        return 0.0;
+    return ka >= 2 || (la <= 3 && lb <= 3) ? SKEL_SIM : 0.0;
+}
+
+/*
+ * A single letter and a longer word that begins with it ("j" / "john"):
+ * an initial, which matches its name partly (INITIAL_SIM), never fully.
+ */
+static int is_initial_pair(const char *a, size_t la, const char *b, size_t lb)
+{
+    if (la == 1 && lb > 1)
+        return a[0] == b[0] && !is_digit(a[0]);
+    if (lb == 1 && la > 1)
+        return a[0] == b[0] && !is_digit(b[0]);
+    return 0;
+}
+
 /*
  * Similarity of two tokens: Jaro-Winkler, lowered when the first letters
  * differ, when a short token is not equal, and by the length ratio.
@@ -175,6 +244,8 @@ static double tok_bound_m(const char *a, size_t la, const char *b, size_t lb, ui
         return 1.0;
     if (mn == 0 || is_digit(a[0]) || is_digit(b[0]))
         return 0.0;
+    if (mn == 1)
+        return is_initial_pair(a, la, b, lb) ? INITIAL_SIM : 0.0;
     ratio = (double)mn / (double)mx;
     mult = (a[0] != b[0] ? 0.92 : 1.0) *
            (mn <= 3   ? 0.85
@@ -249,8 +320,11 @@ void tts_namescore_apart_init(tts_nsapart *ap)
 double tts_namescore_tok_sim_m(const tts_nsapart *ap, const char *a, size_t la, uint64_t amask,
                                const char *b, size_t lb, uint64_t bmask)
 {
-    /* equal tokens have equal lengths and masks, and are never rejected */
-    if ((la != lb || amask != bmask) && tok_surely_apart(ap, la, amask, lb, bmask))
+    /* equal tokens have equal lengths and masks, and are never rejected;
+     * initials are not Jaro-Winkler pairs */
+    if (la > 1 && lb > 1 && (la != lb || amask != bmask) &&
+        ((amask & VOWEL_BITS) != 0 && (bmask & VOWEL_BITS) != 0) &&
+        tok_surely_apart(ap, la, amask, lb, bmask))
         return 0.0;
     return tts_namescore_tok_sim(a, la, b, lb, bmask);
 }
@@ -258,7 +332,9 @@ double tts_namescore_tok_sim_m(const tts_nsapart *ap, const char *a, size_t la, 
 double tts_namescore_tok_bound_m(const tts_nsapart *ap, const char *a, size_t la, uint64_t amask,
                                  const char *b, size_t lb, uint64_t bmask)
 {
-    if ((la != lb || amask != bmask) && tok_surely_apart(ap, la, amask, lb, bmask))
+    if (la > 1 && lb > 1 && (la != lb || amask != bmask) &&
+        ((amask & VOWEL_BITS) != 0 && (bmask & VOWEL_BITS) != 0) &&
+        tok_surely_apart(ap, la, amask, lb, bmask))
         return 0.0;
     return tts_namescore_tok_bound(a, la, b, lb, bmask);
 }
@@ -266,8 +342,9 @@ double tts_namescore_tok_bound_m(const tts_nsapart *ap, const char *a, size_t la
 /* Upper bound of tok_sim_m without running Jaro-Winkler (1.0 exactly for equal tokens). */
 double tts_namescore_tok_bound(const char *a, size_t la, const char *b, size_t lb, uint64_t bmask)
 {
-    double mult;
-    return tok_bound_m(a, la, b, lb, bmask, &mult);
+    double mult, v = tok_bound_m(a, la, b, lb, bmask, &mult);
+    double k = v < SKEL_SIM ? skel_sim(a, la, b, lb, bmask) : 0.0;
+    return v > k ? v : k;
 }
 
 double tts_namescore_tok_sim(const char *a, size_t la, const char *b, size_t lb, uint64_t bmask)
@@ -276,10 +353,15 @@ double tts_namescore_tok_sim(const char *a, size_t la, const char *b, size_t lb,
     if (la == lb && memcmp(a, b, la) == 0)
         return 1.0;
     bound = tok_bound_m(a, la, b, lb, bmask, &mult);
-    if (bound == 0.0)
-        return 0.0;
-    s = jaro_winkler(a, la, b, lb) * mult;
-    return s < TOK_MIN ? 0.0 : s;
+    if (bound == 0.0 || mult == 0.0)
+        s = bound; /* 0, or an initial */
+    else
+        s = jaro_winkler(a, la, b, lb) * mult;
+    if (s < SKEL_SIM && la > 1 && lb > 1) {
+        double k = skel_sim(a, la, b, lb, bmask);
+        s = k > s ? k : s;
+    }
+    return s < TOK_MIN && !(la == 1 || lb == 1) ? 0.0 : s;
 }
 
 /* Do two legal-form strings share no canonical word while both are present? */
@@ -330,8 +412,10 @@ void tts_namescore_view(const char *tokens, const char *legal, const char *glued
     v->legal = legal;
     v->jlen = 0;
     for (size_t i = 0; i < v->n; i++) {
-        if (v->jlen + v->l[i] <= MAX_DL_LEN)
-            memcpy(v->jbuf + v->jlen, v->s[i], v->l[i]);
+        /* the first MAX_DL_LEN bytes are kept, every one of them */
+        if (v->jlen < MAX_DL_LEN)
+            memcpy(v->jbuf + v->jlen, v->s[i],
+                   v->l[i] < MAX_DL_LEN - v->jlen ? v->l[i] : MAX_DL_LEN - v->jlen);
         v->jlen += v->l[i];
     }
     v->jbuf[v->jlen <= MAX_DL_LEN ? v->jlen : MAX_DL_LEN] = '\0';
@@ -415,6 +499,54 @@ static double whole_sim(const char *a, size_t la, const char *b, size_t lb, uint
     return edit_sim(a, la, b, lb);
 }
 
+int tts_namescore_may_cover(const tts_nsview *q)
+{
+    for (size_t i = 0; i < q->n; i++)
+        if (q->l[i] > 1)
+            return 1;
+    return 0;
+}
+
+/*
+ * The token score: the weighted similarity of the pairs, sum (each pair
+ * weighs its two lengths), over the weight of both names. When every query
+ * word found a close pair (COVER_MIN or more with a list word of at least
+ * COVER_RATIO of its length, or a query-side initial), the list words
+ * left over are what the query did not say (a second surname, a
+ * patronymic, a middle name, "Technologies"): each weighs LIST_ONLY_COST
+ * of its length, capped at the longest paired list word, so a long
+ * leftover weighs no more than a short one. Otherwise an unmatched query
+ * word weighs QUERY_ONLY_COST of its length and list words their length.
+ * The index relies on two facts (nameidx.c, search_index): the score is
+ * never above sum / (Wq + Wn) unless every query word is paired, and when
+ * it is, the weight is at least Wq + max(COVER_RATIO Wq, sum - Wq).
+ */
+static double token_score(const tts_nsview *q, const tts_nsview *n, tts_nspairing *pr,
+                          const uint8_t *qused, const uint8_t *nused, double sum)
+{
+    double wq = (double)q->w, rest = 0.0;
+    size_t cap = 0, m = 0;
+    pr->covered = tts_namescore_may_cover(q) && pr->n == q->n;
+    for (size_t k = 0; k < pr->n && pr->covered; k++) {
+        size_t lq = q->l[pr->qi[k]], ln = n->l[pr->ni[k]];
+        if ((ln == 1 && lq > 1) ||
+            (lq > 1 && (pr->sim[k] < COVER_TEST || (double)ln < COVER_RATIO * (double)lq)))
+            pr->covered = 0; /* "John" paired only with "J.", a loose pair, a short word */
+        cap = ln > cap ? ln : cap;
+        m += ln;
+    }
+    if (pr->covered) {
+        for (size_t j = 0; j < n->n; j++)
+            if (!nused[j])
+                rest += (double)(n->l[j] < cap ? n->l[j] : cap);
+        return sum / (wq + (double)m + LIST_ONLY_COST * rest);
+    }
+    for (size_t i = 0; i < q->n; i++)
+        if (!qused[i])
+            wq += (QUERY_ONLY_COST - 1.0) * (double)q->l[i];
+    return wq + (double)n->w > 0 ? sum / (wq + (double)n->w) : 0.0;
+}
+
 /*
  * Exact score of query q against name n: greedy best assignment of token
  * pairs (highest similarity first), length-weighted; glued edit-distance
@@ -462,7 +594,7 @@ void tts_namescore_score(const tts_nsview *q, const tts_nsview *n, const tts_nsc
         pr->n++;
         sum += best * (double)(q->l[bi] + n->l[bj]);
     }
-    pr->tok_score = q->w + n->w > 0 ? sum / (double)(q->w + n->w) : 0.0;
+    pr->tok_score = token_score(q, n, pr, qused, nused, sum);
     /* Joined tokens against joined tokens; when only one side names a legal
      * form, also against the other side's glued form ("JSCARGUMENT"). */
     floor = need < 0.0 ? -1.0 : need > pr->tok_score ? need : pr->tok_score;
@@ -476,8 +608,11 @@ void tts_namescore_score(const tts_nsview *q, const tts_nsview *n, const tts_nsc
         pr->whole = w > pr->whole ? w : pr->whole;
     }
     pr->penalty = legal_conflict(q->legal, n->legal) ? LEGAL_PENALTY : 0.0;
+    /* a query's joined form holds its first MAX_DL_LEN bytes only (jbuf):
+     * numbers are compared within them, on both sides alike */
     if (has_digit(q->joined, q->jlen) && has_digit(n->joined, n->jlen) &&
-        !same_digits(q->joined, q->jlen, n->joined, n->jlen))
+        !same_digits(q->joined, q->jlen < MAX_DL_LEN ? q->jlen : MAX_DL_LEN, n->joined,
+                     n->jlen < MAX_DL_LEN ? n->jlen : MAX_DL_LEN))
         pr->penalty += NUMBER_PENALTY;
     pr->score = (pr->tok_score > pr->whole ? pr->tok_score : pr->whole) - pr->penalty;
     if (pr->score < 0.0)

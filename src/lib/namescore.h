@@ -22,6 +22,15 @@
 #define MAX_JW_LEN 128      /* longer tokens only match exactly */
 #define MAX_DL_LEN 256      /* longer glued strings only match exactly */
 #define NUMBER_PENALTY 0.15 /* both names carry numbers and they differ ("GOLD STAR 3" / "5") */
+#define INITIAL_SIM 0.5     /* a single letter and a word it begins ("J" / "John"): partial */
+#define LIST_ONLY_COST 0.1  /* weight of an unmatched list word when every query word matched */
+#define QUERY_ONLY_COST 1.25 /* weight of an unmatched query word (list words otherwise: 1) */
+#define SKEL_SIM 0.9         /* a word written without vowels and one with the same consonants */
+#define SKEL_MAX 32          /* longer words have no consonant skeleton */
+#define COVER_MIN 0.9        /* pairs that count as saying a list word (covered score) */
+#define COVER_TEST (COVER_MIN - 1e-6) /* the test, allowing for similarities kept as float */
+#define COVER_RATIO 0.7      /* ... and whose list word has at least this share of its length */
+#define PAIR_RATIO 2.6       /* pairs of words whose lengths differ more score 0 (initials aside) */
 
 /* A token similarity the candidate search computed. */
 typedef struct tts_nstsim {
@@ -58,6 +67,7 @@ typedef struct tts_nspairing {
     uint8_t qi[MAX_QTOK], ni[MAX_QTOK];
     double sim[MAX_QTOK];
     double tok_score, whole, penalty, score;
+    int covered; /* every query word paired, none only with a list-side initial */
 } tts_nspairing;
 
 /* Number of bits set in v. */
@@ -104,6 +114,18 @@ double tts_namescore_tok_sim_m(const tts_nsapart *ap, const char *a, size_t la, 
 double tts_namescore_tok_bound_m(const tts_nsapart *ap, const char *a, size_t la, uint64_t amask,
                                  const char *b, size_t lb, uint64_t bmask);
 
+/*
+ * Words from scripts written without vowels (Arabic, Hebrew: "mhmd",
+ * "msh") are compared with the consonants of the other word ("mohamed",
+ * "moshe"): tts_namescore_vowelless says whether s[0..n) is such a word
+ * (letters a-z, none of a e i o u, two or more), tts_namescore_skeleton
+ * writes its consonants (v read as w; vowels, w and y dropped; a doubled
+ * letter once) into out[SKEL_MAX] and
+ * returns their number, 0 when s has none or is not plain letters.
+ */
+int tts_namescore_vowelless(const char *s, size_t n);
+size_t tts_namescore_skeleton(const char *s, size_t n, char *out);
+
 /* 1 when a legal-form string is absent or empty. */
 int tts_namescore_no_legal(const char *l);
 
@@ -120,6 +142,12 @@ double tts_namescore_cached(const tts_nscache *c, size_t qi, uint32_t tok);
  */
 void tts_namescore_score(const tts_nsview *q, const tts_nsview *n, const tts_nscache *cache,
                          double need, tts_nspairing *pr);
+
+/*
+ * 1 when q can have the covered token score (every query word paired):
+ * it has a word of two letters or more (a lone initial names nobody).
+ */
+int tts_namescore_may_cover(const tts_nsview *q);
 
 /* Append the explanation of q against n (token pairs, whole string, penalties) to b. */
 void tts_namescore_explain(const tts_nsview *q, const tts_nsview *n, tts_buf *b);

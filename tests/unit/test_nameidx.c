@@ -59,6 +59,42 @@ static void test_scores_follow_the_table(void **state)
         {"Mohammed Ali", "Muhammad Ali", 0.85, 0.95},
         {"AL QAIDA", "ALQAIDA", 0.99, 1.0},
         {"Rosneft 1", "Rosneft 2", 0.0, 0.84},
+        /* a dropped second surname, patronymic or middle name costs little
+         * when every query word is said; an unsaid query word costs more */
+        {"Nicolas MADURO", "Nicolas MADURO MOROS", 0.95, 0.99},
+        {"Vladimir Putin", "Vladimir Vladimirovich Putin", 0.95, 0.99},
+        {"Huawei", "Huawei Technologies Co., Ltd.", 0.85, 0.96},
+        {"Nicolas Maduro Guerra", "Nicolas Maduro", 0.70, 0.84},
+        /* sister entities and near names stay under the default threshold */
+        {"CARIBBEAN TRADING LIMITED", "PACIFIC TRADING LIMITED", 0.0, 0.84},
+        {"John Doe", "John Down", 0.0, 0.84},
+        {"LXC Aviation", "LAU Aviation", 0.0, 0.84},
+        /* initials match their names partly, never fully */
+        {"J. Smith", "John Smith", 0.80, 0.84},
+        {"John Smith", "J. Smith", 0.60, 0.84},
+        {"E", "Bank E Ansar", 0.0, 0.5},
+        /* merged and split words */
+        {"Ramimakhlouf", "Rami Makhlouf", 0.99, 1.0},
+        {"JSCARGUMENT", "JSC ARGUMENT", 0.99, 1.0},
+        /* legal forms of one class compare equal; of two classes, a penalty */
+        {"Gazprom Neft JSC", "Gazprom Neft OAO", 1.0, 1.0},
+        {"Gazprom Neft PAO", "ПАО Газпром нефть", 1.0, 1.0},
+        {"FABERLIC EUROPE", "FABERLIC EUROPE Sp. z o.o.", 1.0, 1.0},
+        {"Siemens AG", "Siemens Aktiengesellschaft", 1.0, 1.0},
+        {"Toyota K.K.", "トヨタ株式会社", 1.0, 1.0},
+        {"Gazprom Neft JSC", "Gazprom Neft LLC", 0.9, 0.96},
+        /* Han: a short name finds the full name; two characters only themselves */
+        {"宁德时代", "宁德时代新能源科技股份有限公司", 0.9, 0.99},
+        {"海康威视", "杭州海康威视数字技术股份有限公司", 0.9, 0.99},
+        {"中国", "中国人民银行", 0.0, 0.84},
+        {"山田太郎", "山田太郎", 1.0, 1.0},
+        /* other scripts against the Latin form a list carries */
+        {"Владимир Путин", "PUTIN, Vladimir", 1.0, 1.0},
+        {"Газпром", "Gazprom", 1.0, 1.0},
+        {"トヨタ", "Toyota", 1.0, 1.0},
+        {"习近平", "Xi Jinping", 1.0, 1.0},
+        {"محمد علي", "Mohamed Ali", 0.85, 0.95},
+        {"משה", "Moshe", 0.85, 0.95},
     };
     (void)state;
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -156,6 +192,40 @@ static void test_search_returns_each_entry_once_best_first(void **state)
     tts_nameidx_free(x);
 }
 
+/* Short names in Han and in other scripts are found by the indexed search as by the exhaustive one. */
+static void test_index_finds_short_han_names_and_other_scripts(void **state)
+{
+    static const char *const names[] = {
+        "宁德时代新能源科技股份有限公司", "CATL",
+        "杭州海康威视数字技术股份有限公司", "Hikvision",
+        "中国人民银行",                   "People's Bank of China",
+        "中国银行股份有限公司",           "Bank of China",
+        "PUTIN, Vladimir Vladimirovich",  "Putin",
+        "Mohamed Ali",                    "Ali Mohamed",
+        "MADURO MOROS, Nicolas",          "Maduro",
+    };
+    static const struct {
+        const char *q;
+        uint32_t entry; /* expected first; UINT32_MAX: nothing at 0.85 */
+    } want[] = {
+        {"宁德时代", 0}, {"海康威视", 1}, {"中国", UINT32_MAX}, {"Владимир Путин", 4},
+        {"محمد علي", 5}, {"Nicolas MADURO", 6},
+    };
+    tts_nameidx *x = build(names, sizeof(names) / sizeof(names[0]));
+    (void)state;
+    for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+        tts_nameidx_hit *a = NULL, *b = NULL;
+        size_t na = 0, nb = 0;
+        search_both(x, want[i].q, 0.85, &a, &na, &b, &nb);
+        if (want[i].entry == UINT32_MAX ? na != 0 : (na == 0 || a[0].entry != want[i].entry))
+            fail_msg("'%s': %zu hits, first entry %d", want[i].q, na, na ? (int)a[0].entry : -1);
+        assert_int_equal(na, nb);
+        tts_free(a);
+        tts_free(b);
+    }
+    tts_nameidx_free(x);
+}
+
 static void test_explain_names_token_pairs(void **state)
 {
     tts_nameidx *x = build(small, sizeof(small) / sizeof(small[0]));
@@ -167,7 +237,7 @@ static void test_explain_names_token_pairs(void **state)
     assert_int_equal(tts_names_normalize("Deutsche Bank AG", 16, 0, &q, &err), TTS_OK);
     tts_nameidx_explain(x, &q, 8, &b);
     assert_non_null(strstr(b.data, "deutsche~deutsche=1.00"));
-    assert_non_null(strstr(b.data, "legal form ag vs gmbh"));
+    assert_non_null(strstr(b.data, "legal form jsc vs ltd"));
     tts_buf_free(&b);
     tts_nname_clear(&q);
     tts_nameidx_free(x);
@@ -752,6 +822,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_scores_follow_the_table),
         cmocka_unit_test(test_sister_entity_scores_below_exact),
+        cmocka_unit_test(test_index_finds_short_han_names_and_other_scripts),
         cmocka_unit_test(test_index_agrees_with_exhaustive_search),
         cmocka_unit_test(test_search_returns_each_entry_once_best_first),
         cmocka_unit_test(test_explain_names_token_pairs),

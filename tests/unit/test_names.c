@@ -5,6 +5,7 @@
  * folding, numbers), bad input, and allocation failure.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "helpers.h"
@@ -23,24 +24,56 @@ static void test_normalise_table(void **state)
     static const norm_case cases[] = {
         {"ＣＡＴＬ", 0, "catl", "", "catl"},
         {"CATL", 0, "catl", "", "catl"},
-        {"Müller  GmbH", 0, "muller", "gmbh", "mullergmbh"},
-        {"Société Générale S.A.", 0, "societe generale", "sa", "societegeneralesa"},
+        {"Müller  GmbH", 0, "muller", "ltd", "mullergmbh"},
+        {"Société Générale S.A.", 0, "societe generale", "jsc", "societegeneralesa"},
         {"JSC ARGUMENT", 0, "argument", "jsc", "jscargument"},
-        {"OOO \"Torgovyi Dom\"", 0, "torgovyi dom", "llc", "oootorgovyidom"},
-        {"Anglo-Caribbean Co., Ltd.", 0, "anglo caribbean", "co ltd", "anglocaribbeancoltd"},
-        {"Tata Motors Pvt Ltd", 0, "tata motors", "pvt ltd", "tatamotorspvtltd"},
-        {"Rosneft PJSC", 0, "rosneft", "pjsc", "rosneftpjsc"},
+        {"OOO \"Torgovyi Dom\"", 0, "torgovyi dom", "ltd", "oootorgovyidom"},
+        {"Anglo-Caribbean Co., Ltd.", 0, "anglo caribbean", "ltd", "anglocaribbeancoltd"},
+        {"Tata Motors Pvt Ltd", 0, "tata motors", "ltd", "tatamotorspvtltd"},
+        {"Rosneft PJSC", 0, "rosneft", "jsc", "rosneftpjsc"},
         {"KIM, Jong Un", TTS_NAME_PERSON, "jong un kim", "", "jongunkim"},
         {"O'Brien & Sons", 0, "obrien sons", "", "obriensons"},
         {"GOLD STAR 3", 0, "gold star 3", "", "goldstar3"},
-        {"宁德时代新能源科技股份有限公司", 0, "宁德时代新能源科技", "jsc",
-         "宁德时代新能源科技股份有限公司"},
-        {"寧德時代新能源科技股份有限公司", 0, "宁德时代新能源科技", "jsc",
-         "宁德时代新能源科技股份有限公司"},
-        {"株式会社東芝", 0, "东芝", "kk", "株式会社东芝"},
-        {"㈱東芝", 0, "东芝", "kk", "株东芝"},
-        {"ｶﾞｽ", 0, "ガス", "", "ガス"},
-        {"华为技术有限公司", 0, "华为技术", "ltd", "华为技术有限公司"},
+        /* Han: legal forms taken out in Han (no space needed), then pinyin;
+         * three characters or more give one word per syllable */
+        {"宁德时代新能源科技股份有限公司", 0, "ning de shi dai xin neng yuan ke ji", "jsc",
+         "ningdeshidaixinnengyuankejigufenyouxiangongsi"},
+        {"寧德時代新能源科技股份有限公司", 0, "ning de shi dai xin neng yuan ke ji", "jsc",
+         "ningdeshidaixinnengyuankejigufenyouxiangongsi"},
+        {"株式会社東芝", 0, "dongzhi", "jsc", "zhushihuishedongzhi"},
+        {"㈱東芝", 0, "dongzhi", "jsc", "zhudongzhi"},
+        {"トヨタ(株)", 0, "toyota", "jsc", "toyotazhu"},
+        {"ｶﾞｽ", 0, "gasu", "", "gasu"},
+        {"华为技术有限公司", 0, "hua wei ji shu", "ltd", "huaweijishuyouxiangongsi"},
+        {"中国", 0, "zhongguo", "", "zhongguo"},
+        {"삼성 (주)", 0, "samseong", "jsc", "samseongju"},
+        {"삼성전자 주식회사", 0, "samseongjeonja", "jsc", "samseongjeonjajusighoesa"},
+        /* other scripts in Latin letters, before initials and legal forms */
+        {"Владимир Путин", 0, "vladimir putin", "", "vladimirputin"},
+        {"ООО Газпром", 0, "gazprom", "ltd", "ooogazprom"},
+        {"Грузовик ТОВ", 0, "gruzovik", "ltd", "gruzoviktov"},
+        {"Α. Παπαδόπουλος", 0, "a papadopoulos", "", "apapadopoulos"},
+        {"محمد علي", 0, "mhmd ly", "", "mhmdly"},
+        {"משה", 0, "msh", "", "msh"},
+        {"สมชาย", 0, "smchay", "", "smchay"},
+        {"Łódź Sp. z o.o.", 0, "lodz", "ltd", "lodzspzoo"},
+        /* legal forms from the table, mapped to their class */
+        {"Gazprom Neft OAO", 0, "gazprom neft", "jsc", "gazpromneftoao"},
+        {"Gazprom Neft JSC", 0, "gazprom neft", "jsc", "gazpromneftjsc"},
+        {"FABERLIC EUROPE Sp. z o.o.", 0, "faberlic europe", "ltd", "faberliceuropespzoo"},
+        {"DONCOALTRADE SP Z O O", 0, "doncoaltrade", "ltd", "doncoaltradespzoo"},
+        {"Siemens Aktiengesellschaft", 0, "siemens", "jsc", "siemensaktiengesellschaft"},
+        {"Cemex S.A.B. de C.V.", 0, "cemex", "jsc", "cemexsabdecv"},
+        {"Infosys Pvt. Ltd.", 0, "infosys", "ltd", "infosyspvtltd"},
+        {"Emirates Steel FZE", 0, "emirates steel", "ltd", "emiratessteelfze"},
+        {"Arcelik A.S.", 0, "arcelik", "jsc", "arcelikas"},
+        /* short forms count only at either end; persons have none */
+        {"AS Vision Trading", 0, "vision trading", "jsc", "asvisiontrading"},
+        {"Vision AS Trading", 0, "vision as trading", "", "visionastrading"},
+        {"KIM, Se Gon", TTS_NAME_PERSON, "se gon kim", "", "segonkim"},
+        /* format and bidi controls, joiners: ignorable */
+        {"Ga\u200dz\u200bprom", 0, "gazprom", "", "gazprom"},
+        {"\u202eGazprom\u202c", 0, "gazprom", "", "gazprom"},
         {"Company", 0, "company", "", "company"},
         {"", 0, "", "", ""},
     };
@@ -170,6 +203,158 @@ static void test_normalise_out_of_memory_is_clean(void **state)
     assert_int_equal(rc, TTS_OK);
 }
 
+const char *tts_legal_forms_text(size_t *len);
+
+/* data/legal-forms.tsv: every row parses, and the library carries exactly this file. */
+static void test_legal_forms_table_parses_and_is_built_in(void **state)
+{
+    size_t len = 0, n = 0, blen = 0;
+    char *text = tts_test_read_file("data/legal-forms.tsv", &len);
+    const char *built = tts_legal_forms_text(&blen);
+    tts_error err;
+    (void)state;
+    tts_error_clear(&err);
+    assert_non_null(text);
+    if (tts_names_legal_check(text, len, &n, &err) != TTS_OK)
+        fail_msg("%s", err.message);
+    assert_true(n >= 350);
+    assert_int_equal(len, blen);
+    assert_memory_equal(text, built, len);
+    free(text);
+}
+
+static void test_legal_forms_table_errors_name_the_line(void **state)
+{
+    static const struct {
+        const char *text;
+        tts_status rc;
+        const char *msg;
+    } cases[] = {
+        {"jsc\tany\n", TTS_ERR_SYNTAX, "legal-forms.tsv:1: expected class, where and form"},
+        {"# c\n\nJSC\tany\tAG\n", TTS_ERR_SYNTAX, "legal-forms.tsv:3: class must be lower-case"},
+        {"jsc\tsomewhere\tAG\n", TTS_ERR_SYNTAX, "legal-forms.tsv:1: where must be any, edge"},
+        {"jsc\tany\tAG\tx\n", TTS_ERR_SYNTAX, "legal-forms.tsv:1: empty class or more than 3"},
+        {"jsc\tany\t...\n", TTS_ERR_SYNTAX, "legal-forms.tsv:1: form has no letters"},
+        {"jsc\tany\t株式会社 Toyota\n", TTS_ERR_SYNTAX, "legal-forms.tsv:1: form has no letters, or mixes"},
+        {"jsc\tany\tAG\nltd\tany\tA.G.\n", TTS_ERR_SEMANTIC, "listed twice"},
+        {"jsc\tany\tAG\njsc\tedge\tA.G.\n", TTS_ERR_SEMANTIC, "listed twice"},
+        {"jsc\tany\t\xff\n", TTS_ERR_ARG, "legal-forms.tsv:1: form: "},
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        tts_error err;
+        size_t n = 0;
+        tts_status rc;
+        tts_error_clear(&err);
+        rc = tts_names_legal_check(cases[i].text, strlen(cases[i].text), &n, &err);
+        if (rc != cases[i].rc || strstr(err.message, cases[i].msg) == NULL)
+            fail_msg("row %zu: status %d, message '%s'", i, (int)rc, err.message);
+    }
+}
+
+/* Append the UTF-8 of cp to b at *w (room checked by the caller). */
+static void put8(char *b, size_t *w, unsigned cp)
+{
+    if (cp < 0x80) {
+        b[(*w)++] = (char)cp;
+    } else if (cp < 0x800) {
+        b[(*w)++] = (char)(0xC0 | (cp >> 6));
+        b[(*w)++] = (char)(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        b[(*w)++] = (char)(0xE0 | (cp >> 12));
+        b[(*w)++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        b[(*w)++] = (char)(0x80 | (cp & 0x3F));
+    } else {
+        b[(*w)++] = (char)(0xF0 | (cp >> 18));
+        b[(*w)++] = (char)(0x80 | ((cp >> 12) & 0x3F));
+        b[(*w)++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        b[(*w)++] = (char)(0x80 | (cp & 0x3F));
+    }
+}
+
+/* Normalise s; TTS_OK twice with the same result, or a limit error that says which limit. */
+static void normalises_or_names_limit(const char *s, size_t len, const char *what)
+{
+    tts_nname a, b;
+    tts_error err;
+    tts_status rc;
+    tts_error_clear(&err);
+    rc = tts_names_normalize(s, len, 0, &a, &err);
+    if (rc == TTS_ERR_LIMIT) {
+        if (strstr(err.message, "limit") == NULL && strstr(err.message, "TTS_NAME_MAX") == NULL)
+            fail_msg("%s: limit error without the limit: %s", what, err.message);
+        return;
+    }
+    if (rc != TTS_OK)
+        fail_msg("%s: %s", what, err.message);
+    assert_int_equal(tts_names_normalize(s, len, 0, &b, &err), TTS_OK);
+    assert_string_equal(a.tokens, b.tokens);
+    assert_string_equal(a.glued, b.glued);
+    tts_nname_clear(&a);
+    tts_nname_clear(&b);
+}
+
+/*
+ * Bad input: 4,096 bytes of mixed scripts, bidi controls and joiners,
+ * 1,000 combining marks on one letter (Latin and kana), unassigned and
+ * private-use code points, noncharacters: a result or a limit error,
+ * never a crash, a hang or a silent cut.
+ */
+static void test_hostile_names_normalise_or_fail_with_the_limit(void **state)
+{
+    static const unsigned mix[] = {0x0412, 0x5B81, 0x0645, 0x30C8, 0xAE40, 0x03A9,
+                                   0x05D0, 0x0E2A, 0x202E, 0x200D, 'a',    ' '};
+    static char b[TTS_NAME_MAX_BYTES + 8];
+    size_t w = 0;
+    (void)state;
+    /* mixed scripts with spaces: more words than the limit */
+    for (size_t i = 0; w + 4 <= TTS_NAME_MAX_BYTES; i++)
+        put8(b, &w, mix[i % (sizeof(mix) / sizeof(mix[0]))]);
+    normalises_or_names_limit(b, w, "4096 bytes of mixed scripts");
+    /* the same without spaces: few words, long ones */
+    w = 0;
+    for (size_t i = 0; w + 4 <= TTS_NAME_MAX_BYTES; i++)
+        if (mix[i % 12] != ' ')
+            put8(b, &w, mix[i % 12]);
+    normalises_or_names_limit(b, w, "4096 bytes of mixed scripts, no spaces");
+    /* 1,000 stacked combining marks on a Latin letter and on kana */
+    for (int k = 0; k < 2; k++) {
+        w = 0;
+        put8(b, &w, k == 0 ? 'a' : 0x30AB);
+        for (int i = 0; i < 1000; i++)
+            put8(b, &w, 0x0301 + (unsigned)(i % 8));
+        normalises_or_names_limit(b, w, "1000 combining marks");
+    }
+    /* unassigned, private use, noncharacters, specials between letters */
+    w = 0;
+    for (unsigned cp = 0; cp < 6; cp++) {
+        static const unsigned odd[] = {0x0378, 0xE000, 0xFDD0, 0xFFFE, 0x10FFFF, 0xFFFD};
+        put8(b, &w, 'x');
+        put8(b, &w, odd[cp]);
+    }
+    normalises_or_names_limit(b, w, "unassigned and private-use code points");
+}
+
+static void test_transliteration_out_of_memory_is_clean(void **state)
+{
+    static const char name[] = "ООО Газпром 宁德时代新能源科技股份有限公司 محمد";
+    tts_status rc = TTS_ERR_NOMEM;
+    (void)state;
+    for (unsigned long k = 1; k < 400 && rc == TTS_ERR_NOMEM; k++) {
+        tts_nname n;
+        tts_error err;
+        tts_error_clear(&err);
+        tts_mem_fail_after(k);
+        rc = tts_names_normalize(name, sizeof(name) - 1, 0, &n, &err);
+        tts_mem_fail_after(0);
+        if (rc == TTS_OK)
+            tts_nname_clear(&n);
+        else
+            assert_int_equal(rc, TTS_ERR_NOMEM);
+    }
+    assert_int_equal(rc, TTS_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -178,6 +363,10 @@ int main(void)
         cmocka_unit_test(test_invalid_utf8_is_rejected_with_offset),
         cmocka_unit_test(test_overlong_name_is_a_limit_error),
         cmocka_unit_test(test_normalise_out_of_memory_is_clean),
+        cmocka_unit_test(test_legal_forms_table_parses_and_is_built_in),
+        cmocka_unit_test(test_legal_forms_table_errors_name_the_line),
+        cmocka_unit_test(test_hostile_names_normalise_or_fail_with_the_limit),
+        cmocka_unit_test(test_transliteration_out_of_memory_is_clean),
     };
     return cmocka_run_group_tests_name("names", tests, tts_test_use_cmocka_allocator,
                                        tts_test_use_default_allocator);
