@@ -91,6 +91,7 @@ static tts_fetch_req request(const char *u, const char *dest)
     r.retries = 0;
     r.retry_delay_ms = 10;
     r.label = "test";
+    r.allow_http = 1; /* the test server speaks plain HTTP */
     return r;
 }
 
@@ -287,6 +288,7 @@ static tts_update_opts uopts(const char *u, const char *now)
     o.connect_timeout_ms = 2000;
     o.timeout_ms = 5000;
     o.retry_delay_ms = 10;
+    o.allow_insecure_http = 1;
     return o;
 }
 
