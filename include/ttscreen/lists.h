@@ -43,6 +43,10 @@ typedef struct tts_import_result {
     long entries;    /* entries imported */
     long aliases;    /* names beyond each entry's primary name */
     char sha256[65]; /* SHA-256 of the imported bytes (files in the order given) */
+    /* Fields below were added later. */
+    long warnings;      /* rows imported with a warning or left out with one (e.g. an OFAC
+                           alt.csv alias of an entity sdn.csv does not list) */
+    char warning[256];  /* the first of them: "FILE:LINE: what", "" when none */
 } tts_import_result;
 
 /*

@@ -57,6 +57,18 @@ static const char *default_format(const char *source, const char *file)
     return "ttscreen-csv";
 }
 
+/* The importer's warnings: the first one with its place, and how many rows in all. */
+static void warn_rows(const tts_import_result *res)
+{
+    if (res->warnings == 0)
+        return;
+    if (res->warnings == 1)
+        fprintf(stderr, "ttscreen: warning: %s\n", res->warning);
+    else
+        fprintf(stderr, "ttscreen: warning: %s (%ld rows with warnings in all)\n", res->warning,
+                res->warnings);
+}
+
 /* The stored format and alias count of source (NULL, 0 when it has none yet); -1 on error. */
 static int previous_version(tts_lists *l, const char *source, char **format, long *aliases)
 {
@@ -128,6 +140,7 @@ static int lists_import(const char *db, const char *format, const tts_import_opt
     }
     printf("%s: imported %ld entries, %ld aliases (%s, sha256 %s)\n", ops[1], res.entries,
            res.aliases, format, res.sha256);
+    warn_rows(&res);
     warn_lost_aliases(ops[1], format, prev_format, prev_aliases, res.aliases);
     rc = EXIT_CLEAN;
 out:
@@ -221,6 +234,7 @@ static int update_one(tts_lists *l, const char *source, const tts_update_opts *o
         long n_aliases = 0;
         printf("%s: imported %ld entries, %ld aliases (sha256 %s)\n", source, res.entries,
                res.aliases, res.sha256);
+        warn_rows(&res);
         if (previous_version(l, source, &new_format, &n_aliases) == 0 && new_format != NULL)
             warn_lost_aliases(source, new_format, prev_format, prev_aliases, res.aliases);
         free(new_format);

@@ -265,6 +265,8 @@ tts_status tts_listdb_import(tts_lists *l, const char *source, const char *forma
         res->entries = c.entries;
         res->aliases = c.aliases;
         memcpy(res->sha256, c.sha256, sizeof(res->sha256));
+        res->warnings = c.warnings;
+        snprintf(res->warning, sizeof(res->warning), "%s", c.warning);
     }
 out:
     if (rc != TTS_OK) {

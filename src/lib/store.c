@@ -121,6 +121,7 @@ enum {
     ST_SRC_META_GET,
     ST_SRC_META_SET,
     ST_SRC_DATED_SET,
+    ST_ENTRY_EXISTS,
     ST_COUNT
 };
 
@@ -151,6 +152,7 @@ static const char *const stmt_sql[ST_COUNT] = {
     "dated_by = ?6 WHERE id = ?1",
     "UPDATE list_source SET dated = ?2, dated_by = 'last-modified' WHERE name = ?1 AND "
     "(dated_by IS NULL OR dated_by <> 'published')",
+    "SELECT 1 FROM list_entry WHERE source_id = ?1 AND entry_id = ?2 LIMIT 1",
 };
 
 /*
@@ -481,6 +483,22 @@ tts_status tts_store_entry_add(tts_store *s, int64_t source_id, const tts_store_
     if (rc == TTS_OK)
         *rowid = sqlite3_last_insert_rowid(s->db);
     return rc;
+}
+
+tts_status tts_store_entry_exists(tts_store *s, int64_t source_id, const char *entry_id,
+                                  int *exists, tts_error *err)
+{
+    sqlite3_stmt *st = s->st[ST_ENTRY_EXISTS];
+    int rc;
+    sqlite3_bind_int64(st, 1, source_id);
+    bind_text(st, 2, entry_id);
+    rc = sqlite3_step(st);
+    *exists = rc == SQLITE_ROW;
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return db_err(s, err, "looking up a list entry");
+    return TTS_OK;
 }
 
 tts_status tts_store_name_add(tts_store *s, int64_t entry, const char *kind, const char *name,

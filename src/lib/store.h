@@ -128,6 +128,10 @@ typedef struct tts_store_entry {
 tts_status tts_store_entry_add(tts_store *s, int64_t source_id, const tts_store_entry *e,
                                int64_t *rowid /* OUT */, tts_error *err);
 
+/* *exists = 1 when source `source_id` already holds an entry with this id. */
+tts_status tts_store_entry_exists(tts_store *s, int64_t source_id, const char *entry_id,
+                                  int *exists /* OUT */, tts_error *err);
+
 /* A name of an entry: kind "primary", "aka", "fka", "nka", with its normalised form. */
 tts_status tts_store_name_add(tts_store *s, int64_t entry, const char *kind, const char *name,
                               const char *tokens, const char *legal, const char *glued,
