@@ -153,7 +153,9 @@ static CURLcode setup(CURL *h, const tts_fetch_req *r, xfer *x, struct curl_slis
         SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->post_len);
     } else {
         SET(CURLOPT_PROTOCOLS_STR, r->allow_http ? "http,https,file" : "https,file");
-        SET(CURLOPT_REDIR_PROTOCOLS_STR, r->allow_http ? "http,https" : "https");
+        /* an https:// request is never downgraded, whatever the caller allows */
+        SET(CURLOPT_REDIR_PROTOCOLS_STR,
+            r->allow_http && strncmp(r->url, "http://", 7) == 0 ? "http,https" : "https");
         SET(CURLOPT_FOLLOWLOCATION, 1L);
         SET(CURLOPT_MAXREDIRS, (long)r->max_redirects);
     }
@@ -236,7 +238,7 @@ typedef struct attempt {
     int retry;          /* worth another try */
     int http2;          /* HTTP/2 or 3: every body ends in an explicit end of stream */
     char transport[8];  /* scheme of the final answer, lower case */
-    char redirect[512]; /* a Location not followed, or "" */
+    char redirect[512]; /* the URL a redirect led to, when not the one asked, or "" */
 } attempt;
 
 static tts_status one_attempt(const tts_fetch_req *r, xfer *x, struct curl_slist *hdrs,
@@ -276,8 +278,10 @@ static tts_status one_attempt(const tts_fetch_req *r, xfer *x, struct curl_slist
                                                                                 : scheme[i]);
             a->transport[i] = '\0';
         }
+        /* where a refused redirect led: the URL curl stopped at, when not the one asked */
         a->redirect[0] = '\0';
-        if (curl_easy_getinfo(h, CURLINFO_REDIRECT_URL, &loc) == CURLE_OK && loc != NULL)
+        if (curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &loc) == CURLE_OK && loc != NULL &&
+            strcmp(loc, r->url) != 0)
             snprintf(a->redirect, sizeof(a->redirect), "%s", loc);
     }
     curl_easy_cleanup(h);

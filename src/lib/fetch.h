@@ -31,7 +31,8 @@ typedef struct tts_fetch_req {
     int retries;               /* extra attempts on 5xx and timeouts */
     long retry_delay_ms;       /* first back-off; doubled after each retry */
     const char *ca_file;       /* extra CA bundle, or NULL */
-    int allow_http;            /* GET: also http:// and redirects to it (else https, file) */
+    int allow_http;            /* GET: also http:// URLs, and redirects from one to http://
+                                  (an https:// URL is never redirected to http://) */
     tts_progress_fn progress;  /* or NULL */
     void *progress_user;
     const char *label;         /* passed to progress */
