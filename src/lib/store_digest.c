@@ -136,12 +136,16 @@ static tts_status rows_fields(tts_store *s, const char *sql, const char *source,
     return TTS_OK;
 }
 
+/* One name column as a field in SQL: "LEN:VALUE\n", LEN in bytes (the columns are NOT NULL). */
+#define NAME_FIELD(c) "length(CAST(" c " AS BLOB)) || ':' || " c " || char(10)"
+
 /*
  * The parts of a list's content, in order. Entries come sorted by their
  * own id (then by every column, so equal ids still sort the same), each
  * followed by its names; rowids never enter the hash, since they say
- * nothing a user is shown. Each part begins with its label and ends with
- * its row count.
+ * nothing a user is shown. An entry's names are its 13th column: each
+ * name's five columns as fields, concatenated (NULL when it has none).
+ * Each part begins with its label and ends with its row count.
  */
 static const struct {
     const char *label, *sql;
@@ -151,10 +155,10 @@ static const struct {
     {"entries",
      "SELECT e.entry_id, e.name, e.type, e.country, e.programs, e.listed_on, e.end_date, "
      "e.addresses, e.ids, e.remarks, e.source_url, e.sublist, "
-     "(SELECT group_concat(length(n.kind) || ':' || n.kind || ':' || length(n.name) || ':' || "
-     "n.name || ':' || length(n.tokens) || ':' || n.tokens || ':' || length(n.legal) || ':' || "
-     "n.legal || ':' || length(n.glued) || ':' || n.glued, '|') FROM (SELECT * FROM list_name "
-     "x WHERE x.entry = e.id ORDER BY x.kind, x.name, x.tokens, x.legal, x.glued) n) "
+     "(SELECT group_concat(" NAME_FIELD("n.kind") " || " NAME_FIELD("n.name") " || "
+     NAME_FIELD("n.tokens") " || " NAME_FIELD("n.legal") " || " NAME_FIELD("n.glued") ", '') "
+     "FROM (SELECT * FROM list_name x WHERE x.entry = e.id "
+     "ORDER BY x.kind, x.name, x.tokens, x.legal, x.glued) n) "
      "FROM list_entry e JOIN list_source s ON s.id = e.source_id WHERE s.name = ?1 "
      "ORDER BY e.entry_id, e.name, e.type, e.country, e.programs, e.listed_on, e.end_date, "
      "e.addresses, e.ids, e.remarks, e.source_url, e.sublist, 13"},

@@ -98,6 +98,27 @@ expect "screen again" 1 "" -- tt "$DB" screen --by bob --as-of 2026-01-01 "$FX/r
 expect "the untouched database verifies" 0 "" -- tt "$DB" audit verify
 sqlite3 "$DB" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
 
+# a list's content hash recomputed with sqlite3 and sha256sum, as docs/audit-trail.md shows
+F() { echo "CASE WHEN $1 IS NULL THEN '-' ELSE length(CAST($1 AS BLOB)) || ':' || $1 END || char(10)"; }
+part() { # LABEL NCOLS COLUMNS FROM-AND-WHERE
+    cols=""; for c in $3; do cols="$cols || $(F "$c")"; done
+    echo "'$(printf %s "$1" | wc -c | tr -d ' '):$1' || char(10) || coalesce((SELECT group_concat(r, '')
+          FROM (SELECT '$(printf %s "$2" | wc -c | tr -d ' '):$2' || char(10) $cols AS r $4)), '')
+          || (SELECT length(count(*)) || ':' || count(*) || char(10) $4)"; }
+names="(SELECT group_concat($(F n.kind) || $(F n.name) || $(F n.tokens) || $(F n.legal) || $(F n.glued), '')
+        FROM (SELECT * FROM list_name x WHERE x.entry = e.id
+              ORDER BY x.kind, x.name, x.tokens, x.legal, x.glued) n)"
+for L in us-1260h us-csl feed; do
+    q="SELECT 'ttscreen-list/2' || char(10) || $(F "'$L'")"
+    q="$q || $(part source 12 "name format file imported_at sha256 entries aliases kind jurisdiction severity dated dated_by" "FROM list_source WHERE name = '$L'")"
+    q="$q || $(part entries 13 "entry_id name type country programs listed_on end_date addresses ids remarks source_url sublist names" "FROM (SELECT e.*, $names AS names FROM list_entry e JOIN list_source s ON s.id = e.source_id WHERE s.name = '$L' ORDER BY e.entry_id, e.name, e.type, e.country, e.programs, e.listed_on, e.end_date, e.addresses, e.ids, e.remarks, e.source_url, e.sublist, names)")"
+    q="$q || $(part fetch 8 "url etag last_modified fetched_at checked_at http_status bytes transport" "FROM list_fetch WHERE source = '$L'")"
+    q="$q || $(part config 2 "url format" "FROM list_config WHERE source = '$L'")"
+    got=$(sqlite3 "$DB" "$q" | head -c -1 | sha256sum | cut -d' ' -f1)
+    want=$(sqlite3 "$DB" "SELECT content_sha256 FROM audit_log WHERE object = 'list:$L' ORDER BY seq DESC LIMIT 1")
+    [ "$got" = "$want" ] && ok || bad "list:$L recomputed with sha256sum: $got, logged $want"
+done
+
 # edit TABLE COLUMN WANT [WANT_RC]: change COLUMN of TABLE's first row; verify names WANT
 edit() {
     t=$1 c=$2 want=$3 wrc=${4:-1}
