@@ -138,9 +138,17 @@ int cmd_audit(int argc, char **argv)
     }
     /* opened for writing: a database left at an older schema is upgraded first */
     if (tts_cases_open(cli_db_path(db), 0, &c, &err) != TTS_OK) {
-        cli_report(&err);
+        /* a file SQLite cannot read is the damage verify exists to report */
+        int damaged = err.status == TTS_ERR_DB && strcmp(ops[0], "verify") == 0 &&
+                      (strstr(err.message, "malformed") != NULL ||
+                       strstr(err.message, "not a database") != NULL);
+        if (damaged)
+            fprintf(stderr, "audit: database file %s is damaged: %s\n", cli_db_path(db),
+                    err.message);
+        else
+            cli_report(&err);
         free(ops);
-        return EXIT_ERROR;
+        return damaged ? EXIT_FINDINGS : EXIT_ERROR;
     }
     rc = strcmp(ops[0], "verify") == 0 ? verify(c, cli_db_path(db), head, full)
                                         : export_log(c, out);

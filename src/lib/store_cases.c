@@ -766,10 +766,12 @@ static void check_file(tts_store *s, int full, tts_store_audit_result *r)
     }
     r->damaged = 1;
     if (step == SQLITE_ROW && col(st, 0) != NULL) {
-        size_t n;
-        snprintf(r->problem, sizeof(r->problem), "%s", col(st, 0));
-        n = strcspn(r->problem, "\n");
-        r->problem[n] = '\0';
+        /* one line: the first finding, without SQLite's "*** in database main ***" heading */
+        const char *m = col(st, 0), *nl = strchr(m, '\n');
+        if (strncmp(m, "*** ", 4) == 0 && nl != NULL && nl[1] != '\0')
+            m = nl + 1;
+        snprintf(r->problem, sizeof(r->problem), "%s", m);
+        r->problem[strcspn(r->problem, "\n")] = '\0';
     } else {
         snprintf(r->problem, sizeof(r->problem), "%s", sqlite3_errmsg(tts_store_sqlite(s)));
     }

@@ -221,6 +221,11 @@ pg=$(sqlite3 "$S/t.db" "SELECT rootpage FROM sqlite_schema WHERE name = 'audit_l
 dd if=/dev/urandom of="$S/t.db" bs=1 seek=$((ps * pg - 512)) count=512 conv=notrunc 2>/dev/null
 expect "512 random bytes in a page" 1 "is damaged" -- tt "$S/t.db" audit verify
 expect "the same with --full" 1 "integrity_check" -- tt "$S/t.db" audit verify --full
+# the file header and the schema page: SQLite cannot even open it
+cp "$DB" "$S/t.db"
+dd if=/dev/urandom of="$S/t.db" bs=1 seek=100 count=400 conv=notrunc 2>/dev/null
+expect "random bytes in page 1" 1 "is damaged" -- tt "$S/t.db" audit verify
+[ "$(wc -l <"$S/err")" = 1 ] && ok || bad "page 1 damage: not one line: $(cat "$S/err")"
 expect "an intact file with --full" 0 "" -- tt "$DB" audit verify --full
 
 # --- the hash boundary ------------------------------------------------------------------
