@@ -5,6 +5,11 @@
  * is one BEGIN IMMEDIATE transaction holding the change and its audit row.
  * Audit rows chain: hash = SHA-256 over the row's fields and the previous
  * row's hash, so editing, deleting or reordering rows breaks the chain.
+ * Format 2 (schema 5 on) writes every preimage field length-prefixed and
+ * hashes a screening with its row, findings and case; rows of format 1,
+ * written by earlier versions, keep their newline-joined preimage and
+ * report-only content hash. Verification also recomputes each list's hash
+ * from its rows (store_digest.c) and runs SQLite's check of the file.
  */
 #include "store_cases.h"
 

@@ -129,11 +129,14 @@ typedef struct tts_store_audit_result {
 #define TTS_STORE_VERIFY_FULL 1u /* PRAGMA integrity_check instead of quick_check */
 
 /*
- * Walk the chain: sequence without gaps, each prev_hash equal to the
- * previous row's hash, each hash recomputed, and the content hash of every
- * screening and decision row recomputed from its table. With `head`
- * (non-NULL) the last row's hash must equal it (detects removed newest
- * rows). Returns TTS_OK with r->broken_seq set when broken.
+ * Check the file (PRAGMA quick_check, or integrity_check with
+ * TTS_STORE_VERIFY_FULL; r->damaged), then walk the chain: sequence without
+ * gaps, each prev_hash equal to the previous row's hash, each hash
+ * recomputed in the row's format, the content hash of every screening
+ * (row, findings, case) and decision recomputed from its tables, and of
+ * every list against its newest audit row. With `head` (non-NULL) the last
+ * row's hash must equal it (detects removed newest rows). Returns TTS_OK
+ * with r->broken_seq set when broken.
  */
 tts_status tts_store_audit_verify(tts_store *s, const char *head, unsigned flags,
                                   tts_store_audit_result *r, tts_error *err);

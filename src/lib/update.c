@@ -6,7 +6,10 @@
  * it has been imported successfully: it goes to a mkstemp file next to the
  * database (same file system, private mode), which is removed on every
  * path. An unchanged body (same SHA-256) or a 304 only refreshes the
- * fetch metadata.
+ * fetch metadata (logged like an import: the list's hash covers it).
+ * Plain http:// feeds need the caller's allow_insecure_http; a new version
+ * that loses more than max_drop of the stored entries is refused unless
+ * accept_drop.
  */
 #include "update.h"
 
