@@ -151,7 +151,13 @@ typedef struct tts_audit_result {
     char head[65];     /* hash of the last row, "" when the log is empty */
     long broken_row;   /* first broken row, 0 when the chain holds */
     char problem[256]; /* what is wrong with it */
+    /* Fields below were added later. */
+    int damaged;       /* SQLite's check of the file failed (problem says how); broken_row 0 */
+    long legacy_lists; /* lists whose newest import was logged by an earlier version: their
+                          rows are not under the chain until they are imported again */
 } tts_audit_result;
+
+#define TTS_AUDIT_FULL 1u /* tts_cases_audit_check: PRAGMA integrity_check, not quick_check */
 
 /*
  * Verify the audit chain; with head (non-NULL) also that it ends at that
@@ -159,6 +165,14 @@ typedef struct tts_audit_result {
  */
 TTS_API tts_status tts_cases_audit_verify(tts_cases *c, const char *head, tts_audit_result *r,
                                           tts_error *err);
+
+/*
+ * tts_cases_audit_verify with flags (TTS_AUDIT_FULL). Both first run
+ * SQLite's check of the file (r->damaged), then walk the chain, recompute
+ * every screening's, decision's and list's content hash from its rows.
+ */
+TTS_API tts_status tts_cases_audit_check(tts_cases *c, const char *head, unsigned flags,
+                                         tts_audit_result *r, tts_error *err);
 
 /* Called with each line of an export (NUL-terminated, ending in '\n'); nonzero stops. */
 typedef int (*tts_line_fn)(void *user, const char *line, size_t len);

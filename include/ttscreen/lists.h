@@ -43,6 +43,10 @@ typedef struct tts_import_result {
     long entries;    /* entries imported */
     long aliases;    /* names beyond each entry's primary name */
     char sha256[65]; /* SHA-256 of the imported bytes (files in the order given) */
+    /* Fields below were added later. */
+    long warnings;      /* rows imported with a warning or left out with one (e.g. an OFAC
+                           alt.csv alias of an entity sdn.csv does not list) */
+    char warning[256];  /* the first of them: "FILE:LINE: what", "" when none */
 } tts_import_result;
 
 /*
@@ -187,6 +191,11 @@ typedef struct tts_list_status {
     char *dated;        /* RFC 3339: the date the list's age counts from, or NULL */
     char *dated_by;     /* "published" (the list's own date), "last-modified" (the feed's
                            HTTP Last-Modified) or "imported"; NULL with dated */
+    char *content_sha256; /* hash of the stored rows as the audit log holds it (what
+                             `audit verify` recomputes; reports name the list by it), or NULL
+                             for a list imported by an earlier version */
+    char *transport;      /* how its last download travelled: "https", "http" (plain, with
+                             --allow-insecure-http), "file"; NULL when not downloaded */
 } tts_list_status;
 
 /* Every source with its counts and fetch metadata, by name. Caller-owned. */
@@ -225,6 +234,13 @@ typedef struct tts_update_opts {
     const char *ca_file;       /* extra CA bundle (PEM) for private mirrors, or NULL */
     tts_progress_fn progress;  /* or NULL */
     void *progress_user;
+    /* Fields below were added later (size tells which a caller knows). */
+    int allow_insecure_http;   /* accept http:// feeds and redirects to http:// (this call) */
+    double max_drop;           /* refuse a version with more than this percentage of the
+                                  stored entries gone; 0 = 10, negative = never refuse */
+    int accept_drop;           /* take such a version all the same */
+    int remember_url;          /* record `url` (and `format`) as the source's feed, in the
+                                  transaction of the update */
 } tts_update_opts;
 
 typedef enum tts_update_outcome {
@@ -241,6 +257,15 @@ typedef enum tts_update_outcome {
 TTS_API tts_status tts_lists_update(tts_lists *l, const char *source, const tts_update_opts *opts,
                                     tts_update_outcome *outcome /* OUT */,
                                     tts_import_result *res /* OUT */, tts_error *err);
+
+/*
+ * Compare the stored search index with one built from the list rows.
+ * *ok = 0 (and problem[cap] says how) when a stored index the lists would
+ * use differs from the rows: searches would then show what the lists do
+ * not hold. No stored index, or one the lists would not use, is fine.
+ */
+TTS_API tts_status tts_lists_check_index(tts_lists *l, int *ok /* OUT */, char *problem,
+                                         size_t cap, tts_error *err);
 
 #ifdef __cplusplus
 }

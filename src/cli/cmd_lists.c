@@ -17,7 +17,8 @@ static const char usage_text[] =
     "                             [--severity S] [--db PATH]\n"
     "       ttscreen lists update [SOURCE...] [--url URL] [--format F] [--timeout S]\n"
     "                             [--connect-timeout S] [--max-bytes N] [--retries N]\n"
-    "                             [--ca-file PEM] [--db PATH]\n"
+    "                             [--ca-file PEM] [--allow-insecure-http]\n"
+    "                             [--max-drop PERCENT] [--accept-drop] [--db PATH]\n"
     "       ttscreen lists status [--max-age DAYS] [--format text|json] [--db PATH]\n"
     "Formats: csl-csv (trade.gov Consolidated Screening List), csl-json (the same list as\n"
     "JSON: {\"results\": [...]} as the CSL API and JSON download serve it), sdn-csv (OFAC\n"
@@ -33,7 +34,12 @@ static const char usage_text[] =
     "csl-* restricted-party, US, critical; ttscreen-csv watch-list/internal/high). A re-import\n"
     "keeps what is stored unless these options are given.\n"
     "update fetches each source's feed (us-csl has a built-in default; --url sets one and\n"
-    "is remembered after a successful update) with a conditional GET, TLS always verified.\n"
+    "is remembered after a successful update) with a conditional GET, TLS always verified,\n"
+    "over https:// only (redirects too; plain http:// only with --allow-insecure-http, and\n"
+    "status then says so); a body counts only when its framing proves it complete\n"
+    "(Content-Length or chunked encoding). A new version with more than --max-drop PERCENT\n"
+    "(default 10) of the stored entries gone is refused unless --accept-drop is given; a\n"
+    "refused update leaves the stored list as it was.\n"
     "status shows each list's kind, jurisdiction, severity and age in days, counted from the\n"
     "list's publication date, else its feed's HTTP Last-Modified, else its import (by the\n"
     "real clock, whatever SOURCE_DATE_EPOCH says); with --max-age it exits 1 when a list is\n"
@@ -49,6 +55,18 @@ static const char *default_format(const char *source, const char *file)
     if (strcmp(source, "us-dpl") == 0)
         return "dpl-tsv";
     return "ttscreen-csv";
+}
+
+/* The importer's warnings: the first one with its place, and how many rows in all. */
+static void warn_rows(const tts_import_result *res)
+{
+    if (res->warnings == 0)
+        return;
+    if (res->warnings == 1)
+        fprintf(stderr, "ttscreen: warning: %s\n", res->warning);
+    else
+        fprintf(stderr, "ttscreen: warning: %s (%ld rows with warnings in all)\n", res->warning,
+                res->warnings);
 }
 
 /* The stored format and alias count of source (NULL, 0 when it has none yet); -1 on error. */
@@ -122,6 +140,7 @@ static int lists_import(const char *db, const char *format, const tts_import_opt
     }
     printf("%s: imported %ld entries, %ld aliases (%s, sha256 %s)\n", ops[1], res.entries,
            res.aliases, format, res.sha256);
+    warn_rows(&res);
     warn_lost_aliases(ops[1], format, prev_format, prev_aliases, res.aliases);
     rc = EXIT_CLEAN;
 out:
@@ -142,6 +161,8 @@ static void progress(void *user, const char *source, long long done, long long t
 
 typedef struct update_args {
     const char *url, *format, *timeout, *connect_timeout, *max_bytes, *retries, *ca_file;
+    const char *max_drop;
+    int allow_http, accept_drop;
 } update_args;
 
 static int update_opts(const update_args *a, tts_update_opts *o, const char *now)
@@ -153,6 +174,14 @@ static int update_opts(const update_args *a, tts_update_opts *o, const char *now
     o->format = a->format;
     o->now = now;
     o->ca_file = a->ca_file;
+    o->allow_insecure_http = a->allow_http;
+    o->accept_drop = a->accept_drop;
+    o->remember_url = a->url != NULL;
+    if (a->max_drop != NULL) {
+        if (cli_number("max-drop", a->max_drop, 0, 100, &v) != 0)
+            return -1;
+        o->max_drop = v == 0 ? 1e-9 : v; /* 0: any drop is refused (the library's 0 is 10) */
+    }
     if (a->timeout != NULL) {
         if (cli_number("timeout", a->timeout, 0.001, 86400, &v) != 0)
             return -1;
@@ -198,14 +227,6 @@ static int update_one(tts_lists *l, const char *source, const tts_update_opts *o
     }
     if (o->progress != NULL)
         fputc('\n', stderr);
-    if (o->url != NULL && tts_lists_set_url(l, source, o->url,
-                                            o->format != NULL ? o->format
-                                                              : default_format(source, o->url),
-                                            &err) != TTS_OK) {
-        cli_report(&err);
-        free(prev_format);
-        return -1;
-    }
     if (outcome == TTS_UPDATE_UNCHANGED) {
         printf("%s: unchanged\n", source);
     } else {
@@ -213,6 +234,7 @@ static int update_one(tts_lists *l, const char *source, const tts_update_opts *o
         long n_aliases = 0;
         printf("%s: imported %ld entries, %ld aliases (sha256 %s)\n", source, res.entries,
                res.aliases, res.sha256);
+        warn_rows(&res);
         if (previous_version(l, source, &new_format, &n_aliases) == 0 && new_format != NULL)
             warn_lost_aliases(source, new_format, prev_format, prev_aliases, res.aliases);
         free(new_format);
@@ -343,6 +365,10 @@ static void status_json(const tts_list_status *st, size_t n, const char *today)
         else
             printf(",\"age_days\":null,\"sha256\":");
         cli_json_str(stdout, st[i].sha256);
+        printf(",\"content_sha256\":");
+        cli_json_str(stdout, st[i].content_sha256);
+        printf(",\"transport\":");
+        cli_json_str(stdout, st[i].transport);
         printf(",\"url\":");
         cli_json_str(stdout, st[i].url);
         printf(",\"file\":");
@@ -381,6 +407,11 @@ static void status_text(const tts_list_status *st, size_t n, const char *today)
                st[i].severity ? st[i].severity : "-", age, st[i].dated ? st[i].dated : "-",
                st[i].dated_by ? st[i].dated_by : "-", st[i].sha256 ? st[i].sha256 : "-");
     }
+    for (size_t i = 0; i < n; i++)
+        if (st[i].transport != NULL && strcmp(st[i].transport, "http") == 0)
+            printf("%s: last downloaded over plain HTTP (--allow-insecure-http): nothing "
+                   "protected it on the network path\n",
+                   st[i].source);
 }
 
 /*
@@ -455,7 +486,7 @@ int cmd_lists(int argc, char **argv)
 {
     const char *db = NULL, *format = NULL, *max_age = NULL;
     tts_import_opts io = {sizeof(tts_import_opts), NULL, NULL, NULL};
-    update_args ua = {NULL, NULL, NULL, NULL, NULL, NULL, NULL};
+    update_args ua = {NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0};
     int help = 0, rc = EXIT_ERROR;
     char **ops = NULL;
     size_t n_ops = 0;
@@ -471,6 +502,9 @@ int cmd_lists(int argc, char **argv)
                                {"max-bytes", 0, 1, &ua.max_bytes, NULL},
                                {"retries", 0, 1, &ua.retries, NULL},
                                {"ca-file", 0, 1, &ua.ca_file, NULL},
+                               {"allow-insecure-http", 0, 0, NULL, &ua.allow_http},
+                               {"max-drop", 0, 1, &ua.max_drop, NULL},
+                               {"accept-drop", 0, 0, NULL, &ua.accept_drop},
                                {"help", 'h', 0, NULL, &help},
                                {NULL, 0, 0, NULL, NULL}};
     if (cli_parse("lists", argc, argv, opts, &ops, &n_ops) != 0)

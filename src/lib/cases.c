@@ -966,8 +966,15 @@ out:
 tts_status tts_cases_audit_verify(tts_cases *c, const char *head, tts_audit_result *r,
                                   tts_error *err)
 {
+    return tts_cases_audit_check(c, head, 0, r, err);
+}
+
+tts_status tts_cases_audit_check(tts_cases *c, const char *head, unsigned flags,
+                                 tts_audit_result *r, tts_error *err)
+{
     tts_store_audit_result sr;
-    tts_status rc = tts_store_audit_verify(c->store, head, &sr, err);
+    tts_status rc = tts_store_audit_verify(
+        c->store, head, (flags & TTS_AUDIT_FULL) ? TTS_STORE_VERIFY_FULL : 0, &sr, err);
     memset(r, 0, sizeof(*r));
     if (rc != TTS_OK)
         return rc;
@@ -975,6 +982,8 @@ tts_status tts_cases_audit_verify(tts_cases *c, const char *head, tts_audit_resu
     r->broken_row = sr.broken_seq;
     memcpy(r->head, sr.head, sizeof(r->head));
     memcpy(r->problem, sr.problem, sizeof(r->problem));
+    r->damaged = sr.damaged;
+    r->legacy_lists = sr.legacy_lists;
     return TTS_OK;
 }
 
@@ -999,7 +1008,7 @@ static int export_row(void *user, const tts_store_audit *a)
     tts_buf_json_field(b, "content_sha256", a->content_sha256, 1);
     tts_buf_json_field(b, "prev_hash", a->prev_hash, 1);
     tts_buf_json_field(b, "hash", a->hash, 1);
-    tts_buf_puts(b, "}\n");
+    tts_buf_printf(b, ",\"format\":%d}\n", a->format);
     if (tts_buf_failed(b))
         return 1;
     x->rows++;

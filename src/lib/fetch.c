@@ -2,8 +2,11 @@
 /*
  * Downloads with libcurl (see fetch.h). Invariants: verification options
  * are set explicitly on every handle and never from caller input; only
- * http, https and file are allowed, and redirects may only lead to http or
- * https; the write callback stops a body at max_bytes; response headers
+ * https and file are allowed (http only when the caller allows it), and
+ * redirects may only lead to https (or http when allowed); an HTTP/1 body
+ * counts only when its framing proves it complete (Content-Length, which
+ * curl holds it to, or chunked encoding, whose end curl requires), never
+ * when only a closed connection ends it; the write callback stops a body at max_bytes; response headers
  * are captured for the final answer only (a redirect's headers are reset
  * when the next status line arrives). A POST (tts_fetch_post) shares all of
  * it, but allows only http and https, follows no redirect and keeps the
@@ -44,6 +47,8 @@ typedef struct xfer {
     int io_error;
     char etag[512];
     char last_modified[128];
+    int has_length; /* the final answer has a Content-Length */
+    int chunked;    /* ... or Transfer-Encoding: chunked */
 } xfer;
 
 static size_t on_body(char *data, size_t size, size_t nmemb, void *u)
@@ -90,10 +95,18 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *u)
 {
     xfer *x = u;
     size_t n = size * nmemb;
+    char te[64];
     if (n >= 5 && strncmp(line, "HTTP/", 5) == 0) {
         x->etag[0] = '\0';
         x->last_modified[0] = '\0';
+        x->has_length = x->chunked = 0;
     }
+    if (n > 15 && strncasecmp(line, "Content-Length:", 15) == 0)
+        x->has_length = 1;
+    te[0] = '\0';
+    header_value(line, n, "Transfer-Encoding", te, sizeof(te));
+    if (te[0] != '\0' && strstr(te, "chunked") != NULL)
+        x->chunked = 1;
     header_value(line, n, "ETag", x->etag, sizeof(x->etag));
     header_value(line, n, "Last-Modified", x->last_modified, sizeof(x->last_modified));
     return n;
@@ -139,8 +152,10 @@ static CURLcode setup(CURL *h, const tts_fetch_req *r, xfer *x, struct curl_slis
         SET(CURLOPT_POSTFIELDS, r->post_data);
         SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->post_len);
     } else {
-        SET(CURLOPT_PROTOCOLS_STR, "http,https,file");
-        SET(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+        SET(CURLOPT_PROTOCOLS_STR, r->allow_http ? "http,https,file" : "https,file");
+        /* an https:// request is never downgraded, whatever the caller allows */
+        SET(CURLOPT_REDIR_PROTOCOLS_STR,
+            r->allow_http && strncmp(r->url, "http://", 7) == 0 ? "http,https" : "https");
         SET(CURLOPT_FOLLOWLOCATION, 1L);
         SET(CURLOPT_MAXREDIRS, (long)r->max_redirects);
     }
@@ -220,7 +235,10 @@ static struct curl_slist *conditional(const tts_fetch_req *r)
 typedef struct attempt {
     CURLcode code;
     long status;
-    int retry; /* worth another try */
+    int retry;          /* worth another try */
+    int http2;          /* HTTP/2 or 3: every body ends in an explicit end of stream */
+    char transport[8];  /* scheme of the final answer, lower case */
+    char redirect[512]; /* the URL a redirect led to, when not the one asked, or "" */
 } attempt;
 
 static tts_status one_attempt(const tts_fetch_req *r, xfer *x, struct curl_slist *hdrs,
@@ -242,10 +260,30 @@ static tts_status one_attempt(const tts_fetch_req *r, xfer *x, struct curl_slist
     x->bytes = 0;
     x->too_big = x->io_error = 0;
     x->etag[0] = x->last_modified[0] = '\0';
+    x->has_length = x->chunked = 0;
     a->code = setup(h, r, x, hdrs, errbuf);
     if (a->code == CURLE_OK)
         a->code = curl_easy_perform(h);
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &a->status);
+    {
+        long version = 0;
+        char *scheme = NULL, *loc = NULL;
+        curl_easy_getinfo(h, CURLINFO_HTTP_VERSION, &version);
+        a->http2 = version == CURL_HTTP_VERSION_2_0 || version == CURL_HTTP_VERSION_3;
+        a->transport[0] = '\0';
+        if (curl_easy_getinfo(h, CURLINFO_SCHEME, &scheme) == CURLE_OK && scheme != NULL) {
+            size_t i = 0;
+            for (; scheme[i] != '\0' && i + 1 < sizeof(a->transport); i++)
+                a->transport[i] = (char)(scheme[i] >= 'A' && scheme[i] <= 'Z' ? scheme[i] + 32
+                                                                                : scheme[i]);
+            a->transport[i] = '\0';
+        }
+        /* where a refused redirect led: the URL curl stopped at, when not the one asked */
+        a->redirect[0] = '\0';
+        if (curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &loc) == CURLE_OK && loc != NULL &&
+            strcmp(loc, r->url) != 0)
+            snprintf(a->redirect, sizeof(a->redirect), "%s", loc);
+    }
     curl_easy_cleanup(h);
     if (x->fp != NULL && fclose(x->fp) != 0)
         x->io_error = 1;
@@ -265,9 +303,20 @@ static tts_status one_attempt(const tts_fetch_req *r, xfer *x, struct curl_slist
                            : errbuf[0] != '\0' ? errbuf
                                                : curl_easy_strerror(a->code));
     }
+    if (a->code == CURLE_UNSUPPORTED_PROTOCOL && a->redirect[0] != '\0')
+        return tts_err_set(err, TTS_ERR_NET,
+                           "%s: redirected to %s, which is not https:// (refused)", r->url,
+                           a->redirect);
     if (a->code != CURLE_OK)
         return tts_err_set(err, TTS_ERR_NET, "%s: %s", r->url,
                            errbuf[0] != '\0' ? errbuf : curl_easy_strerror(a->code));
+    if (!x->post && a->status == 200 && strcmp(a->transport, "file") != 0 && !a->http2 &&
+        !x->has_length && !x->chunked)
+        return tts_err_set(err, TTS_ERR_NET,
+                           "%s: the answer has neither a Content-Length nor chunked encoding, so "
+                           "nothing proves the body complete (a cut connection looks the same): "
+                           "refused",
+                           r->url);
     if (a->status != 0 && a->status != 200 && (a->status != 304 || x->post))
         return tts_err_set(err, TTS_ERR_NET, "%s: HTTP status %ld", r->url, a->status);
     return TTS_OK;
@@ -277,10 +326,11 @@ static tts_status one_attempt(const tts_fetch_req *r, xfer *x, struct curl_slist
 static tts_status perform(const tts_fetch_req *r, xfer *x, struct curl_slist *hdrs, attempt *out,
                           int *n_tries, tts_error *err)
 {
-    attempt a = {CURLE_OK, 0, 0};
+    attempt a;
     long delay = r->retry_delay_ms;
     tts_status rc = TTS_OK;
     int tries = 0;
+    memset(&a, 0, sizeof(a));
     for (;;) {
         tts_error tmp;
         tts_error_clear(&tmp);
@@ -310,7 +360,8 @@ tts_status tts_fetch_get(const tts_fetch_req *r, tts_fetch_resp *resp, tts_error
 {
     xfer *x = NULL;
     struct curl_slist *hdrs = NULL;
-    attempt a = {CURLE_OK, 0, 0};
+    attempt a;
+    memset(&a, 0, sizeof(a));
     tts_status rc;
     int tries = 0;
     memset(resp, 0, sizeof(*resp));
@@ -325,6 +376,8 @@ tts_status tts_fetch_get(const tts_fetch_req *r, tts_fetch_resp *resp, tts_error
         resp->not_modified = a.status == 304;
         resp->bytes = x->bytes;
         resp->attempts = tries;
+        snprintf(resp->transport, sizeof(resp->transport), "%s",
+                 a.transport[0] != '\0' ? a.transport : "file");
         if ((x->etag[0] != '\0' && (resp->etag = tts_strdup(x->etag)) == NULL) ||
             (x->last_modified[0] != '\0' &&
              (resp->last_modified = tts_strdup(x->last_modified)) == NULL)) {
@@ -341,7 +394,8 @@ tts_status tts_fetch_post(const tts_fetch_req *r, char **body, size_t *len, tts_
 {
     xfer *x = NULL;
     struct curl_slist *hdrs = NULL;
-    attempt a = {CURLE_OK, 0, 0};
+    attempt a;
+    memset(&a, 0, sizeof(a));
     tts_status rc;
     int tries = 0, ok = 1;
     *body = NULL;

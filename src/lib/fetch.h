@@ -31,6 +31,8 @@ typedef struct tts_fetch_req {
     int retries;               /* extra attempts on 5xx and timeouts */
     long retry_delay_ms;       /* first back-off; doubled after each retry */
     const char *ca_file;       /* extra CA bundle, or NULL */
+    int allow_http;            /* GET: also http:// URLs, and redirects from one to http://
+                                  (an https:// URL is never redirected to http://) */
     tts_progress_fn progress;  /* or NULL */
     void *progress_user;
     const char *label;         /* passed to progress */
@@ -48,12 +50,16 @@ typedef struct tts_fetch_resp {
     char *last_modified; /* or NULL; caller owns */
     long long bytes;     /* body bytes written */
     int attempts;        /* tries made */
+    char transport[8];   /* scheme of the final answer: "https", "http" or "file" */
 } tts_fetch_resp;
 
 /*
  * Perform the request. TTS_OK for 200 (body in dest) and 304; TTS_ERR_NET
- * for other statuses, connection failures, redirect loops, truncated
- * bodies and timeouts after the retries; TTS_ERR_LIMIT when the body
+ * for other statuses, connection failures, redirect loops, redirects to
+ * http:// (unless allow_http), truncated bodies, bodies whose framing does
+ * not prove them complete (HTTP/1 without Content-Length or chunked
+ * encoding: ended by a closed connection, which a cut also looks like) and
+ * timeouts after the retries; TTS_ERR_LIMIT when the body
  * exceeds max_bytes; TTS_ERR_IO when dest cannot be written. On success
  * *resp is filled (tts_fetch_resp_clear).
  */

@@ -19,6 +19,7 @@
 #include "buf.h"
 #include "error.h"
 #include "mem.h"
+#include "model.h"
 #include "names.h"
 #include "sign.h"
 
@@ -98,6 +99,27 @@ static tts_status read_file(const char *path, file *f, tts_error *err)
         tts_free(f->data);
         f->data = NULL;
         return tts_err_set(err, TTS_ERR_SYNTAX, "%s: empty list file", path);
+    }
+    {
+        /* a NUL would end every C string that holds the field: "Evil\0Corp" read as "Evil" */
+        const char *nul = memchr(f->data, '\0', f->len);
+        if (nul != NULL) {
+            int line = 1, colno = 1;
+            for (const char *q = f->data; q < nul; q++) {
+                if (*q == '\n') {
+                    line++;
+                    colno = 1;
+                } else {
+                    colno++;
+                }
+            }
+            tts_free(f->data);
+            f->data = NULL;
+            tts_err_set(err, TTS_ERR_SYNTAX, "%s:%d:%d: NUL byte (a list file is text)", path,
+                        line, colno);
+            tts_err_locate(err, path, line, colno);
+            return TTS_ERR_SYNTAX;
+        }
     }
     if (!tts_names_utf8_valid(f->data, f->len, &bad)) {
         int line = 1, colno = 1;
@@ -390,17 +412,34 @@ static const char *nz(const char *s)
     return s != NULL && s[0] != '\0' ? s : NULL;
 }
 
+/* Count a warning about the current row; the first one is kept with its place. */
+static void warn_row(tts_import_counts *counts, const char *path, int line, const char *what)
+{
+    if (counts->warnings++ == 0)
+        snprintf(counts->warning, sizeof(counts->warning), "%s:%d: %s", path, line, what);
+}
+
 static tts_status add_entry(ctx *x, const tts_store_entry *e, int64_t *rowid, tts_error *err)
 {
     tts_status rc;
+    int dup = 0;
     if (e->name == NULL || e->name[0] == '\0') {
         tts_err_set(err, TTS_ERR_SYNTAX, "%s:%d: entry without a name", x->path, x->line);
+        tts_err_locate(err, x->path, x->line, 0);
+        return TTS_ERR_SYNTAX;
+    }
+    /* one id, one entry: a second row of the same id would be shown apart or replace it */
+    TTS_TRY(tts_store_entry_exists(x->s, x->source_id, e->entry_id, &dup, err));
+    if (dup) {
+        tts_err_set(err, TTS_ERR_SYNTAX, "%s:%d: duplicate entry id \"%.100s\" (an earlier row has it)",
+                    x->path, x->line, e->entry_id);
         tts_err_locate(err, x->path, x->line, 0);
         return TTS_ERR_SYNTAX;
     }
     rc = tts_store_entry_add(x->s, x->source_id, e, rowid, err);
     if (rc == TTS_OK)
         x->counts->entries++;
+out:
     return rc;
 }
 
@@ -428,6 +467,40 @@ static int is_code(const char *s, size_t n)
 
 /* ---- ttscreen-csv ---------------------------------------------------- */
 
+/* Every ';'-separated code of v must be an assigned ISO 3166-1 alpha-2 country. */
+static tts_status check_countries(csv *c, const char *v, tts_error *err)
+{
+    char code[8], msg[96];
+    while (*v != '\0') {
+        size_t n = strcspn(v, ";");
+        if (n == 0 || n >= sizeof(code))
+            goto bad;
+        memcpy(code, v, n);
+        code[n] = '\0';
+        if (!tts_country_is_valid(code))
+            goto bad;
+        v += n;
+        if (*v == ';')
+            v++;
+    }
+    return TTS_OK;
+bad:
+    snprintf(msg, sizeof(msg), "unknown country \"%.*s\" (ISO 3166-1 alpha-2 codes, ';' between)",
+             (int)(strcspn(v, ";") < 16 ? strcspn(v, ";") : 16), v);
+    return csv_fail(c, c->rec_line, err, msg);
+}
+
+/* 1 when v is a real calendar day written MM/DD/YYYY (as BIS writes them). */
+static int us_date_ok(const char *v)
+{
+    char iso[11];
+    tts_date d;
+    if (strlen(v) != 10 || v[2] != '/' || v[5] != '/')
+        return 0;
+    snprintf(iso, sizeof(iso), "%.4s-%.2s-%.2s", v + 6, v, v + 3);
+    return tts_date_parse(iso, &d);
+}
+
 static tts_status import_ttscreen(tts_store *s, int64_t sid, const file *f,
                                   tts_import_counts *counts, tts_error *err)
 {
@@ -449,6 +522,7 @@ static tts_status import_ttscreen(tts_store *s, int64_t sid, const file *f,
                              "source_url"));
     for (;;) {
         tts_store_entry e;
+        tts_date day;
         int64_t row;
         TTS_TRY(csv_next(&c, &eof, err));
         if (eof)
@@ -457,6 +531,10 @@ static tts_status import_ttscreen(tts_store *s, int64_t sid, const file *f,
         TTS_TRY(csv_want(&c, 7, err));
         if (fld(&c, 0)[0] == '\0')
             TTS_TRY(csv_fail(&c, c.rec_line, err, "entry without an id"));
+        TTS_TRY(check_countries(&c, fld(&c, 3), err));
+        if (fld(&c, 5)[0] != '\0' && !tts_date_parse(fld(&c, 5), &day))
+            TTS_TRY(csv_fail(&c, c.rec_line, err,
+                             "listed_on is not a date (YYYY-MM-DD, a real calendar day)"));
         memset(&e, 0, sizeof(e));
         e.entry_id = fld(&c, 0);
         e.name = fld(&c, 1);
@@ -498,6 +576,18 @@ static tts_status import_dpl(tts_store *s, int64_t sid, const file *f, tts_impor
             break;
         x.line = c.rec_line;
         TTS_TRY(csv_want(&c, 12, err));
+        for (int k = 6; k <= 7; k++)
+            if (fld(&c, (size_t)k)[0] != '\0' && !us_date_ok(fld(&c, (size_t)k)))
+                TTS_TRY(csv_fail(&c, c.rec_line, err,
+                                 k == 6 ? "Effective_Date is not a date (MM/DD/YYYY, a real day)"
+                                        : "Expiration_Date is not a date (MM/DD/YYYY, a real day)"));
+        if (fld(&c, 4)[0] != '\0' && !tts_country_is_valid(fld(&c, 4))) {
+            /* BIS writes a few countries otherwise ("PRC"): kept without a country, counted */
+            char what[96];
+            snprintf(what, sizeof(what), "unknown country \"%.16s\": the entry has no country",
+                     fld(&c, 4));
+            warn_row(counts, f->path, c.rec_line, what);
+        }
         snprintf(id, sizeof(id), "%ld", ++row_no);
         tts_buf_printf(&addr, "%s, %s, %s, %s, %s", fld(&c, 1), fld(&c, 2), fld(&c, 3),
                        fld(&c, 5), fld(&c, 4));
@@ -505,7 +595,7 @@ static tts_status import_dpl(tts_store *s, int64_t sid, const file *f, tts_impor
         e.entry_id = id;
         e.name = fld(&c, 0);
         e.type = NULL;
-        e.country = is_code(fld(&c, 4), strlen(fld(&c, 4))) ? fld(&c, 4) : NULL;
+        e.country = tts_country_is_valid(fld(&c, 4)) ? fld(&c, 4) : NULL;
         e.programs = "DPL";
         e.listed_on = nz(fld(&c, 6));
         e.end_date = nz(fld(&c, 7));
@@ -664,11 +754,14 @@ out:
 typedef struct extra {
     long ent, seq;
     char *a, *b; /* alt: kind, name; add: country code or name, address */
+    int line;    /* where it was read */
+    int used;    /* sdn.csv has its entry */
 } extra;
 
 typedef struct extras {
     extra *v;
     size_t n, cap;
+    const char *path;
 } extras;
 
 static void extras_free(extras *e)
@@ -697,7 +790,8 @@ static int parse_long(const char *s, long *v)
     return errno == 0 && end != s && *end == '\0';
 }
 
-static tts_status extras_push(extras *e, long ent, const char *a, const char *b, tts_error *err)
+static tts_status extras_push(extras *e, long ent, const char *a, const char *b, int line,
+                              tts_error *err)
 {
     if (e->n == e->cap) {
         size_t nc = e->cap > 0 ? e->cap * 2 : 256;
@@ -711,6 +805,8 @@ static tts_status extras_push(extras *e, long ent, const char *a, const char *b,
     e->v[e->n].seq = (long)e->n;
     e->v[e->n].a = tts_strdup(a);
     e->v[e->n].b = tts_strdup(b);
+    e->v[e->n].line = line;
+    e->v[e->n].used = 0;
     e->n++;
     if (e->v[e->n - 1].a == NULL || e->v[e->n - 1].b == NULL)
         return tts_err_set(err, TTS_ERR_NOMEM, "out of memory importing a list");
@@ -723,6 +819,7 @@ static tts_status read_extras(const file *f, size_t cols, extras *e, tts_error *
     csv c;
     tts_status rc = TTS_OK;
     int eof;
+    e->path = f->path;
     csv_init(&c, f, ',');
     for (;;) {
         long ent;
@@ -733,7 +830,7 @@ static tts_status read_extras(const file *f, size_t cols, extras *e, tts_error *
         if (!parse_long(fld(&c, 0), &ent))
             TTS_TRY(csv_fail(&c, c.rec_line, err, "entry number is not a number"));
         if (cols == 5) {
-            TTS_TRY(extras_push(e, ent, fld(&c, 2), fld(&c, 3), err));
+            TTS_TRY(extras_push(e, ent, fld(&c, 2), fld(&c, 3), c.rec_line, err));
         } else {
             tts_buf addr = TTS_BUF_INIT;
             const char *cc = tts_import_country_code(fld(&c, 4));
@@ -741,7 +838,7 @@ static tts_status read_extras(const file *f, size_t cols, extras *e, tts_error *
                            fld(&c, 3)[0] ? ", " : "", fld(&c, 4));
             rc = tts_buf_failed(&addr)
                      ? tts_err_set(err, TTS_ERR_NOMEM, "out of memory importing a list")
-                     : extras_push(e, ent, cc != NULL ? cc : "", addr.data, err);
+                     : extras_push(e, ent, cc != NULL ? cc : "", addr.data, c.rec_line, err);
             tts_buf_free(&addr);
             if (rc != TTS_OK)
                 goto out;
@@ -782,8 +879,7 @@ static void sdn_programs(const char *p, tts_buf *b)
     tts_buf_puts(b, "");
 }
 
-static tts_status sdn_row(ctx *x, const csv *c, const extras *alt, const extras *add,
-                          tts_error *err)
+static tts_status sdn_row(ctx *x, const csv *c, extras *alt, extras *add, tts_error *err)
 {
     tts_store_entry e;
     tts_buf prog = TTS_BUF_INIT, addrs = TTS_BUF_INIT, cc = TTS_BUF_INIT;
@@ -799,6 +895,7 @@ static tts_status sdn_row(ctx *x, const csv *c, const extras *alt, const extras 
     }
     sdn_programs(fld(c, 3), &prog);
     for (size_t i = extras_find(add, ent); i < add->n && add->v[i].ent == ent; i++) {
+        add->v[i].used = 1;
         if (addrs.len > 0)
             tts_buf_puts(&addrs, "; ");
         tts_buf_puts(&addrs, add->v[i].b);
@@ -820,14 +917,34 @@ static tts_status sdn_row(ctx *x, const csv *c, const extras *alt, const extras 
         TTS_FAIL(tts_err_set(err, TTS_ERR_NOMEM, "out of memory importing a list"));
     TTS_TRY(add_entry(x, &e, &row, err));
     TTS_TRY(add_name_and_base(x, row, "primary", e.name, fl, err));
-    for (size_t i = extras_find(alt, ent); i < alt->n && alt->v[i].ent == ent; i++)
-        TTS_TRY(add_name_and_base(x, row, alt->v[i].a[0] != '\0' ? alt->v[i].a : "aka", alt->v[i].b, fl,
-                         err));
+    for (size_t i = extras_find(alt, ent); i < alt->n && alt->v[i].ent == ent; i++) {
+        alt->v[i].used = 1;
+        TTS_TRY(add_name_and_base(x, row, alt->v[i].a[0] != '\0' ? alt->v[i].a : "aka",
+                                  alt->v[i].b, fl, err));
+    }
 out:
     tts_buf_free(&prog);
     tts_buf_free(&addrs);
     tts_buf_free(&cc);
     return rc;
+}
+
+/*
+ * alt.csv and add.csv rows whose entity sdn.csv does not list: reported
+ * (counted, the first by file and line), not imported. OFAC's published
+ * files carry such rows (the 2025 files: aliases and addresses of entries
+ * removed from sdn.csv), so they warn instead of failing the import.
+ */
+static void orphans(const extras *e, const char *what, tts_import_counts *counts)
+{
+    for (size_t i = 0; i < e->n; i++) {
+        char msg[120];
+        if (e->v[i].used)
+            continue;
+        snprintf(msg, sizeof(msg), "%s of entity %ld, which sdn.csv does not list: not imported",
+                 what, e->v[i].ent);
+        warn_row(counts, e->path, e->v[i].line, msg);
+    }
 }
 
 /* Columns of a file's first record (0 when empty). */
@@ -847,7 +964,7 @@ static size_t first_cols(const file *f, tts_error *err, tts_status *rc)
 static tts_status import_sdn(tts_store *s, int64_t sid, const file *fs, size_t n_files,
                              tts_import_counts *counts, tts_error *err)
 {
-    extras alt = {NULL, 0, 0}, add = {NULL, 0, 0};
+    extras alt = {NULL, 0, 0, NULL}, add = {NULL, 0, 0, NULL};
     const file *main_file = NULL;
     tts_status rc = TTS_OK;
     csv c;
@@ -882,6 +999,8 @@ static tts_status import_sdn(tts_store *s, int64_t sid, const file *fs, size_t n
         TTS_TRY(csv_want(&c, 12, err));
         TTS_TRY(sdn_row(&x, &c, &alt, &add, err));
     }
+    orphans(&alt, "alias", counts);
+    orphans(&add, "address", counts);
 out:
     tts_buf_free(&c.buf);
     extras_free(&alt);

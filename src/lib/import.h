@@ -28,6 +28,8 @@ typedef struct tts_import_counts {
     long entries;     /* entries added */
     long aliases;     /* names other than the primary one */
     char sha256[65];  /* SHA-256 of the files' bytes, in the order given */
+    long warnings;    /* rows imported with a warning, or left out with one */
+    char warning[200]; /* the first of them, "FILE:LINE: what" */
 } tts_import_counts;
 
 /*

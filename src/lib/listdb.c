@@ -174,9 +174,49 @@ static const char *dated_of(const tts_store_fetch *fetch, const char *imported_a
     return imported_at;
 }
 
+tts_status tts_listdb_log(tts_lists *l, const char *at, const char *action, const char *source,
+                          const char *file_sha256, tts_error *err)
+{
+    char object[80], sha[65];
+    int found = 0;
+    tts_status rc;
+    const char *actor = l->actor ? l->actor : "unknown";
+    snprintf(object, sizeof(object), "list:%s", source);
+    if (!tts_store_has_audit2(l->store))
+        return file_sha256 == NULL ? TTS_OK
+                                   : tts_store_audit_append(l->store, at, actor, action, object,
+                                                            file_sha256, err);
+    TTS_TRY(tts_store_list_sha256(l->store, source, sha, &found, err));
+    TTS_TRY(tts_store_list_content_set(l->store, source, sha, err));
+    rc = tts_store_audit_append(l->store, at, actor, action, object, sha, err);
+out:
+    return rc;
+}
+
+/*
+ * A new version that lost more than `max_drop` of the stored entries is
+ * more likely a cut or broken feed than a list that shrank overnight.
+ */
+static tts_status check_drop(const char *source, const tts_store_meta *old, int found,
+                             const tts_listdb_feed *feed, long entries, tts_error *err)
+{
+    double gone;
+    if (feed == NULL || feed->max_drop < 0 || !found || old->entries <= 0 ||
+        entries >= old->entries)
+        return TTS_OK;
+    gone = (double)(old->entries - entries) / (double)old->entries;
+    if (gone <= feed->max_drop + 1e-9)
+        return TTS_OK;
+    return tts_err_set(err, TTS_ERR_VERIFY,
+                       "%s: the new version has %ld entries, %.0f %% fewer than the %ld stored "
+                       "(more than the %.0f %% allowed by --max-drop): the stored list is kept "
+                       "(give --accept-drop to take it)",
+                       source, entries, gone * 100.0, old->entries, feed->max_drop * 100.0);
+}
+
 tts_status tts_listdb_import(tts_lists *l, const char *source, const char *format,
                              const char *const *files, size_t n_files, const char *imported_at,
-                             const char *label, const tts_store_fetch *fetch,
+                             const char *label, const tts_listdb_feed *feed,
                              const tts_import_opts *opts, tts_import_result *res, tts_error *err)
 {
     tts_status rc;
@@ -186,6 +226,7 @@ tts_status tts_listdb_import(tts_lists *l, const char *source, const char *forma
     int found = 0;
     char lm[21];
     const char *kind, *jur, *sev, *dated, *dated_by;
+    const tts_store_fetch *fetch = feed != NULL ? feed->fetch : NULL;
     const char *ok = opts != NULL ? opts->kind : NULL, *oj = opts != NULL ? opts->jurisdiction : NULL,
                *os = opts != NULL ? opts->severity : NULL;
     memset(&old, 0, sizeof(old));
@@ -201,19 +242,21 @@ tts_status tts_listdb_import(tts_lists *l, const char *source, const char *forma
     dated = dated_of(fetch, imported_at, lm, &dated_by);
     TTS_TRY(tts_store_source_replace(l->store, source, format, &sid, err));
     TTS_TRY(tts_import_files(l->store, sid, format, files, n_files, &c, err));
+    TTS_TRY(check_drop(source, &old, found, feed, c.entries, err));
     TTS_TRY(tts_store_source_finish(l->store, sid, c.entries, c.aliases, c.sha256, imported_at,
                                     label, err));
     TTS_TRY(tts_store_source_meta_set(l->store, sid, kind, jur, sev, dated, dated_by, err));
-    if (fetch != NULL)
+    if (fetch != NULL) {
         TTS_TRY(tts_store_fetch_put(l->store, source, fetch, err));
-    {
-        /* the import's audit row, in the same transaction */
-        char object[80];
-        snprintf(object, sizeof(object), "list:%s", source);
-        TTS_TRY(tts_store_audit_append(l->store, imported_at, l->actor ? l->actor : "unknown",
-                                       fetch != NULL ? "list-update" : "list-import", object,
-                                       c.sha256, err));
+        if (feed->transport != NULL && tts_store_has_audit2(l->store))
+            TTS_TRY(tts_store_fetch_transport_set(l->store, source, feed->transport, err));
     }
+    if (feed != NULL && feed->config_url != NULL && feed->config_format != NULL)
+        TTS_TRY(tts_store_config_set(l->store, source, feed->config_url, feed->config_format,
+                                     err));
+    /* the import's audit row, in the same transaction, over what is now stored */
+    TTS_TRY(tts_listdb_log(l, imported_at, fetch != NULL ? "list-update" : "list-import", source,
+                           c.sha256, err));
     /* the search view of the new lists, stored in the same transaction */
     unload(l);
     TTS_TRY(load_view(l, 1, err));
@@ -222,6 +265,8 @@ tts_status tts_listdb_import(tts_lists *l, const char *source, const char *forma
         res->entries = c.entries;
         res->aliases = c.aliases;
         memcpy(res->sha256, c.sha256, sizeof(res->sha256));
+        res->warnings = c.warnings;
+        snprintf(res->warning, sizeof(res->warning), "%s", c.warning);
     }
 out:
     if (rc != TTS_OK) {
@@ -1099,6 +1144,17 @@ static tts_status status_fetch(tts_lists *l, tts_list_status *st, tts_error *err
         f.fetched_at = f.checked_at = f.etag = f.last_modified = NULL;
         tts_store_fetch_clear(&f);
     }
+    {
+        char content[65], transport[8];
+        int oom = 0;
+        rc = tts_store_list_content_get(l->store, st->source, content, transport, err);
+        if (rc != TTS_OK)
+            return rc;
+        st->content_sha256 = content[0] != '\0' ? sdup(content, &oom) : NULL;
+        st->transport = transport[0] != '\0' ? sdup(transport, &oom) : NULL;
+        if (oom)
+            return tts_err_set(err, TTS_ERR_NOMEM, "out of memory");
+    }
     rc = tts_store_config_get(l->store, st->source, &url, &fmt, &found, err);
     if (rc != TTS_OK)
         return rc;
@@ -1133,6 +1189,8 @@ void tts_list_status_free(tts_list_status *st, size_t n)
         tts_free(st[i].severity);
         tts_free(st[i].dated);
         tts_free(st[i].dated_by);
+        tts_free(st[i].content_sha256);
+        tts_free(st[i].transport);
     }
     tts_free(st);
 }
@@ -1176,7 +1234,7 @@ tts_status tts_lists_info(tts_lists *l, tts_list_info **out, size_t *n, tts_erro
 #define LEN(s) ((s) != NULL ? strlen(s) + 1 : 0)
     for (size_t i = 0; i < ns; i++)
         bytes += LEN(st[i].source) + LEN(st[i].imported_at) + LEN(st[i].fetched_at) +
-                 LEN(st[i].sha256) + LEN(st[i].kind) + LEN(st[i].jurisdiction) +
+                 LEN(st[i].sha256) + LEN(st[i].content_sha256) + LEN(st[i].kind) + LEN(st[i].jurisdiction) +
                  LEN(st[i].severity) + LEN(st[i].dated) + LEN(st[i].dated_by);
 #undef LEN
     info = tts_calloc(1, bytes); /* fields not filled below read as NULL */
@@ -1200,7 +1258,8 @@ tts_status tts_lists_info(tts_lists *l, tts_list_info **out, size_t *n, tts_erro
         PUT(source, st[i].source);
         PUT(imported_at, st[i].imported_at);
         PUT(fetched_at, st[i].fetched_at);
-        PUT(sha256, st[i].sha256);
+        /* a list is named by the hash `audit verify` recomputes from its rows */
+        PUT(sha256, st[i].content_sha256 != NULL ? st[i].content_sha256 : st[i].sha256);
         PUT(kind, st[i].kind);
         PUT(jurisdiction, st[i].jurisdiction);
         PUT(severity, st[i].severity);
@@ -1219,4 +1278,46 @@ void tts_list_info_free(tts_list_info *info, size_t n)
 {
     (void)n;
     tts_free(info);
+}
+
+tts_status tts_lists_check_index(tts_lists *l, int *ok, char *problem, size_t cap,
+                                 tts_error *err)
+{
+    tts_lists probe;
+    tts_buf key = TTS_BUF_INIT, now = TTS_BUF_INIT;
+    int format = 0, found = 0;
+    char *stored_key = NULL;
+    void *data = NULL;
+    size_t len = 0;
+    tts_status rc;
+    *ok = 1;
+    if (cap > 0)
+        problem[0] = '\0';
+    memset(&probe, 0, sizeof(probe));
+    probe.store = l->store;
+    probe.index_limit = l->index_limit;
+    TTS_TRY(tts_store_begin_read(l->store, err));
+    rc = tts_store_index_get(l->store, &format, &stored_key, &data, &len, &found, err);
+    if (rc == TTS_OK && found && format == VIEW_FORMAT)
+        rc = load_sources(&probe, &key, err);
+    /* an index of other list versions or another format is never used: harmless */
+    if (rc == TTS_OK && found && format == VIEW_FORMAT && key.data != NULL &&
+        strcmp(stored_key, key.data) == 0) {
+        rc = build_rest(&probe, err);
+        if (rc == TTS_OK)
+            rc = view_serialize(&probe, &now, err);
+        if (rc == TTS_OK && (now.len != len || memcmp(now.data, data, len) != 0)) {
+            *ok = 0;
+            snprintf(problem, cap, "the stored search index does not match the list rows "
+                                   "(edited after it was built)");
+        }
+    }
+    tts_store_end_read(l->store);
+out:
+    unload(&probe);
+    tts_buf_free(&key);
+    tts_buf_free(&now);
+    tts_free(stored_key);
+    tts_free(data);
+    return rc;
 }

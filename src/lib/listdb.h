@@ -34,10 +34,29 @@ void tts_listdb_set_index_limit(tts_lists *l, size_t bytes);
  * tts_lists_import_with. The new version is dated by the feed's
  * Last-Modified when fetch has one, else by imported_at.
  */
+/* Where a downloaded version came from and what an update also records. */
+typedef struct tts_listdb_feed {
+    const tts_store_fetch *fetch; /* fetch metadata, written with the import */
+    const char *transport;        /* "https", "http" or "file" */
+    const char *config_url;       /* remembered as the source's feed (with config_format) */
+    const char *config_format;    /* or NULL: the configuration is left as it is */
+    double max_drop;              /* refuse a version with more than this share of the stored
+                                     entries gone (0..1); negative: no such check */
+} tts_listdb_feed;
+
 tts_status tts_listdb_import(tts_lists *l, const char *source, const char *format,
                              const char *const *files, size_t n_files, const char *imported_at,
-                             const char *label, const tts_store_fetch *fetch,
+                             const char *label, const tts_listdb_feed *feed,
                              const tts_import_opts *opts, tts_import_result *res,
                              tts_error *err);
+
+/*
+ * Inside the caller's transaction: hash everything stored of source
+ * (tts_store_list_sha256), record the hash with it and append the audit
+ * row `action` for "list:SOURCE" at time `at`. On a database before audit
+ * format 2, logs `file_sha256` instead (may be NULL: then nothing).
+ */
+tts_status tts_listdb_log(tts_lists *l, const char *at, const char *action, const char *source,
+                          const char *file_sha256, tts_error *err);
 
 #endif

@@ -403,6 +403,8 @@ tts_status tts_nameidx_add(tts_nameidx *x, uint32_t entry, const char *tokens, c
     x->nm[i].jm = fold_mask(x->tk[j].mask);
     x->nm[i].gm = fold_mask(x->tk[g].mask);
     x->n_names++;
+    /* the sentinel: only tok0 means anything, the rest is zero so the stored bytes are defined */
+    memset(&x->nm[x->n_names], 0, sizeof(name_rec));
     x->nm[x->n_names].tok0 = (uint32_t)x->n_name_toks;
     return TTS_OK;
 }

@@ -76,7 +76,22 @@ static const char *const migrations[] = {
     "ALTER TABLE list_source ADD COLUMN dated TEXT;"
     "ALTER TABLE list_source ADD COLUMN dated_by TEXT;"
     "CREATE INDEX list_entry_source_entry ON list_entry(source_id, entry_id);",
+    /* 5: audit format 2 (length-prefixed preimages; screenings hashed with their row,
+     * findings and case; list imports hashed over their stored rows). `format` 1 marks
+     * the rows of earlier versions, which keep their preimage. The content hash of each
+     * list as last logged; how its last download travelled ("https", "http", "file");
+     * case files join the append-only tables. */
+    "ALTER TABLE audit_log ADD COLUMN format INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE list_source ADD COLUMN content_sha256 TEXT;"
+    "ALTER TABLE list_fetch ADD COLUMN transport TEXT;"
+    "CREATE TRIGGER case_file_no_update BEFORE UPDATE ON case_file"
+    "  BEGIN SELECT RAISE(ABORT, 'case files are never changed'); END;"
+    "CREATE TRIGGER case_file_no_delete BEFORE DELETE ON case_file"
+    "  BEGIN SELECT RAISE(ABORT, 'case files are never deleted'); END;",
 };
+
+/* The first schema with audit format 2 (migration 5). */
+#define AUDIT2_FROM 5
 
 /* The first schema with the columns of migration 4. */
 #define META_FROM 4
@@ -106,6 +121,7 @@ enum {
     ST_SRC_META_GET,
     ST_SRC_META_SET,
     ST_SRC_DATED_SET,
+    ST_ENTRY_EXISTS,
     ST_COUNT
 };
 
@@ -130,11 +146,13 @@ static const char *const stmt_sql[ST_COUNT] = {
     "http_status, bytes) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     "SELECT url, format FROM list_config WHERE source = ?1",
     "INSERT OR REPLACE INTO list_config(source, url, format) VALUES(?1, ?2, ?3)",
-    "SELECT kind, jurisdiction, severity, aliases, format FROM list_source WHERE name = ?1",
+    "SELECT kind, jurisdiction, severity, aliases, format, entries FROM list_source "
+    "WHERE name = ?1",
     "UPDATE list_source SET kind = ?2, jurisdiction = ?3, severity = ?4, dated = ?5, "
     "dated_by = ?6 WHERE id = ?1",
     "UPDATE list_source SET dated = ?2, dated_by = 'last-modified' WHERE name = ?1 AND "
     "(dated_by IS NULL OR dated_by <> 'published')",
+    "SELECT 1 FROM list_entry WHERE source_id = ?1 AND entry_id = ?2 LIMIT 1",
 };
 
 /*
@@ -145,7 +163,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 static const char *const stmt_sql_old[ST_COUNT] = {
     [ST_SOURCES] = "SELECT id, name, format, file, imported_at, sha256, entries, aliases, NULL, "
                    "NULL, NULL, NULL, NULL FROM list_source ORDER BY name",
-    [ST_SRC_META_GET] = "SELECT NULL, NULL, NULL, aliases, format FROM list_source WHERE name = ?1",
+    [ST_SRC_META_GET] = "SELECT NULL, NULL, NULL, aliases, format, entries FROM list_source "
+                        "WHERE name = ?1",
 };
 
 /* 1 when statement i names the columns of migration 4. */
@@ -466,6 +485,22 @@ tts_status tts_store_entry_add(tts_store *s, int64_t source_id, const tts_store_
     return rc;
 }
 
+tts_status tts_store_entry_exists(tts_store *s, int64_t source_id, const char *entry_id,
+                                  int *exists, tts_error *err)
+{
+    sqlite3_stmt *st = s->st[ST_ENTRY_EXISTS];
+    int rc;
+    sqlite3_bind_int64(st, 1, source_id);
+    bind_text(st, 2, entry_id);
+    rc = sqlite3_step(st);
+    *exists = rc == SQLITE_ROW;
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return db_err(s, err, "looking up a list entry");
+    return TTS_OK;
+}
+
 tts_status tts_store_name_add(tts_store *s, int64_t entry, const char *kind, const char *name,
                               const char *tokens, const char *legal, const char *glued,
                               tts_error *err)
@@ -503,6 +538,7 @@ tts_status tts_store_source_meta_get(tts_store *s, const char *name, tts_store_m
         m->severity = dup_col(st, 2, &oom);
         m->aliases = (long)sqlite3_column_int64(st, 3);
         m->format = dup_col(st, 4, &oom);
+        m->entries = (long)sqlite3_column_int64(st, 5);
     }
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
@@ -597,6 +633,11 @@ tts_status tts_store_idents_each(tts_store *s, tts_store_ident_cb cb, void *user
 int tts_store_has_meta(tts_store *s)
 {
     return s->version >= META_FROM;
+}
+
+int tts_store_has_audit2(tts_store *s)
+{
+    return s->version >= AUDIT2_FROM;
 }
 
 /* Step a query statement, calling `row` for each result; resets it on every path. */

@@ -60,6 +60,7 @@ typedef struct tts_store_meta {
     char *kind, *jurisdiction, *severity; /* NULL when not recorded */
     char *format;                         /* importer of the stored version */
     long aliases;                         /* aliases of the stored version */
+    long entries;                         /* entries of the stored version */
 } tts_store_meta;
 
 /* The stored kind, jurisdiction, severity, format and alias count of source `name`. */
@@ -82,6 +83,9 @@ tts_status tts_store_source_redate(tts_store *s, const char *name, const char *d
 
 /* 1 when the file has the columns of schema 4 (a read-only older file has not). */
 int tts_store_has_meta(tts_store *s);
+
+/* 1 when the file has audit format 2 and its columns (schema 5). */
+int tts_store_has_audit2(tts_store *s);
 
 typedef struct tts_store_ident {
     int64_t entry;
@@ -123,6 +127,10 @@ typedef struct tts_store_entry {
 
 tts_status tts_store_entry_add(tts_store *s, int64_t source_id, const tts_store_entry *e,
                                int64_t *rowid /* OUT */, tts_error *err);
+
+/* *exists = 1 when source `source_id` already holds an entry with this id. */
+tts_status tts_store_entry_exists(tts_store *s, int64_t source_id, const char *entry_id,
+                                  int *exists /* OUT */, tts_error *err);
 
 /* A name of an entry: kind "primary", "aka", "fka", "nka", with its normalised form. */
 tts_status tts_store_name_add(tts_store *s, int64_t entry, const char *kind, const char *name,

@@ -5,6 +5,11 @@
  * is one BEGIN IMMEDIATE transaction holding the change and its audit row.
  * Audit rows chain: hash = SHA-256 over the row's fields and the previous
  * row's hash, so editing, deleting or reordering rows breaks the chain.
+ * Format 2 (schema 5 on) writes every preimage field length-prefixed and
+ * hashes a screening with its row, findings and case; rows of format 1,
+ * written by earlier versions, keep their newline-joined preimage and
+ * report-only content hash. Verification also recomputes each list's hash
+ * from its rows (store_digest.c) and runs SQLite's check of the file.
  */
 #include "store_cases.h"
 
@@ -16,6 +21,7 @@
 #include "mem.h"
 #include "sign.h"
 #include "store_db.h"
+#include "store_digest.h"
 
 #define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
 
@@ -48,15 +54,28 @@ static tts_status step_done(tts_store *s, sqlite3_stmt *st, tts_error *err, cons
     return TTS_OK;
 }
 
-/* Hash of one audit row: its fields and the previous hash, newline-separated. */
-static tts_status row_hash(int64_t seq, const char *at, const char *actor, const char *action,
-                           const char *object, const char *content, const char *prev,
-                           char out[65], tts_error *err)
+/*
+ * Hash of one audit row: its fields and the previous hash. Format 1 (rows
+ * of earlier versions) joins them with newlines; format 2 writes each one
+ * length-prefixed (tts_store_field), so no newline in a value can move a
+ * field boundary and keep the hash.
+ */
+static tts_status row_hash(int format, int64_t seq, const char *at, const char *actor,
+                           const char *action, const char *object, const char *content,
+                           const char *prev, char out[65], tts_error *err)
 {
     tts_buf b = TTS_BUF_INIT;
     tts_status rc;
-    tts_buf_printf(&b, "ttscreen-audit/1\n%lld\n%s\n%s\n%s\n%s\n%s\n%s\n", (long long)seq, at,
-                   actor, action, object, content, prev);
+    if (format == 1) {
+        tts_buf_printf(&b, "ttscreen-audit/1\n%lld\n%s\n%s\n%s\n%s\n%s\n%s\n", (long long)seq,
+                       at, actor, action, object, content, prev);
+    } else {
+        const char *f[] = {at, actor, action, object, content, prev};
+        tts_buf_puts(&b, "ttscreen-audit/2\n");
+        tts_store_field_int(&b, seq);
+        for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+            tts_store_field(&b, f[i]);
+    }
     if (tts_buf_failed(&b)) {
         tts_buf_free(&b);
         return tts_err_set(err, TTS_ERR_NOMEM, "out of memory");
@@ -64,6 +83,13 @@ static tts_status row_hash(int64_t seq, const char *at, const char *actor, const
     rc = tts_sha256_hex(b.data, b.len, out, err);
     tts_buf_free(&b);
     return rc;
+}
+
+tts_status tts_store_audit_hash(int format, int64_t seq, const char *at, const char *actor,
+                                const char *action, const char *object, const char *content,
+                                const char *prev, char out[65], tts_error *err)
+{
+    return row_hash(format, seq, at, actor, action, object, content, prev, out, err);
 }
 
 tts_status tts_store_audit_append(tts_store *s, const char *at, const char *actor,
@@ -75,6 +101,7 @@ tts_status tts_store_audit_append(tts_store *s, const char *at, const char *acto
     int64_t seq = 1;
     tts_status rc;
     size_t bad;
+    int format = tts_store_has_audit2(s) ? 2 : 1;
 
     if (actor == NULL || actor[0] == '\0')
         return tts_err_set(err, TTS_ERR_ARG, "the actor (who acts, --by) is empty");
@@ -90,10 +117,14 @@ tts_status tts_store_audit_append(tts_store *s, const char *at, const char *acto
     }
     sqlite3_finalize(st);
     st = NULL;
-    TTS_TRY(row_hash(seq, at, actor, action, object, content_sha256, prev, hash, err));
+    TTS_TRY(row_hash(format, seq, at, actor, action, object, content_sha256, prev, hash, err));
     TTS_TRY(prepare(s,
-                    "INSERT INTO audit_log(seq, at, actor, action, object, content_sha256, "
-                    "prev_hash, hash) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                    format == 1 ? "INSERT INTO audit_log(seq, at, actor, action, object, "
+                                  "content_sha256, prev_hash, hash) "
+                                  "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+                                : "INSERT INTO audit_log(seq, at, actor, action, object, "
+                                  "content_sha256, prev_hash, hash, format) "
+                                  "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 2)",
                     &st, err));
     sqlite3_bind_int64(st, 1, seq);
     bind_text(st, 2, at);
@@ -161,6 +192,64 @@ out:
     return rc;
 }
 
+/*
+ * Content hash of screening `id` in audit format 2, from its rows: the
+ * case (record id, creation time), every column of the screening and every
+ * finding in stored order ("ttscreen-screening/2", each field
+ * length-prefixed). *missing = 1 when the screening or its case is gone.
+ */
+static tts_status screening_sha256(tts_store *s, int64_t id, char out[65], int *missing,
+                                   tts_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    tts_buf b = TTS_BUF_INIT;
+    tts_status rc = TTS_OK;
+    long n = 0;
+    int step, cols;
+    *missing = 0;
+    tts_buf_puts(&b, "ttscreen-screening/2\n");
+    TTS_TRY(prepare(s,
+                    "SELECT c.record_id, c.created_at, s.screened_at, s.as_of, s.actor, s.kind, "
+                    "s.record_json, s.record_sha256, s.rules_sha256, s.rules_count, "
+                    "s.lists_json, s.verdict, s.report_json FROM screening s JOIN case_file c "
+                    "ON c.id = s.case_id WHERE s.id = ?1",
+                    &st, err));
+    sqlite3_bind_int64(st, 1, id);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        *missing = 1;
+        goto out;
+    }
+    cols = sqlite3_column_count(st);
+    for (int i = 0; i < cols; i++)
+        tts_store_field(&b, col(st, i));
+    sqlite3_finalize(st);
+    TTS_TRY(prepare(s,
+                    "SELECT fkey, rule, severity, subject, entry, entry_sha256, message, cleared "
+                    "FROM finding WHERE screening_id = ?1 ORDER BY id",
+                    &st, err));
+    sqlite3_bind_int64(st, 1, id);
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        tts_store_field(&b, "finding");
+        for (int i = 0; i < 8; i++)
+            tts_store_field(&b, col(st, i));
+        n++;
+    }
+    if (step != SQLITE_DONE) {
+        rc = tts_store_db_error(s, err, "reading findings");
+        goto out;
+    }
+    tts_store_field_int(&b, n);
+    if (tts_buf_failed(&b)) {
+        rc = tts_err_set(err, TTS_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    rc = tts_sha256_hex(b.data, b.len, out, err);
+out:
+    sqlite3_finalize(st);
+    tts_buf_free(&b);
+    return rc;
+}
+
 tts_status tts_store_screening_add(tts_store *s, const tts_store_screening *sc,
                                    const tts_store_finding *f, size_t n, int64_t *id,
                                    tts_error *err)
@@ -193,7 +282,12 @@ tts_status tts_store_screening_add(tts_store *s, const tts_store_screening *sc,
     TTS_TRY(step_done(s, st, err, "storing a screening"));
     *id = sqlite3_last_insert_rowid(tts_store_sqlite(s));
     TTS_TRY(insert_findings(s, *id, f, n, err));
-    TTS_TRY(tts_sha256_hex(sc->report_json, strlen(sc->report_json), content, err));
+    if (tts_store_has_audit2(s)) {
+        int missing = 0;
+        TTS_TRY(screening_sha256(s, *id, content, &missing, err));
+    } else {
+        TTS_TRY(tts_sha256_hex(sc->report_json, strlen(sc->report_json), content, err));
+    }
     snprintf(object, sizeof(object), "screening:%lld", (long long)*id);
     TTS_TRY(tts_store_audit_append(s, sc->screened_at, sc->actor, sc->kind, object, content, err));
     rc = tts_store_commit(s, err);
@@ -477,6 +571,7 @@ static void read_audit(sqlite3_stmt *st, tts_store_audit *a)
     a->content_sha256 = col(st, 5);
     a->prev_hash = col(st, 6);
     a->hash = col(st, 7);
+    a->format = sqlite3_column_int(st, 8);
 }
 
 static int audit_row(void *p, sqlite3_stmt *st)
@@ -488,18 +583,27 @@ static int audit_row(void *p, sqlite3_stmt *st)
 }
 
 #define AUDIT_SELECT                                                                           \
-    "SELECT seq, at, actor, action, object, content_sha256, prev_hash, hash FROM audit_log "   \
-    "ORDER BY seq"
+    "SELECT seq, at, actor, action, object, content_sha256, prev_hash, hash, format "          \
+    "FROM audit_log ORDER BY seq"
+#define AUDIT_SELECT_OLD                                                                       \
+    "SELECT seq, at, actor, action, object, content_sha256, prev_hash, hash, 1 "               \
+    "FROM audit_log ORDER BY seq"
 
 tts_status tts_store_audit_each(tts_store *s, tts_store_audit_cb cb, void *user, tts_error *err)
 {
     audit_ctx c = {cb, user};
-    return query_each(s, AUDIT_SELECT, NULL, 0, 0, audit_row, &c, err, "the audit log");
+    return query_each(s, tts_store_has_audit2(s) ? AUDIT_SELECT : AUDIT_SELECT_OLD, NULL, 0, 0,
+                      audit_row, &c, err, "the audit log");
 }
 
-/* Recompute the content hash of the screening or decision an audit row names. */
-static tts_status content_of(tts_store *s, const char *object, char out[65], int *known,
-                             int *missing, tts_error *err)
+/*
+ * Recompute the content hash of the screening or decision an audit row
+ * names, by the row's format: format 1 hashed a screening's report alone,
+ * format 2 its row, findings and case. Lists are checked after the walk
+ * (only the newest row of each list describes what is stored now).
+ */
+static tts_status content_of(tts_store *s, const char *object, int format, char out[65],
+                             int *known, int *missing, tts_error *err)
 {
     sqlite3_stmt *st = NULL;
     long long id = 0;
@@ -508,6 +612,8 @@ static tts_status content_of(tts_store *s, const char *object, char out[65], int
     *known = *missing = 0;
     if (sscanf(object, "screening:%lld%c", &id, &tail) == 1) {
         *known = 1;
+        if (format >= 2)
+            return screening_sha256(s, id, out, missing, err);
         TTS_TRY(prepare(s, "SELECT report_json FROM screening WHERE id = ?1", &st, err));
         sqlite3_bind_int64(st, 1, id);
         if (sqlite3_step(st) != SQLITE_ROW || col(st, 0) == NULL)
@@ -536,7 +642,8 @@ out:
 
 /* Check one row against its predecessor; fills r->problem when broken. */
 static tts_status check_row(tts_store *s, const tts_store_audit *a, int64_t want_seq,
-                            const char *prev, tts_store_audit_result *r, tts_error *err)
+                            const char *prev, int prev_format, tts_store_audit_result *r,
+                            tts_error *err)
 {
     char hash[65], content[65];
     int known = 0, missing = 0;
@@ -552,7 +659,18 @@ static tts_status check_row(tts_store *s, const tts_store_audit *a, int64_t want
                  "its previous-row hash does not match the row before it");
         return TTS_OK;
     }
-    rc = row_hash(a->seq, a->at ? a->at : "", a->actor ? a->actor : "",
+    if (a->format != 1 && a->format != 2) {
+        snprintf(r->problem, sizeof(r->problem), "unknown audit format %d", a->format);
+        return TTS_OK;
+    }
+    if (a->format < prev_format) {
+        /* rows of the old format only ever come before the first row of the new one */
+        snprintf(r->problem, sizeof(r->problem),
+                 "the row was edited (format %d after a row of format %d)", a->format,
+                 prev_format);
+        return TTS_OK;
+    }
+    rc = row_hash(a->format, a->seq, a->at ? a->at : "", a->actor ? a->actor : "",
                   a->action ? a->action : "", a->object ? a->object : "",
                   a->content_sha256 ? a->content_sha256 : "", prev, hash, err);
     if (rc != TTS_OK)
@@ -561,14 +679,108 @@ static tts_status check_row(tts_store *s, const tts_store_audit *a, int64_t want
         snprintf(r->problem, sizeof(r->problem), "the row was edited (its hash does not match)");
         return TTS_OK;
     }
-    rc = content_of(s, a->object ? a->object : "", content, &known, &missing, err);
+    rc = content_of(s, a->object ? a->object : "", a->format, content, &known, &missing, err);
     if (rc != TTS_OK)
         return rc;
     if (known && missing)
         snprintf(r->problem, sizeof(r->problem), "%s it stands for was deleted", a->object);
     else if (known && strcmp(content, a->content_sha256 ? a->content_sha256 : "") != 0)
-        snprintf(r->problem, sizeof(r->problem), "%s was edited after it was logged", a->object);
+        snprintf(r->problem, sizeof(r->problem),
+                 a->format >= 2 && strncmp(a->object, "screening:", 10) == 0
+                     ? "%s was edited after it was logged (its row, findings or case)"
+                     : "%s was edited after it was logged",
+                 a->object);
     return TTS_OK;
+}
+
+/*
+ * Each list against the newest audit row that logged it: a list whose
+ * newest row has format 2 must hash (tts_store_list_sha256) to that row's
+ * content and to the hash recorded with it; a list with rows only of
+ * format 1 is counted in r->legacy_lists (its import hashed the file, not
+ * the rows); a list in no row was written outside ttscreen.
+ */
+static tts_status check_lists(tts_store *s, tts_store_audit_result *r, tts_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    tts_status rc = TTS_OK;
+    int step;
+    TTS_TRY(prepare(s,
+                    "WITH names(n) AS (SELECT name FROM list_source UNION "
+                    "SELECT source FROM list_fetch UNION SELECT source FROM list_config UNION "
+                    "SELECT substr(object, 6) FROM audit_log WHERE object LIKE 'list:%') "
+                    "SELECT n, (SELECT seq FROM audit_log WHERE object = 'list:' || n "
+                    "ORDER BY seq DESC LIMIT 1), (SELECT format FROM audit_log WHERE object = "
+                    "'list:' || n ORDER BY seq DESC LIMIT 1), (SELECT content_sha256 FROM "
+                    "audit_log WHERE object = 'list:' || n ORDER BY seq DESC LIMIT 1), "
+                    "(SELECT content_sha256 FROM list_source WHERE name = n) FROM names "
+                    "ORDER BY n",
+                    &st, err));
+    while (r->broken_seq == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *name = col(st, 0), *logged = col(st, 3), *kept = col(st, 4);
+        char now[65];
+        int found = 0;
+        if (name == NULL)
+            continue;
+        if (sqlite3_column_type(st, 1) == SQLITE_NULL) {
+            r->broken_seq = r->rows + 1;
+            snprintf(r->problem, sizeof(r->problem),
+                     "list:%.200s has no audit row (written outside ttscreen)", name);
+            break;
+        }
+        if (sqlite3_column_int(st, 2) < 2) {
+            r->legacy_lists++;
+            continue;
+        }
+        TTS_TRY(tts_store_list_sha256(s, name, now, &found, err));
+        if (!found || strcmp(now, logged != NULL ? logged : "") != 0 ||
+            (kept != NULL && strcmp(kept, now) != 0) || (found && kept == NULL)) {
+            r->broken_seq = (long)sqlite3_column_int64(st, 1);
+            snprintf(r->problem, sizeof(r->problem),
+                     !found ? "list:%.200s was deleted after it was logged"
+                            : "list:%.200s was edited after it was logged (its entries, names, "
+                              "import or feed record)",
+                     name);
+        }
+    }
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/*
+ * SQLite's own check of the file (PRAGMA quick_check, or integrity_check
+ * when `full`): damaged pages, broken indexes. Fills r->problem and sets
+ * r->damaged when it reports anything but "ok" or cannot run.
+ */
+static void check_file(tts_store *s, int full, tts_store_audit_result *r)
+{
+    sqlite3_stmt *st = NULL;
+    int step;
+    const char *sql = full ? "PRAGMA integrity_check(1)" : "PRAGMA quick_check(1)";
+    if (sqlite3_prepare_v2(tts_store_sqlite(s), sql, -1, &st, NULL) != SQLITE_OK) {
+        r->damaged = 1;
+        snprintf(r->problem, sizeof(r->problem), "%s", sqlite3_errmsg(tts_store_sqlite(s)));
+        sqlite3_finalize(st);
+        return;
+    }
+    step = sqlite3_step(st);
+    if (step == SQLITE_ROW && col(st, 0) != NULL && strcmp(col(st, 0), "ok") == 0) {
+        sqlite3_finalize(st);
+        return;
+    }
+    r->damaged = 1;
+    if (step == SQLITE_ROW && col(st, 0) != NULL) {
+        /* one line: the first finding, without SQLite's "*** in database main ***" heading */
+        const char *m = col(st, 0), *nl = strchr(m, '\n');
+        if (strncmp(m, "*** ", 4) == 0 && nl != NULL && nl[1] != '\0')
+            m = nl + 1;
+        snprintf(r->problem, sizeof(r->problem), "%s", m);
+        r->problem[strcspn(r->problem, "\n")] = '\0';
+    } else {
+        snprintf(r->problem, sizeof(r->problem), "%s", sqlite3_errmsg(tts_store_sqlite(s)));
+    }
+    sqlite3_finalize(st);
 }
 
 /* A screening or decision with no audit row was inserted behind the log's back. */
@@ -592,28 +804,32 @@ out:
     return rc;
 }
 
-tts_status tts_store_audit_verify(tts_store *s, const char *head, tts_store_audit_result *r,
-                                  tts_error *err)
+tts_status tts_store_audit_verify(tts_store *s, const char *head, unsigned flags,
+                                  tts_store_audit_result *r, tts_error *err)
 {
     sqlite3_stmt *st = NULL;
     char prev[65] = GENESIS;
     int64_t want = 1;
-    int step;
+    int step, prev_format = 1;
     tts_status rc = TTS_OK;
 
     memset(r, 0, sizeof(*r));
     if (sqlite3_exec(tts_store_sqlite(s), "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
         return tts_store_db_error(s, err, "reading the audit log");
-    TTS_TRY(prepare(s, AUDIT_SELECT, &st, err));
+    check_file(s, (flags & TTS_STORE_VERIFY_FULL) != 0, r);
+    if (r->damaged)
+        goto out;
+    TTS_TRY(prepare(s, tts_store_has_audit2(s) ? AUDIT_SELECT : AUDIT_SELECT_OLD, &st, err));
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         tts_store_audit a;
         read_audit(st, &a);
-        TTS_TRY(check_row(s, &a, want, prev, r, err));
+        TTS_TRY(check_row(s, &a, want, prev, prev_format, r, err));
         if (r->problem[0] != '\0') {
             r->broken_seq = a.seq;
             goto out;
         }
         snprintf(prev, sizeof(prev), "%s", a.hash);
+        prev_format = a.format;
         want++;
         r->rows++;
     }
@@ -623,6 +839,8 @@ tts_status tts_store_audit_verify(tts_store *s, const char *head, tts_store_audi
     }
     snprintf(r->head, sizeof(r->head), "%s", r->rows > 0 ? prev : "");
     TTS_TRY(find_unlogged(s, r, err));
+    if (r->broken_seq == 0 && tts_store_has_audit2(s))
+        TTS_TRY(check_lists(s, r, err));
     if (r->broken_seq == 0 && head != NULL && strcmp(head, r->head) != 0) {
         r->broken_seq = r->rows + 1;
         snprintf(r->problem, sizeof(r->problem),

@@ -111,6 +111,7 @@ tts_status tts_store_audit_append(tts_store *s, const char *at, const char *acto
 typedef struct tts_store_audit {
     int64_t seq;
     const char *at, *actor, *action, *object, *content_sha256, *prev_hash, *hash;
+    int format; /* 1: rows of earlier versions (newline-joined preimage); 2: length-prefixed */
 } tts_store_audit;
 
 typedef int (*tts_store_audit_cb)(void *user, const tts_store_audit *row);
@@ -120,18 +121,33 @@ typedef struct tts_store_audit_result {
     long rows;          /* rows checked */
     char head[65];      /* hash of the last row ("" when empty) */
     long broken_seq;    /* first broken row, 0 when the chain holds */
-    char problem[256];  /* what is wrong with it */
+    char problem[256];  /* what is wrong with it (or with the file, when damaged) */
+    int damaged;        /* SQLite's check of the file failed: problem says how */
+    long legacy_lists;  /* lists last imported by an earlier version (not hashed by rows) */
 } tts_store_audit_result;
 
+#define TTS_STORE_VERIFY_FULL 1u /* PRAGMA integrity_check instead of quick_check */
+
 /*
- * Walk the chain: sequence without gaps, each prev_hash equal to the
- * previous row's hash, each hash recomputed, and the content hash of every
- * screening and decision row recomputed from its table. With `head`
- * (non-NULL) the last row's hash must equal it (detects removed newest
- * rows). Returns TTS_OK with r->broken_seq set when broken.
+ * Check the file (PRAGMA quick_check, or integrity_check with
+ * TTS_STORE_VERIFY_FULL; r->damaged), then walk the chain: sequence without
+ * gaps, each prev_hash equal to the previous row's hash, each hash
+ * recomputed in the row's format, the content hash of every screening
+ * (row, findings, case) and decision recomputed from its tables, and of
+ * every list against its newest audit row. With `head` (non-NULL) the last
+ * row's hash must equal it (detects removed newest rows). Returns TTS_OK
+ * with r->broken_seq set when broken.
  */
-tts_status tts_store_audit_verify(tts_store *s, const char *head, tts_store_audit_result *r,
-                                  tts_error *err);
+tts_status tts_store_audit_verify(tts_store *s, const char *head, unsigned flags,
+                                  tts_store_audit_result *r, tts_error *err);
+
+/*
+ * The hash of one audit row in `format` (1 or 2, docs/audit-trail.md) into
+ * out[65]; exposed for tests.
+ */
+tts_status tts_store_audit_hash(int format, int64_t seq, const char *at, const char *actor,
+                                const char *action, const char *object, const char *content,
+                                const char *prev, char out[65], tts_error *err);
 
 /* SHA-256 of a decision's content, as the audit log records it, into out[65]. */
 tts_status tts_store_decision_sha256(const tts_store_decision *d, char out[65], tts_error *err);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Inside the store module: what its files (store.c, store_cases.c) share.
+ * Inside the store module: what its files (store.c, store_cases.c,
+ * store_digest.c) share.
  * Nothing outside the store module includes this header; it is the only
  * place besides those files that names SQLite.
  */

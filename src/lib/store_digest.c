@@ -16,12 +16,24 @@
 #include "sign.h"
 #include "store_db.h"
 
-static void field(tts_buf *b, const unsigned char *v)
+void tts_store_field(tts_buf *b, const char *v)
 {
     if (v == NULL)
         tts_buf_puts(b, "-\n");
     else
-        tts_buf_printf(b, "%zu:%s\n", strlen((const char *)v), (const char *)v);
+        tts_buf_printf(b, "%zu:%s\n", strlen(v), v);
+}
+
+void tts_store_field_int(tts_buf *b, long long v)
+{
+    char n[32];
+    snprintf(n, sizeof(n), "%lld", v);
+    tts_store_field(b, n);
+}
+
+static void field(tts_buf *b, const unsigned char *v)
+{
+    tts_store_field(b, (const char *)v);
 }
 
 tts_status tts_store_entry_sha256(tts_store *s, const char *source, const char *entry_id,
@@ -95,4 +107,151 @@ out:
     sqlite3_finalize(st);
     tts_buf_free(&b);
     return rc;
+}
+
+/*
+ * Append the rows of one query (bound to source) to b as fields, each row
+ * after its column count; *rows counts them. Columns are read as text.
+ */
+static tts_status rows_fields(tts_store *s, const char *sql, const char *source, tts_buf *b,
+                              long *rows, tts_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int step, n;
+    if (sqlite3_prepare_v2(tts_store_sqlite(s), sql, -1, &st, NULL) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return tts_store_db_error(s, err, "reading a list");
+    }
+    sqlite3_bind_text(st, 1, source, -1, SQLITE_TRANSIENT);
+    n = sqlite3_column_count(st);
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        (*rows)++;
+        tts_store_field_int(b, n);
+        for (int i = 0; i < n; i++)
+            field(b, sqlite3_column_text(st, i));
+    }
+    sqlite3_finalize(st);
+    if (step != SQLITE_DONE)
+        return tts_store_db_error(s, err, "reading a list");
+    return TTS_OK;
+}
+
+/* One name column as a field in SQL: "LEN:VALUE\n", LEN in bytes (the columns are NOT NULL). */
+#define NAME_FIELD(c) "length(CAST(" c " AS BLOB)) || ':' || " c " || char(10)"
+
+/*
+ * The parts of a list's content, in order. Entries come sorted by their
+ * own id (then by every column, so equal ids still sort the same), each
+ * followed by its names; rowids never enter the hash, since they say
+ * nothing a user is shown. An entry's names are its 13th column: each
+ * name's five columns as fields, concatenated (NULL when it has none).
+ * Each part begins with its label and ends with its row count.
+ */
+static const struct {
+    const char *label, *sql;
+} list_parts[] = {
+    {"source", "SELECT name, format, file, imported_at, sha256, entries, aliases, kind, "
+               "jurisdiction, severity, dated, dated_by FROM list_source WHERE name = ?1"},
+    {"entries",
+     "SELECT e.entry_id, e.name, e.type, e.country, e.programs, e.listed_on, e.end_date, "
+     "e.addresses, e.ids, e.remarks, e.source_url, e.sublist, "
+     "(SELECT group_concat(" NAME_FIELD("n.kind") " || " NAME_FIELD("n.name") " || "
+     NAME_FIELD("n.tokens") " || " NAME_FIELD("n.legal") " || " NAME_FIELD("n.glued") ", '') "
+     "FROM (SELECT * FROM list_name x WHERE x.entry = e.id "
+     "ORDER BY x.kind, x.name, x.tokens, x.legal, x.glued) n) "
+     "FROM list_entry e JOIN list_source s ON s.id = e.source_id WHERE s.name = ?1 "
+     "ORDER BY e.entry_id, e.name, e.type, e.country, e.programs, e.listed_on, e.end_date, "
+     "e.addresses, e.ids, e.remarks, e.source_url, e.sublist, 13"},
+    {"fetch", "SELECT url, etag, last_modified, fetched_at, checked_at, http_status, bytes, "
+              "transport FROM list_fetch WHERE source = ?1"},
+    {"config", "SELECT url, format FROM list_config WHERE source = ?1"},
+};
+
+tts_status tts_store_list_sha256(tts_store *s, const char *source, char out[65], int *found,
+                                 tts_error *err)
+{
+    tts_buf b = TTS_BUF_INIT;
+    tts_status rc = TTS_OK;
+    long total = 0;
+    out[0] = '\0';
+    *found = 0;
+    tts_buf_puts(&b, "ttscreen-list/2\n");
+    tts_store_field(&b, source);
+    for (size_t i = 0; i < sizeof(list_parts) / sizeof(list_parts[0]) && rc == TTS_OK; i++) {
+        long rows = 0;
+        tts_store_field(&b, list_parts[i].label);
+        rc = rows_fields(s, list_parts[i].sql, source, &b, &rows, err);
+        tts_store_field_int(&b, rows);
+        total += rows;
+    }
+    if (rc == TTS_OK && tts_buf_failed(&b))
+        rc = tts_err_set(err, TTS_ERR_NOMEM, "out of memory hashing a list");
+    if (rc == TTS_OK)
+        rc = tts_sha256_hex(b.data, b.len, out, err);
+    if (rc == TTS_OK)
+        *found = total > 0;
+    tts_buf_free(&b);
+    return rc;
+}
+
+/* Run one write statement with two text parameters. */
+static tts_status write2(tts_store *s, const char *sql, const char *a, const char *b2,
+                         tts_error *err, const char *what)
+{
+    sqlite3_stmt *st = NULL;
+    int step;
+    if (sqlite3_prepare_v2(tts_store_sqlite(s), sql, -1, &st, NULL) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return tts_store_db_error(s, err, what);
+    }
+    sqlite3_bind_text(st, 1, a, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, b2, -1, SQLITE_TRANSIENT);
+    step = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (step != SQLITE_DONE)
+        return tts_store_db_error(s, err, what);
+    return TTS_OK;
+}
+
+tts_status tts_store_list_content_set(tts_store *s, const char *source, const char *sha256,
+                                      tts_error *err)
+{
+    return write2(s, "UPDATE list_source SET content_sha256 = ?2 WHERE name = ?1", source,
+                  sha256, err, "recording a list's content hash");
+}
+
+tts_status tts_store_fetch_transport_set(tts_store *s, const char *source, const char *transport,
+                                         tts_error *err)
+{
+    return write2(s, "UPDATE list_fetch SET transport = ?2 WHERE source = ?1", source, transport,
+                  err, "recording a download's transport");
+}
+
+tts_status tts_store_list_content_get(tts_store *s, const char *source, char out[65],
+                                      char transport[8], tts_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    (void)err;
+    out[0] = '\0';
+    transport[0] = '\0';
+    if (!tts_store_has_audit2(s))
+        return TTS_OK;
+    if (sqlite3_prepare_v2(tts_store_sqlite(s),
+                           "SELECT (SELECT content_sha256 FROM list_source WHERE name = ?1), "
+                           "(SELECT transport FROM list_fetch WHERE source = ?1)",
+                           -1, &st, NULL) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return tts_store_db_error(s, err, "reading a list's content hash");
+    }
+    sqlite3_bind_text(st, 1, source, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        const char *c = (const char *)sqlite3_column_text(st, 0);
+        const char *t = (const char *)sqlite3_column_text(st, 1);
+        if (c != NULL)
+            snprintf(out, 65, "%s", c);
+        if (t != NULL)
+            snprintf(transport, 8, "%s", t);
+    }
+    sqlite3_finalize(st);
+    return TTS_OK;
 }

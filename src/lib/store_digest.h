@@ -7,6 +7,7 @@
 #ifndef TTS_STORE_DIGEST_H
 #define TTS_STORE_DIGEST_H
 
+#include "buf.h"
 #include "store.h"
 
 /*
@@ -22,5 +23,38 @@
 tts_status tts_store_entry_sha256(tts_store *s, const char *source, const char *entry_id,
                                   char out[65], char *sublist, char *type, int *found,
                                   tts_error *err);
+
+/*
+ * One field of a hash preimage: "LEN:VALUE\n" with LEN the value's length
+ * in bytes (decimal), or "-\n" for NULL. No two different sequences of
+ * fields encode the same (a newline inside a value cannot move a boundary).
+ */
+void tts_store_field(tts_buf *b, const char *v);
+/* The same for an integer ("LEN:DIGITS\n"). */
+void tts_store_field_int(tts_buf *b, long long v);
+
+/*
+ * SHA-256 of everything stored about list `source`, from its rows, into
+ * out[65] ("ttscreen-list/2" preimage, docs/audit-trail.md): the
+ * list_source row (all but content_sha256), every entry in entry_id order
+ * with all its columns and its names (sorted), the list_fetch and the
+ * list_config rows. *found is 0 when no table holds anything of it.
+ */
+tts_status tts_store_list_sha256(tts_store *s, const char *source, char out[65],
+                                 int *found /* OUT */, tts_error *err);
+
+/* Record the content hash of source as last logged (inside the caller's transaction). */
+tts_status tts_store_list_content_set(tts_store *s, const char *source, const char *sha256,
+                                      tts_error *err);
+/*
+ * The content hash recorded for source into out[65] ("" when none, also on a
+ * schema before 5) and the transport of its last download into transport[8]
+ * ("https", "http", "file"; "" when none).
+ */
+tts_status tts_store_list_content_get(tts_store *s, const char *source, char out[65],
+                                      char transport[8], tts_error *err);
+/* Record how the last download of source travelled (after tts_store_fetch_put). */
+tts_status tts_store_fetch_transport_set(tts_store *s, const char *source, const char *transport,
+                                         tts_error *err);
 
 #endif

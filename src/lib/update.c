@@ -6,7 +6,10 @@
  * it has been imported successfully: it goes to a mkstemp file next to the
  * database (same file system, private mode), which is removed on every
  * path. An unchanged body (same SHA-256) or a 304 only refreshes the
- * fetch metadata.
+ * fetch metadata (logged like an import: the list's hash covers it).
+ * Plain http:// feeds need the caller's allow_insecure_http; a new version
+ * that loses more than max_drop of the stored entries is refused unless
+ * accept_drop.
  */
 #include "update.h"
 
@@ -24,6 +27,7 @@
 #include "mem.h"
 #include "sign.h"
 #include "store.h"
+#include "store_digest.h"
 
 static const struct {
     const char *source, *url, *format;
@@ -73,6 +77,16 @@ tts_status tts_lists_set_url(tts_lists *l, const char *source, const char *url,
     rc = tts_store_begin(tts_listdb_store(l), err);
     if (rc == TTS_OK)
         rc = tts_store_config_set(tts_listdb_store(l), source, url, format, err);
+    if (rc == TTS_OK) {
+        /* the configuration is part of the list's logged content; dated by its last check */
+        tts_store_fetch f;
+        int found = 0;
+        rc = tts_store_fetch_get(tts_listdb_store(l), source, &f, &found, err);
+        if (rc == TTS_OK)
+            rc = tts_listdb_log(l, found && f.checked_at ? f.checked_at : "", "list-config",
+                                source, NULL, err);
+        tts_store_fetch_clear(&f);
+    }
     if (rc == TTS_OK)
         rc = tts_store_commit(tts_listdb_store(l), err);
     if (rc != TTS_OK)
@@ -123,6 +137,11 @@ static tts_status feed_of(tts_lists *l, const char *source, const tts_update_opt
     if (!known_scheme(*url))
         return tts_err_set(err, TTS_ERR_ARG,
                            "feed URL must start with https://, http:// or file://: %s", *url);
+    if (strncmp(*url, "http://", 7) == 0 && !o->allow_insecure_http)
+        return tts_err_set(err, TTS_ERR_ARG,
+                           "%s: plain HTTP is refused (anyone on the network path could change "
+                           "the list); use https://, or give --allow-insecure-http",
+                           *url);
     return TTS_OK;
 }
 
@@ -203,8 +222,10 @@ static tts_status file_sha256(const char *path, char out[65], tts_error *err)
  * as the download of a new version would have; a 304 says nothing new.
  */
 static tts_status record_check(tts_lists *l, const char *source, const char *url, current *c,
-                               const tts_fetch_resp *resp, const char *now, tts_error *err)
+                               const tts_fetch_resp *resp, const tts_update_opts *o,
+                               const char *format, tts_error *err)
 {
+    const char *now = o->now;
     tts_store_fetch f = c->fetch;
     tts_store *s = tts_listdb_store(l);
     tts_status rc;
@@ -219,9 +240,16 @@ static tts_status record_check(tts_lists *l, const char *source, const char *url
     rc = tts_store_begin(s, err);
     if (rc == TTS_OK)
         rc = tts_store_fetch_put(s, source, &f, err);
+    if (rc == TTS_OK && tts_store_has_audit2(s))
+        rc = tts_store_fetch_transport_set(s, source, resp->transport, err);
     if (rc == TTS_OK && !resp->not_modified &&
         tts_listmeta_feed_date(url, resp->last_modified, lm))
         rc = tts_store_source_redate(s, source, lm, err);
+    if (rc == TTS_OK && o->remember_url && o->url != NULL && format != NULL)
+        rc = tts_store_config_set(s, source, o->url, format, err);
+    /* what the check changed is logged like an import (nothing on an older database) */
+    if (rc == TTS_OK)
+        rc = tts_listdb_log(l, now, "list-check", source, NULL, err);
     if (rc == TTS_OK)
         rc = tts_store_commit(s, err);
     if (rc != TTS_OK)
@@ -238,6 +266,7 @@ static void defaults_fill(tts_fetch_req *r, const tts_update_opts *o)
     r->retries = o->retries > 0 ? o->retries : o->retries < 0 ? 0 : 3;
     r->retry_delay_ms = o->retry_delay_ms > 0 ? o->retry_delay_ms : 1000;
     r->ca_file = o->ca_file;
+    r->allow_http = o->allow_insecure_http;
     r->progress = o->progress;
     r->progress_user = o->progress_user;
 }
@@ -273,12 +302,24 @@ tts_status tts_lists_update(tts_lists *l, const char *source, const tts_update_o
     if (!resp.not_modified)
         TTS_TRY(file_sha256(tmp, sha, err));
     if (resp.not_modified || strcmp(sha, cur.sha256) == 0) {
-        TTS_TRY(record_check(l, source, url, &cur, &resp, o->now, err));
+        TTS_TRY(record_check(l, source, url, &cur, &resp, o, format, err));
         *outcome = TTS_UPDATE_UNCHANGED;
     } else {
         tts_store_fetch f;
+        tts_listdb_feed feed;
         const char *files[1];
         memset(&f, 0, sizeof(f));
+        memset(&feed, 0, sizeof(feed));
+        feed.fetch = &f;
+        feed.transport = resp.transport;
+        feed.max_drop = o->accept_drop ? -1.0
+                        : o->max_drop < 0 ? -1.0
+                        : o->max_drop > 0 ? o->max_drop / 100.0
+                                          : 0.10;
+        if (o->remember_url && o->url != NULL) {
+            feed.config_url = o->url;
+            feed.config_format = format;
+        }
         f.url = url;
         f.etag = resp.etag;
         f.last_modified = resp.last_modified;
@@ -286,7 +327,7 @@ tts_status tts_lists_update(tts_lists *l, const char *source, const tts_update_o
         f.http_status = resp.status;
         f.bytes = resp.bytes;
         files[0] = tmp;
-        TTS_TRY(tts_listdb_import(l, source, format, files, 1, o->now, url, &f, NULL, res, err));
+        TTS_TRY(tts_listdb_import(l, source, format, files, 1, o->now, url, &feed, NULL, res, err));
         *outcome = TTS_UPDATE_IMPORTED;
     }
 out:

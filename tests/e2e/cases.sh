@@ -97,14 +97,26 @@ rows=$(sqlite3 "$DB" "SELECT count(*) FROM audit_log;")
 [ "$(wc -l <"$S/audit.jsonl")" -eq $((rows + 1)) ] && ok || bad "audit export: expected $rows rows and a head line"
 
 # --- the chain recomputed with stock tools, as docs/audit-trail.md shows ------------------
-row=$(sqlite3 "$DB" "SELECT seq, at, actor, action, object, content_sha256, prev_hash, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
-IFS='|' read -r seq at actor action object content prev hash <<ROW
+# a field of the preimage: its length in bytes, ':', the value, a newline
+field() { printf '%s:%s\n' "$(printf %s "$1" | wc -c | tr -d ' ')" "$1"; }
+row=$(sqlite3 "$DB" "SELECT seq, at, actor, action, object, content_sha256, prev_hash, hash, format FROM audit_log WHERE object LIKE 'screening:%' ORDER BY seq DESC LIMIT 1")
+IFS='|' read -r seq at actor action object content prev hash format <<ROW
 $row
 ROW
-got=$(printf 'ttscreen-audit/1\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n' "$seq" "$at" "$actor" "$action" "$object" "$content" "$prev" | sha256sum | cut -d' ' -f1)
+[ "$format" = 2 ] && ok || bad "new rows have audit format 2, got '$format'"
+got=$({ printf 'ttscreen-audit/2\n'; for v in "$seq" "$at" "$actor" "$action" "$object" "$content" "$prev"; do field "$v"; done; } | sha256sum | cut -d' ' -f1)
 [ "$got" = "$hash" ] && ok || bad "row hash recomputed with sha256sum: $got, stored $hash"
 sid=${object#screening:}
-got=$(sqlite3 "$DB" "SELECT report_json FROM screening WHERE id=$sid" | head -c -1 | sha256sum | cut -d' ' -f1)
+# the same encoding in SQL: F(x) is a field, '-' for NULL; length() of a BLOB counts bytes
+F() { echo "CASE WHEN $1 IS NULL THEN '-' ELSE length(CAST($1 AS BLOB)) || ':' || $1 END || char(10)"; }
+q="SELECT 'ttscreen-screening/2' || char(10)"
+for c in c.record_id c.created_at s.screened_at s.as_of s.actor s.kind s.record_json s.record_sha256 s.rules_sha256 s.rules_count s.lists_json s.verdict s.report_json; do q="$q || $(F $c)"; done
+q="$q || coalesce((SELECT group_concat(x, '') FROM (SELECT '7:finding' || char(10)"
+for c in fkey rule severity subject entry entry_sha256 message cleared; do q="$q || $(F $c)"; done
+q="$q AS x FROM finding WHERE screening_id = s.id ORDER BY id)), '')"
+q="$q || (SELECT length(count(*)) || ':' || count(*) || char(10) FROM finding WHERE screening_id = s.id)"
+q="$q FROM screening s JOIN case_file c ON c.id = s.case_id WHERE s.id = $sid"
+got=$(sqlite3 "$DB" "$q" | head -c -1 | sha256sum | cut -d' ' -f1)
 [ "$got" = "$content" ] && ok || bad "content hash recomputed with sha256sum: $got, stored $content"
 
 # --- tampering with the sqlite3 shell ---------------------------------------------------

@@ -242,20 +242,20 @@ while [ ! -s "$SCRATCH/port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); don
 PORT=$(cat "$SCRATCH/port")
 BASE=http://127.0.0.1:$PORT
 expect_out "update from URL imports" 0 "us-uflpa: imported 1 entries, 0 aliases" \
-    "$T" lists update us-uflpa --url "$BASE/f/us-uflpa.csv" --format ttscreen-csv --db "$DB"
+    "$T" lists update --allow-insecure-http us-uflpa --url "$BASE/f/us-uflpa.csv" --format ttscreen-csv --db "$DB"
 expect_out "second update is a 304" 0 "us-uflpa: unchanged" \
-    "$T" lists update us-uflpa --db "$DB"
+    "$T" lists update --allow-insecure-http us-uflpa --db "$DB"
 run "a list with its own kind" 0 "$T" lists import feedx fixtures/lists/jp-eul.csv --kind sanctions \
     --severity medium --jurisdiction UN --db "$SCRATCH/keep.db" && ok "a list with its own kind"
 expect_out "update of that list" 0 "feedx: imported 1 entries, 0 aliases" \
-    "$T" lists update feedx --url "$BASE/f/us-uflpa.csv" --format ttscreen-csv --db "$SCRATCH/keep.db"
+    "$T" lists update --allow-insecure-http feedx --url "$BASE/f/us-uflpa.csv" --format ttscreen-csv --db "$SCRATCH/keep.db"
 expect_out "lists update keeps the kind" 0 \
     '"kind":"sanctions","jurisdiction":"UN","severity":"medium","dated":"2025-01-01T00:00:00Z","dated_by":"last-modified"}' \
     "$T" lists status --format json --db "$SCRATCH/keep.db"
 run "a list imported from a file" 0 "$T" lists import same fixtures/lists/jp-eul.csv \
     --db "$SCRATCH/keep.db" && ok "a list imported from a file"
 expect_out "the same bytes from a feed" 0 "same: unchanged" \
-    "$T" lists update same --url "$BASE/f/jp-eul.csv" --format ttscreen-csv --db "$SCRATCH/keep.db"
+    "$T" lists update --allow-insecure-http same --url "$BASE/f/jp-eul.csv" --format ttscreen-csv --db "$SCRATCH/keep.db"
 expect_out "identical bytes with a Last-Modified date the list by it" 0 \
     '"source":"same","format":"ttscreen-csv","entries":1,"aliases":1,"imported_at":"2026-01-01T00:00:00Z"' \
     "$T" lists status --format json --db "$SCRATCH/keep.db"
@@ -264,17 +264,17 @@ case $OUT in *'"source":"same"'*'"dated":"2025-01-01T00:00:00Z","dated_by":"last
 expect_out "status shows fetch time" 0 '"source":"us-uflpa"' \
     "$T" lists status --format json --db "$DB"
 expect_err "404 fails cleanly" 2 "$BASE/missing: HTTP status 404" \
-    "$T" lists update us-uflpa --url "$BASE/missing" --retries 0 --db "$DB"
+    "$T" lists update --allow-insecure-http us-uflpa --url "$BASE/missing" --retries 0 --db "$DB"
 expect_err "redirect loop fails" 2 "$BASE/loop: Maximum (5) redirects followed" \
-    "$T" lists update us-uflpa --url "$BASE/loop" --retries 0 --db "$DB"
+    "$T" lists update --allow-insecure-http us-uflpa --url "$BASE/loop" --retries 0 --db "$DB"
 expect_out "500 then 200 succeeds" 0 "us-x: imported 1 entries" \
-    "$T" lists update us-x --url "$BASE/flaky/1/jp-eul.csv" --format ttscreen-csv --db "$DB"
+    "$T" lists update --allow-insecure-http us-x --url "$BASE/flaky/1/jp-eul.csv" --format ttscreen-csv --db "$DB"
 expect_err "body over the size limit" 2 "$BASE/big: body is larger than 100000 bytes" \
-    "$T" lists update us-uflpa --url "$BASE/big" --max-bytes 100000 --db "$DB"
-run "truncated body" 2 "$T" lists update us-uflpa --url "$BASE/truncated" --retries 0 --db "$DB" &&
+    "$T" lists update --allow-insecure-http us-uflpa --url "$BASE/big" --max-bytes 100000 --db "$DB"
+run "truncated body" 2 "$T" lists update --allow-insecure-http us-uflpa --url "$BASE/truncated" --retries 0 --db "$DB" &&
     case $ERR in *"$BASE/truncated: transfer closed"*) ok "truncated body" ;;
     *) bad "truncated body" "$ERR" ;; esac
-run "slow body times out" 2 "$T" lists update us-uflpa --url "$BASE/slow" --timeout 0.3 \
+run "slow body times out" 2 "$T" lists update --allow-insecure-http us-uflpa --url "$BASE/slow" --timeout 0.3 \
     --retries 0 --db "$DB" &&
     case $ERR in *"$BASE/slow: Operation timed out"*) ok "slow body times out" ;;
     *) bad "slow body times out" "$ERR" ;; esac
@@ -299,7 +299,7 @@ i=0
 while [ ! -s "$SCRATCH/port2" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 BASE2=http://127.0.0.1:$(cat "$SCRATCH/port2")
 expect_out "2019 SDN downloaded from a feed" 0 "sdn-2019: imported 7379 entries" \
-    "$T" lists update sdn-2019 --url "$BASE2/f/sdn.csv" --format sdn-csv --db "$SCRATCH/age.db"
+    "$T" lists update --allow-insecure-http sdn-2019 --url "$BASE2/f/sdn.csv" --format sdn-csv --db "$SCRATCH/age.db"
 expect_out "its age counts from the feed's Last-Modified" 0 \
     '"kind":"sanctions","jurisdiction":"US","severity":"critical","dated":"2025-01-01T00:00:00Z","dated_by":"last-modified"}' \
     "$T" lists status --format json --db "$SCRATCH/age.db"
@@ -313,7 +313,7 @@ run "--max-age 30 on the downloaded 2019 SDN exits 1" 1 \
 expect_out "--max-age 100000 on it exits 0" 0 "sdn-2019" \
     "$T" lists status --max-age 100000 --db "$SCRATCH/age.db"
 expect_out "an unchanged update keeps the date" 0 "sdn-2019: unchanged" \
-    "$T" lists update sdn-2019 --db "$SCRATCH/age.db"
+    "$T" lists update --allow-insecure-http sdn-2019 --db "$SCRATCH/age.db"
 expect_out "the date after an unchanged update" 0 '"dated":"2025-01-01T00:00:00Z","dated_by":"last-modified"}' \
     "$T" lists status --format json --db "$SCRATCH/age.db"
 kill "$SERVER2_PID" 2>/dev/null

@@ -14,6 +14,12 @@
  *   /slow              headers, a few bytes, then silence for 5 s
  *   /big               an endless body (Content-Length 1 GiB)
  *   /truncated         Content-Length 100000, 100 bytes, then close
+ *   /close/NAME        the file with neither Content-Length nor chunking: the
+ *                      closed connection alone ends it
+ *   /cut/NAME          the same, cut after its second-to-last line (a row
+ *                      boundary), as an on-path attacker or a dropped link
+ *                      would leave it
+ *   /chunked/NAME      the file in chunked encoding (complete)
  *   /quit              200, then the server exits
  *
  * With a second argument, the OpenSSL configuration of a test time-stamp
@@ -134,6 +140,47 @@ static void serve_file(int fd, const char *name, const char *req)
     while ((k = fread(buf, 1, sizeof(buf), fp)) > 0)
         put(fd, buf, k);
     fclose(fp);
+}
+
+/*
+ * The file `name` without framing (mode 'c': close-delimited, 'x': cut
+ * before its last line) or chunked ('k'), ending with the connection.
+ */
+static void serve_framed(int fd, const char *name, int mode)
+{
+    char path[1024], buf[1 << 16], h[64];
+    FILE *fp;
+    size_t n;
+    const char *head = mode == 'k' ? "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n"
+                                     "Connection: close\r\n\r\n"
+                                   : "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n";
+    if (strstr(name, "..") != NULL || strchr(name, '/') != NULL) {
+        status_only(fd, 403, "Forbidden", NULL);
+        return;
+    }
+    snprintf(path, sizeof(path), "%s/%s", root, name);
+    if ((fp = fopen(path, "rb")) == NULL) {
+        status_only(fd, 404, "Not Found", NULL);
+        return;
+    }
+    n = fread(buf, 1, sizeof(buf), fp);
+    fclose(fp);
+    if (mode == 'x') {
+        /* drop the last line: back over its newline, then to the one before it */
+        if (n > 0 && buf[n - 1] == '\n')
+            n--;
+        while (n > 0 && buf[n - 1] != '\n')
+            n--;
+    }
+    put(fd, head, strlen(head));
+    if (mode == 'k') {
+        int k = snprintf(h, sizeof(h), "%zx\r\n", n);
+        put(fd, h, (size_t)k);
+        put(fd, buf, n);
+        put(fd, "\r\n0\r\n\r\n", 7);
+    } else {
+        put(fd, buf, n);
+    }
 }
 
 static int flaky_count(const char *path)
@@ -357,6 +404,12 @@ static int handle(int fd)
         memset(body, 'y', sizeof(body));
         put(fd, h, strlen(h));
         put(fd, body, sizeof(body));
+    } else if (strncmp(path, "/close/", 7) == 0) {
+        serve_framed(fd, path + 7, 'c');
+    } else if (strncmp(path, "/cut/", 5) == 0) {
+        serve_framed(fd, path + 5, 'x');
+    } else if (strncmp(path, "/chunked/", 9) == 0) {
+        serve_framed(fd, path + 9, 'k');
     } else if (strcmp(path, "/quit") == 0) {
         status_only(fd, 200, "OK", NULL);
         return 1;

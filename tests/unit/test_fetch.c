@@ -91,6 +91,7 @@ static tts_fetch_req request(const char *u, const char *dest)
     r.retries = 0;
     r.retry_delay_ms = 10;
     r.label = "test";
+    r.allow_http = 1; /* the test server speaks plain HTTP */
     return r;
 }
 
@@ -215,6 +216,38 @@ static void test_fetch_only_allowed_schemes(void **state)
     assert_int_equal(tts_fetch_get(&r, &resp, &err), TTS_ERR_NET);
 }
 
+static void test_fetch_plain_http_needs_allow_http(void **state)
+{
+    tts_fetch_req r = request(url("/f/us-1260h.csv"), dest("j"));
+    tts_fetch_resp resp;
+    tts_error err;
+    (void)state;
+    tts_error_clear(&err);
+    r.allow_http = 0;
+    assert_int_equal(tts_fetch_get(&r, &resp, &err), TTS_ERR_NET);
+}
+
+static void test_fetch_close_delimited_body_is_refused(void **state)
+{
+    (void)state;
+    expect_fail("/close/us-1260h.csv", TTS_ERR_NET, "neither a Content-Length nor chunked", 0,
+                0);
+    expect_fail("/cut/us-1260h.csv", TTS_ERR_NET, "nothing proves the body complete", 0, 0);
+}
+
+static void test_fetch_chunked_body_is_complete(void **state)
+{
+    tts_fetch_req r = request(url("/chunked/us-1260h.csv"), dest("k"));
+    tts_fetch_resp resp;
+    tts_error err;
+    (void)state;
+    tts_error_clear(&err);
+    assert_int_equal(tts_fetch_get(&r, &resp, &err), TTS_OK);
+    assert_true(resp.bytes > 50);
+    assert_string_equal(resp.transport, "http");
+    tts_fetch_resp_clear(&resp);
+}
+
 /* ---- POST (time-stamp queries) ---- */
 
 static tts_status post(const char *path, int retries, long long max_bytes, char **body, size_t *len,
@@ -287,6 +320,7 @@ static tts_update_opts uopts(const char *u, const char *now)
     o.connect_timeout_ms = 2000;
     o.timeout_ms = 5000;
     o.retry_delay_ms = 10;
+    o.allow_insecure_http = 1;
     return o;
 }
 
@@ -394,6 +428,9 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_fetch_body_over_limit_is_refused),
         cmocka_unit_test(test_fetch_truncated_body_is_an_error),
         cmocka_unit_test(test_fetch_only_allowed_schemes),
+        cmocka_unit_test(test_fetch_plain_http_needs_allow_http),
+        cmocka_unit_test(test_fetch_close_delimited_body_is_refused),
+        cmocka_unit_test(test_fetch_chunked_body_is_complete),
         cmocka_unit_test(test_post_keeps_the_answer_in_memory),
         cmocka_unit_test(test_post_failures),
         cmocka_unit_test(test_update_imports_then_gets_304_and_keeps_list_on_failure),

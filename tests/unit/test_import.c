@@ -318,6 +318,15 @@ static void test_malformed_files_keep_previous_version(void **state)
         {"lists/bad/csl-empty-results.json", "csl-json", "csl-empty-results.json: no entries"},
         {"lists/bad/csl-invalid-utf8.json", "csl-json", "csl-invalid-utf8.json:2:31: invalid UTF-8"},
         {"lists/bad/csl-two-documents.json", "csl-json", "csl-two-documents.json:4:1: invalid JSON: text after the end"},
+        {"lists/bad/nul-name.csv", "ttscreen-csv", "nul-name.csv:2:9: NUL byte"},
+        {"lists/bad/nul-name.csv", "csl-csv", "nul-name.csv:2:9: NUL byte"},
+        {"lists/bad/nul-name.csv", "dpl-tsv", "nul-name.csv:2:9: NUL byte"},
+        {"lists/bad/nul-name.csv", "sdn-csv", "nul-name.csv:2:9: NUL byte"},
+        {"lists/bad/nul-name.csv", "csl-json", "nul-name.csv:2:9: NUL byte"},
+        {"lists/bad/duplicate-id.csv", "ttscreen-csv", "duplicate-id.csv:3: duplicate entry id \"x-1\""},
+        {"lists/bad/unknown-country.csv", "ttscreen-csv", "unknown-country.csv:2: unknown country \"XX\""},
+        {"lists/bad/impossible-date.csv", "ttscreen-csv", "impossible-date.csv:2: listed_on is not a date"},
+        {"lists/bad/dpl-impossible-date.txt", "dpl-tsv", "dpl-impossible-date.txt:2: Effective_Date is not a date"},
     };
     tts_lists *l = open_mem();
     (void)state;

@@ -2,7 +2,8 @@
 /*
  * The database: creation and migration, read-only opening, transactions
  * (rollback leaves nothing behind), cascading deletes on replace, fetch
- * metadata and configured feeds.
+ * metadata and configured feeds; the hash preimage encoding of the audit
+ * log (length-prefixed fields, format 1 kept for old rows).
  */
 #define _XOPEN_SOURCE 700
 #include <stdio.h>
@@ -10,9 +11,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "helpers.h"
 #include "mem.h"
 #include "store.h"
+#include "store_cases.h"
+#include "store_digest.h"
 
 static char dir[64];
 
@@ -179,6 +183,85 @@ static void test_newer_schema_is_refused(void **state)
     assert_non_null(strstr(err.message, "newer"));
 }
 
+/* ---- preimage encoding ---- */
+
+static void test_field_is_length_prefixed_and_null_is_a_dash(void **state)
+{
+    tts_buf b = TTS_BUF_INIT;
+    (void)state;
+    tts_store_field(&b, "eve");
+    tts_store_field(&b, NULL);
+    tts_store_field(&b, "");
+    tts_store_field(&b, "a\nb");
+    tts_store_field(&b, "\xe6\x97\xa5"); /* one character, three bytes */
+    tts_store_field_int(&b, -42);
+    tts_buf_puts(&b, "");
+    assert_false(tts_buf_failed(&b));
+    assert_string_equal(b.data, "3:eve\n-\n0:\n3:a\nb\n3:\xe6\x97\xa5\n3:-42\n");
+    tts_buf_free(&b);
+}
+
+static void test_no_two_field_sequences_encode_the_same(void **state)
+{
+    /* the pairs a newline-joined preimage could not tell apart */
+    static const char *const pairs[][4] = {
+        {"eve\naudit: 99 rows verified", "screen", "eve", "audit: 99 rows verified\nscreen"},
+        {"a", "", "", "a"},
+        {"-", "x", NULL, "x"},
+        {"1:a", "b", "1", "a\n1:b"},
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+        tts_buf x = TTS_BUF_INIT, y = TTS_BUF_INIT;
+        tts_store_field(&x, pairs[i][0]);
+        tts_store_field(&x, pairs[i][1]);
+        tts_store_field(&y, pairs[i][2]);
+        tts_store_field(&y, pairs[i][3]);
+        assert_false(tts_buf_failed(&x) || tts_buf_failed(&y));
+        if (x.len == y.len && memcmp(x.data, y.data, x.len) == 0)
+            fail_msg("pair %zu encodes the same", i);
+        tts_buf_free(&x);
+        tts_buf_free(&y);
+    }
+}
+
+static void test_audit_hash_format_2_matches_the_documented_preimage(void **state)
+{
+    char h[65];
+    tts_error err;
+    (void)state;
+    tts_error_clear(&err);
+    /* printf 'ttscreen-audit/2\n1:7\n20:2026-01-01T00:00:00Z\n3:eve\n6:screen\n'
+     *        '11:screening:1\n1:c\n1:p\n' | sha256sum */
+    assert_int_equal(tts_store_audit_hash(2, 7, "2026-01-01T00:00:00Z", "eve", "screen",
+                                          "screening:1", "c", "p", h, &err),
+                     TTS_OK);
+    assert_string_equal(h, "0f89df413699af06b63508e1906e6af1c98b3e822e9945a2e8a86a39d47faec3");
+}
+
+static void test_boundary_move_keeps_format_1_and_breaks_format_2(void **state)
+{
+    char a1[65], b1[65], a2[65], b2[65];
+    tts_error err;
+    (void)state;
+    tts_error_clear(&err);
+    assert_int_equal(tts_store_audit_hash(1, 3, "t", "eve\naudit: 99 rows verified", "screen",
+                                          "o", "c", "p", a1, &err),
+                     TTS_OK);
+    assert_int_equal(tts_store_audit_hash(1, 3, "t", "eve", "audit: 99 rows verified\nscreen",
+                                          "o", "c", "p", b1, &err),
+                     TTS_OK);
+    assert_string_equal(a1, b1); /* why format 1 is kept only for old rows */
+    assert_int_equal(tts_store_audit_hash(2, 3, "t", "eve\naudit: 99 rows verified", "screen",
+                                          "o", "c", "p", a2, &err),
+                     TTS_OK);
+    assert_int_equal(tts_store_audit_hash(2, 3, "t", "eve", "audit: 99 rows verified\nscreen",
+                                          "o", "c", "p", b2, &err),
+                     TTS_OK);
+    assert_string_not_equal(a2, b2);
+    assert_string_not_equal(a1, a2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -188,6 +271,10 @@ int main(void)
         cmocka_unit_test(test_replace_cascades_to_names),
         cmocka_unit_test(test_fetch_metadata_and_config_round_trip),
         cmocka_unit_test(test_newer_schema_is_refused),
+        cmocka_unit_test(test_field_is_length_prefixed_and_null_is_a_dash),
+        cmocka_unit_test(test_no_two_field_sequences_encode_the_same),
+        cmocka_unit_test(test_audit_hash_format_2_matches_the_documented_preimage),
+        cmocka_unit_test(test_boundary_move_keeps_format_1_and_breaks_format_2),
     };
     return cmocka_run_group_tests_name("store", tests, setup, teardown);
 }
