@@ -28,6 +28,10 @@ static const char *const affil_kind_names[] = {"talent-program", "employment", "
                                                "government",     "military",   "party-membership"};
 static const char *const regime_names[] = {"jp-esi", "jp-sds", "us-nisp"};
 static const char *const level_names[] = {"confidential", "secret", "top-secret"};
+static const char *const end_use_names[] = {"wmd-nuclear",   "wmd-chemical",
+                                            "wmd-biological", "missile",
+                                            "conventional-weapons", "military",
+                                            "civil",          "unknown"};
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -64,6 +68,43 @@ ENUM_FUNCS(affil_kind, tts_affil_kind, affil_kind_names,
            "talent-program, employment, funding, government, military, party-membership")
 ENUM_FUNCS(regime, tts_regime, regime_names, "jp-esi, jp-sds, us-nisp")
 ENUM_FUNCS(level, tts_level, level_names, "confidential, secret, top-secret")
+ENUM_FUNCS(end_use, tts_end_use, end_use_names,
+           "wmd-nuclear, wmd-chemical, wmd-biological, missile, conventional-weapons, military, "
+           "civil, unknown")
+
+/*
+ * FEFTA designated-business categories a party may carry on (record format,
+ * party.business_sectors). The core sectors are those facts.md 1.14 names
+ * (weapons, aircraft, nuclear, space, dual-use technology; the core parts of
+ * cybersecurity, electricity, gas, telecommunications, water, railways and
+ * oil; rare-earth related; the supply-chain additions in force 24 Apr 2023);
+ * every other designated business is "designated-non-core". Which sectors
+ * are core is decided by the rules (rules/fefta/inward-investment.rules),
+ * not here: this is only the vocabulary.
+ */
+static const char *const sector_names[] = {
+    "weapons",           "aircraft", "nuclear", "space",    "dual-use-technology",
+    "cybersecurity",     "electricity", "gas",  "telecommunications", "water",
+    "railways",          "oil",      "rare-earths", "supply-chain-2023", "designated-non-core"};
+
+int tts_model_sector_parse(const char *s) { return parse_in(sector_names, COUNT(sector_names), s); }
+
+const char *tts_model_sector_choices(void)
+{
+    return "weapons, aircraft, nuclear, space, dual-use-technology, cybersecurity, electricity, "
+           "gas, telecommunications, water, railways, oil, rare-earths, supply-chain-2023, "
+           "designated-non-core";
+}
+
+/* Authorities whose notice (an "inform" letter) makes a licence necessary. */
+static const char *const authority_names[] = {"METI", "BIS"};
+
+int tts_model_authority_parse(const char *s)
+{
+    return parse_in(authority_names, COUNT(authority_names), s);
+}
+
+const char *tts_model_authority_choices(void) { return "METI, BIS"; }
 
 static int is_leap(int y)
 {

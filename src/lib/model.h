@@ -84,6 +84,19 @@ typedef enum tts_affil_kind {
     TTS_AFFIL_PARTY_MEMBERSHIP
 } tts_affil_kind;
 
+/* A transfer's stated or known end use; ABSENT when the record does not say. */
+typedef enum tts_end_use {
+    TTS_END_USE_ABSENT = -1,
+    TTS_END_USE_WMD_NUCLEAR,
+    TTS_END_USE_WMD_CHEMICAL,
+    TTS_END_USE_WMD_BIOLOGICAL,
+    TTS_END_USE_MISSILE,
+    TTS_END_USE_CONVENTIONAL_WEAPONS,
+    TTS_END_USE_MILITARY,
+    TTS_END_USE_CIVIL,
+    TTS_END_USE_UNKNOWN
+} tts_end_use;
+
 typedef enum tts_regime { TTS_REGIME_JP_ESI, TTS_REGIME_JP_SDS, TTS_REGIME_US_NISP } tts_regime;
 typedef enum tts_level { TTS_LEVEL_CONFIDENTIAL, TTS_LEVEL_SECRET, TTS_LEVEL_TOP_SECRET } tts_level;
 
@@ -108,6 +121,11 @@ typedef struct tts_party {
     const char *address; /* NULL when absent */
     tts_kv *identifiers;
     size_t n_identifiers;
+    tts_tri listed;                   /* shares listed on a stock exchange */
+    const char **business_sectors;    /* FEFTA designated-business categories (record.c vocabulary) */
+    size_t n_business_sectors;
+    int has_foreign_ownership;
+    double foreign_ownership_percent; /* 0-100 when has_foreign_ownership */
 } tts_party;
 
 typedef struct tts_relation {
@@ -152,6 +170,12 @@ typedef struct tts_transfer {
     tts_date date;
     tts_country location;  /* "" when absent */
     tts_licence *licence;  /* NULL when absent */
+    tts_end_use end_use;
+    tts_party *end_user;   /* NULL when absent (the `to` party is the end user) */
+    tts_tri informed;      /* a government notice that a licence is required */
+    const char *informed_by;   /* its authority (METI, BIS), NULL when not given */
+    tts_date informed_on;      /* its date, absent when not given */
+    const char *informed_ref;  /* its reference, NULL when not given */
 } tts_transfer;
 
 typedef struct tts_affiliation {
@@ -170,6 +194,7 @@ typedef struct tts_clearance {
     tts_level level;
     tts_date granted;
     tts_date expires;
+    tts_party *held_with; /* operator through which it was granted; NULL when absent */
 } tts_clearance;
 
 struct tts_person {
@@ -246,6 +271,7 @@ const char *tts_model_classified_name(tts_classified c); /* NULL for ABSENT */
 const char *tts_model_affil_kind_name(tts_affil_kind k); /* NULL for ABSENT */
 const char *tts_model_regime_name(tts_regime r);
 const char *tts_model_level_name(tts_level l);
+const char *tts_model_end_use_name(tts_end_use u); /* NULL for ABSENT */
 
 /* Parse an enum value from its record-format spelling; -1 when unknown. */
 int tts_model_kind_parse(const char *s);
@@ -256,6 +282,7 @@ int tts_model_classified_parse(const char *s);
 int tts_model_affil_kind_parse(const char *s);
 int tts_model_regime_parse(const char *s);
 int tts_model_level_parse(const char *s);
+int tts_model_end_use_parse(const char *s);
 
 /* Comma-separated list of the accepted spellings, for error messages. */
 const char *tts_model_kind_choices(void);
@@ -266,6 +293,14 @@ const char *tts_model_classified_choices(void);
 const char *tts_model_affil_kind_choices(void);
 const char *tts_model_regime_choices(void);
 const char *tts_model_level_choices(void);
+const char *tts_model_end_use_choices(void);
+
+/* FEFTA designated-business category of party.business_sectors: index, or -1. */
+int tts_model_sector_parse(const char *s);
+const char *tts_model_sector_choices(void);
+/* Authority of a transfer's `informed` notice (METI, BIS): index, or -1. */
+int tts_model_authority_parse(const char *s);
+const char *tts_model_authority_choices(void);
 
 /* Parse exactly "YYYY-MM-DD" as a real calendar date; 1 on success, 0 otherwise. */
 int tts_date_parse(const char *s, tts_date *out /* OUT */);

@@ -181,6 +181,28 @@ static tts_status fn_join(tts_eval *ev, const tts_node *c, cval *a, size_t n, tt
     return TTS_OK;
 }
 
+/*
+ * The value as a message prints it (a date as YYYY-MM-DD, a party by name),
+ * so that a message can assemble text from values of different types with
+ * join(); null gives "" rather than "unknown".
+ */
+static tts_status fn_text(tts_eval *ev, const tts_node *c, cval *a, size_t n, tts_val *out)
+{
+    tts_buf b = TTS_BUF_INIT;
+    char *s;
+    (void)c;
+    (void)n;
+    if (a[0].k != TTS_T_NULL)
+        tts_val_render_text(&b, &a[0]);
+    tts_buf_putc(&b, '\0');
+    s = tts_buf_failed(&b) ? NULL : tts_arena_strdup(ev->arena, b.data);
+    tts_buf_free(&b);
+    if (s == NULL)
+        return tts_eval_nomem(ev);
+    *out = tts_val_str(s);
+    return TTS_OK;
+}
+
 /* ---- dates -------------------------------------------------------------------- */
 
 static int days_in_month(int y, int m)
@@ -1077,6 +1099,16 @@ static const tts_builtin builtins[] = {
      "join(list, string) -> string",
      "items as text (names for parties, people, technologies) joined by the separator",
      fn_join,
+     NULL,
+     0},
+    {"text",
+     {T(ANY)},
+     1,
+     1,
+     T(STR),
+     "text(any) -> string",
+     "the value as a message prints it (dates YYYY-MM-DD, parties by name); \"\" for null",
+     fn_text,
      NULL,
      0},
     {"days_between",

@@ -681,11 +681,52 @@ static tts_status resolve_tech(ctx *c, const tables *t, const char *id, tts_tech
 
 static const char *const party_keys[] = {"id",           "name",    "aliases",     "country",
                                          "type",         "state_owned", "state_funded",
-                                         "address",      "identifiers", NULL};
+                                         "address",      "identifiers", "listed",
+                                         "business_sectors", "foreign_ownership_percent", NULL};
 
-/* Party fields of the contract that the loader does not read yet. */
-static const char *const party_unread[] = {"listed", "business_sectors",
-                                           "foreign_ownership_percent", NULL};
+/* Every business sector must be a FEFTA designated-business category (model.c). */
+static tts_status check_sectors(ctx *c, const tts_party *p)
+{
+    char q[96];
+    size_t old, old2;
+    for (size_t i = 0; i < p->n_business_sectors; i++) {
+        if (tts_model_sector_parse(p->business_sectors[i]) >= 0)
+            continue;
+        quote(p->business_sectors[i], q);
+        old = push_key(c, "business_sectors");
+        old2 = push_index(c, i);
+        fail(c, TTS_ERR_JSON, "unknown value %s (expected one of: %s)", q,
+             tts_model_sector_choices());
+        pop(c, old2);
+        pop(c, old);
+        return c->rc;
+    }
+    return TTS_OK;
+}
+
+static void format_number(double v, char out[32]);
+
+/* listed, business_sectors and foreign_ownership_percent (FEFTA inward investment). */
+static tts_status load_party_fdi(ctx *c, json_t *o, tts_party *p)
+{
+    char num[32];
+    size_t old;
+    if (get_bool(c, o, "listed", &p->listed) != TTS_OK ||
+        get_string_array(c, o, "business_sectors", &p->business_sectors,
+                         &p->n_business_sectors) != TTS_OK ||
+        check_sectors(c, p) != TTS_OK ||
+        get_number(c, o, "foreign_ownership_percent", &p->has_foreign_ownership,
+                   &p->foreign_ownership_percent) != TTS_OK)
+        return c->rc;
+    if (p->has_foreign_ownership &&
+        !(p->foreign_ownership_percent >= 0 && p->foreign_ownership_percent <= 100)) {
+        format_number(p->foreign_ownership_percent, num);
+        old = push_key(c, "foreign_ownership_percent");
+        fail(c, TTS_ERR_JSON, "foreign_ownership_percent %s out of range (expected 0-100)", num);
+        pop(c, old);
+    }
+    return c->rc;
+}
 
 static tts_status load_party(ctx *c, json_t *o, tts_party *p)
 {
@@ -703,7 +744,7 @@ static tts_status load_party(ctx *c, json_t *o, tts_party *p)
         get_bool(c, o, "state_owned", &p->state_owned) != TTS_OK ||
         get_bool(c, o, "state_funded", &p->state_funded) != TTS_OK ||
         get_string(c, o, "address", 0, &p->address) != TTS_OK ||
-        get_object(c, o, "identifiers", &ids) != TTS_OK)
+        get_object(c, o, "identifiers", &ids) != TTS_OK || load_party_fdi(c, o, p) != TTS_OK)
         return c->rc;
     p->type = (tts_party_type)type;
     if (ids != NULL) {
@@ -726,7 +767,7 @@ static tts_status load_party(ctx *c, json_t *o, tts_party *p)
         pop(c, old);
         p->n_identifiers = i;
     }
-    return note_unknown(c, o, party_keys, party_unread);
+    return note_unknown(c, o, party_keys, NULL);
 }
 
 /*
@@ -1037,11 +1078,54 @@ static tts_status load_licence(ctx *c, const tables *t, json_t *o, tts_licence *
     return note_unknown(c, o, licence_keys, NULL);
 }
 
-static const char *const transfer_keys[] = {"id",   "technology", "from",    "to", "form",
-                                            "date", "location",   "licence", NULL};
+static const char *const transfer_keys[] = {"id",   "technology", "from",    "to",
+                                            "form", "date",       "location", "licence",
+                                            "end_use", "end_user", "informed", NULL};
 
-/* Transfer fields of the contract that the loader does not read yet. */
-static const char *const transfer_unread[] = {"end_use", "end_user", "informed", NULL};
+static const char *const informed_keys[] = {"authority", "date", "reference", NULL};
+
+/*
+ * `informed`: a government notice that a licence is required. The record
+ * format gives it as an object (authority METI or BIS, date, reference);
+ * a bare `true` or `false` says only whether one was received.
+ */
+static tts_status load_informed(ctx *c, json_t *o, tts_transfer *x)
+{
+    json_t *v = json_object_get(o, "informed");
+    int auth = -1;
+    size_t old;
+    x->informed = TTS_TRI_ABSENT;
+    if (v == NULL)
+        return TTS_OK;
+    if (json_is_boolean(v)) {
+        x->informed = json_is_true(v) ? TTS_TRI_TRUE : TTS_TRI_FALSE;
+        return TTS_OK;
+    }
+    if (!json_is_object(v))
+        return wrong_type(c, "informed", v, "an object or a boolean");
+    old = push_key(c, "informed");
+    if (get_enum(c, v, "authority", 1, tts_model_authority_parse, tts_model_authority_choices(),
+                 &auth) == TTS_OK &&
+        get_string(c, v, "authority", 1, &x->informed_by) == TTS_OK &&
+        get_date(c, v, "date", &x->informed_on) == TTS_OK &&
+        get_string(c, v, "reference", 0, &x->informed_ref) == TTS_OK)
+        note_unknown(c, v, informed_keys, NULL);
+    pop(c, old);
+    x->informed = TTS_TRI_TRUE;
+    return c->rc;
+}
+
+/* end_use, end_user and informed: what the catch-all and end-use rules read. */
+static tts_status load_end_use(ctx *c, const tables *t, json_t *o, tts_transfer *x)
+{
+    int use = TTS_END_USE_ABSENT;
+    if (get_enum(c, o, "end_use", 0, tts_model_end_use_parse, tts_model_end_use_choices(),
+                 &use) != TTS_OK ||
+        resolve(c, t, o, "end_user", 0, 0, &x->end_user, NULL) != TTS_OK)
+        return c->rc;
+    x->end_use = (tts_end_use)use;
+    return load_informed(c, o, x);
+}
 
 static tts_status load_transfer(ctx *c, const tables *t, json_t *o, tts_transfer *x)
 {
@@ -1061,7 +1145,7 @@ static tts_status load_transfer(ctx *c, const tables *t, json_t *o, tts_transfer
             TTS_OK ||
         get_date(c, o, "date", &x->date) != TTS_OK ||
         get_country(c, o, "location", 0, x->location) != TTS_OK ||
-        get_object(c, o, "licence", &lic) != TTS_OK)
+        get_object(c, o, "licence", &lic) != TTS_OK || load_end_use(c, t, o, x) != TTS_OK)
         return c->rc;
     x->form = (tts_form)form;
     if (lic != NULL) {
@@ -1074,7 +1158,7 @@ static tts_status load_transfer(ctx *c, const tables *t, json_t *o, tts_transfer
         if (c->rc != TTS_OK)
             return c->rc;
     }
-    return note_unknown(c, o, transfer_keys, transfer_unread);
+    return note_unknown(c, o, transfer_keys, NULL);
 }
 
 static const char *const affil_keys[] = {"organisation", "country", "kind",     "since",
@@ -1096,10 +1180,8 @@ static tts_status load_affiliation(ctx *c, json_t *o, tts_affiliation *af)
     return note_unknown(c, o, affil_keys, NULL);
 }
 
-static const char *const clearance_keys[] = {"regime", "level", "granted", "expires", NULL};
-
-/* Clearance field of the contract that the loader does not read yet. */
-static const char *const clearance_unread[] = {"held_with", NULL};
+static const char *const clearance_keys[] = {"regime",  "level",     "granted",
+                                             "expires", "held_with", NULL};
 
 static tts_status load_clearance(ctx *c, json_t *o, tts_clearance *cl)
 {
@@ -1115,7 +1197,7 @@ static tts_status load_clearance(ctx *c, json_t *o, tts_clearance *cl)
     cl->regime = regime >= 0 ? (tts_regime)regime : TTS_REGIME_JP_ESI;
     cl->has_level = level >= 0;
     cl->level = level >= 0 ? (tts_level)level : TTS_LEVEL_CONFIDENTIAL;
-    return note_unknown(c, o, clearance_keys, clearance_unread);
+    return note_unknown(c, o, clearance_keys, NULL);
 }
 
 /* nationality: one country code, or a non-empty array of them. */
@@ -1209,6 +1291,14 @@ static tts_status load_person_refs(ctx *c, const tables *t, json_t *o, tts_perso
     if (resolve(c, t, o, "employer", 0, 0, &p->employer, NULL) != TTS_OK ||
         get_array(c, o, "access", 0, &acc) != TTS_OK)
         return c->rc;
+    if (p->clearance != NULL) { /* the operator the clearance is held with */
+        old = push_key(c, "clearance");
+        resolve(c, t, json_object_get(o, "clearance"), "held_with", 0, 0,
+                &p->clearance->held_with, NULL);
+        pop(c, old);
+        if (c->rc != TTS_OK)
+            return c->rc;
+    }
     if (acc != NULL) {
         p->n_access = json_array_size(acc);
         p->access = tts_arena_calloc(c->a, p->n_access + 1, sizeof(tts_technology *));

@@ -34,6 +34,9 @@ enum {
     F_PTY_STATE_OWNED,
     F_PTY_STATE_FUNDED,
     F_PTY_ADDRESS,
+    F_PTY_LISTED,
+    F_PTY_SECTORS,
+    F_PTY_FOREIGN_PCT,
     F_PER_ID,
     F_PER_NAME,
     F_PER_NATIONALITY,
@@ -69,6 +72,11 @@ enum {
     F_TRF_DATE,
     F_TRF_LOCATION,
     F_TRF_LICENCE,
+    F_TRF_END_USE,
+    F_TRF_END_USER,
+    F_TRF_INFORMED,
+    F_TRF_INFORMED_BY,
+    F_TRF_INFORMED_ON,
     F_TEC_ID,
     F_TEC_DESC,
     F_TEC_FIELDS,
@@ -101,6 +109,7 @@ enum {
     F_CLR_LEVEL,
     F_CLR_GRANTED,
     F_CLR_EXPIRES,
+    F_CLR_HELD_WITH,
     F_CTS_ECP,
     F_CTS_FRR,
     F_CTS_AS_OF,
@@ -164,6 +173,11 @@ static const tts_field fields[] = {
     {TTS_T_PARTY, "state_funded", "state_funded", T(BOOL), F_PTY_STATE_FUNDED,
      "substantial state funding or direction"},
     {TTS_T_PARTY, "address", "address", T(STR), F_PTY_ADDRESS, "free-text address"},
+    {TTS_T_PARTY, "listed", "listed", T(BOOL), F_PTY_LISTED, "shares listed on a stock exchange"},
+    {TTS_T_PARTY, "business_sectors", "business_sectors", TLD(STR, SECTOR), F_PTY_SECTORS,
+     "FEFTA designated-business categories it carries on"},
+    {TTS_T_PARTY, "foreign_ownership_percent", "foreign_ownership_percent", T(NUM),
+     F_PTY_FOREIGN_PCT, "share held by foreign investors as the record states it (0-100)"},
 
     {TTS_T_PERSON, "id", "id", T(STR), F_PER_ID, "person id"},
     {TTS_T_PERSON, "name", "name", T(STR), F_PER_NAME, "name"},
@@ -214,6 +228,15 @@ static const tts_field fields[] = {
     {TTS_T_TRANSFER, "location", "location", TD(STR, COUNTRY), F_TRF_LOCATION,
      "country where the provision happens"},
     {TTS_T_TRANSFER, "licence", "licence", T(LICENCE), F_TRF_LICENCE, "the licence, or null"},
+    {TTS_T_TRANSFER, "end_use", "end_use", TD(STR, END_USE), F_TRF_END_USE,
+     "stated or known end use: wmd-nuclear, ..., civil, unknown"},
+    {TTS_T_TRANSFER, "end_user", NULL, T(PARTY), F_TRF_END_USER,
+     "the end user when it is not the recipient, or null"},
+    {TTS_T_TRANSFER, "informed", "informed", T(BOOL), F_TRF_INFORMED,
+     "a government notice that a licence is required was received"},
+    {TTS_T_TRANSFER, "informed_by", NULL, TD(STR, AUTHORITY), F_TRF_INFORMED_BY,
+     "the notice's authority (METI, BIS), or null"},
+    {TTS_T_TRANSFER, "informed_on", NULL, T(DATE), F_TRF_INFORMED_ON, "the notice's date"},
 
     {TTS_T_TECH, "id", "id", T(STR), F_TEC_ID, "technology id"},
     {TTS_T_TECH, "description", "description", T(STR), F_TEC_DESC, "free text"},
@@ -259,6 +282,8 @@ static const tts_field fields[] = {
      "confidential, secret, top-secret"},
     {TTS_T_CLEARANCE, "granted", "granted", T(DATE), F_CLR_GRANTED, "grant date"},
     {TTS_T_CLEARANCE, "expires", "expires", T(DATE), F_CLR_EXPIRES, "expiry date"},
+    {TTS_T_CLEARANCE, "held_with", NULL, T(PARTY), F_CLR_HELD_WITH,
+     "operator through which the clearance was granted and is valid"},
 
     {TTS_T_CONTROLS, "export_control_program", "export_control_program", T(BOOL), F_CTS_ECP,
      "an internal compliance programme exists"},
@@ -554,6 +579,16 @@ static int get_party(int id, const tts_val *obj, tts_arena *a, tts_val *out)
     case F_PTY_ADDRESS:
         *out = tts_val_str(p->address);
         return 0;
+    case F_PTY_LISTED:
+        *out = tri(p->listed);
+        return 0;
+    case F_PTY_SECTORS:
+        return str_list(a, obj, "business_sectors", p->business_sectors, p->n_business_sectors,
+                        out);
+    case F_PTY_FOREIGN_PCT:
+        *out = p->has_foreign_ownership ? tts_val_num(p->foreign_ownership_percent)
+                                        : tts_val_null();
+        return 0;
     case F_ACT_PARTY:
         *out = *obj;
         return 0;
@@ -656,6 +691,21 @@ static int get_transfer(int id, const tts_transfer *t, tts_val *out)
         return 0;
     case F_TRF_LICENCE:
         *out = tts_val_elem(TTS_T_LICENCE, t->licence, t);
+        return 0;
+    case F_TRF_END_USE:
+        *out = tts_val_str(tts_model_end_use_name(t->end_use));
+        return 0;
+    case F_TRF_END_USER:
+        *out = tts_val_elem(TTS_T_PARTY, t->end_user, NULL);
+        return 0;
+    case F_TRF_INFORMED:
+        *out = tri(t->informed);
+        return 0;
+    case F_TRF_INFORMED_BY:
+        *out = tts_val_str(t->informed_by);
+        return 0;
+    case F_TRF_INFORMED_ON:
+        *out = tts_val_date(t->informed_on);
         return 0;
     }
     *out = tts_val_null();
@@ -789,6 +839,9 @@ static int get_misc(int id, const tts_val *obj, tts_val *out)
         return 0;
     case F_CLR_EXPIRES:
         *out = tts_val_date(c->expires);
+        return 0;
+    case F_CLR_HELD_WITH:
+        *out = tts_val_elem(TTS_T_PARTY, c->held_with, NULL);
         return 0;
     case F_CTS_ECP:
         *out = tri(cs->export_control_program);

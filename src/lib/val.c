@@ -132,6 +132,12 @@ int tts_dom_accepts(tts_dom dom, const char *s)
         return in_list(actor_types, s);
     case TTS_D_JP_GROUP:
         return in_list(jp_groups, s);
+    case TTS_D_END_USE:
+        return tts_model_end_use_parse(s) >= 0;
+    case TTS_D_SECTOR:
+        return tts_model_sector_parse(s) >= 0;
+    case TTS_D_AUTHORITY:
+        return tts_model_authority_parse(s) >= 0;
     }
     return 1;
 }
@@ -163,6 +169,12 @@ const char *tts_dom_choices(tts_dom dom)
         return "company, university, research-institute, government, military, person";
     case TTS_D_JP_GROUP:
         return "A, B, C, D";
+    case TTS_D_END_USE:
+        return tts_model_end_use_choices();
+    case TTS_D_SECTOR:
+        return tts_model_sector_choices();
+    case TTS_D_AUTHORITY:
+        return tts_model_authority_choices();
     }
     return "anything";
 }

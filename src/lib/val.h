@@ -58,7 +58,10 @@ typedef enum tts_dom {
     TTS_D_REGIME,
     TTS_D_LEVEL,
     TTS_D_ACTOR_TYPE, /* party types plus "person" */
-    TTS_D_JP_GROUP    /* "A", "B", "C", "D" */
+    TTS_D_JP_GROUP,   /* "A", "B", "C", "D" */
+    TTS_D_END_USE,    /* a transfer's end use */
+    TTS_D_SECTOR,     /* FEFTA designated-business categories of a party */
+    TTS_D_AUTHORITY   /* the authority of a notice that a licence is required */
 } tts_dom;
 
 typedef struct tts_type {

@@ -36,7 +36,7 @@ r["people"][0]["name"] = "WONG Moon Chi"
 r["people"][0]["nationality"] = "CN"'
 run "listed researcher" 1 -- screen "$S/wong.json"
 has "listed researcher: the SDN finding on the person" "$S/out" \
-    '"rule": "sanctions.us.restricted-party"' '"severity": "critical"' '"subject": "$.people[0]"' \
+    '"rule": "sanctions.us.sdn"' '"severity": "critical"' '"subject": "$.people[0]"' \
     '"entry_id": "9340"' '"query": "$.people[0].name"' '"verdict": "blocked"'
 
 # --- a party found by its alias alone -> the 1260H finding naming the alias path -------
