@@ -41,6 +41,7 @@ typedef struct tts_list_info {
     const char *dated_by;     /* where that date comes from: "published" (the list file's own
                                  date), "last-modified" (the feed's HTTP Last-Modified) or
                                  "imported" (the import, when the list gives no date) */
+    const char *transport;    /* "http" when the last download came over plain HTTP, else NULL */
 } tts_list_info;
 
 typedef struct tts_report_input {

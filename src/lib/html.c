@@ -674,6 +674,8 @@ static void lists_section(tts_buf *b, const tts_report_input *in)
                 tts_buf_puts(b, "imported ");
                 tts_html_escape(b, l->imported_at);
             }
+            if (l->transport != NULL && strcmp(l->transport, "http") == 0)
+                tts_buf_puts(b, " <strong>over plain HTTP (not authenticated)</strong>");
             tts_buf_puts(b, "</td>");
             tag_text(b, "td", "hash", l->sha256);
             tts_buf_puts(b, "</tr>\n");

@@ -1235,7 +1235,8 @@ tts_status tts_lists_info(tts_lists *l, tts_list_info **out, size_t *n, tts_erro
     for (size_t i = 0; i < ns; i++)
         bytes += LEN(st[i].source) + LEN(st[i].imported_at) + LEN(st[i].fetched_at) +
                  LEN(st[i].sha256) + LEN(st[i].content_sha256) + LEN(st[i].kind) + LEN(st[i].jurisdiction) +
-                 LEN(st[i].severity) + LEN(st[i].dated) + LEN(st[i].dated_by);
+                 LEN(st[i].severity) + LEN(st[i].dated) + LEN(st[i].dated_by) +
+                 LEN(st[i].transport);
 #undef LEN
     info = tts_calloc(1, bytes); /* fields not filled below read as NULL */
     if (info == NULL) {
@@ -1263,6 +1264,7 @@ tts_status tts_lists_info(tts_lists *l, tts_list_info **out, size_t *n, tts_erro
         PUT(kind, st[i].kind);
         PUT(jurisdiction, st[i].jurisdiction);
         PUT(severity, st[i].severity);
+        PUT(transport, st[i].transport);
         PUT(dated, st[i].dated);
         PUT(dated_by, st[i].dated_by);
         info[i].entries = st[i].entries;

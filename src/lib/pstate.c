@@ -7,6 +7,8 @@
  */
 #include "pstate.h"
 
+#include "buf.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -115,6 +117,11 @@ char *tts_ps_string(tts_parser *p, const tts_token *t)
         out[j++] = c;
     }
     out[j] = '\0';
+    /* titles, citations and messages reach reports and terminals: one line of valid UTF-8 */
+    if (tts_text_unfit(out) != 0)
+        tts_ps_error(p, t, "a string must be one line of valid UTF-8 (byte %zu is a control "
+                           "character such as a line break, tab or escape, or is not UTF-8)",
+                     tts_text_unfit(out));
     return out;
 }
 

@@ -129,6 +129,8 @@ static void json_report(tts_buf *b, const tts_report_input *in, const char *sha)
         if (l->imported_at != NULL)
             tts_buf_json_field(b, "imported_at", l->imported_at, 1);
         tts_buf_json_field(b, "sha256", l->sha256, 1);
+        if (l->transport != NULL && strcmp(l->transport, "http") == 0)
+            tts_buf_json_field(b, "transport", l->transport, 1);
         tts_buf_putc(b, '}');
     }
     tts_buf_putc(b, ']');
@@ -223,30 +225,74 @@ static void colored(tts_buf *b, int color, const char *code, const char *text)
         tts_buf_puts(b, text);
 }
 
+/*
+ * Text that came from a record, a list or a rule file, for a terminal: a
+ * control character (a line break that would forge a report line, an
+ * escape that would drive the terminal) is shown as \xHH or \u{HHHH}.
+ */
+static void put_text(tts_buf *b, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
+    while (*p != '\0') {
+        if (*p < 0x20 || *p == 0x7f) {
+            tts_buf_printf(b, "\\x%02x", *p);
+            p++;
+        } else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+            tts_buf_printf(b, "\\u{%04x}", p[1]);
+            p += 2;
+        } else {
+            tts_buf_putc(b, (char)*p++);
+        }
+    }
+}
+
+/* "    LABEL      TEXT\n" with TEXT shown safely. */
+static void text_line(tts_buf *b, const char *label, const char *text)
+{
+    tts_buf_printf(b, "    %-10s ", label);
+    put_text(b, text);
+    tts_buf_putc(b, '\n');
+}
+
 static void text_finding(tts_buf *b, const tts_finding *f)
 {
-    tts_buf_printf(b, "  %s  [%s]\n", f->title ? f->title : "", f->rule ? f->rule : "");
-    tts_buf_printf(b, "    %-10s %s\n", "message", f->message ? f->message : "");
-    tts_buf_printf(b, "    %-10s %s\n", "citation", f->citation ? f->citation : "");
-    tts_buf_printf(b, "    %-10s %s\n", "subject", f->subject ? f->subject : "");
+    tts_buf_puts(b, "  ");
+    put_text(b, f->title);
+    tts_buf_puts(b, "  [");
+    put_text(b, f->rule);
+    tts_buf_puts(b, "]\n");
+    text_line(b, "message", f->message);
+    text_line(b, "citation", f->citation);
+    text_line(b, "subject", f->subject);
     if (f->cleared != NULL)
-        tts_buf_printf(b, "    %-10s %s\n", "cleared", f->cleared);
+        text_line(b, "cleared", f->cleared);
     if (f->n_path > 0) {
         tts_buf_printf(b, "    %-10s ", "path");
-        for (size_t i = 0; i < f->n_path; i++)
-            tts_buf_printf(b, "%s%s", i > 0 ? " -> " : "", f->path[i]);
+        for (size_t i = 0; i < f->n_path; i++) {
+            tts_buf_puts(b, i > 0 ? " -> " : "");
+            put_text(b, f->path[i]);
+        }
         tts_buf_putc(b, '\n');
     }
     for (size_t i = 0; i < f->n_matches; i++) {
         const tts_match *m = &f->matches[i];
-        tts_buf_printf(b, "    %-10s %s %s \"%s\" (matched \"%s\"", i == 0 ? "matches" : "",
-                       m->source, m->entry_id, m->name, m->matched);
-        if (m->query != NULL)
-            tts_buf_printf(b, " by %s", m->query);
+        tts_buf_printf(b, "    %-10s ", i == 0 ? "matches" : "");
+        put_text(b, m->source);
+        tts_buf_putc(b, ' ');
+        put_text(b, m->entry_id);
+        tts_buf_puts(b, " \"");
+        put_text(b, m->name);
+        tts_buf_puts(b, "\" (matched \"");
+        put_text(b, m->matched);
+        tts_buf_putc(b, '"');
+        if (m->query != NULL) {
+            tts_buf_puts(b, " by ");
+            put_text(b, m->query);
+        }
         tts_buf_printf(b, ", score %.2f)\n", m->score);
     }
     for (size_t i = 0; i < f->n_evidence; i++)
-        tts_buf_printf(b, "    %-10s %s\n", i == 0 ? "evidence" : "", f->evidence[i]);
+        text_line(b, i == 0 ? "evidence" : "", f->evidence[i]);
 }
 
 static void text_report(tts_buf *b, const tts_report_input *in, const char *sha)
@@ -257,7 +303,10 @@ static void text_report(tts_buf *b, const tts_report_input *in, const char *sha)
     char up[16];
     size_t n = fs != NULL ? fs->n : 0, n_cleared = 0;
 
-    tts_buf_printf(b, "%s%s%s\n", tts_record_id(in->record), title ? ": " : "", title ? title : "");
+    put_text(b, tts_record_id(in->record));
+    tts_buf_puts(b, title ? ": " : "");
+    put_text(b, title);
+    tts_buf_putc(b, '\n');
     tts_buf_printf(b, "  %-10s ", "verdict");
     colored(b, in->color, verdict_color(verdict), upper(verdict, up));
     tts_buf_printf(b, "\n  %-10s %s\n", "kind", tts_record_kind(in->record));
@@ -275,10 +324,14 @@ static void text_report(tts_buf *b, const tts_report_input *in, const char *sha)
     for (size_t i = 0; i < in->n_lists; i++) {
         const tts_list_info *l = &in->lists[i];
         const char *when = l->fetched_at != NULL ? l->fetched_at : l->imported_at;
-        tts_buf_printf(b, "  %-10s %s: %ld entries, %s %s, sha256 %.16s\n",
-                       i == 0 ? "lists" : "", l->source, l->entries,
+        tts_buf_printf(b, "  %-10s ", i == 0 ? "lists" : "");
+        put_text(b, l->source);
+        tts_buf_printf(b, ": %ld entries, %s %s, sha256 %.16s%s\n", l->entries,
                        l->fetched_at != NULL ? "fetched" : "imported", when ? when : "?",
-                       l->sha256 ? l->sha256 : "");
+                       l->sha256 ? l->sha256 : "",
+                       l->transport != NULL && strcmp(l->transport, "http") == 0
+                           ? ", DOWNLOADED OVER PLAIN HTTP (not authenticated)"
+                           : "");
     }
     for (size_t i = 0; i < n; i++)
         n_cleared += fs->items[i].cleared != NULL;

@@ -245,6 +245,11 @@ expect_out "update from URL imports" 0 "us-uflpa: imported 1 entries, 0 aliases"
     "$T" lists update --allow-insecure-http us-uflpa --url "$BASE/f/us-uflpa.csv" --format ttscreen-csv --db "$DB"
 expect_out "second update is a 304" 0 "us-uflpa: unchanged" \
     "$T" lists update --allow-insecure-http us-uflpa --db "$DB"
+expect_out "a report says a list came over plain HTTP" 0 \
+    "us-uflpa: 1 entries, fetched" \
+    "$T" screen --no-store --as-of 2026-01-01 --db "$DB" fixtures/records/jp-only-joint-venture.json
+case $OUT in *"us-uflpa: 1 entries, fetched"*"DOWNLOADED OVER PLAIN HTTP"*) ok "the report names the plain HTTP download" ;;
+*) bad "the report names the plain HTTP download" "$OUT" ;; esac
 run "a list with its own kind" 0 "$T" lists import feedx fixtures/lists/jp-eul.csv --kind sanctions \
     --severity medium --jurisdiction UN --db "$SCRATCH/keep.db" && ok "a list with its own kind"
 expect_out "update of that list" 0 "feedx: imported 1 entries, 0 aliases" \

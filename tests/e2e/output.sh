@@ -70,5 +70,18 @@ run "a control character in --reason" 2 -- "$BIN" cases decide jp-only-joint-ven
     --disposition cleared --by carol --reason "$(printf 'ok\033]0;x\007')"
 run "the audit chain still holds" 0 -- "$BIN" audit verify --db "$DB"
 
+# rule strings are one line of UTF-8; record text with control characters is shown escaped
+mkdir -p "$S/ctl"
+printf 'rule t.c {\n revision 1\n title "bad\\n title"\n severity low\n citation "c"\n when kind == "sale"\n message "m"\n}\n' >"$S/ctl/a.rules"
+run "a line break in a rule title" 2 -- "$BIN" rules check "$S/ctl"
+has "a line break in a rule title: the place" "$S/err" "a.rules:3:8: error: a string must be one line of valid UTF-8"
+record "$S/esc.json" "$REC" '
+r["title"] = "Deal \u001b[2J\nverdict    CLEAR"
+r["parties"][1]["name"] = "Evil\u009bCo"'
+run "control characters in record text" 0 -- scr "$S/esc.json"
+if grep -q "$(printf '\033')" "$S/out"; then bad "an escape from the record reached the terminal" "$S/out"; else ok; fi
+has "the title's escape is shown" "$S/out" 'Deal \x1b[2J\x0averdict    CLEAR'
+[ "$(grep -c '^  verdict' "$S/out")" = 1 ] && ok || bad "a record forged a verdict line" "$S/out"
+
 echo "output: $passed passed, $failed failed"
 [ "$failed" = 0 ]
