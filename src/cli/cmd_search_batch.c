@@ -174,7 +174,11 @@ static void text_row(batch *b, const char *name, long row, const tts_search_hit 
                 hits[i].entry_id, hits[i].name);
 }
 
-/* A row's cell for a role, trimmed of blanks at both ends into buf; "" when none. */
+/*
+ * A row's cell for a role, trimmed of blanks at both ends into buf; "" when
+ * none; NULL when it does not fit (never cut: a cut name would be screened
+ * as another name).
+ */
 static const char *role_cell(batch *b, const char *const *cells, tts_sheet_role role, char *buf,
                              size_t cap)
 {
@@ -187,7 +191,7 @@ static const char *role_cell(batch *b, const char *const *cells, tts_sheet_role 
     while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
         n--;
     if (n >= cap)
-        n = cap - 1;
+        return NULL;
     memcpy(buf, s, n);
     buf[n] = '\0';
     return buf;
@@ -213,9 +217,16 @@ static int screen_row(batch *b, const char *const *cells, long row)
     size_t kept = 0;
 
     tts_error_clear(&err);
-    role_cell(b, cells, TTS_SHEET_NAME, name, sizeof(name));
-    role_cell(b, cells, TTS_SHEET_COUNTRY, country, sizeof(country));
-    role_cell(b, cells, TTS_SHEET_TYPE, type, sizeof(type));
+    if (role_cell(b, cells, TTS_SHEET_NAME, name, sizeof(name)) == NULL) {
+        bad_row(b, row, TTS_SHEET_NAME, "name longer than 4096 bytes (TTS_NAME_MAX_BYTES)");
+        return b->o->skip_bad ? 0 : -1;
+    }
+    if (role_cell(b, cells, TTS_SHEET_COUNTRY, country, sizeof(country)) == NULL) {
+        bad_row(b, row, TTS_SHEET_COUNTRY, "not an ISO 3166 alpha-2 country code");
+        return b->o->skip_bad ? 0 : -1;
+    }
+    if (role_cell(b, cells, TTS_SHEET_TYPE, type, sizeof(type)) == NULL)
+        type[0] = '\0'; /* a type we cannot read filters nothing: every entry may match */
     if (name[0] == '\0') {
         bad_row(b, row, TTS_SHEET_NAME, "empty name");
         return b->o->skip_bad ? 0 : -1;

@@ -150,6 +150,11 @@ has "--skip-bad: the skipped row is named" "$S/err" "(row skipped: it was not sc
 has "--skip-bad: a bad country is a bad row" "$S/err" "$S/badrows.csv:4: column 2 (country): not an ISO 3166 alpha-2 country code"
 [ "$(wc -l <"$S/out")" = 2 ] && ok || bad "--skip-bad: the good rows were not all screened"
 
+# a name past the bound is a bad row, never cut and screened as another name
+python3 -c "print('name'); print('A' * 5000)" >"$S/long.csv"
+run "a 5,000-byte name" 2 -- tt --batch "$S/long.csv"
+has "a 5,000-byte name: refused" "$S/err" "name longer than 4096 bytes"
+
 # unreadable input: one line, exit 2
 head -c 20000 /dev/urandom >"$S/binary.csv"
 run "binary file" 2 -- tt --batch "$S/binary.csv"
