@@ -291,43 +291,16 @@ static int lists_update(const char *db, const update_args *a, char **ops, size_t
     return failed ? EXIT_ERROR : EXIT_CLEAN;
 }
 
-/* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
-static long days_from_civil(long y, long m, long d)
-{
-    long era, yoe, doy, doe;
-    y -= m <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = y - era * 400;
-    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-/* Whole days between two RFC 3339 times (date parts only); -1 when unparsable. */
-static long age_days(const char *then, const char *now)
-{
-    long y1, m1, d1, y2, m2, d2;
-    if (then == NULL || sscanf(then, "%4ld-%2ld-%2ld", &y1, &m1, &d1) != 3 ||
-        sscanf(now, "%4ld-%2ld-%2ld", &y2, &m2, &d2) != 3)
-        return -1;
-    return days_from_civil(y2, m2, d2) - days_from_civil(y1, m1, d1);
-}
-
 /*
- * Today's date by the real clock. Ages are never counted from
- * SOURCE_DATE_EPOCH: a fixed time for reproducible reports must not make
- * old lists look fresh. 0, or -1 with an error printed.
+ * Whole days from the date `then` (YYYY-MM-DD or RFC 3339) to today; -1 when
+ * it is not a date. A date in the future (a clock ahead) is 0 days old.
  */
-static int real_today(char date[11])
+static long age_days(const char *then, const char *today)
 {
-    time_t t = time(NULL);
-    struct tm tm;
-    if (t == (time_t)-1 || gmtime_r(&t, &tm) == NULL) {
-        cli_error("cannot read the clock");
+    long d = 0;
+    if (then == NULL || tts_days_between(then, today, &d) != TTS_OK)
         return -1;
-    }
-    strftime(date, 11, "%Y-%m-%d", &tm);
-    return 0;
+    return d < 0 ? 0 : d;
 }
 
 /* Where a list's age counts from, for messages: "its import on 2026-01-01". */
@@ -455,7 +428,7 @@ static int lists_status(const char *db, const char *max_age, const char *format)
         return EXIT_ERROR;
     }
     if ((max_age != NULL && cli_number("max-age", max_age, 0, 999999, &max_days) != 0) ||
-        real_today(today) != 0)
+        cli_today(today) != 0)
         return EXIT_ERROR;
     if (tts_lists_open(cli_db_path(db), TTS_LISTS_READONLY, &l, &err) != TTS_OK ||
         tts_lists_status(l, &st, &n, &err) != TTS_OK) {
