@@ -15,6 +15,7 @@
 #include "ttscreen/sign.h"
 #include "ttscreen/lists.h"
 #include "ttscreen/cases.h"
+#include "ttscreen/versions.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -18,6 +18,7 @@
 #include "identidx.h"
 #include "import.h"
 #include "listmeta.h"
+#include "listver.h"
 #include "mem.h"
 #include "nameidx.h"
 #include "names.h"
@@ -182,6 +183,7 @@ tts_status tts_listdb_import(tts_lists *l, const char *source, const char *forma
     tts_status rc;
     tts_import_counts c;
     tts_store_meta old;
+    tts_listver_snap before; /* the entries as they were: the new version's changes */
     int64_t sid = 0;
     int found = 0;
     char lm[21];
@@ -189,6 +191,7 @@ tts_status tts_listdb_import(tts_lists *l, const char *source, const char *forma
     const char *ok = opts != NULL ? opts->kind : NULL, *oj = opts != NULL ? opts->jurisdiction : NULL,
                *os = opts != NULL ? opts->severity : NULL;
     memset(&old, 0, sizeof(old));
+    memset(&before, 0, sizeof(before));
     if (source == NULL || source[0] == '\0' || strlen(source) > 64)
         return tts_err_set(err, TTS_ERR_ARG, "list source name must be 1 to 64 characters");
     if (opts != NULL && opts->size < sizeof(tts_import_opts))
@@ -199,10 +202,12 @@ tts_status tts_listdb_import(tts_lists *l, const char *source, const char *forma
     tts_listmeta_resolve(source, format, ok, oj, os, old.kind, old.jurisdiction, old.severity,
                          &kind, &jur, &sev);
     dated = dated_of(fetch, imported_at, lm, &dated_by);
+    TTS_TRY(tts_listver_before(l->store, source, &before, err)); /* list versions (listver.c) */
     TTS_TRY(tts_store_source_replace(l->store, source, format, &sid, err));
     TTS_TRY(tts_import_files(l->store, sid, format, files, n_files, &c, err));
     TTS_TRY(tts_store_source_finish(l->store, sid, c.entries, c.aliases, c.sha256, imported_at,
                                     label, err));
+    TTS_TRY(tts_listver_after(l->store, source, &before, imported_at, c.sha256, c.entries, err));
     TTS_TRY(tts_store_source_meta_set(l->store, sid, kind, jur, sev, dated, dated_by, err));
     if (fetch != NULL)
         TTS_TRY(tts_store_fetch_put(l->store, source, fetch, err));
@@ -229,6 +234,7 @@ out:
         unload(l);
     }
     tts_store_meta_clear(&old);
+    tts_listver_snap_free(&before);
     return rc;
 }
 

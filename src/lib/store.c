@@ -9,6 +9,7 @@
  */
 #include "store.h"
 #include "store_db.h"
+#include "store_listver.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -76,6 +77,11 @@ static const char *const migrations[] = {
     "ALTER TABLE list_source ADD COLUMN dated TEXT;"
     "ALTER TABLE list_source ADD COLUMN dated_by TEXT;"
     "CREATE INDEX list_entry_source_entry ON list_entry(source_id, entry_id);",
+    /* 5: continuous screening (store_listver.h): every import of a source is a version
+     * (1, 2, ...) with what it changed against the one before (entries added, removed,
+     * and changed by their content hash), and every completed `rescreen` run marks the
+     * list versions, rules and date all stored cases were checked against */
+    TTS_STORE_LISTVER_SCHEMA,
 };
 
 /* The first schema with the columns of migration 4. */
