@@ -186,7 +186,7 @@ typedef struct ident {
 typedef struct run_mark {
     int found;
     int64_t last_screening;
-    char *lists, *rules, *as_of, *today;
+    char *lists, *rules, *as_of, *today, *at;
 } run_mark;
 
 typedef struct ctx {
@@ -415,6 +415,7 @@ static int case_row(void *u, const tts_store_latest *l)
     const char *lists = from_mark ? x->mark.lists : l->lists_json;
     const char *rules = from_mark ? x->mark.rules : l->rules_sha256;
     const char *base_as_of = l->as_of, *now_as_of;
+    const char *checked_at = from_mark ? x->mark.at : l->screened_at;
     tts_record *rec = NULL;
     tts_error e2;
     uint32_t k, gi = 0;
@@ -441,7 +442,10 @@ static int case_row(void *u, const tts_store_latest *l)
     now_as_of = o->scan.as_of != NULL ? o->scan.as_of
                 : tts_record_as_of(rec) != NULL ? tts_record_as_of(rec)
                                                 : o->today;
-    if (!eq_or_null(rules, tts_rules_sha256(o->rules)) || !eq_or_null(base_as_of, now_as_of)) {
+    /* a reviewer's decision since (same second included) may clear or raise a finding */
+    if (!eq_or_null(rules, tts_rules_sha256(o->rules)) || !eq_or_null(base_as_of, now_as_of) ||
+        (l->decided_at != NULL &&
+         (checked_at == NULL || strcmp(l->decided_at, checked_at) >= 0))) {
         kc->affected = 1;
         goto out;
     }
@@ -585,7 +589,8 @@ static int mark_row(void *u, const tts_store_run *r)
     m->rules = tts_strdup(r->rules_sha256);
     m->as_of = r->as_of != NULL ? tts_strdup(r->as_of) : NULL;
     m->today = tts_strdup(r->today);
-    return m->lists == NULL || m->rules == NULL || m->today == NULL ||
+    m->at = tts_strdup(r->at);
+    return m->at == NULL || m->lists == NULL || m->rules == NULL || m->today == NULL ||
            (r->as_of != NULL && m->as_of == NULL);
 }
 
@@ -604,6 +609,7 @@ static void ctx_free(ctx *x)
     tts_free(x->mark.rules);
     tts_free(x->mark.as_of);
     tts_free(x->mark.today);
+    tts_free(x->mark.at);
     tts_nameidx_free(x->idx);
     tts_arena_free(x->arena);
 }

@@ -3,7 +3,7 @@
  * Delta rescreen: which stored cases a change can affect since each was
  * last checked (its latest screening, or the mark of the last completed
  * rescreen run when that is newer). A case is affected when the rules or
- * its as-of date differ, when its list versions cannot be followed, when
+ * its as-of date differ, when a reviewer decided on it since, when its list versions cannot be followed, when
  * it holds a finding or a decision on an entry removed or changed since,
  * or when one of its names or identifiers matches an entry added or
  * changed since. Names are found through an index over every case's names
@@ -20,11 +20,12 @@
 
 /*
  * Candidate threshold of the case-name index: below listed()'s default of
- * 0.85, so that any name a lookup would match is found whichever side
+ * 0.85 (scores are symmetric but for ties and token caps: the margin
+ * covers those), so that any name a lookup would match is found whichever side
  * asks. Rules asking listed_at() for less should not be served by a delta
  * run (docs/continuous-screening.md).
  */
-#define TTS_CASEIDX_THRESHOLD 0.70
+#define TTS_CASEIDX_THRESHOLD 0.75
 
 typedef struct tts_caseidx_plan {
     char **ids;   /* record ids of the affected cases, sorted */

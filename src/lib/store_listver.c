@@ -398,6 +398,8 @@ static int latest_row(void *u, sqlite3_stmt *st)
     l.rules_sha256 = col(st, 3);
     l.lists_json = col(st, 4);
     l.record_json = col(st, 5);
+    l.screened_at = col(st, 6);
+    l.decided_at = col(st, 7);
     return c->cb(c->user, &l);
 }
 
@@ -408,7 +410,8 @@ tts_status tts_store_latest_each(tts_store *s, tts_store_latest_cb cb, void *use
     latest_ctx c = {cb, user};
     tts_status rc;
     TTS_TRY(prep(s,
-                 "SELECT c.record_id, s.id, s.as_of, s.rules_sha256, s.lists_json, s.record_json "
+                 "SELECT c.record_id, s.id, s.as_of, s.rules_sha256, s.lists_json, s.record_json, "
+                 "s.screened_at, (SELECT max(d.decided_at) FROM decision d WHERE d.case_id = c.id) "
                  "FROM case_file c JOIN screening s ON s.id = (SELECT max(x.id) FROM screening x "
                  "WHERE x.case_id = c.id) ORDER BY c.record_id",
                  &st, err));

@@ -144,6 +144,8 @@ typedef struct tts_store_latest {
     const char *record_id;
     int64_t screening;
     const char *as_of, *rules_sha256, *lists_json, *record_json;
+    const char *screened_at; /* RFC 3339 */
+    const char *decided_at;  /* the case's newest decision, or NULL */
 } tts_store_latest;
 
 typedef int (*tts_store_latest_cb)(void *user, const tts_store_latest *l);
