@@ -523,9 +523,9 @@ tts_status tts_cases_rescreen(tts_cases *c, const tts_rescreen_opts *given, char
     for (size_t i = 0; i < ids.n; i++)
         TTS_TRY(rescreen_one(&st, ids.items[i], err));
     if (st.json)
-        tts_buf_printf(&b, "],\"mode\":\"%s\",\"cases_total\":%zu,\"rescreened\":%zu,"
-                           "\"changed\":%zu}\n",
-                       o.changed_lists ? "changed-lists" : "full", total, st.n, st.changed);
+        tts_buf_printf(&b, "],\"rescreened\":%zu,\"changed\":%zu,\"mode\":\"%s\","
+                           "\"cases_total\":%zu}\n",
+                       st.n, st.changed, o.changed_lists ? "changed-lists" : "full", total);
     else if (o.changed_lists)
         tts_buf_printf(&b, "rescreened %zu of %zu case%s (changed lists): %zu changed\n", st.n,
                        total, total == 1 ? "" : "s", st.changed);
