@@ -201,7 +201,8 @@ fuzz-run: fuzz
 
 # Throughput of parsing + rule evaluation (docs/benchmarks.md); not part of check.
 BENCH_N ?= 100000
-BENCH_CASES ?= 100000  # stored cases of the delta-vs-full rescreen bench
+# Stored cases of the delta-vs-full rescreen bench (tests/bench/rescreen.sh).
+BENCH_CASES ?= 100000
 $(B)/bench_scan: tests/bench/bench_scan.c $(B)/libttscreen.a
 	@mkdir -p $(@D)
 	$(CC) -Iinclude $(WARN) $(CFLAGS) -o $@ $< $(B)/libttscreen.a $(LDFLAGS) $(DEP_LIBS)
