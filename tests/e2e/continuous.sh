@@ -273,6 +273,29 @@ run "a failed download" 2 "$BIN" lists update us-1260h --url "$BASE/missing" --r
 [ "$(findings "$U")" = "$before" ] && ok || bad "a failed download changed the verdicts"
 run "the previous list is still there" 0 "$BIN" lists diff us-1260h --db "$U"
 has "the previous list is still there" "$S/out" "version 1 -> 2"
+
+# the cron line and the systemd ExecStart= of docs/continuous-screening.md, as written
+DOC="$ROOT/docs/continuous-screening.md"
+mkdir -p "$S/log"
+doc_cmd() { # doc_cmd LINE: the line with the documented paths pointed at this test
+    printf '%s\n' "$1" | sed -e "s#/usr/local/bin/ttscreen#$BIN#g" -e "s#^ttscreen #$BIN #" \
+        -e "s#/var/lib/ttscreen/ttscreen.db#$U#g" -e "s#/var/log/ttscreen#$S/log#g"
+}
+cron=$(grep '^    15 6 \* \* \* ' "$DOC" | sed 's/^    //' | cut -d' ' -f6-)
+exec_start=$(grep '^    ExecStart=' "$DOC" | sed 's/^    ExecStart=//')
+[ -n "$cron" ] && [ -n "$exec_start" ] && ok || bad "the doc's cron line and ExecStart= found"
+sleep 1.1
+write_1260h_without_catl "$S/www/1260h.csv"
+run "the documented cron line, CATL delisted" 0 sh -c "$(doc_cmd "$cron")"
+[ ! -s "$S/out" ] && ok || bad "cron line: quiet when nothing new" "$S/out"
+has "cron line: the log" "$S/log/rescreen.log" "nissan-catl-2018: review -> clear (0 new, 1 gone)"
+sleep 1.1
+write_1260h "$S/www/1260h.csv" "CATL"
+run "the documented cron line, CATL listed" 0 sh -c "$(doc_cmd "$cron")"
+has "cron line: the alarm names the exit status" "$S/out" \
+    "ttscreen: exit 1 (1: new finding at or above high, 2: error): see $S/log/rescreen.log"
+run "the documented ExecStart=" 0 sh -c "$(doc_cmd "$exec_start")"
+has "ExecStart=: an unchanged feed" "$S/out" "us-1260h: unchanged" "0 changed"
 kill "$SERVER_PID" 2>/dev/null
 wait "$SERVER_PID" 2>/dev/null
 
