@@ -194,6 +194,44 @@ static void test_imports_keep_versions_and_diff_between_any_two(void **state)
     tts_lists_close(l);
 }
 
+/* Out of memory at every allocation of a diff and its rendering: a clean NOMEM, no leak. */
+static void test_diff_out_of_memory_is_clean(void **state)
+{
+    char dbp[300], f1[300], f2[300];
+    tts_lists *l = NULL;
+    tts_error err;
+    tts_status rc = TTS_ERR_NOMEM;
+    unsigned long n;
+    (void)state;
+    snprintf(dbp, sizeof(dbp), "%s/oom.db", scratch);
+    snprintf(f1, sizeof(f1), "%s/o1.csv", scratch);
+    snprintf(f2, sizeof(f2), "%s/o2.csv", scratch);
+    write_list(f1, "a,Alpha Trading,,CN,x,,\nb,Beta Works,,CN,x,,\n");
+    write_list(f2, "a,Alpha Trading,Alpha Co,CN,x,,\nc,Gamma Ltd,,CN,x,,\n");
+    tts_error_clear(&err);
+    assert_int_equal(tts_lists_open(dbp, 0, &l, &err), TTS_OK);
+    import(l, f1, "2026-01-01T00:00:00Z");
+    import(l, f2, "2026-01-02T00:00:00Z");
+    for (n = 1; rc == TTS_ERR_NOMEM && n < 500; n++) {
+        tts_list_diff *d = NULL;
+        char *text = NULL;
+        size_t len = 0;
+        tts_error_clear(&err);
+        tts_mem_fail_after(n);
+        rc = tts_lists_diff(l, "watch", 0, 2, &d, &err);
+        if (rc == TTS_OK)
+            rc = tts_list_diff_render(d, TTS_FORMAT_JSON, &text, &len, &err);
+        tts_mem_fail_after(0);
+        if (rc != TTS_OK && rc != TTS_ERR_NOMEM)
+            fail_msg("allocation %lu: %s", n, err.message);
+        tts_free(text);
+        tts_list_diff_free(d);
+    }
+    assert_int_equal(rc, TTS_OK);
+    assert_true(n > 2);
+    tts_lists_close(l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -201,6 +239,7 @@ int main(void)
         cmocka_unit_test(test_net_change_composes_versions),
         cmocka_unit_test(test_stored_lists_json_is_read_with_escapes),
         cmocka_unit_test(test_imports_keep_versions_and_diff_between_any_two),
+        cmocka_unit_test(test_diff_out_of_memory_is_clean),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
