@@ -33,9 +33,9 @@ typedef struct tts_list_diff {
     long from, to;                /* versions compared: from < to (from 0: before the first) */
     const char *from_imported_at; /* NULL for version 0 */
     const char *to_imported_at;
-    long entries;                 /* entries of version `to` */
+    long entries; /* entries of version `to` */
     long added, removed, changed;
-    tts_list_change *items;       /* by entry id */
+    tts_list_change *items; /* by entry id */
     size_t n;
 } tts_list_diff;
 

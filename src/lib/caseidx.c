@@ -95,11 +95,21 @@ static const char *json_string(const char **pp, tts_arena *a)
         }
         p++;
         switch (*p) {
-        case 'b': o[n++] = '\b'; break;
-        case 'f': o[n++] = '\f'; break;
-        case 'n': o[n++] = '\n'; break;
-        case 'r': o[n++] = '\r'; break;
-        case 't': o[n++] = '\t'; break;
+        case 'b':
+            o[n++] = '\b';
+            break;
+        case 'f':
+            o[n++] = '\f';
+            break;
+        case 'n':
+            o[n++] = '\n';
+            break;
+        case 'r':
+            o[n++] = '\r';
+            break;
+        case 't':
+            o[n++] = '\t';
+            break;
         case 'u':
             if (hex4(p + 1, &u) != 0)
                 return NULL;
@@ -115,7 +125,9 @@ static const char *json_string(const char **pp, tts_arena *a)
             break;
         case '\0':
             return NULL;
-        default: o[n++] = *p; break; /* \" \\ \/ */
+        default:
+            o[n++] = *p;
+            break; /* \" \\ \/ */
         }
     }
     o[n] = '\0';
@@ -168,7 +180,7 @@ typedef struct group {
     int changed;       /* something changed: its cases' names are indexed */
     char **query;      /* "source\x1fentry_id" of added and changed entries, sorted */
     size_t n_query, cap_query;
-    char **held;       /* "source:entry_id" of removed and changed entries, sorted */
+    char **held; /* "source:entry_id" of removed and changed entries, sorted */
     size_t n_held, cap_held;
 } group;
 
@@ -436,16 +448,15 @@ static int case_row(void *u, const tts_store_latest *l)
     }
     /* the date the case was checked at and the date it would be screened at now */
     if (from_mark)
-        base_as_of = x->mark.as_of != NULL       ? x->mark.as_of
+        base_as_of = x->mark.as_of != NULL           ? x->mark.as_of
                      : tts_record_as_of(rec) != NULL ? tts_record_as_of(rec)
-                                                   : x->mark.today;
-    now_as_of = o->scan.as_of != NULL ? o->scan.as_of
+                                                     : x->mark.today;
+    now_as_of = o->scan.as_of != NULL           ? o->scan.as_of
                 : tts_record_as_of(rec) != NULL ? tts_record_as_of(rec)
                                                 : o->today;
     /* a reviewer's decision since (same second included) may clear or raise a finding */
     if (!eq_or_null(rules, tts_rules_sha256(o->rules)) || !eq_or_null(base_as_of, now_as_of) ||
-        (l->decided_at != NULL &&
-         (checked_at == NULL || strcmp(l->decided_at, checked_at) >= 0))) {
+        (l->decided_at != NULL && (checked_at == NULL || strcmp(l->decided_at, checked_at) >= 0))) {
         kc->affected = 1;
         goto out;
     }
@@ -491,8 +502,8 @@ static int search_name(void *u, const tts_store_name *n)
     q.tokens = (char *)(uintptr_t)n->tokens; /* read only: the index never writes the query */
     q.legal = (char *)(uintptr_t)n->legal;
     q.glued = (char *)(uintptr_t)n->glued;
-    x->rc = tts_nameidx_search(x->idx, &q, TTS_CASEIDX_THRESHOLD, 0, same_group, &f, &hits,
-                               &n_hits, x->err);
+    x->rc = tts_nameidx_search(x->idx, &q, TTS_CASEIDX_THRESHOLD, 0, same_group, &f, &hits, &n_hits,
+                               x->err);
     for (size_t i = 0; x->rc == TTS_OK && i < n_hits; i++)
         x->cases[hits[i].entry].affected = 1;
     tts_free(hits);

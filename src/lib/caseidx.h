@@ -3,12 +3,11 @@
  * Delta rescreen: which stored cases a change can affect since each was
  * last checked (its latest screening, or the mark of the last completed
  * rescreen run when that is newer). A case is affected when the rules or
- * its as-of date differ, when a reviewer decided on it since, when its list versions cannot be followed, when
- * it holds a finding or a decision on an entry removed or changed since,
- * or when one of its names or identifiers matches an entry added or
- * changed since. Names are found through an index over every case's names
- * built like the list index (names.c normalisation, nameidx.c scoring),
- * queried with the changed entries' stored names.
+ * its as-of date differ, when a reviewer decided on it since, when its list versions cannot be
+ * followed, when it holds a finding or a decision on an entry removed or changed since, or when one
+ * of its names or identifiers matches an entry added or changed since. Names are found through an
+ * index over every case's names built like the list index (names.c normalisation, nameidx.c
+ * scoring), queried with the changed entries' stored names.
  */
 #ifndef TTS_CASEIDX_H
 #define TTS_CASEIDX_H
@@ -28,7 +27,7 @@
 #define TTS_CASEIDX_THRESHOLD 0.75
 
 typedef struct tts_caseidx_plan {
-    char **ids;   /* record ids of the affected cases, sorted */
+    char **ids; /* record ids of the affected cases, sorted */
     size_t n;
     size_t total; /* cases in the store */
 } tts_caseidx_plan;

@@ -269,9 +269,9 @@ static int record_change(void *u, const char *change, const tts_listver_ent *old
 
 /* Store version `version` of source: the changes from old to now. */
 static tts_status add_version(tts_store *st, const char *source, long version,
-                              const tts_listver_ent *old, size_t n_old,
-                              const tts_listver_ent *now, size_t n_now, const char *sha256,
-                              const char *imported_at, long entries, tts_error *err)
+                              const tts_listver_ent *old, size_t n_old, const tts_listver_ent *now,
+                              size_t n_now, const char *sha256, const char *imported_at,
+                              long entries, tts_error *err)
 {
     record_ctx c = {st, 0, 0, 0, 0, 1, err, TTS_OK};
     tts_store_version v;
@@ -385,8 +385,8 @@ static int sha_row(void *u, const tts_store_version *v)
     return 0;
 }
 
-tts_status tts_listver_by_sha(tts_store *st, const char *source, const char *sha256,
-                              long *version, tts_error *err)
+tts_status tts_listver_by_sha(tts_store *st, const char *source, const char *sha256, long *version,
+                              tts_error *err)
 {
     sha_ctx c = {sha256, 0};
     tts_status rc = tts_store_versions_each(st, source, sha_row, &c, err);
@@ -441,8 +441,8 @@ void tts_list_diff_free(tts_list_diff *d)
     tts_free(b);
 }
 
-tts_status tts_lists_diff(tts_lists *l, const char *source, long from, long to,
-                          tts_list_diff **out, tts_error *err)
+tts_status tts_lists_diff(tts_lists *l, const char *source, long from, long to, tts_list_diff **out,
+                          tts_error *err)
 {
     tts_store *st = tts_listdb_store(l);
     diff_box *b = NULL;
@@ -455,8 +455,7 @@ tts_status tts_lists_diff(tts_lists *l, const char *source, long from, long to,
     TTS_TRY(tts_store_source_sha256(st, source, sha, &exists, err));
     TTS_TRY(tts_listver_latest(st, source, &newest, NULL, err));
     if (!exists && newest == 0)
-        return tts_err_set(err, TTS_ERR_ARG, "lists diff: no list \"%s\" in the database",
-                           source);
+        return tts_err_set(err, TTS_ERR_ARG, "lists diff: no list \"%s\" in the database", source);
     if (newest == 0)
         return tts_err_set(err, TTS_ERR_ARG,
                            "lists diff: list \"%s\" has no stored versions yet (they are kept "
@@ -467,14 +466,18 @@ tts_status tts_lists_diff(tts_lists *l, const char *source, long from, long to,
     if (from == TTS_LIST_VERSION_NONE)
         from = to - 1;
     if (to < 1 || to > newest)
-        return tts_err_set(err, TTS_ERR_ARG, "lists diff: list \"%s\" has no version %ld "
-                           "(versions 1 to %ld)", source, to, newest);
-    if (from < 0 || from > newest)
-        return tts_err_set(err, TTS_ERR_ARG, "lists diff: list \"%s\" has no version %ld "
-                           "(versions 1 to %ld)", source, from, newest);
-    if (from > to)
         return tts_err_set(err, TTS_ERR_ARG,
-                           "lists diff: --from %ld is newer than --to %ld", from, to);
+                           "lists diff: list \"%s\" has no version %ld "
+                           "(versions 1 to %ld)",
+                           source, to, newest);
+    if (from < 0 || from > newest)
+        return tts_err_set(err, TTS_ERR_ARG,
+                           "lists diff: list \"%s\" has no version %ld "
+                           "(versions 1 to %ld)",
+                           source, from, newest);
+    if (from > to)
+        return tts_err_set(err, TTS_ERR_ARG, "lists diff: --from %ld is newer than --to %ld", from,
+                           to);
     b = tts_calloc(1, sizeof(*b));
     if (b == NULL || (b->arena = tts_arena_new()) == NULL) {
         tts_free(b);
@@ -530,8 +533,9 @@ tts_status tts_list_diff_render(const tts_list_diff *d, tts_format fmt, char **o
         tts_buf_printf(&b, ",\"from\":%ld,\"to\":%ld", d->from, d->to);
         tts_buf_json_field(&b, "from_imported_at", d->from_imported_at, 1);
         tts_buf_json_field(&b, "to_imported_at", d->to_imported_at, 1);
-        tts_buf_printf(&b, ",\"entries\":%ld,\"added\":%ld,\"removed\":%ld,\"changed\":%ld,"
-                           "\"changes\":[",
+        tts_buf_printf(&b,
+                       ",\"entries\":%ld,\"added\":%ld,\"removed\":%ld,\"changed\":%ld,"
+                       "\"changes\":[",
                        d->entries, d->added, d->removed, d->changed);
         for (size_t i = 0; i < d->n; i++) {
             const tts_list_change *c = &d->items[i];

@@ -25,8 +25,8 @@ typedef struct tts_listver_snap {
     tts_arena *arena; /* owns every string */
     tts_listver_ent *items;
     size_t n, cap;
-    int existed;       /* the source existed */
-    char sha256[65];   /* the source's stored content hash ("" when none) */
+    int existed;     /* the source existed */
+    char sha256[65]; /* the source's stored content hash ("" when none) */
 } tts_listver_snap;
 
 /* Accepts a zeroed snapshot. */
@@ -87,8 +87,8 @@ tts_status tts_listver_changes(tts_store *st, const char *source, long from, lon
                                tts_listver_net *net, tts_error *err);
 
 /* The newest version of source with content hash sha256; 0 when none. */
-tts_status tts_listver_by_sha(tts_store *st, const char *source, const char *sha256,
-                              long *version, tts_error *err);
+tts_status tts_listver_by_sha(tts_store *st, const char *source, const char *sha256, long *version,
+                              tts_error *err);
 
 /* The newest version of source (0 when none) and its content hash (copied, may be NULL). */
 tts_status tts_listver_latest(tts_store *st, const char *source, long *version, char sha[65],

@@ -217,9 +217,8 @@ static long version_of(const rescreen_state *st, const char *source, size_t len)
 }
 
 /* One list entry behind a finding: text line or JSON object. */
-static void entry_out(tts_buf *b, const rescreen_state *st, int json, int first,
-                      const char *source, size_t slen, const char *entry_id, size_t elen,
-                      const char *name)
+static void entry_out(tts_buf *b, const rescreen_state *st, int json, int first, const char *source,
+                      size_t slen, const char *entry_id, size_t elen, const char *name)
 {
     long v = version_of(st, source, slen);
     if (json) {
@@ -285,8 +284,7 @@ static void new_out(tts_buf *b, const rescreen_state *st, int first, const tts_f
 }
 
 /* The "gone" side: previous raised findings whose key is not raised now. */
-static void gone_out(tts_buf *b, const rescreen_state *st, const previous *p,
-                     const str_list *now)
+static void gone_out(tts_buf *b, const rescreen_state *st, const previous *p, const str_list *now)
 {
     int first = 1, json = st->json;
     for (size_t i = 0; i < p->keys.n; i++) {
@@ -312,8 +310,8 @@ static void gone_out(tts_buf *b, const rescreen_state *st, const previous *p,
             size_t len = strcspn(e, ","), sl;
             const char *colon = memchr(e, ':', len);
             sl = colon != NULL ? (size_t)(colon - e) : len;
-            entry_out(b, st, json, k0, e, sl, colon ? colon + 1 : e + len,
-                      colon ? len - sl - 1 : 0, NULL);
+            entry_out(b, st, json, k0, e, sl, colon ? colon + 1 : e + len, colon ? len - sl - 1 : 0,
+                      NULL);
             k0 = 0;
             e += len;
             if (*e == ',')
@@ -345,8 +343,7 @@ static tts_status rescreen_one(rescreen_state *st, const char *id, tts_error *er
     TTS_TRY(tts_store_cases_each(db, id, previous_case, &p, NULL, err));
     TTS_TRY(tts_store_findings_each(db, p.screening, previous_finding, &p, err));
     TTS_TRY(tts_store_decisions_each(db, id, clearance_row, &cl, err));
-    if (p.record_json == NULL || p.keys.failed || p.lines.failed || p.entries.failed ||
-        cl.failed) {
+    if (p.record_json == NULL || p.keys.failed || p.lines.failed || p.entries.failed || cl.failed) {
         rc = tts_err_set(err, TTS_ERR_NOMEM, "out of memory");
         goto out;
     }
@@ -475,8 +472,8 @@ static tts_status finish(tts_buf *b, char **out, size_t *len, tts_status rc, tts
     return TTS_OK;
 }
 
-tts_status tts_cases_rescreen(tts_cases *c, const tts_rescreen_opts *given, char **out,
-                              size_t *len, int *failed, tts_error *err)
+tts_status tts_cases_rescreen(tts_cases *c, const tts_rescreen_opts *given, char **out, size_t *len,
+                              int *failed, tts_error *err)
 {
     tts_rescreen_opts o;
     str_list ids = {NULL, 0, 0, 0};
@@ -503,8 +500,7 @@ tts_status tts_cases_rescreen(tts_cases *c, const tts_rescreen_opts *given, char
         goto out;
     }
     for (size_t i = 0; i < o.n_lists; i++)
-        TTS_TRY(tts_listver_latest(tts_cases_db(c), o.lists[i].source, &st.versions[i], NULL,
-                                   err));
+        TTS_TRY(tts_listver_latest(tts_cases_db(c), o.lists[i].source, &st.versions[i], NULL, err));
     if (o.changed_lists) {
         TTS_TRY(tts_caseidx_affected(c, &o, lists.data, &plan, err));
         total = plan.total;
@@ -523,8 +519,9 @@ tts_status tts_cases_rescreen(tts_cases *c, const tts_rescreen_opts *given, char
     for (size_t i = 0; i < ids.n; i++)
         TTS_TRY(rescreen_one(&st, ids.items[i], err));
     if (st.json)
-        tts_buf_printf(&b, "],\"rescreened\":%zu,\"changed\":%zu,\"mode\":\"%s\","
-                           "\"cases_total\":%zu}\n",
+        tts_buf_printf(&b,
+                       "],\"rescreened\":%zu,\"changed\":%zu,\"mode\":\"%s\","
+                       "\"cases_total\":%zu}\n",
                        st.n, st.changed, o.changed_lists ? "changed-lists" : "full", total);
     else if (o.changed_lists)
         tts_buf_printf(&b, "rescreened %zu of %zu case%s (changed lists): %zu changed\n", st.n,

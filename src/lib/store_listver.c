@@ -33,10 +33,7 @@ static void bind(sqlite3_stmt *st, int i, const char *v)
         sqlite3_bind_null(st, i);
 }
 
-static const char *col(sqlite3_stmt *st, int i)
-{
-    return (const char *)sqlite3_column_text(st, i);
-}
+static const char *col(sqlite3_stmt *st, int i) { return (const char *)sqlite3_column_text(st, i); }
 
 /*
  * Step st to the end, calling row(user, st) for each row; a nonzero return
@@ -280,8 +277,8 @@ out:
 
 /* ---- rescreen runs ---- */
 
-#define RUN_COLS                                                                               \
-    "id, at, actor, mode, lists_json, rules_sha256, as_of, today, last_screening, cases, "     \
+#define RUN_COLS                                                                                   \
+    "id, at, actor, mode, lists_json, rules_sha256, as_of, today, last_screening, cases, "         \
     "rescreened, changed, report_sha256"
 
 tts_status tts_store_run_add(tts_store *s, tts_store_run *r, tts_error *err)
@@ -321,7 +318,8 @@ tts_status tts_store_run_add(tts_store *s, tts_store_run *r, tts_error *err)
         goto out;
     r->id = sqlite3_last_insert_rowid(tts_store_sqlite(s));
     /* the run's content: every column but its id, one per line */
-    tts_buf_printf(&b, "ttscreen-rescreen-run/1\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%lld\n%ld\n%ld\n%ld\n%s\n",
+    tts_buf_printf(&b,
+                   "ttscreen-rescreen-run/1\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%lld\n%ld\n%ld\n%ld\n%s\n",
                    r->at, r->actor, r->mode, r->lists_json, r->rules_sha256,
                    r->as_of != NULL ? r->as_of : "-", r->today, (long long)r->last_screening,
                    r->cases, r->rescreened, r->changed, r->report_sha256);
@@ -403,8 +401,7 @@ static int latest_row(void *u, sqlite3_stmt *st)
     return c->cb(c->user, &l);
 }
 
-tts_status tts_store_latest_each(tts_store *s, tts_store_latest_cb cb, void *user,
-                                 tts_error *err)
+tts_status tts_store_latest_each(tts_store *s, tts_store_latest_cb cb, void *user, tts_error *err)
 {
     sqlite3_stmt *st = NULL;
     latest_ctx c = {cb, user};

@@ -91,7 +91,8 @@ static void test_net_change_composes_versions(void **state)
     assert_string_equal(net.items[0].name, "Y2");
     assert_string_equal(net.items[1].entry_id, "new");
     assert_string_equal(net.items[1].change, "added");
-    assert_string_equal(net.items[2].entry_id, "removed"); /* removed, then back with another hash */
+    assert_string_equal(net.items[2].entry_id,
+                        "removed"); /* removed, then back with another hash */
     assert_string_equal(net.items[2].change, "changed");
     tts_listver_net_free(&net);
 }
@@ -103,11 +104,12 @@ static void test_stored_lists_json_is_read_with_escapes(void **state)
     (void)state;
     assert_non_null(a);
     assert_int_equal(tts_caseidx_parse_lists("[]", a, &p), 0);
-    assert_int_equal(tts_caseidx_parse_lists("[{\"source\":\"us-csl\",\"entries\":3,\"sha256\":\"ab\"},"
-                                             "{\"source\":\"in\\\"house \\u00e9\\ud83d\\ude00\","
-                                             "\"entries\":1,\"sha256\":\"cd\"}]",
-                                             a, &p),
-                     2);
+    assert_int_equal(
+        tts_caseidx_parse_lists("[{\"source\":\"us-csl\",\"entries\":3,\"sha256\":\"ab\"},"
+                                "{\"source\":\"in\\\"house \\u00e9\\ud83d\\ude00\","
+                                "\"entries\":1,\"sha256\":\"cd\"}]",
+                                a, &p),
+        2);
     assert_string_equal(p[0].source, "us-csl");
     assert_string_equal(p[0].sha256, "ab");
     assert_string_equal(p[1].source, "in\"house \xc3\xa9\xf0\x9f\x98\x80");
@@ -159,9 +161,8 @@ static void test_imports_keep_versions_and_diff_between_any_two(void **state)
     assert_int_equal(tts_lists_version(l, "watch", &v, &err), TTS_OK);
     assert_int_equal(v, 3);
     /* the last change: the alias of a taken away again */
-    assert_int_equal(tts_lists_diff(l, "watch", TTS_LIST_VERSION_NONE, TTS_LIST_VERSION_NONE, &d,
-                                    &err),
-                     TTS_OK);
+    assert_int_equal(
+        tts_lists_diff(l, "watch", TTS_LIST_VERSION_NONE, TTS_LIST_VERSION_NONE, &d, &err), TTS_OK);
     assert_int_equal(d->from, 2);
     assert_int_equal(d->to, 3);
     tts_list_diff_summary(d, line, sizeof(line));
@@ -187,7 +188,8 @@ static void test_imports_keep_versions_and_diff_between_any_two(void **state)
     assert_null(d);
     tts_error_clear(&err);
     assert_int_equal(tts_lists_diff(l, "watch", 1, 9, &d, &err), TTS_ERR_ARG);
-    assert_string_equal(err.message, "lists diff: list \"watch\" has no version 9 (versions 1 to 3)");
+    assert_string_equal(err.message,
+                        "lists diff: list \"watch\" has no version 9 (versions 1 to 3)");
     tts_error_clear(&err);
     assert_int_equal(tts_lists_diff(l, "watch", 3, 2, &d, &err), TTS_ERR_ARG);
     assert_string_equal(err.message, "lists diff: --from 3 is newer than --to 2");
