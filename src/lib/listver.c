@@ -229,10 +229,57 @@ void tts_listver_net_free(tts_listver_net *net)
 
 /* ---- the import hooks ---- */
 
+/*
+ * The stored entries as the versions recorded them: every change from
+ * version 0 to the newest composes into the entries present and their
+ * hashes, one read of the change rows instead of hashing every entry
+ * again. Used only while the stored list is that newest version.
+ */
+static tts_status snapshot_from_versions(tts_store *st, const char *source, long newest,
+                                         tts_listver_snap *s, tts_error *err)
+{
+    tts_listver_net net;
+    tts_status rc;
+    TTS_TRY(tts_listver_changes(st, source, 0, newest, &net, err));
+    s->items = tts_calloc(net.n + 1, sizeof(*s->items));
+    if (s->items == NULL)
+        TTS_FAIL(tts_err_set(err, TTS_ERR_NOMEM, "out of memory reading a list's entries"));
+    s->cap = net.n + 1;
+    for (size_t i = 0; i < net.n; i++) {
+        tts_listver_ent *e = &s->items[s->n];
+        if (net.items[i].new_sha256 == NULL)
+            continue; /* not reached: from version 0 every entry present is "added" */
+        e->entry_id = tts_arena_strdup(s->arena, net.items[i].entry_id);
+        e->name = tts_arena_strdup(s->arena, net.items[i].name);
+        e->sha256 = tts_arena_strdup(s->arena, net.items[i].new_sha256);
+        if (e->entry_id == NULL || e->name == NULL || e->sha256 == NULL)
+            TTS_FAIL(tts_err_set(err, TTS_ERR_NOMEM, "out of memory reading a list's entries"));
+        s->n++;
+    }
+out:
+    tts_listver_net_free(&net);
+    return rc;
+}
+
 tts_status tts_listver_before(tts_store *st, const char *source, tts_listver_snap *before,
                               tts_error *err)
 {
+    char sha[65];
+    long newest = 0;
+    tts_status rc;
+    TTS_TRY(tts_listver_latest(st, source, &newest, sha, err));
+    memset(before, 0, sizeof(*before));
+    before->arena = tts_arena_new();
+    if (before->arena == NULL)
+        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory reading a list's entries");
+    TTS_TRY(tts_store_source_sha256(st, source, before->sha256, &before->existed, err));
+    if (newest > 0 && before->existed && strcmp(sha, before->sha256) == 0)
+        return snapshot_from_versions(st, source, newest, before, err);
+    /* no versions kept yet (or not of what is stored): hash what is stored */
+    tts_listver_snap_free(before);
     return tts_listver_snapshot(st, source, before, err);
+out:
+    return rc;
 }
 
 typedef struct record_ctx {
