@@ -78,12 +78,12 @@ typedef struct previous {
     str_list entries; /* "source:id,source:id" or "", parallel to keys */
 } previous;
 
-static int previous_case(void *user, const tts_store_case *k)
+static int previous_case(void *user, const tts_store_latest *k)
 {
     previous *p = user;
-    p->screening = k->latest.id;
-    p->record_json = tts_strdup(k->latest.record_json);
-    p->verdict = tts_strdup(k->latest.verdict);
+    p->screening = k->screening;
+    p->record_json = tts_strdup(k->record_json);
+    p->verdict = tts_strdup(k->verdict);
     return p->record_json == NULL || p->verdict == NULL;
 }
 
@@ -336,11 +336,14 @@ static tts_status rescreen_one(rescreen_state *st, const char *id, tts_error *er
     str_list now = {NULL, 0, 0, 0};
     tts_buf key = TTS_BUF_INIT, part = TTS_BUF_INIT;
     size_t n_new = 0, n_gone = 0;
+    int found = 0;
     tts_status rc;
 
     memset(&p, 0, sizeof(p));
     memset(&res, 0, sizeof(res));
-    TTS_TRY(tts_store_cases_each(db, id, previous_case, &p, NULL, err));
+    TTS_TRY(tts_store_latest_get(db, id, previous_case, &p, &found, err));
+    if (!found)
+        TTS_FAIL(tts_err_set(err, TTS_ERR_DB, "rescreen: case \"%s\" is gone", id));
     TTS_TRY(tts_store_findings_each(db, p.screening, previous_finding, &p, err));
     TTS_TRY(tts_store_decisions_each(db, id, clearance_row, &cl, err));
     if (p.record_json == NULL || p.keys.failed || p.lines.failed || p.entries.failed || cl.failed) {

@@ -384,7 +384,14 @@ out:
 typedef struct latest_ctx {
     tts_store_latest_cb cb;
     void *user;
+    int *found;
 } latest_ctx;
+
+#define LATEST_SELECT                                                                          \
+    "SELECT c.record_id, s.id, s.as_of, s.rules_sha256, s.lists_json, s.record_json, "        \
+    "s.screened_at, (SELECT max(d.decided_at) FROM decision d WHERE d.case_id = c.id), "       \
+    "s.verdict FROM case_file c JOIN screening s ON s.id = (SELECT max(x.id) FROM screening x " \
+    "WHERE x.case_id = c.id) "
 
 static int latest_row(void *u, sqlite3_stmt *st)
 {
@@ -398,21 +405,34 @@ static int latest_row(void *u, sqlite3_stmt *st)
     l.record_json = col(st, 5);
     l.screened_at = col(st, 6);
     l.decided_at = col(st, 7);
+    l.verdict = col(st, 8);
+    if (c->found != NULL)
+        *c->found = 1;
     return c->cb(c->user, &l);
 }
 
-tts_status tts_store_latest_each(tts_store *s, tts_store_latest_cb cb, void *user, tts_error *err)
+tts_status tts_store_latest_each(tts_store *s, tts_store_latest_cb cb, void *user,
+                                 tts_error *err)
 {
     sqlite3_stmt *st = NULL;
-    latest_ctx c = {cb, user};
+    latest_ctx c = {cb, user, NULL};
     tts_status rc;
-    TTS_TRY(prep(s,
-                 "SELECT c.record_id, s.id, s.as_of, s.rules_sha256, s.lists_json, s.record_json, "
-                 "s.screened_at, (SELECT max(d.decided_at) FROM decision d WHERE d.case_id = c.id) "
-                 "FROM case_file c JOIN screening s ON s.id = (SELECT max(x.id) FROM screening x "
-                 "WHERE x.case_id = c.id) ORDER BY c.record_id",
-                 &st, err));
+    TTS_TRY(prep(s, LATEST_SELECT "ORDER BY c.record_id", &st, err));
     rc = each(s, st, latest_row, &c, err, "the cases");
+out:
+    return rc;
+}
+
+tts_status tts_store_latest_get(tts_store *s, const char *record_id, tts_store_latest_cb cb,
+                                void *user, int *found, tts_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    latest_ctx c = {cb, user, found};
+    tts_status rc;
+    *found = 0;
+    TTS_TRY(prep(s, LATEST_SELECT "WHERE c.record_id = ?1", &st, err));
+    bind(st, 1, record_id);
+    rc = each(s, st, latest_row, &c, err, "a case");
 out:
     return rc;
 }

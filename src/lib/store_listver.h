@@ -146,12 +146,21 @@ typedef struct tts_store_latest {
     const char *as_of, *rules_sha256, *lists_json, *record_json;
     const char *screened_at; /* RFC 3339 */
     const char *decided_at;  /* the case's newest decision, or NULL */
+    const char *verdict;
 } tts_store_latest;
 
 typedef int (*tts_store_latest_cb)(void *user, const tts_store_latest *l);
 /* The latest screening of every case, by record id. */
 tts_status tts_store_latest_each(tts_store *s, tts_store_latest_cb cb, void *user,
                                  tts_error *err);
+
+/*
+ * The latest screening of case record_id (through the record id's unique
+ * index: one case costs the same whatever the store holds); *found 0 when
+ * there is no such case.
+ */
+tts_status tts_store_latest_get(tts_store *s, const char *record_id, tts_store_latest_cb cb,
+                                void *user, int *found /* OUT */, tts_error *err);
 
 typedef int (*tts_store_held_cb)(void *user, const char *record_id, const char *entries);
 /*
