@@ -139,6 +139,7 @@ bench: $(B)/bench_lists $(B)/bench_scan ttscreen
 	$(B)/bench_lists fixtures
 	@sh tests/bench/process.sh ./ttscreen $(B)/bench
 	@sh tests/bench/shards.sh ./ttscreen $(B)/bench
+	@sh tests/bench/rescreen.sh ./ttscreen $(B)/bench $(BENCH_CASES)
 	$(B)/bench_scan $(BENCH_N)
 
 check: unit e2e fuzz-replay symbols headercheck layering
@@ -219,6 +220,8 @@ fuzz-run: fuzz
 
 # Throughput of parsing + rule evaluation (docs/benchmarks.md); not part of check.
 BENCH_N ?= 100000
+# Stored cases of the delta-vs-full rescreen bench (tests/bench/rescreen.sh).
+BENCH_CASES ?= 100000
 $(B)/bench_scan: tests/bench/bench_scan.c $(B)/libttscreen.a
 	@mkdir -p $(@D)
 	$(CC) -Iinclude $(WARN) $(CFLAGS) -o $@ $< $(B)/libttscreen.a $(LDFLAGS) $(DEP_LIBS)

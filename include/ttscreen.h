@@ -16,6 +16,7 @@
 #include "ttscreen/lists.h"
 #include "ttscreen/cases.h"
 #include "ttscreen/sheet.h"
+#include "ttscreen/versions.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -136,12 +136,19 @@ typedef struct tts_rescreen_opts {
     int no_lists;               /* no list consulted on purpose: each report says so */
     struct tts_lists *lists_db; /* the lists to consult (each case goes through
                                    tts_screen_record, as `screen` does); scan.lookup is unused */
+    /* Fields below were added later; a smaller `size` leaves them unset. */
+    int changed_lists;          /* only the cases a change since each case was last checked
+                                   can affect (list entries by name, identifier or held
+                                   finding; rules; as-of): the same findings as a full run */
 } tts_rescreen_opts;
 
 /*
- * Screen every case's latest record again, store each outcome, and render
- * per case the new and gone findings and the verdict change. *failed is
- * set to 1 when a new finding is at or above o->fail_on.
+ * Screen every case's latest record again (with o->changed_lists: only the
+ * cases a change can affect), store each outcome, and render per case the
+ * new and gone findings with the list entry and list version behind each,
+ * and the verdict change. A completed run is recorded, with its audit row,
+ * as the mark the next --changed-lists run starts from. *failed is set to
+ * 1 when a new finding is at or above o->fail_on.
  */
 TTS_API tts_status tts_cases_rescreen(tts_cases *c, const tts_rescreen_opts *o, char **out,
                                       size_t *len, int *failed, tts_error *err);

@@ -196,6 +196,8 @@ typedef struct tts_list_status {
                              for a list imported by an earlier version */
     char *transport;      /* how its last download travelled: "https", "http" (plain, with
                              --allow-insecure-http), "file"; NULL when not downloaded */
+    long version;         /* its newest version (1, 2, ...), 0 for a database without
+                             versions */
 } tts_list_status;
 
 /* Every source with its counts and fetch metadata, by name. Caller-owned. */

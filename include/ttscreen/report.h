@@ -42,6 +42,8 @@ typedef struct tts_list_info {
                                  date), "last-modified" (the feed's HTTP Last-Modified) or
                                  "imported" (the import, when the list gives no date) */
     const char *transport;    /* "http" when the last download came over plain HTTP, else NULL */
+    long version;             /* the list's version in the database (1, 2, ...; every import
+                                 or update that changed it is one), 0 when unknown */
 } tts_list_info;
 
 typedef struct tts_report_input {

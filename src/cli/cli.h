@@ -88,6 +88,26 @@ int cli_load_rules(const char *cmd, const char *dir, tts_rules **out);
 /* Who is acting: opt (--by) when given, else the operating-system user. Borrowed. */
 const char *cli_actor(const char *opt);
 
+/*
+ * `lists diff SOURCE` (cmd_lists_diff.c): operands ops[0..n_ops) start with
+ * "diff"; from/to/format may be NULL. Returns an exit status.
+ */
+int cli_lists_diff(const char *db, char **ops, size_t n_ops, const char *format, const char *from,
+                   const char *to);
+
+/* After an import: print "SOURCE: 12,311 entries, +14 -3 ~2" (the newest version's change). */
+void cli_list_summary(tts_lists *l, const char *source);
+
+/* `rescreen` as cmd_rescreen.c runs it, for `lists update --rescreen` too. */
+typedef struct cli_rescreen_args {
+    const char *format, *fail_on, *as_of, *rules_dir, *db, *by, *max_list_age; /* or NULL */
+    int no_lists;      /* --no-lists */
+    int changed_lists; /* --changed-lists: only the cases a list change can affect */
+} cli_rescreen_args;
+
+/* Returns the exit status of `rescreen`. */
+int cli_rescreen_run(const cli_rescreen_args *a);
+
 /* Subcommands: each returns an exit status. */
 int cmd_screen(int argc, char **argv);
 int cmd_rules(int argc, char **argv);

@@ -19,7 +19,9 @@ static const char usage_text[] =
     "                             [--connect-timeout S] [--max-bytes N] [--retries N]\n"
     "                             [--ca-file PEM] [--allow-insecure-http]\n"
     "                             [--max-drop PERCENT] [--accept-drop] [--db PATH]\n"
+    "                             [--rescreen [--fail-on S] [--rules DIR]]\n"
     "       ttscreen lists status [--max-age DAYS] [--format text|json] [--db PATH]\n"
+    "       ttscreen lists diff SOURCE [--from V] [--to V] [--format text|json] [--db PATH]\n"
     "Formats: csl-csv (trade.gov Consolidated Screening List), csl-json (the same list as\n"
     "JSON: {\"results\": [...]} as the CSL API and JSON download serve it), sdn-csv (OFAC\n"
     "sdn.csv with alt.csv and add.csv as further FILEs), dpl-tsv (BIS Denied Persons List),\n"
@@ -43,7 +45,13 @@ static const char usage_text[] =
     "status shows each list's kind, jurisdiction, severity and age in days, counted from the\n"
     "list's publication date, else its feed's HTTP Last-Modified, else its import (by the\n"
     "real clock, whatever SOURCE_DATE_EPOCH says); with --max-age it exits 1 when a list is\n"
-    "older than DAYS (without, it warns about lists older than 7 days).\n";
+    "older than DAYS (without, it warns about lists older than 7 days).\n"
+    "Every import or update is a new version of its list; import and update print what it\n"
+    "changed (\"us-csl: 12,311 entries, +14 -3 ~2\": added, removed, changed entries) and\n"
+    "diff shows it entry by entry (the last change, or --from V --to V). update --rescreen\n"
+    "then re-screens the stored cases the changes can affect (rescreen --changed-lists):\n"
+    "exit 1 when a new finding is at or above --fail-on (default high), 2 when an update\n"
+    "or the rescreen failed (the previous list and the case verdicts are kept).\n";
 
 static const char *default_format(const char *source, const char *file)
 {
@@ -142,6 +150,7 @@ static int lists_import(const char *db, const char *format, const tts_import_opt
            res.aliases, format, res.sha256);
     warn_rows(&res);
     warn_lost_aliases(ops[1], format, prev_format, prev_aliases, res.aliases);
+    cli_list_summary(l, ops[1]); /* what the import changed (cmd_lists_diff.c) */
     rc = EXIT_CLEAN;
 out:
     free(prev_format);
@@ -235,6 +244,7 @@ static int update_one(tts_lists *l, const char *source, const tts_update_opts *o
         printf("%s: imported %ld entries, %ld aliases (sha256 %s)\n", source, res.entries,
                res.aliases, res.sha256);
         warn_rows(&res);
+        cli_list_summary(l, source); /* what the update changed (cmd_lists_diff.c) */
         if (previous_version(l, source, &new_format, &n_aliases) == 0 && new_format != NULL)
             warn_lost_aliases(source, new_format, prev_format, prev_aliases, res.aliases);
         free(new_format);
@@ -460,7 +470,8 @@ int cmd_lists(int argc, char **argv)
     const char *db = NULL, *format = NULL, *max_age = NULL;
     tts_import_opts io = {sizeof(tts_import_opts), NULL, NULL, NULL};
     update_args ua = {NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0};
-    int help = 0, rc = EXIT_ERROR;
+    const char *from = NULL, *to = NULL, *fail_on = NULL, *rules_dir = NULL;
+    int help = 0, rc = EXIT_ERROR, rescreen = 0;
     char **ops = NULL;
     size_t n_ops = 0;
     const cli_option opts[] = {{"db", 0, 1, &db, NULL},
@@ -479,6 +490,11 @@ int cmd_lists(int argc, char **argv)
                                {"max-drop", 0, 1, &ua.max_drop, NULL},
                                {"accept-drop", 0, 0, NULL, &ua.accept_drop},
                                {"help", 'h', 0, NULL, &help},
+                               {"from", 0, 1, &from, NULL},
+                               {"to", 0, 1, &to, NULL},
+                               {"rescreen", 0, 0, NULL, &rescreen},
+                               {"fail-on", 0, 1, &fail_on, NULL},
+                               {"rules", 0, 1, &rules_dir, NULL},
                                {NULL, 0, 0, NULL, NULL}};
     if (cli_parse("lists", argc, argv, opts, &ops, &n_ops) != 0)
         return EXIT_ERROR;
@@ -486,23 +502,45 @@ int cmd_lists(int argc, char **argv)
         fputs(usage_text, stdout);
         rc = EXIT_CLEAN;
     } else if (n_ops == 0) {
-        cli_error("lists: expected import, update or status (see 'ttscreen lists --help')");
+        cli_error("lists: expected import, update, status or diff (see 'ttscreen lists --help')");
     } else if (strcmp(ops[0], "import") != 0 &&
                (io.kind != NULL || io.jurisdiction != NULL || io.severity != NULL)) {
         cli_error("lists %s: --kind, --jurisdiction and --severity are set by 'lists import'",
                   ops[0]);
+    } else if ((from != NULL || to != NULL) && strcmp(ops[0], "diff") != 0) {
+        cli_error("lists %s: --from and --to are options of 'lists diff'", ops[0]);
+    } else if ((rescreen || fail_on != NULL || rules_dir != NULL) &&
+               strcmp(ops[0], "update") != 0) {
+        cli_error("lists %s: --rescreen, --fail-on and --rules are options of 'lists update'",
+                  ops[0]);
+    } else if (!rescreen && (fail_on != NULL || rules_dir != NULL)) {
+        cli_error("lists update: --fail-on and --rules go with --rescreen");
+    } else if (strcmp(ops[0], "diff") == 0) {
+        rc = cli_lists_diff(db, ops, n_ops, format, from, to);
     } else if (strcmp(ops[0], "import") == 0) {
         rc = lists_import(db, format, &io, ops, n_ops);
     } else if (strcmp(ops[0], "update") == 0) {
         ua.format = format;
         rc = lists_update(db, &ua, ops, n_ops);
+        if (rescreen) {
+            /* the changes reach the stored cases; an update that failed kept its old list */
+            cli_rescreen_args ra;
+            int rr;
+            memset(&ra, 0, sizeof(ra));
+            ra.fail_on = fail_on;
+            ra.rules_dir = rules_dir;
+            ra.db = db;
+            ra.changed_lists = 1;
+            rr = cli_rescreen_run(&ra);
+            rc = rc == EXIT_ERROR || rr == EXIT_ERROR ? EXIT_ERROR : rr;
+        }
     } else if (strcmp(ops[0], "status") == 0) {
         if (n_ops != 1)
             cli_error("lists status: takes no operands");
         else
             rc = lists_status(db, max_age, format);
     } else {
-        cli_error("lists: unknown subcommand '%s' (import, update, status)", ops[0]);
+        cli_error("lists: unknown subcommand '%s' (import, update, status, diff)", ops[0]);
     }
     free(ops);
     return rc;

@@ -13,23 +13,26 @@
 static const char usage_text[] =
     "usage: ttscreen rescreen [--fail-on SEVERITY] [--format text|json] [--as-of YYYY-MM-DD]\n"
     "                         [--rules DIR] [--db PATH] [--by NAME] [--no-lists]\n"
-    "                         [--max-list-age DAYS]\n"
+    "                         [--max-list-age DAYS] [--changed-lists]\n"
     "\n"
     "Screen every stored case again, with the current rules and the lists in the database,\n"
     "and report what changed since its last screening. With no list loaded this is an error\n"
     "unless --no-lists (rules alone; each stored screening says no list was consulted).\n"
     "--max-list-age DAYS fails when a list is older than DAYS (from its own date, else its\n"
     "import).\n"
+    "--changed-lists re-screens only the cases a change can affect since each was last\n"
+    "checked: a name or identifier matching an added or changed list entry, a finding or\n"
+    "decision on a removed or changed one, other rules, another as-of date; the findings are\n"
+    "exactly those of a full rescreen. Each new or gone finding names the list entry and list\n"
+    "version behind it; a cleared match raised again says why.\n"
     "Exit status: 0 no new finding at or above --fail-on (default high), 1 there is one,\n"
     "2 error.\n";
 
-int cmd_rescreen(int argc, char **argv)
+int cli_rescreen_run(const cli_rescreen_args *a)
 {
-    const char *format = NULL, *fail_on = NULL, *as_of = NULL, *rules_dir = NULL, *db = NULL,
-               *by = NULL, *max_list_age = NULL;
-    int help = 0, failed = 0, rc = EXIT_ERROR, no_lists = 0;
-    char **ops = NULL, now[32], today[11], *text = NULL;
-    size_t n_ops = 0, len = 0;
+    int failed = 0, rc = EXIT_ERROR;
+    char now[32], today[11], *text = NULL;
+    size_t len = 0;
     tts_rules *rules = NULL;
     tts_cases *c = NULL;
     tts_lists *lists = NULL;
@@ -37,74 +40,57 @@ int cmd_rescreen(int argc, char **argv)
     size_t n_info = 0;
     tts_rescreen_opts ro;
     tts_error err;
-    const cli_option opts[] = {
-        {"format", 0, 1, &format, NULL}, {"fail-on", 0, 1, &fail_on, NULL},
-        {"as-of", 0, 1, &as_of, NULL},   {"rules", 0, 1, &rules_dir, NULL},
-        {"db", 0, 1, &db, NULL},         {"by", 0, 1, &by, NULL},
-        {"help", 'h', 0, NULL, &help},   {"no-lists", 0, 0, NULL, &no_lists},
-        {"max-list-age", 0, 1, &max_list_age, NULL},
-        {NULL, 0, 0, NULL, NULL},
-    };
 
     tts_error_clear(&err);
     memset(&ro, 0, sizeof(ro));
     ro.size = sizeof(ro);
     ro.fail_on = TTS_SEV_HIGH;
-    if (cli_parse("rescreen", argc, argv, opts, &ops, &n_ops) != 0)
-        return EXIT_ERROR;
-    if (help) {
-        fputs(usage_text, stdout);
-        free(ops);
-        return EXIT_CLEAN;
-    }
-    if (n_ops != 0) {
-        cli_error("rescreen: takes no operands (see 'ttscreen rescreen --help')");
+    if (a->format != NULL &&
+        (tts_format_parse(a->format, &ro.format) != TTS_OK ||
+         (ro.format != TTS_FORMAT_TEXT && ro.format != TTS_FORMAT_JSON))) {
+        cli_error("rescreen: unknown --format '%s' (expected text or json)", a->format);
         goto out;
     }
-    if (format != NULL && (tts_format_parse(format, &ro.format) != TTS_OK ||
-                           (ro.format != TTS_FORMAT_TEXT && ro.format != TTS_FORMAT_JSON))) {
-        cli_error("rescreen: unknown --format '%s' (expected text or json)", format);
-        goto out;
-    }
-    if (fail_on != NULL && tts_severity_parse(fail_on, &ro.fail_on) != TTS_OK) {
+    if (a->fail_on != NULL && tts_severity_parse(a->fail_on, &ro.fail_on) != TTS_OK) {
         cli_error("rescreen: unknown --fail-on '%s' (expected info, low, medium, high or "
                   "critical)",
-                  fail_on);
+                  a->fail_on);
         goto out;
     }
-    if (as_of != NULL && tts_date_check(as_of) != TTS_OK) {
-        cli_error("rescreen: --as-of '%s' is not a real calendar date YYYY-MM-DD", as_of);
+    if (a->as_of != NULL && tts_date_check(a->as_of) != TTS_OK) {
+        cli_error("rescreen: --as-of '%s' is not a real calendar date YYYY-MM-DD", a->as_of);
         goto out;
     }
     if (cli_now(now, today) != 0 || cli_today(today) != 0)
         goto out;
-    if (cli_load_rules("rescreen", cli_rules_dir(rules_dir), &rules) != 0)
+    if (cli_load_rules("rescreen", cli_rules_dir(a->rules_dir), &rules) != 0)
         goto out;
-    if (tts_lists_open(cli_db_path(db), 0, &lists, &err) != TTS_OK ||
+    if (tts_lists_open(cli_db_path(a->db), 0, &lists, &err) != TTS_OK ||
         tts_lists_info(lists, &info, &n_info, &err) != TTS_OK) {
         cli_report(&err);
         goto out;
     }
-    if (cli_lists_ready("rescreen", cli_db_path(db), info, n_info, no_lists, max_list_age,
-                        today) != 0)
+    if (cli_lists_ready("rescreen", cli_db_path(a->db), info, n_info, a->no_lists,
+                        a->max_list_age, today) != 0)
         goto out;
-    if (tts_cases_open(cli_db_path(db), 0, &c, &err) != TTS_OK) {
+    if (tts_cases_open(cli_db_path(a->db), 0, &c, &err) != TTS_OK) {
         cli_report(&err);
         goto out;
     }
-    if (!no_lists) {
+    if (!a->no_lists) {
         /* the same lists as `screen` would consult now */
         ro.lists_db = lists;
         ro.lists = info;
         ro.n_lists = n_info;
     }
-    ro.no_lists = no_lists;
+    ro.no_lists = a->no_lists;
+    ro.changed_lists = a->changed_lists;
     ro.rules = rules;
     ro.scan.size = sizeof(ro.scan);
-    ro.scan.as_of = as_of;
+    ro.scan.as_of = a->as_of;
     ro.today = today;
     ro.at = now;
-    ro.actor = cli_actor(by);
+    ro.actor = cli_actor(a->by);
     ro.tool_version = tts_version();
     if (tts_cases_rescreen(c, &ro, &text, &len, &failed, &err) != TTS_OK) {
         cli_report(&err);
@@ -121,6 +107,42 @@ out:
     tts_list_info_free(info, n_info);
     tts_lists_close(lists);
     tts_rules_free(rules);
+    return rc;
+}
+
+int cmd_rescreen(int argc, char **argv)
+{
+    cli_rescreen_args a;
+    int help = 0, rc;
+    char **ops = NULL;
+    size_t n_ops = 0;
+    const cli_option opts[] = {
+        {"format", 0, 1, &a.format, NULL},
+        {"fail-on", 0, 1, &a.fail_on, NULL},
+        {"as-of", 0, 1, &a.as_of, NULL},
+        {"rules", 0, 1, &a.rules_dir, NULL},
+        {"db", 0, 1, &a.db, NULL},
+        {"by", 0, 1, &a.by, NULL},
+        {"help", 'h', 0, NULL, &help},
+        {"no-lists", 0, 0, NULL, &a.no_lists},
+        {"max-list-age", 0, 1, &a.max_list_age, NULL},
+        {"changed-lists", 0, 0, NULL, &a.changed_lists},
+        {NULL, 0, 0, NULL, NULL},
+    };
+    memset(&a, 0, sizeof(a));
+    if (cli_parse("rescreen", argc, argv, opts, &ops, &n_ops) != 0)
+        return EXIT_ERROR;
+    if (help) {
+        fputs(usage_text, stdout);
+        free(ops);
+        return EXIT_CLEAN;
+    }
+    if (n_ops != 0) {
+        cli_error("rescreen: takes no operands (see 'ttscreen rescreen --help')");
+        free(ops);
+        return EXIT_ERROR;
+    }
+    rc = cli_rescreen_run(&a);
     free(ops);
     return rc;
 }

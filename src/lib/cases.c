@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "cases_int.h"
 #include "error.h"
 #include "mem.h"
 #include "scan.h"
@@ -246,8 +247,12 @@ out:
 
 /* ---- storing a screening ---- */
 
-/* The lists consulted, as a JSON array for the screening row. */
-static void lists_json(tts_buf *b, const tts_list_info *l, size_t n)
+/*
+ * The lists consulted, as a JSON array for the screening row and the
+ * rescreen run (cases_int.h): source, entries, content hash, and the list
+ * version when known (the delta rescreen follows changes from it).
+ */
+void tts_cases_lists_json(tts_buf *b, const tts_list_info *l, size_t n)
 {
     tts_buf_putc(b, '[');
     for (size_t i = 0; i < n; i++) {
@@ -255,6 +260,8 @@ static void lists_json(tts_buf *b, const tts_list_info *l, size_t n)
         tts_buf_json_cstr(b, l[i].source);
         tts_buf_printf(b, ",\"entries\":%ld,\"sha256\":", l[i].entries);
         tts_buf_json_cstr(b, l[i].sha256);
+        if (l[i].version > 0)
+            tts_buf_printf(b, ",\"version\":%ld", l[i].version);
         tts_buf_putc(b, '}');
     }
     tts_buf_putc(b, ']');
@@ -321,7 +328,7 @@ tts_status tts_cases_store(tts_cases *c, const tts_screening_info *in, tts_error
 
     TTS_TRY(tts_record_sha256(in->record, rec_sha, err));
     TTS_TRY(build_rows(in->findings, &fr, err));
-    lists_json(&lists, in->lists, in->n_lists);
+    tts_cases_lists_json(&lists, in->lists, in->n_lists);
     if (tts_buf_failed(&lists)) {
         rc = tts_err_set(err, TTS_ERR_NOMEM, "out of memory");
         goto out;
@@ -705,260 +712,16 @@ out:
     return finish(&b, out, len, rc, err);
 }
 
-/* ---- re-screening ---- */
+/* ---- re-screening: rescreen.c ---- */
 
-typedef struct str_list {
-    char **items;
-    size_t n, cap;
-    int failed;
-} str_list;
-
-static void str_list_free(str_list *l)
+tts_store *tts_cases_db(tts_cases *c)
 {
-    for (size_t i = 0; i < l->n; i++)
-        tts_free(l->items[i]);
-    tts_free(l->items);
-    memset(l, 0, sizeof(*l));
+    return c->store;
 }
 
-static void str_list_add(str_list *l, const char *s)
+void tts_cases_finding_key(tts_buf *b, const tts_finding *f)
 {
-    if (l->failed)
-        return;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 16;
-        char **p = tts_realloc(l->items, cap * sizeof(*p));
-        if (p == NULL) {
-            l->failed = 1;
-            return;
-        }
-        l->items = p;
-        l->cap = cap;
-    }
-    if ((l->items[l->n] = tts_strdup(s)) == NULL)
-        l->failed = 1;
-    else
-        l->n++;
-}
-
-static int str_list_has(const str_list *l, const char *s)
-{
-    for (size_t i = 0; i < l->n; i++)
-        if (strcmp(l->items[i], s) == 0)
-            return 1;
-    return 0;
-}
-
-static int collect_id(void *user, const tts_store_case *k)
-{
-    str_list_add(user, k->record_id);
-    return ((str_list *)user)->failed;
-}
-
-/* What the previous screening of a case said. */
-typedef struct previous {
-    int64_t screening;
-    char *record_json, *verdict;
-    str_list keys;  /* raised findings' keys */
-    str_list lines; /* "severity\x1frule\x1fsubject\x1fmessage", parallel to keys */
-} previous;
-
-static int previous_case(void *user, const tts_store_case *k)
-{
-    previous *p = user;
-    p->screening = k->latest.id;
-    p->record_json = tts_strdup(k->latest.record_json);
-    p->verdict = tts_strdup(k->latest.verdict);
-    return p->record_json == NULL || p->verdict == NULL;
-}
-
-static int previous_finding(void *user, const tts_store_finding *f)
-{
-    previous *p = user;
-    tts_buf line = TTS_BUF_INIT;
-    if (f->cleared != NULL)
-        return 0;
-    tts_buf_printf(&line, "%s\x1f%s\x1f%s\x1f%s", f->severity, f->rule, f->subject, f->message);
-    if (tts_buf_failed(&line))
-        p->keys.failed = 1;
-    else {
-        str_list_add(&p->keys, f->fkey);
-        str_list_add(&p->lines, line.data);
-    }
-    tts_buf_free(&line);
-    return p->keys.failed || p->lines.failed;
-}
-
-static void previous_free(previous *p)
-{
-    tts_free(p->record_json);
-    tts_free(p->verdict);
-    str_list_free(&p->keys);
-    str_list_free(&p->lines);
-}
-
-/* One changed finding in the output. */
-static void change_out(tts_buf *b, int json, int *first, char sign, const char *sev,
-                       const char *rule, const char *subject, const char *message)
-{
-    if (json) {
-        tts_buf_puts(b, *first ? "{" : ",{");
-        tts_buf_json_field(b, "rule", rule, 0);
-        tts_buf_json_field(b, "severity", sev, 1);
-        tts_buf_json_field(b, "subject", subject, 1);
-        tts_buf_json_field(b, "message", message, 1);
-        tts_buf_putc(b, '}');
-    } else {
-        tts_buf_printf(b, "  %c %-8s %s  %s\n      %s\n", sign, sev, rule, subject, message);
-    }
-    *first = 0;
-}
-
-/* The "gone" side: previous raised findings whose key is not raised now. */
-static void gone_out(tts_buf *b, int json, const previous *p, const str_list *now)
-{
-    int first = 1;
-    for (size_t i = 0; i < p->keys.n; i++) {
-        char *f[4] = {NULL, NULL, NULL, NULL}, *s;
-        if (str_list_has(now, p->keys.items[i]))
-            continue;
-        s = p->lines.items[i];
-        for (int k = 0; k < 4 && s != NULL; k++) {
-            f[k] = s;
-            s = strchr(s, '\x1f');
-            if (s != NULL)
-                *s++ = '\0';
-        }
-        change_out(b, json, &first, '-', f[0] ? f[0] : "", f[1] ? f[1] : "", f[2] ? f[2] : "",
-                   f[3] ? f[3] : "");
-    }
-}
-
-typedef struct rescreen_state {
-    tts_cases *c;
-    const tts_rescreen_opts *o;
-    tts_buf *b;
-    int json, failed;
-    size_t n, changed;
-} rescreen_state;
-
-/* Screen one case again; append its change (if any) to the output. */
-static tts_status rescreen_one(rescreen_state *st, const char *id, tts_error *err)
-{
-    const tts_rescreen_opts *o = st->o;
-    previous p;
-    tts_record *rec = NULL;
-    const tts_findings *f = NULL;
-    tts_screen_opts so;
-    tts_screen_result res;
-    str_list now = {NULL, 0, 0, 0};
-    tts_buf key = TTS_BUF_INIT, part = TTS_BUF_INIT;
-    size_t n_new = 0, n_gone = 0;
-    int first = 1;
-    tts_status rc;
-
-    memset(&p, 0, sizeof(p));
-    memset(&res, 0, sizeof(res));
-    TTS_TRY(tts_store_cases_each(st->c->store, id, previous_case, &p, NULL, err));
-    TTS_TRY(tts_store_findings_each(st->c->store, p.screening, previous_finding, &p, err));
-    if (p.record_json == NULL || p.keys.failed || p.lines.failed) {
-        rc = tts_err_set(err, TTS_ERR_NOMEM, "out of memory");
-        goto out;
-    }
-    TTS_TRY(tts_record_parse(p.record_json, strlen(p.record_json), id, &rec, err));
-    memset(&so, 0, sizeof(so));
-    so.size = sizeof(so);
-    so.rules = o->rules;
-    so.lists = o->lists_db;
-    so.no_lists = o->no_lists;
-    so.list_info = o->lists;
-    so.n_lists = o->n_lists;
-    so.cases = st->c;
-    so.store = 1;
-    so.rescreen = 1;
-    so.as_of = o->scan.as_of;
-    so.today = o->today;
-    so.at = o->at;
-    so.actor = o->actor;
-    so.tool_version = o->tool_version;
-    TTS_TRY(tts_screen_record(&so, rec, &res, err));
-    f = res.findings;
-
-    /* new: raised now, not before */
-    for (size_t i = 0; i < f->n; i++) {
-        const tts_finding *x = &f->items[i];
-        if (x->cleared != NULL)
-            continue;
-        tts_buf_reset(&key);
-        finding_key(&key, x);
-        str_list_add(&now, key.data != NULL ? key.data : "");
-        if (str_list_has(&p.keys, key.data != NULL ? key.data : ""))
-            continue;
-        n_new++;
-        if ((int)x->severity >= (int)o->fail_on)
-            st->failed = 1;
-        change_out(&part, st->json, &first, '+', tts_severity_name(x->severity), x->rule,
-                   x->subject, x->message ? x->message : "");
-    }
-    for (size_t i = 0; i < p.keys.n; i++)
-        n_gone += !str_list_has(&now, p.keys.items[i]);
-    st->n++;
-    if (n_new > 0 || n_gone > 0 || strcmp(p.verdict, tts_findings_verdict(f)) != 0) {
-        st->changed++;
-        if (st->json) {
-            tts_buf_puts(st->b, st->changed > 1 ? ",{" : "{");
-            tts_buf_json_field(st->b, "id", id, 0);
-            tts_buf_json_field(st->b, "verdict_before", p.verdict, 1);
-            tts_buf_json_field(st->b, "verdict", tts_findings_verdict(f), 1);
-            tts_buf_printf(st->b, ",\"new\":[%s],\"gone\":[", part.data ? part.data : "");
-            gone_out(st->b, 1, &p, &now);
-            tts_buf_puts(st->b, "]}");
-        } else {
-            tts_buf_printf(st->b, "%s: %s -> %s (%zu new, %zu gone)\n%s", id, p.verdict,
-                           tts_findings_verdict(f), n_new, n_gone, part.data ? part.data : "");
-            gone_out(st->b, 0, &p, &now);
-        }
-    }
-    if (now.failed || tts_buf_failed(&part) || tts_buf_failed(&key))
-        rc = tts_err_set(err, TTS_ERR_NOMEM, "out of memory");
-out:
-    tts_buf_free(&key);
-    tts_buf_free(&part);
-    str_list_free(&now);
-    tts_screen_result_clear(&res);
-    tts_record_free(rec);
-    previous_free(&p);
-    return rc;
-}
-
-tts_status tts_cases_rescreen(tts_cases *c, const tts_rescreen_opts *o, char **out, size_t *len,
-                              int *failed, tts_error *err)
-{
-    str_list ids = {NULL, 0, 0, 0};
-    tts_buf b = TTS_BUF_INIT;
-    rescreen_state st = {c, o, &b, o->format == TTS_FORMAT_JSON, 0, 0, 0};
-    tts_status rc;
-
-    *out = NULL;
-    *failed = 0;
-    TTS_TRY(tts_store_cases_each(c->store, NULL, collect_id, &ids, NULL, err));
-    if (ids.failed) {
-        rc = tts_err_set(err, TTS_ERR_NOMEM, "out of memory");
-        goto out;
-    }
-    if (st.json)
-        tts_buf_puts(&b, "{\"cases\":[");
-    for (size_t i = 0; i < ids.n; i++)
-        TTS_TRY(rescreen_one(&st, ids.items[i], err));
-    if (st.json)
-        tts_buf_printf(&b, "],\"rescreened\":%zu,\"changed\":%zu}\n", st.n, st.changed);
-    else
-        tts_buf_printf(&b, "rescreened %zu case%s: %zu changed\n", st.n, st.n == 1 ? "" : "s",
-                       st.changed);
-    *failed = st.failed;
-out:
-    str_list_free(&ids);
-    return finish(&b, out, len, rc, err);
+    finding_key(b, f);
 }
 
 /* ---- audit log ---- */

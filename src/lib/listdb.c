@@ -18,6 +18,7 @@
 #include "identidx.h"
 #include "import.h"
 #include "listmeta.h"
+#include "listver.h"
 #include "mem.h"
 #include "nameidx.h"
 #include "names.h"
@@ -222,6 +223,7 @@ tts_status tts_listdb_import(tts_lists *l, const char *source, const char *forma
     tts_status rc;
     tts_import_counts c;
     tts_store_meta old;
+    tts_listver_snap before; /* the entries as they were: the new version's changes */
     int64_t sid = 0;
     int found = 0;
     char lm[21];
@@ -230,6 +232,7 @@ tts_status tts_listdb_import(tts_lists *l, const char *source, const char *forma
     const char *ok = opts != NULL ? opts->kind : NULL, *oj = opts != NULL ? opts->jurisdiction : NULL,
                *os = opts != NULL ? opts->severity : NULL;
     memset(&old, 0, sizeof(old));
+    memset(&before, 0, sizeof(before));
     if (source == NULL || source[0] == '\0' || strlen(source) > 64)
         return tts_err_set(err, TTS_ERR_ARG, "list source name must be 1 to 64 characters");
     if (opts != NULL && opts->size < sizeof(tts_import_opts))
@@ -240,11 +243,13 @@ tts_status tts_listdb_import(tts_lists *l, const char *source, const char *forma
     tts_listmeta_resolve(source, format, ok, oj, os, old.kind, old.jurisdiction, old.severity,
                          &kind, &jur, &sev);
     dated = dated_of(fetch, imported_at, lm, &dated_by);
+    TTS_TRY(tts_listver_before(l->store, source, &before, err)); /* list versions (listver.c) */
     TTS_TRY(tts_store_source_replace(l->store, source, format, &sid, err));
     TTS_TRY(tts_import_files(l->store, sid, format, files, n_files, &c, err));
     TTS_TRY(check_drop(source, &old, found, feed, c.entries, err));
     TTS_TRY(tts_store_source_finish(l->store, sid, c.entries, c.aliases, c.sha256, imported_at,
                                     label, err));
+    TTS_TRY(tts_listver_after(l->store, source, &before, imported_at, c.sha256, c.entries, err));
     TTS_TRY(tts_store_source_meta_set(l->store, sid, kind, jur, sev, dated, dated_by, err));
     if (fetch != NULL) {
         TTS_TRY(tts_store_fetch_put(l->store, source, fetch, err));
@@ -274,6 +279,7 @@ out:
         unload(l);
     }
     tts_store_meta_clear(&old);
+    tts_listver_snap_free(&before);
     return rc;
 }
 
@@ -1151,6 +1157,11 @@ static tts_status status_fetch(tts_lists *l, tts_list_status *st, tts_error *err
         if (rc != TTS_OK)
             return rc;
         st->content_sha256 = content[0] != '\0' ? sdup(content, &oom) : NULL;
+        if (tts_store_has_listver(l->store)) {
+            rc = tts_listver_latest(l->store, st->source, &st->version, content, err);
+            if (rc != TTS_OK)
+                return rc;
+        }
         st->transport = transport[0] != '\0' ? sdup(transport, &oom) : NULL;
         if (oom)
             return tts_err_set(err, TTS_ERR_NOMEM, "out of memory");
@@ -1268,6 +1279,7 @@ tts_status tts_lists_info(tts_lists *l, tts_list_info **out, size_t *n, tts_erro
         PUT(dated, st[i].dated);
         PUT(dated_by, st[i].dated_by);
         info[i].entries = st[i].entries;
+        info[i].version = st[i].version;
     }
 #undef PUT
     tts_list_status_free(st, ns);

@@ -9,6 +9,7 @@
  */
 #include "store.h"
 #include "store_db.h"
+#include "store_listver.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -88,7 +89,15 @@ static const char *const migrations[] = {
     "  BEGIN SELECT RAISE(ABORT, 'case files are never changed'); END;"
     "CREATE TRIGGER case_file_no_delete BEFORE DELETE ON case_file"
     "  BEGIN SELECT RAISE(ABORT, 'case files are never deleted'); END;",
+    /* 6: continuous screening (store_listver.h): every import of a source is a version
+     * (1, 2, ...) with what it changed against the one before (entries added, removed,
+     * and changed by their content hash), and every completed `rescreen` run marks the
+     * list versions, rules and date all stored cases were checked against */
+    TTS_STORE_LISTVER_SCHEMA,
 };
+
+/* The first schema with list versions and rescreen runs (migration 6). */
+#define LISTVER_FROM 6
 
 /* The first schema with audit format 2 (migration 5). */
 #define AUDIT2_FROM 5
@@ -638,6 +647,11 @@ int tts_store_has_meta(tts_store *s)
 int tts_store_has_audit2(tts_store *s)
 {
     return s->version >= AUDIT2_FROM;
+}
+
+int tts_store_has_listver(tts_store *s)
+{
+    return s->version >= LISTVER_FROM;
 }
 
 /* Step a query statement, calling `row` for each result; resets it on every path. */

@@ -87,6 +87,9 @@ int tts_store_has_meta(tts_store *s);
 /* 1 when the file has audit format 2 and its columns (schema 5). */
 int tts_store_has_audit2(tts_store *s);
 
+/* Whether the schema has list versions and rescreen runs (migration 6). */
+int tts_store_has_listver(tts_store *s);
+
 typedef struct tts_store_ident {
     int64_t entry;
     const char *source, *entry_id;

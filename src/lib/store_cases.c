@@ -620,6 +620,10 @@ static tts_status content_of(tts_store *s, const char *object, int format, char 
             *missing = 1;
         else
             rc = tts_sha256_hex(col(st, 0), strlen(col(st, 0)), out, err);
+    } else if (sscanf(object, "rescreen-run:%lld%c", &id, &tail) == 1 &&
+               tts_store_has_listver(s)) {
+        *known = 1;
+        return tts_store_run_sha256(s, id, out, missing, err);
     } else if (sscanf(object, "decision:%lld%c", &id, &tail) == 1) {
         tts_store_decision d;
         *known = 1;
@@ -788,11 +792,19 @@ static tts_status find_unlogged(tts_store *s, tts_store_audit_result *r, tts_err
 {
     sqlite3_stmt *st = NULL;
     tts_status rc = TTS_OK;
+    /* rescreen runs exist from schema 6 (store_listver.h) */
     TTS_TRY(prepare(s,
-                    "SELECT 'screening:' || id FROM screening WHERE 'screening:' || id NOT IN "
-                    "(SELECT object FROM audit_log) UNION ALL "
-                    "SELECT 'decision:' || id FROM decision WHERE 'decision:' || id NOT IN "
-                    "(SELECT object FROM audit_log) LIMIT 1",
+                    tts_store_has_listver(s)
+                        ? "SELECT 'screening:' || id FROM screening WHERE 'screening:' || id "
+                          "NOT IN (SELECT object FROM audit_log) UNION ALL "
+                          "SELECT 'decision:' || id FROM decision WHERE 'decision:' || id NOT IN "
+                          "(SELECT object FROM audit_log) UNION ALL "
+                          "SELECT 'rescreen-run:' || id FROM rescreen_run WHERE "
+                          "'rescreen-run:' || id NOT IN (SELECT object FROM audit_log) LIMIT 1"
+                        : "SELECT 'screening:' || id FROM screening WHERE 'screening:' || id "
+                          "NOT IN (SELECT object FROM audit_log) UNION ALL "
+                          "SELECT 'decision:' || id FROM decision WHERE 'decision:' || id NOT IN "
+                          "(SELECT object FROM audit_log) LIMIT 1",
                     &st, err));
     if (sqlite3_step(st) == SQLITE_ROW) {
         r->broken_seq = r->rows + 1;

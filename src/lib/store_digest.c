@@ -109,14 +109,27 @@ out:
     return rc;
 }
 
+/* Hash what b holds and empty it, so that a list of any size hashes in the memory of one row. */
+static tts_status flush(tts_sha256 *h, tts_buf *b, tts_error *err)
+{
+    if (tts_buf_failed(b))
+        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory hashing a list");
+    if (b->len > 0 && tts_sha256_update(h, b->data, b->len) != TTS_OK)
+        return tts_err_set(err, TTS_ERR_INTERNAL, "hashing a list failed");
+    b->len = 0;
+    return TTS_OK;
+}
+
 /*
- * Append the rows of one query (bound to source) to b as fields, each row
- * after its column count; *rows counts them. Columns are read as text.
+ * Hash the rows of one query (bound to source) as fields, each row after
+ * its column count, through b into h; *rows counts them. Columns are read
+ * as text.
  */
-static tts_status rows_fields(tts_store *s, const char *sql, const char *source, tts_buf *b,
-                              long *rows, tts_error *err)
+static tts_status rows_fields(tts_store *s, const char *sql, const char *source, tts_sha256 *h,
+                              tts_buf *b, long *rows, tts_error *err)
 {
     sqlite3_stmt *st = NULL;
+    tts_status rc = TTS_OK;
     int step, n;
     if (sqlite3_prepare_v2(tts_store_sqlite(s), sql, -1, &st, NULL) != SQLITE_OK) {
         sqlite3_finalize(st);
@@ -124,16 +137,17 @@ static tts_status rows_fields(tts_store *s, const char *sql, const char *source,
     }
     sqlite3_bind_text(st, 1, source, -1, SQLITE_TRANSIENT);
     n = sqlite3_column_count(st);
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    while (rc == TTS_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
         (*rows)++;
         tts_store_field_int(b, n);
         for (int i = 0; i < n; i++)
             field(b, sqlite3_column_text(st, i));
+        rc = flush(h, b, err);
     }
     sqlite3_finalize(st);
-    if (step != SQLITE_DONE)
-        return tts_store_db_error(s, err, "reading a list");
-    return TTS_OK;
+    if (rc == TTS_OK && step != SQLITE_DONE)
+        rc = tts_store_db_error(s, err, "reading a list");
+    return rc;
 }
 
 /* One name column as a field in SQL: "LEN:VALUE\n", LEN in bytes (the columns are NOT NULL). */
@@ -167,33 +181,84 @@ static const struct {
     {"config", "SELECT url, format FROM list_config WHERE source = ?1"},
 };
 
+/* A column that may be NULL as a field in SQL: "-\n" for NULL. */
+#define NULL_FIELD(c) "CASE WHEN " c " IS NULL THEN '-' || char(10) ELSE " NAME_FIELD(c) " END"
+
+/*
+ * The list's versions (store_listver.h) as a fifth part, each version row
+ * followed by its changes sorted by entry id, concatenated as fields. A
+ * list with no version yet (written before versions were kept) has no such
+ * part, so its hash is the one logged then; once a version exists, the
+ * logged hash covers it, and removing every version changes the hash.
+ */
+static tts_status versions_fields(tts_store *s, const char *source, tts_sha256 *h, tts_buf *b,
+                                  tts_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    long rows = 0;
+    int any;
+    tts_status rc;
+    if (sqlite3_prepare_v2(tts_store_sqlite(s),
+                           "SELECT EXISTS (SELECT 1 FROM list_version WHERE source = ?1)", -1, &st,
+                           NULL) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return tts_store_db_error(s, err, "reading a list's versions");
+    }
+    sqlite3_bind_text(st, 1, source, -1, SQLITE_TRANSIENT);
+    any = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) != 0;
+    sqlite3_finalize(st);
+    if (!any)
+        return TTS_OK;
+    tts_store_field(b, "versions");
+    rc = rows_fields(s,
+                     "SELECT v.version, v.sha256, v.imported_at, v.entries, v.added, v.removed, "
+                     "v.changed, (SELECT group_concat(" NAME_FIELD("c.entry_id") " || "
+                     NAME_FIELD("c.change") " || " NULL_FIELD("c.old_sha256") " || "
+                     NULL_FIELD("c.new_sha256") " || " NAME_FIELD("c.name") ", '') FROM "
+                     "(SELECT * FROM list_change x WHERE x.version_id = v.id "
+                     "ORDER BY x.entry_id) c) FROM list_version v WHERE v.source = ?1 "
+                     "ORDER BY v.version",
+                     source, h, b, &rows, err);
+    tts_store_field_int(b, rows);
+    return rc;
+}
+
 tts_status tts_store_list_sha256(tts_store *s, const char *source, char out[65], int *found,
                                  tts_error *err)
 {
     tts_buf b = TTS_BUF_INIT;
+    tts_sha256 *h = tts_sha256_new();
     tts_status rc = TTS_OK;
     long total = 0;
     out[0] = '\0';
     *found = 0;
+    if (h == NULL)
+        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory hashing a list");
     tts_buf_puts(&b, "ttscreen-list/2\n");
     tts_store_field(&b, source);
     for (size_t i = 0; i < sizeof(list_parts) / sizeof(list_parts[0]) && rc == TTS_OK; i++) {
         long rows = 0;
         tts_store_field(&b, list_parts[i].label);
-        rc = rows_fields(s, list_parts[i].sql, source, &b, &rows, err);
+        rc = rows_fields(s, list_parts[i].sql, source, h, &b, &rows, err);
         tts_store_field_int(&b, rows);
         total += rows;
     }
-    if (rc == TTS_OK && tts_buf_failed(&b))
-        rc = tts_err_set(err, TTS_ERR_NOMEM, "out of memory hashing a list");
+    if (rc == TTS_OK && tts_store_has_listver(s))
+        rc = versions_fields(s, source, h, &b, err);
     if (rc == TTS_OK)
-        rc = tts_sha256_hex(b.data, b.len, out, err);
+        rc = flush(h, &b, err);
+    if (rc == TTS_OK) {
+        rc = tts_sha256_final(h, out) == TTS_OK
+                 ? TTS_OK
+                 : tts_err_set(err, TTS_ERR_INTERNAL, "hashing a list failed");
+        h = NULL;
+    }
     if (rc == TTS_OK)
         *found = total > 0;
+    tts_sha256_free(h);
     tts_buf_free(&b);
     return rc;
 }
-
 /* Run one write statement with two text parameters. */
 static tts_status write2(tts_store *s, const char *sql, const char *a, const char *b2,
                          tts_error *err, const char *what)
@@ -254,4 +319,39 @@ tts_status tts_store_list_content_get(tts_store *s, const char *source, char out
     }
     sqlite3_finalize(st);
     return TTS_OK;
+}
+
+tts_status tts_store_run_sha256(tts_store *s, int64_t id, char out[65], int *missing,
+                                tts_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    tts_buf b = TTS_BUF_INIT;
+    tts_status rc = TTS_OK;
+    *missing = 0;
+    out[0] = '\0';
+    if (sqlite3_prepare_v2(tts_store_sqlite(s),
+                           "SELECT at, actor, mode, lists_json, rules_sha256, as_of, today, "
+                           "last_screening, cases, rescreened, changed, report_sha256 "
+                           "FROM rescreen_run WHERE id = ?1",
+                           -1, &st, NULL) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return tts_store_db_error(s, err, "reading a rescreen run");
+    }
+    sqlite3_bind_int64(st, 1, id);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        *missing = 1;
+        goto out;
+    }
+    tts_buf_puts(&b, "ttscreen-rescreen-run/2\n");
+    for (int i = 0; i < 12; i++)
+        tts_store_field(&b, (const char *)sqlite3_column_text(st, i));
+    if (tts_buf_failed(&b)) {
+        rc = tts_err_set(err, TTS_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    rc = tts_sha256_hex(b.data, b.len, out, err);
+out:
+    sqlite3_finalize(st);
+    tts_buf_free(&b);
+    return rc;
 }

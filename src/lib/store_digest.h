@@ -57,4 +57,12 @@ tts_status tts_store_list_content_get(tts_store *s, const char *source, char out
 tts_status tts_store_fetch_transport_set(tts_store *s, const char *source, const char *transport,
                                          tts_error *err);
 
+/*
+ * The content hash of stored run `id` as its audit row holds it:
+ * SHA-256 of "ttscreen-rescreen-run/2\n" and every column but the id as a
+ * length-prefixed field; *missing 1 when there is no such run.
+ */
+tts_status tts_store_run_sha256(tts_store *s, int64_t id, char out[65], int *missing,
+                                tts_error *err);
+
 #endif

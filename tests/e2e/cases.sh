@@ -99,7 +99,7 @@ rows=$(sqlite3 "$DB" "SELECT count(*) FROM audit_log;")
 # --- the chain recomputed with stock tools, as docs/audit-trail.md shows ------------------
 # a field of the preimage: its length in bytes, ':', the value, a newline
 field() { printf '%s:%s\n' "$(printf %s "$1" | wc -c | tr -d ' ')" "$1"; }
-row=$(sqlite3 "$DB" "SELECT seq, at, actor, action, object, content_sha256, prev_hash, hash, format FROM audit_log WHERE object LIKE 'screening:%' ORDER BY seq DESC LIMIT 1")
+row=$(sqlite3 "$DB" "SELECT seq, at, actor, action, object, content_sha256, prev_hash, hash, format FROM audit_log WHERE action IN ('screen', 'rescreen') ORDER BY seq DESC LIMIT 1")
 IFS='|' read -r seq at actor action object content prev hash format <<ROW
 $row
 ROW
@@ -139,8 +139,10 @@ tamper "edit a decision" "DROP TRIGGER decision_no_update; UPDATE decision SET r
 tamper "insert a decision" "INSERT INTO decision(case_id, decided_at, decided_by, disposition, reason) VALUES(1,'2026-01-01T00:00:00Z','eve','cleared','r');" "decision:2 has no audit row"
 tamper "forge a row" "INSERT INTO audit_log(seq,at,actor,action,object,content_sha256,prev_hash,hash) SELECT seq+1,at,'eve',action,object,content_sha256,hash,hash FROM audit_log ORDER BY seq DESC LIMIT 1;" "the row was edited"
 cp "$DB" "$S/t.db"
-sqlite3 "$S/t.db" "DROP TRIGGER audit_log_no_delete; DROP TRIGGER screening_no_delete; DROP TRIGGER finding_no_delete; DELETE FROM audit_log WHERE seq=(SELECT max(seq) FROM audit_log); DELETE FROM finding WHERE screening_id=(SELECT max(id) FROM screening); DELETE FROM screening WHERE id=(SELECT max(id) FROM screening);"
-expect "removed newest rows caught against the head" 1 "rows after $((rows - 1)) were removed" -- tt "$S/t.db" audit verify --head "$head"
+# the newest screening and every row after its own (the rescreen run's)
+last=$(sqlite3 "$DB" "SELECT max(seq) FROM audit_log WHERE action IN ('screen', 'rescreen')")
+sqlite3 "$S/t.db" "DROP TRIGGER audit_log_no_delete; DROP TRIGGER screening_no_delete; DROP TRIGGER finding_no_delete; DROP TRIGGER rescreen_run_no_delete; DELETE FROM audit_log WHERE seq >= $last; DELETE FROM rescreen_run WHERE id=(SELECT max(id) FROM rescreen_run); DELETE FROM finding WHERE screening_id=(SELECT max(id) FROM screening); DELETE FROM screening WHERE id=(SELECT max(id) FROM screening);"
+expect "removed newest rows caught against the head" 1 "rows after $((last - 1)) were removed" -- tt "$S/t.db" audit verify --head "$head"
 
 # --- bad databases ----------------------------------------------------------------------
 echo "not a database" >"$S/junk.db"

@@ -95,6 +95,8 @@ expect "decide" 0 "" -- tt "$DB" cases decide toyota-catl-2019 --disposition cle
 expect "screen again" 1 "" -- tt "$DB" screen --by bob --as-of 2026-01-01 "$FX/records/toyota-catl-2019.json"
 [ "$(sqlite3 "$DB" "SELECT count(*) FROM finding WHERE cleared IS NOT NULL")" -gt 0 ] && ok ||
     bad "no finding was kept from being raised by the clearance"
+expect "rescreen (a completed run is logged)" 0 "" -- tt "$DB" rescreen --as-of 2026-01-01
+[ "$(sqlite3 "$DB" "SELECT count(*) FROM rescreen_run")" = 1 ] && ok || bad "no rescreen run stored"
 expect "the untouched database verifies" 0 "" -- tt "$DB" audit verify
 sqlite3 "$DB" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
 
@@ -108,12 +110,17 @@ part() { # LABEL NCOLS COLUMNS FROM-AND-WHERE
 names="(SELECT group_concat($(F n.kind) || $(F n.name) || $(F n.tokens) || $(F n.legal) || $(F n.glued), '')
         FROM (SELECT * FROM list_name x WHERE x.entry = e.id
               ORDER BY x.kind, x.name, x.tokens, x.legal, x.glued) n)"
+changes="(SELECT group_concat($(F c.entry_id) || $(F c.change) || $(F c.old_sha256) || $(F c.new_sha256) || $(F c.name), '')
+          FROM (SELECT * FROM list_change x WHERE x.version_id = v.id ORDER BY x.entry_id) c)"
 for L in us-1260h us-csl feed; do
     q="SELECT 'ttscreen-list/2' || char(10) || $(F "'$L'")"
     q="$q || $(part source 12 "name format file imported_at sha256 entries aliases kind jurisdiction severity dated dated_by" "FROM list_source WHERE name = '$L'")"
     q="$q || $(part entries 13 "entry_id name type country programs listed_on end_date addresses ids remarks source_url sublist names" "FROM (SELECT e.*, $names AS names FROM list_entry e JOIN list_source s ON s.id = e.source_id WHERE s.name = '$L' ORDER BY e.entry_id, e.name, e.type, e.country, e.programs, e.listed_on, e.end_date, e.addresses, e.ids, e.remarks, e.source_url, e.sublist, names)")"
     q="$q || $(part fetch 8 "url etag last_modified fetched_at checked_at http_status bytes transport" "FROM list_fetch WHERE source = '$L'")"
     q="$q || $(part config 2 "url format" "FROM list_config WHERE source = '$L'")"
+    # the versions part, once the list has versions: each version and its changes
+    q="$q || CASE WHEN (SELECT count(*) FROM list_version WHERE source = '$L') = 0 THEN '' ELSE
+          $(part versions 8 "version sha256 imported_at entries added removed changed changes" "FROM (SELECT v.*, $changes AS changes FROM list_version v WHERE v.source = '$L' ORDER BY v.version)") END"
     got=$(sqlite3 "$DB" "$q" | head -c -1 | sha256sum | cut -d' ' -f1)
     want=$(sqlite3 "$DB" "SELECT content_sha256 FROM audit_log WHERE object = 'list:$L' ORDER BY seq DESC LIMIT 1")
     [ "$got" = "$want" ] && ok || bad "list:$L recomputed with sha256sum: $got, logged $want"
@@ -193,6 +200,42 @@ done
 delete list_fetch "list:feed"
 for c in source url format; do edit list_config $c "list:feed"; done
 delete list_config "list:feed"
+# list versions and their changes: the history a delta rescreen follows
+for c in id source version sha256 imported_at entries added removed changed; do
+    edit list_version $c "list:us-1260h"
+done
+delete list_version "list:us-1260h"
+# (list_change has no rowid: its first row by key)
+first_change="version_id = (SELECT min(version_id) FROM list_change) AND entry_id =
+    (SELECT min(entry_id) FROM list_change WHERE version_id = (SELECT min(version_id) FROM list_change))"
+for c in version_id entry_id change old_sha256 new_sha256 name; do
+    cp "$DB" "$S/t.db"
+    rm -f "$S/t.db-wal" "$S/t.db-shm"
+    n=$(sqlite3 "$S/t.db" "PRAGMA ignore_check_constraints = 1; DROP TRIGGER list_change_no_update;
+        UPDATE list_change SET $c = CASE WHEN $c IS NULL THEN 'x'
+            WHEN typeof($c) = 'integer' THEN $c + 1000 ELSE $c || 'x' END
+        WHERE $first_change; SELECT changes();" 2>"$S/sqlerr")
+    [ "$n" = 1 ] && ok || bad "edit list_change.$c: sqlite3 changed '$n' rows: $(cat "$S/sqlerr")"
+    want="list:us-1260h"
+    [ "$c" = change ] && want="CHECK constraint failed in list_change"
+    expect "edit list_change.$c" 1 "$want" -- tt "$S/t.db" audit verify
+done
+delete list_change "list:us-1260h" 1 "$first_change"
+# a completed rescreen run: the mark the next delta rescreen starts from
+for c in id at actor lists_json rules_sha256 as_of today last_screening cases rescreened \
+    changed report_sha256; do
+    edit rescreen_run $c "rescreen-run:1"
+done
+edit rescreen_run mode "CHECK constraint failed in rescreen_run"
+delete rescreen_run "rescreen-run:1 it stands for was deleted"
+cp "$DB" "$S/t.db"
+rm -f "$S/t.db-wal" "$S/t.db-shm"
+sqlite3 "$S/t.db" "INSERT INTO rescreen_run(at, actor, mode, lists_json, rules_sha256, as_of, today,
+    last_screening, cases, rescreened, changed, report_sha256) SELECT at, actor, mode, lists_json,
+    rules_sha256, as_of, today, last_screening + 1, cases, rescreened, changed, report_sha256
+    FROM rescreen_run"
+expect "a rescreen run inserted behind the log" 1 "rescreen-run:2 has no audit row" -- tt "$S/t.db" audit verify
+
 # one byte of the stored search index changed in place (it stays a blob)
 cp "$DB" "$S/t.db"
 sqlite3 "$S/t.db" "SELECT writefile('$S/index.bin', data) FROM list_index" >/dev/null

@@ -251,7 +251,8 @@ static void test_rescreen_reports_gone_findings_and_verdict_change(void **state)
     /* nothing changes the second time */
     o.format = TTS_FORMAT_JSON;
     assert_int_equal(tts_cases_rescreen(fx->cases, &o, &out, &len, &failed, &err), TTS_OK);
-    assert_string_equal(out, "{\"cases\":[],\"rescreened\":1,\"changed\":0}\n");
+    assert_string_equal(out, "{\"cases\":[],\"rescreened\":1,\"changed\":0,\"mode\":\"full\","
+                             "\"cases_total\":1}\n");
     tts_free(out);
     tts_findings_free(f);
 }
