@@ -39,13 +39,15 @@ DEP_LIBS    = $(shell $(PKG_CONFIG) --libs $(DEPS)) -lm
 TEST_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(TEST_DEPS))
 TEST_LIBS   = $(shell $(PKG_CONFIG) --libs $(TEST_DEPS))
 
-LIB_SRC := $(sort $(wildcard src/lib/*.c))
+# The library: one folder per concern under src/ (docs/architecture.md), the CLI in src/cli.
+LIB_DIRS := util net record rules lists lists/match store cases report sign sheet api
+LIB_SRC := $(sort $(foreach d,$(LIB_DIRS),$(wildcard src/$(d)/*.c)))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
-LIB_OBJ := $(patsubst src/lib/%.c,$(B)/lib/%.o,$(LIB_SRC)) $(B)/gen/legal_forms.o
+LIB_OBJ := $(patsubst src/%.c,$(B)/lib/%.o,$(LIB_SRC)) $(B)/gen/legal_forms.o
 CLI_OBJ := $(patsubst src/cli/%.c,$(B)/cli/%.o,$(CLI_SRC))
 UNIT    := $(patsubst tests/unit/test_%.c,$(B)/tests/test_%,$(sort $(wildcard tests/unit/test_*.c)))
 PUB_HDR := $(sort $(wildcard include/*.h include/ttscreen/*.h))
-PRIV_HDR := $(sort $(wildcard src/lib/*.h))
+PRIV_HDR := $(sort $(foreach d,$(LIB_DIRS),$(wildcard src/$(d)/*.h)))
 
 # Quiet build lines ("CC file"); make V=1 shows full commands.
 ifeq ($(V),1)
@@ -58,10 +60,10 @@ endif
 
 all: ttscreen
 
-$(B)/lib/%.o: src/lib/%.c
+$(B)/lib/%.o: src/%.c
 	@mkdir -p $(@D)
 	$(call say,CC,$<)
-	$(Q)$(CC) -Iinclude -iquote src/lib $(DEP_CFLAGS) $(WARN) -fvisibility=hidden $(CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(CC) -Iinclude -iquote src $(DEP_CFLAGS) $(WARN) -fvisibility=hidden $(CFLAGS) -MMD -MP -c $< -o $@
 
 # The legal-forms table is data: data/legal-forms.tsv is built into the library as a C
 # string (one table, no file to find at run time) and installed next to the rules.
@@ -82,7 +84,7 @@ $(B)/gen/legal_forms.o: $(B)/gen/legal_forms.c
 	$(call say,CC,$<)
 	$(Q)$(CC) $(WARN) -Wno-overlength-strings -fvisibility=hidden $(CFLAGS) -c $< -o $@
 
-# No src/lib on the include path: the CLI sees only the public API.
+# No library folder on the include path: the CLI sees only the public API.
 $(B)/cli/%.o: src/cli/%.c
 	@mkdir -p $(@D)
 	$(call say,CC,$<)
@@ -109,18 +111,18 @@ ttscreen: $(B)/ttscreen FORCE
 
 $(B)/tests/helpers.o: tests/unit/helpers.c tests/unit/helpers.h
 	@mkdir -p $(@D)
-	$(CC) -Iinclude -iquote src/lib $(WARN) $(TEST_CFLAGS) $(CFLAGS) -c $< -o $@
+	$(CC) -Iinclude -iquote src $(WARN) $(TEST_CFLAGS) $(CFLAGS) -c $< -o $@
 
 $(B)/tests/quality.o: tests/unit/quality.c tests/unit/quality.h
 	@mkdir -p $(@D)
-	$(CC) -Iinclude -iquote src/lib $(WARN) $(CFLAGS) -c $< -o $@
+	$(CC) -Iinclude -iquote src $(WARN) $(CFLAGS) -c $< -o $@
 
 TEST_OBJ := $(B)/tests/helpers.o $(B)/tests/quality.o
 
 $(B)/tests/test_%: tests/unit/test_%.c $(TEST_OBJ) $(B)/libttscreen.a
 	@mkdir -p $(@D)
 	$(call say,CC,$@)
-	$(Q)$(CC) -Iinclude -iquote src/lib -iquote tests/unit $(WARN) $(TEST_CFLAGS) $(CFLAGS) \
+	$(Q)$(CC) -Iinclude -iquote src -iquote tests/unit $(WARN) $(TEST_CFLAGS) $(CFLAGS) \
 	  -o $@ $< $(TEST_OBJ) $(B)/libttscreen.a $(LDFLAGS) $(DEP_LIBS) $(TEST_LIBS)
 
 # Test-only HTTP server for the list-update tests (binds 127.0.0.1 only).
@@ -132,7 +134,7 @@ $(B)/tests/test_fetch: $(B)/tests/ttsd
 
 # Speed figures (never part of `check`): see docs/benchmarks.md.
 $(B)/bench_lists: tests/bench/bench_lists.c $(TEST_OBJ) $(B)/libttscreen.a
-	$(CC) -Iinclude -iquote src/lib -iquote tests/unit $(WARN) $(CFLAGS) \
+	$(CC) -Iinclude -iquote src -iquote tests/unit $(WARN) $(CFLAGS) \
 	  -o $@ $< $(B)/tests/quality.o $(B)/libttscreen.a $(LDFLAGS) $(DEP_LIBS)
 
 bench: $(B)/bench_lists $(B)/bench_scan ttscreen
@@ -158,16 +160,14 @@ symbols: $(B)/libttscreen.a
 	if [ -n "$$bad" ]; then echo "symbols without tts_ prefix:"; echo "$$bad"; exit 1; fi; \
 	echo "symbols: every global symbol of libttscreen.a starts with tts_"
 
-# Each third-party library is used by exactly one module of src/lib (and never by the CLI).
-LAYERS := jansson.h:record pcre2.h:rx openssl/:sign sqlite3.h:store curl/:fetch utf8proc.h:names unicode/:names
-layering:
-	@bad=0; for rule in $(LAYERS); do \
-	  hdr=$${rule%%:*}; mod=$${rule##*:}; \
-	  for f in $$(grep -l "#include <$$hdr" src/lib/*.c src/lib/*.h src/cli/*.c include/*.h include/ttscreen/*.h 2>/dev/null); do \
-	    case $$f in src/lib/$$mod.c|src/lib/$$mod.h|src/lib/$${mod}_*.c|src/lib/$${mod}_*.h) ;; \
-	    *) echo "layering: $$f includes <$$hdr>, which only the $$mod module may use"; bad=1 ;; esac; \
-	  done; \
-	done; test $$bad = 0 && echo "layering: each third-party library is used by one module only"
+# The folders of the library in layer order, bottom first: a folder uses only the folders
+# before it (by #include and by the symbols its objects take, read from the objects), and each
+# third-party library is used by one folder only, never by the CLI (docs/architecture.md).
+LAYER_ORDER := util net record sign store lists/match rules lists report sheet cases api
+LAYERS := jansson.h:record pcre2.h:rules openssl/:sign sqlite3.h:store curl/:net \
+  utf8proc.h:lists/match unicode/:lists/match zip.h:sheet libxml/:sheet xlsxwriter.h:sheet iconv.h:sheet
+layering: $(LIB_OBJ)
+	@sh scripts/check-layers "$(B)" "$(LAYER_ORDER)" "$(LAYERS)"
 
 # Each header compiles on its own.
 headercheck:
@@ -177,8 +177,8 @@ headercheck:
 	  $(CC) -Iinclude $(WARN) -Werror -fsyntax-only $(B)/hc/t.c || { echo "headercheck: $$h"; exit 1; }; \
 	done
 	@for h in $(PRIV_HDR); do \
-	  printf '#include "%s"\ntypedef int tts_hc_unit;\n' "$${h#src/lib/}" > $(B)/hc/t.c; \
-	  $(CC) -Iinclude -iquote src/lib $(DEP_CFLAGS) $(WARN) -Werror -fsyntax-only $(B)/hc/t.c || { echo "headercheck: $$h"; exit 1; }; \
+	  printf '#include "%s"\ntypedef int tts_hc_unit;\n' "$${h#src/}" > $(B)/hc/t.c; \
+	  $(CC) -Iinclude -iquote src $(DEP_CFLAGS) $(WARN) -Werror -fsyntax-only $(B)/hc/t.c || { echo "headercheck: $$h"; exit 1; }; \
 	done
 	@echo "headercheck: $(words $(PUB_HDR) $(PRIV_HDR)) headers compile on their own"
 
@@ -191,7 +191,7 @@ FUZZ_SECONDS ?= 600
 $(B)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(B)/libttscreen.a
 	@mkdir -p $(@D)
 	$(call say,CC,$@)
-	$(Q)$(CC) -Iinclude -iquote src/lib $(WARN) $(CFLAGS) -o $@ $< tests/fuzz/replay.c \
+	$(Q)$(CC) -Iinclude -iquote src $(WARN) $(CFLAGS) -o $@ $< tests/fuzz/replay.c \
 	  $(B)/libttscreen.a $(LDFLAGS) $(DEP_LIBS)
 
 # Replay every reproducer and seed through each target (no libFuzzer needed).
@@ -205,7 +205,7 @@ fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 	  echo "clang ... -o build-fuzz/fuzz_$$t"; \
 	  clang -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -g -O1 -Iinclude \
-	    -iquote src/lib tests/fuzz/fuzz_$$t.c build-fuzz/libttscreen.a $(DEP_LIBS) \
+	    -iquote src tests/fuzz/fuzz_$$t.c build-fuzz/libttscreen.a $(DEP_LIBS) \
 	    -o build-fuzz/fuzz_$$t || exit 1; \
 	done
 
@@ -231,13 +231,13 @@ demo: ttscreen
 	@sh scripts/demo.sh ./ttscreen
 
 # gcc's static analyser over every source file: any report fails.
-ANALYZE_SRC := $(wildcard src/lib/*.c src/cli/*.c)
+ANALYZE_SRC := $(LIB_SRC) $(CLI_SRC)
 analyze: $(patsubst %.c,$(B)/analyze/%.ok,$(ANALYZE_SRC))
 	@echo "analyze: gcc -fanalyzer reports nothing in $(words $(ANALYZE_SRC)) files"
-$(B)/analyze/%.ok: %.c $(wildcard src/lib/*.h include/ttscreen/*.h include/*.h)
+$(B)/analyze/%.ok: %.c $(PRIV_HDR) $(PUB_HDR)
 	@mkdir -p $(@D)
 	$(call say,ANALYZE,$<)
-	$(Q)gcc -Iinclude -iquote src/lib -iquote src/cli $(DEP_CFLAGS) $(WARN) -Werror -O1 \
+	$(Q)gcc -Iinclude -iquote src -iquote src/cli $(DEP_CFLAGS) $(WARN) -Werror -O1 \
 	  -fanalyzer -c $< -o /dev/null && touch $@
 
 # The golden end-to-end cases under valgrind (memcheck): any error or leak fails.
@@ -270,7 +270,7 @@ deps:
 
 format:
 	clang-format -i --style='{BasedOnStyle: LLVM, IndentWidth: 4, ColumnLimit: 100, BreakBeforeBraces: Linux, PointerAlignment: Right}' \
-	  src/lib/*.c src/lib/*.h src/cli/*.c include/*.h include/ttscreen/*.h tests/unit/*.c tests/unit/*.h
+	  $(LIB_SRC) $(PRIV_HDR) src/cli/*.c include/*.h include/ttscreen/*.h tests/unit/*.c tests/unit/*.h
 
 clean:
 	rm -rf build build-* ttscreen

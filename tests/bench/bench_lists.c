@@ -17,12 +17,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "listdb.h"
-#include "mem.h"
-#include "nameidx.h"
-#include "names.h"
+#include "lists/listdb.h"
+#include "util/mem.h"
+#include "lists/match/nameidx.h"
+#include "lists/match/names.h"
 #include "quality.h"
-#include "store.h"
+#include "store/store.h"
 
 #define N_QUERIES 50000 /* distinct perturbed names of the SDN, searched once each */
 

@@ -7,7 +7,7 @@
 # status; then the exact standard error). The messages name each file as
 # OUTDIR/NAME.json, so the runner must pass the files by that same path:
 #   ttscreen screen --no-store --as-of 2026-01-01 --format jsonl OUTDIR/NAME.json
-# The limits exercised are those of src/lib/limits.h: 64 levels of nesting,
+# The limits exercised are those of src/util/limits.h: 64 levels of nesting,
 # 1 MiB per string, 64 MiB per record.
 set -eu
 

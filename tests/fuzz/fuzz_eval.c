@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mem.h"
+#include "util/mem.h"
 #include "ttscreen.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);

@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include "ttscreen.h"
-#include "buf.h"
-#include "html.h"
+#include "util/buf.h"
+#include "report/html.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

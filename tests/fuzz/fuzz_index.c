@@ -14,10 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "mem.h"
-#include "nameidx.h"
-#include "names.h"
+#include "util/buf.h"
+#include "util/mem.h"
+#include "lists/match/nameidx.h"
+#include "lists/match/names.h"
 #include "ttscreen.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "names.h"
+#include "lists/match/names.h"
 #include "ttscreen.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);

@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mem.h"
-#include "nameidx.h"
-#include "names.h"
+#include "util/mem.h"
+#include "lists/match/nameidx.h"
+#include "lists/match/names.h"
 #include "ttscreen.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);

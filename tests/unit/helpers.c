@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "mem.h"
+#include "util/mem.h"
 
 static void *checked_malloc(size_t n)
 {

@@ -4,8 +4,8 @@
 
 #include <string.h>
 
-#include "buf.h"
-#include "mem.h"
+#include "util/buf.h"
+#include "util/mem.h"
 
 static void test_append_and_printf_grow_the_buffer(void **state)
 {

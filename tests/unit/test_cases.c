@@ -12,8 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "mem.h"
-#include "scan.h"
+#include "util/mem.h"
+#include "rules/findings.h"
 #include "ttscreen.h"
 
 static const char record_json[] =

@@ -22,10 +22,10 @@
 #include <string.h>
 
 #include "helpers.h"
-#include "mem.h"
-#include "nameidx.h"
-#include "names.h"
-#include "namescore.h"
+#include "util/mem.h"
+#include "lists/match/nameidx.h"
+#include "lists/match/names.h"
+#include "lists/match/namescore.h"
 
 #define MAX_ROWS 256
 #define MAX_FIELD 256

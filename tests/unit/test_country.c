@@ -7,7 +7,7 @@
  */
 #include "helpers.h"
 
-#include "model.h"
+#include "record/model.h"
 
 static void test_country_accepts_exactly_249_assigned_codes(void **state)
 {

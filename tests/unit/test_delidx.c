@@ -9,9 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "delidx.h"
+#include "lists/match/delidx.h"
 #include "helpers.h"
-#include "mem.h"
+#include "util/mem.h"
 #include "quality.h"
 
 #define NTOK 600

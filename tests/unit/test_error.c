@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-#include "error.h"
+#include "util/error.h"
 
 static void test_printable_escapes_control_bytes_only(void **state)
 {

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mem.h"
+#include "util/mem.h"
 #include "ttscreen.h"
 
 #define HEAD "rule test.x {\n revision 1\n title \"T\"\n severity high\n citation \"C\"\n"

@@ -19,11 +19,11 @@
 #define PATH_MAX 4096
 
 #include "ttscreen.h"
-#include "fetch.h"
-#include "listdb.h"
-#include "store.h"
+#include "net/fetch.h"
+#include "lists/listdb.h"
+#include "store/store.h"
 #include "helpers.h"
-#include "mem.h"
+#include "util/mem.h"
 
 static pid_t server = -1;
 static int port;

@@ -13,10 +13,10 @@
 #include <unistd.h>
 
 #include "ttscreen.h"
-#include "buf.h"
-#include "html.h"
-#include "mem.h"
-#include "scan.h"
+#include "util/buf.h"
+#include "report/html.h"
+#include "util/mem.h"
+#include "rules/findings.h"
 
 static char rules_dir[256];
 

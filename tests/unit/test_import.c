@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "helpers.h"
-#include "mem.h"
+#include "util/mem.h"
 #include "ttscreen.h"
 
 static tts_lists *open_mem(void)

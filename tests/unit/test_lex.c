@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-#include "lex.h"
+#include "rules/lex.h"
 
 typedef struct tok_case {
     const char *text;

@@ -13,11 +13,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "buf.h"
+#include "util/buf.h"
 #include "helpers.h"
-#include "listdb.h"
-#include "mem.h"
-#include "store.h"
+#include "lists/listdb.h"
+#include "util/mem.h"
+#include "store/store.h"
 
 static char dir[64];
 

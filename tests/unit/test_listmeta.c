@@ -12,10 +12,10 @@
 #include <time.h>
 
 #include "helpers.h"
-#include "identidx.h"
-#include "listdb.h"
-#include "listmeta.h"
-#include "mem.h"
+#include "lists/match/identidx.h"
+#include "lists/listdb.h"
+#include "lists/listmeta.h"
+#include "util/mem.h"
 #include "ttscreen.h"
 
 static tts_lists *open_mem(void)

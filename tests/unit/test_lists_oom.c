@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "helpers.h"
-#include "mem.h"
+#include "util/mem.h"
 #include "ttscreen.h"
 
 #define MAX_N 200000UL

@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "caseidx.h"
-#include "listver.h"
-#include "mem.h"
+#include "cases/caseidx.h"
+#include "lists/listver.h"
+#include "util/mem.h"
 #include "ttscreen.h"
 
 static char scratch[256];

@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-#include "mem.h"
+#include "util/mem.h"
 
 static void test_arena_allocations_are_zeroed_aligned_and_distinct(void **state)
 {

@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-#include "model.h"
+#include "record/model.h"
 
 static void test_date_parse_accepts_only_real_calendar_dates(void **state)
 {

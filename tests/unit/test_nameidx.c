@@ -12,13 +12,13 @@
 #include <string.h>
 
 #include "helpers.h"
-#include "listdb.h"
-#include "mem.h"
-#include "nameidx.h"
-#include "names.h"
-#include "namescore.h"
+#include "lists/listdb.h"
+#include "util/mem.h"
+#include "lists/match/nameidx.h"
+#include "lists/match/names.h"
+#include "lists/match/namescore.h"
 #include "quality.h"
-#include "store.h"
+#include "store/store.h"
 
 static double score(const char *a, const char *b)
 {

@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "helpers.h"
-#include "mem.h"
-#include "names.h"
+#include "util/mem.h"
+#include "lists/match/names.h"
 #include "quality.h"
 
 typedef struct norm_case {

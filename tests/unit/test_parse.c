@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "mem.h"
+#include "util/mem.h"
 #include "ttscreen.h"
 
 #define MAX_DIAGS 16

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mem.h"
+#include "util/mem.h"
 #include "ttscreen.h"
 
 static tts_rules *g_rules;

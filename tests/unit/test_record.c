@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model.h"
+#include "record/model.h"
 #include "ttscreen.h"
 
 /* Parse a fixture file; the record must load. Caller frees the record. */

@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "model.h"
+#include "record/model.h"
 #include "ttscreen.h"
 
 /* The slots of RECORD_TEMPLATE, in the order of its %s conversions. */

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "helpers.h"
-#include "record_json.h"
+#include "record/record_json.h"
 
 /* Open `text` and read every element; returns the status of the first failure. */
 static tts_status read_all(const char *text, size_t *n, tts_error *err)

@@ -15,9 +15,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "fileio.h"
-#include "mem.h"
-#include "sign.h"
+#include "util/fileio.h"
+#include "util/mem.h"
+#include "sign/ossl.h"
 
 static char tmpdir[256];
 

@@ -11,12 +11,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "buf.h"
+#include "util/buf.h"
 #include "helpers.h"
-#include "mem.h"
-#include "store.h"
-#include "store_cases.h"
-#include "store_digest.h"
+#include "util/mem.h"
+#include "store/store.h"
+#include "store/store_cases.h"
+#include "store/store_digest.h"
 
 static char dir[64];
 

@@ -23,8 +23,8 @@
 #include <openssl/ts.h>
 
 #include "ttscreen.h"
-#include "mem.h"
-#include "sign_tsa.h"
+#include "util/mem.h"
+#include "sign/tsa.h"
 
 static char dir[256];
 static char conf[4096];

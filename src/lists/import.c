@@ -1,0 +1,1098 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * List importers (see import.h). A small strict CSV reader (RFC 4180
+ * quoting, ',' or '\t' separators, CRLF or LF, records spanning lines
+ * inside quotes) feeds one function per format. Files are read whole,
+ * checked for valid UTF-8 first (error with line and column), hashed, and
+ * never modified. Names are normalised here, once, and stored with the
+ * entry so searching never normalises list names again.
+ */
+#include "lists/import.h"
+#include "lists/import_int.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/buf.h"
+#include "util/error.h"
+#include "util/mem.h"
+#include "record/model.h"
+#include "lists/match/names.h"
+#include "sign/ossl.h"
+
+
+static const struct {
+    const char *name, *code;
+} country_names[] = {
+#include "record/countryname.inc"
+};
+
+const char *tts_import_country_code(const char *name)
+{
+    char low[64];
+    size_t n = strlen(name), lo = 0, hi = sizeof(country_names) / sizeof(country_names[0]);
+    while (n > 0 && name[n - 1] == ' ')
+        n--;
+    if (n == 0 || n >= sizeof(low))
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        low[i] = (char)tolower((unsigned char)name[i]);
+    low[n] = '\0';
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(country_names[mid].name, low);
+        if (c == 0)
+            return country_names[mid].code;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+/* ---- file reading ------------------------------------------------- */
+
+typedef struct file {
+    const char *path;
+    char *data;
+    size_t len;
+} file;
+
+/* Read path whole; reject empty files, files over the limit and invalid UTF-8. */
+static tts_status read_file(const char *path, file *f, tts_error *err)
+{
+    FILE *fp = fopen(path, "rb");
+    tts_buf b = TTS_BUF_INIT;
+    char chunk[65536];
+    size_t n, bad = 0;
+    f->path = path;
+    f->data = NULL;
+    f->len = 0;
+    if (fp == NULL)
+        return tts_err_set(err, TTS_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
+        tts_buf_append(&b, chunk, n);
+        if (b.len > (size_t)TTS_IMPORT_MAX_BYTES) {
+            fclose(fp);
+            tts_buf_free(&b);
+            return tts_err_set(err, TTS_ERR_LIMIT, "%s: list file is larger than %ld bytes", path,
+                               TTS_IMPORT_MAX_BYTES);
+        }
+    }
+    if (ferror(fp)) {
+        fclose(fp);
+        tts_buf_free(&b);
+        return tts_err_set(err, TTS_ERR_IO, "%s: read error", path);
+    }
+    fclose(fp);
+    if (tts_buf_failed(&b)) {
+        tts_buf_free(&b);
+        return tts_err_set(err, TTS_ERR_NOMEM, "%s: out of memory reading the list", path);
+    }
+    f->len = b.len;
+    f->data = tts_buf_steal(&b, NULL);
+    if (f->len == 0) {
+        tts_free(f->data);
+        f->data = NULL;
+        return tts_err_set(err, TTS_ERR_SYNTAX, "%s: empty list file", path);
+    }
+    {
+        /* a NUL would end every C string that holds the field: "Evil\0Corp" read as "Evil" */
+        const char *nul = memchr(f->data, '\0', f->len);
+        if (nul != NULL) {
+            int line = 1, colno = 1;
+            for (const char *q = f->data; q < nul; q++) {
+                if (*q == '\n') {
+                    line++;
+                    colno = 1;
+                } else {
+                    colno++;
+                }
+            }
+            tts_free(f->data);
+            f->data = NULL;
+            tts_err_set(err, TTS_ERR_SYNTAX, "%s:%d:%d: NUL byte (a list file is text)", path,
+                        line, colno);
+            tts_err_locate(err, path, line, colno);
+            return TTS_ERR_SYNTAX;
+        }
+    }
+    if (!tts_names_utf8_valid(f->data, f->len, &bad)) {
+        int line = 1, colno = 1;
+        for (size_t i = 0; i < bad; i++) {
+            if (f->data[i] == '\n') {
+                line++;
+                colno = 1;
+            } else {
+                colno++;
+            }
+        }
+        tts_free(f->data);
+        f->data = NULL;
+        tts_err_set(err, TTS_ERR_SYNTAX, "%s:%d:%d: invalid UTF-8", path, line, colno);
+        tts_err_locate(err, path, line, colno);
+        return TTS_ERR_SYNTAX;
+    }
+    return TTS_OK;
+}
+
+/* ---- CSV ------------------------------------------------------------ */
+
+typedef struct csv {
+    const file *f;
+    size_t pos;
+    int line;      /* line of the next character */
+    int rec_line;  /* line where the current record started */
+    char sep;
+    tts_buf buf;   /* unescaped fields, NUL-separated */
+    size_t off[TTS_LIST_MAX_FIELDS];
+    size_t n;
+} csv;
+
+static void csv_init(csv *c, const file *f, char sep)
+{
+    memset(c, 0, sizeof(*c));
+    c->f = f;
+    c->sep = sep;
+    c->line = 1;
+    if (f->len >= 3 && memcmp(f->data, "\xEF\xBB\xBF", 3) == 0)
+        c->pos = 3;
+}
+
+static tts_status csv_fail(csv *c, int line, tts_error *err, const char *msg)
+{
+    tts_err_set(err, TTS_ERR_SYNTAX, "%s:%d: %s", c->f->path, line, msg);
+    tts_err_locate(err, c->f->path, line, 0);
+    return TTS_ERR_SYNTAX;
+}
+
+/* Field i of the current record, NUL-terminated, OFAC's "-0-" null as "". */
+static const char *fld(const csv *c, size_t i)
+{
+    const char *v;
+    if (i >= c->n)
+        return "";
+    v = c->buf.data + c->off[i];
+    if (strcmp(v, "-0-") == 0)
+        return "";
+    return v;
+}
+
+/* Parse one quoted field starting at the opening quote. */
+static tts_status csv_quoted(csv *c, tts_error *err)
+{
+    const char *d = c->f->data;
+    int start = c->line;
+    c->pos++;
+    for (;;) {
+        if (c->pos >= c->f->len)
+            return csv_fail(c, start, err, "unterminated quoted field");
+        if (d[c->pos] == '"') {
+            if (c->pos + 1 < c->f->len && d[c->pos + 1] == '"') {
+                tts_buf_putc(&c->buf, '"');
+                c->pos += 2;
+                continue;
+            }
+            c->pos++;
+            break;
+        }
+        if (d[c->pos] == '\n')
+            c->line++;
+        tts_buf_putc(&c->buf, d[c->pos++]);
+    }
+    while (c->pos < c->f->len && d[c->pos] == ' ')
+        c->pos++;
+    if (c->pos < c->f->len && d[c->pos] != c->sep && d[c->pos] != '\r' && d[c->pos] != '\n')
+        return csv_fail(c, c->line, err, "unexpected character after a closing quote");
+    return TTS_OK;
+}
+
+/*
+ * Read the next record into c->buf / c->off. *eof = 1 when there is none.
+ * Blank lines are skipped. Leading/trailing spaces of unquoted fields are
+ * trimmed (OFAC writes "-0- ").
+ */
+static tts_status csv_next(csv *c, int *eof, tts_error *err)
+{
+    const char *d = c->f->data;
+    size_t start;
+    tts_status rc;
+    *eof = 0;
+    while (c->pos < c->f->len && (d[c->pos] == '\n' || d[c->pos] == '\r')) {
+        if (d[c->pos] == '\n')
+            c->line++;
+        c->pos++;
+    }
+    if (c->pos >= c->f->len || (c->f->len - c->pos == 1 && d[c->pos] == 0x1a)) {
+        *eof = 1;
+        return TTS_OK;
+    }
+    tts_buf_reset(&c->buf);
+    c->n = 0;
+    c->rec_line = c->line;
+    start = c->pos;
+    for (;;) {
+        size_t s, e;
+        if (c->n == TTS_LIST_MAX_FIELDS)
+            return csv_fail(c, c->rec_line, err,
+                            "more than " TTS_STR(TTS_LIST_MAX_FIELDS) " columns (the limit)");
+        c->off[c->n++] = c->buf.len;
+        while (c->pos < c->f->len && d[c->pos] == ' ')
+            c->pos++;
+        if (c->pos < c->f->len && d[c->pos] == '"') {
+            if ((rc = csv_quoted(c, err)) != TTS_OK)
+                return rc;
+        } else {
+            s = c->pos;
+            while (c->pos < c->f->len && d[c->pos] != c->sep && d[c->pos] != '\n' &&
+                   d[c->pos] != '\r') {
+                if (d[c->pos] == '"')
+                    return csv_fail(c, c->line, err, "quote inside an unquoted field");
+                c->pos++;
+            }
+            e = c->pos;
+            while (e > s && d[e - 1] == ' ')
+                e--;
+            tts_buf_append(&c->buf, d + s, e - s);
+        }
+        tts_buf_putc(&c->buf, '\0');
+        if (c->pos < c->f->len && d[c->pos] == c->sep) {
+            c->pos++;
+            continue;
+        }
+        if (c->pos < c->f->len && d[c->pos] == '\r')
+            c->pos++;
+        if (c->pos < c->f->len && d[c->pos] == '\n') {
+            c->pos++;
+            c->line++;
+        }
+        break;
+    }
+    if (c->pos - start > TTS_LIST_MAX_ROW_BYTES) {
+        tts_err_set(err, TTS_ERR_LIMIT,
+                    "%s:%d: row of %zu bytes is longer than the limit of %d bytes (TTS_LIST_MAX_ROW_BYTES)",
+                    c->f->path, c->rec_line, c->pos - start, TTS_LIST_MAX_ROW_BYTES);
+        tts_err_locate(err, c->f->path, c->rec_line, 0);
+        return TTS_ERR_LIMIT;
+    }
+    if (tts_buf_failed(&c->buf))
+        return tts_err_set(err, TTS_ERR_NOMEM, "%s: out of memory", c->f->path);
+    return TTS_OK;
+}
+
+static tts_status csv_want(csv *c, size_t n, tts_error *err)
+{
+    char msg[96];
+    if (c->n == n)
+        return TTS_OK;
+    snprintf(msg, sizeof(msg), "expected %zu columns, found %zu", n, c->n);
+    return csv_fail(c, c->rec_line, err, msg);
+}
+
+/* ---- adding entries -------------------------------------------------- */
+
+typedef struct ctx {
+    tts_store *s;
+    int64_t source_id;
+    tts_import_counts *counts;
+    const char *path;
+    int line;
+} ctx;
+
+static tts_status add_name(ctx *x, int64_t entry, const char *kind, const char *name,
+                           unsigned flags, tts_error *err)
+{
+    tts_nname n;
+    tts_status rc;
+    size_t len = strlen(name);
+    while (len > 0 && isspace((unsigned char)name[len - 1]))
+        len--;
+    while (len > 0 && isspace((unsigned char)*name)) {
+        name++;
+        len--;
+    }
+    if (len == 0)
+        return TTS_OK;
+    {
+        /* the normaliser knows no file: prefix its message with ours */
+        tts_error nerr;
+        tts_error_clear(&nerr);
+        rc = tts_names_normalize(name, len, flags, &n, &nerr);
+        if (rc != TTS_OK) {
+            tts_err_set(err, rc, "%s:%d: %s", x->path, x->line, nerr.message);
+            tts_err_locate(err, x->path, x->line, 0);
+            return rc;
+        }
+    }
+    {
+        char *copy = tts_strndup(name, len);
+        if (copy == NULL) {
+            tts_nname_clear(&n);
+            return tts_err_set(err, TTS_ERR_NOMEM, "out of memory importing a list");
+        }
+        rc = tts_store_name_add(x->s, entry, kind, copy, n.tokens, n.legal, n.glued, err);
+        tts_free(copy);
+    }
+    tts_nname_clear(&n);
+    if (rc == TTS_OK && strcmp(kind, "primary") != 0 && strcmp(kind, "derived") != 0)
+        x->counts->aliases++;
+    return rc;
+}
+
+/*
+ * List names often end in a parenthesised acronym or note: "China Electronics
+ * Technology Group Corporation 13th Research Institute (CETC 13)". A query
+ * without it would lose to the unmatched tokens, so the name is also stored
+ * without its parenthesised parts, as kind "derived". Nothing is derived when
+ * the brackets do not balance or nothing would be left.
+ */
+static tts_status add_name_and_base(ctx *x, int64_t entry, const char *kind, const char *name,
+                                    unsigned flags, tts_error *err)
+{
+    tts_buf base = TTS_BUF_INIT;
+    tts_status rc = add_name(x, entry, kind, name, flags, err);
+    int depth = 0, changed = 0, words = 0, space = 1;
+    if (rc != TTS_OK || strchr(name, '(') == NULL)
+        return rc;
+    for (const char *p = name; *p != '\0' && depth >= 0; p++) {
+        if (*p == '(') {
+            depth++;
+            changed = 1;
+        } else if (*p == ')') {
+            depth--;
+        } else if (depth == 0) {
+            int sp = isspace((unsigned char)*p) != 0;
+            if (!sp && space)
+                words++;
+            if (!(sp && space))
+                tts_buf_append(&base, sp ? " " : p, 1);
+            space = sp;
+        }
+    }
+    if (tts_buf_failed(&base)) {
+        rc = tts_err_set(err, TTS_ERR_NOMEM, "out of memory importing a list");
+    } else if (depth == 0 && changed && words > 0) {
+        tts_buf_puts(&base, "");
+        rc = tts_buf_failed(&base) ? tts_err_set(err, TTS_ERR_NOMEM, "out of memory importing a list")
+                                   : add_name(x, entry, "derived", base.data, flags, err);
+    }
+    tts_buf_free(&base);
+    return rc;
+}
+
+/* Add each ';'-separated alias of list. */
+static tts_status add_aliases(ctx *x, int64_t entry, const char *list, unsigned flags,
+                              tts_error *err)
+{
+    tts_buf one = TTS_BUF_INIT;
+    tts_status rc = TTS_OK;
+    const char *p = list;
+    while (*p != '\0' && rc == TTS_OK) {
+        size_t n = strcspn(p, ";");
+        tts_buf_reset(&one);
+        tts_buf_append(&one, p, n);
+        if (tts_buf_failed(&one))
+            rc = tts_err_set(err, TTS_ERR_NOMEM, "out of memory importing a list");
+        else
+            rc = add_name_and_base(x, entry, "aka", one.data, flags, err);
+        p += n;
+        if (*p == ';')
+            p++;
+    }
+    tts_buf_free(&one);
+    return rc;
+}
+
+static const char *nz(const char *s)
+{
+    return s != NULL && s[0] != '\0' ? s : NULL;
+}
+
+/* Count a warning about the current row; the first one is kept with its place. */
+static void warn_row(tts_import_counts *counts, const char *path, int line, const char *what)
+{
+    if (counts->warnings++ == 0)
+        snprintf(counts->warning, sizeof(counts->warning), "%s:%d: %s", path, line, what);
+}
+
+static tts_status add_entry(ctx *x, const tts_store_entry *e, int64_t *rowid, tts_error *err)
+{
+    tts_status rc;
+    int dup = 0;
+    if (e->name == NULL || e->name[0] == '\0') {
+        tts_err_set(err, TTS_ERR_SYNTAX, "%s:%d: entry without a name", x->path, x->line);
+        tts_err_locate(err, x->path, x->line, 0);
+        return TTS_ERR_SYNTAX;
+    }
+    /* one id, one entry: a second row of the same id would be shown apart or replace it */
+    TTS_TRY(tts_store_entry_exists(x->s, x->source_id, e->entry_id, &dup, err));
+    if (dup) {
+        tts_err_set(err, TTS_ERR_SYNTAX, "%s:%d: duplicate entry id \"%.100s\" (an earlier row has it)",
+                    x->path, x->line, e->entry_id);
+        tts_err_locate(err, x->path, x->line, 0);
+        return TTS_ERR_SYNTAX;
+    }
+    rc = tts_store_entry_add(x->s, x->source_id, e, rowid, err);
+    if (rc == TTS_OK)
+        x->counts->entries++;
+out:
+    return rc;
+}
+
+/* Append code to a ';'-separated set unless present. */
+static void add_code(tts_buf *set, const char *code, size_t n)
+{
+    const char *p = set->data;
+    while (p != NULL && *p != '\0') {
+        size_t k = strcspn(p, ";");
+        if (k == n && memcmp(p, code, n) == 0)
+            return;
+        p += k;
+        if (*p == ';')
+            p++;
+    }
+    if (set->len > 0)
+        tts_buf_putc(set, ';');
+    tts_buf_append(set, code, n);
+}
+
+static int is_code(const char *s, size_t n)
+{
+    return n == 2 && isupper((unsigned char)s[0]) && isupper((unsigned char)s[1]);
+}
+
+/* ---- ttscreen-csv ---------------------------------------------------- */
+
+/* Every ';'-separated code of v must be an assigned ISO 3166-1 alpha-2 country. */
+static tts_status check_countries(csv *c, const char *v, tts_error *err)
+{
+    char code[8], msg[96];
+    while (*v != '\0') {
+        size_t n = strcspn(v, ";");
+        if (n == 0 || n >= sizeof(code))
+            goto bad;
+        memcpy(code, v, n);
+        code[n] = '\0';
+        if (!tts_country_is_valid(code))
+            goto bad;
+        v += n;
+        if (*v == ';')
+            v++;
+    }
+    return TTS_OK;
+bad:
+    snprintf(msg, sizeof(msg), "unknown country \"%.*s\" (ISO 3166-1 alpha-2 codes, ';' between)",
+             (int)(strcspn(v, ";") < 16 ? strcspn(v, ";") : 16), v);
+    return csv_fail(c, c->rec_line, err, msg);
+}
+
+/* 1 when v is a real calendar day written MM/DD/YYYY (as BIS writes them). */
+static int us_date_ok(const char *v)
+{
+    char iso[11];
+    tts_date d;
+    if (strlen(v) != 10 || v[2] != '/' || v[5] != '/')
+        return 0;
+    snprintf(iso, sizeof(iso), "%.4s-%.2s-%.2s", v + 6, v, v + 3);
+    return tts_date_parse(iso, &d);
+}
+
+static tts_status import_ttscreen(tts_store *s, int64_t sid, const file *f,
+                                  tts_import_counts *counts, tts_error *err)
+{
+    static const char *const hdr[] = {"id",       "name",      "aliases",   "country",
+                                      "programs", "listed_on", "source_url"};
+    csv c;
+    ctx x = {s, sid, counts, f->path, 0};
+    tts_status rc;
+    int eof;
+    csv_init(&c, f, ',');
+    TTS_TRY(csv_next(&c, &eof, err));
+    if (eof)
+        TTS_TRY(csv_fail(&c, 1, err, "no header"));
+    TTS_TRY(csv_want(&c, 7, err));
+    for (size_t i = 0; i < 7; i++)
+        if (strcmp(fld(&c, i), hdr[i]) != 0)
+            TTS_TRY(csv_fail(&c, c.rec_line, err,
+                             "header must be id,name,aliases,country,programs,listed_on,"
+                             "source_url"));
+    for (;;) {
+        tts_store_entry e;
+        tts_date day;
+        int64_t row;
+        TTS_TRY(csv_next(&c, &eof, err));
+        if (eof)
+            break;
+        x.line = c.rec_line;
+        TTS_TRY(csv_want(&c, 7, err));
+        if (fld(&c, 0)[0] == '\0')
+            TTS_TRY(csv_fail(&c, c.rec_line, err, "entry without an id"));
+        TTS_TRY(check_countries(&c, fld(&c, 3), err));
+        if (fld(&c, 5)[0] != '\0' && !tts_date_parse(fld(&c, 5), &day))
+            TTS_TRY(csv_fail(&c, c.rec_line, err,
+                             "listed_on is not a date (YYYY-MM-DD, a real calendar day)"));
+        memset(&e, 0, sizeof(e));
+        e.entry_id = fld(&c, 0);
+        e.name = fld(&c, 1);
+        e.country = nz(fld(&c, 3));
+        e.programs = nz(fld(&c, 4));
+        e.listed_on = nz(fld(&c, 5));
+        e.source_url = nz(fld(&c, 6));
+        TTS_TRY(add_entry(&x, &e, &row, err));
+        TTS_TRY(add_name_and_base(&x, row, "primary", e.name, 0, err));
+        TTS_TRY(add_aliases(&x, row, fld(&c, 2), 0, err));
+    }
+out:
+    tts_buf_free(&c.buf);
+    return rc;
+}
+
+/* ---- dpl-tsv ------------------------------------------------------- */
+
+static tts_status import_dpl(tts_store *s, int64_t sid, const file *f, tts_import_counts *counts,
+                             tts_error *err)
+{
+    csv c;
+    ctx x = {s, sid, counts, f->path, 0};
+    tts_status rc;
+    int eof;
+    long row_no = 0;
+    csv_init(&c, f, '\t');
+    TTS_TRY(csv_next(&c, &eof, err));
+    if (eof || c.n != 12 || strcmp(fld(&c, 0), "Name") != 0)
+        TTS_TRY(csv_fail(&c, 1, err, "not a BIS Denied Persons List file (12 tab-separated "
+                                     "columns starting with Name)"));
+    for (;;) {
+        tts_store_entry e;
+        tts_buf addr = TTS_BUF_INIT;
+        char id[32];
+        int64_t row;
+        TTS_TRY(csv_next(&c, &eof, err));
+        if (eof)
+            break;
+        x.line = c.rec_line;
+        TTS_TRY(csv_want(&c, 12, err));
+        for (int k = 6; k <= 7; k++)
+            if (fld(&c, (size_t)k)[0] != '\0' && !us_date_ok(fld(&c, (size_t)k)))
+                TTS_TRY(csv_fail(&c, c.rec_line, err,
+                                 k == 6 ? "Effective_Date is not a date (MM/DD/YYYY, a real day)"
+                                        : "Expiration_Date is not a date (MM/DD/YYYY, a real day)"));
+        if (fld(&c, 4)[0] != '\0' && !tts_country_is_valid(fld(&c, 4))) {
+            /* BIS writes a few countries otherwise ("PRC"): kept without a country, counted */
+            char what[96];
+            snprintf(what, sizeof(what), "unknown country \"%.16s\": the entry has no country",
+                     fld(&c, 4));
+            warn_row(counts, f->path, c.rec_line, what);
+        }
+        snprintf(id, sizeof(id), "%ld", ++row_no);
+        tts_buf_printf(&addr, "%s, %s, %s, %s, %s", fld(&c, 1), fld(&c, 2), fld(&c, 3),
+                       fld(&c, 5), fld(&c, 4));
+        memset(&e, 0, sizeof(e));
+        e.entry_id = id;
+        e.name = fld(&c, 0);
+        e.type = NULL;
+        e.country = tts_country_is_valid(fld(&c, 4)) ? fld(&c, 4) : NULL;
+        e.programs = "DPL";
+        e.listed_on = nz(fld(&c, 6));
+        e.end_date = nz(fld(&c, 7));
+        e.addresses = addr.data;
+        e.remarks = nz(fld(&c, 11));
+        e.sublist = "DPL";
+        rc = tts_buf_failed(&addr) ? tts_err_set(err, TTS_ERR_NOMEM, "out of memory")
+                                   : add_entry(&x, &e, &row, err);
+        tts_buf_free(&addr);
+        if (rc != TTS_OK)
+            goto out;
+        TTS_TRY(add_name_and_base(&x, row, "primary", e.name, 0, err));
+    }
+out:
+    tts_buf_free(&c.buf);
+    return rc;
+}
+
+/* ---- csl-csv ------------------------------------------------------- */
+
+enum { C_ID, C_SOURCE, C_ENTNUM, C_TYPE, C_PROGRAMS, C_NAME, C_ADDRESSES, C_START, C_END,
+       C_REMARKS, C_LISTURL, C_ALT, C_CITIZEN, C_NATIONAL, C_IDS, C_COUNT };
+
+static const char *const csl_cols[C_COUNT] = {
+    "_id",     "source",          "entity_number", "type",      "programs",
+    "name",    "addresses",       "start_date",    "end_date",  "remarks",
+    "source_list_url", "alt_names", "citizenships", "nationalities", "ids"};
+
+/* Country codes of a CSL row: last ", CC" of each address, citizenships, nationalities. */
+static void csl_countries(const csv *c, const int *col, tts_buf *out)
+{
+    const char *p = col[C_ADDRESSES] >= 0 ? fld(c, (size_t)col[C_ADDRESSES]) : "";
+    while (*p != '\0') {
+        size_t n = strcspn(p, ";");
+        const char *end = p + n, *q = end;
+        while (q > p && q[-1] == ' ')
+            q--;
+        if (q - p >= 2 && is_code(q - 2, 2) && (q - p == 2 || q[-3] == ' ' || q[-3] == ','))
+            add_code(out, q - 2, 2);
+        p = *end == ';' ? end + 1 : end;
+    }
+    for (int k = C_CITIZEN; k <= C_NATIONAL; k++) {
+        p = col[k] >= 0 ? fld(c, (size_t)col[k]) : "";
+        while (*p != '\0') {
+            size_t n = strcspn(p, ";,");
+            const char *s = p;
+            while (*s == ' ' && n > 0) {
+                s++;
+                n--;
+            }
+            while (n > 0 && s[n - 1] == ' ')
+                n--;
+            if (is_code(s, n))
+                add_code(out, s, n);
+            p += strcspn(p, ";,");
+            if (*p != '\0')
+                p++;
+        }
+    }
+}
+
+/* "Entity List (EL) - Bureau of Industry and Security" -> "EL". */
+static void csl_sublist(const char *source, char out[16])
+{
+    const char *o = strchr(source, '('), *e = o != NULL ? strchr(o, ')') : NULL;
+    out[0] = '\0';
+    if (o != NULL && e != NULL && e - o - 1 > 0 && e - o - 1 < 16)
+        snprintf(out, 16, "%.*s", (int)(e - o - 1), o + 1);
+}
+
+static tts_status csl_row(ctx *x, const csv *c, const int *col, long row_no, tts_error *err)
+{
+    tts_store_entry e;
+    tts_buf countries = TTS_BUF_INIT;
+    char id[160], sub[16];
+    const char *type;
+    int64_t row;
+    tts_status rc;
+#define COL(k) (col[k] >= 0 ? fld(c, (size_t)col[k]) : "")
+    csl_sublist(COL(C_SOURCE), sub);
+    if (COL(C_ID)[0] != '\0')
+        snprintf(id, sizeof(id), "%s", COL(C_ID));
+    else if (COL(C_ENTNUM)[0] != '\0')
+        snprintf(id, sizeof(id), "%s-%s", sub[0] != '\0' ? sub : "CSL", COL(C_ENTNUM));
+    else
+        snprintf(id, sizeof(id), "%s-row%ld", sub[0] != '\0' ? sub : "CSL", row_no);
+    csl_countries(c, col, &countries);
+    tts_buf_puts(&countries, "");
+    type = COL(C_TYPE);
+    memset(&e, 0, sizeof(e));
+    e.entry_id = id;
+    e.name = COL(C_NAME);
+    e.type = nz(type);
+    e.country = nz(countries.data);
+    e.programs = nz(COL(C_PROGRAMS)) != NULL ? COL(C_PROGRAMS) : nz(sub);
+    e.listed_on = nz(COL(C_START));
+    e.end_date = nz(COL(C_END));
+    e.addresses = nz(COL(C_ADDRESSES));
+    e.ids = nz(COL(C_IDS));
+    e.remarks = nz(COL(C_REMARKS));
+    e.source_url = nz(COL(C_LISTURL));
+    e.sublist = nz(sub);
+    if (tts_buf_failed(&countries))
+        rc = tts_err_set(err, TTS_ERR_NOMEM, "out of memory importing a list");
+    else
+        rc = add_entry(x, &e, &row, err);
+    tts_buf_free(&countries);
+    if (rc == TTS_OK) {
+        unsigned fl = strcmp(type, "Individual") == 0 ? TTS_NAME_PERSON : 0;
+        rc = add_name_and_base(x, row, "primary", COL(C_NAME), fl, err);
+        if (rc == TTS_OK)
+            rc = add_aliases(x, row, COL(C_ALT), fl, err);
+    }
+#undef COL
+    return rc;
+}
+
+static tts_status import_csl(tts_store *s, int64_t sid, const file *f, tts_import_counts *counts,
+                             tts_error *err)
+{
+    csv c;
+    ctx x = {s, sid, counts, f->path, 0};
+    tts_status rc;
+    int eof, col[C_COUNT];
+    size_t ncols;
+    long row_no = 0;
+    csv_init(&c, f, ',');
+    TTS_TRY(csv_next(&c, &eof, err));
+    if (eof)
+        TTS_TRY(csv_fail(&c, 1, err, "no header"));
+    ncols = c.n;
+    for (int k = 0; k < C_COUNT; k++) {
+        col[k] = -1;
+        for (size_t i = 0; i < c.n; i++)
+            if (strcmp(fld(&c, i), csl_cols[k]) == 0)
+                col[k] = (int)i;
+    }
+    if (col[C_NAME] < 0 || col[C_SOURCE] < 0)
+        TTS_TRY(csv_fail(&c, 1, err,
+                         "not a Consolidated Screening List CSV (no 'source' and 'name' columns)"));
+    for (;;) {
+        TTS_TRY(csv_next(&c, &eof, err));
+        if (eof)
+            break;
+        x.line = c.rec_line;
+        TTS_TRY(csv_want(&c, ncols, err));
+        TTS_TRY(csl_row(&x, &c, col, ++row_no, err));
+    }
+out:
+    tts_buf_free(&c.buf);
+    return rc;
+}
+
+/* ---- sdn-csv ------------------------------------------------------- */
+
+typedef struct extra {
+    long ent, seq;
+    char *a, *b; /* alt: kind, name; add: country code or name, address */
+    int line;    /* where it was read */
+    int used;    /* sdn.csv has its entry */
+} extra;
+
+typedef struct extras {
+    extra *v;
+    size_t n, cap;
+    const char *path;
+} extras;
+
+static void extras_free(extras *e)
+{
+    for (size_t i = 0; i < e->n; i++) {
+        tts_free(e->v[i].a);
+        tts_free(e->v[i].b);
+    }
+    tts_free(e->v);
+    memset(e, 0, sizeof(*e));
+}
+
+static int cmp_extra(const void *p, const void *q)
+{
+    const extra *a = p, *b = q;
+    if (a->ent != b->ent)
+        return a->ent < b->ent ? -1 : 1;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static int parse_long(const char *s, long *v)
+{
+    char *end;
+    errno = 0;
+    *v = strtol(s, &end, 10);
+    return errno == 0 && end != s && *end == '\0';
+}
+
+static tts_status extras_push(extras *e, long ent, const char *a, const char *b, int line,
+                              tts_error *err)
+{
+    if (e->n == e->cap) {
+        size_t nc = e->cap > 0 ? e->cap * 2 : 256;
+        extra *nv = tts_realloc(e->v, nc * sizeof(extra));
+        if (nv == NULL)
+            return tts_err_set(err, TTS_ERR_NOMEM, "out of memory importing a list");
+        e->v = nv;
+        e->cap = nc;
+    }
+    e->v[e->n].ent = ent;
+    e->v[e->n].seq = (long)e->n;
+    e->v[e->n].a = tts_strdup(a);
+    e->v[e->n].b = tts_strdup(b);
+    e->v[e->n].line = line;
+    e->v[e->n].used = 0;
+    e->n++;
+    if (e->v[e->n - 1].a == NULL || e->v[e->n - 1].b == NULL)
+        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory importing a list");
+    return TTS_OK;
+}
+
+/* Read alt.csv (5 columns) or add.csv (6 columns) into e. */
+static tts_status read_extras(const file *f, size_t cols, extras *e, tts_error *err)
+{
+    csv c;
+    tts_status rc = TTS_OK;
+    int eof;
+    e->path = f->path;
+    csv_init(&c, f, ',');
+    for (;;) {
+        long ent;
+        TTS_TRY(csv_next(&c, &eof, err));
+        if (eof)
+            break;
+        TTS_TRY(csv_want(&c, cols, err));
+        if (!parse_long(fld(&c, 0), &ent))
+            TTS_TRY(csv_fail(&c, c.rec_line, err, "entry number is not a number"));
+        if (cols == 5) {
+            TTS_TRY(extras_push(e, ent, fld(&c, 2), fld(&c, 3), c.rec_line, err));
+        } else {
+            tts_buf addr = TTS_BUF_INIT;
+            const char *cc = tts_import_country_code(fld(&c, 4));
+            tts_buf_printf(&addr, "%s%s%s%s%s", fld(&c, 2), fld(&c, 2)[0] ? ", " : "", fld(&c, 3),
+                           fld(&c, 3)[0] ? ", " : "", fld(&c, 4));
+            rc = tts_buf_failed(&addr)
+                     ? tts_err_set(err, TTS_ERR_NOMEM, "out of memory importing a list")
+                     : extras_push(e, ent, cc != NULL ? cc : "", addr.data, c.rec_line, err);
+            tts_buf_free(&addr);
+            if (rc != TTS_OK)
+                goto out;
+        }
+    }
+    if (e->n > 1)
+        qsort(e->v, e->n, sizeof(extra), cmp_extra);
+out:
+    tts_buf_free(&c.buf);
+    return rc;
+}
+
+/* First index in e with ent >= want. */
+static size_t extras_find(const extras *e, long want)
+{
+    size_t lo = 0, hi = e->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (e->v[mid].ent < want)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* "SDGT] [IFSR" -> "SDGT;IFSR" into b. */
+static void sdn_programs(const char *p, tts_buf *b)
+{
+    for (; *p != '\0'; p++) {
+        if (*p == ']' || *p == '[')
+            continue;
+        if (*p == ' ' && b->len > 0 && b->data[b->len - 1] != ';' && p[1] == '[')
+            tts_buf_putc(b, ';');
+        else
+            tts_buf_putc(b, *p);
+    }
+    tts_buf_puts(b, "");
+}
+
+static tts_status sdn_row(ctx *x, const csv *c, extras *alt, extras *add, tts_error *err)
+{
+    tts_store_entry e;
+    tts_buf prog = TTS_BUF_INIT, addrs = TTS_BUF_INIT, cc = TTS_BUF_INIT;
+    tts_status rc = TTS_OK;
+    long ent;
+    int64_t row;
+    const char *type = fld(c, 2);
+    unsigned fl = strcmp(type, "individual") == 0 ? TTS_NAME_PERSON : 0;
+    if (!parse_long(fld(c, 0), &ent)) {
+        tts_err_set(err, TTS_ERR_SYNTAX, "%s:%d: entry number is not a number", x->path, x->line);
+        tts_err_locate(err, x->path, x->line, 0);
+        return TTS_ERR_SYNTAX;
+    }
+    sdn_programs(fld(c, 3), &prog);
+    for (size_t i = extras_find(add, ent); i < add->n && add->v[i].ent == ent; i++) {
+        add->v[i].used = 1;
+        if (addrs.len > 0)
+            tts_buf_puts(&addrs, "; ");
+        tts_buf_puts(&addrs, add->v[i].b);
+        if (add->v[i].a[0] != '\0')
+            add_code(&cc, add->v[i].a, 2);
+    }
+    tts_buf_puts(&addrs, "");
+    tts_buf_puts(&cc, "");
+    memset(&e, 0, sizeof(e));
+    e.entry_id = fld(c, 0);
+    e.name = fld(c, 1);
+    e.type = type[0] != '\0' ? type : "entity";
+    e.country = nz(cc.data);
+    e.programs = nz(prog.data);
+    e.addresses = nz(addrs.data);
+    e.remarks = nz(fld(c, 11));
+    e.sublist = "SDN";
+    if (tts_buf_failed(&prog) || tts_buf_failed(&addrs) || tts_buf_failed(&cc))
+        TTS_FAIL(tts_err_set(err, TTS_ERR_NOMEM, "out of memory importing a list"));
+    TTS_TRY(add_entry(x, &e, &row, err));
+    TTS_TRY(add_name_and_base(x, row, "primary", e.name, fl, err));
+    for (size_t i = extras_find(alt, ent); i < alt->n && alt->v[i].ent == ent; i++) {
+        alt->v[i].used = 1;
+        TTS_TRY(add_name_and_base(x, row, alt->v[i].a[0] != '\0' ? alt->v[i].a : "aka",
+                                  alt->v[i].b, fl, err));
+    }
+out:
+    tts_buf_free(&prog);
+    tts_buf_free(&addrs);
+    tts_buf_free(&cc);
+    return rc;
+}
+
+/*
+ * alt.csv and add.csv rows whose entity sdn.csv does not list: reported
+ * (counted, the first by file and line), not imported. OFAC's published
+ * files carry such rows (the 2025 files: aliases and addresses of entries
+ * removed from sdn.csv), so they warn instead of failing the import.
+ */
+static void orphans(const extras *e, const char *what, tts_import_counts *counts)
+{
+    for (size_t i = 0; i < e->n; i++) {
+        char msg[120];
+        if (e->v[i].used)
+            continue;
+        snprintf(msg, sizeof(msg), "%s of entity %ld, which sdn.csv does not list: not imported",
+                 what, e->v[i].ent);
+        warn_row(counts, e->path, e->v[i].line, msg);
+    }
+}
+
+/* Columns of a file's first record (0 when empty). */
+static size_t first_cols(const file *f, tts_error *err, tts_status *rc)
+{
+    csv c;
+    int eof = 0;
+    size_t n = 0;
+    csv_init(&c, f, ',');
+    *rc = csv_next(&c, &eof, err);
+    if (*rc == TTS_OK && !eof)
+        n = c.n;
+    tts_buf_free(&c.buf);
+    return n;
+}
+
+static tts_status import_sdn(tts_store *s, int64_t sid, const file *fs, size_t n_files,
+                             tts_import_counts *counts, tts_error *err)
+{
+    extras alt = {NULL, 0, 0, NULL}, add = {NULL, 0, 0, NULL};
+    const file *main_file = NULL;
+    tts_status rc = TTS_OK;
+    csv c;
+    int eof;
+    ctx x = {s, sid, counts, NULL, 0};
+    memset(&c, 0, sizeof(c));
+    for (size_t i = 0; i < n_files; i++) {
+        size_t cols = first_cols(&fs[i], err, &rc);
+        if (rc != TTS_OK)
+            goto out;
+        if (cols == 12 && main_file == NULL)
+            main_file = &fs[i];
+        else if (cols == 5 && alt.n == 0)
+            TTS_TRY(read_extras(&fs[i], 5, &alt, err));
+        else if (cols == 6 && add.n == 0)
+            TTS_TRY(read_extras(&fs[i], 6, &add, err));
+        else
+            TTS_FAIL(tts_err_set(err, TTS_ERR_SYNTAX,
+                                "%s:1: not an OFAC sdn.csv (12 columns), alt.csv (5) or add.csv "
+                                "(6): found %zu columns",
+                                fs[i].path, cols));
+    }
+    if (main_file == NULL)
+        TTS_FAIL(tts_err_set(err, TTS_ERR_ARG, "sdn-csv needs the sdn.csv file (12 columns)"));
+    x.path = main_file->path;
+    csv_init(&c, main_file, ',');
+    for (;;) {
+        TTS_TRY(csv_next(&c, &eof, err));
+        if (eof)
+            break;
+        x.line = c.rec_line;
+        TTS_TRY(csv_want(&c, 12, err));
+        TTS_TRY(sdn_row(&x, &c, &alt, &add, err));
+    }
+    orphans(&alt, "alias", counts);
+    orphans(&add, "address", counts);
+out:
+    tts_buf_free(&c.buf);
+    extras_free(&alt);
+    extras_free(&add);
+    return rc;
+}
+
+/* ---- shared with import_json.c (import_int.h) ---------------------- */
+
+tts_status tts_import_entry(const tts_import_at *at, const tts_store_entry *e, int64_t *rowid,
+                            tts_error *err)
+{
+    ctx x = {at->s, at->source_id, at->counts, at->path, at->line};
+    return add_entry(&x, e, rowid, err);
+}
+
+tts_status tts_import_name(const tts_import_at *at, int64_t entry, const char *kind,
+                           const char *name, unsigned flags, tts_error *err)
+{
+    ctx x = {at->s, at->source_id, at->counts, at->path, at->line};
+    return add_name_and_base(&x, entry, kind, name, flags, err);
+}
+
+void tts_import_csl_sublist(const char *source, char out[16])
+{
+    csl_sublist(source, out);
+}
+
+void tts_import_add_code(tts_buf *set, const char *code, size_t n)
+{
+    add_code(set, code, n);
+}
+
+/* ---- entry point --------------------------------------------------- */
+
+int tts_import_format_known(const char *format)
+{
+    return strcmp(format, "csl-csv") == 0 || strcmp(format, "sdn-csv") == 0 ||
+           strcmp(format, "dpl-tsv") == 0 || strcmp(format, "ttscreen-csv") == 0 ||
+           strcmp(format, "csl-json") == 0;
+}
+
+tts_status tts_import_files(tts_store *s, int64_t source_id, const char *format,
+                            const char *const *files, size_t n_files, tts_import_counts *counts,
+                            tts_error *err)
+{
+    file fs[4];
+    size_t nread = 0;
+    memset(fs, 0, sizeof(fs));
+    tts_status rc = TTS_OK;
+    tts_sha256 *h = NULL;
+    memset(counts, 0, sizeof(*counts));
+    if (!tts_import_format_known(format))
+        return tts_err_set(err, TTS_ERR_ARG,
+                           "unknown list format '%s' (csl-csv, csl-json, sdn-csv, dpl-tsv, "
+                           "ttscreen-csv)",
+                           format);
+    if (n_files == 0 || n_files > (strcmp(format, "sdn-csv") == 0 ? 3u : 1u))
+        return tts_err_set(err, TTS_ERR_ARG, "format %s takes %s", format,
+                           strcmp(format, "sdn-csv") == 0 ? "sdn.csv and optionally alt.csv, "
+                                                            "add.csv"
+                                                          : "exactly one file");
+    h = tts_sha256_new();
+    if (h == NULL)
+        return tts_err_set(err, TTS_ERR_NOMEM, "cannot start a SHA-256 hash");
+    for (; nread < n_files; nread++) {
+        TTS_TRY(read_file(files[nread], &fs[nread], err));
+        TTS_TRY(tts_sha256_update(h, fs[nread].data, fs[nread].len));
+    }
+    if (strcmp(format, "sdn-csv") == 0)
+        rc = import_sdn(s, source_id, fs, n_files, counts, err);
+    else if (strcmp(format, "csl-csv") == 0)
+        rc = import_csl(s, source_id, &fs[0], counts, err);
+    else if (strcmp(format, "dpl-tsv") == 0)
+        rc = import_dpl(s, source_id, &fs[0], counts, err);
+    else if (strcmp(format, "csl-json") == 0) {
+        tts_import_at at = {s, source_id, counts, fs[0].path, 0};
+        rc = tts_import_csl_json(&at, fs[0].data, fs[0].len, err);
+    }
+    else
+        rc = import_ttscreen(s, source_id, &fs[0], counts, err);
+    if (rc == TTS_OK && counts->entries == 0)
+        rc = tts_err_set(err, TTS_ERR_SYNTAX, "%s: no entries", files[0]);
+    if (rc == TTS_OK) {
+        rc = tts_sha256_final(h, counts->sha256);
+        h = NULL;
+        if (rc != TTS_OK)
+            tts_err_set(err, rc, "cannot finish a SHA-256 hash");
+    }
+out:
+    tts_sha256_free(h);
+    for (size_t i = 0; i < sizeof(fs) / sizeof(fs[0]); i++)
+        tts_free(fs[i].data);
+    return rc;
+}

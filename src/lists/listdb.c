@@ -1,0 +1,1337 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Lists in the database: imports (one transaction each), the in-memory
+ * view used for searching (sources, entries and the name index, built from
+ * the stored normalised names on first use and dropped after an import),
+ * search with the country qualifier, the rule-language lookup callback, and
+ * the list summaries reports and `lists status` print.
+ */
+#include "lists/listdb.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/buf.h"
+#include "util/error.h"
+#include "lists/match/identidx.h"
+#include "lists/import.h"
+#include "lists/listmeta.h"
+#include "lists/listver.h"
+#include "util/mem.h"
+#include "lists/match/nameidx.h"
+#include "lists/match/names.h"
+#include "store/store_cases.h"
+#include "store/store_digest.h"
+
+#define COUNTRY_PENALTY 0.05 /* query country absent from the entry's countries */
+
+typedef struct src {
+    int64_t id;
+    char *name;
+    char *kind, *severity; /* never NULL (listmeta: stored, else the defaults) */
+} src;
+
+/* Entry types as stored in the search view (0: unknown). */
+static const char *const entry_types[] = {NULL, "person", "organisation", "vessel", "aircraft"};
+#define N_ENTRY_TYPES (sizeof(entry_types) / sizeof(entry_types[0]))
+
+typedef struct ent {
+    int64_t rowid;
+    uint32_t src;
+    uint32_t type; /* index into entry_types */
+    char *entry_id, *name, *country, *programs;
+} ent;
+
+typedef struct nm {
+    char *name, *kind;
+} nm;
+
+struct tts_lists {
+    tts_store *store;
+    char *path;
+    char *actor; /* who imports, for the audit log (tts_lists_set_actor) */
+    /* search view, loaded on demand */
+    int loaded;
+    tts_arena *arena;
+    src *srcs;
+    size_t n_srcs, cap_srcs;
+    ent *ents;
+    size_t n_ents, cap_ents;
+    nm *names;
+    size_t n_names, cap_names;
+    tts_nameidx *idx;
+    tts_identidx *ids;  /* identifier index, built on the first identifier lookup */
+    size_t index_limit; /* larger search indexes are not stored (tts_listdb_set_index_limit) */
+};
+
+/*
+ * Search indexes larger than this are not stored in the database: storing
+ * one needs a serialised copy in memory next to the index, and reading it
+ * back is then no faster than building it. About 40 times the 2019 SDN.
+ */
+#define INDEX_LIMIT ((size_t)512 * 1024 * 1024)
+
+tts_store *tts_listdb_store(tts_lists *l)
+{
+    return l->store;
+}
+
+struct tts_nameidx *tts_listdb_index(tts_lists *l)
+{
+    return l->idx;
+}
+
+const char *tts_listdb_path(const tts_lists *l)
+{
+    return l->path;
+}
+
+void tts_listdb_set_index_limit(tts_lists *l, size_t bytes)
+{
+    l->index_limit = bytes;
+}
+
+static void unload(tts_lists *l)
+{
+    tts_identidx_free(l->ids);
+    l->ids = NULL;
+    tts_nameidx_free(l->idx);
+    tts_arena_free(l->arena);
+    tts_free(l->srcs);
+    tts_free(l->ents);
+    tts_free(l->names);
+    l->idx = NULL;
+    l->arena = NULL;
+    l->srcs = NULL;
+    l->ents = NULL;
+    l->names = NULL;
+    l->n_srcs = l->cap_srcs = l->n_ents = l->cap_ents = l->n_names = l->cap_names = 0;
+    l->loaded = 0;
+}
+
+tts_status tts_lists_open(const char *path, unsigned flags, tts_lists **out, tts_error *err)
+{
+    tts_lists *l;
+    tts_status rc;
+    *out = NULL;
+    l = tts_calloc(1, sizeof(*l));
+    if (l == NULL || (l->path = tts_strdup(path)) == NULL) {
+        tts_free(l);
+        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory opening the lists");
+    }
+    l->index_limit = INDEX_LIMIT;
+    rc = tts_store_open(path, (flags & TTS_LISTS_READONLY) ? TTS_STORE_READONLY : 0, &l->store,
+                        err);
+    if (rc != TTS_OK) {
+        tts_free(l->path);
+        tts_free(l);
+        return rc;
+    }
+    *out = l;
+    return TTS_OK;
+}
+
+void tts_lists_close(tts_lists *l)
+{
+    if (l == NULL)
+        return;
+    unload(l);
+    tts_store_close(l->store);
+    tts_free(l->path);
+    tts_free(l->actor);
+    tts_free(l);
+}
+
+tts_status tts_lists_set_actor(tts_lists *l, const char *actor, tts_error *err)
+{
+    char *a = tts_strdup(actor != NULL ? actor : "unknown");
+    if (a == NULL)
+        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory");
+    tts_free(l->actor);
+    l->actor = a;
+    return TTS_OK;
+}
+
+/* ---- import ------------------------------------------------------ */
+
+static tts_status load_view(tts_lists *l, int store_it, tts_error *err);
+
+/*
+ * The date a new version's age counts from: the feed's Last-Modified when
+ * it was downloaded over HTTP(S) with one, else the import. (None of the formats read
+ * today carries a publication date of the whole list: the legacy OFAC CSV
+ * has none, CSL and DPL files date only their entries.)
+ */
+static const char *dated_of(const tts_store_fetch *fetch, const char *imported_at, char lm[21],
+                            const char **dated_by)
+{
+    if (fetch != NULL && tts_listmeta_feed_date(fetch->url, fetch->last_modified, lm)) {
+        *dated_by = "last-modified";
+        return lm;
+    }
+    *dated_by = "imported";
+    return imported_at;
+}
+
+tts_status tts_listdb_log(tts_lists *l, const char *at, const char *action, const char *source,
+                          const char *file_sha256, tts_error *err)
+{
+    char object[80], sha[65];
+    int found = 0;
+    tts_status rc;
+    const char *actor = l->actor ? l->actor : "unknown";
+    snprintf(object, sizeof(object), "list:%s", source);
+    if (!tts_store_has_audit2(l->store))
+        return file_sha256 == NULL ? TTS_OK
+                                   : tts_store_audit_append(l->store, at, actor, action, object,
+                                                            file_sha256, err);
+    TTS_TRY(tts_store_list_sha256(l->store, source, sha, &found, err));
+    TTS_TRY(tts_store_list_content_set(l->store, source, sha, err));
+    rc = tts_store_audit_append(l->store, at, actor, action, object, sha, err);
+out:
+    return rc;
+}
+
+/*
+ * A new version that lost more than `max_drop` of the stored entries is
+ * more likely a cut or broken feed than a list that shrank overnight.
+ */
+static tts_status check_drop(const char *source, const tts_store_meta *old, int found,
+                             const tts_listdb_feed *feed, long entries, tts_error *err)
+{
+    double gone;
+    if (feed == NULL || feed->max_drop < 0 || !found || old->entries <= 0 ||
+        entries >= old->entries)
+        return TTS_OK;
+    gone = (double)(old->entries - entries) / (double)old->entries;
+    if (gone <= feed->max_drop + 1e-9)
+        return TTS_OK;
+    return tts_err_set(err, TTS_ERR_VERIFY,
+                       "%s: the new version has %ld entries, %.0f %% fewer than the %ld stored "
+                       "(more than the %.0f %% allowed by --max-drop): the stored list is kept "
+                       "(give --accept-drop to take it)",
+                       source, entries, gone * 100.0, old->entries, feed->max_drop * 100.0);
+}
+
+tts_status tts_listdb_import(tts_lists *l, const char *source, const char *format,
+                             const char *const *files, size_t n_files, const char *imported_at,
+                             const char *label, const tts_listdb_feed *feed,
+                             const tts_import_opts *opts, tts_import_result *res, tts_error *err)
+{
+    tts_status rc;
+    tts_import_counts c;
+    tts_store_meta old;
+    tts_listver_snap before; /* the entries as they were: the new version's changes */
+    int64_t sid = 0;
+    int found = 0;
+    char lm[21];
+    const char *kind, *jur, *sev, *dated, *dated_by;
+    const tts_store_fetch *fetch = feed != NULL ? feed->fetch : NULL;
+    const char *ok = opts != NULL ? opts->kind : NULL, *oj = opts != NULL ? opts->jurisdiction : NULL,
+               *os = opts != NULL ? opts->severity : NULL;
+    memset(&old, 0, sizeof(old));
+    memset(&before, 0, sizeof(before));
+    if (source == NULL || source[0] == '\0' || strlen(source) > 64)
+        return tts_err_set(err, TTS_ERR_ARG, "list source name must be 1 to 64 characters");
+    if (opts != NULL && opts->size < sizeof(tts_import_opts))
+        return tts_err_set(err, TTS_ERR_ARG, "tts_lists_import_with: options too old");
+    TTS_TRY(tts_listmeta_check(ok, oj, os, err));
+    TTS_TRY(tts_store_begin(l->store, err));
+    TTS_TRY(tts_store_source_meta_get(l->store, source, &old, &found, err));
+    tts_listmeta_resolve(source, format, ok, oj, os, old.kind, old.jurisdiction, old.severity,
+                         &kind, &jur, &sev);
+    dated = dated_of(fetch, imported_at, lm, &dated_by);
+    TTS_TRY(tts_listver_before(l->store, source, &before, err)); /* list versions (listver.c) */
+    TTS_TRY(tts_store_source_replace(l->store, source, format, &sid, err));
+    TTS_TRY(tts_import_files(l->store, sid, format, files, n_files, &c, err));
+    TTS_TRY(check_drop(source, &old, found, feed, c.entries, err));
+    TTS_TRY(tts_store_source_finish(l->store, sid, c.entries, c.aliases, c.sha256, imported_at,
+                                    label, err));
+    TTS_TRY(tts_listver_after(l->store, source, &before, imported_at, c.sha256, c.entries, err));
+    TTS_TRY(tts_store_source_meta_set(l->store, sid, kind, jur, sev, dated, dated_by, err));
+    if (fetch != NULL) {
+        TTS_TRY(tts_store_fetch_put(l->store, source, fetch, err));
+        if (feed->transport != NULL && tts_store_has_audit2(l->store))
+            TTS_TRY(tts_store_fetch_transport_set(l->store, source, feed->transport, err));
+    }
+    if (feed != NULL && feed->config_url != NULL && feed->config_format != NULL)
+        TTS_TRY(tts_store_config_set(l->store, source, feed->config_url, feed->config_format,
+                                     err));
+    /* the import's audit row, in the same transaction, over what is now stored */
+    TTS_TRY(tts_listdb_log(l, imported_at, fetch != NULL ? "list-update" : "list-import", source,
+                           c.sha256, err));
+    /* the search view of the new lists, stored in the same transaction */
+    unload(l);
+    TTS_TRY(load_view(l, 1, err));
+    TTS_TRY(tts_store_commit(l->store, err));
+    if (res != NULL) {
+        res->entries = c.entries;
+        res->aliases = c.aliases;
+        memcpy(res->sha256, c.sha256, sizeof(res->sha256));
+        res->warnings = c.warnings;
+        snprintf(res->warning, sizeof(res->warning), "%s", c.warning);
+    }
+out:
+    if (rc != TTS_OK) {
+        tts_store_rollback(l->store);
+        unload(l);
+    }
+    tts_store_meta_clear(&old);
+    tts_listver_snap_free(&before);
+    return rc;
+}
+
+tts_status tts_lists_import(tts_lists *l, const char *source, const char *format,
+                            const char *const *files, size_t n_files, const char *imported_at,
+                            tts_import_result *res, tts_error *err)
+{
+    return tts_listdb_import(l, source, format, files, n_files, imported_at,
+                             n_files > 0 ? files[0] : NULL, NULL, NULL, res, err);
+}
+
+tts_status tts_lists_import_with(tts_lists *l, const char *source, const char *format,
+                                 const char *const *files, size_t n_files,
+                                 const char *imported_at, const tts_import_opts *opts,
+                                 tts_import_result *res, tts_error *err)
+{
+    return tts_listdb_import(l, source, format, files, n_files, imported_at,
+                             n_files > 0 ? files[0] : NULL, NULL, opts, res, err);
+}
+
+/* ---- loading the search view ---------------------------------------- */
+
+static int grow(void *pp, size_t *cap, size_t need, size_t elsize)
+{
+    void **p = pp;
+    size_t nc;
+    void *np;
+    if (need <= *cap)
+        return 1;
+    nc = *cap > 0 ? *cap * 2 : 64;
+    while (nc < need)
+        nc *= 2;
+    np = tts_realloc(*p, nc * elsize);
+    if (np == NULL)
+        return 0;
+    *p = np;
+    *cap = nc;
+    return 1;
+}
+
+static char *adup(tts_arena *a, const char *s, int *oom)
+{
+    char *d;
+    if (s == NULL)
+        return NULL;
+    d = tts_arena_strdup(a, s);
+    if (d == NULL)
+        *oom = 1;
+    return d;
+}
+
+typedef struct load_ctx {
+    tts_lists *l;
+    tts_error *err;
+    tts_status rc;
+    tts_buf *key; /* the list versions, for the stored index */
+} load_ctx;
+
+/* Stop an iteration for want of memory: the status is NOMEM, not "stopped by the caller". */
+static int load_nomem(load_ctx *c)
+{
+    c->rc = tts_err_set(c->err, TTS_ERR_NOMEM, "out of memory loading the lists");
+    return 1;
+}
+
+/* The store reports a stopped iteration as internal; the callback's own status wins. */
+static tts_status own_status(tts_status rc, tts_status own)
+{
+    return rc != TTS_OK && own != TTS_OK ? own : rc;
+}
+
+static int load_src(void *u, const tts_store_source *s)
+{
+    load_ctx *c = u;
+    tts_lists *l = c->l;
+    int oom = 0;
+    if (!grow(&l->srcs, &l->cap_srcs, l->n_srcs + 1, sizeof(src)))
+        return load_nomem(c);
+    {
+        const char *kind, *jur, *sev;
+        tts_listmeta_resolve(s->name, s->format, NULL, NULL, NULL, s->kind, s->jurisdiction,
+                             s->severity, &kind, &jur, &sev);
+        l->srcs[l->n_srcs].id = s->id;
+        l->srcs[l->n_srcs].name = adup(l->arena, s->name, &oom);
+        l->srcs[l->n_srcs].kind = adup(l->arena, kind, &oom);
+        l->srcs[l->n_srcs].severity = adup(l->arena, sev, &oom);
+        l->n_srcs++;
+    }
+    if (c->key != NULL)
+        tts_buf_printf(c->key, "%lld\t%s\t%s\t%s\t%ld\t%ld\n", (long long)s->id, s->name,
+                       s->sha256 != NULL ? s->sha256 : "",
+                       s->imported_at != NULL ? s->imported_at : "", s->entries, s->aliases);
+    return oom ? load_nomem(c) : 0;
+}
+
+/* Index of a normalised entry type in entry_types (0 for NULL). */
+static uint32_t type_index(const char *type)
+{
+    for (uint32_t i = 1; type != NULL && i < N_ENTRY_TYPES; i++)
+        if (strcmp(entry_types[i], type) == 0)
+            return i;
+    return 0;
+}
+
+static int load_ent(void *u, const tts_store_row *r)
+{
+    load_ctx *c = u;
+    tts_lists *l = c->l;
+    ent *e;
+    int oom = 0;
+    uint32_t si = 0;
+    while (si < l->n_srcs && l->srcs[si].id != r->source_id)
+        si++;
+    if (si == l->n_srcs)
+        return 1;
+    if (!grow(&l->ents, &l->cap_ents, l->n_ents + 1, sizeof(ent)))
+        return load_nomem(c);
+    e = &l->ents[l->n_ents++];
+    e->rowid = r->entry;
+    e->src = si;
+    e->type = type_index(tts_listmeta_entry_type(r->type));
+    e->entry_id = adup(l->arena, r->entry_id, &oom);
+    e->name = adup(l->arena, r->name, &oom);
+    e->country = adup(l->arena, r->country, &oom);
+    e->programs = adup(l->arena, r->programs, &oom);
+    return oom ? load_nomem(c) : 0;
+}
+
+static size_t find_ent(const tts_lists *l, int64_t rowid)
+{
+    size_t lo = 0, hi = l->n_ents;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (l->ents[mid].rowid == rowid)
+            return mid;
+        if (l->ents[mid].rowid < rowid)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return SIZE_MAX;
+}
+
+static int load_name(void *u, const tts_store_name *n)
+{
+    load_ctx *c = u;
+    tts_lists *l = c->l;
+    size_t e = find_ent(l, n->entry);
+    int oom = 0;
+    if (e == SIZE_MAX)
+        return 1;
+    if (!grow(&l->names, &l->cap_names, l->n_names + 1, sizeof(nm)))
+        return load_nomem(c);
+    c->rc = tts_nameidx_add(l->idx, (uint32_t)e, n->tokens, n->legal, n->glued, c->err);
+    if (c->rc != TTS_OK)
+        return 1;
+    l->names[l->n_names].name = adup(l->arena, n->name, &oom);
+    l->names[l->n_names].kind = adup(l->arena, n->kind, &oom);
+    l->n_names++;
+    return oom ? load_nomem(c) : 0;
+}
+
+/*
+ * The search view is stored in the database (table list_index) next to
+ * the lists it was built from, so that a process reads it with one blob
+ * read instead of reading every name and building the index. Layout, host
+ * byte order: a header of VIEW_HEADER 64-bit words (magic, entries, names,
+ * string bytes, index bytes), the entries, the names, the strings (each
+ * NUL-terminated; NO_STR for NULL), then the index (tts_nameidx_serialize).
+ * Its row holds the key of the list versions (every source's id, name,
+ * content hash, import time and counts): a view with another key or
+ * format is never used, and an import rewrites it in its own transaction.
+ */
+#define VIEW_MAGIC 0x31574549565354ULL /* "TSVIEW1" */
+#define VIEW_FORMAT (200 + TTS_NAMEIDX_FORMAT) /* 200: entries carry their type */
+#define VIEW_HEADER 5
+#define NO_STR UINT32_MAX
+
+typedef struct view_ent {
+    int64_t rowid;
+    uint32_t src, entry_id, name, country, programs, type;
+} view_ent;
+
+typedef struct view_name {
+    uint32_t name, kind;
+} view_name;
+
+/* Offset of s in the string area (appended), or NO_STR for NULL. */
+static uint32_t put_str(tts_buf *strs, const char *s)
+{
+    uint32_t off = (uint32_t)strs->len;
+    if (s == NULL)
+        return NO_STR;
+    tts_buf_append(strs, s, strlen(s) + 1);
+    return off;
+}
+
+static tts_status view_serialize(const tts_lists *l, tts_buf *out, tts_error *err)
+{
+    tts_buf strs = TTS_BUF_INIT, idx = TTS_BUF_INIT;
+    uint64_t h[VIEW_HEADER];
+    tts_status rc = tts_nameidx_serialize(l->idx, &idx, err);
+    if (rc != TTS_OK) {
+        tts_buf_free(&idx);
+        return rc;
+    }
+    h[0] = VIEW_MAGIC;
+    h[1] = l->n_ents;
+    h[2] = l->n_names;
+    h[3] = h[4] = 0; /* filled in below */
+    tts_buf_append(out, (const char *)h, sizeof(h)); /* counts of strings and index below */
+    for (size_t i = 0; i < l->n_ents; i++) {
+        view_ent v;
+        memset(&v, 0, sizeof(v));
+        v.rowid = l->ents[i].rowid;
+        v.src = l->ents[i].src;
+        v.entry_id = put_str(&strs, l->ents[i].entry_id);
+        v.name = put_str(&strs, l->ents[i].name);
+        v.country = put_str(&strs, l->ents[i].country);
+        v.programs = put_str(&strs, l->ents[i].programs);
+        v.type = l->ents[i].type;
+        tts_buf_append(out, (const char *)&v, sizeof(v));
+    }
+    for (size_t i = 0; i < l->n_names; i++) {
+        view_name v;
+        v.name = put_str(&strs, l->names[i].name);
+        v.kind = put_str(&strs, l->names[i].kind);
+        tts_buf_append(out, (const char *)&v, sizeof(v));
+    }
+    while (!tts_buf_failed(&strs) && strs.len % 8 != 0) /* the index starts 8-byte aligned */
+        tts_buf_putc(&strs, '\0');
+    tts_buf_append(out, strs.data != NULL ? strs.data : "", strs.len);
+    tts_buf_append(out, idx.data != NULL ? idx.data : "", idx.len);
+    if (!tts_buf_failed(out) && strs.len < UINT32_MAX) {
+        h[3] = strs.len;
+        h[4] = idx.len;
+        memcpy(out->data, h, sizeof(h));
+    }
+    rc = tts_buf_failed(out) || tts_buf_failed(&strs) || tts_buf_failed(&idx)
+             ? tts_err_set(err, TTS_ERR_NOMEM, "out of memory storing the search index")
+         : strs.len >= UINT32_MAX
+             ? tts_err_set(err, TTS_ERR_LIMIT, "list names too large to store as an index")
+             : TTS_OK;
+    tts_buf_free(&strs);
+    tts_buf_free(&idx);
+    return rc;
+}
+
+/* The string at offset off of strs[0..n), NULL for NO_STR; *bad when out of range. */
+static char *get_str(char *strs, uint64_t n, uint32_t off, int *bad)
+{
+    if (off == NO_STR)
+        return NULL;
+    if (off >= n) {
+        *bad = 1;
+        return NULL;
+    }
+    return strs + off;
+}
+
+/*
+ * The view from its stored bytes p[0..n) (from tts_malloc), sources
+ * already loaded; used in place: on success the index owns p. TTS_ERR_DB
+ * when they are damaged (the caller builds the view instead; p is still
+ * the caller's), TTS_ERR_NOMEM.
+ */
+static tts_status view_restore(tts_lists *l, unsigned char *p, size_t n, tts_error *err)
+{
+    uint64_t h[VIEW_HEADER];
+    const unsigned char *ents, *names;
+    char *strs;
+    int bad = 0;
+    tts_status rc;
+    if (n < sizeof(h))
+        return tts_err_set(err, TTS_ERR_DB, "stored search index is truncated");
+    memcpy(h, p, sizeof(h));
+    if (h[0] != VIEW_MAGIC || h[1] >= UINT32_MAX || h[2] >= UINT32_MAX ||
+        h[1] > (n - sizeof(h)) / sizeof(view_ent) ||
+        h[2] > (n - sizeof(h) - h[1] * sizeof(view_ent)) / sizeof(view_name) ||
+        h[3] > n - sizeof(h) - h[1] * sizeof(view_ent) - h[2] * sizeof(view_name) ||
+        h[4] != n - sizeof(h) - h[1] * sizeof(view_ent) - h[2] * sizeof(view_name) - h[3] ||
+        (h[3] > 0 && p[n - h[4] - 1] != '\0'))
+        return tts_err_set(err, TTS_ERR_DB, "stored search index is damaged");
+    ents = p + sizeof(h);
+    names = ents + h[1] * sizeof(view_ent);
+    strs = (char *)p + (n - h[4] - h[3]);
+    l->ents = tts_malloc((h[1] > 0 ? h[1] : 1) * sizeof(ent));
+    l->names = tts_malloc((h[2] > 0 ? h[2] : 1) * sizeof(nm));
+    if (l->ents == NULL || l->names == NULL)
+        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory loading the lists");
+    l->cap_ents = h[1];
+    l->cap_names = h[2];
+    for (size_t i = 0; i < h[1]; i++) {
+        view_ent v;
+        ent *e = &l->ents[i];
+        memcpy(&v, ents + i * sizeof(v), sizeof(v));
+        e->rowid = v.rowid;
+        e->src = v.src;
+        e->type = v.type;
+        bad |= v.src >= l->n_srcs || v.type >= N_ENTRY_TYPES;
+        e->entry_id = get_str(strs, h[3], v.entry_id, &bad);
+        e->name = get_str(strs, h[3], v.name, &bad);
+        e->country = get_str(strs, h[3], v.country, &bad);
+        e->programs = get_str(strs, h[3], v.programs, &bad);
+        bad |= e->entry_id == NULL || e->name == NULL;
+    }
+    l->n_ents = h[1];
+    for (size_t i = 0; i < h[2]; i++) {
+        view_name v;
+        memcpy(&v, names + i * sizeof(v), sizeof(v));
+        l->names[i].name = get_str(strs, h[3], v.name, &bad);
+        l->names[i].kind = get_str(strs, h[3], v.kind, &bad);
+        bad |= l->names[i].name == NULL || l->names[i].kind == NULL;
+    }
+    l->n_names = h[2];
+    if (bad)
+        return tts_err_set(err, TTS_ERR_DB, "stored search index is damaged");
+    rc = tts_nameidx_adopt(p, n - (size_t)h[4], (size_t)h[4], (uint32_t)h[1], &l->idx, err);
+    if (rc != TTS_OK)
+        return rc;
+    if (tts_nameidx_count(l->idx) != h[2]) {
+        /* p now belongs to the index: the caller must not free it */
+        return tts_err_set(err, TTS_ERR_DB, "stored search index is damaged");
+    }
+    return TTS_OK;
+}
+
+/* Empty view with its sources read (and their key into *key). */
+static tts_status load_sources(tts_lists *l, tts_buf *key, tts_error *err)
+{
+    load_ctx c = {l, err, TTS_OK, key};
+    tts_status rc;
+    l->arena = tts_arena_new();
+    if (l->arena == NULL)
+        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory loading the lists");
+    rc = tts_store_sources_each(l->store, load_src, &c, err);
+    if (rc != TTS_OK)
+        return own_status(rc, c.rc);
+    if (key != NULL && tts_buf_failed(key))
+        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory loading the lists");
+    return TTS_OK;
+}
+
+/* Entries and names from their rows, and the index built from them (sources loaded). */
+static tts_status build_rest(tts_lists *l, tts_error *err)
+{
+    load_ctx c = {l, err, TTS_OK, NULL};
+    tts_status rc;
+    l->idx = tts_nameidx_new();
+    if (l->idx == NULL)
+        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory loading the lists");
+    rc = tts_store_entries_each(l->store, load_ent, &c, err);
+    if (rc == TTS_OK)
+        rc = tts_store_names_each(l->store, load_name, &c, err);
+    if (rc != TTS_OK)
+        return own_status(rc, c.rc);
+    return tts_nameidx_finish(l->idx, err);
+}
+
+/*
+ * Store the loaded view with key (inside the caller's transaction). A view
+ * too large to store is not: the stored one of earlier lists is removed
+ * and every process builds the index as before.
+ */
+static tts_status view_store(tts_lists *l, const tts_buf *key, tts_error *err)
+{
+    tts_buf b = TTS_BUF_INIT;
+    tts_status rc;
+    tts_error e2;
+    if (tts_nameidx_memory(l->idx) > l->index_limit)
+        return tts_store_index_clear(l->store, err);
+    rc = view_serialize(l, &b, err);
+    tts_error_clear(&e2);
+    if (rc == TTS_OK && b.len > l->index_limit)
+        rc = TTS_ERR_LIMIT;
+    else if (rc == TTS_OK)
+        rc = tts_store_index_put(l->store, VIEW_FORMAT, key->data != NULL ? key->data : "", b.data,
+                                 b.len, &e2);
+    tts_buf_free(&b);
+    if (rc == TTS_ERR_LIMIT)
+        return tts_store_index_clear(l->store, err);
+    if (rc != TTS_OK && e2.status != TTS_OK)
+        tts_err_set(err, rc, "%s", e2.message);
+    return rc;
+}
+
+/*
+ * A view built here because the stored one was missing, old or damaged is
+ * stored for the next process when the database can be written and the
+ * lists are still those it was built from (checked again under the write
+ * lock). Best effort: a failure only means the next process builds again.
+ */
+static void view_store_later(tts_lists *l, const tts_buf *key)
+{
+    tts_error e2;
+    tts_buf now = TTS_BUF_INIT;
+    tts_lists probe;
+    tts_error_clear(&e2);
+    if (tts_store_read_only(l->store) || tts_store_in_transaction(l->store) ||
+        tts_store_begin(l->store, &e2) != TTS_OK)
+        return;
+    memset(&probe, 0, sizeof(probe));
+    probe.store = l->store;
+    if (load_sources(&probe, &now, &e2) == TTS_OK && now.len == key->len &&
+        (key->len == 0 || memcmp(now.data, key->data, key->len) == 0) &&
+        view_store(l, key, &e2) == TTS_OK && tts_store_commit(l->store, &e2) == TTS_OK) {
+        /* stored */
+    } else {
+        tts_store_rollback(l->store);
+    }
+    unload(&probe);
+    tts_buf_free(&now);
+}
+
+/*
+ * The search view: the stored one when it matches the lists, else built
+ * from the rows (and then stored when possible). store_it: inside an
+ * import's transaction, always build and store.
+ */
+static tts_status load_view(tts_lists *l, int store_it, tts_error *err)
+{
+    tts_buf key = TTS_BUF_INIT;
+    tts_status rc;
+    int format = 0, found = 0, fresh = 0, own = 0;
+    char *stored_key = NULL;
+    void *data = NULL;
+    size_t len = 0;
+    /* one snapshot for the sources, the stored view and the rows */
+    if (!tts_store_in_transaction(l->store)) {
+        rc = tts_store_begin_read(l->store, err);
+        if (rc != TTS_OK)
+            return rc;
+        own = 1;
+    }
+    rc = load_sources(l, &key, err);
+    if (rc == TTS_OK && !store_it)
+        rc = tts_store_index_get(l->store, &format, &stored_key, &data, &len, &found, err);
+    if (rc == TTS_OK && found && format == VIEW_FORMAT && key.data != NULL &&
+        strcmp(stored_key, key.data) == 0) {
+        tts_error e2;
+        tts_error_clear(&e2);
+        rc = view_restore(l, data, len, &e2);
+        if (l->idx != NULL)
+            data = NULL; /* the index owns it now, also when it is then refused */
+        if (rc == TTS_OK)
+            fresh = 1;
+        else if (rc == TTS_ERR_NOMEM)
+            tts_err_set(err, rc, "%s", e2.message);
+        else
+            rc = TTS_OK; /* damaged: build it instead */
+        if (rc == TTS_OK && !fresh) {
+            /* start the view again from its sources */
+            tts_buf_reset(&key);
+            unload(l);
+            rc = load_sources(l, &key, err);
+        }
+    }
+    tts_free(stored_key);
+    tts_free(data);
+    if (rc == TTS_OK && !fresh) {
+        rc = build_rest(l, err);
+        if (rc == TTS_OK && store_it)
+            rc = view_store(l, &key, err);
+        if (own)
+            tts_store_end_read(l->store);
+        own = 0;
+        if (rc == TTS_OK && !store_it)
+            view_store_later(l, &key);
+    }
+    if (own)
+        tts_store_end_read(l->store);
+    if (rc == TTS_OK)
+        l->loaded = 1;
+    else
+        unload(l);
+    tts_buf_free(&key);
+    return rc;
+}
+
+/* Build the search view from the database unless it is already there. */
+static tts_status load(tts_lists *l, tts_error *err)
+{
+    if (l->loaded)
+        return TTS_OK;
+    return load_view(l, 0, err);
+}
+
+/* ---- search ---------------------------------------------------------- */
+
+typedef struct filter_ctx {
+    const tts_lists *l;
+    const uint8_t *allowed; /* by source index */
+} filter_ctx;
+
+static int filter_entry(void *u, uint32_t entry)
+{
+    const filter_ctx *f = u;
+    return f->allowed[f->l->ents[entry].src];
+}
+
+static int has_country(const char *set, const char *cc)
+{
+    size_t n = strlen(cc);
+    const char *p = set;
+    while (*p != '\0') {
+        size_t k = strcspn(p, ";");
+        if (k == n && strncmp(p, cc, n) == 0)
+            return 1;
+        p += k;
+        if (*p == ';')
+            p++;
+    }
+    return 0;
+}
+
+static int cmp_hit(const void *a, const void *b)
+{
+    const tts_nameidx_hit *x = a, *y = b;
+    if (x->score != y->score)
+        return x->score > y->score ? -1 : 1;
+    return x->entry < y->entry ? -1 : x->entry > y->entry;
+}
+
+static char *sdup(const char *s, int *oom)
+{
+    char *d;
+    if (s == NULL)
+        return NULL;
+    d = tts_strdup(s);
+    if (d == NULL)
+        *oom = 1;
+    return d;
+}
+
+static void hit_clear(tts_search_hit *h)
+{
+    tts_free(h->source);
+    tts_free(h->entry_id);
+    tts_free(h->name);
+    tts_free(h->matched);
+    tts_free(h->kind);
+    tts_free(h->country);
+    tts_free(h->programs);
+    tts_free(h->why);
+    tts_free(h->entry_type);
+}
+
+void tts_search_result_free(tts_search_result *r)
+{
+    if (r == NULL)
+        return;
+    for (size_t i = 0; i < r->n; i++)
+        hit_clear(&r->hits[i]);
+    tts_free(r->hits);
+    tts_free(r);
+}
+
+/* Copy index hits into the public result, with the explanation when asked. */
+static tts_status fill(tts_lists *l, const tts_nname *q, const tts_nameidx_hit *h, size_t n,
+                       int explain, tts_search_result *r, tts_error *err)
+{
+    int oom = 0;
+    r->hits = tts_calloc(n > 0 ? n : 1, sizeof(tts_search_hit));
+    if (r->hits == NULL)
+        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory searching the lists");
+    for (size_t i = 0; i < n; i++) {
+        const ent *e = &l->ents[h[i].entry];
+        tts_search_hit *o = &r->hits[i];
+        r->n++;
+        o->source = sdup(l->srcs[e->src].name, &oom);
+        o->entry_id = sdup(e->entry_id, &oom);
+        o->name = sdup(e->name, &oom);
+        o->matched = sdup(l->names[h[i].name].name, &oom);
+        o->kind = sdup(l->names[h[i].name].kind, &oom);
+        o->country = sdup(e->country, &oom);
+        o->programs = sdup(e->programs, &oom);
+        o->entry_type = sdup(entry_types[e->type], &oom);
+        o->score = h[i].score;
+        if (explain) {
+            tts_buf b = TTS_BUF_INIT;
+            tts_nameidx_explain(l->idx, q, h[i].name, &b);
+            if (tts_buf_failed(&b))
+                oom = 1;
+            o->why = tts_buf_steal(&b, NULL);
+        }
+    }
+    return oom ? tts_err_set(err, TTS_ERR_NOMEM, "out of memory searching the lists") : TTS_OK;
+}
+
+tts_status tts_lists_search(tts_lists *l, const char *name, const tts_search_opts *o,
+                            tts_search_result **out, tts_error *err)
+{
+    tts_status rc;
+    tts_nname q = {NULL, NULL, NULL};
+    tts_nameidx_hit *h = NULL;
+    size_t n = 0, w = 0;
+    uint8_t *allowed = NULL;
+    tts_search_result *r = NULL;
+    filter_ctx fc;
+    *out = NULL;
+    if (o == NULL || o->size < sizeof(tts_search_opts))
+        return tts_err_set(err, TTS_ERR_ARG, "tts_lists_search: options missing or too old");
+    if (!(o->threshold >= 0.0 && o->threshold <= 1.0))
+        return tts_err_set(err, TTS_ERR_ARG, "threshold must be between 0 and 1");
+    TTS_TRY(load(l, err));
+    TTS_TRY(tts_names_normalize(name, strlen(name), 0, &q, err));
+    allowed = tts_calloc(l->n_srcs + 1, 1);
+    r = tts_calloc(1, sizeof(*r));
+    if (allowed == NULL || r == NULL)
+        TTS_FAIL(tts_err_set(err, TTS_ERR_NOMEM, "out of memory searching the lists"));
+    for (size_t s = 0; s < l->n_srcs; s++) {
+        allowed[s] = o->n_sources == 0;
+        for (size_t k = 0; k < o->n_sources; k++)
+            if (strcmp(l->srcs[s].name, o->sources[k]) == 0)
+                allowed[s] = 1;
+    }
+    fc.l = l;
+    fc.allowed = allowed;
+    TTS_TRY(tts_nameidx_search(l->idx, &q, o->threshold, o->exhaustive, filter_entry, &fc, &h, &n,
+                               err));
+    for (size_t i = 0; i < n; i++) {
+        const ent *e = &l->ents[h[i].entry];
+        if (o->country != NULL && o->country[0] != '\0' && e->country != NULL &&
+            !has_country(e->country, o->country))
+            h[i].score -= COUNTRY_PENALTY;
+        if (h[i].score >= o->threshold)
+            h[w++] = h[i];
+    }
+    n = w;
+    if (o->limit == 0 && n > TTS_LIST_MAX_CANDIDATES)
+        TTS_FAIL(tts_err_set(err, TTS_ERR_LIMIT,
+                             "%zu list entries score %.2f or more for \"%.80s\", more than the limit of "
+                             "%d (TTS_LIST_MAX_CANDIDATES): raise the threshold or give a limit",
+                             n, o->threshold, name, TTS_LIST_MAX_CANDIDATES));
+    if (n > 1)
+        qsort(h, n, sizeof(*h), cmp_hit);
+    if (o->limit > 0 && n > o->limit)
+        n = o->limit;
+    TTS_TRY(fill(l, &q, h, n, o->explain, r, err));
+    *out = r;
+    r = NULL;
+out:
+    tts_search_result_free(r);
+    tts_free(h);
+    tts_free(allowed);
+    tts_nname_clear(&q);
+    return rc;
+}
+
+/* The loaded source named `name`, or NULL. */
+static const src *src_named(const tts_lists *l, const char *name)
+{
+    if (name == NULL)
+        return NULL;
+    for (size_t i = 0; i < l->n_srcs; i++)
+        if (strcmp(l->srcs[i].name, name) == 0)
+            return &l->srcs[i];
+    return NULL;
+}
+
+/*
+ * Complete a match whose source and entry_id are set: the entry's content
+ * hash (a reviewer's clearance holds only while it is unchanged), sub-list
+ * and type from one read of its row, the source's kind and severity from
+ * the loaded sources.
+ */
+static tts_status complete_match(tts_lists *l, tts_match *m, tts_error *err)
+{
+    char sha[65], sub[TTS_SUBLIST_MAX], type[TTS_ENTRY_TYPE_MAX];
+    const char *et;
+    const src *sr = src_named(l, m->source);
+    int found = 0, oom = 0;
+    tts_status rc = tts_store_entry_sha256(l->store, m->source, m->entry_id, sha, sub, type,
+                                           &found, err);
+    if (rc != TTS_OK)
+        return rc;
+    if (found) {
+        et = tts_listmeta_entry_type(type[0] != '\0' ? type : NULL);
+        m->entry_sha256 = sdup(sha, &oom);
+        m->sublist = sub[0] != '\0' ? sdup(sub, &oom) : NULL;
+        m->entry_type = sdup(et, &oom);
+    }
+    if (sr != NULL) {
+        m->kind = sdup(sr->kind, &oom);
+        m->severity = sdup(sr->severity, &oom);
+    }
+    return oom ? tts_err_set(err, TTS_ERR_NOMEM, "out of memory in a list lookup") : TTS_OK;
+}
+
+tts_status tts_lists_lookup(void *user, const char *name, const char *country,
+                            const char *const *sources, size_t n_sources, double threshold,
+                            tts_match **hits, size_t *n_hits, tts_error *err)
+{
+    tts_lists *l = user;
+    tts_search_opts o;
+    tts_search_result *r = NULL;
+    tts_match *m = NULL;
+    tts_status rc;
+    memset(&o, 0, sizeof(o));
+    o.size = sizeof(o);
+    o.country = country;
+    o.sources = sources;
+    o.n_sources = n_sources;
+    o.threshold = threshold;
+    *hits = NULL;
+    *n_hits = 0;
+    rc = tts_lists_search(l, name, &o, &r, err);
+    if (rc != TTS_OK)
+        return rc;
+    if (r == NULL) /* not reached: a search that succeeds gives a result */
+        return tts_err_set(err, TTS_ERR_INTERNAL, "list search gave no result");
+    m = tts_calloc(r->n > 0 ? r->n : 1, sizeof(tts_match));
+    if (m == NULL) {
+        tts_search_result_free(r);
+        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory in a list lookup");
+    }
+    for (size_t i = 0; i < r->n; i++) {
+        /* Move the strings over; the result keeps only what it still owns. */
+        m[i].source = r->hits[i].source;
+        m[i].entry_id = r->hits[i].entry_id;
+        m[i].name = r->hits[i].name;
+        m[i].matched = r->hits[i].matched;
+        m[i].score = r->hits[i].score;
+        r->hits[i].source = r->hits[i].entry_id = r->hits[i].name = r->hits[i].matched = NULL;
+    }
+    for (size_t i = 0; i < r->n; i++) {
+        rc = complete_match(l, &m[i], err);
+        if (rc != TTS_OK) {
+            tts_matches_free(m, r->n);
+            tts_search_result_free(r);
+            return rc;
+        }
+    }
+    *n_hits = r->n;
+    if (r->n == 0) {
+        tts_matches_free(m, 0);
+        m = NULL;
+    }
+    *hits = m;
+    tts_search_result_free(r);
+    return TTS_OK;
+}
+
+/* Fill m from identifier i of the index: the entry as the loaded view has it. */
+static int ident_match(tts_lists *l, size_t i, tts_match *m)
+{
+    int64_t rowid;
+    const char *source, *entry_id, *matched;
+    size_t e;
+    int oom = 0;
+    tts_identidx_get(l->ids, i, &rowid, &source, &entry_id, &matched);
+    e = find_ent(l, rowid);
+    m->source = sdup(e != SIZE_MAX ? l->srcs[l->ents[e].src].name : source, &oom);
+    m->entry_id = sdup(e != SIZE_MAX ? l->ents[e].entry_id : entry_id, &oom);
+    m->name = sdup(e != SIZE_MAX ? l->ents[e].name : entry_id, &oom);
+    m->matched = sdup(matched, &oom);
+    m->score = 1.0;
+    return oom;
+}
+
+tts_status tts_lists_lookup_ident(void *user, const char *scheme, const char *value,
+                                  tts_match **hits, size_t *n_hits, tts_error *err)
+{
+    tts_lists *l = user;
+    tts_match *m = NULL;
+    size_t first = 0, n, k = 0;
+    tts_status rc = TTS_OK;
+    (void)scheme;
+    *hits = NULL;
+    *n_hits = 0;
+    if (value == NULL)
+        return tts_err_set(err, TTS_ERR_ARG, "identifier lookup without a value");
+    TTS_TRY(load(l, err));
+    if (l->ids == NULL)
+        TTS_TRY(tts_identidx_build(l->store, &l->ids, err));
+    n = tts_identidx_find(l->ids, value, &first);
+    if (n == 0)
+        return TTS_OK;
+    m = tts_calloc(n, sizeof(tts_match));
+    if (m == NULL)
+        TTS_FAIL(tts_err_set(err, TTS_ERR_NOMEM, "out of memory in an identifier lookup"));
+    for (size_t i = first; i < first + n; i++) {
+        int64_t rowid, prev;
+        const char *s_, *e_, *m_;
+        tts_identidx_get(l->ids, i, &rowid, &s_, &e_, &m_);
+        if (i > first) {
+            /* one hit per entry: its identifiers sort together by entry */
+            tts_identidx_get(l->ids, i - 1, &prev, &s_, &e_, &m_);
+            if (prev == rowid)
+                continue;
+        }
+        if (ident_match(l, i, &m[k++]) != 0)
+            TTS_FAIL(tts_err_set(err, TTS_ERR_NOMEM, "out of memory in an identifier lookup"));
+        TTS_TRY(complete_match(l, &m[k - 1], err));
+    }
+    *hits = m;
+    *n_hits = k;
+    m = NULL;
+out:
+    if (m != NULL)
+        tts_matches_free(m, k);
+    return rc;
+}
+
+/* ---- summaries ------------------------------------------------------- */
+
+typedef struct status_ctx {
+    tts_lists *l;
+    tts_list_status *v;
+    size_t n, cap;
+    tts_error *err;
+    tts_status rc;
+} status_ctx;
+
+static int status_row(void *u, const tts_store_source *s)
+{
+    status_ctx *c = u;
+    tts_list_status *st;
+    int oom = 0;
+    if (!grow(&c->v, &c->cap, c->n + 1, sizeof(tts_list_status))) {
+        c->rc = tts_err_set(c->err, TTS_ERR_NOMEM, "out of memory reading the list status");
+        return 1;
+    }
+    st = &c->v[c->n++];
+    memset(st, 0, sizeof(*st));
+    st->source = sdup(s->name, &oom);
+    st->format = sdup(s->format, &oom);
+    st->file = sdup(s->file, &oom);
+    st->imported_at = sdup(s->imported_at, &oom);
+    st->sha256 = sdup(s->sha256, &oom);
+    st->entries = s->entries;
+    st->aliases = s->aliases;
+    {
+        /* rows of earlier imports read as the defaults of their name and format */
+        const char *kind, *jur, *sev;
+        tts_listmeta_resolve(s->name, s->format, NULL, NULL, NULL, s->kind, s->jurisdiction,
+                             s->severity, &kind, &jur, &sev);
+        st->kind = sdup(kind, &oom);
+        st->jurisdiction = sdup(jur, &oom);
+        st->severity = sdup(sev, &oom);
+        if (s->dated != NULL && s->dated_by != NULL) {
+            st->dated = sdup(s->dated, &oom);
+            st->dated_by = sdup(s->dated_by, &oom);
+        } else if (s->imported_at != NULL) {
+            st->dated = sdup(s->imported_at, &oom);
+            st->dated_by = sdup("imported", &oom);
+        }
+    }
+    if (oom)
+        c->rc = tts_err_set(c->err, TTS_ERR_NOMEM, "out of memory reading the list status");
+    return oom;
+}
+
+/* Fetch metadata and the feed URL of each row (outside the source iteration). */
+static tts_status status_fetch(tts_lists *l, tts_list_status *st, tts_error *err)
+{
+    tts_store_fetch f;
+    int found = 0;
+    char *url = NULL, *fmt = NULL;
+    tts_status rc = tts_store_fetch_get(l->store, st->source, &f, &found, err);
+    if (rc != TTS_OK)
+        return rc;
+    if (found) {
+        st->fetched_at = f.fetched_at;
+        st->checked_at = f.checked_at;
+        st->etag = f.etag;
+        st->last_modified = f.last_modified;
+        f.fetched_at = f.checked_at = f.etag = f.last_modified = NULL;
+        tts_store_fetch_clear(&f);
+    }
+    {
+        char content[65], transport[8];
+        int oom = 0;
+        rc = tts_store_list_content_get(l->store, st->source, content, transport, err);
+        if (rc != TTS_OK)
+            return rc;
+        st->content_sha256 = content[0] != '\0' ? sdup(content, &oom) : NULL;
+        if (tts_store_has_listver(l->store)) {
+            rc = tts_listver_latest(l->store, st->source, &st->version, content, err);
+            if (rc != TTS_OK)
+                return rc;
+        }
+        st->transport = transport[0] != '\0' ? sdup(transport, &oom) : NULL;
+        if (oom)
+            return tts_err_set(err, TTS_ERR_NOMEM, "out of memory");
+    }
+    rc = tts_store_config_get(l->store, st->source, &url, &fmt, &found, err);
+    if (rc != TTS_OK)
+        return rc;
+    tts_free(fmt);
+    if (url == NULL) {
+        const char *du = NULL, *df = NULL;
+        if (tts_lists_default_url(st->source, &du, &df) == TTS_OK &&
+            (url = tts_strdup(du)) == NULL)
+            return tts_err_set(err, TTS_ERR_NOMEM, "out of memory");
+    }
+    st->url = url;
+    return TTS_OK;
+}
+
+void tts_list_status_free(tts_list_status *st, size_t n)
+{
+    if (st == NULL)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        tts_free(st[i].source);
+        tts_free(st[i].format);
+        tts_free(st[i].file);
+        tts_free(st[i].imported_at);
+        tts_free(st[i].sha256);
+        tts_free(st[i].url);
+        tts_free(st[i].fetched_at);
+        tts_free(st[i].checked_at);
+        tts_free(st[i].etag);
+        tts_free(st[i].last_modified);
+        tts_free(st[i].kind);
+        tts_free(st[i].jurisdiction);
+        tts_free(st[i].severity);
+        tts_free(st[i].dated);
+        tts_free(st[i].dated_by);
+        tts_free(st[i].content_sha256);
+        tts_free(st[i].transport);
+    }
+    tts_free(st);
+}
+
+tts_status tts_lists_status(tts_lists *l, tts_list_status **out, size_t *n, tts_error *err)
+{
+    status_ctx c = {l, NULL, 0, 0, err, TTS_OK};
+    tts_status rc;
+    *out = NULL;
+    *n = 0;
+    rc = tts_store_sources_each(l->store, status_row, &c, err);
+    rc = own_status(rc, c.rc);
+    for (size_t i = 0; rc == TTS_OK && i < c.n; i++)
+        rc = status_fetch(l, &c.v[i], err);
+    if (rc != TTS_OK) {
+        tts_list_status_free(c.v, c.n);
+        return rc;
+    }
+    *out = c.v;
+    *n = c.n;
+    return TTS_OK;
+}
+
+/*
+ * Reports want const strings, so the whole array and its strings are one
+ * allocation: the tts_list_info records first, then the text.
+ */
+tts_status tts_lists_info(tts_lists *l, tts_list_info **out, size_t *n, tts_error *err)
+{
+    tts_list_status *st = NULL;
+    size_t ns = 0, bytes;
+    tts_status rc;
+    tts_list_info *info;
+    char *p;
+    *out = NULL;
+    *n = 0;
+    rc = tts_lists_status(l, &st, &ns, err);
+    if (rc != TTS_OK)
+        return rc;
+    bytes = (ns > 0 ? ns : 1) * sizeof(tts_list_info);
+#define LEN(s) ((s) != NULL ? strlen(s) + 1 : 0)
+    for (size_t i = 0; i < ns; i++)
+        bytes += LEN(st[i].source) + LEN(st[i].imported_at) + LEN(st[i].fetched_at) +
+                 LEN(st[i].sha256) + LEN(st[i].content_sha256) + LEN(st[i].kind) + LEN(st[i].jurisdiction) +
+                 LEN(st[i].severity) + LEN(st[i].dated) + LEN(st[i].dated_by) +
+                 LEN(st[i].transport);
+#undef LEN
+    info = tts_calloc(1, bytes); /* fields not filled below read as NULL */
+    if (info == NULL) {
+        tts_list_status_free(st, ns);
+        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory listing the lists");
+    }
+    p = (char *)(info + (ns > 0 ? ns : 1));
+#define PUT(field, s)                                                                      \
+    do {                                                                                   \
+        if ((s) == NULL) {                                                                 \
+            info[i].field = NULL;                                                          \
+        } else {                                                                           \
+            size_t len_ = strlen(s) + 1;                                                   \
+            memcpy(p, (s), len_);                                                          \
+            info[i].field = p;                                                             \
+            p += len_;                                                                     \
+        }                                                                                  \
+    } while (0)
+    for (size_t i = 0; i < ns; i++) {
+        PUT(source, st[i].source);
+        PUT(imported_at, st[i].imported_at);
+        PUT(fetched_at, st[i].fetched_at);
+        /* a list is named by the hash `audit verify` recomputes from its rows */
+        PUT(sha256, st[i].content_sha256 != NULL ? st[i].content_sha256 : st[i].sha256);
+        PUT(kind, st[i].kind);
+        PUT(jurisdiction, st[i].jurisdiction);
+        PUT(severity, st[i].severity);
+        PUT(transport, st[i].transport);
+        PUT(dated, st[i].dated);
+        PUT(dated_by, st[i].dated_by);
+        info[i].entries = st[i].entries;
+        info[i].version = st[i].version;
+    }
+#undef PUT
+    tts_list_status_free(st, ns);
+    *out = info;
+    *n = ns;
+    return TTS_OK;
+}
+
+void tts_list_info_free(tts_list_info *info, size_t n)
+{
+    (void)n;
+    tts_free(info);
+}
+
+tts_status tts_lists_check_index(tts_lists *l, int *ok, char *problem, size_t cap,
+                                 tts_error *err)
+{
+    tts_lists probe;
+    tts_buf key = TTS_BUF_INIT, now = TTS_BUF_INIT;
+    int format = 0, found = 0;
+    char *stored_key = NULL;
+    void *data = NULL;
+    size_t len = 0;
+    tts_status rc;
+    *ok = 1;
+    if (cap > 0)
+        problem[0] = '\0';
+    memset(&probe, 0, sizeof(probe));
+    probe.store = l->store;
+    probe.index_limit = l->index_limit;
+    TTS_TRY(tts_store_begin_read(l->store, err));
+    rc = tts_store_index_get(l->store, &format, &stored_key, &data, &len, &found, err);
+    if (rc == TTS_OK && found && format == VIEW_FORMAT)
+        rc = load_sources(&probe, &key, err);
+    /* an index of other list versions or another format is never used: harmless */
+    if (rc == TTS_OK && found && format == VIEW_FORMAT && key.data != NULL &&
+        strcmp(stored_key, key.data) == 0) {
+        rc = build_rest(&probe, err);
+        if (rc == TTS_OK)
+            rc = view_serialize(&probe, &now, err);
+        if (rc == TTS_OK && (now.len != len || memcmp(now.data, data, len) != 0)) {
+            *ok = 0;
+            snprintf(problem, cap, "the stored search index does not match the list rows "
+                                   "(edited after it was built)");
+        }
+    }
+    tts_store_end_read(l->store);
+out:
+    unload(&probe);
+    tts_buf_free(&key);
+    tts_buf_free(&now);
+    tts_free(stored_key);
+    tts_free(data);
+    return rc;
+}

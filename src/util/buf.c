@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Growable buffer. Growth doubles capacity; a failed allocation sets a
+ * sticky flag and later appends are ignored, so callers check once.
+ */
+#include "util/buf.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "util/mem.h"
+
+void tts_buf_free(tts_buf *b)
+{
+    tts_free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+    b->failed = 0;
+}
+
+void tts_buf_reset(tts_buf *b)
+{
+    b->len = 0;
+    if (b->data != NULL)
+        b->data[0] = '\0';
+}
+
+int tts_buf_failed(const tts_buf *b)
+{
+    return b->failed;
+}
+
+/* Make room for n more bytes plus a NUL; returns 0 on failure. */
+static int reserve(tts_buf *b, size_t n)
+{
+    size_t want, cap;
+    char *p;
+    if (b->failed)
+        return 0;
+    if (n > (size_t)-1 - b->len - 1) {
+        b->failed = 1;
+        return 0;
+    }
+    want = b->len + n + 1;
+    if (want <= b->cap)
+        return 1;
+    cap = b->cap ? b->cap : 64;
+    while (cap < want)
+        cap = cap > ((size_t)-1) / 2 ? want : cap * 2;
+    p = tts_realloc(b->data, cap);
+    if (p == NULL) {
+        b->failed = 1;
+        return 0;
+    }
+    b->data = p;
+    b->cap = cap;
+    return 1;
+}
+
+void tts_buf_append(tts_buf *b, const char *s, size_t n)
+{
+    if (!reserve(b, n))
+        return;
+    if (n > 0)
+        memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+void tts_buf_puts(tts_buf *b, const char *s)
+{
+    tts_buf_append(b, s, strlen(s));
+}
+
+void tts_buf_putc(tts_buf *b, char c)
+{
+    tts_buf_append(b, &c, 1);
+}
+
+void tts_buf_vprintf(tts_buf *b, const char *fmt, va_list ap)
+{
+    va_list ap2;
+    int n;
+    va_copy(ap2, ap);
+    n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0) {
+        b->failed = 1;
+        return;
+    }
+    if (!reserve(b, (size_t)n))
+        return;
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    b->len += (size_t)n;
+}
+
+void tts_buf_printf(tts_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    tts_buf_vprintf(b, fmt, ap);
+    va_end(ap);
+}
+
+void tts_buf_json_str(tts_buf *b, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t i, start = 0;
+    tts_buf_putc(b, '"');
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        const char *esc = NULL;
+        char u[7];
+        if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
+            continue;
+        tts_buf_append(b, s + start, i - start);
+        switch (c) {
+        case '"': esc = "\\\""; break;
+        case '\\': esc = "\\\\"; break;
+        case '\n': esc = "\\n"; break;
+        case '\r': esc = "\\r"; break;
+        case '\t': esc = "\\t"; break;
+        case '\b': esc = "\\b"; break;
+        case '\f': esc = "\\f"; break;
+        default:
+            u[0] = '\\'; u[1] = 'u'; u[2] = '0'; u[3] = '0';
+            u[4] = hex[c >> 4]; u[5] = hex[c & 15]; u[6] = '\0';
+            esc = u;
+            break;
+        }
+        tts_buf_puts(b, esc);
+        start = i + 1;
+    }
+    tts_buf_append(b, s + start, n - start);
+    tts_buf_putc(b, '"');
+}
+
+void tts_buf_json_cstr(tts_buf *b, const char *s)
+{
+    if (s == NULL)
+        tts_buf_puts(b, "null");
+    else
+        tts_buf_json_str(b, s, strlen(s));
+}
+
+void tts_buf_json_field(tts_buf *b, const char *key, const char *value, int comma)
+{
+    if (comma)
+        tts_buf_putc(b, ',');
+    tts_buf_json_cstr(b, key);
+    tts_buf_putc(b, ':');
+    tts_buf_json_cstr(b, value);
+}
+
+char *tts_buf_steal(tts_buf *b, size_t *len)
+{
+    char *d = b->data;
+    if (len != NULL)
+        *len = b->len;
+    b->data = NULL;
+    b->len = b->cap = 0;
+    return d;
+}
+
+size_t tts_text_unfit(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    while (p[i] != 0) {
+        unsigned c = p[i], n, cp;
+        if (c < 0x20 || c == 0x7f)
+            return i + 1;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        n = c >= 0xf0 && c <= 0xf4 ? 3 : c >= 0xe0 ? 2 : c >= 0xc2 && c < 0xe0 ? 1 : 0;
+        if (n == 0 || c > 0xf4)
+            return i + 1;
+        cp = c & (0x3fu >> n);
+        for (unsigned k = 1; k <= n; k++) {
+            if ((p[i + k] & 0xc0) != 0x80)
+                return i + 1;
+            cp = (cp << 6) | (p[i + k] & 0x3f);
+        }
+        /* overlong forms, surrogates, beyond U+10FFFF, C1 controls */
+        if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
+            (cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0x80 && cp <= 0x9f))
+            return i + 1;
+        i += n + 1;
+    }
+    return 0;
+}

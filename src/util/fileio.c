@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Small-file I/O (see fileio.h). No third-party library here: the signing
+ * module uses these for key files, certificates and signatures, and wipes
+ * key bytes itself; this file wipes only what it frees on its error paths.
+ */
+#include "util/fileio.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/error.h"
+#include "util/mem.h"
+
+void tts_fileio_wipe(void *p, size_t n)
+{
+    volatile unsigned char *v = p;
+    while (p != NULL && n-- > 0)
+        *v++ = 0;
+}
+
+tts_status tts_fileio_read(const char *path, size_t max, int key, int insecure,
+                                  char **out, size_t *len, tts_error *err)
+{
+    struct stat st;
+    char *buf = NULL;
+    size_t n = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    *out = NULL;
+    if (fd < 0)
+        return tts_err_set(err, TTS_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return tts_err_set(err, TTS_ERR_IO, "%s: not a regular file", path);
+    }
+    if (key && !insecure && (st.st_mode & 077) != 0) {
+        close(fd);
+        return tts_err_set(err, TTS_ERR_IO,
+                           "%s: private key is accessible by group or others (mode %04o); "
+                           "run 'chmod 600 %s' or pass --insecure-key-permissions",
+                           path, (unsigned)(st.st_mode & 07777), path);
+    }
+    if ((size_t)st.st_size > max) {
+        close(fd);
+        return tts_err_set(err, TTS_ERR_LIMIT, "%s: larger than %zu bytes", path, max);
+    }
+    buf = tts_malloc((size_t)st.st_size + 1);
+    if (buf == NULL) {
+        close(fd);
+        return tts_err_set(err, TTS_ERR_NOMEM, "%s: out of memory", path);
+    }
+    while (n < (size_t)st.st_size) {
+        ssize_t r = read(fd, buf + n, (size_t)st.st_size - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0) {
+            int e = r < 0 ? errno : 0;
+            close(fd);
+            tts_fileio_wipe(buf, (size_t)st.st_size + 1);
+            tts_free(buf);
+            return tts_err_set(err, TTS_ERR_IO, "%s: read failed: %s", path,
+                               e != 0 ? strerror(e) : "file shrank while reading");
+        }
+        n += (size_t)r;
+    }
+    close(fd);
+    buf[n] = '\0';
+    *out = buf;
+    *len = n;
+    return TTS_OK;
+}
+
+static tts_status write_all(int fd, const char *path, const void *data, size_t len,
+                            tts_error *err)
+{
+    const char *p = data;
+    while (len > 0) {
+        ssize_t w = write(fd, p, len);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return tts_err_set(err, TTS_ERR_IO, "%s: write failed: %s", path,
+                               w < 0 ? strerror(errno) : "no progress");
+        p += w;
+        len -= (size_t)w;
+    }
+    return TTS_OK;
+}
+
+tts_status tts_fileio_write_atomic(const char *path, const void *data, size_t len, unsigned mode,
+                                 int replace, tts_error *err)
+{
+    static unsigned long counter;
+    size_t plen = strlen(path);
+    char *tmp = tts_malloc(plen + 48);
+    tts_status rc = TTS_OK;
+    int fd = -1;
+    if (tmp == NULL)
+        return tts_err_set(err, TTS_ERR_NOMEM, "%s: out of memory", path);
+    for (int tries = 0; fd < 0 && tries < 100; tries++) {
+        snprintf(tmp, plen + 48, "%s.tmp.%ld.%lu", path, (long)getpid(), counter++);
+        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, (mode_t)mode);
+        if (fd < 0 && errno != EEXIST)
+            break;
+    }
+    if (fd < 0) {
+        rc = tts_err_set(err, TTS_ERR_IO, "%s: cannot create a file next to it: %s", path,
+                         strerror(errno));
+        goto out;
+    }
+    rc = write_all(fd, path, data, len, err);
+    if (rc == TTS_OK && fsync(fd) != 0)
+        rc = tts_err_set(err, TTS_ERR_IO, "%s: fsync failed: %s", path, strerror(errno));
+    if (close(fd) != 0 && rc == TTS_OK)
+        rc = tts_err_set(err, TTS_ERR_IO, "%s: close failed: %s", path, strerror(errno));
+    if (rc != TTS_OK) {
+        unlink(tmp);
+        goto out;
+    }
+    if (replace) {
+        if (rename(tmp, path) != 0) {
+            rc = tts_err_set(err, TTS_ERR_IO, "%s: cannot replace: %s", path, strerror(errno));
+            unlink(tmp);
+        }
+    } else {
+        if (link(tmp, path) != 0) {
+            if (errno == EEXIST)
+                rc = tts_err_set(err, TTS_ERR_ARG, "%s: already exists (use --force to replace it)",
+                                 path);
+            else
+                rc = tts_err_set(err, TTS_ERR_IO, "%s: cannot create: %s", path, strerror(errno));
+        }
+        unlink(tmp);
+    }
+out:
+    tts_free(tmp);
+    return rc;
+}
+
