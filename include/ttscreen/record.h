@@ -43,6 +43,9 @@ TTS_API const char *tts_record_kind(const tts_record *rec);
  */
 TTS_API const char *tts_record_canonical(const tts_record *rec, size_t *len);
 
+/* Lower-case hex SHA-256 of the record's canonical JSON into out[65]. */
+TTS_API tts_status tts_record_sha256(const tts_record *rec, char out[65], tts_error *err);
+
 /* controls.as_of as "YYYY-MM-DD", or NULL when absent. Borrowed. */
 TTS_API const char *tts_record_as_of(const tts_record *rec);
 

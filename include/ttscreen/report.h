@@ -69,8 +69,6 @@ typedef struct tts_report_input {
 TTS_API tts_status tts_report_render(const tts_report_input *in, tts_format fmt, char **out,
                                      size_t *len, tts_error *err);
 
-/* Lower-case hex SHA-256 of the record's canonical JSON into out[65]. */
-TTS_API tts_status tts_record_sha256(const tts_record *rec, char out[65], tts_error *err);
 
 #ifdef __cplusplus
 }

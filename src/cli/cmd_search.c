@@ -88,19 +88,6 @@ static void print_text(const char *query, const tts_search_result *r, double thr
     }
 }
 
-/* Parse a number in [lo, hi]; -1 with an error printed otherwise. */
-int cli_number(const char *opt, const char *s, double lo, double hi, double *out)
-{
-    char *end = NULL;
-    double v = strtod(s, &end);
-    if (end == s || *end != '\0' || !(v >= lo && v <= hi)) {
-        cli_error("--%s: expected a number from %g to %g, got '%s'", opt, lo, hi, s);
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
-
 /* Split a comma-separated list in place into at most cap pointers. */
 static size_t split_sources(char *s, const char **out, size_t cap)
 {

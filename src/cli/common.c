@@ -299,3 +299,16 @@ void cli_json_str(FILE *fp, const char *s)
     }
     fputc('"', fp);
 }
+
+/* Parse a number in [lo, hi]; -1 with an error printed otherwise. */
+int cli_number(const char *opt, const char *s, double lo, double hi, double *out)
+{
+    char *end = NULL;
+    double v = strtod(s, &end);
+    if (end == s || *end != '\0' || !(v >= lo && v <= hi)) {
+        cli_error("--%s: expected a number from %g to %g, got '%s'", opt, lo, hi, s);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}

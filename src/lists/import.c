@@ -24,36 +24,6 @@
 #include "sign/ossl.h"
 
 
-static const struct {
-    const char *name, *code;
-} country_names[] = {
-#include "record/countryname.inc"
-};
-
-const char *tts_import_country_code(const char *name)
-{
-    char low[64];
-    size_t n = strlen(name), lo = 0, hi = sizeof(country_names) / sizeof(country_names[0]);
-    while (n > 0 && name[n - 1] == ' ')
-        n--;
-    if (n == 0 || n >= sizeof(low))
-        return NULL;
-    for (size_t i = 0; i < n; i++)
-        low[i] = (char)tolower((unsigned char)name[i]);
-    low[n] = '\0';
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int c = strcmp(country_names[mid].name, low);
-        if (c == 0)
-            return country_names[mid].code;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return NULL;
-}
-
 /* ---- file reading ------------------------------------------------- */
 
 typedef struct file {
@@ -295,94 +265,8 @@ static tts_status csv_want(csv *c, size_t n, tts_error *err)
 
 /* ---- adding entries -------------------------------------------------- */
 
-typedef struct ctx {
-    tts_store *s;
-    int64_t source_id;
-    tts_import_counts *counts;
-    const char *path;
-    int line;
-} ctx;
-
-static tts_status add_name(ctx *x, int64_t entry, const char *kind, const char *name,
-                           unsigned flags, tts_error *err)
-{
-    tts_nname n;
-    tts_status rc;
-    size_t len = strlen(name);
-    while (len > 0 && isspace((unsigned char)name[len - 1]))
-        len--;
-    while (len > 0 && isspace((unsigned char)*name)) {
-        name++;
-        len--;
-    }
-    if (len == 0)
-        return TTS_OK;
-    {
-        /* the normaliser knows no file: prefix its message with ours */
-        tts_error nerr;
-        tts_error_clear(&nerr);
-        rc = tts_names_normalize(name, len, flags, &n, &nerr);
-        if (rc != TTS_OK) {
-            tts_err_set(err, rc, "%s:%d: %s", x->path, x->line, nerr.message);
-            tts_err_locate(err, x->path, x->line, 0);
-            return rc;
-        }
-    }
-    {
-        char *copy = tts_strndup(name, len);
-        if (copy == NULL) {
-            tts_nname_clear(&n);
-            return tts_err_set(err, TTS_ERR_NOMEM, "out of memory importing a list");
-        }
-        rc = tts_store_name_add(x->s, entry, kind, copy, n.tokens, n.legal, n.glued, err);
-        tts_free(copy);
-    }
-    tts_nname_clear(&n);
-    if (rc == TTS_OK && strcmp(kind, "primary") != 0 && strcmp(kind, "derived") != 0)
-        x->counts->aliases++;
-    return rc;
-}
-
-/*
- * List names often end in a parenthesised acronym or note: "China Electronics
- * Technology Group Corporation 13th Research Institute (CETC 13)". A query
- * without it would lose to the unmatched tokens, so the name is also stored
- * without its parenthesised parts, as kind "derived". Nothing is derived when
- * the brackets do not balance or nothing would be left.
- */
-static tts_status add_name_and_base(ctx *x, int64_t entry, const char *kind, const char *name,
-                                    unsigned flags, tts_error *err)
-{
-    tts_buf base = TTS_BUF_INIT;
-    tts_status rc = add_name(x, entry, kind, name, flags, err);
-    int depth = 0, changed = 0, words = 0, space = 1;
-    if (rc != TTS_OK || strchr(name, '(') == NULL)
-        return rc;
-    for (const char *p = name; *p != '\0' && depth >= 0; p++) {
-        if (*p == '(') {
-            depth++;
-            changed = 1;
-        } else if (*p == ')') {
-            depth--;
-        } else if (depth == 0) {
-            int sp = isspace((unsigned char)*p) != 0;
-            if (!sp && space)
-                words++;
-            if (!(sp && space))
-                tts_buf_append(&base, sp ? " " : p, 1);
-            space = sp;
-        }
-    }
-    if (tts_buf_failed(&base)) {
-        rc = tts_err_set(err, TTS_ERR_NOMEM, "out of memory importing a list");
-    } else if (depth == 0 && changed && words > 0) {
-        tts_buf_puts(&base, "");
-        rc = tts_buf_failed(&base) ? tts_err_set(err, TTS_ERR_NOMEM, "out of memory importing a list")
-                                   : add_name(x, entry, "derived", base.data, flags, err);
-    }
-    tts_buf_free(&base);
-    return rc;
-}
+/* Where entries go (import_int.h); the importers below call it ctx. */
+typedef tts_import_at ctx;
 
 /* Add each ';'-separated alias of list. */
 static tts_status add_aliases(ctx *x, int64_t entry, const char *list, unsigned flags,
@@ -398,7 +282,7 @@ static tts_status add_aliases(ctx *x, int64_t entry, const char *list, unsigned 
         if (tts_buf_failed(&one))
             rc = tts_err_set(err, TTS_ERR_NOMEM, "out of memory importing a list");
         else
-            rc = add_name_and_base(x, entry, "aka", one.data, flags, err);
+            rc = tts_import_name(x, entry, "aka", one.data, flags, err);
         p += n;
         if (*p == ';')
             p++;
@@ -417,47 +301,6 @@ static void warn_row(tts_import_counts *counts, const char *path, int line, cons
 {
     if (counts->warnings++ == 0)
         snprintf(counts->warning, sizeof(counts->warning), "%s:%d: %s", path, line, what);
-}
-
-static tts_status add_entry(ctx *x, const tts_store_entry *e, int64_t *rowid, tts_error *err)
-{
-    tts_status rc;
-    int dup = 0;
-    if (e->name == NULL || e->name[0] == '\0') {
-        tts_err_set(err, TTS_ERR_SYNTAX, "%s:%d: entry without a name", x->path, x->line);
-        tts_err_locate(err, x->path, x->line, 0);
-        return TTS_ERR_SYNTAX;
-    }
-    /* one id, one entry: a second row of the same id would be shown apart or replace it */
-    TTS_TRY(tts_store_entry_exists(x->s, x->source_id, e->entry_id, &dup, err));
-    if (dup) {
-        tts_err_set(err, TTS_ERR_SYNTAX, "%s:%d: duplicate entry id \"%.100s\" (an earlier row has it)",
-                    x->path, x->line, e->entry_id);
-        tts_err_locate(err, x->path, x->line, 0);
-        return TTS_ERR_SYNTAX;
-    }
-    rc = tts_store_entry_add(x->s, x->source_id, e, rowid, err);
-    if (rc == TTS_OK)
-        x->counts->entries++;
-out:
-    return rc;
-}
-
-/* Append code to a ';'-separated set unless present. */
-static void add_code(tts_buf *set, const char *code, size_t n)
-{
-    const char *p = set->data;
-    while (p != NULL && *p != '\0') {
-        size_t k = strcspn(p, ";");
-        if (k == n && memcmp(p, code, n) == 0)
-            return;
-        p += k;
-        if (*p == ';')
-            p++;
-    }
-    if (set->len > 0)
-        tts_buf_putc(set, ';');
-    tts_buf_append(set, code, n);
 }
 
 static int is_code(const char *s, size_t n)
@@ -542,8 +385,8 @@ static tts_status import_ttscreen(tts_store *s, int64_t sid, const file *f,
         e.programs = nz(fld(&c, 4));
         e.listed_on = nz(fld(&c, 5));
         e.source_url = nz(fld(&c, 6));
-        TTS_TRY(add_entry(&x, &e, &row, err));
-        TTS_TRY(add_name_and_base(&x, row, "primary", e.name, 0, err));
+        TTS_TRY(tts_import_entry(&x, &e, &row, err));
+        TTS_TRY(tts_import_name(&x, row, "primary", e.name, 0, err));
         TTS_TRY(add_aliases(&x, row, fld(&c, 2), 0, err));
     }
 out:
@@ -603,11 +446,11 @@ static tts_status import_dpl(tts_store *s, int64_t sid, const file *f, tts_impor
         e.remarks = nz(fld(&c, 11));
         e.sublist = "DPL";
         rc = tts_buf_failed(&addr) ? tts_err_set(err, TTS_ERR_NOMEM, "out of memory")
-                                   : add_entry(&x, &e, &row, err);
+                                   : tts_import_entry(&x, &e, &row, err);
         tts_buf_free(&addr);
         if (rc != TTS_OK)
             goto out;
-        TTS_TRY(add_name_and_base(&x, row, "primary", e.name, 0, err));
+        TTS_TRY(tts_import_name(&x, row, "primary", e.name, 0, err));
     }
 out:
     tts_buf_free(&c.buf);
@@ -634,7 +477,7 @@ static void csl_countries(const csv *c, const int *col, tts_buf *out)
         while (q > p && q[-1] == ' ')
             q--;
         if (q - p >= 2 && is_code(q - 2, 2) && (q - p == 2 || q[-3] == ' ' || q[-3] == ','))
-            add_code(out, q - 2, 2);
+            tts_import_add_code(out, q - 2, 2);
         p = *end == ';' ? end + 1 : end;
     }
     for (int k = C_CITIZEN; k <= C_NATIONAL; k++) {
@@ -649,21 +492,12 @@ static void csl_countries(const csv *c, const int *col, tts_buf *out)
             while (n > 0 && s[n - 1] == ' ')
                 n--;
             if (is_code(s, n))
-                add_code(out, s, n);
+                tts_import_add_code(out, s, n);
             p += strcspn(p, ";,");
             if (*p != '\0')
                 p++;
         }
     }
-}
-
-/* "Entity List (EL) - Bureau of Industry and Security" -> "EL". */
-static void csl_sublist(const char *source, char out[16])
-{
-    const char *o = strchr(source, '('), *e = o != NULL ? strchr(o, ')') : NULL;
-    out[0] = '\0';
-    if (o != NULL && e != NULL && e - o - 1 > 0 && e - o - 1 < 16)
-        snprintf(out, 16, "%.*s", (int)(e - o - 1), o + 1);
 }
 
 static tts_status csl_row(ctx *x, const csv *c, const int *col, long row_no, tts_error *err)
@@ -675,7 +509,7 @@ static tts_status csl_row(ctx *x, const csv *c, const int *col, long row_no, tts
     int64_t row;
     tts_status rc;
 #define COL(k) (col[k] >= 0 ? fld(c, (size_t)col[k]) : "")
-    csl_sublist(COL(C_SOURCE), sub);
+    tts_import_csl_sublist(COL(C_SOURCE), sub);
     if (COL(C_ID)[0] != '\0')
         snprintf(id, sizeof(id), "%s", COL(C_ID));
     else if (COL(C_ENTNUM)[0] != '\0')
@@ -701,11 +535,11 @@ static tts_status csl_row(ctx *x, const csv *c, const int *col, long row_no, tts
     if (tts_buf_failed(&countries))
         rc = tts_err_set(err, TTS_ERR_NOMEM, "out of memory importing a list");
     else
-        rc = add_entry(x, &e, &row, err);
+        rc = tts_import_entry(x, &e, &row, err);
     tts_buf_free(&countries);
     if (rc == TTS_OK) {
         unsigned fl = strcmp(type, "Individual") == 0 ? TTS_NAME_PERSON : 0;
-        rc = add_name_and_base(x, row, "primary", COL(C_NAME), fl, err);
+        rc = tts_import_name(x, row, "primary", COL(C_NAME), fl, err);
         if (rc == TTS_OK)
             rc = add_aliases(x, row, COL(C_ALT), fl, err);
     }
@@ -900,7 +734,7 @@ static tts_status sdn_row(ctx *x, const csv *c, extras *alt, extras *add, tts_er
             tts_buf_puts(&addrs, "; ");
         tts_buf_puts(&addrs, add->v[i].b);
         if (add->v[i].a[0] != '\0')
-            add_code(&cc, add->v[i].a, 2);
+            tts_import_add_code(&cc, add->v[i].a, 2);
     }
     tts_buf_puts(&addrs, "");
     tts_buf_puts(&cc, "");
@@ -915,11 +749,11 @@ static tts_status sdn_row(ctx *x, const csv *c, extras *alt, extras *add, tts_er
     e.sublist = "SDN";
     if (tts_buf_failed(&prog) || tts_buf_failed(&addrs) || tts_buf_failed(&cc))
         TTS_FAIL(tts_err_set(err, TTS_ERR_NOMEM, "out of memory importing a list"));
-    TTS_TRY(add_entry(x, &e, &row, err));
-    TTS_TRY(add_name_and_base(x, row, "primary", e.name, fl, err));
+    TTS_TRY(tts_import_entry(x, &e, &row, err));
+    TTS_TRY(tts_import_name(x, row, "primary", e.name, fl, err));
     for (size_t i = extras_find(alt, ent); i < alt->n && alt->v[i].ent == ent; i++) {
         alt->v[i].used = 1;
-        TTS_TRY(add_name_and_base(x, row, alt->v[i].a[0] != '\0' ? alt->v[i].a : "aka",
+        TTS_TRY(tts_import_name(x, row, alt->v[i].a[0] != '\0' ? alt->v[i].a : "aka",
                                   alt->v[i].b, fl, err));
     }
 out:
@@ -1006,32 +840,6 @@ out:
     extras_free(&alt);
     extras_free(&add);
     return rc;
-}
-
-/* ---- shared with import_json.c (import_int.h) ---------------------- */
-
-tts_status tts_import_entry(const tts_import_at *at, const tts_store_entry *e, int64_t *rowid,
-                            tts_error *err)
-{
-    ctx x = {at->s, at->source_id, at->counts, at->path, at->line};
-    return add_entry(&x, e, rowid, err);
-}
-
-tts_status tts_import_name(const tts_import_at *at, int64_t entry, const char *kind,
-                           const char *name, unsigned flags, tts_error *err)
-{
-    ctx x = {at->s, at->source_id, at->counts, at->path, at->line};
-    return add_name_and_base(&x, entry, kind, name, flags, err);
-}
-
-void tts_import_csl_sublist(const char *source, char out[16])
-{
-    csl_sublist(source, out);
-}
-
-void tts_import_add_code(tts_buf *set, const char *code, size_t n)
-{
-    add_code(set, code, n);
 }
 
 /* ---- entry point --------------------------------------------------- */

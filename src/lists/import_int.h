@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Shared by the importers of import.c and import_json.c: adding entries
- * and names to the store the same way for every format (one normalisation
- * path, one count), and the CSL helpers both CSL formats use.
+ * Shared by the importers of import.c and import_json.c (implemented in
+ * import_common.c): adding entries and names to the store the same way for
+ * every format (one normalisation path, one count), and the CSL helpers
+ * both CSL formats use.
  */
 #ifndef TTS_IMPORT_INT_H
 #define TTS_IMPORT_INT_H
@@ -26,6 +27,11 @@ typedef struct tts_import_at {
 /* Add an entry (it must have a name); counts it. */
 tts_status tts_import_entry(const tts_import_at *at, const tts_store_entry *e,
                             int64_t *rowid /* OUT */, tts_error *err);
+
+/* Normalise and add one name of an entry as it is (a blank name is skipped); aliases
+ * are counted. */
+tts_status tts_import_name_one(const tts_import_at *at, int64_t entry, const char *kind,
+                               const char *name, unsigned flags, tts_error *err);
 
 /* Normalise and add one name of an entry (blank names are skipped; a name with
  * parentheses is also stored without them, as kind "derived"); aliases are counted. */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * `lists update` (see update.h). The feed of a source is the URL given for
- * this run, else the one configured in the database (list_config), else
+ * `lists update` (entry points in ttscreen/lists.h). The feed of a source
+ * is the URL given for this run, else the one configured in the database (list_config), else
  * the compiled-in default. The body never touches the stored list until
  * it has been imported successfully: it goes to a mkstemp file next to the
  * database (same file system, private mode), which is removed on every
@@ -11,8 +11,6 @@
  * that loses more than max_drop of the stored entries is refused unless
  * accept_drop.
  */
-#include "lists/update.h"
-
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,35 +26,6 @@
 #include "sign/ossl.h"
 #include "store/store.h"
 #include "store/store_digest.h"
-
-static const struct {
-    const char *source, *url, *format;
-} defaults[] = {
-    /* trade.gov Consolidated Screening List (facts.md 7.2; data/lists/README.md) */
-    {"us-csl", "https://data.trade.gov/downloadable_consolidated_screening_list/v1/consolidated.csv",
-     "csl-csv"},
-};
-
-size_t tts_update_n_defaults(void)
-{
-    return sizeof(defaults) / sizeof(defaults[0]);
-}
-
-const char *tts_update_default_source(size_t i)
-{
-    return i < tts_update_n_defaults() ? defaults[i].source : NULL;
-}
-
-tts_status tts_lists_default_url(const char *source, const char **url, const char **format)
-{
-    for (size_t i = 0; i < tts_update_n_defaults(); i++)
-        if (strcmp(defaults[i].source, source) == 0) {
-            *url = defaults[i].url;
-            *format = defaults[i].format;
-            return TTS_OK;
-        }
-    return TTS_ERR_ARG;
-}
 
 static int known_scheme(const char *url)
 {

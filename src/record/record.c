@@ -22,6 +22,7 @@
 #include "util/limits.h"
 #include "util/mem.h"
 #include "record/model.h"
+#include "sign/ossl.h"
 
 #define RECORD_FORMAT "ttscreen-record/1"
 
@@ -1975,4 +1976,11 @@ tts_status tts_reader_skip(tts_reader *rd, tts_error *err)
     rc = reader_step(rd, &none, err);
     rd->skipping = 0;
     return rc;
+}
+
+tts_status tts_record_sha256(const tts_record *rec, char out[65], tts_error *err)
+{
+    size_t len = 0;
+    const char *canon = tts_record_canonical(rec, &len);
+    return tts_sha256_hex(canon, len, out, err);
 }

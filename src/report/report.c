@@ -14,7 +14,6 @@
 #include "util/mem.h"
 #include "record/model.h"
 #include "report/html.h"
-#include "sign/ossl.h"
 
 tts_status tts_format_parse(const char *name, tts_format *out)
 {
@@ -26,13 +25,6 @@ tts_status tts_format_parse(const char *name, tts_format *out)
         }
     }
     return TTS_ERR_ARG;
-}
-
-tts_status tts_record_sha256(const tts_record *rec, char out[65], tts_error *err)
-{
-    size_t len = 0;
-    const char *canon = tts_record_canonical(rec, &len);
-    return tts_sha256_hex(canon, len, out, err);
 }
 
 static void json_str_array(tts_buf *b, char *const *items, size_t n)
