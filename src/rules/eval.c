@@ -18,52 +18,10 @@
 #include <string.h>
 
 #include "util/error.h"
+#include "rules/chain.h"
 #include "rules/ops.h"
 #include "rules/findings.h"
 #include "rules/schema.h"
-
-#define MAX_FACTS 4096
-
-tts_status tts_eval_nomem(tts_eval *ev)
-{
-    if ((ev->arena != NULL && tts_arena_over_max(ev->arena)) ||
-        (ev->keep != NULL && tts_arena_over_max(ev->keep)))
-        return tts_err_set(ev->err, TTS_ERR_LIMIT,
-                           "record \"%s\": evaluating the rules needs more than %d MiB "
-                           "(TTS_EVAL_MAX_MIB)",
-                           ev->rec != NULL && ev->rec->id != NULL ? ev->rec->id : "?",
-                           TTS_EVAL_MAX_MIB);
-    return tts_err_set(ev->err, TTS_ERR_NOMEM, "out of memory");
-}
-
-tts_status tts_eval_init(tts_eval *ev, const tts_rules *set, const tts_record *rec,
-                         const tts_scan_opts *opts, tts_date as_of, tts_error *err)
-{
-    memset(ev, 0, sizeof(*ev));
-    ev->set = set;
-    ev->rec = rec;
-    ev->opts = opts;
-    ev->as_of = as_of;
-    ev->err = err;
-    ev->arena = tts_arena_new();
-    ev->keep = tts_arena_new();
-    if (ev->arena == NULL || ev->keep == NULL)
-        return tts_eval_nomem(ev);
-    tts_arena_set_max(ev->arena, (size_t)TTS_EVAL_MAX_MIB << 20);
-    tts_arena_set_max(ev->keep, (size_t)TTS_EVAL_MAX_MIB << 20);
-    return TTS_OK;
-}
-
-void tts_eval_fini(tts_eval *ev)
-{
-    tts_arena_free(ev->arena);
-    tts_arena_free(ev->keep);
-    tts_rx_scratch_free(ev->rx);
-    tts_free(ev->slots);
-    tts_free(ev->facts);
-    tts_free(ev->listed);
-    memset(ev, 0, sizeof(*ev));
-}
 
 static tts_status ensure_slots(tts_eval *ev, size_t n)
 {
@@ -76,31 +34,6 @@ static tts_status ensure_slots(tts_eval *ev, size_t n)
         ev->cap_slots = cap;
     }
     return TTS_OK;
-}
-
-static void add_fact(tts_eval *ev, const tts_val *v, const tts_node *call, const tts_val *args)
-{
-    if (ev->n_facts == ev->cap_facts) {
-        size_t cap = ev->cap_facts ? ev->cap_facts * 2 : 32;
-        tts_fact *p;
-        if (cap > MAX_FACTS)
-            return; /* evidence beyond this is not needed to explain a finding */
-        p = tts_realloc(ev->facts, cap * sizeof(tts_fact));
-        if (p == NULL)
-            return; /* evidence is best effort; the finding itself still stands */
-        ev->facts = p;
-        ev->cap_facts = cap;
-    }
-    ev->facts[ev->n_facts].v = *v;
-    ev->facts[ev->n_facts].call = call;
-    ev->facts[ev->n_facts].args = args;
-    ev->n_facts++;
-}
-
-void tts_eval_fact(tts_eval *ev, const tts_val *v)
-{
-    if (v->pk != 0 || (tts_tbase_is_elem(v->k) && v->k != TTS_T_MATCH))
-        add_fact(ev, v, NULL, NULL);
 }
 
 /* Drop facts [from, to): the evidence of an operand that did not decide the result. */
@@ -239,7 +172,7 @@ static tts_status eval_builtin(tts_eval *ev, const tts_node *n, tts_val *out)
         out->pown = args;
     }
     if (b->fact)
-        add_fact(ev, out, n, args);
+        tts_eval_add_fact(ev, out, n, args);
     return TTS_OK;
 }
 
@@ -785,80 +718,5 @@ tts_status tts_eval_rule(tts_eval *ev, const tts_rule *r, tts_findings *out)
         if (rc != TTS_OK)
             return rc;
     }
-    return TTS_OK;
-}
-
-/*
- * Breadth-first walk from screened_for over transfers (to parties) and
- * `subcontracts` relations, in record order, so tiers and paths are
- * deterministic: tier 1 receives directly from the screened organisation.
- * Edges are bucketed by sending party first, so the walk is linear in the
- * size of the record.
- */
-tts_status tts_eval_chain(tts_eval *ev)
-{
-    const tts_record *rec = ev->rec;
-    size_t n = rec->n_parties, m = rec->n_transfers + rec->n_relations, head = 0, tail = 0, k = 0;
-    size_t *queue, *start, *edge, *fill;
-    tts_val *items;
-    if (ev->chain_done)
-        return TTS_OK;
-    ev->tier = tts_arena_calloc(ev->keep, n + 1, sizeof(int));
-    ev->parent = tts_arena_calloc(ev->keep, n + 1, sizeof(tts_party *));
-    ev->via = tts_arena_calloc(ev->keep, n + 1, sizeof(tts_transfer *));
-    queue = tts_arena_calloc(ev->keep, n + 1, sizeof(size_t));
-    items = tts_arena_calloc(ev->keep, n + 1, sizeof(tts_val));
-    start = tts_arena_calloc(ev->keep, n + 2, sizeof(size_t));
-    fill = tts_arena_calloc(ev->keep, n + 1, sizeof(size_t));
-    edge = tts_arena_calloc(ev->keep, m + 1, sizeof(size_t)); /* i < T: transfer, else relation */
-    if (ev->tier == NULL || ev->parent == NULL || ev->via == NULL || queue == NULL ||
-        items == NULL || start == NULL || fill == NULL || edge == NULL)
-        return tts_eval_nomem(ev);
-    /* Bucket edges by sender (counting sort keeps record order inside a bucket). */
-    for (size_t i = 0; i < rec->n_transfers; i++)
-        if (rec->transfers[i].to_party != NULL)
-            start[rec->transfers[i].from->index + 1]++;
-    for (size_t i = 0; i < rec->n_relations; i++)
-        if (rec->relations[i].type == TTS_REL_SUBCONTRACTS)
-            start[rec->relations[i].from->index + 1]++;
-    for (size_t i = 0; i < n; i++)
-        start[i + 1] += start[i];
-    for (size_t i = 0; i < rec->n_transfers; i++)
-        if (rec->transfers[i].to_party != NULL) {
-            size_t u = rec->transfers[i].from->index;
-            edge[start[u] + fill[u]++] = i;
-        }
-    for (size_t i = 0; i < rec->n_relations; i++)
-        if (rec->relations[i].type == TTS_REL_SUBCONTRACTS) {
-            size_t u = rec->relations[i].from->index;
-            edge[start[u] + fill[u]++] = rec->n_transfers + i;
-        }
-    for (size_t i = 0; i < n; i++)
-        ev->tier[i] = -1;
-    if (rec->screened_for != NULL) {
-        ev->tier[rec->screened_for->index] = 0;
-        queue[tail++] = rec->screened_for->index;
-    }
-    while (head < tail) {
-        size_t u = queue[head++];
-        for (size_t e = start[u]; e < start[u + 1]; e++) {
-            const tts_transfer *t = edge[e] < rec->n_transfers ? &rec->transfers[edge[e]] : NULL;
-            const tts_party *to =
-                t != NULL ? t->to_party : rec->relations[edge[e] - rec->n_transfers].to;
-            if (ev->tier[to->index] >= 0)
-                continue;
-            ev->tier[to->index] = ev->tier[u] + 1;
-            ev->parent[to->index] = &rec->parties[u];
-            ev->via[to->index] = t;
-            queue[tail++] = to->index;
-        }
-    }
-    for (size_t i = 1; i < tail; i++)
-        items[k++] = tts_val_elem(TTS_T_PARTY, &rec->parties[queue[i]], NULL);
-    ev->chain = tts_val_null();
-    ev->chain.k = TTS_T_LIST;
-    ev->chain.n = k;
-    ev->chain.u.items = items;
-    ev->chain_done = 1;
     return TTS_OK;
 }

@@ -1,73 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Evaluator of compiled rules over one typed record. One tts_eval holds the
- * per-scan state: a scratch arena (lists, copies; freed after the record),
- * the variable frames, the evidence collected so far, derived data computed
- * on first use (the subcontracting chain), regex scratch and a step budget.
- * The rule set itself is never written, so many scans may share it.
+ * Evaluator of compiled rules over one typed record: expressions and rules,
+ * with the per-scan state of evalctx.h. The rule set itself is never
+ * written, so many scans may share it.
  */
 #ifndef TTS_EVAL_H
 #define TTS_EVAL_H
 
-#include "rules/ast.h"
-#include "rules/ruleset.h"
-#include "rules/rx.h"
-#include "ttscreen/scan.h"
-
-/* One piece of evidence: a value read from the record, or a function's result. */
-typedef struct tts_fact {
-    tts_val v;            /* the value (with provenance) or the call's result */
-    const tts_node *call; /* built-in or predicate call, or NULL */
-    const tts_val *args;  /* the call's arguments (scan arena) */
-} tts_fact;
-
-typedef struct tts_eval tts_eval;
-
-/* One denied-party lookup made during a scan: who, how strictly, which lists, the answer. */
-typedef struct tts_listed_memo {
-    const void *who;
-    double threshold;
-    const char *const *sources; /* scan arena copy of the source names */
-    size_t n_sources;
-    tts_val result;
-} tts_listed_memo;
-
-struct tts_eval {
-    const tts_rules *set;
-    const tts_record *rec;
-    const tts_scan_opts *opts;
-    tts_date as_of;
-    tts_arena *arena; /* scratch: rewound after each element a rule loops over */
-    tts_arena *keep;  /* the scan's own memory: chain, record-level values, list answers */
-    size_t finding_bytes; /* text of the findings emitted so far */
-    tts_error *err;
-    tts_rx_scratch *rx; /* created on first regex match */
-    tts_val *slots;     /* variable frames */
-    size_t n_slots, cap_slots;
-    size_t frame;       /* base of the current frame */
-    size_t frame_size;  /* slots of the current frame */
-    const tts_src *src; /* source of the code being evaluated (traces) */
-    tts_fact *facts;    /* evidence of the condition being evaluated */
-    size_t n_facts, cap_facts;
-    unsigned long steps;
-    int depth; /* trace indentation */
-    /* Subcontracting chain from screened_for, computed on first use. */
-    int chain_done;
-    int *tier; /* per party index; -1 unreachable */
-    const tts_party **parent;
-    const tts_transfer **via; /* transfer used to reach the party, or NULL (relation) */
-    tts_val chain;            /* list of reachable parties, BFS order */
-    tts_val globals[16];      /* record-level fields read so far (lists built once) */
-    tts_listed_memo *listed;  /* listed() answers already fetched in this scan */
-    size_t n_listed, cap_listed;
-    unsigned char have_global[16];
-};
-
-/* Set up ev for one record (borrowed). Returns TTS_ERR_NOMEM on failure. */
-tts_status tts_eval_init(tts_eval *ev, const tts_rules *set, const tts_record *rec,
-                         const tts_scan_opts *opts, tts_date as_of, tts_error *err);
-/* Release everything ev holds (accepts a zeroed ev). */
-void tts_eval_fini(tts_eval *ev);
+#include "rules/evalctx.h"
 
 /* 1 when as_of falls inside r's effective_from / effective_until (both inclusive). */
 int tts_eval_rule_applies(const tts_rule *r, tts_date as_of);
@@ -78,13 +18,5 @@ tts_status tts_eval_rule(tts_eval *ev, const tts_rule *r, tts_findings *out);
 /* Evaluate expression n into *out (values live in ev's arena). */
 tts_status tts_eval_node(tts_eval *ev, const tts_node *n, tts_val *out);
 
-/* Record v as evidence when it was read from the record (has a path). */
-void tts_eval_fact(tts_eval *ev, const tts_val *v);
-
-/* Compute the chain on first use (ops.c uses it). */
-tts_status tts_eval_chain(tts_eval *ev);
-
-/* Out of memory in the evaluator: records the error and returns TTS_ERR_NOMEM. */
-tts_status tts_eval_nomem(tts_eval *ev);
 
 #endif

@@ -15,7 +15,8 @@
 #include <string.h>
 
 #include "util/error.h"
-#include "rules/eval.h"
+#include "rules/chain.h"
+#include "rules/evalctx.h"
 #include "rules/rx.h"
 #include "rules/findings.h"
 #include "rules/schema.h"

@@ -1,240 +1,214 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Rule-set loading: finds every *.rules file below a directory, reads them
- * in sorted path order, hashes them into the set's SHA-256 and hands each
- * to the compiler (which reports every error of every file before the load
- * fails). The hash covers, per file, its path relative to the
- * directory, a NUL, its bytes and a NUL, so renaming a file changes it.
+ * A rule set (ruleset.h) as the parser and the checker build it: creation,
+ * adding definitions and rules, looking a definition up, diagnostics
+ * ("FILE:LINE:COL: error: ...", sent to the caller's callback and counted;
+ * the first error also lands in the caller's tts_error), and the read-only
+ * accessors of a compiled set. The compiler (compile.c) drives the parser
+ * and the checker over it; the loader (load.c) reads the files.
  */
 #include "rules/ruleset.h"
 
-#include <dirent.h>
-#include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
-#include "util/buf.h"
+#include "rules/ops.h"
+#include "rules/rx.h"
+#include "rules/schema.h"
+#include "ttscreen/scan.h"
 #include "util/error.h"
-#include "util/limits.h"
 #include "util/mem.h"
-#include "sign/ossl.h"
 
-
-typedef struct path_list {
-    char **items;
-    size_t n, cap;
-} path_list;
-
-static void path_list_free(path_list *l)
+tts_rules *tts_rules_new(void)
 {
-    for (size_t i = 0; i < l->n; i++)
-        tts_free(l->items[i]);
-    tts_free(l->items);
-    l->items = NULL;
-    l->n = l->cap = 0;
+    tts_rules *set = tts_calloc(1, sizeof(tts_rules));
+    if (set == NULL)
+        return NULL;
+    set->arena = tts_arena_new();
+    if (set->arena == NULL) {
+        tts_free(set);
+        return NULL;
+    }
+    return set;
 }
 
-static tts_status path_list_add(path_list *l, const char *s)
+void tts_rules_free(tts_rules *rules)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 16;
-        char **p = tts_realloc(l->items, cap * sizeof(*p));
+    if (rules == NULL)
+        return;
+    tts_rx_free_chain(rules->regexes);
+    tts_free(rules->rules);
+    tts_free(rules->defs);
+    tts_arena_free(rules->arena);
+    tts_free(rules);
+}
+
+size_t tts_rules_count(const tts_rules *rules) { return rules->n_rules; }
+
+static size_t max_errors(const tts_rules_opts *opts)
+{
+    if (opts != NULL && opts->max_errors > 0)
+        return opts->max_errors;
+    return TTS_RULES_MAX_ERRORS;
+}
+
+int tts_rules_too_many(const tts_rules *set, const tts_rules_opts *opts)
+{
+    return set->n_errors >= max_errors(opts);
+}
+
+tts_status tts_rules_diag(tts_rules *set, const tts_rules_opts *opts, tts_error *err, int level,
+                          tts_status status, const tts_src *src, int line, int col, size_t off,
+                          size_t len, const char *fmt, ...)
+{
+    tts_error e;
+    char msg[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    if (level == TTS_DIAG_ERROR) {
+        if (set->n_errors >= max_errors(opts))
+            return status;
+        set->n_errors++;
+        if (set->first == TTS_OK)
+            set->first = status;
+    } else {
+        set->n_warnings++;
+    }
+    tts_error_clear(&e);
+    tts_err_set(&e, status, "%s:%d:%d: %s: %s", src->path, line, col,
+                level == TTS_DIAG_ERROR ? "error" : "warning", msg);
+    tts_err_locate(&e, src->path, line, col);
+    e.offset = off;
+    e.length = len;
+    if (opts != NULL && opts->diag != NULL)
+        opts->diag(level, &e, opts->user);
+    if (level == TTS_DIAG_ERROR && err != NULL && err->status == TTS_OK)
+        *err = e;
+    return level == TTS_DIAG_ERROR ? status : TTS_OK;
+}
+
+static tts_status grow(void ***items, size_t n, size_t *cap)
+{
+    if (n == *cap) {
+        size_t c = *cap ? *cap * 2 : 16;
+        void **p = tts_realloc(*items, c * sizeof(void *));
         if (p == NULL)
             return TTS_ERR_NOMEM;
-        l->items = p;
-        l->cap = cap;
+        *items = p;
+        *cap = c;
     }
-    l->items[l->n] = tts_strdup(s);
-    if (l->items[l->n] == NULL)
-        return TTS_ERR_NOMEM;
-    l->n++;
     return TTS_OK;
 }
 
-static int ends_with(const char *s, const char *suffix)
+tts_status tts_rules_add_def(tts_rules *set, tts_def *d)
 {
-    size_t n = strlen(s), m = strlen(suffix);
-    return n > m && strcmp(s + n - m, suffix) == 0;
-}
-
-/*
- * Collect relative paths of *.rules files below root/rel. Hidden entries
- * are skipped; depth is bounded so a symlink loop cannot recurse forever.
- */
-static tts_status walk(const char *root, const char *rel, int depth, path_list *out,
-                       tts_error *err)
-{
-    tts_buf full = TTS_BUF_INIT, child = TTS_BUF_INIT;
-    tts_status rc = TTS_OK;
-    DIR *d = NULL;
-    struct dirent *e;
-
-    tts_buf_puts(&full, root);
-    if (rel[0] != '\0')
-        tts_buf_printf(&full, "/%s", rel);
-    if (tts_buf_failed(&full)) {
-        rc = tts_err_set(err, TTS_ERR_NOMEM, "out of memory");
-        goto out;
-    }
-    if (depth > TTS_RULES_MAX_DIR_DEPTH) {
-        rc = tts_err_set(err, TTS_ERR_LIMIT, "%s: rule directories nested deeper than %d",
-                         full.data, TTS_RULES_MAX_DIR_DEPTH);
-        goto out;
-    }
-    d = opendir(full.data);
-    if (d == NULL) {
-        rc = tts_err_set(err, TTS_ERR_IO, "%s: cannot open rules directory: %s", full.data,
-                         strerror(errno));
-        goto out;
-    }
-    while ((e = readdir(d)) != NULL) {
-        struct stat st;
-        if (e->d_name[0] == '.')
-            continue;
-        tts_buf_reset(&child);
-        if (rel[0] != '\0')
-            tts_buf_printf(&child, "%s/", rel);
-        tts_buf_puts(&child, e->d_name);
-        tts_buf_reset(&full);
-        tts_buf_printf(&full, "%s/%s", root, child.data ? child.data : "");
-        if (tts_buf_failed(&child) || tts_buf_failed(&full)) {
-            rc = tts_err_set(err, TTS_ERR_NOMEM, "out of memory");
-            goto out;
-        }
-        if (stat(full.data, &st) != 0)
-            continue; /* dangling link: nothing to load */
-        if (S_ISDIR(st.st_mode))
-            TTS_TRY(walk(root, child.data, depth + 1, out, err));
-        else if (S_ISREG(st.st_mode) && ends_with(e->d_name, ".rules")) {
-            if (path_list_add(out, child.data) != TTS_OK) {
-                rc = tts_err_set(err, TTS_ERR_NOMEM, "out of memory");
-                goto out;
-            }
-        }
-    }
-out:
-    if (d != NULL)
-        closedir(d);
-    tts_buf_free(&full);
-    tts_buf_free(&child);
+    void **items = (void **)set->defs;
+    tts_status rc = grow(&items, set->n_defs, &set->cap_defs);
+    set->defs = (tts_def **)items;
+    if (rc == TTS_OK)
+        set->defs[set->n_defs++] = d;
     return rc;
 }
 
-static int cmp_str(const void *a, const void *b)
+tts_status tts_rules_add_rule(tts_rules *set, tts_rule *r)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    void **items = (void **)set->rules;
+    tts_status rc = grow(&items, set->n_rules, &set->cap_rules);
+    set->rules = (tts_rule **)items;
+    if (rc == TTS_OK)
+        set->rules[set->n_rules++] = r;
+    return rc;
 }
 
-tts_status tts_rules_read_file(const char *path, char **text, size_t *len, tts_error *err)
+tts_def *tts_rules_find_def(const tts_rules *set, const char *name, size_t len)
 {
-    tts_buf b = TTS_BUF_INIT;
-    char chunk[8192];
+    for (size_t i = 0; i < set->n_defs; i++)
+        if (strlen(set->defs[i]->name) == len && memcmp(set->defs[i]->name, name, len) == 0)
+            return set->defs[i];
+    return NULL;
+}
+
+tts_status tts_rules_info(const tts_rules *rules, size_t i, tts_rule_info *out)
+{
+    const tts_rule *r;
+    if (rules == NULL || i >= rules->n_rules)
+        return TTS_ERR_ARG;
+    r = rules->rules[i];
+    memset(out, 0, sizeof(*out));
+    out->id = r->id;
+    out->revision = r->revision;
+    out->severity = r->severity;
+    out->severity_name = tts_severity_name((tts_severity)r->severity);
+    out->title = r->title;
+    out->citation = r->citation;
+    out->status = r->status;
+    out->description = r->description;
+    out->tags = r->tags.items;
+    out->n_tags = r->tags.n;
+    out->references = r->references.items;
+    out->n_references = r->references.n;
+    out->false_positives = r->false_positives.items;
+    out->n_false_positives = r->false_positives.n;
+    tts_date_format(r->effective_from, out->effective_from);
+    tts_date_format(r->effective_until, out->effective_until);
+    out->file = r->src->path;
+    out->line = r->line;
+    out->n_examples = r->n_examples;
+    return TTS_OK;
+}
+
+tts_status tts_rules_example(const tts_rules *rules, size_t i, size_t j, tts_rule_example *out)
+{
+    const tts_rule *r;
+    if (rules == NULL || i >= rules->n_rules || j >= rules->rules[i]->n_examples)
+        return TTS_ERR_ARG;
+    r = rules->rules[i];
+    out->file = r->examples[j].file;
+    out->expect_hit = r->examples[j].expect_hit;
+    out->message = r->examples[j].message;
+    out->line = r->examples[j].line;
+    return TTS_OK;
+}
+
+size_t tts_rules_n_functions(void)
+{
     size_t n;
-    FILE *fp = fopen(path, "rb");
-    if (fp == NULL)
-        return tts_err_set(err, TTS_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
-    while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
-        tts_buf_append(&b, chunk, n);
-        if (b.len > TTS_RULES_MAX_FILE)
-            break;
-    }
-    if (ferror(fp)) {
-        fclose(fp);
-        tts_buf_free(&b);
-        return tts_err_set(err, TTS_ERR_IO, "%s: read error", path);
-    }
-    fclose(fp);
-    if (tts_buf_failed(&b)) {
-        tts_buf_free(&b);
-        return tts_err_set(err, TTS_ERR_NOMEM, "%s: out of memory", path);
-    }
-    if (b.len > TTS_RULES_MAX_FILE) {
-        tts_buf_free(&b);
-        return tts_err_set(err, TTS_ERR_LIMIT, "%s: rule file larger than %d bytes", path,
-                           TTS_RULES_MAX_FILE);
-    }
-    if (b.data == NULL)
-        tts_buf_putc(&b, '\0'), b.len = 0;
-    if (tts_buf_failed(&b)) {
-        tts_buf_free(&b);
-        return tts_err_set(err, TTS_ERR_NOMEM, "%s: out of memory", path);
-    }
-    *text = tts_buf_steal(&b, len);
+    (void)tts_ops_all(&n);
+    return n;
+}
+
+tts_status tts_rules_function(size_t i, tts_function_info *out)
+{
+    size_t n;
+    const tts_builtin *b = tts_ops_all(&n);
+    if (i >= n)
+        return TTS_ERR_ARG;
+    out->name = b[i].name;
+    out->signature = b[i].signature;
+    out->doc = b[i].doc;
     return TTS_OK;
 }
 
-tts_status tts_rules_load_dir(const char *dir, const tts_rules_opts *opts, tts_rules **out,
-                              tts_error *err)
+size_t tts_rules_n_fields(void)
 {
-    path_list files = {NULL, 0, 0};
-    tts_rules *set = NULL;
-    tts_sha256 *h = NULL;
-    tts_buf full = TTS_BUF_INIT;
-    char *text = NULL;
-    size_t len = 0, dir_len = strlen(dir);
-    tts_status rc = TTS_OK;
-
-    *out = NULL;
-    while (dir_len > 1 && dir[dir_len - 1] == '/')
-        dir_len--;
-    TTS_TRY(walk(dir, "", 0, &files, err));
-    if (files.n > 1)
-        qsort(files.items, files.n, sizeof(char *), cmp_str);
-    set = tts_rules_new();
-    h = tts_sha256_new();
-    if (set == NULL || h == NULL) {
-        rc = tts_err_set(err, TTS_ERR_NOMEM, "out of memory");
-        goto out;
-    }
-    for (size_t i = 0; i < files.n; i++) {
-        tts_buf_reset(&full);
-        /* "dir/" and "dir" name files the same way in messages. */
-        tts_buf_printf(&full, "%.*s/%s", (int)dir_len, dir, files.items[i]);
-        if (tts_buf_failed(&full)) {
-            rc = tts_err_set(err, TTS_ERR_NOMEM, "out of memory");
-            goto out;
-        }
-        TTS_TRY(tts_rules_read_file(full.data, &text, &len, err));
-        if (tts_sha256_update(h, files.items[i], strlen(files.items[i]) + 1) != TTS_OK ||
-            tts_sha256_update(h, text, len) != TTS_OK || tts_sha256_update(h, "", 1) != TTS_OK) {
-            rc = tts_err_set(err, TTS_ERR_CRYPTO, "SHA-256 failed");
-            goto out;
-        }
-        /* Keep going after a bad file so every error in every file is reported. */
-        rc = tts_rules_compile_text(set, full.data, text, len, opts, err);
-        tts_free(text);
-        text = NULL;
-        if (rc != TTS_OK && rc != TTS_ERR_SYNTAX && rc != TTS_ERR_SEMANTIC)
-            goto out;
-        rc = TTS_OK;
-    }
-    TTS_TRY(tts_rules_finish(set, opts, err));
-    rc = tts_sha256_final(h, set->sha256);
-    h = NULL;
-    if (rc != TTS_OK) {
-        tts_err_set(err, rc, "SHA-256 failed");
-        goto out;
-    }
-    set->n_files = files.n;
-    *out = set;
-    set = NULL;
-out:
-    tts_free(text);
-    tts_sha256_free(h);
-    tts_rules_free(set);
-    tts_buf_free(&full);
-    path_list_free(&files);
-    return rc;
+    size_t n;
+    (void)tts_schema_all(&n);
+    return n;
 }
 
-size_t tts_rules_n_files(const tts_rules *rules)
+tts_status tts_rules_field(size_t i, tts_field_info *out)
 {
-    return rules->n_files;
-}
-
-const char *tts_rules_sha256(const tts_rules *rules)
-{
-    return rules->sha256;
+    static char names[256][40];
+    size_t n;
+    const tts_field *f = tts_schema_all(&n);
+    if (i >= n || i >= 256)
+        return TTS_ERR_ARG;
+    out->owner = tts_tbase_name((tts_tbase)f[i].owner);
+    out->name = f[i].name;
+    out->type = tts_type_name(f[i].type, names[i], sizeof(names[i]));
+    out->doc = f[i].doc;
+    return TTS_OK;
 }
