@@ -133,24 +133,6 @@ typedef struct ctx {
     tts_status rc;
 } ctx;
 
-static int grow(void *pp, size_t *cap, size_t need, size_t elsize)
-{
-    void **p = pp;
-    size_t nc;
-    void *np;
-    if (need <= *cap)
-        return 1;
-    nc = *cap ? *cap * 2 : 64;
-    while (nc < need)
-        nc *= 2;
-    np = tts_realloc(*p, nc * elsize);
-    if (np == NULL)
-        return 0;
-    *p = np;
-    *cap = nc;
-    return 1;
-}
-
 static int nomem(ctx *x)
 {
     x->rc = tts_err_set(x->err, TTS_ERR_NOMEM, "out of memory finding the cases to rescreen");
@@ -172,7 +154,7 @@ static int add_key(ctx *x, char ***v, size_t *n, size_t *cap, const char *a, cha
 {
     size_t la = strlen(a), lb = strlen(b);
     char *k = tts_arena_alloc(x->arena, la + lb + 2);
-    if (k == NULL || !grow(v, cap, *n + 1, sizeof(char *)))
+    if (k == NULL || !tts_grow(v, cap, *n + 1, sizeof(char *)))
         return nomem(x);
     memcpy(k, a, la);
     k[la] = sep;
@@ -253,7 +235,7 @@ static tts_status group_of(ctx *x, const char *lists, uint32_t *gi)
             *gi = (uint32_t)i;
             return TTS_OK;
         }
-    if (!grow(&x->groups, &x->cap_groups, x->n_groups + 1, sizeof(group)))
+    if (!tts_grow(&x->groups, &x->cap_groups, x->n_groups + 1, sizeof(group)))
         return tts_err_set(x->err, TTS_ERR_NOMEM, "out of memory");
     g = &x->groups[x->n_groups];
     memset(g, 0, sizeof(*g));
@@ -292,7 +274,7 @@ static int add_ident(ctx *x, uint32_t k, const char *scheme, const char *value)
     ident *d;
     if (value == NULL)
         return 0;
-    if (!grow(&x->idents, &x->cap_idents, x->n_idents + 1, sizeof(ident)))
+    if (!tts_grow(&x->idents, &x->cap_idents, x->n_idents + 1, sizeof(ident)))
         return nomem(x);
     d = &x->idents[x->n_idents];
     d->kase = k;
@@ -347,7 +329,7 @@ static int case_row(void *u, const tts_store_latest *l)
     tts_error e2;
     uint32_t k, gi = 0;
     kase *kc;
-    if (!grow(&x->cases, &x->cap_cases, x->n_cases + 1, sizeof(kase)))
+    if (!tts_grow(&x->cases, &x->cap_cases, x->n_cases + 1, sizeof(kase)))
         return nomem(x);
     k = (uint32_t)x->n_cases;
     kc = &x->cases[x->n_cases++];

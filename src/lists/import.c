@@ -18,6 +18,7 @@
 
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/fileio.h"
 #include "util/mem.h"
 #include "record/model.h"
 #include "lists/match/names.h"
@@ -35,36 +36,14 @@ typedef struct file {
 /* Read path whole; reject empty files, files over the limit and invalid UTF-8. */
 static tts_status read_file(const char *path, file *f, tts_error *err)
 {
-    FILE *fp = fopen(path, "rb");
-    tts_buf b = TTS_BUF_INIT;
-    char chunk[65536];
-    size_t n, bad = 0;
+    size_t bad = 0;
+    tts_status rc;
     f->path = path;
     f->data = NULL;
     f->len = 0;
-    if (fp == NULL)
-        return tts_err_set(err, TTS_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
-    while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
-        tts_buf_append(&b, chunk, n);
-        if (b.len > (size_t)TTS_IMPORT_MAX_BYTES) {
-            fclose(fp);
-            tts_buf_free(&b);
-            return tts_err_set(err, TTS_ERR_LIMIT, "%s: list file is larger than %ld bytes", path,
-                               TTS_IMPORT_MAX_BYTES);
-        }
-    }
-    if (ferror(fp)) {
-        fclose(fp);
-        tts_buf_free(&b);
-        return tts_err_set(err, TTS_ERR_IO, "%s: read error", path);
-    }
-    fclose(fp);
-    if (tts_buf_failed(&b)) {
-        tts_buf_free(&b);
-        return tts_err_set(err, TTS_ERR_NOMEM, "%s: out of memory reading the list", path);
-    }
-    f->len = b.len;
-    f->data = tts_buf_steal(&b, NULL);
+    rc = tts_fileio_read(path, (size_t)TTS_IMPORT_MAX_BYTES, 0, 0, &f->data, &f->len, err);
+    if (rc != TTS_OK)
+        return rc;
     if (f->len == 0) {
         tts_free(f->data);
         f->data = NULL;

@@ -302,24 +302,6 @@ tts_status tts_lists_import_with(tts_lists *l, const char *source, const char *f
 
 /* ---- loading the search view ---------------------------------------- */
 
-static int grow(void *pp, size_t *cap, size_t need, size_t elsize)
-{
-    void **p = pp;
-    size_t nc;
-    void *np;
-    if (need <= *cap)
-        return 1;
-    nc = *cap > 0 ? *cap * 2 : 64;
-    while (nc < need)
-        nc *= 2;
-    np = tts_realloc(*p, nc * elsize);
-    if (np == NULL)
-        return 0;
-    *p = np;
-    *cap = nc;
-    return 1;
-}
-
 static char *adup(tts_arena *a, const char *s, int *oom)
 {
     char *d;
@@ -356,7 +338,7 @@ static int load_src(void *u, const tts_store_source *s)
     load_ctx *c = u;
     tts_lists *l = c->l;
     int oom = 0;
-    if (!grow(&l->srcs, &l->cap_srcs, l->n_srcs + 1, sizeof(src)))
+    if (!tts_grow(&l->srcs, &l->cap_srcs, l->n_srcs + 1, sizeof(src)))
         return load_nomem(c);
     {
         const char *kind, *jur, *sev;
@@ -395,7 +377,7 @@ static int load_ent(void *u, const tts_store_row *r)
         si++;
     if (si == l->n_srcs)
         return 1;
-    if (!grow(&l->ents, &l->cap_ents, l->n_ents + 1, sizeof(ent)))
+    if (!tts_grow(&l->ents, &l->cap_ents, l->n_ents + 1, sizeof(ent)))
         return load_nomem(c);
     e = &l->ents[l->n_ents++];
     e->rowid = r->entry;
@@ -431,7 +413,7 @@ static int load_name(void *u, const tts_store_name *n)
     int oom = 0;
     if (e == SIZE_MAX)
         return 1;
-    if (!grow(&l->names, &l->cap_names, l->n_names + 1, sizeof(nm)))
+    if (!tts_grow(&l->names, &l->cap_names, l->n_names + 1, sizeof(nm)))
         return load_nomem(c);
     c->rc = tts_nameidx_add(l->idx, (uint32_t)e, n->tokens, n->legal, n->glued, c->err);
     if (c->rc != TTS_OK)
@@ -1099,7 +1081,7 @@ static int status_row(void *u, const tts_store_source *s)
     status_ctx *c = u;
     tts_list_status *st;
     int oom = 0;
-    if (!grow(&c->v, &c->cap, c->n + 1, sizeof(tts_list_status))) {
+    if (!tts_grow(&c->v, &c->cap, c->n + 1, sizeof(tts_list_status))) {
         c->rc = tts_err_set(c->err, TTS_ERR_NOMEM, "out of memory reading the list status");
         return 1;
     }

@@ -13,12 +13,8 @@
 #include <stddef.h>
 
 #include "ttscreen/record.h"
+#include "util/dates.h"
 #include "util/mem.h"
-
-/* A calendar date; y == 0 means absent. Always a real date when present. */
-typedef struct tts_date {
-    int y, m, d;
-} tts_date;
 
 /* Optional boolean. */
 typedef enum tts_tri { TTS_TRI_ABSENT = -1, TTS_TRI_FALSE = 0, TTS_TRI_TRUE = 1 } tts_tri;
@@ -302,14 +298,6 @@ const char *tts_model_sector_choices(void);
 int tts_model_authority_parse(const char *s);
 const char *tts_model_authority_choices(void);
 
-/* Parse exactly "YYYY-MM-DD" as a real calendar date; 1 on success, 0 otherwise. */
-int tts_date_parse(const char *s, tts_date *out /* OUT */);
-/* Format into out[11]; "" when absent. */
-void tts_date_format(tts_date d, char out[11]);
-/* Days since 1970-01-01 (negative before). d must be present. */
-long tts_date_days(tts_date d);
-/* <0, 0, >0 as a is before, equal to, after b. */
-int tts_date_cmp(tts_date a, tts_date b);
 /* 1 when s is an assigned ISO 3166-1 alpha-2 code (upper case). */
 int tts_country_is_valid(const char *s);
 

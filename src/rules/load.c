@@ -17,6 +17,7 @@
 
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/fileio.h"
 #include "util/limits.h"
 #include "util/mem.h"
 #include "sign/ossl.h"
@@ -129,40 +130,7 @@ static int cmp_str(const void *a, const void *b)
 
 tts_status tts_rules_read_file(const char *path, char **text, size_t *len, tts_error *err)
 {
-    tts_buf b = TTS_BUF_INIT;
-    char chunk[8192];
-    size_t n;
-    FILE *fp = fopen(path, "rb");
-    if (fp == NULL)
-        return tts_err_set(err, TTS_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
-    while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
-        tts_buf_append(&b, chunk, n);
-        if (b.len > TTS_RULES_MAX_FILE)
-            break;
-    }
-    if (ferror(fp)) {
-        fclose(fp);
-        tts_buf_free(&b);
-        return tts_err_set(err, TTS_ERR_IO, "%s: read error", path);
-    }
-    fclose(fp);
-    if (tts_buf_failed(&b)) {
-        tts_buf_free(&b);
-        return tts_err_set(err, TTS_ERR_NOMEM, "%s: out of memory", path);
-    }
-    if (b.len > TTS_RULES_MAX_FILE) {
-        tts_buf_free(&b);
-        return tts_err_set(err, TTS_ERR_LIMIT, "%s: rule file larger than %d bytes", path,
-                           TTS_RULES_MAX_FILE);
-    }
-    if (b.data == NULL)
-        tts_buf_putc(&b, '\0'), b.len = 0;
-    if (tts_buf_failed(&b)) {
-        tts_buf_free(&b);
-        return tts_err_set(err, TTS_ERR_NOMEM, "%s: out of memory", path);
-    }
-    *text = tts_buf_steal(&b, len);
-    return TTS_OK;
+    return tts_fileio_read(path, (size_t)TTS_RULES_MAX_FILE, 0, 0, text, len, err);
 }
 
 tts_status tts_rules_load_dir(const char *dir, const tts_rules_opts *opts, tts_rules **out,

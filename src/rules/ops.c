@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/dates.h"
 #include "util/error.h"
 #include "rules/chain.h"
 #include "rules/evalctx.h"
@@ -206,41 +207,6 @@ static tts_status fn_text(tts_eval *ev, const tts_node *c, cval *a, size_t n, tt
 
 /* ---- dates -------------------------------------------------------------------- */
 
-static int days_in_month(int y, int m)
-{
-    static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return m == 2 && leap ? 29 : dm[m - 1];
-}
-
-/* Add months, clamping the day to the month's length (31 Aug + 6 months = 28/29 Feb). */
-static tts_date add_months(tts_date d, long months)
-{
-    long total = (long)d.y * 12 + (d.m - 1) + months;
-    tts_date r;
-    if (total < 12 || total > 9999L * 12 + 11)
-        return (tts_date){0, 0, 0};
-    r.y = (int)(total / 12);
-    r.m = (int)(total % 12) + 1;
-    r.d = d.d > days_in_month(r.y, r.m) ? days_in_month(r.y, r.m) : d.d;
-    return r;
-}
-
-static tts_date from_days(long days)
-{
-    /* Civil-from-days (proleptic Gregorian), days since 1970-01-01. */
-    long z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
-    long doe = z - era * 146097;
-    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
-    tts_date r;
-    r.d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    r.m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    r.y = (int)(yoe + era * 400 + (r.m <= 2));
-    if (r.y < 1 || r.y > 9999)
-        r.y = r.m = r.d = 0;
-    return r;
-}
 
 static tts_status fn_days_between(tts_eval *ev, const tts_node *c, cval *a, size_t n, tts_val *out)
 {
@@ -271,7 +237,7 @@ static tts_status fn_add_days(tts_eval *ev, const tts_node *c, cval *a, size_t n
     if (a[0].k != TTS_T_DATE || !small_int(&a[1], &k))
         *out = tts_val_null();
     else
-        *out = tts_val_date(from_days(tts_date_days(a[0].u.d) + k));
+        *out = tts_val_date(tts_date_from_days(tts_date_days(a[0].u.d) + k));
     return TTS_OK;
 }
 
@@ -283,7 +249,8 @@ static tts_status fn_add_months(tts_eval *ev, const tts_node *c, cval *a, size_t
     if (a[0].k != TTS_T_DATE || !small_int(&a[1], &k))
         *out = tts_val_null();
     else
-        *out = tts_val_date(add_months(a[0].u.d, strcmp(c->name, "add_years") == 0 ? k * 12 : k));
+        *out = tts_val_date(
+            tts_date_add_months(a[0].u.d, strcmp(c->name, "add_years") == 0 ? k * 12 : k));
     return TTS_OK;
 }
 
@@ -338,7 +305,7 @@ static int person_resident(const tts_person *p, tts_date as_of)
             return 0;
         if (p->resident_since.y == 0)
             return 0;
-        two_years = add_months(p->resident_since, 24);
+        two_years = tts_date_add_months(p->resident_since, 24);
         return two_years.y != 0 && tts_date_cmp(two_years, as_of) > 0;
     }
     if (!in_jp)
@@ -348,7 +315,7 @@ static int person_resident(const tts_person *p, tts_date as_of)
     if (p->resident_since.y == 0)
         return 0;
     {
-        tts_date six = add_months(p->resident_since, 6);
+        tts_date six = tts_date_add_months(p->resident_since, 6);
         return six.y != 0 && tts_date_cmp(six, as_of) <= 0;
     }
 }

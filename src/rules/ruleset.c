@@ -90,37 +90,20 @@ tts_status tts_rules_diag(tts_rules *set, const tts_rules_opts *opts, tts_error 
     return level == TTS_DIAG_ERROR ? status : TTS_OK;
 }
 
-static tts_status grow(void ***items, size_t n, size_t *cap)
-{
-    if (n == *cap) {
-        size_t c = *cap ? *cap * 2 : 16;
-        void **p = tts_realloc(*items, c * sizeof(void *));
-        if (p == NULL)
-            return TTS_ERR_NOMEM;
-        *items = p;
-        *cap = c;
-    }
-    return TTS_OK;
-}
-
 tts_status tts_rules_add_def(tts_rules *set, tts_def *d)
 {
-    void **items = (void **)set->defs;
-    tts_status rc = grow(&items, set->n_defs, &set->cap_defs);
-    set->defs = (tts_def **)items;
-    if (rc == TTS_OK)
-        set->defs[set->n_defs++] = d;
-    return rc;
+    if (!tts_grow(&set->defs, &set->cap_defs, set->n_defs + 1, sizeof(*set->defs)))
+        return TTS_ERR_NOMEM;
+    set->defs[set->n_defs++] = d;
+    return TTS_OK;
 }
 
 tts_status tts_rules_add_rule(tts_rules *set, tts_rule *r)
 {
-    void **items = (void **)set->rules;
-    tts_status rc = grow(&items, set->n_rules, &set->cap_rules);
-    set->rules = (tts_rule **)items;
-    if (rc == TTS_OK)
-        set->rules[set->n_rules++] = r;
-    return rc;
+    if (!tts_grow(&set->rules, &set->cap_rules, set->n_rules + 1, sizeof(*set->rules)))
+        return TTS_ERR_NOMEM;
+    set->rules[set->n_rules++] = r;
+    return TTS_OK;
 }
 
 tts_def *tts_rules_find_def(const tts_rules *set, const char *name, size_t len)

@@ -22,6 +22,7 @@
 #include <openssl/pem.h> /* before cms.h: it declares PEM_*_CMS only after pem.h */
 #include <openssl/x509.h>
 
+#include "util/dates.h"
 #include "util/error.h"
 #include "util/limits.h"
 #include "util/fileio.h"
@@ -271,18 +272,6 @@ out:
 
 /* ------------------------------------------------------------------- time */
 
-/* Days since 1970-01-01 of a proleptic Gregorian date. */
-static long long days_from_civil(long long y, int m, int d)
-{
-    long long era, yoe, doy, doe;
-    y -= m <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = y - era * 400;
-    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 /* ASN1_TIME to RFC 3339 UTC text (out[32]) and time_t; 0 when unusable. */
 int tts_sign_asn1_time(const ASN1_TIME *t, char out[32], time_t *tt)
 {
@@ -295,7 +284,7 @@ int tts_sign_asn1_time(const ASN1_TIME *t, char out[32], time_t *tt)
     snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02dZ", (tm.tm_year + 1900) % 10000,
              (tm.tm_mon + 1) % 100, tm.tm_mday % 100, tm.tm_hour % 100, tm.tm_min % 100,
              tm.tm_sec % 100);
-    *tt = (time_t)(days_from_civil(tm.tm_year + 1900LL, tm.tm_mon + 1, tm.tm_mday) * 86400LL +
+    *tt = (time_t)((long long)tts_date_days((tts_date){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday}) * 86400LL +
                    tm.tm_hour * 3600LL + tm.tm_min * 60LL + tm.tm_sec);
     return 1;
 }

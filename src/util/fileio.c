@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Small-file I/O (see fileio.h). No third-party library here: the signing
- * module uses these for key files, certificates and signatures, and wipes
- * key bytes itself; this file wipes only what it frees on its error paths.
+ * File I/O (see fileio.h): the one whole-file reader of the library (list
+ * files, rule files, keys, certificates, signatures) and atomic writes. No
+ * third-party library here; the signing module wipes key bytes itself, and
+ * this file wipes what it frees on its error paths.
  */
 #include "util/fileio.h"
 
@@ -23,19 +24,66 @@ void tts_fileio_wipe(void *p, size_t n)
         *v++ = 0;
 }
 
-tts_status tts_fileio_read(const char *path, size_t max, int key, int insecure,
-                                  char **out, size_t *len, tts_error *err)
+/* Read a stream (pipe, FIFO, terminal) to its end, at most max bytes, into *out. */
+static tts_status read_stream(int fd, const char *path, size_t max, char **out, size_t *len,
+                              tts_error *err)
+{
+    char *buf = NULL;
+    size_t n = 0, cap = 0;
+    for (;;) {
+        ssize_t r;
+        if (n == cap && !tts_grow(&buf, &cap, n + 65536, 1)) {
+            tts_free(buf);
+            return tts_err_set(err, TTS_ERR_NOMEM, "%s: out of memory", path);
+        }
+        r = read(fd, buf + n, cap - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            int e = errno;
+            tts_fileio_wipe(buf, cap);
+            tts_free(buf);
+            return tts_err_set(err, TTS_ERR_IO, "%s: read failed: %s", path, strerror(e));
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+        if (n > max) {
+            tts_fileio_wipe(buf, cap);
+            tts_free(buf);
+            return tts_err_set(err, TTS_ERR_LIMIT, "%s: larger than %zu bytes", path, max);
+        }
+    }
+    if (n == cap && !tts_grow(&buf, &cap, n + 1, 1)) {
+        tts_free(buf);
+        return tts_err_set(err, TTS_ERR_NOMEM, "%s: out of memory", path);
+    }
+    buf[n] = '\0';
+    *out = buf;
+    *len = n;
+    return TTS_OK;
+}
+
+tts_status tts_fileio_read(const char *path, size_t max, int key, int insecure, char **out,
+                           size_t *len, tts_error *err)
 {
     struct stat st;
     char *buf = NULL;
     size_t n = 0;
+    tts_status rc;
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
     *out = NULL;
+    *len = 0;
     if (fd < 0)
         return tts_err_set(err, TTS_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    if (fstat(fd, &st) != 0 || S_ISDIR(st.st_mode) || (key && !S_ISREG(st.st_mode))) {
         close(fd);
         return tts_err_set(err, TTS_ERR_IO, "%s: not a regular file", path);
+    }
+    if (!S_ISREG(st.st_mode)) { /* a pipe or FIFO (e.g. /dev/stdin): read to its end */
+        rc = read_stream(fd, path, max, out, len, err);
+        close(fd);
+        return rc;
     }
     if (key && !insecure && (st.st_mode & 077) != 0) {
         close(fd);

@@ -13,11 +13,12 @@
 #include "ttscreen/status.h"
 
 /*
- * Read a whole regular file of at most `max` bytes into a NUL-terminated
- * buffer the caller owns (free with tts_free, after tts_fileio_wipe when it
- * may hold a secret). With `key` set the file must not be accessible by
+ * Read a whole file of at most `max` bytes into a NUL-terminated buffer the
+ * caller owns (free with tts_free, after tts_fileio_wipe when it may hold a
+ * secret). A pipe or FIFO (/dev/stdin) is read to its end; a directory is
+ * refused. With `key` set the file must be a regular file not accessible by
  * group or others unless `insecure` (TTS_ERR_IO naming the mode). Errors:
- * TTS_ERR_IO, TTS_ERR_LIMIT, TTS_ERR_NOMEM.
+ * TTS_ERR_IO, TTS_ERR_LIMIT ("PATH: larger than MAX bytes"), TTS_ERR_NOMEM.
  */
 tts_status tts_fileio_read(const char *path, size_t max, int key, int insecure, char **out,
                            size_t *len, tts_error *err);

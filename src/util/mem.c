@@ -74,6 +74,28 @@ void tts_free(void *p)
         g_hooks.free_fn(p);
 }
 
+int tts_grow(void *pp, size_t *cap, size_t need, size_t elsize)
+{
+    void **p = pp;
+    size_t nc = *cap > 0 ? *cap : 16;
+    void *np;
+    if (need <= *cap)
+        return 1;
+    while (nc < need) {
+        if (nc > SIZE_MAX / 2)
+            return 0;
+        nc *= 2;
+    }
+    if (elsize > 0 && nc > SIZE_MAX / elsize)
+        return 0;
+    np = tts_realloc(*p, nc * elsize);
+    if (np == NULL)
+        return 0;
+    *p = np;
+    *cap = nc;
+    return 1;
+}
+
 char *tts_strndup(const char *s, size_t n)
 {
     char *d = tts_malloc(n + 1);

@@ -18,6 +18,14 @@ char *tts_strndup(const char *s, size_t n);
 /* tts_free is public (ttscreen.h); it accepts NULL. */
 void tts_free(void *p);
 
+/*
+ * Make the array *pp (a pointer to the array's pointer) of elements of
+ * elsize bytes hold at least need elements, doubling its capacity *cap
+ * (first 16). Returns 1, or 0 when out of memory or when the size would
+ * overflow size_t; *pp and *cap are unchanged then.
+ */
+int tts_grow(void *pp, size_t *cap, size_t need, size_t elsize);
+
 typedef struct tts_mem_hooks {
     void *(*malloc_fn)(size_t n);
     void *(*realloc_fn)(void *p, size_t n);

@@ -2,6 +2,7 @@
 /* Unit tests: allocation wrappers, failure injection and the arena. */
 #include "helpers.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "util/mem.h"
@@ -63,6 +64,35 @@ static void test_calloc_checks_multiplication_overflow(void **state)
     assert_null(tts_calloc(SIZE_MAX / 2, 3));
 }
 
+static void test_grow_doubles_and_refuses_overflow(void **state)
+{
+    int *v = NULL;
+    size_t cap = 0;
+    (void)state;
+    assert_int_equal(tts_grow(&v, &cap, 1, sizeof(*v)), 1);
+    assert_int_equal(cap, 16);
+    v[15] = 7;
+    assert_int_equal(tts_grow(&v, &cap, 16, sizeof(*v)), 1); /* fits: unchanged */
+    assert_int_equal(cap, 16);
+    assert_int_equal(tts_grow(&v, &cap, 17, sizeof(*v)), 1);
+    assert_int_equal(cap, 32);
+    assert_int_equal(v[15], 7);
+    assert_int_equal(tts_grow(&v, &cap, 1000, sizeof(*v)), 1);
+    assert_int_equal(cap, 1024);
+    /* a size that overflows size_t is refused, and nothing changes */
+    assert_int_equal(tts_grow(&v, &cap, SIZE_MAX / 2 + 2, sizeof(*v)), 0);
+    assert_int_equal(tts_grow(&v, &cap, SIZE_MAX / sizeof(*v) + 1, sizeof(*v)), 0);
+    assert_int_equal(cap, 1024);
+    assert_int_equal(v[15], 7);
+    /* out of memory: 0, array and capacity kept */
+    tts_mem_fail_after(1);
+    assert_int_equal(tts_grow(&v, &cap, 1025, sizeof(*v)), 0);
+    tts_mem_fail_after(0);
+    assert_int_equal(cap, 1024);
+    assert_int_equal(v[15], 7);
+    tts_free(v);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -70,6 +100,7 @@ int main(void)
         cmocka_unit_test(test_arena_calloc_rejects_overflow),
         cmocka_unit_test(test_fail_after_fails_exactly_the_nth_allocation),
         cmocka_unit_test(test_calloc_checks_multiplication_overflow),
+        cmocka_unit_test(test_grow_doubles_and_refuses_overflow),
     };
     return cmocka_run_group_tests(tests, tts_test_use_cmocka_allocator,
                                   tts_test_use_default_allocator);

@@ -207,24 +207,6 @@ void tts_nameidx_explain(const tts_nameidx *x, const tts_nname *q, uint32_t name
 
 /* ---- building ------------------------------------------------------- */
 
-static int grow(void *pp, size_t *cap, size_t need, size_t elsize)
-{
-    void **p = pp;
-    size_t nc;
-    void *np;
-    if (need <= *cap)
-        return 1;
-    nc = *cap > 0 ? *cap : 64;
-    while (nc < need)
-        nc *= 2;
-    np = tts_realloc(*p, nc * elsize);
-    if (np == NULL)
-        return 0;
-    *p = np;
-    *cap = nc;
-    return 1;
-}
-
 static uint64_t fnv(const char *s, size_t n)
 {
     uint64_t h = 1469598103934665603ULL;
@@ -334,7 +316,7 @@ static uint32_t dict_intern(tts_nameidx *x, const char *s, size_t n)
         return t;
     if ((x->n_toks + 1) * 2 > x->hash_cap && !rehash(x))
         return UINT32_MAX;
-    if (!grow(&x->tk, &x->cap_toks, x->n_toks + 1, sizeof(tok_rec)))
+    if (!tts_grow(&x->tk, &x->cap_toks, x->n_toks + 1, sizeof(tok_rec)))
         return UINT32_MAX;
     t = (uint32_t)x->n_toks;
     x->tk[t].off = (uint32_t)x->pool.len;
@@ -355,8 +337,8 @@ static uint32_t dict_intern(tts_nameidx *x, const char *s, size_t n)
 
 static int grow_names(tts_nameidx *x)
 {
-    return grow(&x->nm, &x->cap_names, x->n_names + 2, sizeof(name_rec)) &&
-           grow(&x->nent, &x->cap_nent, x->n_names + 1, sizeof(uint32_t));
+    return tts_grow(&x->nm, &x->cap_names, x->n_names + 2, sizeof(name_rec)) &&
+           tts_grow(&x->nent, &x->cap_nent, x->n_names + 1, sizeof(uint32_t));
 }
 
 tts_status tts_nameidx_add(tts_nameidx *x, uint32_t entry, const char *tokens, const char *legal,
@@ -371,7 +353,7 @@ tts_status tts_nameidx_add(tts_nameidx *x, uint32_t entry, const char *tokens, c
         return tts_err_set(err, TTS_ERR_LIMIT, "name index is full");
     tts_namescore_view(tokens, legal, glued, &v);
     if (!grow_names(x) ||
-        !grow(&x->name_toks, &x->cap_name_toks, x->n_name_toks + v.n, sizeof(uint32_t)))
+        !tts_grow(&x->name_toks, &x->cap_name_toks, x->n_name_toks + v.n, sizeof(uint32_t)))
         return tts_err_set(err, TTS_ERR_NOMEM, "out of memory building the name index");
     i = (uint32_t)x->n_names;
     x->nm[i].tok0 = (uint32_t)x->n_name_toks;
@@ -773,7 +755,7 @@ static tts_status similar_tokens(tts_nameidx *x, const gram_table *g, unsigned u
                                           x->tk[u].len, x->tk[u].mask);
         if (sim <= 0.0)
             continue;
-        if (!grow(&list, cap, res + 1, sizeof(tsim))) {
+        if (!tts_grow(&list, cap, res + 1, sizeof(tsim))) {
             for (k++; k < nt; k++)
                 x->gcnt[x->gtouched[k]] = 0;
             *out = list;
@@ -791,7 +773,7 @@ static tts_status similar_tokens(tts_nameidx *x, const gram_table *g, unsigned u
 /* Append (u, sim) to *list; 0 when out of memory. */
 static int push_tsim(tsim **list, size_t *n, size_t *cap, uint32_t u, double sim)
 {
-    if (!grow(list, cap, *n + 1, sizeof(tsim)))
+    if (!tts_grow(list, cap, *n + 1, sizeof(tsim)))
         return 0;
     (*list)[*n].tok = u;
     (*list)[*n].sim = (float)sim;
@@ -896,7 +878,7 @@ typedef struct hits {
 
 static int push_hit(hits *hs, uint32_t name, uint32_t entry, double score)
 {
-    if (!grow(&hs->h, &hs->cap, hs->n + 1, sizeof(tts_nameidx_hit)))
+    if (!tts_grow(&hs->h, &hs->cap, hs->n + 1, sizeof(tts_nameidx_hit)))
         return 0;
     hs->h[hs->n].name = name;
     hs->h[hs->n].entry = entry;
