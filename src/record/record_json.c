@@ -8,7 +8,9 @@
  */
 #include "record/record_json.h"
 
+#include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -455,3 +457,144 @@ tts_status tts_json_flat_object(const char *text, size_t len, const char *file, 
     json_decref(o);
     return rc;
 }
+
+/* ---- a read-only view of JSON values (tts_json_each_value) ---- */
+
+static const json_t *J(const tts_jnode *v)
+{
+    return (const json_t *)(const void *)v;
+}
+
+int tts_jnode_is_object(const tts_jnode *v)
+{
+    return v != NULL && json_is_object(J(v));
+}
+
+const tts_jnode *tts_jnode_member(const tts_jnode *v, const char *key)
+{
+    const json_t *m = v != NULL && json_is_object(J(v)) ? json_object_get(J(v), key) : NULL;
+    return (const tts_jnode *)(const void *)m;
+}
+
+const char *tts_jnode_string(const tts_jnode *v)
+{
+    return v != NULL && json_is_string(J(v)) ? json_string_value(J(v)) : NULL;
+}
+
+int tts_jnode_long(const tts_jnode *v, long *out)
+{
+    json_int_t i;
+    if (v == NULL || !json_is_integer(J(v)))
+        return 0;
+    i = json_integer_value(J(v));
+    if (i < LONG_MIN || i > LONG_MAX)
+        return 0;
+    *out = (long)i;
+    return 1;
+}
+
+size_t tts_jnode_count(const tts_jnode *v)
+{
+    return v != NULL && json_is_array(J(v)) ? json_array_size(J(v)) : 0;
+}
+
+const tts_jnode *tts_jnode_at(const tts_jnode *v, size_t i)
+{
+    const json_t *e = v != NULL && json_is_array(J(v)) ? json_array_get(J(v), i) : NULL;
+    return (const tts_jnode *)(const void *)e;
+}
+
+/* Nesting depth of v (a scalar is 0); stops counting past limit. */
+static int depth_of(const json_t *v, int limit)
+{
+    int deepest = 0;
+    if (limit < 0)
+        return 1;
+    if (json_is_array(v)) {
+        for (size_t i = 0; i < json_array_size(v) && deepest <= limit; i++) {
+            int d = depth_of(json_array_get(v, i), limit - 1);
+            if (d > deepest)
+                deepest = d;
+        }
+        return deepest + 1;
+    }
+    if (json_is_object(v)) {
+        const char *k;
+        json_t *m;
+        json_object_foreach((json_t *)(uintptr_t)v, k, m) {
+            int d = depth_of(m, limit - 1);
+            if (d > deepest)
+                deepest = d;
+            if (deepest > limit)
+                break;
+        }
+        return deepest + 1;
+    }
+    return 0;
+}
+
+/* Line and column (1-based, in characters) of byte offset off of data. */
+static void place(const char *data, size_t off, int *line, int *col)
+{
+    *line = 1;
+    *col = 1;
+    for (size_t i = 0; i < off; i++) {
+        if (data[i] == '\n') {
+            (*line)++;
+            *col = 1;
+        } else if (((unsigned char)data[i] & 0xC0) != 0x80) {
+            (*col)++;
+        }
+    }
+}
+
+static tts_status json_fail(tts_error *err, const char *label, const char *data, size_t off,
+                            const char *what)
+{
+    int line, col;
+    place(data, off, &line, &col);
+    tts_err_set(err, TTS_ERR_JSON, "%s: line %d, column %d: %s", label, line, col, what);
+    tts_err_locate(err, NULL, line, col);
+    return TTS_ERR_JSON;
+}
+
+tts_status tts_json_each_value(const char *data, size_t len, const char *label, int max_depth,
+                               tts_jnode_fn fn, void *user, tts_error *err)
+{
+    size_t off = 0;
+    for (;;) {
+        json_error_t jerr;
+        json_t *v;
+        int oom = 0;
+        tts_status rc;
+        while (off < len && (data[off] == ' ' || data[off] == '\t' || data[off] == '\n' ||
+                             data[off] == '\r'))
+            off++;
+        if (off >= len)
+            return TTS_OK;
+        v = tts_record_jload(data + off, len - off, JSON_DISABLE_EOF_CHECK | JSON_DECODE_ANY,
+                             &jerr, &oom);
+        if (v == NULL) {
+            if (oom)
+                return tts_err_set(err, TTS_ERR_NOMEM, "out of memory");
+            return json_fail(err, label, data,
+                             off + (jerr.position > 0 ? (size_t)jerr.position - 1 : 0),
+                             jerr.text);
+        }
+        if (depth_of(v, max_depth) > max_depth) {
+            json_decref(v);
+            return json_fail(err, label, data, off, "nesting too deep");
+        }
+        rc = fn(user, (const tts_jnode *)(const void *)v, err);
+        json_decref(v);
+        if (rc == TTS_ERR_JSON) { /* the caller's complaint about this value, placed at it */
+            char what[sizeof(err->message)];
+            snprintf(what, sizeof(what), "%s", err->message);
+            return json_fail(err, label, data, off, what);
+        }
+        if (rc != TTS_OK)
+            return rc;
+        off += (size_t)jerr.position;
+    }
+}
+

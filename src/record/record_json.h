@@ -72,4 +72,36 @@ typedef int (*tts_json_member_fn)(void *user, const char *key, const char *value
 tts_status tts_json_flat_object(const char *text, size_t len, const char *file, long line,
                                 tts_json_member_fn cb, void *user, tts_error *err);
 
+/*
+ * A read-only view of parsed JSON values, for other modules that read
+ * untrusted JSON documents (signed reports) without a parser of their own.
+ * Nodes live until the callback of tts_json_each_value returns.
+ */
+typedef struct tts_jnode tts_jnode;
+
+/*
+ * Parse data as one JSON value or a sequence of values separated by
+ * whitespace (JSON Lines) and call fn for each in order; fn returns a
+ * status (not TTS_OK stops with it; TTS_ERR_JSON with a message "what is
+ * wrong" becomes "LABEL: line L, column C: what is wrong", placed at the
+ * value). Values nested deeper than max_depth
+ * arrays and objects are refused. Errors: TTS_ERR_JSON "LABEL: line L,
+ * column C: message" with the place located in err, TTS_ERR_NOMEM.
+ */
+typedef tts_status (*tts_jnode_fn)(void *user, const tts_jnode *v, tts_error *err);
+tts_status tts_json_each_value(const char *data, size_t len, const char *label, int max_depth,
+                               tts_jnode_fn fn, void *user, tts_error *err);
+
+/* 1 when v is an object. */
+int tts_jnode_is_object(const tts_jnode *v);
+/* Member key of object v, or NULL (v not an object, or no such member). */
+const tts_jnode *tts_jnode_member(const tts_jnode *v, const char *key);
+/* The text of a string value, or NULL for any other value. */
+const char *tts_jnode_string(const tts_jnode *v);
+/* 1 and *out when v is an integer that fits a long, else 0. */
+int tts_jnode_long(const tts_jnode *v, long *out);
+/* Length of an array (0 for any other value), and its element i (NULL past the end). */
+size_t tts_jnode_count(const tts_jnode *v);
+const tts_jnode *tts_jnode_at(const tts_jnode *v, size_t i);
+
 #endif

@@ -527,16 +527,17 @@ static void test_summary_rejects_bad_json_with_position(void **state)
         const char *message;
         int line, column;
     } bad[] = {
-        {"{\"a\":1,\n \"b\":}", "invalid value", 2, 6},
-        {"{\"a\":\"x\x01\"}", "control character", 1, 8},
-        {"{\"a\":\"\\ud800\"}", "unpaired high surrogate", 1, 13},
-        {"{\"a\":\"\\q\"}", "bad escape", 1, 8},
-        {"{\"a\":01}", "leading zero", 1, 6},
-        {"{\"a\":[1,2}", "expected ',' or ']'", 1, 10},
-        {"{\"a\" 1}", "expected ':'", 1, 6},
+        {"{\"a\":1,\n \"b\":}", "unexpected token", 2, 6},
+        {"{\"a\":\"x\x01\"}", "control character", 1, 7},
+        {"{\"a\":\"\\ud800\"}", "invalid Unicode", 1, 13},
+        {"{\"a\":\"\\q\"}", "invalid escape", 1, 8},
+        {"{\"a\":01}", "invalid token", 1, 6},
+        {"{\"a\":[1,2}", "']' expected", 1, 10},
+        {"{\"a\" 1}", "':' expected", 1, 6},
         {"[1]", "expected a JSON object", 1, 1},
-        {"{\"a\":\"unterminated", "unterminated string", 1, 19},
-        {"{\"a\":tru}", "invalid value", 1, 6},
+        {"{\"a\":\"unterminated", "premature end of input", 1, 18},
+        {"{\"a\":tru}", "invalid token", 1, 8},
+        {"{\"a\":1}\n{\"b\":2}\n3", "expected a JSON object", 3, 1},
     };
     tts_report_summary *s = NULL;
     size_t n = 0;
@@ -560,16 +561,24 @@ static void test_summary_bounds_nesting(void **state)
 {
     char deep[400];
     tts_report_summary *s = NULL;
-    size_t n = 0;
+    size_t n = 0, k = 0;
     tts_error err;
     (void)state;
+    /* {"a":[[...[]...]]} nested 100 deep: well-formed, and deeper than the bound */
     memset(deep, 0, sizeof(deep));
-    deep[0] = '{';
-    memcpy(deep + 1, "\"a\":", 4);
-    memset(deep + 5, '[', 200);
+    k += (size_t)snprintf(deep, sizeof(deep), "{\"a\":");
+    memset(deep + k, '[', 100);
+    memset(deep + k + 100, ']', 100);
+    deep[k + 200] = '}';
     tts_error_clear(&err);
     assert_int_equal(tts_report_summarize(deep, strlen(deep), &s, &n, &err), TTS_ERR_JSON);
     assert_non_null(strstr(err.message, "nesting too deep"));
+    assert_null(s);
+    /* the same text cut short is an error too, not a report */
+    deep[k + 150] = '\0';
+    tts_error_clear(&err);
+    assert_int_equal(tts_report_summarize(deep, strlen(deep), &s, &n, &err), TTS_ERR_JSON);
+    assert_null(s);
 }
 
 static void test_summary_out_of_memory(void **state)
