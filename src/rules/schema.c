@@ -767,6 +767,48 @@ static int get_licence(int id, const tts_val *obj, tts_arena *a, tts_val *out)
     return 0;
 }
 
+/* A field of a list match (listed()). */
+static int get_match(int id, const tts_match *m, tts_val *out)
+{
+    switch (id) {
+    case F_MAT_SOURCE:
+        *out = tts_val_str(m->source);
+        return 0;
+    case F_MAT_ENTRY:
+        *out = tts_val_str(m->entry_id);
+        return 0;
+    case F_MAT_NAME:
+        *out = tts_val_str(m->name);
+        return 0;
+    case F_MAT_MATCHED:
+        *out = tts_val_str(m->matched);
+        return 0;
+    case F_MAT_SCORE:
+        *out = tts_val_num(m->score);
+        return 0;
+    case F_MAT_SUBLIST:
+        *out = tts_val_str(m->sublist != NULL ? m->sublist : "");
+        return 0;
+    case F_MAT_KIND:
+        *out = tts_val_str(m->kind);
+        return 0;
+    case F_MAT_SEVERITY:
+        *out = tts_val_str(m->severity);
+        return 0;
+    case F_MAT_ENTRY_TYPE:
+        *out = tts_val_str(m->entry_type != NULL ? m->entry_type : "");
+        return 0;
+    case F_MAT_QUERY:
+        *out = tts_val_str(m->query);
+        return 0;
+    case F_MAT_QUERIED:
+        *out = tts_val_str(m->queried);
+        return 0;
+    }
+    *out = tts_val_null();
+    return 0;
+}
+
 static int get_misc(int id, const tts_val *obj, tts_val *out)
 {
     const tts_relation *r = obj->u.p;
@@ -774,7 +816,6 @@ static int get_misc(int id, const tts_val *obj, tts_val *out)
     const tts_affiliation *af = obj->u.p;
     const tts_clearance *c = obj->u.p;
     const tts_controls *cs = obj->u.p;
-    const tts_match *m = obj->u.p;
     switch (id) {
     case F_REL_FROM:
         *out = tts_val_elem(TTS_T_PARTY, r->from, NULL);
@@ -852,39 +893,6 @@ static int get_misc(int id, const tts_val *obj, tts_val *out)
     case F_CTS_AS_OF:
         *out = tts_val_date(cs->as_of);
         return 0;
-    case F_MAT_SOURCE:
-        *out = tts_val_str(m->source);
-        return 0;
-    case F_MAT_ENTRY:
-        *out = tts_val_str(m->entry_id);
-        return 0;
-    case F_MAT_NAME:
-        *out = tts_val_str(m->name);
-        return 0;
-    case F_MAT_MATCHED:
-        *out = tts_val_str(m->matched);
-        return 0;
-    case F_MAT_SCORE:
-        *out = tts_val_num(m->score);
-        return 0;
-    case F_MAT_SUBLIST:
-        *out = tts_val_str(m->sublist != NULL ? m->sublist : "");
-        return 0;
-    case F_MAT_KIND:
-        *out = tts_val_str(m->kind);
-        return 0;
-    case F_MAT_SEVERITY:
-        *out = tts_val_str(m->severity);
-        return 0;
-    case F_MAT_ENTRY_TYPE:
-        *out = tts_val_str(m->entry_type != NULL ? m->entry_type : "");
-        return 0;
-    case F_MAT_QUERY:
-        *out = tts_val_str(m->query);
-        return 0;
-    case F_MAT_QUERIED:
-        *out = tts_val_str(m->queried);
-        return 0;
     }
     *out = tts_val_null();
     return 0;
@@ -925,6 +933,9 @@ int tts_schema_get(const tts_field *f, const tts_val *obj, tts_arena *arena, tts
         break;
     case TTS_T_LICENCE:
         rc = get_licence(f->id, obj, arena, out);
+        break;
+    case TTS_T_MATCH:
+        rc = get_match(f->id, obj->u.p, out);
         break;
     default:
         rc = get_misc(f->id, obj, out);
