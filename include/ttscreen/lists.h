@@ -198,6 +198,9 @@ typedef struct tts_list_status {
                              --allow-insecure-http), "file"; NULL when not downloaded */
     long version;         /* its newest version (1, 2, ...), 0 for a database without
                              versions */
+    int names_current;    /* 1 when its stored names were normalised by this version's name
+                             matcher; 0: imported by an earlier ttscreen whose matching differs,
+                             and refused for screening until imported again */
 } tts_list_status;
 
 /* Every source with its counts and fetch metadata, by name. Caller-owned. */

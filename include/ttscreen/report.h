@@ -44,6 +44,9 @@ typedef struct tts_list_info {
     const char *transport;    /* "http" when the last download came over plain HTTP, else NULL */
     long version;             /* the list's version in the database (1, 2, ...; every import
                                  or update that changed it is one), 0 when unknown */
+    int names_current;        /* 0: its names were normalised by an earlier ttscreen whose
+                                 name matching differs; it must be imported again before
+                                 anything is screened against it */
 } tts_list_info;
 
 typedef struct tts_report_input {

@@ -558,6 +558,13 @@ tts_status tts_caseidx_affected(tts_cases *c, const tts_rescreen_opts *o, const 
     x.versions = tts_calloc(o->n_lists + 1, sizeof(long));
     if (x.arena == NULL || x.idx == NULL || x.versions == NULL)
         TTS_FAIL(tts_err_set(err, TTS_ERR_NOMEM, "out of memory"));
+    for (size_t i = 0; i < o->n_lists && !o->no_lists; i++)
+        if (!o->lists[i].names_current)
+            TTS_FAIL(tts_err_set(err, TTS_ERR_VERIFY,
+                                 "list \"%s\" was imported by an earlier version of ttscreen "
+                                 "whose name matching differs: import it again before "
+                                 "rescreening",
+                                 o->lists[i].source));
     for (size_t i = 0; i < o->n_lists; i++) {
         char sha[65];
         TTS_TRY(tts_listver_latest(x.db, o->lists[i].source, &x.versions[i], sha, err));

@@ -352,6 +352,7 @@ static void status_json(const tts_list_status *st, size_t n, const char *today)
         cli_json_str(stdout, st[i].content_sha256);
         printf(",\"transport\":");
         cli_json_str(stdout, st[i].transport);
+        printf(",\"names_current\":%s", st[i].names_current ? "true" : "false");
         printf(",\"url\":");
         cli_json_str(stdout, st[i].url);
         printf(",\"file\":");
@@ -394,6 +395,11 @@ static void status_text(const tts_list_status *st, size_t n, const char *today)
         if (st[i].transport != NULL && strcmp(st[i].transport, "http") == 0)
             printf("%s: last downloaded over plain HTTP (--allow-insecure-http): nothing "
                    "protected it on the network path\n",
+                   st[i].source);
+    for (size_t i = 0; i < n; i++)
+        if (!st[i].names_current)
+            printf("%s: imported by an earlier version of ttscreen whose name matching differs: "
+                   "screening against it is refused until it is imported again\n",
                    st[i].source);
 }
 

@@ -241,6 +241,15 @@ int cli_lists_ready(const char *cmd, const char *db, const tts_list_info *info, 
                   cmd, db);
         return -1;
     }
+    for (size_t i = 0; i < n; i++)
+        if (!info[i].names_current) {
+            cli_error("%s: list %s was imported by an earlier version of ttscreen whose name "
+                      "matching differs, so its names could miss a listed party: import it "
+                      "again ('ttscreen lists import' or 'ttscreen lists update') before "
+                      "screening, or pass --no-lists",
+                      cmd, info[i].source);
+            return -1;
+        }
     for (size_t i = 0; max_age != NULL && i < n; i++) {
         const char *when = info[i].dated != NULL ? info[i].dated : info[i].imported_at;
         const char *by = info[i].dated != NULL && info[i].dated_by != NULL ? info[i].dated_by

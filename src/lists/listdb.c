@@ -64,6 +64,7 @@ struct tts_lists {
     tts_nameidx *idx;
     tts_identidx *ids;  /* identifier index, built on the first identifier lookup */
     size_t index_limit; /* larger search indexes are not stored (tts_listdb_set_index_limit) */
+    const char *stale;  /* (arena) the first list whose names another normaliser made */
 };
 
 /*
@@ -107,6 +108,7 @@ static void unload(tts_lists *l)
     l->srcs = NULL;
     l->ents = NULL;
     l->names = NULL;
+    l->stale = NULL;
     l->n_srcs = l->cap_srcs = l->n_ents = l->cap_ents = l->n_names = l->cap_names = 0;
     l->loaded = 0;
 }
@@ -251,6 +253,7 @@ tts_status tts_listdb_import(tts_lists *l, const char *source, const char *forma
                                     label, err));
     TTS_TRY(tts_listver_after(l->store, source, &before, imported_at, c.sha256, c.entries, err));
     TTS_TRY(tts_store_source_meta_set(l->store, sid, kind, jur, sev, dated, dated_by, err));
+    TTS_TRY(tts_store_source_names_version_set(l->store, sid, TTS_NAMES_VERSION, err));
     if (fetch != NULL) {
         TTS_TRY(tts_store_fetch_put(l->store, source, fetch, err));
         if (feed->transport != NULL && tts_store_has_audit2(l->store))
@@ -350,6 +353,9 @@ static int load_src(void *u, const tts_store_source *s)
         l->srcs[l->n_srcs].severity = adup(l->arena, sev, &oom);
         l->n_srcs++;
     }
+    /* tokens made by another normaliser would not meet today's queries: never searched */
+    if (s->names_version != TTS_NAMES_VERSION && l->stale == NULL)
+        l->stale = adup(l->arena, s->name, &oom);
     if (c->key != NULL)
         tts_buf_printf(c->key, "%lld\t%s\t%s\t%s\t%ld\t%ld\n", (long long)s->id, s->name,
                        s->sha256 != NULL ? s->sha256 : "",
@@ -741,12 +747,24 @@ static tts_status load_view(tts_lists *l, int store_it, tts_error *err)
     return rc;
 }
 
-/* Build the search view from the database unless it is already there. */
+/*
+ * Build the search view from the database unless it is already there, and
+ * refuse to search lists whose stored names another normaliser made.
+ */
 static tts_status load(tts_lists *l, tts_error *err)
 {
-    if (l->loaded)
-        return TTS_OK;
-    return load_view(l, 0, err);
+    if (!l->loaded) {
+        tts_status rc = load_view(l, 0, err);
+        if (rc != TTS_OK)
+            return rc;
+    }
+    if (l->stale != NULL)
+        return tts_err_set(err, TTS_ERR_VERIFY,
+                           "list \"%s\" was imported by an earlier version of ttscreen whose "
+                           "name matching differs: import it again (lists import or lists "
+                           "update) before screening against it",
+                           l->stale);
+    return TTS_OK;
 }
 
 /* ---- search ---------------------------------------------------------- */
@@ -1094,6 +1112,7 @@ static int status_row(void *u, const tts_store_source *s)
     st->sha256 = sdup(s->sha256, &oom);
     st->entries = s->entries;
     st->aliases = s->aliases;
+    st->names_current = s->names_version == TTS_NAMES_VERSION;
     {
         /* rows of earlier imports read as the defaults of their name and format */
         const char *kind, *jur, *sev;
@@ -1262,6 +1281,7 @@ tts_status tts_lists_info(tts_lists *l, tts_list_info **out, size_t *n, tts_erro
         PUT(dated_by, st[i].dated_by);
         info[i].entries = st[i].entries;
         info[i].version = st[i].version;
+        info[i].names_current = st[i].names_current;
     }
 #undef PUT
     tts_list_status_free(st, ns);

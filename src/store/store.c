@@ -94,10 +94,16 @@ static const char *const migrations[] = {
      * and changed by their content hash), and every completed `rescreen` run marks the
      * list versions, rules and date all stored cases were checked against */
     TTS_STORE_LISTVER_SCHEMA,
+    /* 7: the version of the name normaliser that produced each list's stored tokens
+     * (TTS_NAMES_VERSION); NULL for lists imported before it was kept */
+    "ALTER TABLE list_source ADD COLUMN names_version INTEGER;",
 };
 
 /* The first schema with list versions and rescreen runs (migration 6). */
 #define LISTVER_FROM 6
+
+/* The first schema that records the name normaliser's version per list (migration 7). */
+#define NAMESV_FROM 7
 
 /* The first schema with audit format 2 (migration 5). */
 #define AUDIT2_FROM 5
@@ -146,7 +152,7 @@ static const char *const stmt_sql[ST_COUNT] = {
     "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     "INSERT INTO list_name(entry, kind, name, tokens, legal, glued) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
     "SELECT id, name, format, file, imported_at, sha256, entries, aliases, kind, jurisdiction, "
-    "severity, dated, dated_by FROM list_source ORDER BY name",
+    "severity, dated, dated_by, names_version FROM list_source ORDER BY name",
     "SELECT id, source_id, entry_id, name, country, programs, type FROM list_entry ORDER BY id",
     "SELECT entry, kind, name, tokens, legal, glued FROM list_name ORDER BY entry, id",
     "SELECT url, etag, last_modified, fetched_at, checked_at, http_status, bytes "
@@ -171,10 +177,15 @@ static const char *const stmt_sql[ST_COUNT] = {
  */
 static const char *const stmt_sql_old[ST_COUNT] = {
     [ST_SOURCES] = "SELECT id, name, format, file, imported_at, sha256, entries, aliases, NULL, "
-                   "NULL, NULL, NULL, NULL FROM list_source ORDER BY name",
+                   "NULL, NULL, NULL, NULL, NULL FROM list_source ORDER BY name",
     [ST_SRC_META_GET] = "SELECT NULL, NULL, NULL, aliases, format, entries FROM list_source "
                         "WHERE name = ?1",
 };
+
+/* The sources of a read-only file of schema 4 to 6: no normaliser version recorded. */
+static const char sources_no_namesv[] =
+    "SELECT id, name, format, file, imported_at, sha256, entries, aliases, kind, jurisdiction, "
+    "severity, dated, dated_by, NULL FROM list_source ORDER BY name";
 
 /* 1 when statement i names the columns of migration 4. */
 static int needs_meta(int i)
@@ -295,6 +306,8 @@ static tts_status configure(tts_store *s, unsigned flags, tts_error *err)
         const char *sql = stmt_sql[i];
         if (s->version < META_FROM && needs_meta(i))
             sql = stmt_sql_old[i];
+        else if (s->version < NAMESV_FROM && i == ST_SOURCES)
+            sql = sources_no_namesv;
         if (sql != NULL && sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
                                               &s->st[i], NULL) != SQLITE_OK)
             return db_err(s, err, "preparing statements");
@@ -654,6 +667,26 @@ int tts_store_has_listver(tts_store *s)
     return s->version >= LISTVER_FROM;
 }
 
+tts_status tts_store_source_names_version_set(tts_store *s, int64_t id, long version,
+                                              tts_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    tts_status rc;
+    if (s->version < NAMESV_FROM)
+        return TTS_OK; /* a read-only older file is never written */
+    if (sqlite3_prepare_v2(s->db, "UPDATE list_source SET names_version = ?2 WHERE id = ?1", -1,
+                           &st, NULL) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return db_err(s, err, "recording the name normaliser's version");
+    }
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, version);
+    rc = sqlite3_step(st) == SQLITE_DONE ? TTS_OK
+                                         : db_err(s, err, "recording the name normaliser's version");
+    sqlite3_finalize(st);
+    return rc;
+}
+
 /* Step a query statement, calling `row` for each result; resets it on every path. */
 static tts_status each(tts_store *s, sqlite3_stmt *st, int (*row)(void *, sqlite3_stmt *),
                        void *ctx, tts_error *err, const char *what)
@@ -697,6 +730,9 @@ static int source_row(void *p, sqlite3_stmt *st)
     src.severity = col(st, 10);
     src.dated = col(st, 11);
     src.dated_by = col(st, 12);
+    src.names_version = sqlite3_column_type(st, 13) == SQLITE_NULL
+                            ? 0
+                            : (long)sqlite3_column_int64(st, 13);
     return c->source(c->user, &src);
 }
 

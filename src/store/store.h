@@ -53,6 +53,8 @@ typedef struct tts_store_source {
     const char *severity;     /* default severity of a match */
     const char *dated;        /* the date the list's age counts from */
     const char *dated_by;     /* "published", "last-modified", "imported" */
+    /* schema 7; 0 for lists imported before it was kept */
+    long names_version; /* TTS_NAMES_VERSION of the normaliser that made the stored tokens */
 } tts_store_source;
 
 /* What is stored about a source before an import replaces it (caller owns strings). */
@@ -89,6 +91,10 @@ int tts_store_has_audit2(tts_store *s);
 
 /* Whether the schema has list versions and rescreen runs (migration 6). */
 int tts_store_has_listver(tts_store *s);
+
+/* Record the name normaliser's version of source `id`'s stored tokens (no-op before schema 7). */
+tts_status tts_store_source_names_version_set(tts_store *s, int64_t id, long version,
+                                              tts_error *err);
 
 typedef struct tts_store_ident {
     int64_t entry;

@@ -181,5 +181,26 @@ run "rescreen --no-lists refuses nothing but says so" 0 -- "$BIN" rescreen --db 
 sqlite3 "$CDB" "SELECT report_json FROM screening ORDER BY id DESC LIMIT 1" >"$S/last.json" 2>/dev/null
 has "a --no-lists rescreening is stored as such" "$S/last.json" '"lists_consulted":false'
 
+# --- a list normalised by an earlier name matcher: refused, not searched with stale tokens --
+ODB="$S/old-names.db"
+"$BIN" lists import us-1260h "$FX/lists/us-1260h.csv" --format ttscreen-csv --db "$ODB" >/dev/null 2>&1
+run "a current list screens" 1 -- "$BIN" screen --db "$ODB" --no-store --as-of 2026-01-01 "$FX/records/nissan-catl-2018.json"
+# what a list imported before the matcher's version was kept looks like
+sqlite3 "$ODB" "UPDATE list_source SET names_version = NULL WHERE name = 'us-1260h'"
+run "screen against an older matcher's list" 2 -- "$BIN" screen --db "$ODB" --no-store --as-of 2026-01-01 "$FX/records/nissan-catl-2018.json"
+has "screen names the list and the way out" "$S/err" "list us-1260h was imported by an earlier version of ttscreen" "import it again"
+run "search against an older matcher's list" 2 -- "$BIN" search "CATL" --db "$ODB"
+has "search says why" "$S/err" "earlier version of ttscreen whose name matching differs"
+run "rescreen against an older matcher's list" 2 -- "$BIN" rescreen --db "$ODB" --changed-lists
+run "lists status still reads and says so" 0 -- "$BIN" lists status --db "$ODB"
+has "lists status names the stale list" "$S/out" "us-1260h: imported by an earlier version of ttscreen"
+run "lists status JSON" 0 -- "$BIN" lists status --format json --db "$ODB"
+has "lists status JSON says names_current false" "$S/out" '"names_current":false'
+run "--no-lists is not blocked by it" 0 -- "$BIN" screen --db "$ODB" --no-store --no-lists --as-of 2026-01-01 "$FX/records/nissan-catl-2018.json"
+"$BIN" lists import us-1260h "$FX/lists/us-1260h.csv" --format ttscreen-csv --db "$ODB" >/dev/null 2>&1
+run "imported again, it screens" 1 -- "$BIN" screen --db "$ODB" --no-store --as-of 2026-01-01 "$FX/records/nissan-catl-2018.json"
+has "imported again: the 1260H finding" "$S/out" "sanctions.us.section-1260h"
+run "the audit chain holds" 0 -- "$BIN" audit verify --db "$ODB"
+
 echo "failclosed: $passed passed, $failed failed"
 [ "$failed" = 0 ]

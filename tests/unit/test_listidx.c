@@ -255,13 +255,42 @@ static int sh(const char *cmd)
     return v;
 }
 
+/* A search of path is refused: its lists' names were made by an earlier normaliser. */
+static void refused(const char *path, unsigned flags)
+{
+    tts_lists *l = NULL;
+    tts_search_result *r = NULL;
+    tts_search_opts o;
+    tts_error err;
+    tts_list_status *st = NULL;
+    size_t n = 0;
+    tts_error_clear(&err);
+    memset(&o, 0, sizeof(o));
+    o.size = sizeof(o);
+    o.threshold = 0.7;
+    assert_int_equal(tts_lists_open(path, flags, &l, &err), TTS_OK);
+    assert_int_equal(tts_lists_search(l, queries[0], &o, &r, &err), TTS_ERR_VERIFY);
+    assert_null(r);
+    assert_non_null(strstr(err.message, "earlier version of ttscreen"));
+    assert_non_null(strstr(err.message, "import it again"));
+    /* the status says which lists, and still reads */
+    assert_int_equal(tts_lists_status(l, &st, &n, &err), TTS_OK);
+    assert_true(n > 0);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(st[i].names_current, 0);
+    tts_list_status_free(st, n);
+    tts_lists_close(l);
+}
+
 static void test_schema_2_database_upgrades_and_is_readable_before(void **state)
 {
     tts_buf want = TTS_BUF_INIT, got = TTS_BUF_INIT;
-    char cmd[1024];
+    char cmd[1200];
     int found = 1, format = 0;
     size_t len = 0;
     void *data;
+    tts_lists *l = NULL;
+    tts_error err;
     (void)state;
     make_db(db("d.db"));
     answers(db("d.db"), 0, &want);
@@ -275,6 +304,7 @@ static void test_schema_2_database_upgrades_and_is_readable_before(void **state)
              "ALTER TABLE list_source DROP COLUMN dated; "
              "ALTER TABLE list_source DROP COLUMN dated_by; "
              "ALTER TABLE list_source DROP COLUMN content_sha256; "
+             "ALTER TABLE list_source DROP COLUMN names_version; "
              "ALTER TABLE list_fetch DROP COLUMN transport; "
              "ALTER TABLE audit_log DROP COLUMN format; DROP TRIGGER case_file_no_update; "
              "DROP TRIGGER case_file_no_delete; PRAGMA user_version = 2; "
@@ -282,19 +312,24 @@ static void test_schema_2_database_upgrades_and_is_readable_before(void **state)
              db("d.db"));
     if (sh(cmd) != 2)
         skip();
-    /* read-only: accepted as it is, the index built in memory, nothing written */
-    answers(db("d.db"), TTS_LISTS_READONLY, &got);
-    assert_string_equal(want.data, got.data);
+    /* read-only: accepted as it is, nothing written, but its names were normalised by a
+     * version that kept no record of its matcher: searching it is refused, not guessed */
+    refused(db("d.db"), TTS_LISTS_READONLY);
     snprintf(cmd, sizeof(cmd), "sqlite3 '%s' 'PRAGMA user_version;' 2>/dev/null", db("d.db"));
     assert_int_equal(sh(cmd), 2);
     data = stored_row(db("d.db"), &found, &format, &len);
     assert_false(found);
     tts_free(data);
-    /* writable: migrated, and the first search stores the index */
-    tts_buf_reset(&got);
+    /* writable: migrated, still refused until the lists are imported again */
+    refused(db("d.db"), 0);
+    assert_int_equal(sh(cmd), tts_store_schema_version());
+    tts_error_clear(&err);
+    assert_int_equal(tts_lists_open(db("d.db"), 0, &l, &err), TTS_OK);
+    import(l, "us-csl-2019", "csl-csv", "lists/csl-2019-12-sample.csv", "2026-01-02T00:00:00Z");
+    import(l, "us-1260h", "ttscreen-csv", "lists/us-1260h.csv", "2026-01-02T00:00:00Z");
+    tts_lists_close(l);
     answers(db("d.db"), 0, &got);
     assert_string_equal(want.data, got.data);
-    assert_int_equal(sh(cmd), tts_store_schema_version());
     data = stored_row(db("d.db"), &found, &format, &len);
     assert_true(found);
     tts_free(data);

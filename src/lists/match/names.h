@@ -19,6 +19,15 @@
 
 #include "ttscreen/status.h"
 
+/*
+ * The version of tts_names_normalize's output. Raise it with every change
+ * that gives any name other tokens, legal classes or glued form: lists
+ * store the tokens made at import, and a list normalised by another version
+ * is refused for screening until it is imported again (a query normalised
+ * today could miss tokens made yesterday).
+ */
+#define TTS_NAMES_VERSION 1
+
 /* Flags for tts_names_normalize. */
 #define TTS_NAME_PERSON 1u /* "SURNAME, Given Names" -> "Given Names SURNAME"; no legal forms */
 
