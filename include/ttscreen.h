@@ -27,6 +27,14 @@ extern "C" {
 /* Library version string, static. */
 TTS_API const char *tts_version(void);
 
+/*
+ * The third-party libraries linked in, as they report themselves at run
+ * time: tts_library_count() of them; the i-th as one line of text, e.g.
+ * "SQLite 3.40.1", into out[cap] ("" past the end).
+ */
+TTS_API size_t tts_library_count(void);
+TTS_API void tts_library_version(size_t i, char *out, size_t cap);
+
 /* Process-wide set-up of the libraries ttscreen wraps. */
 TTS_API tts_status tts_init(void);
 TTS_API void tts_fini(void);

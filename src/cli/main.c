@@ -48,8 +48,13 @@ int main(int argc, char **argv)
         usage(stdout);
         return EXIT_CLEAN;
     }
-    if (strcmp(argv[1], "--version") == 0) {
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+        char line[160];
         printf("ttscreen %s\n", tts_version());
+        for (size_t i = 0; i < tts_library_count(); i++) {
+            tts_library_version(i, line, sizeof(line));
+            printf("  %s\n", line);
+        }
         return EXIT_CLEAN;
     }
     for (const command *c = commands; c->name != NULL; c++) {

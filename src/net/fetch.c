@@ -434,3 +434,10 @@ void tts_fetch_resp_clear(tts_fetch_resp *r)
     tts_free(r->last_modified);
     memset(r, 0, sizeof(*r));
 }
+
+void tts_fetch_lib_version(char *out, size_t cap)
+{
+    const curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
+    snprintf(out, cap, "libcurl %s (%s)", v != NULL && v->version != NULL ? v->version : "?",
+             v != NULL && v->ssl_version != NULL ? v->ssl_version : "no TLS");
+}

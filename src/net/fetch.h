@@ -78,4 +78,7 @@ void tts_fetch_resp_clear(tts_fetch_resp *r);
 tts_status tts_fetch_post(const tts_fetch_req *req, char **body /* OUT */, size_t *len /* OUT */,
                           tts_error *err);
 
+/* The version of libcurl linked at run time, into out[cap] (for --version). */
+void tts_fetch_lib_version(char *out, size_t cap);
+
 #endif

@@ -1984,3 +1984,8 @@ tts_status tts_record_sha256(const tts_record *rec, char out[65], tts_error *err
     const char *canon = tts_record_canonical(rec, &len);
     return tts_sha256_hex(canon, len, out, err);
 }
+
+void tts_record_lib_version(char *out, size_t cap)
+{
+    snprintf(out, cap, "jansson %s", jansson_version_str());
+}

@@ -12,4 +12,8 @@ void tts_record_global_init(void);
 /* 1 when s is a valid record id: 1-128 of letters, digits, '.', '_', '-'. */
 int tts_record_id_is_valid(const char *s);
 
+/* The version of jansson linked at run time, into out[cap] (for --version). */
+#include <stddef.h>
+void tts_record_lib_version(char *out, size_t cap);
+
 #endif

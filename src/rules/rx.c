@@ -9,6 +9,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <string.h>
+#include <stdio.h>
 
 #include "util/limits.h"
 #include "util/mem.h"
@@ -170,4 +171,12 @@ tts_status tts_rx_match(const tts_rx *rx, tts_rx_scratch *scratch, const char *s
     if (rc == PCRE2_ERROR_NOMEMORY)
         return TTS_ERR_NOMEM;
     return TTS_ERR_LIMIT; /* match/depth/heap limit, or bad UTF-8 in the subject */
+}
+
+void tts_rx_lib_version(char *out, size_t cap)
+{
+    char v[64] = "";
+    if (pcre2_config(PCRE2_CONFIG_VERSION, NULL) <= (int)sizeof(v))
+        pcre2_config(PCRE2_CONFIG_VERSION, v);
+    snprintf(out, cap, "PCRE2 %s", v);
 }

@@ -40,4 +40,7 @@ void tts_rx_scratch_free(tts_rx_scratch *s);
 tts_status tts_rx_match(const tts_rx *rx, tts_rx_scratch *scratch, const char *s, size_t len,
                         int *hit);
 
+/* The version of PCRE2 linked at run time, into out[cap] (for --version). */
+void tts_rx_lib_version(char *out, size_t cap);
+
 #endif

@@ -9,6 +9,9 @@
 #include "ttscreen/sheet.h"
 
 #include <iconv.h>
+#ifdef __GLIBC__
+#include <gnu/libc-version.h>
+#endif
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -723,4 +726,13 @@ const char *tts_sheet_column(const tts_sheet *s, size_t i)
 int tts_sheet_role_column(const tts_sheet *s, tts_sheet_role role)
 {
     return (unsigned)role < TTS_SHEET_N_ROLES ? s->role[role] : -1;
+}
+
+void tts_sheet_iconv_version(char *out, size_t cap)
+{
+#ifdef __GLIBC__
+    snprintf(out, cap, "iconv (GNU C Library %s)", gnu_get_libc_version());
+#else
+    snprintf(out, cap, "iconv (C library)");
+#endif
 }

@@ -19,4 +19,12 @@
 tts_status tts_xlsx_to_csv(const char *path, const char *file, char **out, size_t *len,
                            tts_error *err);
 
+/* The version of libzip and libxml2 linked at run time, into out[cap] (for --version). */
+void tts_xlsx_in_lib_version(char *out, size_t cap);
+/* The version of libxlsxwriter linked at run time, into out[cap] (for --version). */
+void tts_xlsx_out_lib_version(char *out, size_t cap);
+
+/* The iconv the sheet reader converts with: the C library's (for --version). */
+void tts_sheet_iconv_version(char *out, size_t cap);
+
 #endif

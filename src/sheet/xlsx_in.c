@@ -369,3 +369,11 @@ tts_status tts_xlsx_to_csv(const char *path, const char *file, char **out, size_
     zip_discard(z);
     return rc;
 }
+
+void tts_xlsx_in_lib_version(char *out, size_t cap)
+{
+    /* libxml2 gives its version as digits: 21004 is 2.10.4 */
+    long v = strtol(xmlParserVersion, NULL, 10);
+    snprintf(out, cap, "libzip %s, libxml2 %ld.%ld.%ld", zip_libzip_version(), v / 10000,
+             v / 100 % 100, v % 100);
+}

@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
+#include "sheet/xlsx.h"
 #include "util/error.h"
 #include "util/mem.h"
 
@@ -114,4 +115,9 @@ tts_status tts_sheet_writer_close(tts_sheet_writer *w, int keep, tts_error *err)
     tts_free(w->path);
     tts_free(w);
     return rc;
+}
+
+void tts_xlsx_out_lib_version(char *out, size_t cap)
+{
+    snprintf(out, cap, "libxlsxwriter %s", lxw_version());
 }

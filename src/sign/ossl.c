@@ -21,6 +21,7 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h> /* before cms.h: it declares PEM_*_CMS only after pem.h */
 #include <openssl/x509.h>
+#include <openssl/crypto.h>
 
 #include "util/dates.h"
 #include "util/error.h"
@@ -336,4 +337,9 @@ void tts_sign_key_text(EVP_PKEY *pk, char *out, size_t size)
         snprintf(out, size, "%s", strcmp(group, "prime256v1") == 0 ? "P-256" : group);
     else
         snprintf(out, size, "%s", EVP_PKEY_get0_type_name(pk) ? EVP_PKEY_get0_type_name(pk) : "?");
+}
+
+void tts_sign_lib_version(char *out, size_t cap)
+{
+    snprintf(out, cap, "%s", OpenSSL_version(OPENSSL_VERSION));
 }

@@ -25,4 +25,7 @@ void tts_sha256_free(tts_sha256 *h);
 /* One-shot SHA-256 of data into lower-case hex out[65]. */
 tts_status tts_sha256_hex(const void *data, size_t len, char out[65], tts_error *err);
 
+/* The version of OpenSSL (libcrypto) linked at run time, into out[cap] (for --version). */
+void tts_sign_lib_version(char *out, size_t cap);
+
 #endif

@@ -1011,3 +1011,8 @@ int tts_store_read_only(tts_store *s)
 {
     return sqlite3_db_readonly(s->db, "main") == 1;
 }
+
+void tts_store_lib_version(char *out, size_t cap)
+{
+    snprintf(out, cap, "SQLite %s", sqlite3_libversion());
+}

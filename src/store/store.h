@@ -223,4 +223,7 @@ int tts_store_in_transaction(tts_store *s);
 /* 1 when s cannot be written (opened read-only). */
 int tts_store_read_only(tts_store *s);
 
+/* The version of SQLite linked at run time, into out[cap] (for --version). */
+void tts_store_lib_version(char *out, size_t cap);
+
 #endif

@@ -44,7 +44,7 @@ C
 if PKG_CONFIG_PATH="$D/opt/tts/lib/pkgconfig" cc -o "$S/use" "$S/use.c" \
     -I"$D/opt/tts/include" -L"$D/opt/tts/lib" -lttscreen \
     $(pkg-config --libs jansson libcurl sqlite3 libcrypto libpcre2-8 libutf8proc) -lm 2>"$S/cc.err" &&
-    [ "$("$S/use")" = "$("$D/opt/tts/bin/ttscreen" --version | cut -d' ' -f2)" ]; then ok; else
+    [ "$("$S/use")" = "$("$D/opt/tts/bin/ttscreen" --version | head -1 | cut -d' ' -f2)" ]; then ok; else
     bad "a program using the installed library: $(head -3 "$S/cc.err")"
 fi
 man -l "$D/opt/tts/share/man/man1/ttscreen.1" >/dev/null 2>"$S/man.err" && [ ! -s "$S/man.err" ] && ok ||

@@ -83,5 +83,15 @@ if grep -q "$(printf '\033')" "$S/out"; then bad "an escape from the record reac
 has "the title's escape is shown" "$S/out" 'Deal \x1b[2J\x0averdict    CLEAR'
 [ "$(grep -c '^  verdict' "$S/out")" = 1 ] && ok || bad "a record forged a verdict line" "$S/out"
 
+# --- -V / --version: ttscreen's version, then each linked library as it reports itself ----
+for opt in -V --version; do
+    "$BIN" $opt >"$S/version" 2>"$S/err" && ok || bad "$opt exits 0" "$S/err"
+    head -1 "$S/version" | grep -Eq '^ttscreen [0-9]+\.[0-9]+\.[0-9]+$' && ok ||
+        bad "$opt: first line is ttscreen's version" "$S/version"
+    for lib in libcurl OpenSSL SQLite PCRE2 jansson utf8proc ICU libzip libxml2 libxlsxwriter iconv; do
+        grep -Eq "^  (.*, )?$lib .*[0-9]" "$S/version" && ok || bad "$opt names $lib and its version" "$S/version"
+    done
+done
+
 echo "output: $passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -13,6 +13,7 @@
 
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <utf8proc.h>
 
@@ -925,4 +926,9 @@ void tts_nname_clear(tts_nname *n)
     tts_free(n->legal);
     tts_free(n->glued);
     memset(n, 0, sizeof(*n));
+}
+
+void tts_names_lib_version(char *out, size_t cap)
+{
+    snprintf(out, cap, "utf8proc %s", utf8proc_version());
 }

@@ -63,4 +63,7 @@ tts_status tts_names_legal_check(const char *text, size_t len, size_t *n_forms /
 /* 1 when s (len bytes) is valid UTF-8; *bad gets the byte offset of the first error. */
 int tts_names_utf8_valid(const char *s, size_t len, size_t *bad /* OUT */);
 
+/* The version of utf8proc linked at run time, into out[cap] (for --version). */
+void tts_names_lib_version(char *out, size_t cap);
+
 #endif

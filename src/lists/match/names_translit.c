@@ -14,6 +14,8 @@
 #include <string.h>
 #include <unicode/ustring.h>
 #include <unicode/utrans.h>
+#include <unicode/uversion.h>
+#include <stdio.h>
 
 #include "util/error.h"
 #include "util/limits.h"
@@ -100,4 +102,13 @@ out:
     tts_free(o);
     tts_free(u);
     return rc;
+}
+
+void tts_translit_lib_version(char *out, size_t cap)
+{
+    UVersionInfo v;
+    char text[U_MAX_VERSION_STRING_LENGTH];
+    u_getVersion(v);
+    u_versionToString(v, text);
+    snprintf(out, cap, "ICU %s", text);
 }

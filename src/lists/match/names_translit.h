@@ -24,4 +24,7 @@
  */
 tts_status tts_names_translit(const char *s, size_t len, tts_buf *out, tts_error *err);
 
+/* The version of ICU linked at run time, into out[cap] (for --version). */
+void tts_translit_lib_version(char *out, size_t cap);
+
 #endif
