@@ -140,6 +140,9 @@ typedef struct tts_rescreen_opts {
     int changed_lists;          /* only the cases a change since each case was last checked
                                    can affect (list entries by name, identifier or held
                                    finding; rules; as-of): the same findings as a full run */
+    /* Called after each case with the cases done and the cases to do, or NULL. */
+    void (*progress)(void *user, long done, long total);
+    void *progress_user;
 } tts_rescreen_opts;
 
 /*

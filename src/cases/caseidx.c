@@ -415,6 +415,8 @@ static tts_status search_changes(ctx *x)
         search_ctx s = {x, (uint32_t)g};
         for (size_t i = 0; i < x->groups[g].n_query && rc == TTS_OK; i++) {
             char *key = x->groups[g].query[i], *sep = strchr(key, '\x1f');
+            if (sep == NULL) /* every key is "source\x1fentry_id" (add_key) */
+                return tts_err_set(x->err, TTS_ERR_INTERNAL, "a list change key without a source");
             *sep = '\0';
             rc = tts_store_entry_names_each(x->db, key, sep + 1, search_name, &s, x->err);
             *sep = '\x1f';

@@ -505,8 +505,11 @@ tts_status tts_cases_rescreen(tts_cases *c, const tts_rescreen_opts *given, char
     }
     if (st.json)
         tts_buf_puts(&b, "{\"cases\":[");
-    for (size_t i = 0; i < ids.n; i++)
+    for (size_t i = 0; i < ids.n; i++) {
         TTS_TRY(rescreen_one(&st, ids.items[i], err));
+        if (o.progress != NULL)
+            o.progress(o.progress_user, (long)i + 1, (long)ids.n);
+    }
     if (st.json)
         tts_buf_printf(&b,
                        "],\"rescreened\":%zu,\"changed\":%zu,\"mode\":\"%s\","

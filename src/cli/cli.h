@@ -103,6 +103,7 @@ typedef struct cli_rescreen_args {
     const char *format, *fail_on, *as_of, *rules_dir, *db, *by, *max_list_age; /* or NULL */
     int no_lists;      /* --no-lists */
     int changed_lists; /* --changed-lists: only the cases a list change can affect */
+    int quiet;               /* no progress line */
 } cli_rescreen_args;
 
 /* Returns the exit status of `rescreen`. */
@@ -142,5 +143,22 @@ int cmd_lists(int argc, char **argv);
 int cmd_cases(int argc, char **argv);
 int cmd_rescreen(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+
+/* A progress line on standard error (progress.c): shown only on a terminal, never with --quiet. */
+typedef struct cli_progress {
+    const char *what, *unit;
+    long total; /* -1 when unknown */
+    int on, shown;
+    double start, last;
+} cli_progress;
+/* Begin: on a terminal the line appears at once. total < 0 when unknown. */
+void cli_progress_start(cli_progress *p, const char *what, const char *unit, long total,
+                        int quiet);
+/* `done` units so far: the line is rewritten at most a few times a second. */
+void cli_progress_step(cli_progress *p, long done);
+/* Erase the line (before the summary or the error that follows). */
+void cli_progress_end(cli_progress *p);
+/* Erase the line on the terminal now, if any, before a message (cli_error does). */
+void cli_progress_interrupt(void);
 
 #endif

@@ -13,7 +13,7 @@
 static const char usage_text[] =
     "usage: ttscreen rescreen [--fail-on SEVERITY] [--format text|json] [--as-of YYYY-MM-DD]\n"
     "                         [--rules DIR] [--db PATH] [--by NAME] [--no-lists]\n"
-    "                         [--max-list-age DAYS] [--changed-lists]\n"
+    "                         [--max-list-age DAYS] [--changed-lists] [--quiet]\n"
     "\n"
     "Screen every stored case again, with the current rules and the lists in the database,\n"
     "and report what changed since its last screening. With no list loaded this is an error\n"
@@ -25,11 +25,20 @@ static const char usage_text[] =
     "decision on a removed or changed one, other rules, another as-of date; the findings are\n"
     "exactly those of a full rescreen. Each new or gone finding names the list entry and list\n"
     "version behind it; a cleared match raised again says why.\n"
+    "On a terminal a progress line on standard error shows the cases done; -q, --quiet: none.\n"
     "Exit status: 0 no new finding at or above --fail-on (default high), 1 there is one,\n"
     "2 error.\n";
 
+static void progress_cb(void *user, long done, long total)
+{
+    cli_progress *p = user;
+    p->total = total;
+    cli_progress_step(p, done);
+}
+
 int cli_rescreen_run(const cli_rescreen_args *a)
 {
+    cli_progress progress;
     int failed = 0, rc = EXIT_ERROR;
     char now[32], today[11], *text = NULL;
     size_t len = 0;
@@ -92,10 +101,16 @@ int cli_rescreen_run(const cli_rescreen_args *a)
     ro.at = now;
     ro.actor = cli_actor(a->by);
     ro.tool_version = tts_version();
+    ro.progress = progress_cb;
+    ro.progress_user = &progress;
+    /* the report is printed at the end: the line never mixes with it */
+    cli_progress_start(&progress, "rescreen", "cases", -1, a->quiet);
     if (tts_cases_rescreen(c, &ro, &text, &len, &failed, &err) != TTS_OK) {
+        cli_progress_end(&progress);
         cli_report(&err);
         goto out;
     }
+    cli_progress_end(&progress);
     if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0) {
         cli_error("standard output: write error");
         goto out;
@@ -127,6 +142,7 @@ int cmd_rescreen(int argc, char **argv)
         {"no-lists", 0, 0, NULL, &a.no_lists},
         {"max-list-age", 0, 1, &a.max_list_age, NULL},
         {"changed-lists", 0, 0, NULL, &a.changed_lists},
+        {"quiet", 'q', 0, NULL, &a.quiet},
         {NULL, 0, 0, NULL, NULL},
     };
     memset(&a, 0, sizeof(a));

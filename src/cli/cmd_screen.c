@@ -32,6 +32,7 @@ static const char usage_text[] =
     "  --rules DIR             rule directory (default $TTSCREEN_RULES, ./rules, installed)\n"
     "  --db PATH               database (default $TTSCREEN_DB, ./ttscreen.db)\n"
     "  --no-store              do not record the case in the database\n"
+    "  -q, --quiet             no progress line on a terminal's standard error\n"
     "  --no-lists              screen by the rules alone: consult no denied-party list (the\n"
     "                          report says so); without it, screening with no list loaded is\n"
     "                          an error\n"
@@ -54,7 +55,7 @@ static const char usage_text[] =
 typedef struct screen_opts {
     const char *format, *out, *fail_on, *as_of, *rules, *db, *shard, *by, *max_list_age;
     const char *sign, *cert, *chain, *pass, *tsa;
-    int no_store, read_only, verbose, help, insecure_key, no_lists;
+    int no_store, read_only, verbose, help, insecure_key, no_lists, quiet;
 } screen_opts;
 
 /* Where reports go: stdout, or a temporary file renamed to --out at the end. */
@@ -198,6 +199,8 @@ typedef struct run_state {
     int stop; /* a usage error found mid-stream: screen no further */
     unsigned long shard_i, shard_n; /* --shard I/N; N = 1 screens everything */
     unsigned long pos;              /* position of the next record in the batch */
+    long screened;                  /* records screened so far (the progress line) */
+    cli_progress progress;
     char *pending; /* json format: the first report, held until the end */
     tts_cases *cases; /* the case file (decisions; stored unless st->store is 0) */
     int store;        /* record each screening */
@@ -355,6 +358,7 @@ static void screen_file(run_state *st, const char *path)
             }
             screen_record(st, rec, name);
             tts_record_free(rec);
+            cli_progress_step(&st->progress, ++st->screened);
         }
     }
     tts_reader_free(rd);
@@ -432,6 +436,7 @@ static int parse_opts(int argc, char **argv, screen_opts *o, char ***files, size
         {"no-lists", 0, 0, NULL, &o->no_lists},
         {"max-list-age", 0, 1, &o->max_list_age, NULL},
         {"insecure-key-permissions", 0, 0, NULL, &o->insecure_key},
+        {"quiet", 'q', 0, NULL, &o->quiet},
         {NULL, 0, 0, NULL, NULL},
     };
     memset(o, 0, sizeof(*o));
@@ -573,8 +578,12 @@ int cmd_screen(int argc, char **argv)
         goto out;
     if (sink_open(&st.out, o.out, o.sign != NULL, files, n_files) != 0)
         goto out;
+    /* reports printed on the same terminal would mix with it: then none */
+    cli_progress_start(&st.progress, "screen", "records", -1,
+                       o.quiet || (o.out == NULL && isatty(STDOUT_FILENO)));
     for (size_t i = 0; i < n_files && !st.stop; i++)
         screen_file(&st, files[i]);
+    cli_progress_end(&st.progress);
     if (st.pending != NULL && !st.had_error)
         sink_write(&st.out, st.pending, st.pending_len);
     if (sink_close(&st.out) != 0)

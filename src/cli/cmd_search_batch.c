@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -24,6 +25,7 @@ typedef struct batch {
     FILE *out;
     long rows, bad, with_hits;
     int first_json;
+    cli_progress progress;
 } batch;
 
 /* A CSV cell: quoted when it holds a separator, a quote or a line break. */
@@ -353,12 +355,17 @@ int cli_search_batch(const cli_batch_opts *o, tts_lists *lists)
     }
     if (o->format == CLI_BATCH_CSV)
         csv_header(&b);
+    /* results printed on the same terminal would mix with it: then none */
+    cli_progress_start(&b.progress, "search", "rows", -1,
+                       o->quiet || (o->out == NULL && isatty(STDOUT_FILENO)));
     while ((rc = tts_sheet_next(b.sheet, &cells, &row, &err)) == TTS_OK) {
         if (screen_row(&b, cells, row) != 0) {
             stopped = 1;
             break;
         }
+        cli_progress_step(&b.progress, b.rows + b.bad);
     }
+    cli_progress_end(&b.progress);
     if (rc != TTS_OK && rc != TTS_ERR_EOF) {
         cli_report(&err);
         stopped = 1;

@@ -21,6 +21,7 @@
 void cli_error(const char *fmt, ...)
 {
     va_list ap;
+    cli_progress_interrupt(); /* a message never lands on the end of a progress line */
     fputs("ttscreen: ", stderr);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
@@ -30,6 +31,7 @@ void cli_error(const char *fmt, ...)
 
 void cli_report(const tts_error *err)
 {
+    cli_progress_interrupt();
     if (err->message[0] != '\0')
         fprintf(stderr, "%s\n", err->message);
     else
