@@ -303,12 +303,18 @@ static int record_change(void *u, const char *change, const tts_listver_ent *old
         c->changed++;
     if (c->count_only)
         return 0;
+    /* the entry as it is now, else as it was (a change has one side at least) */
+    const tts_listver_ent *e = now != NULL ? now : old;
+    if (e == NULL) {
+        c->rc = tts_err_set(c->err, TTS_ERR_INTERNAL, "a list change without an entry");
+        return 1;
+    }
     ch.version = 0;
-    ch.entry_id = now != NULL ? now->entry_id : old->entry_id;
+    ch.entry_id = e->entry_id;
     ch.change = change;
     ch.old_sha256 = old != NULL ? old->sha256 : NULL;
     ch.new_sha256 = now != NULL ? now->sha256 : NULL;
-    ch.name = now != NULL ? now->name : old->name;
+    ch.name = e->name;
     c->rc = tts_store_change_add(c->st, c->vid, &ch, c->err);
     return c->rc != TTS_OK;
 }
