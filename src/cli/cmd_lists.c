@@ -18,7 +18,7 @@ static const char usage_text[] =
     "       ttscreen lists update [SOURCE...] [--url URL] [--format F] [--timeout S]\n"
     "                             [--connect-timeout S] [--max-bytes N] [--retries N]\n"
     "                             [--ca-file PEM] [--allow-insecure-http]\n"
-    "                             [--max-drop PERCENT] [--accept-drop] [--db PATH]\n"
+    "                             [--max-drop PERCENT] [--accept-drop] [--quiet] [--db PATH]\n"
     "                             [--rescreen [--fail-on S] [--rules DIR]]\n"
     "       ttscreen lists status [--max-age DAYS] [--format text|json] [--db PATH]\n"
     "       ttscreen lists diff SOURCE [--from V] [--to V] [--format text|json] [--db PATH]\n"
@@ -158,20 +158,19 @@ out:
     return rc;
 }
 
+/* The download's progress line (progress.c): bytes so far of the body's length, if known. */
 static void progress(void *user, const char *source, long long done, long long total)
 {
-    (void)user;
-    if (total > 0)
-        fprintf(stderr, "\r%s: %lld / %lld bytes (%3d%%)", source, done, total,
-                (int)(done * 100 / total));
-    else
-        fprintf(stderr, "\r%s: %lld bytes", source, done);
+    cli_progress *p = user;
+    (void)source;
+    p->total = total > 0 ? (long)total : -1;
+    cli_progress_step(p, (long)done);
 }
 
 typedef struct update_args {
     const char *url, *format, *timeout, *connect_timeout, *max_bytes, *retries, *ca_file;
     const char *max_drop;
-    int allow_http, accept_drop;
+    int allow_http, accept_drop, quiet;
 } update_args;
 
 static int update_opts(const update_args *a, tts_update_opts *o, const char *now)
@@ -211,8 +210,7 @@ static int update_opts(const update_args *a, tts_update_opts *o, const char *now
             return -1;
         o->retries = v == 0 ? -1 : (int)v;
     }
-    if (isatty(2))
-        o->progress = progress;
+    o->progress = a->quiet ? NULL : progress;
     return 0;
 }
 
@@ -227,15 +225,18 @@ static int update_one(tts_lists *l, const char *source, const tts_update_opts *o
     tts_error_clear(&err);
     if (previous_version(l, source, &prev_format, &prev_aliases) != 0)
         return -1;
-    if (tts_lists_update(l, source, o, &outcome, &res, &err) != TTS_OK) {
+    tts_update_opts mine = *o;
+    cli_progress line;
+    /* "SOURCE: N/TOTAL bytes, R/s, about S s left" while it downloads, on a terminal */
+    cli_progress_start(&line, source, "bytes", -1, o->progress == NULL);
+    mine.progress_user = &line;
+    if (tts_lists_update(l, source, &mine, &outcome, &res, &err) != TTS_OK) {
         free(prev_format);
-        if (o->progress != NULL)
-            fputc('\n', stderr);
+        cli_progress_end(&line);
         cli_report(&err);
         return -1;
     }
-    if (o->progress != NULL)
-        fputc('\n', stderr);
+    cli_progress_end(&line);
     if (outcome == TTS_UPDATE_UNCHANGED) {
         printf("%s: unchanged\n", source);
     } else {
@@ -475,7 +476,7 @@ int cmd_lists(int argc, char **argv)
 {
     const char *db = NULL, *format = NULL, *max_age = NULL;
     tts_import_opts io = {sizeof(tts_import_opts), NULL, NULL, NULL};
-    update_args ua = {NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0};
+    update_args ua = {NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0};
     const char *from = NULL, *to = NULL, *fail_on = NULL, *rules_dir = NULL;
     int help = 0, rc = EXIT_ERROR, rescreen = 0;
     char **ops = NULL;
@@ -495,6 +496,7 @@ int cmd_lists(int argc, char **argv)
                                {"allow-insecure-http", 0, 0, NULL, &ua.allow_http},
                                {"max-drop", 0, 1, &ua.max_drop, NULL},
                                {"accept-drop", 0, 0, NULL, &ua.accept_drop},
+                               {"quiet", 'q', 0, NULL, &ua.quiet},
                                {"help", 'h', 0, NULL, &help},
                                {"from", 0, 1, &from, NULL},
                                {"to", 0, 1, &to, NULL},
@@ -537,6 +539,7 @@ int cmd_lists(int argc, char **argv)
             ra.rules_dir = rules_dir;
             ra.db = db;
             ra.changed_lists = 1;
+            ra.quiet = ua.quiet;
             rr = cli_rescreen_run(&ra);
             rc = rc == EXIT_ERROR || rr == EXIT_ERROR ? EXIT_ERROR : rr;
         }

@@ -107,5 +107,37 @@ cmp -s "$S/r-tty.out" "$S/r-pipe.out" && cmp -s "$S/r-tty.out" "$S/r-q.out" && o
     bad "rescreen reports differ with the progress line" "$S/r-tty.out"
 has "rescreen still reports" "$S/r-tty.out" "rescreened 300 cases"
 
+# --- lists update: the download ----------------------------------------------------------
+TTSD=${TTSD:-$(cd "$(dirname "$0")/../.." && pwd)/build/tests/ttsd}
+[ -x "$TTSD" ] || { TTSD=$S/ttsd; cc -std=c11 -O1 -o "$TTSD" "$(dirname "$0")/../httpd/ttsd.c"; }
+mkdir -p "$S/www"
+python3 - "$S/www/feed.csv" <<'PY'
+import sys
+with open(sys.argv[1], "w", encoding="utf-8") as f:
+    f.write("id,name,aliases,country,programs,listed_on,source_url\n")
+    for i in range(2000):
+        f.write("f-%d,Feed Example Works %d,,CN,TEST,2025-01-01,\n" % (i, i))
+PY
+rm -f "$S/port"
+"$TTSD" "$S/www" >"$S/port" &
+SERVER=$!
+i=0
+while [ ! -s "$S/port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+URL=http://127.0.0.1:$(cat "$S/port")/f/feed.csv
+UDB="$S/update.db"
+on_tty "$S/u-tty.out" "$S/u-tty.err" "$BIN" lists update --allow-insecure-http feed --url "$URL" \
+    --format ttscreen-csv --db "$UDB"
+has_cr "lists update on a terminal" "$S/u-tty.err"
+has "lists update progress counts bytes" "$S/u-tty.err" "feed: 0 bytes"
+has "lists update imported" "$S/u-tty.out" "feed: imported 2000 entries"
+on_tty "$S/u-q.out" "$S/u-q.err" "$BIN" lists update --allow-insecure-http feed --url "$URL" \
+    --format ttscreen-csv --db "$S/update-q.db" --quiet
+no_cr "lists update --quiet on a terminal" "$S/u-q.err"
+"$BIN" lists update --allow-insecure-http feed --url "$URL" --format ttscreen-csv \
+    --db "$S/update-p.db" >"$S/u-pipe.out" 2>"$S/u-pipe.err"
+no_cr "lists update on a pipe" "$S/u-pipe.err"
+kill "$SERVER" 2>/dev/null
+wait "$SERVER" 2>/dev/null
+
 echo "progress: $passed passed, $failed failed"
 [ "$failed" = 0 ]
