@@ -117,6 +117,13 @@ TTS_API tts_status tts_cases_decide(tts_cases *c, const tts_decision_input *d, t
 /* `cases list` as text or json; caller owns *out (tts_free). */
 TTS_API tts_status tts_cases_render_list(tts_cases *c, tts_format fmt, char **out, size_t *len,
                                          tts_error *err);
+/*
+ * The same for the cases of one kind: "deal", or "counterparty" (the rows
+ * `search --batch --store` keeps; their record carries a top-level
+ * "counterparty" member); NULL for all.
+ */
+TTS_API tts_status tts_cases_render_list_of(tts_cases *c, tts_format fmt, const char *kind,
+                                            char **out, size_t *len, tts_error *err);
 
 /* `cases show ID` as text or json; TTS_ERR_ARG when there is no such case. */
 TTS_API tts_status tts_cases_render_show(tts_cases *c, const char *record_id, tts_format fmt,

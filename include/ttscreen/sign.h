@@ -163,6 +163,9 @@ typedef struct tts_verify_result {
 TTS_API tts_status tts_verify_file(const tts_verify_opts *opts, tts_verify_result *res,
                                    tts_error *err);
 
+/* Lower-case hex SHA-256 of data[0..len) into out[65]. */
+TTS_API tts_status tts_digest_sha256(const void *data, size_t len, char out[65], tts_error *err);
+
 /* What a ttscreen JSON report says about itself (top-level fields only). */
 typedef struct tts_report_list_summary {
     char *source;  /* list source name */

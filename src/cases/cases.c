@@ -16,6 +16,7 @@
 #include "cases/cases_int.h"
 #include "util/error.h"
 #include "util/mem.h"
+#include "record/record_json.h"
 #include "rules/findings.h"
 #include "store/store.h"
 #include "store/store_cases.h"
@@ -480,15 +481,43 @@ typedef struct render_ctx {
     size_t n;
     tts_error *err;
     tts_status rc;
+    const char *kind; /* cases list: only cases of this kind, or NULL for all */
 } render_ctx;
+
+static tts_status counterparty_member(void *user, const tts_jnode *v, tts_error *err)
+{
+    (void)err;
+    *(int *)user = tts_jnode_is_object(tts_jnode_member(v, "counterparty"));
+    return TTS_OK;
+}
+
+/*
+ * A case's kind, from its latest record: "counterparty" when the record
+ * carries the top-level "counterparty" member that `search --batch --store`
+ * writes, else "deal".
+ */
+static const char *case_kind(const char *record_json)
+{
+    int cp = 0;
+    tts_error err;
+    tts_error_clear(&err);
+    if (record_json != NULL)
+        (void)tts_json_each_value(record_json, strlen(record_json), "record", 64,
+                                  counterparty_member, &cp, &err);
+    return cp ? "counterparty" : "deal";
+}
 
 static int list_row(void *user, const tts_store_case *k)
 {
     render_ctx *r = user;
     tts_buf *b = r->b;
+    const char *kind = case_kind(k->latest.record_json);
+    if (r->kind != NULL && strcmp(r->kind, kind) != 0)
+        return 0;
     if (r->json) {
         tts_buf_puts(b, r->n++ > 0 ? ",{" : "{");
         tts_buf_json_field(b, "id", k->record_id, 0);
+        tts_buf_json_field(b, "kind", kind, 1);
         tts_buf_json_field(b, "created_at", k->created_at, 1);
         tts_buf_printf(b, ",\"screenings\":%ld,\"latest\":{\"screening\":%lld", k->n_screenings,
                        (long long)k->latest.id);
@@ -503,10 +532,10 @@ static int list_row(void *user, const tts_store_case *k)
         tts_buf_putc(b, '}');
     } else {
         if (r->n++ == 0)
-            tts_buf_printf(b, "%-40s %10s  %-20s  %-7s  %8s  %s\n", "CASE", "SCREENINGS",
-                           "LATEST", "VERDICT", "FINDINGS", "DECISION");
-        tts_buf_printf(b, "%-40s %10ld  %-20s  %-7s  %8ld  %s\n", k->record_id, k->n_screenings,
-                       k->latest.screened_at, k->latest.verdict, k->n_findings,
+            tts_buf_printf(b, "%-40s %-12s %10s  %-20s  %-7s  %8s  %s\n", "CASE", "KIND",
+                           "SCREENINGS", "LATEST", "VERDICT", "FINDINGS", "DECISION");
+        tts_buf_printf(b, "%-40s %-12s %10ld  %-20s  %-7s  %8ld  %s\n", k->record_id, kind,
+                       k->n_screenings, k->latest.screened_at, k->latest.verdict, k->n_findings,
                        k->disposition ? k->disposition : "-");
     }
     return tts_buf_failed(b);
@@ -531,15 +560,26 @@ static tts_status finish(tts_buf *b, char **out, size_t *len, tts_status rc, tts
 tts_status tts_cases_render_list(tts_cases *c, tts_format fmt, char **out, size_t *len,
                                  tts_error *err)
 {
+    return tts_cases_render_list_of(c, fmt, NULL, out, len, err);
+}
+
+tts_status tts_cases_render_list_of(tts_cases *c, tts_format fmt, const char *kind, char **out,
+                                    size_t *len, tts_error *err)
+{
     tts_buf b = TTS_BUF_INIT;
-    render_ctx r = {c, &b, fmt == TTS_FORMAT_JSON, 0, err, TTS_OK};
+    render_ctx r = {c, &b, fmt == TTS_FORMAT_JSON, 0, err, TTS_OK, kind};
     tts_status rc;
     *out = NULL;
+    if (kind != NULL && strcmp(kind, "deal") != 0 && strcmp(kind, "counterparty") != 0)
+        return tts_err_set(err, TTS_ERR_ARG, "case kind must be deal or counterparty, got '%s'",
+                           kind);
     if (r.json)
         tts_buf_puts(&b, "{\"cases\":[");
     rc = tts_store_cases_each(c->store, NULL, list_row, &r, NULL, err);
     if (r.json)
         tts_buf_puts(&b, "]}\n");
+    else if (r.n == 0 && kind != NULL)
+        tts_buf_printf(&b, "no %s cases\n", kind);
     else if (r.n == 0)
         tts_buf_puts(&b, "no cases yet: `ttscreen screen` records one per record id\n");
     return finish(&b, out, len, rc, err);
@@ -576,7 +616,7 @@ static int finding_text(void *user, const tts_store_finding *f)
 static int screening_json(void *user, const tts_store_screening *sc)
 {
     render_ctx *r = user;
-    render_ctx inner = {r->c, r->b, 1, 0, r->err, TTS_OK};
+    render_ctx inner = {r->c, r->b, 1, 0, r->err, TTS_OK, NULL};
     tts_buf *b = r->b;
     tts_buf_puts(b, r->n++ > 0 ? ",{" : "{");
     tts_buf_printf(b, "\"screening\":%lld", (long long)sc->id);
@@ -663,7 +703,7 @@ tts_status tts_cases_render_show(tts_cases *c, const char *record_id, tts_format
 {
     tts_buf b = TTS_BUF_INIT;
     show_head h;
-    render_ctx r = {c, &b, fmt == TTS_FORMAT_JSON, 0, err, TTS_OK};
+    render_ctx r = {c, &b, fmt == TTS_FORMAT_JSON, 0, err, TTS_OK, NULL};
     size_t found = 0;
     tts_status rc;
 

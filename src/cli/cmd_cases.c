@@ -12,7 +12,7 @@
 #include "cli.h"
 
 static const char usage_text[] =
-    "usage: ttscreen cases list [--format text|json] [--db PATH]\n"
+    "usage: ttscreen cases list [--kind deal|counterparty] [--format text|json] [--db PATH]\n"
     "       ttscreen cases show ID [--format text|json] [--db PATH]\n"
     "       ttscreen cases decide ID --disposition cleared|escalated|licence-required|rejected\n"
     "                             --by NAME --reason TEXT [--finding RULE[:SOURCE:ENTRY]]\n"
@@ -21,10 +21,11 @@ static const char usage_text[] =
     "list: every case with its latest verdict; show: a case's findings, decisions and\n"
     "screenings; decide: record a reviewer's decision about the whole case or one finding\n"
     "(for a list hit, one list entry: a cleared entry is not raised again on this case while\n"
-    "the entry is unchanged).\n";
+    "the entry is unchanged). --kind: only deals (screened records) or counterparties (rows\n"
+    "kept by search --batch --store).\n";
 
 typedef struct cases_opts {
-    const char *format, *db, *disposition, *by, *reason, *finding;
+    const char *format, *db, *disposition, *by, *reason, *finding, *kind;
     int help;
 } cases_opts;
 
@@ -56,6 +57,10 @@ static int run(const char *verb, cases_opts *o, char **ops, size_t n_ops)
         cli_error("cases: unknown --format '%s' (expected text or json)", o->format);
         return EXIT_ERROR;
     }
+    if (o->kind != NULL && strcmp(verb, "list") != 0) {
+        cli_error("cases %s: --kind goes with cases list", verb);
+        return EXIT_ERROR;
+    }
     if ((strcmp(verb, "list") == 0 && n_ops != 0) || (strcmp(verb, "list") != 0 && n_ops != 1)) {
         cli_error("cases %s: wrong number of operands (see 'ttscreen cases --help')", verb);
         return EXIT_ERROR;
@@ -80,7 +85,7 @@ static int run(const char *verb, cases_opts *o, char **ops, size_t n_ops)
         return EXIT_ERROR;
     }
     if (strcmp(verb, "list") == 0) {
-        rc = tts_cases_render_list(c, fmt, &text, &len, &err);
+        rc = tts_cases_render_list_of(c, fmt, o->kind, &text, &len, &err);
     } else if (strcmp(verb, "show") == 0) {
         rc = tts_cases_render_show(c, ops[0], fmt, &text, &len, &err);
     } else {
@@ -116,6 +121,7 @@ int cmd_cases(int argc, char **argv)
     int rc;
     const cli_option opts[] = {
         {"format", 0, 1, &o.format, NULL},
+        {"kind", 0, 1, &o.kind, NULL},
         {"db", 0, 1, &o.db, NULL},
         {"disposition", 0, 1, &o.disposition, NULL},
         {"by", 0, 1, &o.by, NULL},

@@ -19,6 +19,7 @@ static const char usage_text[] =
     "                            [--input-format csv|tsv|jsonl|xlsx]\n"
     "                            [--name-column H] [--country-column H] [--type-column H]\n"
     "                            [--threshold T] [--limit N] [--source S] [--quiet] [--db PATH]\n"
+    "                            [--store [--org-country CC] [--rules DIR] [--as-of D] [--by N]]\n"
     "Screen NAME against every imported list; print candidates best first with list,\n"
     "entry id, matched name or alias, score in [0,1], country and programs.\n"
     "With --batch, screen every row of a sheet (CSV, TSV, JSON Lines or Excel .xlsx; '-' reads\n"
@@ -36,7 +37,11 @@ static const char usage_text[] =
     "  --limit N       at most N candidates (default 20; 0 = all, an error past 1000)\n"
     "  --source S      only list S (repeatable as a comma-separated list)\n"
     "  --exhaustive    score every list name instead of using the index\n"
-    "  --explain       show which tokens matched and why\n";
+    "  --explain       show which tokens matched and why\n"
+    "  --store         (--batch) keep every row as a counterparty case in the case file:\n"
+    "                  screened by the rules as a one-party supply record, rescreened with\n"
+    "                  the deals; case id cp-ID (the id column) or cp-HASH of name and\n"
+    "                  country; --org-country CC is the screening organisation's (default JP)\n";
 
 static void print_json(const char *query, const tts_search_result *r, int explain)
 {
@@ -129,6 +134,9 @@ int cmd_search(int argc, char **argv)
         {"name-column", 0, 1, &bo.name_column, NULL},
         {"country-column", 0, 1, &bo.country_column, NULL},
         {"id-column", 0, 1, &bo.id_column, NULL}, {"type-column", 0, 1, &bo.type_column, NULL},
+        {"store", 0, 0, NULL, &bo.store},    {"rules", 0, 1, &bo.rules_dir, NULL},
+        {"as-of", 0, 1, &bo.as_of, NULL},    {"by", 0, 1, &bo.by, NULL},
+        {"org-country", 0, 1, &bo.org_country, NULL},
         {"help", 'h', 0, NULL, &help},       {NULL, 0, 0, NULL, NULL}};
     tts_error_clear(&err);
     memset(&bo, 0, sizeof(bo));
@@ -146,7 +154,8 @@ int cmd_search(int argc, char **argv)
     }
     if (batch == NULL && (bo.best_only || bo.skip_bad || bo.encoding || bo.input_format || bo.out ||
                           bo.name_column || bo.country_column || bo.id_column ||
-                          bo.type_column)) {
+                          bo.type_column || bo.store || bo.rules_dir || bo.as_of || bo.by ||
+                          bo.org_country)) {
         cli_error("search: --best-only, --skip-bad, --encoding, --input-format and --*-column "
                   "go with --batch FILE");
         goto out;
@@ -204,6 +213,7 @@ int cmd_search(int argc, char **argv)
         goto out;
     }
     if (batch != NULL) {
+        bo.db = cli_db_path(db);
         bo.path = batch;
         bo.file = strcmp(batch, "-") == 0 ? "<stdin>" : batch;
         bo.threshold = threshold;

@@ -26,6 +26,14 @@ typedef struct batch {
     long rows, bad, with_hits;
     int first_json;
     cli_progress progress;
+    /* --store */
+    tts_rules *rules;
+    tts_cases *cases;
+    tts_list_info *info;
+    size_t n_info;
+    char now[32], today[11];
+    const char *actor;
+    long stored, store_findings;
 } batch;
 
 /* A CSV cell: quoted when it holds a separator, a quote or a line break. */
@@ -208,6 +216,207 @@ static void bad_row(batch *b, long row, tts_sheet_role role, const char *what)
     b->bad++;
 }
 
+/* ---- --store: a row kept as a counterparty case ---- */
+
+/* The record id of a row's case: cp-ID when the id column is a valid id, else cp- and 24 hex
+ * digits of SHA-256 over the name, a unit separator and the country (stable across runs). */
+static int case_id(const char *id, const char *name, const char *country, char out[160])
+{
+    size_t n = id != NULL ? strlen(id) : 0, ok = n > 0 && n <= 120;
+    char sha[65];
+    tts_error err;
+    for (size_t i = 0; ok && i < n; i++) {
+        char c = id[i];
+        ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+             c == '.' || c == '_' || c == '-';
+    }
+    if (ok) {
+        snprintf(out, 160, "cp-%s", id);
+        return 0;
+    }
+    {
+        char key[TTS_CLI_NAME_MAX + 32];
+        int k = snprintf(key, sizeof(key), "%s\x1f%s", name, country);
+        tts_error_clear(&err);
+        if (k < 0 || (size_t)k >= sizeof(key) || tts_digest_sha256(key, (size_t)k, sha, &err) != TTS_OK)
+            return -1;
+    }
+    snprintf(out, 160, "cp-%.24s", sha);
+    return 0;
+}
+
+/* The party type of a sheet's type cell: the record's vocabulary, else a company. */
+static const char *party_type(const char *t)
+{
+    static const char *const known[] = {"company", "university", "research-institute",
+                                        "government", "military", "person"};
+    if (strcmp(t, "individual") == 0 || strcmp(t, "個人") == 0)
+        return "person";
+    for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+        if (strcmp(t, known[i]) == 0)
+            return known[i];
+    return "company";
+}
+
+/*
+ * The ttscreen-record/1 of a counterparty row: a supply record of the
+ * screening organisation (--org-country) and the counterparty, with its
+ * name, aliases (';'-separated), country and type, marked by the top-level
+ * "counterparty" member (how `cases list --kind` tells the cases apart).
+ */
+static char *counterparty_record(batch *b, const char *id, const char *sheet_id, const char *name,
+                                 const char *aliases, const char *country, const char *type,
+                                 size_t *len)
+{
+    char *text = NULL;
+    FILE *fp = open_memstream(&text, len);
+    if (fp == NULL)
+        return NULL;
+    fputs("{\"format\":\"ttscreen-record/1\",\"id\":", fp);
+    cli_json_str(fp, id);
+    fputs(",\"kind\":\"supply\",\"title\":", fp);
+    cli_json_str(fp, name);
+    fputs(",\"screened_for\":\"screening-organisation\",\"parties\":[{\"id\":"
+          "\"screening-organisation\",\"name\":\"screening organisation\",\"country\":", fp);
+    cli_json_str(fp, b->o->org_country != NULL ? b->o->org_country : "JP");
+    fputs(",\"type\":\"company\"},{\"id\":\"counterparty\",\"name\":", fp);
+    cli_json_str(fp, name);
+    fputs(",\"country\":", fp);
+    cli_json_str(fp, country);
+    fputs(",\"type\":", fp);
+    cli_json_str(fp, party_type(type));
+    fputs(",\"aliases\":[", fp);
+    for (const char *p = aliases, *first = p; p != NULL && *p != '\0';) {
+        size_t n = strcspn(p, ";");
+        char one[TTS_CLI_NAME_MAX];
+        while (n > 0 && (*p == ' ' || *p == '\t')) {
+            p++;
+            n--;
+        }
+        if (n > 0 && n < sizeof(one)) {
+            memcpy(one, p, n);
+            one[n] = '\0';
+            if (p != first)
+                fputc(',', fp);
+            cli_json_str(fp, one);
+        }
+        p += n;
+        if (*p == ';')
+            p++;
+    }
+    fputs("]}],\"counterparty\":{\"sheet_id\":", fp);
+    cli_json_str(fp, sheet_id);
+    fputs("}}", fp);
+    if (fclose(fp) != 0) {
+        free(text);
+        return NULL;
+    }
+    return text;
+}
+
+/* Screen the row as a counterparty case and store it; -1 when it could not be kept. */
+static int store_row(batch *b, const char *const *cells, long row, const char *name,
+                     const char *country, const char *type)
+{
+    char idcell[256], aliases[TTS_CLI_NAME_MAX], id[160], *text;
+    size_t len = 0;
+    tts_record *rec = NULL;
+    tts_screen_opts so;
+    tts_screen_result res;
+    tts_error err;
+    int rc = -1;
+    if (country[0] == '\0') {
+        bad_row(b, row, TTS_SHEET_COUNTRY,
+                "a counterparty kept under watch (--store) needs its country");
+        return -1;
+    }
+    if (role_cell(b, cells, TTS_SHEET_ID, idcell, sizeof(idcell)) == NULL)
+        idcell[0] = '\0';
+    if (role_cell(b, cells, TTS_SHEET_ALIASES, aliases, sizeof(aliases)) == NULL)
+        aliases[0] = '\0';
+    if (case_id(idcell, name, country, id) != 0 ||
+        (text = counterparty_record(b, id, idcell, name, aliases, country, type, &len)) == NULL) {
+        cli_error("%s:%ld: out of memory", b->o->file, row);
+        b->bad++;
+        return -1;
+    }
+    tts_error_clear(&err);
+    memset(&res, 0, sizeof(res));
+    if (tts_record_parse(text, len, b->o->file, &rec, &err) != TTS_OK) {
+        cli_error("%s:%ld: %s", b->o->file, row, err.message);
+        goto out;
+    }
+    memset(&so, 0, sizeof(so));
+    so.size = sizeof(so);
+    so.rules = b->rules;
+    so.lists = b->lists;
+    so.list_info = b->info;
+    so.n_lists = b->n_info;
+    so.cases = b->cases;
+    so.store = 1;
+    so.as_of = b->o->as_of;
+    so.today = b->today;
+    so.at = b->now;
+    so.actor = b->actor;
+    so.tool_version = tts_version();
+    if (tts_screen_record(&so, rec, &res, &err) != TTS_OK) {
+        cli_error("%s:%ld: %s", b->o->file, row, err.message);
+        goto out;
+    }
+    b->stored++;
+    b->store_findings += res.findings != NULL && res.findings->n > 0;
+    rc = 0;
+out:
+    if (rc != 0)
+        b->bad++;
+    tts_screen_result_clear(&res);
+    tts_record_free(rec);
+    free(text);
+    return rc;
+}
+
+/* --store: the rules, the case file and the lists consulted, as screen opens them. */
+static int store_open(batch *b)
+{
+    tts_error err;
+    tts_error_clear(&err);
+    if (cli_now(b->now, b->today) != 0 || cli_today(b->today) != 0)
+        return -1;
+    if (b->o->org_country != NULL &&
+        !(strlen(b->o->org_country) == 2 && b->o->org_country[0] >= 'A' &&
+          b->o->org_country[0] <= 'Z' && b->o->org_country[1] >= 'A' &&
+          b->o->org_country[1] <= 'Z')) {
+        cli_error("search: --org-country must be an ISO 3166 alpha-2 code, got '%s'",
+                  b->o->org_country);
+        return -1;
+    }
+    if (b->o->as_of != NULL && tts_date_check(b->o->as_of) != TTS_OK) {
+        cli_error("search: --as-of must be a date YYYY-MM-DD, got '%s'", b->o->as_of);
+        return -1;
+    }
+    if (cli_load_rules("search", cli_rules_dir(b->o->rules_dir), &b->rules) != 0)
+        return -1;
+    if (tts_lists_info(b->lists, &b->info, &b->n_info, &err) != TTS_OK ||
+        tts_cases_open(b->o->db, 0, &b->cases, &err) != TTS_OK) {
+        cli_report(&err);
+        return -1;
+    }
+    if (cli_lists_ready("search", b->o->db, b->info, b->n_info, 0, NULL, b->today) != 0)
+        return -1;
+    b->actor = cli_actor(b->o->by);
+    return 0;
+}
+
+static void store_close(batch *b)
+{
+    tts_cases_close(b->cases);
+    tts_list_info_free(b->info, b->n_info);
+    tts_rules_free(b->rules);
+    b->cases = NULL;
+    b->info = NULL;
+    b->rules = NULL;
+}
+
 /* Screen one row; -1 on an error that ends the batch. */
 static int screen_row(batch *b, const char *const *cells, long row)
 {
@@ -307,6 +516,8 @@ static int screen_row(batch *b, const char *const *cells, long row)
         break;
     }
     tts_search_result_free(r);
+    if (b->o->store && store_row(b, cells, row, name, country, type) != 0)
+        return b->o->skip_bad ? 0 : -1; /* counted as a bad row: it is not under watch */
     return 0;
 }
 
@@ -353,6 +564,13 @@ int cli_search_batch(const cli_batch_opts *o, tts_lists *lists)
         tts_sheet_close(b.sheet);
         return EXIT_ERROR;
     }
+    if (o->store && store_open(&b) != 0) {
+        store_close(&b);
+        if (b.out != stdout)
+            fclose(b.out);
+        tts_sheet_close(b.sheet);
+        return EXIT_ERROR;
+    }
     if (o->format == CLI_BATCH_CSV)
         csv_header(&b);
     /* results printed on the same terminal would mix with it: then none */
@@ -389,6 +607,10 @@ int cli_search_batch(const cli_batch_opts *o, tts_lists *lists)
     if (!o->quiet)
         fprintf(stderr, "search: %s (%s): %ld rows screened, %ld with candidates, %ld bad\n",
                 o->file, tts_sheet_encoding(b.sheet), b.rows, b.with_hits, b.bad);
+    if (o->store && !o->quiet)
+        fprintf(stderr, "search: %ld counterparty cases stored in %s, %ld with findings\n",
+                b.stored, o->db, b.store_findings);
+    store_close(&b);
     tts_sheet_close(b.sheet);
     if (stopped || b.bad > 0)
         return EXIT_ERROR;

@@ -343,3 +343,8 @@ void tts_sign_lib_version(char *out, size_t cap)
 {
     snprintf(out, cap, "%s", OpenSSL_version(OPENSSL_VERSION));
 }
+
+tts_status tts_digest_sha256(const void *data, size_t len, char out[65], tts_error *err)
+{
+    return tts_sha256_hex(data, len, out, err);
+}
