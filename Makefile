@@ -142,6 +142,7 @@ bench: $(B)/bench_lists $(B)/bench_scan ttscreen
 	@sh tests/bench/process.sh ./ttscreen $(B)/bench
 	@sh tests/bench/shards.sh ./ttscreen $(B)/bench
 	@sh tests/bench/rescreen.sh ./ttscreen $(B)/bench $(BENCH_CASES)
+	@sh tests/bench/batch.sh ./ttscreen $(B)/bench $(BENCH_NAMES)
 	$(B)/bench_scan $(BENCH_N)
 
 check: unit e2e fuzz-replay symbols headercheck layering
