@@ -89,6 +89,9 @@ typedef struct tts_import_opts {
                                  default of a new source: tts_lists_kind_default) */
     const char *jurisdiction; /* 1 to 32 letters, digits, '-': "US", "internal"; NULL = keep */
     const char *severity;     /* "critical", "high" or "medium"; NULL = keep */
+    /* Fields below were added later (a smaller `size` leaves them unset). */
+    void (*progress)(void *user, long entries); /* every 1,000 entries imported, or NULL */
+    void *progress_user;
 } tts_import_opts;
 
 /*

@@ -116,9 +116,17 @@ static void warn_lost_aliases(const char *source, const char *format, const char
             source, prev_aliases);
 }
 
-static int lists_import(const char *db, const char *format, const tts_import_opts *io,
-                        char **ops, size_t n_ops)
+/* The import's progress line: entries so far. */
+static void import_progress(void *user, long entries)
 {
+    cli_progress_step(user, entries);
+}
+
+static int lists_import(const char *db, const char *format, const tts_import_opts *given,
+                        char **ops, size_t n_ops, int quiet)
+{
+    tts_import_opts opts = *given, *io = &opts;
+    cli_progress line;
     tts_lists *l = NULL;
     tts_import_result res;
     tts_error err;
@@ -141,11 +149,16 @@ static int lists_import(const char *db, const char *format, const tts_import_opt
     }
     if (previous_version(l, ops[1], &prev_format, &prev_aliases) != 0)
         goto out;
+    cli_progress_start(&line, ops[1], "entries", -1, quiet);
+    opts.progress = import_progress;
+    opts.progress_user = &line;
     if (tts_lists_import_with(l, ops[1], format, (const char *const *)(ops + 2), n_ops - 2, now,
                               io, &res, &err) != TTS_OK) {
+        cli_progress_end(&line);
         cli_report(&err);
         goto out;
     }
+    cli_progress_end(&line);
     printf("%s: imported %ld entries, %ld aliases (%s, sha256 %s)\n", ops[1], res.entries,
            res.aliases, format, res.sha256);
     warn_rows(&res);
@@ -475,7 +488,7 @@ out:
 int cmd_lists(int argc, char **argv)
 {
     const char *db = NULL, *format = NULL, *max_age = NULL;
-    tts_import_opts io = {sizeof(tts_import_opts), NULL, NULL, NULL};
+    tts_import_opts io = {sizeof(tts_import_opts), NULL, NULL, NULL, NULL, NULL};
     update_args ua = {NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0};
     const char *from = NULL, *to = NULL, *fail_on = NULL, *rules_dir = NULL;
     int help = 0, rc = EXIT_ERROR, rescreen = 0;
@@ -526,7 +539,7 @@ int cmd_lists(int argc, char **argv)
     } else if (strcmp(ops[0], "diff") == 0) {
         rc = cli_lists_diff(db, ops, n_ops, format, from, to);
     } else if (strcmp(ops[0], "import") == 0) {
-        rc = lists_import(db, format, &io, ops, n_ops);
+        rc = lists_import(db, format, &io, ops, n_ops, ua.quiet);
     } else if (strcmp(ops[0], "update") == 0) {
         ua.format = format;
         rc = lists_update(db, &ua, ops, n_ops);

@@ -839,7 +839,14 @@ tts_status tts_import_files(tts_store *s, int64_t source_id, const char *format,
     memset(fs, 0, sizeof(fs));
     tts_status rc = TTS_OK;
     tts_sha256 *h = NULL;
-    memset(counts, 0, sizeof(*counts));
+    {
+        /* the caller's progress callback survives the reset */
+        void (*progress)(void *, long) = counts->progress;
+        void *user = counts->progress_user;
+        memset(counts, 0, sizeof(*counts));
+        counts->progress = progress;
+        counts->progress_user = user;
+    }
     if (!tts_import_format_known(format))
         return tts_err_set(err, TTS_ERR_ARG,
                            "unknown list format '%s' (csl-csv, csl-json, sdn-csv, dpl-tsv, "

@@ -30,6 +30,8 @@ typedef struct tts_import_counts {
     char sha256[65];  /* SHA-256 of the files' bytes, in the order given */
     long warnings;    /* rows imported with a warning, or left out with one */
     char warning[200]; /* the first of them, "FILE:LINE: what" */
+    void (*progress)(void *user, long entries); /* kept by tts_import_files, or NULL */
+    void *progress_user;
 } tts_import_counts;
 
 /*

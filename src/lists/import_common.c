@@ -150,8 +150,8 @@ tts_status tts_import_entry(const tts_import_at *x, const tts_store_entry *e, in
         return TTS_ERR_SYNTAX;
     }
     rc = tts_store_entry_add(x->s, x->source_id, e, rowid, err);
-    if (rc == TTS_OK)
-        x->counts->entries++;
+    if (rc == TTS_OK && ++x->counts->entries % 1000 == 0 && x->counts->progress != NULL)
+        x->counts->progress(x->counts->progress_user, x->counts->entries);
 out:
     return rc;
 }

@@ -8,6 +8,7 @@
  */
 #include "lists/listdb.h"
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -237,7 +238,8 @@ tts_status tts_listdb_import(tts_lists *l, const char *source, const char *forma
     memset(&before, 0, sizeof(before));
     if (source == NULL || source[0] == '\0' || strlen(source) > 64)
         return tts_err_set(err, TTS_ERR_ARG, "list source name must be 1 to 64 characters");
-    if (opts != NULL && opts->size < sizeof(tts_import_opts))
+    /* callers built before the progress fields pass a smaller size: those read as unset */
+    if (opts != NULL && opts->size < offsetof(tts_import_opts, progress))
         return tts_err_set(err, TTS_ERR_ARG, "tts_lists_import_with: options too old");
     TTS_TRY(tts_listmeta_check(ok, oj, os, err));
     TTS_TRY(tts_store_begin(l->store, err));
@@ -247,6 +249,11 @@ tts_status tts_listdb_import(tts_lists *l, const char *source, const char *forma
     dated = dated_of(fetch, imported_at, lm, &dated_by);
     TTS_TRY(tts_listver_before(l->store, source, &before, err)); /* list versions (listver.c) */
     TTS_TRY(tts_store_source_replace(l->store, source, format, &sid, err));
+    memset(&c, 0, sizeof(c));
+    if (opts != NULL && opts->size >= sizeof(tts_import_opts)) {
+        c.progress = opts->progress;
+        c.progress_user = opts->progress_user;
+    }
     TTS_TRY(tts_import_files(l->store, sid, format, files, n_files, &c, err));
     TTS_TRY(check_drop(source, &old, found, feed, c.entries, err));
     TTS_TRY(tts_store_source_finish(l->store, sid, c.entries, c.aliases, c.sha256, imported_at,

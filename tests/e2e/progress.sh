@@ -107,6 +107,19 @@ cmp -s "$S/r-tty.out" "$S/r-pipe.out" && cmp -s "$S/r-tty.out" "$S/r-q.out" && o
     bad "rescreen reports differ with the progress line" "$S/r-tty.out"
 has "rescreen still reports" "$S/r-tty.out" "rescreened 300 cases"
 
+# --- lists import ---------------------------------------------------------------------------
+on_tty "$S/i-tty.out" "$S/i-tty.err" "$BIN" lists import sdn "$FX/lists/ofac-sdn-2019-01/sdn.csv" \
+    --format sdn-csv --db "$S/import.db"
+has_cr "lists import on a terminal" "$S/i-tty.err"
+has "lists import progress counts entries" "$S/i-tty.err" "sdn: 0 entries"
+has "lists import imported" "$S/i-tty.out" "sdn: imported"
+on_tty "$S/i-q.out" "$S/i-q.err" "$BIN" lists import sdn "$FX/lists/ofac-sdn-2019-01/sdn.csv" \
+    --format sdn-csv --db "$S/import-q.db" --quiet
+no_cr "lists import --quiet on a terminal" "$S/i-q.err"
+"$BIN" lists import sdn "$FX/lists/ofac-sdn-2019-01/sdn.csv" --format sdn-csv --db "$S/import-p.db" \
+    >"$S/i-pipe.out" 2>"$S/i-pipe.err"
+no_cr "lists import on a pipe" "$S/i-pipe.err"
+
 # --- lists update: the download ----------------------------------------------------------
 TTSD=${TTSD:-$(cd "$(dirname "$0")/../.." && pwd)/build/tests/ttsd}
 [ -x "$TTSD" ] || { TTSD=$S/ttsd; cc -std=c11 -O1 -o "$TTSD" "$(dirname "$0")/../httpd/ttsd.c"; }
