@@ -43,7 +43,7 @@ TEST_LIBS   = $(shell $(PKG_CONFIG) --libs $(TEST_DEPS))
 LIB_DIRS := util net sign record store lists/match rules lists report sheet cases api
 LIB_SRC := $(sort $(foreach d,$(LIB_DIRS),$(wildcard src/$(d)/*.c)))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
-LIB_OBJ := $(patsubst src/%.c,$(B)/lib/%.o,$(LIB_SRC)) $(B)/gen/legal_forms.o
+LIB_OBJ := $(patsubst src/%.c,$(B)/lib/%.o,$(LIB_SRC)) $(B)/gen/legal_forms.o $(B)/gen/record_data.o
 CLI_OBJ := $(patsubst src/cli/%.c,$(B)/cli/%.o,$(CLI_SRC))
 UNIT    := $(patsubst tests/unit/test_%.c,$(B)/tests/test_%,$(sort $(wildcard tests/unit/test_*.c)))
 PUB_HDR := $(sort $(wildcard include/*.h include/ttscreen/*.h))
@@ -79,6 +79,51 @@ $(B)/gen/legal_forms.c: data/legal-forms.tsv
 	  echo 'const char *tts_legal_forms_text(size_t *len) { *len = sizeof(text) - 1; return text; }'; \
 	} > $@.tmp
 	$(Q)mv $@.tmp $@
+
+# The record schema and templates are data too: data/record-schema.json and
+# data/templates/KIND.json become C strings, printed by `ttscreen record schema|template`.
+RECORD_DATA := data/record-schema.json $(sort $(wildcard data/templates/*.json))
+$(B)/gen/record_data.c: $(RECORD_DATA) Makefile
+	@mkdir -p $(@D)
+	$(call say,GEN,$@)
+	$(Q){ echo '/* Generated from data/record-schema.json and data/templates/ by the Makefile: do not edit. */'; \
+	  echo '#include <stddef.h>'; \
+	  echo '#include <string.h>'; \
+	  echo 'const char *tts_record_schema_json(size_t *len);'; \
+	  echo 'const char *tts_record_template(const char *kind, size_t *len);'; \
+	  echo 'const char *tts_record_template_kind(size_t i);'; \
+	  echo 'static const char schema[] ='; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/\t/\\t/g' -e 's/^/    "/' -e 's/$$/\\n"/' data/record-schema.json; \
+	  echo '    ;'; \
+	  for t in $(sort $(wildcard data/templates/*.json)); do \
+	    k=$$(basename $$t .json | tr -- - _); \
+	    echo "static const char t_$$k[] ="; \
+	    sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/\t/\\t/g' -e 's/^/    "/' -e 's/$$/\\n"/' $$t; \
+	    echo '    ;'; \
+	  done; \
+	  echo 'static const struct { const char *kind, *text; size_t len; } templates[] = {'; \
+	  for t in $(sort $(wildcard data/templates/*.json)); do \
+	    n=$$(basename $$t .json); k=$$(echo $$n | tr -- - _); \
+	    echo "    {\"$$n\", t_$$k, sizeof(t_$$k) - 1},"; \
+	  done; \
+	  echo '};'; \
+	  echo 'const char *tts_record_schema_json(size_t *len) { *len = sizeof(schema) - 1; return schema; }'; \
+	  echo 'const char *tts_record_template(const char *kind, size_t *len)'; \
+	  echo '{'; \
+	  echo '    for (size_t i = 0; i < sizeof(templates) / sizeof(templates[0]); i++)'; \
+	  echo '        if (strcmp(templates[i].kind, kind) == 0) { *len = templates[i].len; return templates[i].text; }'; \
+	  echo '    return NULL;'; \
+	  echo '}'; \
+	  echo 'const char *tts_record_template_kind(size_t i)'; \
+	  echo '{'; \
+	  echo '    return i < sizeof(templates) / sizeof(templates[0]) ? templates[i].kind : NULL;'; \
+	  echo '}'; \
+	} > $@.tmp
+	$(Q)mv $@.tmp $@
+
+$(B)/gen/record_data.o: $(B)/gen/record_data.c
+	$(call say,CC,$<)
+	$(Q)$(CC) $(WARN) -Wno-overlength-strings -fvisibility=hidden $(CFLAGS) -c $< -o $@
 
 $(B)/gen/legal_forms.o: $(B)/gen/legal_forms.c
 	$(call say,CC,$<)

@@ -43,6 +43,13 @@ TTS_API const char *tts_record_kind(const tts_record *rec);
  */
 TTS_API const char *tts_record_canonical(const tts_record *rec, size_t *len);
 
+/* The JSON Schema (2020-12) of ttscreen-record/1 (static text, *len bytes). */
+TTS_API const char *tts_record_schema_json(size_t *len);
+/* A commented example record of kind "research", "licence", "joint-venture" or
+ * "supply-chain" (static text), or NULL for another kind; the i-th kind, or NULL. */
+TTS_API const char *tts_record_template(const char *kind, size_t *len);
+TTS_API const char *tts_record_template_kind(size_t i);
+
 /* Lower-case hex SHA-256 of the record's canonical JSON into out[65]. */
 TTS_API tts_status tts_record_sha256(const tts_record *rec, char out[65], tts_error *err);
 

@@ -147,6 +147,7 @@ int cmd_lists(int argc, char **argv);
 int cmd_cases(int argc, char **argv);
 int cmd_rescreen(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_record(int argc, char **argv);
 
 /* A progress line on standard error (progress.c): shown only on a terminal, never with --quiet. */
 typedef struct cli_progress {

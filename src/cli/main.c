@@ -24,6 +24,7 @@ static const command commands[] = {
     {"cases", cmd_cases, "list, show and decide the stored cases"},
     {"rescreen", cmd_rescreen, "screen every stored case again and report what changed"},
     {"audit", cmd_audit, "verify or export the database's audit log"},
+    {"record", cmd_record, "print a template record or the record JSON Schema"},
     {NULL, NULL, NULL},
 };
 
