@@ -123,7 +123,8 @@ typedef enum cli_batch_format {
     CLI_BATCH_JSONL,
     CLI_BATCH_JSON,
     CLI_BATCH_TEXT,
-    CLI_BATCH_XLSX
+    CLI_BATCH_XLSX,
+    CLI_BATCH_HTML
 } cli_batch_format;
 typedef struct cli_batch_opts {
     const char *path, *file;          /* the sheet ("-" = standard input), its name in messages */

@@ -14,7 +14,7 @@ static const char usage_text[] =
     "usage: ttscreen search NAME [--country CC] [--threshold 0..1] [--limit N]\n"
     "                            [--format text|json] [--source S] [--exhaustive] [--explain]\n"
     "                            [--db PATH]\n"
-    "       ttscreen search --batch FILE [--format csv|jsonl|json|text|xlsx] [-o OUT]\n"
+    "       ttscreen search --batch FILE [--format csv|jsonl|json|text|xlsx|html] [-o OUT]\n"
     "                            [--best-only] [--skip-bad] [--encoding E]\n"
     "                            [--input-format csv|tsv|jsonl|xlsx]\n"
     "                            [--name-column H] [--country-column H] [--type-column H]\n"
@@ -170,9 +170,11 @@ int cmd_search(int argc, char **argv)
                     : strcmp(format, "json") == 0               ? CLI_BATCH_JSON
                     : strcmp(format, "text") == 0               ? CLI_BATCH_TEXT
                     : strcmp(format, "xlsx") == 0               ? CLI_BATCH_XLSX
+                    : strcmp(format, "html") == 0               ? CLI_BATCH_HTML
                                                                 : (cli_batch_format)-1;
         if ((int)bo.format < 0) {
-            cli_error("search: --batch --format must be csv, jsonl, json, text or xlsx, got '%s'",
+            cli_error("search: --batch --format must be csv, jsonl, json, text, xlsx or html, "
+                      "got '%s'",
                       format);
             goto out;
         }

@@ -91,6 +91,93 @@ static void csv_row(batch *b, const char *const *cells, const tts_search_hit *h)
     fputs("\r\n", b->out);
 }
 
+/* Text as HTML: the five markup characters escaped, control characters shown as U+FFFD. */
+static void html_text(FILE *fp, const char *s)
+{
+    for (; s != NULL && *s != '\0'; s++) {
+        unsigned char c = (unsigned char)*s;
+        switch (c) {
+        case '&':
+            fputs("&amp;", fp);
+            break;
+        case '<':
+            fputs("&lt;", fp);
+            break;
+        case '>':
+            fputs("&gt;", fp);
+            break;
+        case '"':
+            fputs("&quot;", fp);
+            break;
+        case '\'':
+            fputs("&#39;", fp);
+            break;
+        default:
+            if (c < 0x20 || c == 0x7f)
+                fputs("\xEF\xBF\xBD", fp);
+            else
+                fputc(c, fp);
+        }
+    }
+}
+
+/* A self-contained page: one table, the input columns then the match's, matches marked. */
+static void html_header(batch *b)
+{
+    size_t n = tts_sheet_n_columns(b->sheet);
+    fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+          "<title>ttscreen search: ",
+          b->out);
+    html_text(b->out, b->o->file);
+    fputs("</title>\n<style>\nbody{font-family:sans-serif;margin:1em}"
+          "table{border-collapse:collapse;font-size:90%}"
+          "th,td{border:1px solid #bbb;padding:.2em .4em;text-align:left;vertical-align:top}"
+          "th{background:#eee}tr.match td{background:#ffe08a}"
+          "tr.match td.m{font-weight:bold}\n</style>\n</head>\n<body>\n<h1>ttscreen search: ",
+          b->out);
+    html_text(b->out, b->o->file);
+    fputs("</h1>\n<p>Rows with a candidate at or above the threshold are highlighted; every "
+          "input column is shown beside the candidate.</p>\n<table>\n<thead><tr>",
+          b->out);
+    for (size_t i = 0; i < n; i++) {
+        fputs("<th>", b->out);
+        html_text(b->out, tts_sheet_column(b->sheet, i));
+        fputs("</th>", b->out);
+    }
+    for (size_t i = 0; i < N_MATCH_COLS; i++)
+        fprintf(b->out, "<th>%s</th>", match_cols[i]);
+    fputs("</tr></thead>\n<tbody>\n", b->out);
+}
+
+static void html_row(batch *b, const char *const *cells, const tts_search_hit *h)
+{
+    size_t n = tts_sheet_n_columns(b->sheet);
+    char score[16] = "";
+    const char *m[N_MATCH_COLS];
+    if (h != NULL)
+        snprintf(score, sizeof(score), "%.4f", h->score);
+    m[0] = h ? h->source : NULL;
+    m[1] = h ? h->entry_id : NULL;
+    m[2] = h ? h->name : NULL;
+    m[3] = h ? h->matched : NULL;
+    m[4] = h ? score : NULL;
+    m[5] = h ? h->country : NULL;
+    m[6] = h ? h->programs : NULL;
+    m[7] = h ? h->entry_type : NULL;
+    fputs(h != NULL ? "<tr class=\"match\">" : "<tr>", b->out);
+    for (size_t i = 0; i < n; i++) {
+        fputs("<td>", b->out);
+        html_text(b->out, cells[i]);
+        fputs("</td>", b->out);
+    }
+    for (size_t i = 0; i < N_MATCH_COLS; i++) {
+        fputs("<td class=\"m\">", b->out);
+        html_text(b->out, m[i]);
+        fputs("</td>", b->out);
+    }
+    fputs("</tr>\n", b->out);
+}
+
 /* An xlsx row: the input cells, then the match's; -1 on a write error (printed). */
 static int xlsx_row(batch *b, const char *const *cells, const tts_search_hit *h)
 {
@@ -507,6 +594,12 @@ static int screen_row(batch *b, const char *const *cells, long row)
         for (size_t i = 0; i < kept; i++)
             csv_row(b, cells, &r->hits[i]);
         break;
+    case CLI_BATCH_HTML:
+        if (kept == 0)
+            html_row(b, cells, NULL);
+        for (size_t i = 0; i < kept; i++)
+            html_row(b, cells, &r->hits[i]);
+        break;
     case CLI_BATCH_JSON:
     case CLI_BATCH_JSONL:
         json_row(b, cells, row, r->hits, kept);
@@ -573,6 +666,8 @@ int cli_search_batch(const cli_batch_opts *o, tts_lists *lists)
     }
     if (o->format == CLI_BATCH_CSV)
         csv_header(&b);
+    else if (o->format == CLI_BATCH_HTML)
+        html_header(&b);
     /* results printed on the same terminal would mix with it: then none */
     cli_progress_start(&b.progress, "search", "rows", -1,
                        o->quiet || (o->out == NULL && isatty(STDOUT_FILENO)));
@@ -590,6 +685,10 @@ int cli_search_batch(const cli_batch_opts *o, tts_lists *lists)
     }
     if (o->format == CLI_BATCH_JSON)
         fputs(b.first_json ? "[]\n" : "]\n", b.out);
+    else if (o->format == CLI_BATCH_HTML)
+        fprintf(b.out, "</tbody>\n</table>\n<p>%ld rows, %ld with candidates, %ld bad%s.</p>\n"
+                       "</body>\n</html>\n",
+                b.rows, b.with_hits, b.bad, stopped ? "; the batch stopped at an error" : "");
     if (fflush(b.out) != 0 || ferror(b.out)) {
         cli_error("%s: write error", o->out != NULL ? o->out : "standard output");
         stopped = 1;

@@ -91,6 +91,43 @@ run "csv out" 1 -- tt --batch "$S/vendors.csv" --format csv
 head -c 3 "$S/out" | od -An -tx1 | grep -q 'ef bb bf' && ok || bad "csv out: no UTF-8 byte order mark"
 head -n 1 "$S/out" | grep -qF '取引先コード,名称,国,備考,match_list,match_entry_id' && ok || bad "csv out: header" "$S/out"
 
+# HTML: one self-contained page, a row per output row, the matched ones marked, text escaped
+run "csv out, best only" 1 -- tt --batch "$S/vendors.csv" --format csv --best-only -o "$S/best.csv"
+run "html out" 1 -- tt --batch "$S/vendors.csv" --format html --best-only -o "$S/r.html"
+python3 - "$S/r.html" "$S/best.csv" <<'PY' && ok || bad "html out: rows, marks or escaping"
+import csv, html.parser, sys
+class P(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.rows, self.matched, self.scripts, self.cells, self.cur = 0, 0, 0, [], None
+    def handle_starttag(self, tag, attrs):
+        if tag == "tr":
+            self.cur = []
+            if ("class", "match") in attrs:
+                self.matched += 1
+        if tag == "script":
+            self.scripts += 1
+    def handle_endtag(self, tag):
+        if tag == "tr" and self.cur is not None:
+            self.rows += 1
+            self.cells.append(self.cur)
+            self.cur = None
+    def handle_data(self, d):
+        if self.cur is not None:
+            self.cur.append(d)
+p = P()
+p.feed(open(sys.argv[1], encoding="utf-8").read())
+rows = list(csv.reader(open(sys.argv[2], encoding="utf-8-sig")))
+assert p.scripts == 0
+assert p.rows == len(rows), (p.rows, len(rows))  # the header row and one per output row
+listed = sum(1 for r in rows[1:] if r[len(rows[0]) - 8])
+assert p.matched == listed and listed >= 200, (p.matched, listed)
+PY
+printf 'name,country\n"<script>alert(1)</script> & Co",JP\n' >"$S/evil.csv"
+run "html escapes a cell" 0 -- tt --batch "$S/evil.csv" --format html -o "$S/evil.html"
+has "html escapes a cell: the text shown" "$S/evil.html" "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co"
+lacks "html escapes a cell: no markup from the sheet" "$S/evil.html" "<script>"
+
 # Excel: results written with the matched rows highlighted, and read back as input
 run "xlsx out" 1 -- tt --batch "$S/vendors.csv" --format xlsx -o "$S/r.xlsx" --best-only
 python3 - "$S/r.xlsx" <<'PY' && ok || bad "xlsx out: not one highlighted row per listed row"
