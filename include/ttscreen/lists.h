@@ -129,6 +129,8 @@ typedef struct tts_search_hit {
     double score;   /* in [0,1], after the country qualifier */
     /* Fields below were added later. */
     char *entry_type; /* "person", "organisation", "vessel", "aircraft", or NULL when unknown */
+    char *listed_on;  /* the date the list gives for the entry, as it gives it, or NULL */
+    char *source_url; /* the entry's page at its publisher, or NULL */
 } tts_search_hit;
 
 typedef struct tts_search_result {

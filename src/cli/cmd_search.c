@@ -64,6 +64,10 @@ static void print_json(const char *query, const tts_search_result *r, int explai
         cli_json_list(stdout, h->programs);
         printf(",\"entry_type\":");
         cli_json_str(stdout, h->entry_type);
+        printf(",\"listed_on\":");
+        cli_json_str(stdout, h->listed_on);
+        printf(",\"source_url\":");
+        cli_json_str(stdout, h->source_url);
         if (explain) {
             printf(",\"why\":");
             cli_json_str(stdout, h->why);

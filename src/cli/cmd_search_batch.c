@@ -56,9 +56,10 @@ static void csv_cell(FILE *fp, const char *s, int first)
     fputc('"', fp);
 }
 
-static const char *const match_cols[] = {"match_list",  "match_entry_id", "match_name",
-                                         "match_matched", "match_score",  "match_country",
-                                         "match_programs", "match_type"};
+static const char *const match_cols[] = {"match_list",     "match_entry_id", "match_name",
+                                         "match_matched",  "match_score",    "match_country",
+                                         "match_programs", "match_type",     "match_listed_on",
+                                         "match_source_url"};
 #define N_MATCH_COLS (sizeof(match_cols) / sizeof(match_cols[0]))
 
 static void csv_header(batch *b)
@@ -88,6 +89,8 @@ static void csv_row(batch *b, const char *const *cells, const tts_search_hit *h)
     csv_cell(b->out, h ? h->country : NULL, 0);
     csv_cell(b->out, h ? h->programs : NULL, 0);
     csv_cell(b->out, h ? h->entry_type : NULL, 0);
+    csv_cell(b->out, h ? h->listed_on : NULL, 0);
+    csv_cell(b->out, h ? h->source_url : NULL, 0);
     fputs("\r\n", b->out);
 }
 
@@ -164,6 +167,8 @@ static void html_row(batch *b, const char *const *cells, const tts_search_hit *h
     m[5] = h ? h->country : NULL;
     m[6] = h ? h->programs : NULL;
     m[7] = h ? h->entry_type : NULL;
+    m[8] = h ? h->listed_on : NULL;
+    m[9] = h ? h->source_url : NULL;
     fputs(h != NULL ? "<tr class=\"match\">" : "<tr>", b->out);
     for (size_t i = 0; i < n; i++) {
         fputs("<td>", b->out);
@@ -197,6 +202,8 @@ static int xlsx_row(batch *b, const char *const *cells, const tts_search_hit *h)
     b->xcells[n + 5] = h && h->country ? h->country : "";
     b->xcells[n + 6] = h && h->programs ? h->programs : "";
     b->xcells[n + 7] = h && h->entry_type ? h->entry_type : "";
+    b->xcells[n + 8] = h && h->listed_on ? h->listed_on : "";
+    b->xcells[n + 9] = h && h->source_url ? h->source_url : "";
     if (tts_sheet_writer_row(b->xlsx, b->xcells, h != NULL, &err) != TTS_OK) {
         cli_report(&err);
         return -1;
@@ -251,6 +258,10 @@ static void json_row(batch *b, const char *const *cells, long row, const tts_sea
         cli_json_list(fp, h->programs);
         fputs(",\"entry_type\":", fp);
         cli_json_str(fp, h->entry_type);
+        fputs(",\"listed_on\":", fp);
+        cli_json_str(fp, h->listed_on);
+        fputs(",\"source_url\":", fp);
+        cli_json_str(fp, h->source_url);
         fputc('}', fp);
     }
     fputs("]}", fp);
@@ -318,7 +329,7 @@ static int case_id(const char *id, const char *name, const char *country, char o
              c == '.' || c == '_' || c == '-';
     }
     if (ok) {
-        snprintf(out, 160, "cp-%s", id);
+        snprintf(out, 160, "cp-%.120s", id);
         return 0;
     }
     {

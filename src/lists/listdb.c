@@ -832,6 +832,8 @@ static void hit_clear(tts_search_hit *h)
     tts_free(h->programs);
     tts_free(h->why);
     tts_free(h->entry_type);
+    tts_free(h->listed_on);
+    tts_free(h->source_url);
 }
 
 void tts_search_result_free(tts_search_result *r)
@@ -865,6 +867,12 @@ static tts_status fill(tts_lists *l, const tts_nname *q, const tts_nameidx_hit *
         o->programs = sdup(e->programs, &oom);
         o->entry_type = sdup(entry_types[e->type], &oom);
         o->score = h[i].score;
+        {
+            tts_status rc = tts_store_entry_shown(l->store, e->rowid, &o->listed_on,
+                                                  &o->source_url, err);
+            if (rc != TTS_OK)
+                return rc;
+        }
         if (explain) {
             tts_buf b = TTS_BUF_INIT;
             tts_nameidx_explain(l->idx, q, h[i].name, &b);

@@ -137,6 +137,7 @@ enum {
     ST_SRC_META_SET,
     ST_SRC_DATED_SET,
     ST_ENTRY_EXISTS,
+    ST_ENTRY_SHOWN,
     ST_COUNT
 };
 
@@ -168,6 +169,7 @@ static const char *const stmt_sql[ST_COUNT] = {
     "UPDATE list_source SET dated = ?2, dated_by = 'last-modified' WHERE name = ?1 AND "
     "(dated_by IS NULL OR dated_by <> 'published')",
     "SELECT 1 FROM list_entry WHERE source_id = ?1 AND entry_id = ?2 LIMIT 1",
+    "SELECT listed_on, source_url FROM list_entry WHERE id = ?1",
 };
 
 /*
@@ -520,6 +522,33 @@ tts_status tts_store_entry_exists(tts_store *s, int64_t source_id, const char *e
     sqlite3_clear_bindings(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return db_err(s, err, "looking up a list entry");
+    return TTS_OK;
+}
+
+static char *dup_col(sqlite3_stmt *st, int i, int *oom);
+
+tts_status tts_store_entry_shown(tts_store *s, int64_t entry, char **listed_on, char **source_url,
+                                 tts_error *err)
+{
+    sqlite3_stmt *st = s->st[ST_ENTRY_SHOWN];
+    int rc, oom = 0;
+    *listed_on = *source_url = NULL;
+    sqlite3_bind_int64(st, 1, entry);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *listed_on = dup_col(st, 0, &oom);
+        *source_url = dup_col(st, 1, &oom);
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return db_err(s, err, "reading a list entry");
+    if (oom) {
+        tts_free(*listed_on);
+        tts_free(*source_url);
+        *listed_on = *source_url = NULL;
+        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory");
+    }
     return TTS_OK;
 }
 

@@ -138,6 +138,9 @@ tts_status tts_store_entry_add(tts_store *s, int64_t source_id, const tts_store_
                                int64_t *rowid /* OUT */, tts_error *err);
 
 /* *exists = 1 when source `source_id` already holds an entry with this id. */
+/* The listed-on date and source URL of entry rowid `entry` (each NULL when absent; caller frees). */
+tts_status tts_store_entry_shown(tts_store *s, int64_t entry, char **listed_on, char **source_url,
+                                 tts_error *err);
 tts_status tts_store_entry_exists(tts_store *s, int64_t source_id, const char *entry_id,
                                   int *exists /* OUT */, tts_error *err);
 

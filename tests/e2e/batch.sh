@@ -90,6 +90,14 @@ python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert len(d) == 20
 run "csv out" 1 -- tt --batch "$S/vendors.csv" --format csv
 head -c 3 "$S/out" | od -An -tx1 | grep -q 'ef bb bf' && ok || bad "csv out: no UTF-8 byte order mark"
 head -n 1 "$S/out" | grep -qF '取引先コード,名称,国,備考,match_list,match_entry_id' && ok || bad "csv out: header" "$S/out"
+python3 - "$S/out" <<'PY' && ok || bad "csv out: an End User List match lacks its listed-on date"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8-sig")))
+eul = [r for r in rows if r["match_list"] == "jp-eul"]
+assert eul, "no jp-eul match in the sheet"
+assert all(r["match_listed_on"] for r in eul), eul[:2]
+assert "match_source_url" in rows[0]
+PY
 
 # HTML: one self-contained page, a row per output row, the matched ones marked, text escaped
 run "csv out, best only" 1 -- tt --batch "$S/vendors.csv" --format csv --best-only -o "$S/best.csv"
