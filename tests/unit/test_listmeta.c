@@ -121,8 +121,8 @@ static void assert_meta(tts_lists *l, const char *source, const char *kind, cons
 static void test_kinds_defaults_given_and_kept(void **state)
 {
     tts_lists *l = open_mem();
-    tts_import_opts o = {sizeof(o), "sanctions", "EU", "critical"};
-    tts_import_opts sev = {sizeof(sev), NULL, NULL, "medium"};
+    tts_import_opts o = {sizeof(o), "sanctions", "EU", "critical", NULL, NULL};
+    tts_import_opts sev = {sizeof(sev), NULL, NULL, "medium", NULL, NULL};
     (void)state;
     import_ok(l, "ofac-sdn", "sdn-csv", NULL, "lists/ofac-sdn-2025-sample/sdn.csv", NULL, NULL);
     import_ok(l, "jp-eul", "ttscreen-csv", NULL, "lists/jp-eul.csv", NULL, NULL);
@@ -164,11 +164,11 @@ static void test_bad_values_rejected_before_anything_is_written(void **state)
         tts_import_opts o;
         const char *message;
     } rows[] = {
-        {{sizeof(tts_import_opts), "sanction", NULL, NULL}, "unknown list kind 'sanction'"},
-        {{sizeof(tts_import_opts), NULL, NULL, "low"}, "list severity must be critical, high or medium"},
-        {{sizeof(tts_import_opts), NULL, NULL, "info"}, "list severity must be"},
-        {{sizeof(tts_import_opts), NULL, "U S", NULL}, "list jurisdiction must be"},
-        {{sizeof(tts_import_opts), NULL, "", NULL}, "list jurisdiction must be"},
+        {{sizeof(tts_import_opts), "sanction", NULL, NULL, NULL, NULL}, "unknown list kind 'sanction'"},
+        {{sizeof(tts_import_opts), NULL, NULL, "low", NULL, NULL}, "list severity must be critical, high or medium"},
+        {{sizeof(tts_import_opts), NULL, NULL, "info", NULL, NULL}, "list severity must be"},
+        {{sizeof(tts_import_opts), NULL, "U S", NULL, NULL, NULL}, "list jurisdiction must be"},
+        {{sizeof(tts_import_opts), NULL, "", NULL, NULL, NULL}, "list jurisdiction must be"},
     };
     tts_lists *l = open_mem();
     tts_list_status *st = NULL;
@@ -220,7 +220,7 @@ static void assert_match(tts_lists *l, const char *name, const char *source, con
 static void test_matches_carry_entry_type_kind_and_severity(void **state)
 {
     tts_lists *l = open_mem();
-    tts_import_opts crit = {sizeof(crit), "sanctions", NULL, "critical"};
+    tts_import_opts crit = {sizeof(crit), "sanctions", NULL, "critical", NULL, NULL};
     tts_search_opts so;
     tts_search_result *r = NULL;
     tts_error err;
