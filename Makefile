@@ -164,7 +164,7 @@ $(B)/tests/quality.o: tests/unit/quality.c tests/unit/quality.h
 
 TEST_OBJ := $(B)/tests/helpers.o $(B)/tests/quality.o
 
-$(B)/tests/test_%: tests/unit/test_%.c $(TEST_OBJ) $(B)/libttscreen.a
+$(B)/tests/test_%: tests/unit/test_%.c $(TEST_OBJ) $(B)/libttscreen.a $(PUB_HDR) $(PRIV_HDR)
 	@mkdir -p $(@D)
 	$(call say,CC,$@)
 	$(Q)$(CC) -Iinclude -iquote src -iquote tests/unit $(WARN) $(TEST_CFLAGS) $(CFLAGS) \

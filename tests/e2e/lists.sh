@@ -114,7 +114,7 @@ run "us-csl takes a .json file as csl-json" 0 "$T" lists import us-csl fixtures/
 
 # ---- search ----
 expect_out "full-width CATL finds the 1260H entry" 1 \
-    '{"query":"ＣＡＴＬ","matches":[{"source":"us-1260h","entry_id":"2025-catl","name":"Contemporary Amperex Technology Co., Limited","matched":"CATL","score":1.0000,"country":"CN","programs":["1260H"],"entry_type":null}]}' \
+    '{"query":"ＣＡＴＬ","matches":[{"source":"us-1260h","entry_id":"2025-catl","name":"Contemporary Amperex Technology Co., Limited","matched":"CATL","score":1.0000,"country":"CN","programs":["1260H"],"entry_type":null,"listed_on":"2025-01-07","source_url":null}]}' \
     "$T" search "ＣＡＴＬ" --format json --db "$DB"
 expect_out "traditional Han name folds to the simplified alias" 1 '"entry_id":"2025-catl"' \
     "$T" search "寧德時代新能源科技股份有限公司" --format json --db "$DB"
@@ -144,7 +144,7 @@ expect_err "threshold out of range" 2 "ttscreen: --threshold: expected a number 
     "$T" search CATL --threshold 1.5 --db "$DB"
 
 expect_out "CSL JSON entry found by its alias, sub-list kept" 1 \
-    '{"source":"us-csl-json","entry_id":"99ed1b052fdb09695fae1ba87516d8a0882b0df04652e07aeb5ce7be","name":"China Electronics Technology Group Corporation 13th Research Institute (CETC 13)","matched":"Hebei Semiconductor Research Institute","score":1.0000,"country":"CN","programs":["EL"],"entry_type":null}' \
+    '{"source":"us-csl-json","entry_id":"99ed1b052fdb09695fae1ba87516d8a0882b0df04652e07aeb5ce7be","name":"China Electronics Technology Group Corporation 13th Research Institute (CETC 13)","matched":"Hebei Semiconductor Research Institute","score":1.0000,"country":"CN","programs":["EL"],"entry_type":null,"listed_on":"2018-08-01","source_url":"https://www.bis.doc.gov/index.php/policy-guidance/lists-of-parties-of-concern/entity-list"}' \
     "$T" search "Hebei Semiconductor Research Institute" --source us-csl-json --format json --db "$DB"
 expect_out "CSL API person found by a reordered alias" 1 "matched aka: KHATIB, Seyed Esmaeil" \
     "$T" search "Seyed Esmaeil Khatib" --source csl-api --db "$DB"
