@@ -317,6 +317,30 @@ static tts_status build_rows(const tts_findings *f, finding_rows *fr, tts_error 
     return TTS_OK;
 }
 
+static tts_status counterparty_member(void *user, const tts_jnode *v, tts_error *err)
+{
+    (void)err;
+    *(int *)user = tts_jnode_is_object(tts_jnode_member(v, "counterparty"));
+    return TTS_OK;
+}
+
+/*
+ * The kind of a case a record creates: "counterparty" when the record
+ * carries the top-level "counterparty" object that `search --batch --store`
+ * writes, else "deal" (the store's TTS_STORE_KIND_OF_RECORD says the same
+ * in SQL). Taken from the hashed record, so the audit chain covers it.
+ */
+static const char *case_kind(const char *record_json)
+{
+    int cp = 0;
+    tts_error err;
+    tts_error_clear(&err);
+    if (record_json != NULL)
+        (void)tts_json_each_value(record_json, strlen(record_json), "record", 64,
+                                  counterparty_member, &cp, &err);
+    return cp ? "counterparty" : "deal";
+}
+
 tts_status tts_cases_store(tts_cases *c, const tts_screening_info *in, tts_error *err)
 {
     tts_store_screening sc;
@@ -347,6 +371,7 @@ tts_status tts_cases_store(tts_cases *c, const tts_screening_info *in, tts_error
     sc.lists_json = lists.data;
     sc.verdict = tts_findings_verdict(in->findings);
     sc.report_json = in->report_jsonl;
+    sc.case_kind = case_kind(sc.record_json);
     rc = tts_store_screening_add(c->store, &sc, fr.rows, fr.n, &id, err);
 out:
     tts_buf_free(&lists);
@@ -484,34 +509,11 @@ typedef struct render_ctx {
     const char *kind; /* cases list: only cases of this kind, or NULL for all */
 } render_ctx;
 
-static tts_status counterparty_member(void *user, const tts_jnode *v, tts_error *err)
-{
-    (void)err;
-    *(int *)user = tts_jnode_is_object(tts_jnode_member(v, "counterparty"));
-    return TTS_OK;
-}
-
-/*
- * A case's kind, from its latest record: "counterparty" when the record
- * carries the top-level "counterparty" member that `search --batch --store`
- * writes, else "deal".
- */
-static const char *case_kind(const char *record_json)
-{
-    int cp = 0;
-    tts_error err;
-    tts_error_clear(&err);
-    if (record_json != NULL)
-        (void)tts_json_each_value(record_json, strlen(record_json), "record", 64,
-                                  counterparty_member, &cp, &err);
-    return cp ? "counterparty" : "deal";
-}
-
 static int list_row(void *user, const tts_store_case *k)
 {
     render_ctx *r = user;
     tts_buf *b = r->b;
-    const char *kind = case_kind(k->latest.record_json);
+    const char *kind = k->kind != NULL ? k->kind : "deal";
     if (r->kind != NULL && strcmp(r->kind, kind) != 0)
         return 0;
     if (r->json) {
@@ -678,7 +680,7 @@ typedef struct show_head {
     char *report;
     int failed;
     int64_t screening;
-    char created[40], at[40], verdict[16], as_of[16], disposition[24];
+    char created[40], at[40], verdict[16], as_of[16], disposition[24], kind[16];
     long n, n_findings;
 } show_head;
 
@@ -689,6 +691,7 @@ static int show_head_row(void *user, const tts_store_case *k)
     h->n = k->n_screenings;
     h->n_findings = k->n_findings;
     snprintf(h->created, sizeof(h->created), "%s", k->created_at);
+    snprintf(h->kind, sizeof(h->kind), "%s", k->kind != NULL ? k->kind : "deal");
     snprintf(h->at, sizeof(h->at), "%s", k->latest.screened_at);
     snprintf(h->verdict, sizeof(h->verdict), "%s", k->latest.verdict);
     snprintf(h->as_of, sizeof(h->as_of), "%s", k->latest.as_of);
@@ -719,6 +722,7 @@ tts_status tts_cases_render_show(tts_cases *c, const char *record_id, tts_format
     if (r.json) {
         tts_buf_putc(&b, '{');
         tts_buf_json_field(&b, "id", record_id, 0);
+        tts_buf_json_field(&b, "kind", h.kind, 1);
         tts_buf_json_field(&b, "created_at", h.created, 1);
         tts_buf_json_field(&b, "disposition", h.disposition[0] ? h.disposition : NULL, 1);
         tts_buf_puts(&b, ",\"screenings\":[");
@@ -729,10 +733,10 @@ tts_status tts_cases_render_show(tts_cases *c, const char *record_id, tts_format
         TTS_TRY(tts_store_decisions_each(c->store, record_id, decision_json, &r, err));
         tts_buf_printf(&b, "],\"report\":%s}\n", h.report);
     } else {
-        tts_buf_printf(&b, "case %s\n  %-11s %s\n  %-11s %ld\n  %-11s %s (screened %s, as of "
-                           "%s), %ld finding%s\n",
-                       record_id, "created", h.created, "screenings", h.n, "verdict", h.verdict,
-                       h.at, h.as_of, h.n_findings, h.n_findings == 1 ? "" : "s");
+        tts_buf_printf(&b, "case %s\n  %-11s %s\n  %-11s %s\n  %-11s %ld\n  %-11s %s (screened "
+                           "%s, as of %s), %ld finding%s\n",
+                       record_id, "kind", h.kind, "created", h.created, "screenings", h.n,
+                       "verdict", h.verdict, h.at, h.as_of, h.n_findings, h.n_findings == 1 ? "" : "s");
         if (h.disposition[0] != '\0')
             tts_buf_printf(&b, "  %-11s %s\n", "decision", h.disposition);
         tts_buf_puts(&b, "\nfindings of the latest screening\n");

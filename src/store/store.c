@@ -97,7 +97,22 @@ static const char *const migrations[] = {
     /* 7: the version of the name normaliser that produced each list's stored tokens
      * (TTS_NAMES_VERSION); NULL for lists imported before it was kept */
     "ALTER TABLE list_source ADD COLUMN names_version INTEGER;",
+    /* 8: each case's kind, "deal" (a screened record) or "counterparty" (a sheet row kept by
+     * `search --batch --store`, whose record carries the top-level "counterparty" object):
+     * written when the case is created, from the hashed record, and read by `cases list
+     * --kind`; the cases of earlier files take it from their first screening's record */
+    "DROP TRIGGER case_file_no_update;"
+    "ALTER TABLE case_file ADD COLUMN kind TEXT NOT NULL DEFAULT 'deal'"
+    "  CHECK (kind IN ('deal', 'counterparty'));"
+    "UPDATE case_file SET kind = 'counterparty' WHERE id IN (SELECT s.case_id FROM screening s"
+    "  WHERE s.id = (SELECT min(x.id) FROM screening x WHERE x.case_id = s.case_id)"
+    "  AND " TTS_STORE_KIND_OF_RECORD("s.record_json") " = 'counterparty');"
+    "CREATE TRIGGER case_file_no_update BEFORE UPDATE ON case_file"
+    "  BEGIN SELECT RAISE(ABORT, 'case files are never changed'); END;",
 };
+
+/* The first schema with a kind per case (migration 8). */
+#define KIND_FROM 8
 
 /* The first schema with list versions and rescreen runs (migration 6). */
 #define LISTVER_FROM 6
@@ -694,6 +709,11 @@ int tts_store_has_audit2(tts_store *s)
 int tts_store_has_listver(tts_store *s)
 {
     return s->version >= LISTVER_FROM;
+}
+
+int tts_store_has_case_kind(tts_store *s)
+{
+    return s->version >= KIND_FROM;
 }
 
 tts_status tts_store_source_names_version_set(tts_store *s, int64_t id, long version,

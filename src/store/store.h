@@ -92,6 +92,9 @@ int tts_store_has_audit2(tts_store *s);
 /* Whether the schema has list versions and rescreen runs (migration 6). */
 int tts_store_has_listver(tts_store *s);
 
+/* Whether the schema keeps each case's kind (migration 8). */
+int tts_store_has_case_kind(tts_store *s);
+
 /* Record the name normaliser's version of source `id`'s stored tokens (no-op before schema 7). */
 tts_status tts_store_source_names_version_set(tts_store *s, int64_t id, long version,
                                               tts_error *err);

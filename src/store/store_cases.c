@@ -140,26 +140,51 @@ out:
     return rc;
 }
 
-/* Id of the case for record_id, creating it when `create`; 0 when absent. */
+/*
+ * Id of the case for record_id, creating it when `create` (of `kind`, NULL
+ * for a deal); 0 when absent. A case of another kind than `kind` is refused:
+ * a deal record never lands in a counterparty's case, nor the reverse.
+ */
 static tts_status case_id(tts_store *s, const char *record_id, const char *now, int create,
-                          int64_t *id, tts_error *err)
+                          const char *kind, int64_t *id, tts_error *err)
 {
     sqlite3_stmt *st = NULL;
     tts_status rc = TTS_OK;
+    int kinds = tts_store_has_case_kind(s);
     *id = 0;
+    if (kind == NULL)
+        kind = "deal";
     if (create) {
-        TTS_TRY(prepare(s, "INSERT OR IGNORE INTO case_file(record_id, created_at) VALUES(?1, ?2)",
+        TTS_TRY(prepare(s,
+                        kinds ? "INSERT OR IGNORE INTO case_file(record_id, created_at, kind) "
+                                "VALUES(?1, ?2, ?3)"
+                              : "INSERT OR IGNORE INTO case_file(record_id, created_at) "
+                                "VALUES(?1, ?2)",
                         &st, err));
         bind_text(st, 1, record_id);
         bind_text(st, 2, now);
+        if (kinds)
+            bind_text(st, 3, kind);
         TTS_TRY(step_done(s, st, err, "creating a case"));
         sqlite3_finalize(st);
         st = NULL;
     }
-    TTS_TRY(prepare(s, "SELECT id FROM case_file WHERE record_id = ?1", &st, err));
+    TTS_TRY(prepare(s,
+                    kinds ? "SELECT id, kind FROM case_file WHERE record_id = ?1"
+                          : "SELECT id, 'deal' FROM case_file WHERE record_id = ?1",
+                    &st, err));
     bind_text(st, 1, record_id);
-    if (sqlite3_step(st) == SQLITE_ROW)
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        const char *was = col(st, 1);
+        if (create && kinds && was != NULL && strcmp(was, kind) != 0) {
+            rc = tts_err_set(err, TTS_ERR_ARG,
+                             "case %s is a %s case: a %s record is not stored in it (give the "
+                             "record another id)",
+                             record_id, was, kind);
+            goto out;
+        }
         *id = sqlite3_column_int64(st, 0);
+    }
 out:
     sqlite3_finalize(st);
     return rc;
@@ -261,7 +286,7 @@ tts_status tts_store_screening_add(tts_store *s, const tts_store_screening *sc,
 
     *id = 0;
     TTS_TRY(tts_store_begin(s, err));
-    TTS_TRY(case_id(s, sc->record_id, sc->screened_at, 1, &cid, err));
+    TTS_TRY(case_id(s, sc->record_id, sc->screened_at, 1, sc->case_kind, &cid, err));
     TTS_TRY(prepare(s,
                     "INSERT INTO screening(case_id, screened_at, as_of, actor, kind, record_json, "
                     "record_sha256, rules_sha256, rules_count, lists_json, verdict, report_json) "
@@ -333,7 +358,7 @@ tts_status tts_store_decision_add(tts_store *s, const tts_store_decision *d, int
 
     *id = 0;
     TTS_TRY(tts_store_begin(s, err));
-    TTS_TRY(case_id(s, d->record_id, d->decided_at, 0, &cid, err));
+    TTS_TRY(case_id(s, d->record_id, d->decided_at, 0, NULL, &cid, err));
     if (cid == 0) {
         rc = tts_err_set(err, TTS_ERR_ARG, "no case \"%s\" in the database (screen it first)",
                          d->record_id);
@@ -460,6 +485,7 @@ static void read_screening(sqlite3_stmt *st, int at, tts_store_screening *sc)
     sc->lists_json = col(st, at + 10);
     sc->verdict = col(st, at + 11);
     sc->report_json = col(st, at + 12);
+    sc->case_kind = NULL; /* not read back with a screening: tts_store_case.kind has it */
 }
 
 typedef struct case_ctx {
@@ -478,26 +504,33 @@ static int case_row(void *p, sqlite3_stmt *st)
     k.n_screenings = (long)sqlite3_column_int64(st, 2);
     k.n_findings = (long)sqlite3_column_int64(st, 3);
     k.disposition = col(st, 4);
-    read_screening(st, 5, &k.latest);
+    k.kind = col(st, 5);
+    read_screening(st, 6, &k.latest);
     c->n++;
     return c->cb(c->user, &k);
 }
+
+/* The cases query; `kind_col` is the column or expression of each case's kind. */
+#define CASES_SQL(kind_col)                                                                    \
+    "SELECT c.record_id, c.created_at,"                                                        \
+    " (SELECT count(*) FROM screening x WHERE x.case_id = c.id),"                              \
+    " (SELECT count(*) FROM finding f WHERE f.screening_id = s.id AND f.cleared IS NULL),"     \
+    " (SELECT d.disposition FROM decision d WHERE d.case_id = c.id AND d.rule IS NULL"         \
+    "  ORDER BY d.id DESC LIMIT 1), " kind_col ", " SCREENING_COLS                             \
+    " FROM case_file c JOIN screening s ON s.id ="                                             \
+    " (SELECT max(id) FROM screening x WHERE x.case_id = c.id)"                                \
+    " WHERE ?1 IS NULL OR c.record_id = ?1 ORDER BY c.record_id"
 
 tts_status tts_store_cases_each(tts_store *s, const char *record_id, tts_store_case_cb cb,
                                 void *user, size_t *found, tts_error *err)
 {
     case_ctx c = {cb, user, 0};
-    tts_status rc = query_each(
-        s,
-        "SELECT c.record_id, c.created_at,"
-        " (SELECT count(*) FROM screening x WHERE x.case_id = c.id),"
-        " (SELECT count(*) FROM finding f WHERE f.screening_id = s.id AND f.cleared IS NULL),"
-        " (SELECT d.disposition FROM decision d WHERE d.case_id = c.id AND d.rule IS NULL"
-        "  ORDER BY d.id DESC LIMIT 1), " SCREENING_COLS
-        " FROM case_file c JOIN screening s ON s.id ="
-        " (SELECT max(id) FROM screening x WHERE x.case_id = c.id)"
-        " WHERE ?1 IS NULL OR c.record_id = ?1 ORDER BY c.record_id",
-        record_id, 0, 0, case_row, &c, err, "cases");
+    /* a read-only file from before migration 8 has no kind column: read it from the record */
+    tts_status rc = query_each(s,
+                               tts_store_has_case_kind(s)
+                                   ? CASES_SQL("c.kind")
+                                   : CASES_SQL(TTS_STORE_KIND_OF_RECORD("s.record_json")),
+                               record_id, 0, 0, case_row, &c, err, "cases");
     if (found != NULL)
         *found = c.n;
     return rc;

@@ -28,6 +28,8 @@ typedef struct tts_store_screening {
     const char *lists_json;  /* JSON array of the list versions consulted */
     const char *verdict;
     const char *report_json; /* the report, one JSON line */
+    const char *case_kind;   /* adding: the kind of a new case ("deal" or "counterparty";
+                                NULL: deal); a case of another kind refuses the screening */
 } tts_store_screening;
 
 typedef struct tts_store_finding {
@@ -81,6 +83,7 @@ typedef struct tts_store_case {
     tts_store_screening latest; /* the newest screening */
     long n_findings;            /* findings raised by it (cleared ones excluded) */
     const char *disposition;    /* newest whole-case decision, or NULL */
+    const char *kind;           /* "deal" or "counterparty" */
 } tts_store_case;
 
 typedef int (*tts_store_case_cb)(void *user, const tts_store_case *c);

@@ -19,6 +19,15 @@ sqlite3 *tts_store_sqlite(tts_store *s);
 tts_status tts_store_db_error(tts_store *s, tts_error *err, const char *what);
 
 /*
+ * SQL for the kind of a case whose record (canonical JSON) is the
+ * expression `json`: "counterparty" when it carries the top-level
+ * "counterparty" object that `search --batch --store` writes, else "deal".
+ */
+#define TTS_STORE_KIND_OF_RECORD(json)                                                         \
+    "(CASE json_type(" json ", '$.counterparty') WHEN 'object' THEN 'counterparty'"            \
+    " ELSE 'deal' END)"
+
+/*
  * Migration 2: cases, screenings, findings, reviewer decisions and the
  * append-only, hash-chained audit log. Triggers refuse UPDATE and DELETE
  * on every history table, so only a deliberate schema change can alter
