@@ -34,6 +34,8 @@ typedef struct batch {
     char now[32], today[11];
     const char *actor;
     long stored, store_findings;
+    int ids_col;      /* the "identifiers" column, or -1 */
+    char case_id[160]; /* the case of the row being written ("" when it was not kept) */
 } batch;
 
 /* A CSV cell: quoted when it holds a separator, a quote or a line break. */
@@ -70,6 +72,8 @@ static void csv_header(batch *b)
         csv_cell(b->out, tts_sheet_column(b->sheet, i), i == 0);
     for (size_t i = 0; i < N_MATCH_COLS; i++)
         csv_cell(b->out, match_cols[i], n == 0 && i == 0);
+    if (b->o->store)
+        csv_cell(b->out, "case_id", 0);
     fputs("\r\n", b->out);
 }
 
@@ -91,6 +95,8 @@ static void csv_row(batch *b, const char *const *cells, const tts_search_hit *h)
     csv_cell(b->out, h ? h->entry_type : NULL, 0);
     csv_cell(b->out, h ? h->listed_on : NULL, 0);
     csv_cell(b->out, h ? h->source_url : NULL, 0);
+    if (b->o->store)
+        csv_cell(b->out, b->case_id, 0);
     fputs("\r\n", b->out);
 }
 
@@ -149,6 +155,8 @@ static void html_header(batch *b)
     }
     for (size_t i = 0; i < N_MATCH_COLS; i++)
         fprintf(b->out, "<th>%s</th>", match_cols[i]);
+    if (b->o->store)
+        fputs("<th>case_id</th>", b->out);
     fputs("</tr></thead>\n<tbody>\n", b->out);
 }
 
@@ -180,6 +188,11 @@ static void html_row(batch *b, const char *const *cells, const tts_search_hit *h
         html_text(b->out, m[i]);
         fputs("</td>", b->out);
     }
+    if (b->o->store) {
+        fputs("<td>", b->out);
+        html_text(b->out, b->case_id);
+        fputs("</td>", b->out);
+    }
     fputs("</tr>\n", b->out);
 }
 
@@ -204,6 +217,8 @@ static int xlsx_row(batch *b, const char *const *cells, const tts_search_hit *h)
     b->xcells[n + 7] = h && h->entry_type ? h->entry_type : "";
     b->xcells[n + 8] = h && h->listed_on ? h->listed_on : "";
     b->xcells[n + 9] = h && h->source_url ? h->source_url : "";
+    if (b->o->store)
+        b->xcells[n + N_MATCH_COLS] = b->case_id;
     if (tts_sheet_writer_row(b->xlsx, b->xcells, h != NULL, &err) != TTS_OK) {
         cli_report(&err);
         return -1;
@@ -214,15 +229,18 @@ static int xlsx_row(batch *b, const char *const *cells, const tts_search_hit *h)
 static tts_status xlsx_open(batch *b, tts_error *err)
 {
     size_t n = tts_sheet_n_columns(b->sheet);
-    b->xcells = calloc(n + N_MATCH_COLS, sizeof(char *));
+    size_t extra = b->o->store ? 1 : 0; /* the case_id column */
+    b->xcells = calloc(n + N_MATCH_COLS + extra, sizeof(char *));
     if (b->xcells == NULL)
         return TTS_ERR_NOMEM;
     for (size_t i = 0; i < n; i++)
         b->xcells[i] = tts_sheet_column(b->sheet, i);
     for (size_t i = 0; i < N_MATCH_COLS; i++)
         b->xcells[n + i] = match_cols[i];
-    return tts_sheet_writer_open(b->o->out, b->xcells, n + N_MATCH_COLS, (int)n + 4, &b->xlsx,
-                                 err);
+    if (extra)
+        b->xcells[n + N_MATCH_COLS] = "case_id";
+    return tts_sheet_writer_open(b->o->out, b->xcells, n + N_MATCH_COLS + extra, (int)n + 4,
+                                 &b->xlsx, err);
 }
 
 static void json_row(batch *b, const char *const *cells, long row, const tts_search_hit *hits,
@@ -233,7 +251,13 @@ static void json_row(batch *b, const char *const *cells, long row, const tts_sea
     if (b->o->format == CLI_BATCH_JSON)
         fputs(b->first_json ? "[" : ",\n", fp);
     b->first_json = 0;
-    fprintf(fp, "{\"row\":%ld,\"input\":{", row);
+    fprintf(fp, "{\"row\":%ld,", row);
+    if (b->o->store) {
+        fputs("\"case_id\":", fp);
+        cli_json_str(fp, b->case_id[0] != '\0' ? b->case_id : NULL);
+        fputc(',', fp);
+    }
+    fputs("\"input\":{", fp);
     for (size_t i = 0; i < n; i++) {
         if (i > 0)
             fputc(',', fp);
@@ -272,11 +296,14 @@ static void json_row(batch *b, const char *const *cells, long row, const tts_sea
 static void text_row(batch *b, const char *name, long row, const tts_search_hit *hits,
                      size_t n_hits)
 {
+    char kept[192] = "";
+    if (b->o->store)
+        snprintf(kept, sizeof(kept), " (case %s)", b->case_id[0] != '\0' ? b->case_id : "not kept");
     if (n_hits == 0) {
-        fprintf(b->out, "row %ld  %s: no candidate\n", row, name);
+        fprintf(b->out, "row %ld  %s%s: no candidate\n", row, name, kept);
         return;
     }
-    fprintf(b->out, "row %ld  %s:\n", row, name);
+    fprintf(b->out, "row %ld  %s%s:\n", row, name, kept);
     for (size_t i = 0; i < n_hits; i++)
         fprintf(b->out, "    %.3f  %s  %s  %s\n", hits[i].score, hits[i].source,
                 hits[i].entry_id, hits[i].name);
@@ -316,12 +343,55 @@ static void bad_row(batch *b, long row, tts_sheet_role role, const char *what)
 
 /* ---- --store: a row kept as a counterparty case ---- */
 
+/*
+ * The key a row without an id is known by, into out (cap bytes; -1 when it
+ * does not fit): the name with runs of blanks (space, tab, the ideographic
+ * space U+3000) as one space and none at either end, full-width ASCII
+ * (U+FF01-U+FF5E) read as ASCII, ASCII letters in lower case; then U+001F
+ * and the country. So "ＡＣＭＥ  Corp" and "acme corp" of one country are one
+ * counterparty; any other difference in the name makes another.
+ */
+static int name_key(const char *name, const char *country, char *out, size_t cap)
+{
+    const unsigned char *p = (const unsigned char *)name;
+    size_t n = 0;
+    int blank = 0;
+    while (*p != '\0') {
+        unsigned c = *p++;
+        if (c == 0xE3 && p[0] == 0x80 && p[1] == 0x80) { /* U+3000 */
+            p += 2;
+            c = ' ';
+        } else if (c == 0xEF && ((p[0] == 0xBC && p[1] >= 0x81 && p[1] <= 0xBF) ||
+                                 (p[0] == 0xBD && p[1] >= 0x80 && p[1] <= 0x9E))) {
+            c = 0x21 + (p[0] == 0xBC ? p[1] - 0x81 : p[1] - 0x80 + 0x3F); /* U+FF01.. */
+            p += 2;
+        }
+        if (c == ' ' || c == '\t') {
+            blank = n > 0;
+            continue;
+        }
+        if (blank && n + 1 < cap)
+            out[n++] = ' ';
+        blank = 0;
+        if (n + 1 >= cap)
+            return -1;
+        out[n++] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    }
+    if (n + 4 >= cap)
+        return -1;
+    out[n++] = '\x1f';
+    out[n++] = country[0];
+    out[n++] = country[1];
+    out[n] = '\0';
+    return 0;
+}
+
 /* The record id of a row's case: cp-ID when the id column is a valid id, else cp- and 24 hex
- * digits of SHA-256 over the name, a unit separator and the country (stable across runs). */
+ * digits of SHA-256 over the row's name key (name_key), stable across runs. */
 static int case_id(const char *id, const char *name, const char *country, char out[160])
 {
     size_t n = id != NULL ? strlen(id) : 0, ok = n > 0 && n <= 120;
-    char sha[65];
+    char sha[65], key[TTS_CLI_NAME_MAX + 8];
     tts_error err;
     for (size_t i = 0; ok && i < n; i++) {
         char c = id[i];
@@ -332,15 +402,78 @@ static int case_id(const char *id, const char *name, const char *country, char o
         snprintf(out, 160, "cp-%.120s", id);
         return 0;
     }
-    {
-        char key[TTS_CLI_NAME_MAX + 32];
-        int k = snprintf(key, sizeof(key), "%s\x1f%s", name, country);
-        tts_error_clear(&err);
-        if (k < 0 || (size_t)k >= sizeof(key) || tts_digest_sha256(key, (size_t)k, sha, &err) != TTS_OK)
-            return -1;
-    }
+    tts_error_clear(&err);
+    if (name_key(name, country, key, sizeof(key)) != 0 ||
+        tts_digest_sha256(key, strlen(key), sha, &err) != TTS_OK)
+        return -1;
     snprintf(out, 160, "cp-%.24s", sha);
     return 0;
+}
+
+/* The identifier schemes of a party (record.md), as the "identifiers" column names them. */
+static const char *const id_schemes[] = {"lei", "duns", "jp-corporate-number", "cn-uscc"};
+
+/*
+ * The "identifiers" cell of a row ("lei:529900...; duns:12345678") as the
+ * members of a party's identifiers object, written to fp; NULL when the row
+ * has none, else "" when all is well or what is wrong (a pair without its
+ * colon or value, an unknown scheme, a scheme twice): never dropped, as a
+ * lost identifier would go unscreened.
+ */
+static const char *write_identifiers(FILE *fp, const char *cell, char *why, size_t cap)
+{
+    const char *p = cell;
+    unsigned seen = 0;
+    int first = 1;
+    for (;;) {
+        char scheme[32], value[256];
+        size_t n, k, i, vs;
+        while (*p == ' ' || *p == '\t' || *p == ';')
+            p++;
+        if (*p == '\0')
+            break;
+        n = strcspn(p, ";");
+        while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+            n--;
+        k = strcspn(p, ":");
+        if (k >= n || k == 0 || k >= sizeof(scheme)) {
+            snprintf(why, cap, "identifier '%.*s' is not SCHEME:VALUE", (int)(n < 64 ? n : 64), p);
+            return why;
+        }
+        for (i = 0; i < k; i++)
+            scheme[i] = (char)(p[i] >= 'A' && p[i] <= 'Z' ? p[i] - 'A' + 'a' : p[i]);
+        while (i > 0 && (scheme[i - 1] == ' ' || scheme[i - 1] == '\t'))
+            i--;
+        scheme[i] = '\0';
+        for (vs = k + 1; vs < n && (p[vs] == ' ' || p[vs] == '\t'); vs++)
+            ;
+        for (i = 0; i < sizeof(id_schemes) / sizeof(id_schemes[0]); i++)
+            if (strcmp(scheme, id_schemes[i]) == 0)
+                break;
+        if (i == sizeof(id_schemes) / sizeof(id_schemes[0])) {
+            snprintf(why, cap, "unknown identifier scheme '%s' (lei, duns, jp-corporate-number, "
+                     "cn-uscc)", scheme);
+            return why;
+        }
+        if (seen & (1u << i)) {
+            snprintf(why, cap, "identifier scheme '%s' given twice", scheme);
+            return why;
+        }
+        if (vs >= n || n - vs >= sizeof(value)) {
+            snprintf(why, cap, "identifier '%s' has %s value", scheme, vs >= n ? "no" : "too long a");
+            return why;
+        }
+        seen |= 1u << i;
+        memcpy(value, p + vs, n - vs);
+        value[n - vs] = '\0';
+        fputs(first ? "" : ",", fp);
+        first = 0;
+        cli_json_str(fp, id_schemes[i]);
+        fputc(':', fp);
+        cli_json_str(fp, value);
+        p += strcspn(p, ";");
+    }
+    return first ? NULL : "";
 }
 
 /* The party type of a sheet's type cell: the record's vocabulary, else a company. */
@@ -359,12 +492,15 @@ static const char *party_type(const char *t)
 /*
  * The ttscreen-record/1 of a counterparty row: a supply record of the
  * screening organisation (--org-country) and the counterparty, with its
- * name, aliases (';'-separated), country and type, marked by the top-level
- * "counterparty" member (how `cases list --kind` tells the cases apart).
+ * name, aliases (';'-separated), country, type and identifiers (the members
+ * of its identifiers object, or NULL), marked by the top-level
+ * "counterparty" member (how the case file tells the kinds apart). A person
+ * is a party of type person: unlike an entry of `people`, it keeps the
+ * row's aliases and identifiers, and the list rules read both alike.
  */
 static char *counterparty_record(batch *b, const char *id, const char *sheet_id, const char *name,
                                  const char *aliases, const char *country, const char *type,
-                                 size_t *len)
+                                 const char *idents, size_t *len)
 {
     char *text = NULL;
     FILE *fp = open_memstream(&text, len);
@@ -402,7 +538,10 @@ static char *counterparty_record(batch *b, const char *id, const char *sheet_id,
         if (*p == ';')
             p++;
     }
-    fputs("]}],\"counterparty\":{\"sheet_id\":", fp);
+    fputc(']', fp);
+    if (idents != NULL)
+        fprintf(fp, ",\"identifiers\":{%s}", idents);
+    fputs("}],\"counterparty\":{\"sheet_id\":", fp);
     cli_json_str(fp, sheet_id);
     fputs("}}", fp);
     if (fclose(fp) != 0) {
@@ -412,30 +551,71 @@ static char *counterparty_record(batch *b, const char *id, const char *sheet_id,
     return text;
 }
 
-/* Screen the row as a counterparty case and store it; -1 when it could not be kept. */
+/* The identifiers cell of a row as JSON members into *out (NULL: none); -1 (reported) if bad. */
+static int row_identifiers(batch *b, const char *const *cells, long row, char **out)
+{
+    char why[160], *text = NULL;
+    size_t len = 0;
+    const char *res;
+    FILE *fp;
+    *out = NULL;
+    if (b->ids_col < 0)
+        return 0;
+    if ((fp = open_memstream(&text, &len)) == NULL)
+        return -1;
+    res = write_identifiers(fp, cells[b->ids_col], why, sizeof(why));
+    if (fclose(fp) != 0 || (res != NULL && res[0] != '\0')) {
+        if (res != NULL && res[0] != '\0') {
+            cli_error("%s:%ld: column %d (%s): %s%s", b->o->file, row, b->ids_col + 1,
+                      tts_sheet_column(b->sheet, (size_t)b->ids_col), res,
+                      b->o->skip_bad ? " (row not kept under watch)" : "");
+            b->bad++;
+        } else {
+            cli_error("%s:%ld: out of memory", b->o->file, row);
+            b->bad++;
+        }
+        free(text);
+        return -1;
+    }
+    if (res == NULL)
+        free(text);
+    else
+        *out = text;
+    return 0;
+}
+
+/*
+ * Screen the row as a counterparty case and store it, its case id in
+ * b->case_id; -1 when it could not be kept (reported, counted as bad).
+ */
 static int store_row(batch *b, const char *const *cells, long row, const char *name,
                      const char *country, const char *type)
 {
-    char idcell[256], aliases[TTS_CLI_NAME_MAX], id[160], *text;
+    char idcell[256], aliases[TTS_CLI_NAME_MAX], id[160], *text = NULL, *idents = NULL;
     size_t len = 0;
     tts_record *rec = NULL;
     tts_screen_opts so;
     tts_screen_result res;
     tts_error err;
     int rc = -1;
+    b->case_id[0] = '\0';
     if (country[0] == '\0') {
         bad_row(b, row, TTS_SHEET_COUNTRY,
                 "a counterparty kept under watch (--store) needs its country");
         return -1;
     }
+    if (row_identifiers(b, cells, row, &idents) != 0)
+        return -1;
     if (role_cell(b, cells, TTS_SHEET_ID, idcell, sizeof(idcell)) == NULL)
         idcell[0] = '\0';
     if (role_cell(b, cells, TTS_SHEET_ALIASES, aliases, sizeof(aliases)) == NULL)
         aliases[0] = '\0';
     if (case_id(idcell, name, country, id) != 0 ||
-        (text = counterparty_record(b, id, idcell, name, aliases, country, type, &len)) == NULL) {
+        (text = counterparty_record(b, id, idcell, name, aliases, country, type, idents,
+                                    &len)) == NULL) {
         cli_error("%s:%ld: out of memory", b->o->file, row);
         b->bad++;
+        free(idents);
         return -1;
     }
     tts_error_clear(&err);
@@ -462,7 +642,8 @@ static int store_row(batch *b, const char *const *cells, long row, const char *n
         goto out;
     }
     b->stored++;
-    b->store_findings += res.findings != NULL && res.findings->n > 0;
+    b->store_findings += strcmp(tts_findings_verdict(res.findings), "clear") != 0;
+    snprintf(b->case_id, sizeof(b->case_id), "%s", id);
     rc = 0;
 out:
     if (rc != 0)
@@ -470,6 +651,7 @@ out:
     tts_screen_result_clear(&res);
     tts_record_free(rec);
     free(text);
+    free(idents);
     return rc;
 }
 
@@ -513,6 +695,21 @@ static void store_close(batch *b)
     b->cases = NULL;
     b->info = NULL;
     b->rules = NULL;
+}
+
+/* The column headed "identifiers" (ASCII case ignored), or -1. */
+static int identifiers_column(const tts_sheet *sh)
+{
+    for (size_t i = 0; i < tts_sheet_n_columns(sh); i++) {
+        const char *h = tts_sheet_column(sh, i), *want = "identifiers";
+        size_t k = 0;
+        while (h[k] != '\0' && want[k] != '\0' &&
+               (h[k] == want[k] || (h[k] >= 'A' && h[k] <= 'Z' && h[k] - 'A' + 'a' == want[k])))
+            k++;
+        if (h[k] == '\0' && want[k] == '\0')
+            return (int)i;
+    }
+    return -1;
 }
 
 /* Screen one row; -1 on an error that ends the batch. */
@@ -587,6 +784,11 @@ static int screen_row(batch *b, const char *const *cells, long row)
         kept = 1;
     b->rows++;
     b->with_hits += kept > 0;
+    /* kept before it is written, so that its line names the case (or says it was not kept) */
+    if (b->o->store && store_row(b, cells, row, name, country, type) != 0 && !b->o->skip_bad) {
+        tts_search_result_free(r);
+        return -1; /* counted as a bad row: it is not under watch */
+    }
     switch (b->o->format) {
     case CLI_BATCH_XLSX:
         if (kept == 0 && xlsx_row(b, cells, NULL) != 0) {
@@ -620,8 +822,6 @@ static int screen_row(batch *b, const char *const *cells, long row)
         break;
     }
     tts_search_result_free(r);
-    if (b->o->store && store_row(b, cells, row, name, country, type) != 0)
-        return b->o->skip_bad ? 0 : -1; /* counted as a bad row: it is not under watch */
     return 0;
 }
 
@@ -653,6 +853,7 @@ int cli_search_batch(const cli_batch_opts *o, tts_lists *lists)
         cli_report(&err);
         return EXIT_ERROR;
     }
+    b.ids_col = identifiers_column(b.sheet);
     if (o->format == CLI_BATCH_XLSX && xlsx_open(&b, &err) != TTS_OK) {
         if (err.message[0] != '\0')
             cli_report(&err);
@@ -718,11 +919,12 @@ int cli_search_batch(const cli_batch_opts *o, tts_lists *lists)
         fprintf(stderr, "search: %s (%s): %ld rows screened, %ld with candidates, %ld bad\n",
                 o->file, tts_sheet_encoding(b.sheet), b.rows, b.with_hits, b.bad);
     if (o->store && !o->quiet)
-        fprintf(stderr, "search: %ld counterparty cases stored in %s, %ld with findings\n",
+        fprintf(stderr, "search: %ld rows kept as counterparty cases in %s, %ld not clear\n",
                 b.stored, o->db, b.store_findings);
     store_close(&b);
     tts_sheet_close(b.sheet);
     if (stopped || b.bad > 0)
         return EXIT_ERROR;
-    return b.with_hits > 0 ? EXIT_FINDINGS : EXIT_CLEAN;
+    /* a kept row's screening may find what its name did not (an identifier): not clear either */
+    return b.with_hits > 0 || b.store_findings > 0 ? EXIT_FINDINGS : EXIT_CLEAN;
 }
