@@ -120,7 +120,9 @@ TTS_API tts_status tts_cases_render_list(tts_cases *c, tts_format fmt, char **ou
 /*
  * The same for the cases of one kind: "deal", or "counterparty" (the rows
  * `search --batch --store` keeps; their record carries a top-level
- * "counterparty" member); NULL for all.
+ * "counterparty" object, and the case takes its kind from the record that
+ * created it); NULL for all. TTS_ERR_ARG for another kind. `cases show`
+ * (tts_cases_render_show) names the kind too.
  */
 TTS_API tts_status tts_cases_render_list_of(tts_cases *c, tts_format fmt, const char *kind,
                                             char **out, size_t *len, tts_error *err);
