@@ -381,10 +381,84 @@ static void test_screen_record_fails_closed_without_lists(void **state)
     assert_int_equal(tts_screen_record(&o, fx->rec, &res, &err), TTS_ERR_ARG);
 }
 
+/* A record with the top-level "counterparty" object makes a counterparty case; kinds never mix. */
+static void test_case_kind_comes_from_the_record_and_never_mixes(void **state)
+{
+    fixture *fx = *state;
+    static const char cp_json[] =
+        "{\"format\":\"ttscreen-record/1\",\"id\":\"cp-V-1\",\"kind\":\"supply\","
+        "\"screened_for\":\"a\",\"parties\":["
+        "{\"id\":\"a\",\"name\":\"Acme\",\"country\":\"JP\",\"type\":\"company\"},"
+        "{\"id\":\"b\",\"name\":\"Vendor\",\"country\":\"CN\",\"type\":\"company\"}],"
+        "\"counterparty\":{\"sheet_id\":\"V-1\"}}";
+    static const char clash_json[] =
+        "{\"format\":\"ttscreen-record/1\",\"id\":\"cp-V-1\",\"kind\":\"supply\","
+        "\"screened_for\":\"a\",\"parties\":["
+        "{\"id\":\"a\",\"name\":\"Acme\",\"country\":\"JP\",\"type\":\"company\"}]}";
+    tts_record *cp = NULL, *clash = NULL;
+    tts_findings *none = tts_findings_new();
+    tts_screening_info si;
+    tts_error err;
+    char *out = NULL;
+    size_t len = 0;
+    tts_error_clear(&err);
+    store(fx, none, "2026-01-01T00:00:00Z"); /* deal-1, a deal */
+    assert_int_equal(tts_record_parse(cp_json, strlen(cp_json), "cp.json", &cp, &err), TTS_OK);
+    assert_int_equal(tts_record_parse(clash_json, strlen(clash_json), "x.json", &clash, &err),
+                     TTS_OK);
+    memset(&si, 0, sizeof(si));
+    si.size = sizeof(si);
+    si.at = "2026-01-02T00:00:00Z";
+    si.actor = "tester";
+    si.as_of = "2026-01-02";
+    si.record = cp;
+    si.rules = fx->rules;
+    si.findings = none;
+    si.report_jsonl = "{\"report\":1}\n";
+    assert_int_equal(tts_cases_store(fx->cases, &si, &err), TTS_OK);
+
+    assert_int_equal(tts_cases_render_list_of(fx->cases, TTS_FORMAT_JSON, "counterparty", &out,
+                                              &len, &err),
+                     TTS_OK);
+    assert_non_null(strstr(out, "\"id\":\"cp-V-1\",\"kind\":\"counterparty\""));
+    assert_null(strstr(out, "deal-1"));
+    tts_free(out);
+    assert_int_equal(
+        tts_cases_render_list_of(fx->cases, TTS_FORMAT_JSON, "deal", &out, &len, &err), TTS_OK);
+    assert_non_null(strstr(out, "\"id\":\"deal-1\",\"kind\":\"deal\""));
+    assert_null(strstr(out, "cp-V-1"));
+    tts_free(out);
+    assert_int_equal(tts_cases_render_show(fx->cases, "cp-V-1", TTS_FORMAT_JSON, &out, &len, &err),
+                     TTS_OK);
+    assert_non_null(strstr(out, "\"kind\":\"counterparty\""));
+    tts_free(out);
+    out = NULL;
+    assert_int_equal(
+        tts_cases_render_list_of(fx->cases, TTS_FORMAT_TEXT, "vendor", &out, &len, &err),
+        TTS_ERR_ARG);
+    assert_null(out);
+
+    /* a deal record under the counterparty's id is refused, and nothing of it is stored */
+    si.record = clash;
+    tts_error_clear(&err);
+    assert_int_equal(tts_cases_store(fx->cases, &si, &err), TTS_ERR_ARG);
+    assert_non_null(strstr(err.message, "case cp-V-1 is a counterparty case"));
+    assert_int_equal(tts_cases_render_show(fx->cases, "cp-V-1", TTS_FORMAT_TEXT, &out, &len, &err),
+                     TTS_OK);
+    assert_non_null(strstr(out, "screenings  1\n"));
+    tts_free(out);
+
+    tts_record_free(clash);
+    tts_record_free(cp);
+    tts_findings_free(none);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_screenings_accumulate_per_record_id, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_case_kind_comes_from_the_record_and_never_mixes,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_screen_record_fails_closed_without_lists, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_cleared_entry_is_not_raised_until_it_changes, setup,

@@ -306,7 +306,8 @@ static void test_schema_2_database_upgrades_and_is_readable_before(void **state)
              "ALTER TABLE list_source DROP COLUMN content_sha256; "
              "ALTER TABLE list_source DROP COLUMN names_version; "
              "ALTER TABLE list_fetch DROP COLUMN transport; "
-             "ALTER TABLE audit_log DROP COLUMN format; DROP TRIGGER case_file_no_update; "
+             "ALTER TABLE audit_log DROP COLUMN format; ALTER TABLE case_file DROP COLUMN kind; "
+             "DROP TRIGGER case_file_no_update; "
              "DROP TRIGGER case_file_no_delete; PRAGMA user_version = 2; "
              "PRAGMA user_version;' 2>/dev/null",
              db("d.db"));
