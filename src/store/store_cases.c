@@ -820,6 +820,35 @@ static void check_file(tts_store *s, int full, tts_store_audit_result *r)
     sqlite3_finalize(st);
 }
 
+/*
+ * A case's kind (migration 8) is not hashed itself: it rests on the hashed
+ * records of its screenings, which must all make it that kind. One that
+ * does not was edited behind the log's back (the row of that screening).
+ */
+static tts_status check_kinds(tts_store *s, tts_store_audit_result *r, tts_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    tts_status rc = TTS_OK;
+    TTS_TRY(prepare(s,
+                    "SELECT c.record_id, c.kind, " TTS_STORE_KIND_OF_RECORD("s.record_json") ", "
+                    "(SELECT seq FROM audit_log WHERE object = 'screening:' || s.id) "
+                    "FROM screening s JOIN case_file c ON c.id = s.case_id "
+                    "WHERE c.kind IS NOT " TTS_STORE_KIND_OF_RECORD("s.record_json") " LIMIT 1",
+                    &st, err));
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        r->broken_seq = sqlite3_column_type(st, 3) == SQLITE_NULL
+                            ? r->rows + 1
+                            : (long)sqlite3_column_int64(st, 3);
+        snprintf(r->problem, sizeof(r->problem),
+                 "case %.120s: its kind was changed to %.20s, but its records make it a %.20s "
+                 "case",
+                 col(st, 0), col(st, 1) ? col(st, 1) : "nothing", col(st, 2));
+    }
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
 /* A screening or decision with no audit row was inserted behind the log's back. */
 static tts_status find_unlogged(tts_store *s, tts_store_audit_result *r, tts_error *err)
 {
@@ -886,6 +915,8 @@ tts_status tts_store_audit_verify(tts_store *s, const char *head, unsigned flags
     TTS_TRY(find_unlogged(s, r, err));
     if (r->broken_seq == 0 && tts_store_has_audit2(s))
         TTS_TRY(check_lists(s, r, err));
+    if (r->broken_seq == 0 && tts_store_has_case_kind(s))
+        TTS_TRY(check_kinds(s, r, err));
     if (r->broken_seq == 0 && head != NULL && strcmp(head, r->head) != 0) {
         r->broken_seq = r->rows + 1;
         snprintf(r->problem, sizeof(r->problem),

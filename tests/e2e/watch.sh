@@ -168,6 +168,13 @@ n=$(sqlite3 "$IDB" "SELECT count(*) FROM case_file")
 [ "$n" = 2 ] && ok || bad "bad rows were kept: $n cases"
 run "audit verify with identifiers" 0 -- "$BIN" audit verify --db "$IDB"
 
+# --- a kind changed behind the log's back: its records say otherwise ----------------------------
+cp "$DB" "$S/tamper.db"
+sqlite3 "$S/tamper.db" "DROP TRIGGER case_file_no_update;
+    UPDATE case_file SET kind = 'deal' WHERE record_id = 'cp-V-002';" || bad "tamper with a kind"
+run "audit verify finds the changed kind" 1 -- "$BIN" audit verify --db "$S/tamper.db"
+has "names the case" "$S/err" "case cp-V-002: its kind was changed to deal"
+
 # --- a case file from before cases had a kind: the migration finds the counterparties -----------
 cp "$DB" "$S/old.db"
 sqlite3 "$S/old.db" "DROP TRIGGER case_file_no_update; ALTER TABLE case_file DROP COLUMN kind;
