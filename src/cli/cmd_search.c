@@ -40,8 +40,10 @@ static const char usage_text[] =
     "  --explain       show which tokens matched and why\n"
     "  --store         (--batch) keep every row as a counterparty case in the case file:\n"
     "                  screened by the rules as a one-party supply record, rescreened with\n"
-    "                  the deals; case id cp-ID (the id column) or cp-HASH of name and\n"
-    "                  country; --org-country CC is the screening organisation's (default JP)\n";
+    "                  the deals; case id cp-ID (the id column) or cp-HASH of the normalised\n"
+    "                  name and country (the last output column, case_id); an identifiers\n"
+    "                  column (lei:V;duns:V) goes into the party; --org-country CC is the\n"
+    "                  screening organisation's (default JP)\n";
 
 static void print_json(const char *query, const tts_search_result *r, int explain)
 {
