@@ -915,10 +915,12 @@ int cli_search_batch(const cli_batch_opts *o, tts_lists *lists)
         }
         free(b.xcells);
     }
-    if (!o->quiet)
+    /* a batch stopped by an error says so in that error's one line, with no summary after it;
+       rows already kept as cases before the error are still said */
+    if (!o->quiet && !stopped)
         fprintf(stderr, "search: %s (%s): %ld rows screened, %ld with candidates, %ld bad\n",
                 o->file, tts_sheet_encoding(b.sheet), b.rows, b.with_hits, b.bad);
-    if (o->store && !o->quiet)
+    if (o->store && !o->quiet && (!stopped || b.stored > 0))
         fprintf(stderr, "search: %ld rows kept as counterparty cases in %s, %ld not clear\n",
                 b.stored, o->db, b.store_findings);
     store_close(&b);
