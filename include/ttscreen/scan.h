@@ -67,11 +67,18 @@ typedef struct tts_finding {
                            "cleared by NAME on DATE: REASON"; it is then shown, not raised */
 } tts_finding;
 
-typedef struct tts_findings {
-    tts_finding *items;
-    size_t n;
-    size_t cap; /* internal */
-} tts_findings;
+/* The findings of one scan, in report order; opaque (tts_findings_count, tts_findings_get). */
+typedef struct tts_findings tts_findings;
+
+/* The number of findings; 0 for NULL. */
+TTS_API size_t tts_findings_count(const tts_findings *f);
+/* Finding i (0-based), or NULL when i is out of range; borrowed from f. */
+TTS_API const tts_finding *tts_findings_get(const tts_findings *f, size_t i);
+/*
+ * Finding i for its owner to change in place (a reviewer's decision clears it
+ * or drops cleared matches), or NULL when i is out of range.
+ */
+TTS_API tts_finding *tts_findings_edit(tts_findings *f, size_t i);
 
 /*
  * Denied-party lookup used by the rule language's list functions. Fills

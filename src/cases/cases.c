@@ -234,8 +234,8 @@ tts_status tts_cases_apply_decisions(tts_cases *c, const char *record_id, tts_fi
     tts_buf name = TTS_BUF_INIT;
     tts_status rc;
     TTS_TRY(load_decisions(c, record_id, &l, err));
-    for (size_t i = 0; i < f->n && l.n > 0; i++) {
-        if (apply_one(&l, &f->items[i], &name) != 0) {
+    for (size_t i = 0; i < tts_findings_count(f) && l.n > 0; i++) {
+        if (apply_one(&l, tts_findings_edit(f, i), &name) != 0) {
             rc = tts_err_set(err, TTS_ERR_NOMEM, "out of memory");
             goto out;
         }
@@ -285,14 +285,14 @@ static void finding_rows_free(finding_rows *fr)
 
 static tts_status build_rows(const tts_findings *f, finding_rows *fr, tts_error *err)
 {
-    size_t n = f != NULL ? f->n : 0;
+    size_t n = f != NULL ? tts_findings_count(f) : 0;
     fr->n = n;
     fr->rows = tts_calloc(n + 1, sizeof(tts_store_finding));
     fr->bufs = tts_calloc(n * 3 + 1, sizeof(tts_buf));
     if (fr->rows == NULL || fr->bufs == NULL)
         return tts_err_set(err, TTS_ERR_NOMEM, "out of memory");
     for (size_t i = 0; i < n; i++) {
-        const tts_finding *x = &f->items[i];
+        const tts_finding *x = tts_findings_get(f, i);
         tts_buf *key = &fr->bufs[3 * i], *ent = key + 1, *sha = key + 2;
         finding_key(key, x);
         for (size_t k = 0; k < x->n_matches; k++) {

@@ -370,8 +370,8 @@ static tts_status rescreen_one(rescreen_state *st, const char *id, tts_error *er
     f = res.findings;
 
     /* new: raised now, not before */
-    for (size_t i = 0; i < f->n; i++) {
-        const tts_finding *x = &f->items[i];
+    for (size_t i = 0; i < tts_findings_count(f); i++) {
+        const tts_finding *x = tts_findings_get(f, i);
         if (x->cleared != NULL)
             continue;
         tts_buf_reset(&key);

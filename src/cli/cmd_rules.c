@@ -488,22 +488,22 @@ static int run_example(const tts_rules *rules, const tts_rule_info *r, const tts
         printf("      %s\n", err.message[0] ? err.message : tts_strerror(err.status));
         goto out;
     }
-    if (ex->expect_hit && found->n == 0 && asked_lists) {
+    if (ex->expect_hit && tts_findings_count(found) == 0 && asked_lists) {
         printf("      %s:%d: needs a lists database: run with --db PATH\n", r->file, ex->line);
         ok = EX_SKIPPED;
-    } else if ((found->n > 0) != (ex->expect_hit != 0)) {
+    } else if ((tts_findings_count(found) > 0) != (ex->expect_hit != 0)) {
         printf("      %s:%d: expected %s, got %zu finding%s\n", r->file, ex->line,
-               ex->expect_hit ? "a hit" : "clear", found->n, found->n == 1 ? "" : "s");
-    } else if (ex->message != NULL && found->n > 0 &&
-               strcmp(ex->message, found->items[0].message) != 0) {
+               ex->expect_hit ? "a hit" : "clear", tts_findings_count(found), tts_findings_count(found) == 1 ? "" : "s");
+    } else if (ex->message != NULL && tts_findings_count(found) > 0 &&
+               strcmp(ex->message, tts_findings_get(found, 0)->message) != 0) {
         printf("      %s:%d: message differs\n        expected: %s\n        actual:   %s\n",
-               r->file, ex->line, ex->message, found->items[0].message);
+               r->file, ex->line, ex->message, tts_findings_get(found, 0)->message);
     } else {
         ok = EX_PASSED;
     }
     if (ok == EX_FAILED || to->explain)
-        for (size_t i = 0; i < found->n; i++)
-            print_finding(&found->items[i]);
+        for (size_t i = 0; i < tts_findings_count(found); i++)
+            print_finding(tts_findings_get(found, i));
 out:
     tts_findings_free(found);
     tts_record_free(rec);

@@ -241,8 +241,8 @@ static int node_by_id(const graph *g, const char *id)
 /* Which drawn party or person each finding is about. */
 static void mark_findings(graph *g, const tts_record *rec, const tts_findings *fs)
 {
-    for (size_t i = 0; fs != NULL && i < fs->n; i++) {
-        const tts_finding *f = &fs->items[i];
+    for (size_t i = 0; fs != NULL && i < tts_findings_count(fs); i++) {
+        const tts_finding *f = tts_findings_get(fs, i);
         int sev = (int)f->severity;
         long k;
         if (f->cleared != NULL)
@@ -587,40 +587,40 @@ static void findings_section(tts_buf *b, const tts_report_input *in)
 {
     static const char *const heads[] = {"Info", "Low", "Medium", "High", "Critical"};
     const tts_findings *fs = in->findings;
-    size_t n = fs != NULL ? fs->n : 0, n_matches = 0, n_cleared = 0;
+    size_t n = fs != NULL ? tts_findings_count(fs) : 0, n_matches = 0, n_cleared = 0;
     for (size_t i = 0; i < n; i++)
-        n_cleared += fs->items[i].cleared != NULL;
+        n_cleared += tts_findings_get(fs, i)->cleared != NULL;
     tts_buf_printf(b, "<section id=\"findings\"><h2>Findings (%zu)</h2>\n", n - n_cleared);
     if (n == n_cleared)
         tts_buf_puts(b, "<p>No rule matched this record.</p>\n");
     for (int sev = TTS_SEV_CRITICAL; sev >= TTS_SEV_INFO; sev--) {
         size_t count = 0;
         for (size_t i = 0; i < n; i++)
-            count += (int)fs->items[i].severity == sev && fs->items[i].cleared == NULL;
+            count += (int)tts_findings_get(fs, i)->severity == sev && tts_findings_get(fs, i)->cleared == NULL;
         if (count == 0)
             continue;
         tts_buf_printf(b, "<h3 class=\"sev-%s\">%s (%zu)</h3>\n", sev_class(sev), heads[sev],
                        count);
         for (size_t i = 0; i < n; i++)
-            if ((int)fs->items[i].severity == sev && fs->items[i].cleared == NULL)
-                finding_html(b, in->record, &fs->items[i]);
+            if ((int)tts_findings_get(fs, i)->severity == sev && tts_findings_get(fs, i)->cleared == NULL)
+                finding_html(b, in->record, tts_findings_get(fs, i));
     }
     if (n_cleared > 0) {
         /* reviewers' standing decisions: shown, not raised */
         tts_buf_printf(b, "<h3 class=\"cleared\">Cleared by reviewers (%zu)</h3>\n", n_cleared);
         for (size_t i = 0; i < n; i++)
-            if (fs->items[i].cleared != NULL)
-                finding_html(b, in->record, &fs->items[i]);
+            if (tts_findings_get(fs, i)->cleared != NULL)
+                finding_html(b, in->record, tts_findings_get(fs, i));
     }
     tts_buf_puts(b, "</section>\n<section id=\"matches\"><h2>List matches</h2>\n");
     for (size_t i = 0; i < n; i++)
-        n_matches += fs->items[i].n_matches;
+        n_matches += tts_findings_get(fs, i)->n_matches;
     if (n_matches == 0) {
         tts_buf_puts(b, "<p>No denied-party list entry matched.</p>\n");
     } else {
         tts_buf_printf(b, "<table class=\"matches\"><thead><tr><th>Rule</th>%s", match_head);
         for (size_t i = 0; i < n; i++)
-            match_rows(b, &fs->items[i], 1);
+            match_rows(b, tts_findings_get(fs, i), 1);
         tts_buf_puts(b, "</tbody></table>\n");
     }
     tts_buf_puts(b, "</section>\n");

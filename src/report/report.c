@@ -81,13 +81,13 @@ static void json_findings(tts_buf *b, const tts_findings *fs, int cleared)
 {
     int first = 1;
     tts_buf_putc(b, '[');
-    for (size_t i = 0; fs != NULL && i < fs->n; i++) {
-        if ((fs->items[i].cleared != NULL) != cleared)
+    for (size_t i = 0; fs != NULL && i < tts_findings_count(fs); i++) {
+        if ((tts_findings_get(fs, i)->cleared != NULL) != cleared)
             continue;
         if (!first)
             tts_buf_putc(b, ',');
         first = 0;
-        json_finding(b, &fs->items[i]);
+        json_finding(b, tts_findings_get(fs, i));
     }
     tts_buf_putc(b, ']');
 }
@@ -293,7 +293,7 @@ static void text_report(tts_buf *b, const tts_report_input *in, const char *sha)
     const char *verdict = tts_findings_verdict(fs);
     const char *title = tts_record_title(in->record);
     char up[16];
-    size_t n = fs != NULL ? fs->n : 0, n_cleared = 0;
+    size_t n = fs != NULL ? tts_findings_count(fs) : 0, n_cleared = 0;
 
     put_text(b, tts_record_id(in->record));
     tts_buf_puts(b, title ? ": " : "");
@@ -326,7 +326,7 @@ static void text_report(tts_buf *b, const tts_report_input *in, const char *sha)
                            : "");
     }
     for (size_t i = 0; i < n; i++)
-        n_cleared += fs->items[i].cleared != NULL;
+        n_cleared += tts_findings_get(fs, i)->cleared != NULL;
     tts_buf_printf(b, "  %-10s %zu", "findings", n - n_cleared);
     if (n_cleared > 0)
         tts_buf_printf(b, " (and %zu cleared by a reviewer)", n_cleared);
@@ -334,23 +334,23 @@ static void text_report(tts_buf *b, const tts_report_input *in, const char *sha)
     for (int sev = TTS_SEV_CRITICAL; sev >= TTS_SEV_INFO; sev--) {
         size_t count = 0;
         for (size_t i = 0; i < n; i++)
-            count += (int)fs->items[i].severity == sev && fs->items[i].cleared == NULL;
+            count += (int)tts_findings_get(fs, i)->severity == sev && tts_findings_get(fs, i)->cleared == NULL;
         if (count == 0)
             continue;
         tts_buf_putc(b, '\n');
         colored(b, in->color, sev_color(sev), upper(tts_severity_name((tts_severity)sev), up));
         tts_buf_printf(b, " (%zu)\n", count);
         for (size_t i = 0; i < n; i++)
-            if ((int)fs->items[i].severity == sev && fs->items[i].cleared == NULL)
-                text_finding(b, &fs->items[i]);
+            if ((int)tts_findings_get(fs, i)->severity == sev && tts_findings_get(fs, i)->cleared == NULL)
+                text_finding(b, tts_findings_get(fs, i));
     }
     if (n_cleared > 0) {
         tts_buf_putc(b, '\n');
         colored(b, in->color, "2", "CLEARED");
         tts_buf_printf(b, " (%zu)\n", n_cleared);
         for (size_t i = 0; i < n; i++)
-            if (fs->items[i].cleared != NULL)
-                text_finding(b, &fs->items[i]);
+            if (tts_findings_get(fs, i)->cleared != NULL)
+                text_finding(b, tts_findings_get(fs, i));
     }
 }
 

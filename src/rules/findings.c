@@ -72,6 +72,21 @@ int tts_match_copy(tts_match *dst, const tts_match *src)
     return ok ? 0 : -1;
 }
 
+size_t tts_findings_count(const tts_findings *f)
+{
+    return f != NULL ? f->n : 0;
+}
+
+const tts_finding *tts_findings_get(const tts_findings *f, size_t i)
+{
+    return f != NULL && i < f->n ? &f->items[i] : NULL;
+}
+
+tts_finding *tts_findings_edit(tts_findings *f, size_t i)
+{
+    return f != NULL && i < f->n ? &f->items[i] : NULL;
+}
+
 void tts_matches_free(tts_match *m, size_t n)
 {
     for (size_t i = 0; m != NULL && i < n; i++)

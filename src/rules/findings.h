@@ -7,6 +7,13 @@
 
 #include "ttscreen/scan.h"
 
+/* The list behind the opaque public type: the rules module alone sees it. */
+struct tts_findings {
+    tts_finding *items;
+    size_t n;
+    size_t cap;
+};
+
 tts_findings *tts_findings_new(void);
 /* Append a zeroed finding; NULL when out of memory. Owned by the list. */
 tts_finding *tts_findings_add(tts_findings *f);

@@ -197,7 +197,7 @@ int main(int argc, char **argv)
         clock_gettime(CLOCK_MONOTONIC, &c);
         parse_s += (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
         scan_s += (double)(c.tv_sec - b.tv_sec) + (double)(c.tv_nsec - b.tv_nsec) / 1e9;
-        findings += f->n;
+        findings += tts_findings_count(f);
         tts_findings_free(f);
         tts_record_free(rec);
         if (k + 1 == n / 10)

@@ -161,15 +161,15 @@ static void test_cleared_entry_is_not_raised_until_it_changes(void **state)
 
     again = hit(e, h, 1);
     assert_int_equal(tts_cases_apply_decisions(fx->cases, "deal-1", again, &err), TTS_OK);
-    assert_non_null(again->items[0].cleared);
-    assert_string_equal(again->items[0].cleared,
+    assert_non_null(tts_findings_get(again, 0)->cleared);
+    assert_string_equal(tts_findings_get(again, 0)->cleared,
                         "cleared by Reviewer A on 2026-02-03: different company, different address");
     assert_string_equal(tts_findings_verdict(again), "clear");
     assert_int_equal(tts_findings_max_severity(again), -1);
 
     changed = hit(e, h2, 1);
     assert_int_equal(tts_cases_apply_decisions(fx->cases, "deal-1", changed, &err), TTS_OK);
-    assert_null(changed->items[0].cleared);
+    assert_null(tts_findings_get(changed, 0)->cleared);
     assert_string_equal(tts_findings_verdict(changed), "review");
 
     /* a later decision supersedes: escalated means raised again */
@@ -178,7 +178,7 @@ static void test_cleared_entry_is_not_raised_until_it_changes(void **state)
     tts_findings_free(again);
     again = hit(e, h, 1);
     assert_int_equal(tts_cases_apply_decisions(fx->cases, "deal-1", again, &err), TTS_OK);
-    assert_null(again->items[0].cleared);
+    assert_null(tts_findings_get(again, 0)->cleared);
     tts_findings_free(f);
     tts_findings_free(again);
     tts_findings_free(changed);
@@ -195,9 +195,9 @@ static void test_clearing_one_entry_keeps_the_others(void **state)
                      TTS_OK);
     again = hit(e, h, 2);
     assert_int_equal(tts_cases_apply_decisions(fx->cases, "deal-1", again, &err), TTS_OK);
-    assert_null(again->items[0].cleared);
-    assert_int_equal(again->items[0].n_matches, 1);
-    assert_string_equal(again->items[0].matches[0].entry_id, "E2");
+    assert_null(tts_findings_get(again, 0)->cleared);
+    assert_int_equal(tts_findings_get(again, 0)->n_matches, 1);
+    assert_string_equal(tts_findings_get(again, 0)->matches[0].entry_id, "E2");
     tts_findings_free(f);
     tts_findings_free(again);
 }

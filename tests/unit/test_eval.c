@@ -97,7 +97,7 @@ static size_t count_hits(const char *coll, const char *cond, const char *rec_jso
              " for x in %s\n when %s\n message \"m\"\n}\n",
              coll, cond);
     f = scan(text, rec_json, as_of);
-    n = f->n;
+    n = tts_findings_count(f);
     tts_findings_free(f);
     return n;
 }
@@ -112,8 +112,14 @@ static void test_eval_finding_has_message_subject_and_evidence(void **state)
                   " message \"{t.from.name} gave {t.technology.id} to {t.to.name} ({t.to.country}) "
                   "on {t.date}\"\n}\n",
              CHAIN_REC, "2026-01-01");
-    assert_int_equal(f->n, 1);
-    x = &f->items[0];
+    assert_int_equal(tts_findings_count(f), 1);
+    x = tts_findings_get(f, 0);
+    /* the list is opaque: out of range and NULL give nothing, never a read past the end */
+    assert_ptr_equal(tts_findings_edit(f, 0), x);
+    assert_null(tts_findings_get(f, 1));
+    assert_null(tts_findings_edit(f, SIZE_MAX));
+    assert_int_equal(tts_findings_count(NULL), 0);
+    assert_null(tts_findings_get(NULL, 0));
     assert_string_equal(x->rule, "test.x");
     assert_int_equal(x->revision, 1);
     assert_int_equal(x->severity, TTS_SEV_HIGH);
@@ -136,11 +142,11 @@ static void test_eval_evidence_keeps_only_deciding_operands(void **state)
     f = scan(HEAD " when (record.kind == \"sale\" or record.id == \"r1\")"
                   " and any p in parties: p.country == \"CN\"\n message \"m\"\n}\n",
              CHAIN_REC, "2026-01-01");
-    assert_int_equal(f->n, 1);
-    assert_int_equal(f->items[0].n_evidence, 2);
-    assert_string_equal(f->items[0].evidence[0], "$.id = \"r1\"");
-    assert_string_equal(f->items[0].evidence[1], "$.parties[2].country = \"CN\"");
-    assert_string_equal(f->items[0].subject, "$");
+    assert_int_equal(tts_findings_count(f), 1);
+    assert_int_equal(tts_findings_get(f, 0)->n_evidence, 2);
+    assert_string_equal(tts_findings_get(f, 0)->evidence[0], "$.id = \"r1\"");
+    assert_string_equal(tts_findings_get(f, 0)->evidence[1], "$.parties[2].country = \"CN\"");
+    assert_string_equal(tts_findings_get(f, 0)->subject, "$");
     tts_findings_free(f);
 }
 
@@ -218,15 +224,15 @@ static void test_eval_chain_finding_has_path(void **state)
         " for p in chain\n when not resident_jp(p)\n"
         " message \"{p.name} at tier {tier(p)} via {join(path(p), ' -> ')}\"\n path path(p)\n}\n",
         CHAIN_REC, "2026-01-01");
-    assert_int_equal(f->n, 1);
-    assert_string_equal(f->items[0].message,
+    assert_int_equal(tts_findings_count(f), 1);
+    assert_string_equal(tts_findings_get(f, 0)->message,
                         "Shenzhen Co at tier 2 via Acme Japan -> Kanto Parts -> Shenzhen Co");
-    assert_int_equal(f->items[0].n_path, 3);
-    assert_string_equal(f->items[0].path[0], "jp");
-    assert_string_equal(f->items[0].path[1], "sub");
-    assert_string_equal(f->items[0].path[2], "cn");
-    assert_string_equal(f->items[0].subject, "$.parties[2]");
-    assert_string_equal(f->items[0].evidence[0], "resident_jp($.parties[2]) = false");
+    assert_int_equal(tts_findings_get(f, 0)->n_path, 3);
+    assert_string_equal(tts_findings_get(f, 0)->path[0], "jp");
+    assert_string_equal(tts_findings_get(f, 0)->path[1], "sub");
+    assert_string_equal(tts_findings_get(f, 0)->path[2], "cn");
+    assert_string_equal(tts_findings_get(f, 0)->subject, "$.parties[2]");
+    assert_string_equal(tts_findings_get(f, 0)->evidence[0], "resident_jp($.parties[2]) = false");
     tts_findings_free(f);
 }
 
@@ -339,10 +345,10 @@ static void test_eval_owned_percent_converges_on_cycles(void **state)
              " for p in parties\n when p.country != \"CN\"\n"
              " message \"{p.id} {owned_percent(filter(o in parties: o.country == 'CN'), p)}\"\n}\n",
              rec, "2026-01-01");
-    assert_int_equal(f->n, 3);
-    assert_string_equal(f->items[0].message, "jp 24");
-    assert_string_equal(f->items[1].message, "sg 80");
-    assert_string_equal(f->items[2].message, "hk 50");
+    assert_int_equal(tts_findings_count(f), 3);
+    assert_string_equal(tts_findings_get(f, 0)->message, "jp 24");
+    assert_string_equal(tts_findings_get(f, 1)->message, "sg 80");
+    assert_string_equal(tts_findings_get(f, 2)->message, "hk 50");
     tts_findings_free(f);
     assert_int_equal(count_hits("parties", "owned_percent([x], x) == 100 and len(owners(x)) == 0",
                                 rec, "2026-01-01"),
@@ -360,8 +366,8 @@ static void test_eval_effective_dates_bound_the_rule(void **state)
     (void)state;
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         tts_findings *f = scan(rule, CHAIN_REC, cases[i].as_of);
-        if (f->n != cases[i].n)
-            fail_msg("as of %s: %zu findings", cases[i].as_of, f->n);
+        if (tts_findings_count(f) != cases[i].n)
+            fail_msg("as of %s: %zu findings", cases[i].as_of, tts_findings_count(f));
         tts_findings_free(f);
     }
 }
@@ -403,20 +409,20 @@ static void test_eval_listed_uses_lookup_and_fills_matches(void **state)
     o.size = sizeof(o);
     o.as_of = "2026-01-01";
     f = scan_opts(rule, CHAIN_REC, &o); /* no lookup: lists not loaded, nothing matches */
-    assert_int_equal(f->n, 0);
+    assert_int_equal(tts_findings_count(f), 0);
     tts_findings_free(f);
     o.lookup = fake_lookup;
     o.lookup_user = &calls;
     f = scan_opts(rule, CHAIN_REC, &o);
     assert_int_equal(calls, 4); /* one per party, one more for listed(p); repeats are cached */
-    assert_int_equal(f->n, 1);
-    assert_string_equal(f->items[0].message, "Shenzhen Co listed as SHENZHEN CO LTD");
-    assert_int_equal(f->items[0].n_matches, 1);
-    assert_string_equal(f->items[0].matches[0].source, "us-1260h");
-    assert_string_equal(f->items[0].matches[0].entry_id, "e-1");
-    assert_string_equal(f->items[0].matches[0].matched, "Shenzhen Co");
-    assert_true(f->items[0].matches[0].score > 0.96);
-    assert_string_equal(f->items[0].evidence[0], "listed($.parties[2], \"us-1260h\") = [\"e-1\"]");
+    assert_int_equal(tts_findings_count(f), 1);
+    assert_string_equal(tts_findings_get(f, 0)->message, "Shenzhen Co listed as SHENZHEN CO LTD");
+    assert_int_equal(tts_findings_get(f, 0)->n_matches, 1);
+    assert_string_equal(tts_findings_get(f, 0)->matches[0].source, "us-1260h");
+    assert_string_equal(tts_findings_get(f, 0)->matches[0].entry_id, "e-1");
+    assert_string_equal(tts_findings_get(f, 0)->matches[0].matched, "Shenzhen Co");
+    assert_true(tts_findings_get(f, 0)->matches[0].score > 0.96);
+    assert_string_equal(tts_findings_get(f, 0)->evidence[0], "listed($.parties[2], \"us-1260h\") = [\"e-1\"]");
     tts_findings_free(f);
 }
 
@@ -430,15 +436,15 @@ static void test_eval_findings_sorted_and_deterministic(void **state)
     tts_findings *f1 = scan(rule, CHAIN_REC, "2026-01-01");
     tts_findings *f2 = scan(rule, CHAIN_REC, "2026-01-01");
     (void)state;
-    assert_int_equal(f1->n, 3);
-    assert_string_equal(f1->items[0].rule, "a.crit");
-    assert_string_equal(f1->items[1].subject, "$.parties[0]");
-    assert_string_equal(f1->items[2].subject, "$.parties[1]");
+    assert_int_equal(tts_findings_count(f1), 3);
+    assert_string_equal(tts_findings_get(f1, 0)->rule, "a.crit");
+    assert_string_equal(tts_findings_get(f1, 1)->subject, "$.parties[0]");
+    assert_string_equal(tts_findings_get(f1, 2)->subject, "$.parties[1]");
     assert_string_equal(tts_findings_verdict(f1), "blocked");
-    assert_int_equal(f2->n, f1->n);
-    for (size_t i = 0; i < f1->n; i++) {
-        assert_string_equal(f1->items[i].message, f2->items[i].message);
-        assert_string_equal(f1->items[i].subject, f2->items[i].subject);
+    assert_int_equal(tts_findings_count(f2), tts_findings_count(f1));
+    for (size_t i = 0; i < tts_findings_count(f1); i++) {
+        assert_string_equal(tts_findings_get(f1, i)->message, tts_findings_get(f2, i)->message);
+        assert_string_equal(tts_findings_get(f1, i)->subject, tts_findings_get(f2, i)->subject);
     }
     tts_findings_free(f1);
     tts_findings_free(f2);
@@ -469,8 +475,8 @@ static void test_eval_only_rule_and_trace(void **state)
     o.trace = trace_count;
     o.trace_user = &lines;
     f = scan_opts(rule, CHAIN_REC, &o);
-    assert_int_equal(f->n, 1);
-    assert_string_equal(f->items[0].rule, "a.two");
+    assert_int_equal(tts_findings_count(f), 1);
+    assert_string_equal(tts_findings_get(f, 0)->rule, "a.two");
     assert_int_equal(lines, 6); /* three bindings, three comparisons */
     tts_findings_free(f);
 }
@@ -513,11 +519,11 @@ static void test_eval_smaller_opts_struct_is_accepted(void **state)
     o.lookup_user = NULL;
     f = scan(HEAD " for p in parties\n when p.country == \"CN\"\n message \"m\"\n}\n", CHAIN_REC,
              "2026-01-01");
-    assert_int_equal(f->n, 1);
+    assert_int_equal(tts_findings_count(f), 1);
     tts_findings_free(f);
     f = scan_opts(HEAD " for p in parties\n when p.country == \"CN\"\n message \"m\"\n}\n",
                   CHAIN_REC, &o);
-    assert_int_equal(f->n, 1);
+    assert_int_equal(tts_findings_count(f), 1);
     tts_findings_free(f);
 }
 
@@ -576,8 +582,8 @@ static void test_eval_every_schema_field_reads_and_prints(void **state)
                      owners[o].coll, owners[o].prefix, fi.name, owners[o].prefix, fi.name);
             f1 = scan(rule, full, "2026-01-01");
             f2 = scan(rule, minimal, "2026-01-01");
-            assert_true(f1->n > 0);
-            assert_true(f2->n > 0);
+            assert_true(tts_findings_count(f1) > 0);
+            assert_true(tts_findings_count(f2) > 0);
             tts_findings_free(f1);
             tts_findings_free(f2);
             checked++;
@@ -615,8 +621,8 @@ static void test_eval_long_chain_is_linear(void **state)
     f = scan(HEAD " for p in chain\n when p.country == \"CN\"\n message \"tier {tier(p)}, "
                   "{len(path(p))} parties, {len(hops(p))} hops\"\n}\n",
              json, "2026-01-01");
-    assert_int_equal(f->n, 1);
-    assert_string_equal(f->items[0].message, "tier 19999, 20000 parties, 19999 hops");
+    assert_int_equal(tts_findings_count(f), 1);
+    assert_string_equal(tts_findings_get(f, 0)->message, "tier 19999, 20000 parties, 19999 hops");
     tts_findings_free(f);
     test_free(json);
 }
@@ -650,8 +656,8 @@ static void test_eval_allocation_failures_are_clean(void **state)
         assert_null(f);
     }
     assert_int_equal(rc, TTS_OK);
-    assert_int_equal(f->n, 1);
-    assert_int_equal(f->items[0].n_path, 3);
+    assert_int_equal(tts_findings_count(f), 1);
+    assert_int_equal(tts_findings_get(f, 0)->n_path, 3);
     tts_findings_free(f);
     tts_record_free(x);
     tts_rules_free(r);

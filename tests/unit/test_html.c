@@ -364,8 +364,8 @@ static void test_cleared_findings_are_shown_apart_and_not_counted(void **state)
     const char *cleared_head, *note;
     (void)state;
     fixture_open(&fx, xss_record);
-    fx.fs->items[1].cleared = tts_strdup("cleared by A <Reviewer> on 2026-02-03: same name, other firm");
-    assert_non_null(fx.fs->items[1].cleared);
+    tts_findings_edit(fx.fs, 1)->cleared = tts_strdup("cleared by A <Reviewer> on 2026-02-03: same name, other firm");
+    assert_non_null(tts_findings_get(fx.fs, 1)->cleared);
     tts_error_clear(&err);
     assert_int_equal(tts_html_render(&fx.in, &b, &err), TTS_OK);
     tts_buf_putc(&b, '\0');
