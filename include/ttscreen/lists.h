@@ -114,27 +114,13 @@ typedef struct tts_search_opts {
     double threshold;            /* minimum score, e.g. TTS_LISTS_THRESHOLD */
     size_t limit;                /* at most this many hits; 0 = no limit */
     int exhaustive;              /* score every name instead of using the index */
-    int explain;                 /* fill tts_search_hit.why */
+    int explain;                 /* fill tts_match.why */
 } tts_search_opts;
 
-typedef struct tts_search_hit {
-    char *source;   /* list source name */
-    char *entry_id; /* the list's own id */
-    char *name;     /* the entry's primary name */
-    char *matched;  /* the name or alias that matched */
-    char *kind;     /* "primary", "aka", "fka", "nka" */
-    char *country;  /* the entry's ISO codes ';'-separated, or NULL */
-    char *programs; /* ';'-separated, or NULL */
-    char *why;      /* explanation (opts.explain), or NULL */
-    double score;   /* in [0,1], after the country qualifier */
-    /* Fields below were added later. */
-    char *entry_type; /* "person", "organisation", "vessel", "aircraft", or NULL when unknown */
-    char *listed_on;  /* the date the list gives for the entry, as it gives it, or NULL */
-    char *source_url; /* the entry's page at its publisher, or NULL */
-} tts_search_hit;
 
+/* A search's candidates: list hits (tts_match, scan.h), filled but for the evaluator's fields. */
 typedef struct tts_search_result {
-    tts_search_hit *hits; /* best first */
+    tts_match *hits; /* best first */
     size_t n;
 } tts_search_result;
 

@@ -46,6 +46,15 @@ typedef struct tts_match {
     char *query;      /* set by the evaluator: JSON path of the record's name or identifier
                          that matched, e.g. "$.parties[2].aliases[0]" */
     char *queried;    /* set by the evaluator: that name or identifier as the record wrote it */
+    /* Fields below were added when the list search and the rules' lookup came to share this
+       type; the search fills them, NULL when unknown. */
+    char *name_kind;  /* which of the entry's names matched: "primary", "aka", "fka", "nka",
+                         "derived" */
+    char *country;    /* the entry's ISO codes ';'-separated */
+    char *programs;   /* ';'-separated */
+    char *why;        /* the score explained (tts_search_opts.explain) */
+    char *listed_on;  /* the date the list gives for the entry, as it gives it */
+    char *source_url; /* the entry's page at its publisher */
 } tts_match;
 
 typedef struct tts_finding {

@@ -52,7 +52,7 @@ static void print_json(const char *query, const tts_search_result *r, int explai
     cli_json_str(stdout, query);
     printf(",\"matches\":[");
     for (size_t i = 0; i < r->n; i++) {
-        const tts_search_hit *h = &r->hits[i];
+        const tts_match *h = &r->hits[i];
         printf("%s{\"source\":", i > 0 ? "," : "");
         cli_json_str(stdout, h->source);
         printf(",\"entry_id\":");
@@ -87,11 +87,11 @@ static void print_text(const char *query, const tts_search_result *r, double thr
         return;
     }
     for (size_t i = 0; i < r->n; i++) {
-        const tts_search_hit *h = &r->hits[i];
+        const tts_match *h = &r->hits[i];
         printf("%.3f  %s  %s  %s\n", h->score, h->source, h->entry_id, h->name);
         if (strcmp(h->matched, h->name) != 0)
             printf("       matched %s: %s\n",
-                   strcmp(h->kind, "derived") == 0 ? "without its parentheses" : h->kind,
+                   strcmp(h->name_kind, "derived") == 0 ? "without its parentheses" : h->name_kind,
                    h->matched);
         printf("       country: %s  programs: %s\n", h->country != NULL ? h->country : "-",
                h->programs != NULL ? h->programs : "-");

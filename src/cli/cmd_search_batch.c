@@ -77,7 +77,7 @@ static void csv_header(batch *b)
     fputs("\r\n", b->out);
 }
 
-static void csv_row(batch *b, const char *const *cells, const tts_search_hit *h)
+static void csv_row(batch *b, const char *const *cells, const tts_match *h)
 {
     size_t n = tts_sheet_n_columns(b->sheet);
     char score[16] = "";
@@ -160,7 +160,7 @@ static void html_header(batch *b)
     fputs("</tr></thead>\n<tbody>\n", b->out);
 }
 
-static void html_row(batch *b, const char *const *cells, const tts_search_hit *h)
+static void html_row(batch *b, const char *const *cells, const tts_match *h)
 {
     size_t n = tts_sheet_n_columns(b->sheet);
     char score[16] = "";
@@ -197,7 +197,7 @@ static void html_row(batch *b, const char *const *cells, const tts_search_hit *h
 }
 
 /* An xlsx row: the input cells, then the match's; -1 on a write error (printed). */
-static int xlsx_row(batch *b, const char *const *cells, const tts_search_hit *h)
+static int xlsx_row(batch *b, const char *const *cells, const tts_match *h)
 {
     size_t n = tts_sheet_n_columns(b->sheet);
     char score[16] = "";
@@ -243,7 +243,7 @@ static tts_status xlsx_open(batch *b, tts_error *err)
                                  &b->xlsx, err);
 }
 
-static void json_row(batch *b, const char *const *cells, long row, const tts_search_hit *hits,
+static void json_row(batch *b, const char *const *cells, long row, const tts_match *hits,
                      size_t n_hits)
 {
     size_t n = tts_sheet_n_columns(b->sheet);
@@ -267,7 +267,7 @@ static void json_row(batch *b, const char *const *cells, long row, const tts_sea
     }
     fputs("},\"matches\":[", fp);
     for (size_t i = 0; i < n_hits; i++) {
-        const tts_search_hit *h = &hits[i];
+        const tts_match *h = &hits[i];
         fputs(i > 0 ? ",{\"source\":" : "{\"source\":", fp);
         cli_json_str(fp, h->source);
         fputs(",\"entry_id\":", fp);
@@ -293,7 +293,7 @@ static void json_row(batch *b, const char *const *cells, long row, const tts_sea
         fputc('\n', fp);
 }
 
-static void text_row(batch *b, const char *name, long row, const tts_search_hit *hits,
+static void text_row(batch *b, const char *name, long row, const tts_match *hits,
                      size_t n_hits)
 {
     char kept[192] = "";
@@ -774,7 +774,7 @@ static int screen_row(batch *b, const char *const *cells, long row)
         if (want != NULL && et != NULL && et[0] != '\0' && strcmp(et, want) != 0)
             continue;
         if (kept != i) {
-            tts_search_hit tmp = r->hits[kept];
+            tts_match tmp = r->hits[kept];
             r->hits[kept] = r->hits[i];
             r->hits[i] = tmp;
         }

@@ -821,28 +821,11 @@ static char *sdup(const char *s, int *oom)
     return d;
 }
 
-static void hit_clear(tts_search_hit *h)
-{
-    tts_free(h->source);
-    tts_free(h->entry_id);
-    tts_free(h->name);
-    tts_free(h->matched);
-    tts_free(h->kind);
-    tts_free(h->country);
-    tts_free(h->programs);
-    tts_free(h->why);
-    tts_free(h->entry_type);
-    tts_free(h->listed_on);
-    tts_free(h->source_url);
-}
-
 void tts_search_result_free(tts_search_result *r)
 {
     if (r == NULL)
         return;
-    for (size_t i = 0; i < r->n; i++)
-        hit_clear(&r->hits[i]);
-    tts_free(r->hits);
+    tts_matches_free(r->hits, r->n);
     tts_free(r);
 }
 
@@ -851,18 +834,18 @@ static tts_status fill(tts_lists *l, const tts_nname *q, const tts_nameidx_hit *
                        int explain, tts_search_result *r, tts_error *err)
 {
     int oom = 0;
-    r->hits = tts_calloc(n > 0 ? n : 1, sizeof(tts_search_hit));
+    r->hits = tts_calloc(n > 0 ? n : 1, sizeof(tts_match));
     if (r->hits == NULL)
         return tts_err_set(err, TTS_ERR_NOMEM, "out of memory searching the lists");
     for (size_t i = 0; i < n; i++) {
         const ent *e = &l->ents[h[i].entry];
-        tts_search_hit *o = &r->hits[i];
+        tts_match *o = &r->hits[i];
         r->n++;
         o->source = sdup(l->srcs[e->src].name, &oom);
         o->entry_id = sdup(e->entry_id, &oom);
         o->name = sdup(e->name, &oom);
         o->matched = sdup(l->names[h[i].name].name, &oom);
-        o->kind = sdup(l->names[h[i].name].kind, &oom);
+        o->name_kind = sdup(l->names[h[i].name].kind, &oom);
         o->country = sdup(e->country, &oom);
         o->programs = sdup(e->programs, &oom);
         o->entry_type = sdup(entry_types[e->type], &oom);
@@ -975,6 +958,7 @@ static tts_status complete_match(tts_lists *l, tts_match *m, tts_error *err)
         et = tts_listmeta_entry_type(type[0] != '\0' ? type : NULL);
         m->entry_sha256 = sdup(sha, &oom);
         m->sublist = sub[0] != '\0' ? sdup(sub, &oom) : NULL;
+        tts_free(m->entry_type); /* the row's own type, over the loaded view's */
         m->entry_type = sdup(et, &oom);
     }
     if (sr != NULL) {
@@ -991,7 +975,6 @@ tts_status tts_lists_lookup(void *user, const char *name, const char *country,
     tts_lists *l = user;
     tts_search_opts o;
     tts_search_result *r = NULL;
-    tts_match *m = NULL;
     tts_status rc;
     memset(&o, 0, sizeof(o));
     o.size = sizeof(o);
@@ -1006,34 +989,20 @@ tts_status tts_lists_lookup(void *user, const char *name, const char *country,
         return rc;
     if (r == NULL) /* not reached: a search that succeeds gives a result */
         return tts_err_set(err, TTS_ERR_INTERNAL, "list search gave no result");
-    m = tts_calloc(r->n > 0 ? r->n : 1, sizeof(tts_match));
-    if (m == NULL) {
-        tts_search_result_free(r);
-        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory in a list lookup");
-    }
+    /* the search's hits are the lookup's: completed in place and handed over, never copied */
     for (size_t i = 0; i < r->n; i++) {
-        /* Move the strings over; the result keeps only what it still owns. */
-        m[i].source = r->hits[i].source;
-        m[i].entry_id = r->hits[i].entry_id;
-        m[i].name = r->hits[i].name;
-        m[i].matched = r->hits[i].matched;
-        m[i].score = r->hits[i].score;
-        r->hits[i].source = r->hits[i].entry_id = r->hits[i].name = r->hits[i].matched = NULL;
-    }
-    for (size_t i = 0; i < r->n; i++) {
-        rc = complete_match(l, &m[i], err);
+        rc = complete_match(l, &r->hits[i], err);
         if (rc != TTS_OK) {
-            tts_matches_free(m, r->n);
             tts_search_result_free(r);
             return rc;
         }
     }
-    *n_hits = r->n;
-    if (r->n == 0) {
-        tts_matches_free(m, 0);
-        m = NULL;
+    if (r->n > 0) {
+        *hits = r->hits;
+        *n_hits = r->n;
+        r->hits = NULL;
+        r->n = 0;
     }
-    *hits = m;
     tts_search_result_free(r);
     return TTS_OK;
 }

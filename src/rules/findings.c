@@ -7,6 +7,7 @@
 #include "rules/findings.h"
 
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "util/error.h"
@@ -30,46 +31,91 @@ tts_status tts_severity_parse(const char *name, tts_severity *out)
     return TTS_ERR_ARG;
 }
 
+/*
+ * Every string of a match, with what a copy makes of a NULL or empty value:
+ * the names are never NULL ("" instead), optional facts stay NULL and an
+ * empty one becomes NULL, the rest are copied as they are. The one list
+ * that clear, copy and the evaluator's arena copy go by.
+ */
+#define NEVER_NULL 1
+#define EMPTY_IS_NULL 2
+static const struct {
+    size_t off;
+    unsigned char how;
+} match_strings[] = {
+    {offsetof(tts_match, source), NEVER_NULL},
+    {offsetof(tts_match, entry_id), NEVER_NULL},
+    {offsetof(tts_match, name), NEVER_NULL},
+    {offsetof(tts_match, matched), NEVER_NULL},
+    {offsetof(tts_match, entry_sha256), 0},
+    {offsetof(tts_match, sublist), EMPTY_IS_NULL},
+    {offsetof(tts_match, entry_type), EMPTY_IS_NULL},
+    {offsetof(tts_match, kind), EMPTY_IS_NULL},
+    {offsetof(tts_match, severity), EMPTY_IS_NULL},
+    {offsetof(tts_match, query), EMPTY_IS_NULL},
+    {offsetof(tts_match, queried), 0},
+    {offsetof(tts_match, name_kind), EMPTY_IS_NULL},
+    {offsetof(tts_match, country), EMPTY_IS_NULL},
+    {offsetof(tts_match, programs), EMPTY_IS_NULL},
+    {offsetof(tts_match, why), EMPTY_IS_NULL},
+    {offsetof(tts_match, listed_on), EMPTY_IS_NULL},
+    {offsetof(tts_match, source_url), EMPTY_IS_NULL},
+};
+#define N_MATCH_STRINGS (sizeof(match_strings) / sizeof(match_strings[0]))
+
+static char **match_string(tts_match *m, size_t i)
+{
+    return (char **)(void *)((char *)m + match_strings[i].off);
+}
+
+static const char *match_string_of(const tts_match *m, size_t i)
+{
+    return *(char *const *)(const void *)((const char *)m + match_strings[i].off);
+}
+
 void tts_match_clear(tts_match *m)
 {
-    char *const s[] = {m->source,  m->entry_id,   m->name, m->matched,  m->entry_sha256,
-                       m->sublist, m->entry_type, m->kind, m->severity, m->query,
-                       m->queried};
-    for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
-        tts_free(s[i]);
+    for (size_t i = 0; i < N_MATCH_STRINGS; i++)
+        tts_free(*match_string(m, i));
     memset(m, 0, sizeof(*m));
 }
 
-/* A copy of s, or of "" when empty is NULL-worthy; *ok cleared when out of memory. */
-static char *dup_or_null(const char *s, int empty_is_null, int *ok)
+/* What a copy of string i of src holds: "" for a NULL name, NULL for an empty optional fact. */
+static const char *copied_value(const tts_match *src, size_t i)
 {
-    char *d;
-    if (s == NULL || (empty_is_null && s[0] == '\0'))
+    const char *v = match_string_of(src, i);
+    if (v == NULL && (match_strings[i].how & NEVER_NULL))
+        return "";
+    if (v != NULL && v[0] == '\0' && (match_strings[i].how & EMPTY_IS_NULL))
         return NULL;
-    if ((d = tts_strdup(s)) == NULL)
-        *ok = 0;
-    return d;
+    return v;
 }
 
 int tts_match_copy(tts_match *dst, const tts_match *src)
 {
-    int ok = 1;
     memset(dst, 0, sizeof(*dst));
-    dst->source = dup_or_null(src->source != NULL ? src->source : "", 0, &ok);
-    dst->entry_id = dup_or_null(src->entry_id != NULL ? src->entry_id : "", 0, &ok);
-    dst->name = dup_or_null(src->name != NULL ? src->name : "", 0, &ok);
-    dst->matched = dup_or_null(src->matched != NULL ? src->matched : "", 0, &ok);
     dst->score = src->score;
-    dst->entry_sha256 = dup_or_null(src->entry_sha256, 0, &ok);
-    dst->sublist = dup_or_null(src->sublist, 1, &ok);
-    dst->entry_type = dup_or_null(src->entry_type, 1, &ok);
-    dst->kind = dup_or_null(src->kind, 1, &ok);
-    dst->severity = dup_or_null(src->severity, 1, &ok);
-    dst->query = dup_or_null(src->query, 1, &ok);
-    dst->queried = dup_or_null(src->queried, 0, &ok);
-    if (!ok)
-        tts_match_clear(dst);
-    return ok ? 0 : -1;
+    for (size_t i = 0; i < N_MATCH_STRINGS; i++) {
+        const char *v = copied_value(src, i);
+        if (v != NULL && (*match_string(dst, i) = tts_strdup(v)) == NULL) {
+            tts_match_clear(dst);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int tts_match_copy_to(tts_match *dst, const tts_match *src, char *(*dup)(void *ctx, const char *s),
+                      void *ctx)
+{
+    memset(dst, 0, sizeof(*dst));
+    dst->score = src->score;
+    for (size_t i = 0; i < N_MATCH_STRINGS; i++) {
+        const char *v = copied_value(src, i);
+        if (v != NULL && (*match_string(dst, i) = dup(ctx, v)) == NULL)
+            return -1;
+    }
+    return 0;
 }
 
 size_t tts_findings_count(const tts_findings *f)

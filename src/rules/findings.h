@@ -24,6 +24,10 @@ void tts_match_clear(tts_match *m);
 /* Deep copy of src into dst (zeroed first; "" sublists become NULL); -1 out of memory, with
  * dst cleared. */
 int tts_match_copy(tts_match *dst, const tts_match *src);
+/* The same copy with another allocator (the evaluator's arena): dup returns NULL when out of
+ * memory, and then so does this (-1), leaving what it copied to dst's allocator. */
+int tts_match_copy_to(tts_match *dst, const tts_match *src, char *(*dup)(void *ctx, const char *s),
+                      void *ctx);
 
 /* Most severe first, then rule id, then subject. */
 void tts_findings_sort(tts_findings *f);

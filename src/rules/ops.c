@@ -795,34 +795,17 @@ static int match_order(const void *pa, const void *pb)
     return c != 0 ? c : strcmp(a->entry_id ? a->entry_id : "", b->entry_id ? b->entry_id : "");
 }
 
+static char *arena_dup(void *arena, const char *s)
+{
+    return tts_arena_strdup(arena, s);
+}
+
 /* A copy of m in the scan arena; NULL when out of memory. */
 static tts_match *match_to_arena(tts_eval *ev, const tts_match *x)
 {
     tts_match *m = tts_arena_calloc(ev->keep, 1, sizeof(tts_match));
-    const char *const src[] = {x->source,   x->entry_id, x->name,     x->matched,
-                               x->sublist,  x->kind,     x->severity, x->entry_type,
-                               x->query,    x->queried,  x->entry_sha256};
-    char **dst[11];
-    if (m == NULL)
+    if (m == NULL || tts_match_copy_to(m, x, arena_dup, ev->keep) != 0)
         return NULL;
-    dst[0] = &m->source;
-    dst[1] = &m->entry_id;
-    dst[2] = &m->name;
-    dst[3] = &m->matched;
-    dst[4] = &m->sublist;
-    dst[5] = &m->kind;
-    dst[6] = &m->severity;
-    dst[7] = &m->entry_type;
-    dst[8] = &m->query;
-    dst[9] = &m->queried;
-    dst[10] = &m->entry_sha256;
-    for (size_t i = 0; i < 11; i++) {
-        /* the first five are never NULL for rules; the others stay NULL when unknown */
-        const char *v = src[i] != NULL ? src[i] : i < 5 ? "" : NULL;
-        if (v != NULL && (*dst[i] = tts_arena_strdup(ev->keep, v)) == NULL)
-            return NULL;
-    }
-    m->score = x->score;
     return m;
 }
 

@@ -72,7 +72,7 @@ static void test_sdn_files_in_any_order(void **state)
     assert_true(r->n >= 1);
     assert_string_equal(r->hits[0].entry_id, "306");
     assert_string_equal(r->hits[0].name, "BANCO NACIONAL DE CUBA");
-    assert_string_equal(r->hits[0].kind, "aka");
+    assert_string_equal(r->hits[0].name_kind, "aka");
     assert_non_null(strstr(r->hits[0].country, "CH"));
     assert_string_equal(r->hits[0].programs, "CUBA");
     tts_search_result_free(r);
@@ -162,7 +162,7 @@ static void test_csl_json_same_rows_as_csl_csv(void **state)
     r = find(l, "JSC RUSSIAN BANK FOR SMALL AND MEDIUM ENTERPRISES SUPPORT", NULL);
     assert_int_equal(r->n, 1);
     assert_string_equal(r->hits[0].entry_id, "18283");
-    assert_string_equal(r->hits[0].kind, "aka");
+    assert_string_equal(r->hits[0].name_kind, "aka");
     tts_search_result_free(r);
     r = find(l, "Ryong Nam Rim", NULL);
     assert_true(r->n >= 1);
