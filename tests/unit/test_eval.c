@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rules/findings.h"
 #include "util/mem.h"
 #include "ttscreen.h"
 
@@ -678,10 +679,57 @@ static int teardown(void **state)
     return 0;
 }
 
+/* One hit type: a copy keeps every string, "" for a missing name, nothing for an empty fact. */
+static void test_match_copy_keeps_every_field(void **state)
+{
+    tts_match m, c;
+    (void)state;
+    memset(&m, 0, sizeof(m));
+    m.source = tts_strdup("us-csl");
+    m.entry_id = NULL; /* a name-like field: never NULL in a copy */
+    m.name = tts_strdup("N");
+    m.matched = tts_strdup("M");
+    m.score = 0.9;
+    m.entry_sha256 = tts_strdup("abc");
+    m.sublist = tts_strdup(""); /* an empty fact: NULL in a copy */
+    m.entry_type = tts_strdup("organisation");
+    m.kind = tts_strdup("sanctions");
+    m.severity = tts_strdup("critical");
+    m.query = tts_strdup("$.parties[0].name");
+    m.queried = tts_strdup("N Co");
+    m.name_kind = tts_strdup("aka");
+    m.country = tts_strdup("CN;HK");
+    m.programs = tts_strdup("SDGT");
+    m.why = tts_strdup("2 of 2 tokens");
+    m.listed_on = tts_strdup("2020-01-02");
+    m.source_url = tts_strdup("https://example.org/e/1");
+    assert_int_equal(tts_match_copy(&c, &m), 0);
+    assert_string_equal(c.source, "us-csl");
+    assert_string_equal(c.entry_id, "");
+    assert_null(c.sublist);
+    assert_true(c.score == 0.9);
+    assert_string_equal(c.entry_sha256, "abc");
+    assert_string_equal(c.entry_type, "organisation");
+    assert_string_equal(c.kind, "sanctions");
+    assert_string_equal(c.severity, "critical");
+    assert_string_equal(c.query, "$.parties[0].name");
+    assert_string_equal(c.queried, "N Co");
+    assert_string_equal(c.name_kind, "aka");
+    assert_string_equal(c.country, "CN;HK");
+    assert_string_equal(c.programs, "SDGT");
+    assert_string_equal(c.why, "2 of 2 tokens");
+    assert_string_equal(c.listed_on, "2020-01-02");
+    assert_string_equal(c.source_url, "https://example.org/e/1");
+    tts_match_clear(&c);
+    assert_null(c.source);
+    tts_match_clear(&m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_eval_finding_has_message_subject_and_evidence),
+        cmocka_unit_test(test_match_copy_keeps_every_field),
         cmocka_unit_test(test_eval_evidence_keeps_only_deciding_operands),
         cmocka_unit_test(test_eval_conditions_table),
         cmocka_unit_test(test_eval_chain_finding_has_path),
