@@ -55,6 +55,17 @@ TTS_API tts_status tts_date_check(const char *s);
  */
 TTS_API tts_status tts_days_between(const char *from, const char *to, long *days /* OUT */);
 
+/*
+ * Read a whole file (a pipe or FIFO such as /dev/stdin is read to its end)
+ * of at most `max` bytes into a
+ * NUL-terminated buffer the caller frees with tts_free. Errors name the
+ * file: TTS_ERR_IO (cannot open or read, a directory), TTS_ERR_LIMIT
+ * ("PATH: larger than MAX bytes"), TTS_ERR_NOMEM. The one reader the
+ * library and the command line share.
+ */
+TTS_API tts_status tts_file_read(const char *path, size_t max, char **out /* OUT */,
+                                 size_t *len /* OUT */, tts_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -4,13 +4,15 @@
  * and print every diagnostic with its source line and a caret; run each
  * rule's own example records; list rules and the language's built-ins.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
+
+/* A rule example's record file: records are small; this bounds a mistaken path. */
+#define MAX_EXAMPLE_BYTES ((size_t)64 * 1024 * 1024)
 
 typedef struct diag_state {
     size_t errors, warnings;
@@ -398,37 +400,6 @@ static tts_status no_lists(void *user, const char *name, const char *country,
     return TTS_OK;
 }
 
-static char *read_all(const char *path, size_t *len)
-{
-    FILE *fp = fopen(path, "rb");
-    char *data = NULL, *p;
-    size_t cap = 0, n = 0, got;
-    if (fp == NULL)
-        return NULL;
-    do {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 8192;
-            if (cap > (size_t)64 * 1024 * 1024 || (p = realloc(data, cap + 1)) == NULL) {
-                free(data);
-                fclose(fp);
-                return NULL;
-            }
-            data = p;
-        }
-        got = fread(data + n, 1, cap - n, fp);
-        n += got;
-    } while (got > 0);
-    if (ferror(fp)) {
-        free(data);
-        fclose(fp);
-        return NULL;
-    }
-    fclose(fp);
-    data[n] = '\0';
-    *len = n;
-    return data;
-}
-
 static void print_trace(void *user, int depth, const char *text)
 {
     (void)user;
@@ -464,9 +435,8 @@ static int run_example(const tts_rules *rules, const tts_rule_info *r, const tts
     int ok = EX_FAILED;
     snprintf(path, sizeof(path), "%s/%s", to->fixtures, ex->file);
     tts_error_clear(&err);
-    data = read_all(path, &len);
-    if (data == NULL) {
-        printf("      %s: cannot read: %s\n", path, strerror(errno));
+    if (tts_file_read(path, MAX_EXAMPLE_BYTES, &data, &len, &err) != TTS_OK) {
+        printf("      %s\n", err.message);
         goto out;
     }
     if (tts_record_parse(data, len, path, &rec, &err) != TTS_OK) {
@@ -507,7 +477,7 @@ static int run_example(const tts_rules *rules, const tts_rule_info *r, const tts
 out:
     tts_findings_free(found);
     tts_record_free(rec);
-    free(data);
+    tts_free(data);
     return ok;
 }
 

@@ -44,27 +44,6 @@ static void put_clean(const char *label, const char *s)
     putchar('\n');
 }
 
-static char *read_all(const char *path, size_t *len)
-{
-    FILE *fp = fopen(path, "rb");
-    char *data = NULL;
-    long n;
-    if (fp == NULL)
-        return NULL;
-    if (fseek(fp, 0, SEEK_END) == 0 && (n = ftell(fp)) >= 0 && n <= MAX_SUMMARY_INPUT &&
-        fseek(fp, 0, SEEK_SET) == 0 && (data = malloc((size_t)n + 1)) != NULL) {
-        if (fread(data, 1, (size_t)n, fp) != (size_t)n) {
-            free(data);
-            data = NULL;
-        } else {
-            data[n] = '\0';
-            *len = (size_t)n;
-        }
-    }
-    fclose(fp);
-    return data;
-}
-
 static void print_summary(const tts_report_summary *s)
 {
     char buf[64];
@@ -97,11 +76,13 @@ static void print_summary(const tts_report_summary *s)
 static void report_summary(const char *path)
 {
     size_t len = 0, n = 0;
-    char *data = read_all(path, &len);
+    char *data = NULL;
     tts_report_summary *s = NULL;
     tts_error err;
     tts_error_clear(&err);
-    if (data == NULL)
+    /* the signature was checked on these bytes already; a file that cannot be read again has
+       no summary to add */
+    if (tts_file_read(path, MAX_SUMMARY_INPUT, &data, &len, &err) != TTS_OK)
         return;
     if (tts_report_summarize(data, len, &s, &n, &err) == TTS_OK) {
         for (size_t i = 0; i < n; i++) {
@@ -111,7 +92,7 @@ static void report_summary(const char *path)
         }
     }
     tts_report_summaries_free(s, n);
-    free(data);
+    tts_free(data);
 }
 
 static void print_result(const char *report, const tts_verify_result *r)

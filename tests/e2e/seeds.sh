@@ -41,6 +41,15 @@ pass() { passed=$((passed + 1)); }
 # The shipped rules compile and every example passes.
 if "$BIN" rules check rules >"$SCRATCH/check.out" 2>&1; then pass; else fail "rules check rules" "$SCRATCH/check.out"; fi
 if "$BIN" rules test rules >"$SCRATCH/test.out" 2>&1; then pass; else fail "rules test rules" "$SCRATCH/test.out"; fi
+# An example whose record file is missing fails, naming the file; it is never passed.
+mkdir -p "$SCRATCH/no-fixtures"
+if "$BIN" rules test rules --fixtures "$SCRATCH/no-fixtures" >"$SCRATCH/nofix.out" 2>&1; then
+    fail "rules test with no example files passed" "$SCRATCH/nofix.out"
+elif grep -q "$SCRATCH/no-fixtures/.*: cannot open: No such file or directory" "$SCRATCH/nofix.out"; then
+    pass
+else
+    fail "rules test with no example files: the missing file is not named" "$SCRATCH/nofix.out"
+fi
 # Without a lists database, the list rules' hit examples are skipped, never failed.
 if grep -q '^\[  SKIPPED \] sanctions.us.restricted-party packs/sanctions/current-list-hits.json$' \
     "$SCRATCH/test.out" && grep -q '^\[  SKIPPED \] 18 examples' "$SCRATCH/test.out"; then
