@@ -112,15 +112,9 @@ static int collect_decision(void *user, const tts_store_decision *sd)
 {
     decision_list *l = user;
     decision *d;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 8;
-        decision *p = tts_realloc(l->items, cap * sizeof(*p));
-        if (p == NULL) {
-            l->failed = 1;
-            return 1;
-        }
-        l->items = p;
-        l->cap = cap;
+    if (!tts_grow(&l->items, &l->cap, l->n + 1, sizeof(*l->items))) {
+        l->failed = 1;
+        return 1;
     }
     d = &l->items[l->n++];
     memset(d, 0, sizeof(*d));

@@ -45,15 +45,9 @@ static void str_list_add(str_list *l, const char *s)
 {
     if (l->failed)
         return;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 16;
-        char **p = tts_realloc(l->items, cap * sizeof(*p));
-        if (p == NULL) {
-            l->failed = 1;
-            return;
-        }
-        l->items = p;
-        l->cap = cap;
+    if (!tts_grow(&l->items, &l->cap, l->n + 1, sizeof(*l->items))) {
+        l->failed = 1;
+        return;
     }
     if ((l->items[l->n] = tts_strdup(s != NULL ? s : "")) == NULL)
         l->failed = 1;
@@ -152,15 +146,9 @@ static int clearance_row(void *user, const tts_store_decision *d)
     clearance *c;
     if (d->rule == NULL || d->entry == NULL)
         return 0;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 8;
-        clearance *p = tts_realloc(l->items, cap * sizeof(*p));
-        if (p == NULL) {
-            l->failed = 1;
-            return 1;
-        }
-        l->items = p;
-        l->cap = cap;
+    if (!tts_grow(&l->items, &l->cap, l->n + 1, sizeof(*l->items))) {
+        l->failed = 1;
+        return 1;
     }
     c = &l->items[l->n++];
     memset(c, 0, sizeof(*c));

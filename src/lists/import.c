@@ -606,14 +606,8 @@ static int parse_long(const char *s, long *v)
 static tts_status extras_push(extras *e, long ent, const char *a, const char *b, int line,
                               tts_error *err)
 {
-    if (e->n == e->cap) {
-        size_t nc = e->cap > 0 ? e->cap * 2 : 256;
-        extra *nv = tts_realloc(e->v, nc * sizeof(extra));
-        if (nv == NULL)
-            return tts_err_set(err, TTS_ERR_NOMEM, "out of memory importing a list");
-        e->v = nv;
-        e->cap = nc;
-    }
+    if (!tts_grow(&e->v, &e->cap, e->n + 1, sizeof(*e->v)))
+        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory importing a list");
     e->v[e->n].ent = ent;
     e->v[e->n].seq = (long)e->n;
     e->v[e->n].a = tts_strdup(a);

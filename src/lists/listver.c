@@ -45,14 +45,8 @@ static int snap_row(void *u, const char *entry_id, const char *name)
     c->rc = tts_store_entry_sha256(c->st, c->source, entry_id, sha, NULL, NULL, &found, c->err);
     if (c->rc != TTS_OK)
         return 1;
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 256;
-        tts_listver_ent *p = tts_realloc(s->items, cap * sizeof(*p));
-        if (p == NULL)
-            goto nomem;
-        s->items = p;
-        s->cap = cap;
-    }
+    if (!tts_grow(&s->items, &s->cap, s->n + 1, sizeof(*s->items)))
+        goto nomem;
     e = &s->items[s->n];
     e->entry_id = tts_arena_strdup(s->arena, entry_id);
     e->name = tts_arena_strdup(s->arena, name != NULL ? name : "");
@@ -123,15 +117,9 @@ void tts_listver_net_add(tts_listver_net *net, const char *entry_id, const char 
         net->failed = 1;
         return;
     }
-    if (net->n == net->cap) {
-        size_t cap = net->cap ? net->cap * 2 : 64;
-        tts_list_change *p = tts_realloc(net->items, cap * sizeof(*p));
-        if (p == NULL) {
-            net->failed = 1;
-            return;
-        }
-        net->items = p;
-        net->cap = cap;
+    if (!tts_grow(&net->items, &net->cap, net->n + 1, sizeof(*net->items))) {
+        net->failed = 1;
+        return;
     }
     c = &net->items[net->n];
     memset(c, 0, sizeof(*c));

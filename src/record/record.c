@@ -315,14 +315,8 @@ static int is_one_of(const char *key, const char *const *names)
 static tts_status add_unknown(ctx *c, const char *key)
 {
     size_t old;
-    if (c->n_unknown == c->cap_unknown) {
-        size_t cap = c->cap_unknown ? c->cap_unknown * 2 : 8;
-        const char **p = tts_realloc(c->unknown, cap * sizeof(*p));
-        if (p == NULL)
-            return nomem(c);
-        c->unknown = p;
-        c->cap_unknown = cap;
-    }
+    if (!tts_grow(&c->unknown, &c->cap_unknown, c->n_unknown + 1, sizeof(*c->unknown)))
+        return nomem(c);
     old = push_key(c, key);
     c->unknown[c->n_unknown] = path_dup(c);
     pop(c, old);

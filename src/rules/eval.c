@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "util/error.h"
+#include "util/mem.h"
 #include "rules/chain.h"
 #include "rules/ops.h"
 #include "rules/findings.h"
@@ -25,14 +26,8 @@
 
 static tts_status ensure_slots(tts_eval *ev, size_t n)
 {
-    if (n > ev->cap_slots) {
-        size_t cap = n < 64 ? 64 : n * 2;
-        tts_val *p = tts_realloc(ev->slots, cap * sizeof(tts_val));
-        if (p == NULL)
-            return tts_eval_nomem(ev);
-        ev->slots = p;
-        ev->cap_slots = cap;
-    }
+    if (!tts_grow(&ev->slots, &ev->cap_slots, n, sizeof(*ev->slots)))
+        return tts_eval_nomem(ev);
     return TTS_OK;
 }
 

@@ -58,17 +58,10 @@ void tts_eval_fini(tts_eval *ev)
 
 void tts_eval_add_fact(tts_eval *ev, const tts_val *v, const tts_node *call, const tts_val *args)
 {
-    if (ev->n_facts == ev->cap_facts) {
-        size_t cap = ev->cap_facts ? ev->cap_facts * 2 : 32;
-        tts_fact *p;
-        if (cap > MAX_FACTS)
-            return; /* evidence beyond this is not needed to explain a finding */
-        p = tts_realloc(ev->facts, cap * sizeof(tts_fact));
-        if (p == NULL)
-            return; /* evidence is best effort; the finding itself still stands */
-        ev->facts = p;
-        ev->cap_facts = cap;
-    }
+    if (ev->n_facts >= MAX_FACTS)
+        return; /* evidence beyond this is not needed to explain a finding */
+    if (!tts_grow(&ev->facts, &ev->cap_facts, ev->n_facts + 1, sizeof(*ev->facts)))
+        return; /* evidence is best effort; the finding itself still stands */
     ev->facts[ev->n_facts].v = *v;
     ev->facts[ev->n_facts].call = call;
     ev->facts[ev->n_facts].args = args;

@@ -170,14 +170,8 @@ tts_findings *tts_findings_new(void) { return tts_calloc(1, sizeof(tts_findings)
 
 tts_finding *tts_findings_add(tts_findings *f)
 {
-    if (f->n == f->cap) {
-        size_t cap = f->cap ? f->cap * 2 : 8;
-        tts_finding *p = tts_realloc(f->items, cap * sizeof(*p));
-        if (p == NULL)
-            return NULL;
-        f->items = p;
-        f->cap = cap;
-    }
+    if (!tts_grow(&f->items, &f->cap, f->n + 1, sizeof(*f->items)))
+        return NULL;
     memset(&f->items[f->n], 0, sizeof(tts_finding));
     return &f->items[f->n++];
 }

@@ -39,14 +39,8 @@ static void path_list_free(path_list *l)
 
 static tts_status path_list_add(path_list *l, const char *s)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 16;
-        char **p = tts_realloc(l->items, cap * sizeof(*p));
-        if (p == NULL)
-            return TTS_ERR_NOMEM;
-        l->items = p;
-        l->cap = cap;
-    }
+    if (!tts_grow(&l->items, &l->cap, l->n + 1, sizeof(*l->items)))
+        return TTS_ERR_NOMEM;
     l->items[l->n] = tts_strdup(s);
     if (l->items[l->n] == NULL)
         return TTS_ERR_NOMEM;

@@ -369,14 +369,8 @@ static tts_status split_row(tts_sheet *s, size_t *n_out, int *more, tts_error *e
     tts_buf_reset(&s->cellbuf);
     while (!done) {
         /* one cell */
-        if (n == s->cap_cells) {
-            size_t cap = s->cap_cells ? s->cap_cells * 2 : 16;
-            size_t *offs = tts_realloc(s->offs, cap * sizeof(size_t));
-            if (offs == NULL)
-                return tts_err_set(err, TTS_ERR_NOMEM, "%s: out of memory", s->file);
-            s->offs = offs;
-            s->cap_cells = cap;
-        }
+        if (!tts_grow(&s->offs, &s->cap_cells, n + 1, sizeof(*s->offs)))
+            return tts_err_set(err, TTS_ERR_NOMEM, "%s: out of memory", s->file);
         if (n >= TTS_SHEET_MAX_COLUMNS)
             return tts_err_set(err, TTS_ERR_LIMIT, "%s:%ld: more than %d columns", s->file,
                                s->row, TTS_SHEET_MAX_COLUMNS);
@@ -538,16 +532,8 @@ static tts_status jsonl_load(tts_sheet *s, tts_error *err)
             }
             rc = tts_json_flat_object(s->text + a, b - a, s->file, line, jmember, &c, err);
         }
-        if (rc == TTS_OK && s->n_jrows == cap) {
-            size_t ncap = cap ? cap * 2 : 64;
-            struct jrow *rows = tts_realloc(s->jrows, ncap * sizeof(*rows));
-            if (rows == NULL)
-                rc = tts_err_set(err, TTS_ERR_NOMEM, "%s: out of memory", s->file);
-            else {
-                s->jrows = rows;
-                cap = ncap;
-            }
-        }
+        if (rc == TTS_OK && !tts_grow(&s->jrows, &cap, s->n_jrows + 1, sizeof(*s->jrows)))
+            rc = tts_err_set(err, TTS_ERR_NOMEM, "%s: out of memory", s->file);
         if (rc != TTS_OK) {
             for (size_t i = 0; i < c.n; i++)
                 tts_free(c.cells[i]);

@@ -128,16 +128,10 @@ static tts_status shared_strings(zip_t *z, strings *out, const char *file, tts_e
             continue;
         text_of(si, &b);
         tts_buf_putc(&b, '\0');
-        if (out->n == out->cap) {
-            size_t cap = out->cap ? out->cap * 2 : 256;
-            char **items = tts_realloc(out->items, cap * sizeof(char *));
-            if (items == NULL) {
-                tts_buf_free(&b);
-                rc = tts_err_set(err, TTS_ERR_NOMEM, "%s: out of memory", file);
-                break;
-            }
-            out->items = items;
-            out->cap = cap;
+        if (!tts_grow(&out->items, &out->cap, out->n + 1, sizeof(*out->items))) {
+            tts_buf_free(&b);
+            rc = tts_err_set(err, TTS_ERR_NOMEM, "%s: out of memory", file);
+            break;
         }
         if (tts_buf_failed(&b)) {
             tts_buf_free(&b);

@@ -87,7 +87,7 @@ static void import_under_failures(const import_case *c)
     tts_import_result res;
     tts_error err;
     tts_status rc = TTS_ERR_NOMEM;
-    unsigned long n, clean;
+    unsigned long n, clean, used = 0;
     tts_search_result *r;
     char base[512];
     const char *bf[1] = {base};
@@ -119,6 +119,7 @@ static void import_under_failures(const import_case *c)
         tts_error_clear(&err);
         tts_mem_fail_after(n);
         rc = tts_lists_import(l, "s", c->format, files, nf, "2026-02-01T00:00:00Z", &res, &err);
+        used = tts_mem_count();
         tts_mem_fail_after(0);
         if (rc == TTS_ERR_NOMEM)
             assert_baseline(l, c->format, n);
@@ -126,7 +127,11 @@ static void import_under_failures(const import_case *c)
             fail_msg("%s, allocation %lu: status %d: %s", c->format, n, (int)rc, err.message);
     }
     assert_int_equal(rc, TTS_OK);
-    assert_int_equal(n - 2, clean);
+    /* the import that succeeded never reached its failing allocation: no failure was swallowed
+       (the count of a clean import varies by a few with the list's version history, so the
+       bound is this run's own count, and the clean one's within a margin) */
+    assert_true(used < n - 1);
+    assert_true(n - 2 + 8 >= clean && n - 2 <= clean + 8);
     assert_int_equal(res.entries, c->entries);
     tts_error_clear(&err);
     r = search(l, c->query, &err);
