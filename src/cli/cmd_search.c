@@ -116,6 +116,82 @@ static size_t split_sources(char *s, const char **out, size_t cap)
     return n;
 }
 
+/* --batch and NAME exclude each other; the sheet options go with --batch only. */
+static int check_operands(int batch, size_t n_ops, const cli_batch_opts *bo)
+{
+    if (batch && n_ops != 0) {
+        cli_error("search: --batch FILE takes no NAME (see 'ttscreen search --help')");
+        return -1;
+    }
+    if (!batch && (bo->best_only || bo->skip_bad || bo->encoding || bo->input_format || bo->out ||
+                   bo->name_column || bo->country_column || bo->id_column || bo->type_column ||
+                   bo->store || bo->rules_dir || bo->as_of || bo->by || bo->org_country)) {
+        cli_error("search: --best-only, --skip-bad, --encoding, --input-format and --*-column "
+                  "go with --batch FILE");
+        return -1;
+    }
+    if (!batch && n_ops != 1) {
+        cli_error("search: expected one NAME (see 'ttscreen search --help')");
+        return -1;
+    }
+    return 0;
+}
+
+/* --format: csv, jsonl, json, text, xlsx or html for a batch (into bo->format); text or json for
+   one name. */
+static int check_format(int batch, const char *format, cli_batch_opts *bo)
+{
+    if (!batch) {
+        if (format != NULL && strcmp(format, "text") != 0 && strcmp(format, "json") != 0) {
+            cli_error("search: --format must be text or json, got '%s'", format);
+            return -1;
+        }
+        return 0;
+    }
+    bo->format = format == NULL || strcmp(format, "csv") == 0 ? CLI_BATCH_CSV
+                 : strcmp(format, "jsonl") == 0              ? CLI_BATCH_JSONL
+                 : strcmp(format, "json") == 0               ? CLI_BATCH_JSON
+                 : strcmp(format, "text") == 0               ? CLI_BATCH_TEXT
+                 : strcmp(format, "xlsx") == 0               ? CLI_BATCH_XLSX
+                 : strcmp(format, "html") == 0               ? CLI_BATCH_HTML
+                                                             : (cli_batch_format)-1;
+    if ((int)bo->format < 0) {
+        cli_error("search: --batch --format must be csv, jsonl, json, text, xlsx or html, got '%s'",
+                  format);
+        return -1;
+    }
+    if (bo->format == CLI_BATCH_XLSX && bo->out == NULL) {
+        cli_error("search: --format xlsx needs -o FILE.xlsx");
+        return -1;
+    }
+    return 0;
+}
+
+/* Screen one name and print its candidates; the exit status, like a linter's: a candidate at or
+   above the threshold is 1. */
+static int search_one(tts_lists *l, const char *name, const tts_search_opts *o, int json)
+{
+    tts_search_result *r = NULL;
+    tts_error err;
+    int rc;
+    tts_error_clear(&err);
+    if (tts_lists_search(l, name, o, &r, &err) != TTS_OK) {
+        cli_report(&err);
+        return EXIT_ERROR;
+    }
+    if (json)
+        print_json(name, r, o->explain);
+    else
+        print_text(name, r, o->threshold);
+    rc = r->n > 0 ? EXIT_FINDINGS : EXIT_CLEAN;
+    tts_search_result_free(r);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        cli_error("standard output: write error");
+        return EXIT_ERROR;
+    }
+    return rc;
+}
+
 int cmd_search(int argc, char **argv)
 {
     const char *country = NULL, *thr = NULL, *limit = NULL, *format = NULL, *db = NULL,
@@ -126,7 +202,6 @@ int cmd_search(int argc, char **argv)
     size_t n_ops = 0;
     double threshold = TTS_LISTS_THRESHOLD, lim = 20;
     tts_lists *l = NULL;
-    tts_search_result *r = NULL;
     tts_search_opts o;
     tts_error err;
     const cli_option opts[] = {
@@ -155,44 +230,10 @@ int cmd_search(int argc, char **argv)
         return EXIT_CLEAN;
     }
     memset(&o, 0, sizeof(o));
-    if (batch != NULL && n_ops != 0) {
-        cli_error("search: --batch FILE takes no NAME (see 'ttscreen search --help')");
+    if (check_operands(batch != NULL, n_ops, &bo) != 0)
         goto out;
-    }
-    if (batch == NULL && (bo.best_only || bo.skip_bad || bo.encoding || bo.input_format || bo.out ||
-                          bo.name_column || bo.country_column || bo.id_column ||
-                          bo.type_column || bo.store || bo.rules_dir || bo.as_of || bo.by ||
-                          bo.org_country)) {
-        cli_error("search: --best-only, --skip-bad, --encoding, --input-format and --*-column "
-                  "go with --batch FILE");
+    if (check_format(batch != NULL, format, &bo) != 0)
         goto out;
-    }
-    if (batch == NULL && n_ops != 1) {
-        cli_error("search: expected one NAME (see 'ttscreen search --help')");
-        goto out;
-    }
-    if (batch != NULL) {
-        bo.format = format == NULL || strcmp(format, "csv") == 0 ? CLI_BATCH_CSV
-                    : strcmp(format, "jsonl") == 0              ? CLI_BATCH_JSONL
-                    : strcmp(format, "json") == 0               ? CLI_BATCH_JSON
-                    : strcmp(format, "text") == 0               ? CLI_BATCH_TEXT
-                    : strcmp(format, "xlsx") == 0               ? CLI_BATCH_XLSX
-                    : strcmp(format, "html") == 0               ? CLI_BATCH_HTML
-                                                                : (cli_batch_format)-1;
-        if ((int)bo.format < 0) {
-            cli_error("search: --batch --format must be csv, jsonl, json, text, xlsx or html, "
-                      "got '%s'",
-                      format);
-            goto out;
-        }
-        if (bo.format == CLI_BATCH_XLSX && bo.out == NULL) {
-            cli_error("search: --format xlsx needs -o FILE.xlsx");
-            goto out;
-        }
-    } else if (format != NULL && strcmp(format, "text") != 0 && strcmp(format, "json") != 0) {
-        cli_error("search: --format must be text or json, got '%s'", format);
-        goto out;
-    }
     if (country != NULL && !(strlen(country) == 2 && country[0] >= 'A' && country[0] <= 'Z' &&
                              country[1] >= 'A' && country[1] <= 'Z')) {
         cli_error("search: --country must be an ISO 3166 alpha-2 code such as CN, got '%s'",
@@ -232,22 +273,8 @@ int cmd_search(int argc, char **argv)
         rc = cli_search_batch(&bo, l);
         goto out;
     }
-    if (tts_lists_search(l, ops[0], &o, &r, &err) != TTS_OK) {
-        cli_report(&err);
-        goto out;
-    }
-    if (format != NULL && strcmp(format, "json") == 0)
-        print_json(ops[0], r, explain);
-    else
-        print_text(ops[0], r, threshold);
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        cli_error("standard output: write error");
-        goto out;
-    }
-    /* like a linter: a candidate at or above the threshold is exit 1 */
-    rc = r->n > 0 ? EXIT_FINDINGS : EXIT_CLEAN;
+    rc = search_one(l, ops[0], &o, format != NULL && strcmp(format, "json") == 0);
 out:
-    tts_search_result_free(r);
     tts_lists_close(l);
     free(srcbuf);
     free(ops);
