@@ -111,6 +111,9 @@ static const char *const migrations[] = {
     "  AND " TTS_STORE_KIND_OF_RECORD("s.record_json") " = 'counterparty');"
     "CREATE TRIGGER case_file_no_update BEFORE UPDATE ON case_file"
     "  BEGIN SELECT RAISE(ABORT, 'case files are never changed'); END;",
+    /* 9: the audit rows of one object (a list's newest import, a screening's row) found by
+     * the object, not by walking the log: `audit verify` looks each list up this way */
+    "CREATE INDEX audit_log_object ON audit_log(object, seq);",
 };
 
 /* The first schema with a kind per case (migration 8). */
@@ -535,6 +538,15 @@ void tts_store_stmt_end(tts_store *s, sqlite3_stmt *st)
         }
     }
     sqlite3_finalize(st);
+}
+
+void tts_store_sql_each(tts_store *s, void (*cb)(void *user, const char *sql), void *user)
+{
+    for (int i = 0; i < ST_COUNT; i++)
+        if (s->st[i] != NULL)
+            cb(user, sqlite3_sql(s->st[i]));
+    for (size_t i = 0; i < s->n_cache; i++)
+        cb(user, s->cache[i].sql);
 }
 
 int tts_store_bind(sqlite3_stmt *st, int i, const char *v)

@@ -28,6 +28,12 @@ tts_status tts_store_db_error(tts_store *s, tts_error *err, const char *what);
 tts_status tts_store_stmt(tts_store *s, const char *sql, sqlite3_stmt **st, tts_error *err);
 void tts_store_stmt_end(tts_store *s, sqlite3_stmt *st);
 
+/*
+ * The SQL of every statement the handle holds: those prepared at open and
+ * every one tts_store_stmt has prepared since (for the query-plan test).
+ */
+void tts_store_sql_each(tts_store *s, void (*cb)(void *user, const char *sql), void *user);
+
 /* Bind text, or NULL when v is NULL (SQLITE_TRANSIENT). */
 int tts_store_bind(sqlite3_stmt *st, int i, const char *v);
 

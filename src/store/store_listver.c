@@ -158,12 +158,16 @@ tts_status tts_store_versions_each(tts_store *s, const char *source, tts_store_v
     sqlite3_stmt *st = NULL;
     ver_ctx c = {cb, user};
     tts_status rc;
+    /* one source by its (source, version) index, or all of them */
     TTS_TRY(prep(s,
-                 "SELECT id, source, version, sha256, imported_at, entries, added, removed, "
-                 "changed FROM list_version WHERE ?1 IS NULL OR source = ?1 "
-                 "ORDER BY source, version",
+                 source != NULL
+                     ? "SELECT id, source, version, sha256, imported_at, entries, added, "
+                       "removed, changed FROM list_version WHERE source = ?1 ORDER BY version"
+                     : "SELECT id, source, version, sha256, imported_at, entries, added, "
+                       "removed, changed FROM list_version ORDER BY source, version",
                  &st, err));
-    bind(st, 1, source);
+    if (source != NULL)
+        bind(st, 1, source);
     rc = each(s, st, ver_row, &c, err, "the list versions");
 out:
     return rc;
