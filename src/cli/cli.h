@@ -112,7 +112,7 @@ int cli_rescreen_run(const cli_rescreen_args *a);
 
 /*
  * --sync MODE of `cmd` on the case file c: "full" (also for NULL) or
- * "normal" (docs/durability.md); 0, or -1 after an error line.
+ * "normal" (docs/audit-trail.md, "Group commit and --sync"); 0, or -1 after an error line.
  */
 int cli_sync_apply(const char *cmd, tts_cases *c, const char *mode);
 

@@ -604,11 +604,23 @@ static long ms_since(const struct timespec *t0)
     return (long)(t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
 }
 
+/* A transaction statement through the cache (sqlite3_exec would parse it at every call). */
+static tts_status txn(tts_store *s, const char *sql, tts_error *err, const char *what)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+    if (tts_store_stmt(s, sql, &st, err) != TTS_OK)
+        return db_err(s, err, what);
+    rc = sqlite3_step(st);
+    tts_store_stmt_end(s, st);
+    return rc == SQLITE_DONE ? TTS_OK : db_err(s, err, what);
+}
+
 tts_status tts_store_group(tts_store *s, size_t max_units, long max_ms, tts_error *err)
 {
     tts_status rc = TTS_OK;
     if (s->group_open && !s->group_inner) {
-        rc = exec(s, "COMMIT", err, "committing");
+        rc = txn(s, "COMMIT", err, "committing");
         if (rc != TTS_OK)
             sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
         s->group_open = 0;
@@ -628,15 +640,15 @@ tts_status tts_store_group(tts_store *s, size_t max_units, long max_ms, tts_erro
 tts_status tts_store_begin(tts_store *s, tts_error *err)
 {
     if (s->group_max == 0 || s->group_inner)
-        return exec(s, "BEGIN IMMEDIATE", err, "starting a transaction");
+        return txn(s, "BEGIN IMMEDIATE", err, "starting a transaction");
     if (!s->group_open) {
-        if (exec(s, "BEGIN IMMEDIATE", err, "starting a transaction") != TTS_OK)
+        if (txn(s, "BEGIN IMMEDIATE", err, "starting a transaction") != TTS_OK)
             return TTS_ERR_DB;
         s->group_open = 1;
         s->group_n = 0;
         clock_gettime(CLOCK_MONOTONIC, &s->group_t0);
     }
-    if (exec(s, "SAVEPOINT unit", err, "starting a transaction") != TTS_OK)
+    if (txn(s, "SAVEPOINT unit", err, "starting a transaction") != TTS_OK)
         return TTS_ERR_DB;
     s->group_inner = 1;
     return TTS_OK;
@@ -646,8 +658,8 @@ tts_status tts_store_commit(tts_store *s, tts_error *err)
 {
     tts_status rc;
     if (!s->group_inner)
-        return exec(s, "COMMIT", err, "committing");
-    if (exec(s, "RELEASE unit", err, "committing") != TTS_OK) {
+        return txn(s, "COMMIT", err, "committing");
+    if (txn(s, "RELEASE unit", err, "committing") != TTS_OK) {
         tts_store_rollback(s);
         return TTS_ERR_DB;
     }
@@ -655,7 +667,7 @@ tts_status tts_store_commit(tts_store *s, tts_error *err)
     s->group_n++;
     if (s->group_n < s->group_max && ms_since(&s->group_t0) < s->group_ms)
         return TTS_OK;
-    rc = exec(s, "COMMIT", err, "committing");
+    rc = txn(s, "COMMIT", err, "committing");
     if (rc != TTS_OK)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     s->group_open = 0;
