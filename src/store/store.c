@@ -113,7 +113,7 @@ static const char *const migrations[] = {
     "  BEGIN SELECT RAISE(ABORT, 'case files are never changed'); END;",
     /* 9: the audit rows of one object (a list's newest import, a screening's row) found by
      * the object, not by walking the log: `audit verify` looks each list up this way */
-    "CREATE INDEX audit_log_object ON audit_log(object, seq);",
+    "CREATE INDEX IF NOT EXISTS audit_log_object ON audit_log(object, seq);",
 };
 
 /* The first schema with a kind per case (migration 8). */
@@ -720,11 +720,9 @@ tts_status tts_store_sync(tts_store *s, int full, tts_error *err)
                 "setting the synchronous mode");
 }
 
-/* Bind text or NULL. */
-static int bind_text(sqlite3_stmt *st, int i, const char *v)
-{
-    return v != NULL ? sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, i);
-}
+/* The helpers of store_db.h under their short names in this file. */
+#define bind_text tts_store_bind
+#define col tts_store_col
 
 /* Step a write statement to completion and reset it. */
 static tts_status run(tts_store *s, sqlite3_stmt *st, tts_error *err, const char *what)
@@ -852,11 +850,6 @@ tts_status tts_store_name_add(tts_store *s, int64_t entry, const char *kind, con
     bind_text(st, 5, legal);
     bind_text(st, 6, glued);
     return run(s, st, err, "adding a list name");
-}
-
-static const char *col(sqlite3_stmt *st, int i)
-{
-    return (const char *)sqlite3_column_text(st, i);
 }
 
 static char *dup_col(sqlite3_stmt *st, int i, int *oom);
@@ -1013,17 +1006,7 @@ tts_status tts_store_source_names_version_set(tts_store *s, int64_t id, long ver
 static tts_status each(tts_store *s, sqlite3_stmt *st, int (*row)(void *, sqlite3_stmt *),
                        void *ctx, tts_error *err, const char *what)
 {
-    int rc;
-    tts_status out = TTS_OK;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (row(ctx, st) != 0) {
-            out = tts_err_set(err, TTS_ERR_INTERNAL, "database %s: %s: stopped by the caller",
-                              s->path, what);
-            break;
-        }
-    }
-    if (out == TTS_OK && rc != SQLITE_DONE)
-        out = db_err(s, err, what);
+    tts_status out = tts_store_rows(s, st, row, ctx, err, what);
     sqlite3_reset(st);
     return out;
 }
