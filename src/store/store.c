@@ -621,8 +621,12 @@ tts_status tts_store_group(tts_store *s, size_t max_units, long max_ms, tts_erro
     tts_status rc = TTS_OK;
     if (s->group_open && !s->group_inner) {
         rc = txn(s, "COMMIT", err, "committing");
-        if (rc != TTS_OK)
+        if (rc != TTS_OK) {
+            size_t len = strlen(err->message);
             sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+            snprintf(err->message + len, sizeof(err->message) - len,
+                     " (the %zu writes of the group commit are not stored)", s->group_n);
+        }
         s->group_open = 0;
         s->group_n = 0;
     }
@@ -668,8 +672,11 @@ tts_status tts_store_commit(tts_store *s, tts_error *err)
     if (s->group_n < s->group_max && ms_since(&s->group_t0) < s->group_ms)
         return TTS_OK;
     rc = txn(s, "COMMIT", err, "committing");
-    if (rc != TTS_OK)
+    if (rc != TTS_OK) {
+        /* this unit fails with the error; the caller's rollback report names the others */
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        s->group_lost += s->group_n - 1;
+    }
     s->group_open = 0;
     s->group_n = 0;
     return rc;
