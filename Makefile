@@ -186,7 +186,8 @@ bench: $(B)/bench_lists $(B)/bench_scan ttscreen
 	$(B)/bench_lists fixtures
 	@sh tests/bench/process.sh ./ttscreen $(B)/bench
 	@sh tests/bench/shards.sh ./ttscreen $(B)/bench
-	@sh tests/bench/rescreen.sh ./ttscreen $(B)/bench $(BENCH_CASES)
+	@sh tests/bench/store.sh ./ttscreen $(B)/bench $(BENCH_RECORDS) $(BENCH_BEFORE)
+	@sh tests/bench/rescreen.sh ./ttscreen $(B)/bench $(BENCH_CASES) $(BENCH_BEFORE)
 	@sh tests/bench/batch.sh ./ttscreen $(B)/bench $(BENCH_NAMES)
 	$(B)/bench_scan $(BENCH_N)
 
@@ -268,6 +269,12 @@ fuzz-run: fuzz
 BENCH_N ?= 100000
 # Stored cases of the delta-vs-full rescreen bench (tests/bench/rescreen.sh).
 BENCH_CASES ?= 100000
+# Records of the stored against --no-store bench (tests/bench/store.sh).
+BENCH_RECORDS ?= 2000
+# A ttscreen binary of an earlier commit to compare with in the same run (store.sh and
+# rescreen.sh), e.g. git worktree add /tmp/before COMMIT && make -C /tmp/before ttscreen,
+# then make bench BENCH_BEFORE=/tmp/before/ttscreen; empty: no comparison.
+BENCH_BEFORE ?=
 $(B)/bench_scan: tests/bench/bench_scan.c $(B)/libttscreen.a
 	@mkdir -p $(@D)
 	$(CC) -Iinclude $(WARN) $(CFLAGS) -o $@ $< $(B)/libttscreen.a $(LDFLAGS) $(DEP_LIBS)

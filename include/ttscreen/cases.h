@@ -33,6 +33,29 @@ TTS_API tts_status tts_cases_open(const char *db_path, int read_only, tts_cases 
 TTS_API void tts_cases_close(tts_cases *c);
 
 /*
+ * Group commit for a batch of screenings (`screen` of many records,
+ * rescreen): with on, the screenings stored next are committed together,
+ * TTS_CASES_GROUP_RECORDS at most or TTS_CASES_GROUP_MS milliseconds after
+ * the group's first, each still one audit row of its own, in order; a
+ * crash (kill -9, power loss under --sync full) loses only the open
+ * group's screenings, each case keeping its previous screening and the
+ * chain verifying. With on 0 the open group is committed: call it at the
+ * end of the batch and report its error (a close commits too, silently).
+ */
+#define TTS_CASES_GROUP_RECORDS 512
+#define TTS_CASES_GROUP_MS 200
+TTS_API tts_status tts_cases_batch(tts_cases *c, int on, tts_error *err);
+
+/*
+ * How commits reach the disk: full (1, the default) returns from each
+ * commit once the write-ahead log is on disk (fsync); normal (0) skips
+ * that fsync: a process crash still loses nothing committed, but a power
+ * loss or operating-system crash may undo the last commits (never leaving
+ * a half-written one).
+ */
+TTS_API tts_status tts_cases_sync(tts_cases *c, int full, tts_error *err);
+
+/*
  * False-positive memory: for each list match in f that a reviewer's newest
  * decision on this case cleared while the entry's content hash is still the
  * same, drop the match; a finding left without matches is marked cleared

@@ -41,6 +41,16 @@ tts_status tts_cases_open(const char *db_path, int read_only, tts_cases **out, t
     return TTS_OK;
 }
 
+tts_status tts_cases_batch(tts_cases *c, int on, tts_error *err)
+{
+    return tts_store_group(c->store, on ? TTS_CASES_GROUP_RECORDS : 0, TTS_CASES_GROUP_MS, err);
+}
+
+tts_status tts_cases_sync(tts_cases *c, int full, tts_error *err)
+{
+    return tts_store_sync(c->store, full, err);
+}
+
 void tts_cases_close(tts_cases *c)
 {
     if (c == NULL)
@@ -853,6 +863,6 @@ tts_status tts_cases_audit_note(tts_cases *c, const char *at, const char *actor,
         rc = tts_store_commit(c->store, err);
 out:
     if (rc != TTS_OK)
-        tts_store_rollback(c->store);
+        tts_store_rollback_report(c->store, err);
     return rc;
 }

@@ -404,10 +404,60 @@ out:
     return rc;
 }
 
-static int collect_id(void *user, const tts_store_case *k)
+static int collect_id(void *user, const char *record_id)
 {
-    str_list_add(user, k->record_id);
+    str_list_add(user, record_id);
     return ((str_list *)user)->failed;
+}
+
+/* Cases read per page of a full rescreen (and at most one group commit's worth). */
+#define RESCREEN_PAGE TTS_CASES_GROUP_RECORDS
+
+/* Rescreen the cases of ids in order, counting them into *done of total for progress. */
+static tts_status rescreen_ids(rescreen_state *st, const str_list *ids, size_t *done,
+                               size_t total, tts_error *err)
+{
+    tts_status rc = TTS_OK;
+    for (size_t i = 0; i < ids->n; i++) {
+        TTS_TRY(rescreen_one(st, ids->items[i], err));
+        ++*done;
+        if (st->o->progress != NULL)
+            st->o->progress(st->o->progress_user, (long)*done, (long)(total > *done ? total : *done));
+    }
+out:
+    return rc;
+}
+
+/*
+ * Every case, in record id order, a page at a time: one ordered read of the
+ * record id's index per page, then each case of the page screened and
+ * written in that order (the shape a pool of evaluators with one writer
+ * keeps), so the work grows linearly with the cases and one page is held.
+ */
+static tts_status rescreen_all(rescreen_state *st, size_t total, tts_error *err)
+{
+    tts_store *db = tts_cases_db(st->c);
+    char *after = NULL;
+    size_t done = 0;
+    tts_status rc = TTS_OK;
+    for (;;) {
+        str_list page = {NULL, 0, 0, 0};
+        size_t n = 0;
+        rc = tts_store_case_ids_page(db, after, RESCREEN_PAGE, collect_id, &page, &n, err);
+        if (rc == TTS_OK && page.failed)
+            rc = tts_err_set(err, TTS_ERR_NOMEM, "out of memory");
+        if (rc == TTS_OK && page.n > 0)
+            rc = rescreen_ids(st, &page, &done, total, err);
+        tts_free(after);
+        after = rc == TTS_OK && page.n > 0 ? tts_strdup(page.items[page.n - 1]) : NULL;
+        if (rc == TTS_OK && page.n > 0 && after == NULL)
+            rc = tts_err_set(err, TTS_ERR_NOMEM, "out of memory");
+        str_list_free(&page);
+        if (rc != TTS_OK || after == NULL)
+            break;
+    }
+    tts_free(after);
+    return rc;
 }
 
 /* Record the completed run: the mark the next delta run starts from. */
@@ -458,6 +508,7 @@ tts_status tts_cases_rescreen(tts_cases *c, const tts_rescreen_opts *given, char
     tts_buf b = TTS_BUF_INIT, lists = TTS_BUF_INIT;
     rescreen_state st;
     size_t total = 0;
+    int batched = 0;
     tts_status rc;
 
     *out = NULL;
@@ -484,8 +535,7 @@ tts_status tts_cases_rescreen(tts_cases *c, const tts_rescreen_opts *given, char
         for (size_t i = 0; i < plan.n; i++)
             str_list_add(&ids, plan.ids[i]);
     } else {
-        TTS_TRY(tts_store_cases_each(tts_cases_db(c), NULL, collect_id, &ids, NULL, err));
-        total = ids.n;
+        TTS_TRY(tts_store_cases_count(tts_cases_db(c), &total, err));
     }
     if (ids.failed) {
         rc = tts_err_set(err, TTS_ERR_NOMEM, "out of memory");
@@ -493,10 +543,15 @@ tts_status tts_cases_rescreen(tts_cases *c, const tts_rescreen_opts *given, char
     }
     if (st.json)
         tts_buf_puts(&b, "{\"cases\":[");
-    for (size_t i = 0; i < ids.n; i++) {
-        TTS_TRY(rescreen_one(&st, ids.items[i], err));
-        if (o.progress != NULL)
-            o.progress(o.progress_user, (long)i + 1, (long)ids.n);
+    /* many screenings per commit; the group ends (committed) before the report is returned */
+    TTS_TRY(tts_cases_batch(c, 1, err));
+    batched = 1;
+    if (o.changed_lists) {
+        size_t done = 0;
+        TTS_TRY(rescreen_ids(&st, &ids, &done, ids.n, err));
+    } else {
+        TTS_TRY(rescreen_all(&st, total, err));
+        total = total > st.n ? total : st.n; /* cases another process added meanwhile */
     }
     if (st.json)
         tts_buf_printf(&b,
@@ -516,6 +571,14 @@ tts_status tts_cases_rescreen(tts_cases *c, const tts_rescreen_opts *given, char
     TTS_TRY(mark_run(c, &o, lists.data, total, &st, &b, err));
     *failed = st.failed;
 out:
+    if (batched) {
+        /* the screenings stored before an error stay, as each was complete */
+        tts_error e2;
+        tts_error_clear(&e2);
+        tts_status end = tts_cases_batch(c, 0, rc == TTS_OK ? err : &e2);
+        if (rc == TTS_OK)
+            rc = end;
+    }
     tts_free(st.versions);
     tts_caseidx_plan_free(&plan);
     str_list_free(&ids);

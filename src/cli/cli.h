@@ -104,10 +104,17 @@ typedef struct cli_rescreen_args {
     int no_lists;      /* --no-lists */
     int changed_lists; /* --changed-lists: only the cases a list change can affect */
     int quiet;               /* no progress line */
+    const char *sync;        /* --sync full|normal, or NULL (full) */
 } cli_rescreen_args;
 
 /* Returns the exit status of `rescreen`. */
 int cli_rescreen_run(const cli_rescreen_args *a);
+
+/*
+ * --sync MODE of `cmd` on the case file c: "full" (also for NULL) or
+ * "normal" (docs/audit-trail.md, "Group commit and --sync"); 0, or -1 after an error line.
+ */
+int cli_sync_apply(const char *cmd, tts_cases *c, const char *mode);
 
 /* Subcommands: each returns an exit status. */
 int cmd_screen(int argc, char **argv);

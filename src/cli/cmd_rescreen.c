@@ -13,7 +13,8 @@
 static const char usage_text[] =
     "usage: ttscreen rescreen [--fail-on SEVERITY] [--format text|json] [--as-of YYYY-MM-DD]\n"
     "                         [--rules DIR] [--db PATH] [--by NAME] [--no-lists]\n"
-    "                         [--max-list-age DAYS] [--changed-lists] [--quiet]\n"
+    "                         [--max-list-age DAYS] [--changed-lists] [--sync full|normal]\n"
+    "                         [--quiet]\n"
     "\n"
     "Screen every stored case again, with the current rules and the lists in the database,\n"
     "and report what changed since its last screening. With no list loaded this is an error\n"
@@ -26,8 +27,32 @@ static const char usage_text[] =
     "exactly those of a full rescreen. Each new or gone finding names the list entry and list\n"
     "version behind it; a cleared match raised again says why.\n"
     "On a terminal a progress line on standard error shows the cases done; -q, --quiet: none.\n"
+    "Up to 512 screenings (or 200 ms of them) are committed together, each its own audit row;\n"
+    "a crash loses the open group only, each case keeping its old or its new screening.\n"
+    "--sync full (default): each commit is on disk when it returns; normal: a power loss or OS\n"
+    "crash may undo the last commits (a process crash loses nothing committed).\n"
     "Exit status: 0 no new finding at or above --fail-on (default high), 1 there is one,\n"
     "2 error.\n";
+
+int cli_sync_apply(const char *cmd, tts_cases *c, const char *mode)
+{
+    tts_error err;
+    int full;
+    if (mode == NULL || strcmp(mode, "full") == 0)
+        full = 1;
+    else if (strcmp(mode, "normal") == 0)
+        full = 0;
+    else {
+        cli_error("%s: unknown --sync '%s' (expected full or normal)", cmd, mode);
+        return -1;
+    }
+    tts_error_clear(&err);
+    if (tts_cases_sync(c, full, &err) != TTS_OK) {
+        cli_report(&err);
+        return -1;
+    }
+    return 0;
+}
 
 static void progress_cb(void *user, long done, long total)
 {
@@ -86,6 +111,8 @@ int cli_rescreen_run(const cli_rescreen_args *a)
         cli_report(&err);
         goto out;
     }
+    if (cli_sync_apply("rescreen", c, a->sync) != 0)
+        goto out;
     if (!a->no_lists) {
         /* the same lists as `screen` would consult now */
         ro.lists_db = lists;
@@ -143,6 +170,7 @@ int cmd_rescreen(int argc, char **argv)
         {"max-list-age", 0, 1, &a.max_list_age, NULL},
         {"changed-lists", 0, 0, NULL, &a.changed_lists},
         {"quiet", 'q', 0, NULL, &a.quiet},
+        {"sync", 0, 1, &a.sync, NULL},
         {NULL, 0, 0, NULL, NULL},
     };
     memset(&a, 0, sizeof(a));

@@ -41,6 +41,9 @@ static const char usage_text[] =
     "  --read-only             open the database read-only (it must exist): lists and reviewers'\n"
     "                          decisions are read, nothing is written (many workers, one file)\n"
     "  --by NAME               who screens, for the case history (default: the OS user)\n"
+    "  --sync full|normal      full (default): each commit of stored screenings is on disk\n"
+    "                          when it returns; normal: a power loss or OS crash may undo the\n"
+    "                          last commits (up to 512 records or 200 ms go in one commit)\n"
     "  --shard I/N             screen only the records at positions p (0-based, counted over\n"
     "                          all inputs) with p mod N = I-1, so N processes split a batch\n"    "  --verbose               also warn about unknown (ignored) record fields\n"
     "  --sign KEY --cert CERT  also write a detached signature PATH.p7s next to -o PATH\n"
@@ -54,7 +57,7 @@ static const char usage_text[] =
 
 typedef struct screen_opts {
     const char *format, *out, *fail_on, *as_of, *rules, *db, *shard, *by, *max_list_age;
-    const char *sign, *cert, *chain, *pass, *tsa;
+    const char *sign, *cert, *chain, *pass, *tsa, *sync;
     int no_store, read_only, verbose, help, insecure_key, no_lists, quiet;
 } screen_opts;
 
@@ -378,6 +381,10 @@ static int open_database(run_state *st, const screen_opts *o)
     int exists = access(path, F_OK) == 0, ro = o->read_only || o->no_store;
     tts_error err;
     tts_error_clear(&err);
+    if (o->sync != NULL && strcmp(o->sync, "full") != 0 && strcmp(o->sync, "normal") != 0) {
+        cli_error("screen: unknown --sync '%s' (expected full or normal)", o->sync);
+        return -1;
+    }
     if (o->read_only && !exists) {
         cli_error("screen: --read-only: database %s does not exist", path);
         return -1;
@@ -400,6 +407,13 @@ static int open_database(run_state *st, const screen_opts *o)
         return -1;
     }
     st->store = !ro;
+    if (st->store && cli_sync_apply("screen", st->cases, o->sync) != 0)
+        return -1;
+    /* many screenings per commit (ended, and its error reported, after the last record) */
+    if (st->store && tts_cases_batch(st->cases, 1, &err) != TTS_OK) {
+        cli_report(&err);
+        return -1;
+    }
     return 0;
 }
 
@@ -437,6 +451,7 @@ static int parse_opts(int argc, char **argv, screen_opts *o, char ***files, size
         {"max-list-age", 0, 1, &o->max_list_age, NULL},
         {"insecure-key-permissions", 0, 0, NULL, &o->insecure_key},
         {"quiet", 'q', 0, NULL, &o->quiet},
+        {"sync", 0, 1, &o->sync, NULL},
         {NULL, 0, 0, NULL, NULL},
     };
     memset(o, 0, sizeof(*o));
@@ -584,6 +599,13 @@ int cmd_screen(int argc, char **argv)
     for (size_t i = 0; i < n_files && !st.stop; i++)
         screen_file(&st, files[i]);
     cli_progress_end(&st.progress);
+    if (st.store) {
+        tts_error_clear(&err);
+        if (tts_cases_batch(st.cases, 0, &err) != TTS_OK) {
+            cli_report(&err);
+            st.had_error = 1;
+        }
+    }
     if (st.pending != NULL && !st.had_error)
         sink_write(&st.out, st.pending, st.pending_len);
     if (sink_close(&st.out) != 0)

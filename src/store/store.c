@@ -13,8 +13,10 @@
 
 #include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "util/error.h"
@@ -109,6 +111,9 @@ static const char *const migrations[] = {
     "  AND " TTS_STORE_KIND_OF_RECORD("s.record_json") " = 'counterparty');"
     "CREATE TRIGGER case_file_no_update BEFORE UPDATE ON case_file"
     "  BEGIN SELECT RAISE(ABORT, 'case files are never changed'); END;",
+    /* 9: the audit rows of one object (a list's newest import, a screening's row) found by
+     * the object, not by walking the log: `audit verify` looks each list up this way */
+    "CREATE INDEX IF NOT EXISTS audit_log_object ON audit_log(object, seq);",
 };
 
 /* The first schema with a kind per case (migration 8). */
@@ -211,11 +216,29 @@ static int needs_meta(int i)
            i == ST_SRC_DATED_SET;
 }
 
+/* One statement of the per-handle cache (tts_store_stmt): its SQL, kept as a copy. */
+typedef struct cached_stmt {
+    char *sql;
+    unsigned long hash;
+    sqlite3_stmt *st;
+    int busy; /* handed out and not yet given back with tts_store_stmt_end */
+} cached_stmt;
+
 struct tts_store {
     sqlite3 *db;
     int version; /* schema version of the file (below the current one only read-only) */
     char path[256];
     sqlite3_stmt *st[ST_COUNT];
+    cached_stmt *cache;
+    size_t n_cache, cap_cache;
+    /* group commit (tts_store_group): the open outer transaction and what it holds */
+    size_t group_max;   /* 0: every tts_store_begin .. commit is its own transaction */
+    long group_ms;
+    int group_open;     /* the outer transaction is open */
+    int group_inner;    /* a unit (savepoint) is open inside it */
+    size_t group_n;     /* units released into the open outer transaction */
+    size_t group_lost;  /* units of groups SQLite rolled back itself, not yet reported */
+    struct timespec group_t0;
 };
 
 int tts_store_schema_version(void)
@@ -425,33 +448,288 @@ void tts_store_close(tts_store *s)
 {
     if (s == NULL)
         return;
+    if (s->group_open) {
+        /* every unit released into the group is complete: keep them (tts_store_group
+         * with 0 first to learn whether that worked) */
+        if (s->group_inner)
+            sqlite3_exec(s->db, "ROLLBACK TO unit; RELEASE unit", NULL, NULL, NULL);
+        if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    }
     for (int i = 0; i < ST_COUNT; i++)
         sqlite3_finalize(s->st[i]);
+    for (size_t i = 0; i < s->n_cache; i++) {
+        sqlite3_finalize(s->cache[i].st);
+        free(s->cache[i].sql);
+    }
+    free(s->cache);
     sqlite3_close(s->db);
     tts_free(s);
 }
 
+/* ---- statements prepared once per handle ---- */
+
+static unsigned long sql_hash(const char *sql)
+{
+    unsigned long h = 5381;
+    for (const unsigned char *p = (const unsigned char *)sql; *p != '\0'; p++)
+        h = h * 33 + *p;
+    return h;
+}
+
+tts_status tts_store_stmt(tts_store *s, const char *sql, sqlite3_stmt **st, tts_error *err)
+{
+    unsigned long h = sql_hash(sql);
+    cached_stmt *c;
+    *st = NULL;
+    for (size_t i = 0; i < s->n_cache; i++) {
+        c = &s->cache[i];
+        if (c->hash == h && strcmp(c->sql, sql) == 0) {
+            if (c->busy)
+                break; /* in use further up the stack (a nested read): a statement of its own */
+            c->busy = 1;
+            *st = c->st;
+            return TTS_OK;
+        }
+    }
+    if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK) {
+        sqlite3_finalize(*st);
+        *st = NULL;
+        return db_err(s, err, "preparing a statement");
+    }
+    for (size_t i = 0; i < s->n_cache; i++)
+        if (s->cache[i].hash == h && strcmp(s->cache[i].sql, sql) == 0)
+            return TTS_OK; /* the nested case: finalised by tts_store_stmt_end */
+    /*
+     * The cache lives as long as the handle, across changes of the tts_mem
+     * hooks (tests swap allocators around a call): like SQLite's own memory
+     * it comes from the C library. Out of memory, the statement is used once.
+     */
+    if (s->n_cache == s->cap_cache) {
+        size_t cap = s->cap_cache != 0 ? s->cap_cache * 2 : 32;
+        cached_stmt *grown = realloc(s->cache, cap * sizeof(*grown));
+        if (grown == NULL)
+            return TTS_OK;
+        s->cache = grown;
+        s->cap_cache = cap;
+    }
+    c = &s->cache[s->n_cache];
+    c->sql = malloc(strlen(sql) + 1);
+    if (c->sql == NULL)
+        return TTS_OK;
+    memcpy(c->sql, sql, strlen(sql) + 1);
+    c->hash = h;
+    c->st = *st;
+    c->busy = 1;
+    s->n_cache++;
+    return TTS_OK;
+}
+
+void tts_store_stmt_end(tts_store *s, sqlite3_stmt *st)
+{
+    if (st == NULL)
+        return;
+    for (size_t i = 0; i < s->n_cache; i++) {
+        if (s->cache[i].st == st) {
+            sqlite3_reset(st);
+            sqlite3_clear_bindings(st);
+            s->cache[i].busy = 0;
+            return;
+        }
+    }
+    sqlite3_finalize(st);
+}
+
+void tts_store_sql_each(tts_store *s, void (*cb)(void *user, const char *sql), void *user)
+{
+    for (int i = 0; i < ST_COUNT; i++)
+        if (s->st[i] != NULL)
+            cb(user, sqlite3_sql(s->st[i]));
+    for (size_t i = 0; i < s->n_cache; i++)
+        cb(user, s->cache[i].sql);
+}
+
+int tts_store_bind(sqlite3_stmt *st, int i, const char *v)
+{
+    return v != NULL ? sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, i);
+}
+
+const char *tts_store_col(sqlite3_stmt *st, int i)
+{
+    return (const char *)sqlite3_column_text(st, i);
+}
+
+tts_status tts_store_step_done(tts_store *s, sqlite3_stmt *st, tts_error *err, const char *what)
+{
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return db_err(s, err, what);
+    return TTS_OK;
+}
+
+tts_status tts_store_rows(tts_store *s, sqlite3_stmt *st, int (*row)(void *, sqlite3_stmt *),
+                          void *user, tts_error *err, const char *what)
+{
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        if (row(user, st) != 0)
+            return tts_err_set(err, TTS_ERR_INTERNAL, "database %s: reading %s: stopped",
+                               s->path, what);
+    if (rc != SQLITE_DONE)
+        return db_err(s, err, what);
+    return TTS_OK;
+}
+
+tts_status tts_store_query(tts_store *s, const char *sql, const char *text,
+                           int (*row)(void *, sqlite3_stmt *), void *user, tts_error *err,
+                           const char *what)
+{
+    sqlite3_stmt *st = NULL;
+    tts_status rc = tts_store_stmt(s, sql, &st, err);
+    if (rc != TTS_OK)
+        return rc;
+    if (sqlite3_bind_parameter_count(st) > 0)
+        tts_store_bind(st, 1, text);
+    rc = tts_store_rows(s, st, row, user, err, what);
+    tts_store_stmt_end(s, st);
+    return rc;
+}
+
+/* ---- transactions and group commit ---- */
+
+static long ms_since(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long)(t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/* A transaction statement through the cache (sqlite3_exec would parse it at every call). */
+static tts_status txn(tts_store *s, const char *sql, tts_error *err, const char *what)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+    if (tts_store_stmt(s, sql, &st, err) != TTS_OK)
+        return db_err(s, err, what);
+    rc = sqlite3_step(st);
+    tts_store_stmt_end(s, st);
+    return rc == SQLITE_DONE ? TTS_OK : db_err(s, err, what);
+}
+
+tts_status tts_store_group(tts_store *s, size_t max_units, long max_ms, tts_error *err)
+{
+    tts_status rc = TTS_OK;
+    if (s->group_open && !s->group_inner) {
+        rc = txn(s, "COMMIT", err, "committing");
+        if (rc != TTS_OK) {
+            size_t len = strlen(err->message);
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+            snprintf(err->message + len, sizeof(err->message) - len,
+                     " (the %zu writes of the group commit are not stored)", s->group_n);
+        }
+        s->group_open = 0;
+        s->group_n = 0;
+    }
+    if (rc == TTS_OK && s->group_lost > 0)
+        rc = tts_err_set(err, TTS_ERR_DB,
+                         "database %s: a failed write rolled back the %zu earlier writes of "
+                         "its group commit: they are not stored",
+                         s->path, s->group_lost);
+    s->group_lost = 0;
+    s->group_max = max_units;
+    s->group_ms = max_ms;
+    return rc;
+}
+
 tts_status tts_store_begin(tts_store *s, tts_error *err)
 {
-    return exec(s, "BEGIN IMMEDIATE", err, "starting a transaction");
+    if (s->group_max == 0 || s->group_inner)
+        return txn(s, "BEGIN IMMEDIATE", err, "starting a transaction");
+    if (!s->group_open) {
+        if (txn(s, "BEGIN IMMEDIATE", err, "starting a transaction") != TTS_OK)
+            return TTS_ERR_DB;
+        s->group_open = 1;
+        s->group_n = 0;
+        clock_gettime(CLOCK_MONOTONIC, &s->group_t0);
+    }
+    if (txn(s, "SAVEPOINT unit", err, "starting a transaction") != TTS_OK)
+        return TTS_ERR_DB;
+    s->group_inner = 1;
+    return TTS_OK;
 }
 
 tts_status tts_store_commit(tts_store *s, tts_error *err)
 {
-    return exec(s, "COMMIT", err, "committing");
+    tts_status rc;
+    if (!s->group_inner)
+        return txn(s, "COMMIT", err, "committing");
+    if (txn(s, "RELEASE unit", err, "committing") != TTS_OK) {
+        tts_store_rollback(s);
+        return TTS_ERR_DB;
+    }
+    s->group_inner = 0;
+    s->group_n++;
+    if (s->group_n < s->group_max && ms_since(&s->group_t0) < s->group_ms)
+        return TTS_OK;
+    rc = txn(s, "COMMIT", err, "committing");
+    if (rc != TTS_OK) {
+        /* this unit fails with the error; the caller's rollback report names the others */
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        s->group_lost += s->group_n - 1;
+    }
+    s->group_open = 0;
+    s->group_n = 0;
+    return rc;
 }
 
 void tts_store_rollback(tts_store *s)
 {
-    if (s != NULL && !sqlite3_get_autocommit(s->db))
-        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    if (s == NULL)
+        return;
+    if (sqlite3_get_autocommit(s->db)) {
+        /* SQLite ended the transaction itself (a full disk, an I/O error): a group
+         * open around this unit lost the units released into it */
+        if (s->group_open)
+            s->group_lost += s->group_n;
+        s->group_open = s->group_inner = 0;
+        s->group_n = 0;
+        return;
+    }
+    if (s->group_inner) {
+        /* only this unit: the ones released into the group before it stay */
+        sqlite3_exec(s->db, "ROLLBACK TO unit; RELEASE unit", NULL, NULL, NULL);
+        s->group_inner = 0;
+        return;
+    }
+    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    s->group_open = 0;
+    s->group_n = 0;
 }
 
-/* Bind text or NULL. */
-static int bind_text(sqlite3_stmt *st, int i, const char *v)
+void tts_store_rollback_report(tts_store *s, tts_error *err)
 {
-    return v != NULL ? sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, i);
+    size_t n, len;
+    tts_store_rollback(s);
+    if (s == NULL || s->group_lost == 0 || err == NULL || err->status == TTS_OK)
+        return;
+    n = s->group_lost;
+    s->group_lost = 0;
+    len = strlen(err->message);
+    snprintf(err->message + len, sizeof(err->message) - len,
+             " (it rolled back the %zu earlier writes of its group commit too: they are not "
+             "stored)",
+             n);
 }
+
+tts_status tts_store_sync(tts_store *s, int full, tts_error *err)
+{
+    return exec(s, full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL", err,
+                "setting the synchronous mode");
+}
+
+/* The helpers of store_db.h under their short names in this file. */
+#define bind_text tts_store_bind
+#define col tts_store_col
 
 /* Step a write statement to completion and reset it. */
 static tts_status run(tts_store *s, sqlite3_stmt *st, tts_error *err, const char *what)
@@ -579,11 +857,6 @@ tts_status tts_store_name_add(tts_store *s, int64_t entry, const char *kind, con
     bind_text(st, 5, legal);
     bind_text(st, 6, glued);
     return run(s, st, err, "adding a list name");
-}
-
-static const char *col(sqlite3_stmt *st, int i)
-{
-    return (const char *)sqlite3_column_text(st, i);
 }
 
 static char *dup_col(sqlite3_stmt *st, int i, int *oom);
@@ -740,17 +1013,7 @@ tts_status tts_store_source_names_version_set(tts_store *s, int64_t id, long ver
 static tts_status each(tts_store *s, sqlite3_stmt *st, int (*row)(void *, sqlite3_stmt *),
                        void *ctx, tts_error *err, const char *what)
 {
-    int rc;
-    tts_status out = TTS_OK;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (row(ctx, st) != 0) {
-            out = tts_err_set(err, TTS_ERR_INTERNAL, "database %s: %s: stopped by the caller",
-                              s->path, what);
-            break;
-        }
-    }
-    if (out == TTS_OK && rc != SQLITE_DONE)
-        out = db_err(s, err, what);
+    tts_status out = tts_store_rows(s, st, row, ctx, err, what);
     sqlite3_reset(st);
     return out;
 }

@@ -37,6 +37,35 @@ tts_status tts_store_begin(tts_store *s, tts_error *err);
 tts_status tts_store_commit(tts_store *s, tts_error *err);
 void tts_store_rollback(tts_store *s);
 
+/*
+ * Group commit: with max_units > 0, each tts_store_begin .. commit is a
+ * unit (a savepoint) inside one outer transaction, committed once it holds
+ * max_units units or max_ms milliseconds after it began (checked as each
+ * unit ends); a rolled-back unit leaves the others of its group. Each
+ * unit keeps its own audit row, in order. A crash loses the units of the
+ * open group, never part of one. With max_units 0 the open group is
+ * committed and every unit is its own transaction again; that call
+ * reports a commit that failed, and a group SQLite rolled back by itself
+ * (the units released into it are then lost). tts_store_close commits an
+ * open group without a report: end it with max_units 0 first.
+ */
+tts_status tts_store_group(tts_store *s, size_t max_units, long max_ms, tts_error *err);
+
+/*
+ * tts_store_rollback after the error in *err: when SQLite had rolled back
+ * the whole group (a full disk, an I/O error), the message says how many
+ * earlier units went with it, and tts_store_group no longer reports them.
+ */
+void tts_store_rollback_report(tts_store *s, tts_error *err);
+
+/*
+ * PRAGMA synchronous: full (1) makes each commit durable on return (an
+ * fsync of the WAL per commit); normal (0) keeps the file consistent but
+ * a power loss or OS crash may undo the last commits (never a process
+ * crash: those are safe in both).
+ */
+tts_status tts_store_sync(tts_store *s, int full, tts_error *err);
+
 /* ---- list sources and entries ---- */
 
 typedef struct tts_store_source {

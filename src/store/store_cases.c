@@ -25,34 +25,10 @@
 
 #define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
 
-/* Prepare, or record the error. */
-static tts_status prepare(tts_store *s, const char *sql, sqlite3_stmt **st, tts_error *err)
-{
-    if (sqlite3_prepare_v2(tts_store_sqlite(s), sql, -1, st, NULL) != SQLITE_OK) {
-        *st = NULL;
-        return tts_store_db_error(s, err, "preparing a statement");
-    }
-    return TTS_OK;
-}
-
-static int bind_text(sqlite3_stmt *st, int i, const char *v)
-{
-    return v != NULL ? sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, i);
-}
-
-static const char *col(sqlite3_stmt *st, int i)
-{
-    return (const char *)sqlite3_column_text(st, i);
-}
-
-/* Step a statement that returns no rows. */
-static tts_status step_done(tts_store *s, sqlite3_stmt *st, tts_error *err, const char *what)
-{
-    int rc = sqlite3_step(st);
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-        return tts_store_db_error(s, err, what);
-    return TTS_OK;
-}
+#define prepare tts_store_stmt
+#define bind_text tts_store_bind
+#define col tts_store_col
+#define step_done tts_store_step_done
 
 /*
  * Hash of one audit row: its fields and the previous hash. Format 1 (rows
@@ -115,7 +91,7 @@ tts_status tts_store_audit_append(tts_store *s, const char *at, const char *acto
         seq = sqlite3_column_int64(st, 0) + 1;
         snprintf(prev, sizeof(prev), "%s", col(st, 1) ? col(st, 1) : "");
     }
-    sqlite3_finalize(st);
+    tts_store_stmt_end(s, st);
     st = NULL;
     TTS_TRY(row_hash(format, seq, at, actor, action, object, content_sha256, prev, hash, err));
     TTS_TRY(prepare(s,
@@ -136,7 +112,7 @@ tts_status tts_store_audit_append(tts_store *s, const char *at, const char *acto
     bind_text(st, 8, hash);
     rc = step_done(s, st, err, "appending to the audit log");
 out:
-    sqlite3_finalize(st);
+    tts_store_stmt_end(s, st);
     return rc;
 }
 
@@ -166,7 +142,7 @@ static tts_status case_id(tts_store *s, const char *record_id, const char *now, 
         if (kinds)
             bind_text(st, 3, kind);
         TTS_TRY(step_done(s, st, err, "creating a case"));
-        sqlite3_finalize(st);
+        tts_store_stmt_end(s, st);
         st = NULL;
     }
     TTS_TRY(prepare(s,
@@ -186,7 +162,7 @@ static tts_status case_id(tts_store *s, const char *record_id, const char *now, 
         *id = sqlite3_column_int64(st, 0);
     }
 out:
-    sqlite3_finalize(st);
+    tts_store_stmt_end(s, st);
     return rc;
 }
 
@@ -213,7 +189,7 @@ static tts_status insert_findings(tts_store *s, int64_t screening, const tts_sto
         TTS_TRY(step_done(s, st, err, "storing a finding"));
     }
 out:
-    sqlite3_finalize(st);
+    tts_store_stmt_end(s, st);
     return rc;
 }
 
@@ -247,7 +223,7 @@ static tts_status screening_sha256(tts_store *s, int64_t id, char out[65], int *
     cols = sqlite3_column_count(st);
     for (int i = 0; i < cols; i++)
         tts_store_field(&b, col(st, i));
-    sqlite3_finalize(st);
+    tts_store_stmt_end(s, st);
     TTS_TRY(prepare(s,
                     "SELECT fkey, rule, severity, subject, entry, entry_sha256, message, cleared "
                     "FROM finding WHERE screening_id = ?1 ORDER BY id",
@@ -270,7 +246,7 @@ static tts_status screening_sha256(tts_store *s, int64_t id, char out[65], int *
     }
     rc = tts_sha256_hex(b.data, b.len, out, err);
 out:
-    sqlite3_finalize(st);
+    tts_store_stmt_end(s, st);
     tts_buf_free(&b);
     return rc;
 }
@@ -317,9 +293,9 @@ tts_status tts_store_screening_add(tts_store *s, const tts_store_screening *sc,
     TTS_TRY(tts_store_audit_append(s, sc->screened_at, sc->actor, sc->kind, object, content, err));
     rc = tts_store_commit(s, err);
 out:
-    sqlite3_finalize(st);
+    tts_store_stmt_end(s, st);
     if (rc != TTS_OK) {
-        tts_store_rollback(s);
+        tts_store_rollback_report(s, err);
         *id = 0;
     }
     return rc;
@@ -384,9 +360,9 @@ tts_status tts_store_decision_add(tts_store *s, const tts_store_decision *d, int
                                    err));
     rc = tts_store_commit(s, err);
 out:
-    sqlite3_finalize(st);
+    tts_store_stmt_end(s, st);
     if (rc != TTS_OK) {
-        tts_store_rollback(s);
+        tts_store_rollback_report(s, err);
         *id = 0;
     }
     return rc;
@@ -409,22 +385,9 @@ static void read_decision(sqlite3_stmt *st, tts_store_decision *d)
     "d.id, c.record_id, d.decided_at, d.decided_by, d.disposition, d.reason, d.rule, d.entry, " \
     "d.entry_sha256"
 
-/* Run st to the end, calling row(user, st) per row; a nonzero return stops. */
-static tts_status each_row(tts_store *s, sqlite3_stmt *st, int (*row)(void *, sqlite3_stmt *),
-                           void *user, tts_error *err, const char *what)
-{
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        if (row(user, st) != 0)
-            return tts_err_set(err, TTS_ERR_INTERNAL, "stopped while reading %s", what);
-    if (rc != SQLITE_DONE)
-        return tts_store_db_error(s, err, what);
-    return TTS_OK;
-}
-
 /*
- * Prepare sql, bind its one parameter (?1: text, or the integer when
- * text is NULL and use_int), and call row() for every result row.
+ * Call row() for every result row of sql, ?1 bound to text, or to num when
+ * use_int.
  */
 static tts_status query_each(tts_store *s, const char *sql, const char *text, int use_int,
                              int64_t num, int (*row)(void *, sqlite3_stmt *), void *user,
@@ -432,14 +395,13 @@ static tts_status query_each(tts_store *s, const char *sql, const char *text, in
 {
     sqlite3_stmt *st = NULL;
     tts_status rc;
+    if (!use_int)
+        return tts_store_query(s, sql, text, row, user, err, what);
     TTS_TRY(prepare(s, sql, &st, err));
-    if (use_int)
-        sqlite3_bind_int64(st, 1, num);
-    else if (sqlite3_bind_parameter_count(st) > 0)
-        bind_text(st, 1, text);
-    rc = each_row(s, st, row, user, err, what);
+    sqlite3_bind_int64(st, 1, num);
+    rc = tts_store_rows(s, st, row, user, err, what);
 out:
-    sqlite3_finalize(st);
+    tts_store_stmt_end(s, st);
     return rc;
 }
 
@@ -518,19 +480,24 @@ static int case_row(void *p, sqlite3_stmt *st)
     " (SELECT d.disposition FROM decision d WHERE d.case_id = c.id AND d.rule IS NULL"         \
     "  ORDER BY d.id DESC LIMIT 1), " kind_col ", " SCREENING_COLS                             \
     " FROM case_file c JOIN screening s ON s.id ="                                             \
-    " (SELECT max(id) FROM screening x WHERE x.case_id = c.id)"                                \
-    " WHERE ?1 IS NULL OR c.record_id = ?1 ORDER BY c.record_id"
+    " (SELECT max(id) FROM screening x WHERE x.case_id = c.id)"
+/* every case in record id order (one walk of the record id's index), or one case by its id */
+#define CASES_ALL " ORDER BY c.record_id"
+#define CASES_ONE " WHERE c.record_id = ?1"
 
 tts_status tts_store_cases_each(tts_store *s, const char *record_id, tts_store_case_cb cb,
                                 void *user, size_t *found, tts_error *err)
 {
     case_ctx c = {cb, user, 0};
     /* a read-only file from before migration 8 has no kind column: read it from the record */
-    tts_status rc = query_each(s,
-                               tts_store_has_case_kind(s)
-                                   ? CASES_SQL("c.kind")
-                                   : CASES_SQL(TTS_STORE_KIND_OF_RECORD("s.record_json")),
-                               record_id, 0, 0, case_row, &c, err, "cases");
+    const char *sql;
+    tts_status rc;
+    if (tts_store_has_case_kind(s))
+        sql = record_id == NULL ? CASES_SQL("c.kind") CASES_ALL : CASES_SQL("c.kind") CASES_ONE;
+    else
+        sql = record_id == NULL ? CASES_SQL(TTS_STORE_KIND_OF_RECORD("s.record_json")) CASES_ALL
+                                : CASES_SQL(TTS_STORE_KIND_OF_RECORD("s.record_json")) CASES_ONE;
+    rc = query_each(s, sql, record_id, 0, 0, case_row, &c, err, "cases");
     if (found != NULL)
         *found = c.n;
     return rc;
@@ -673,7 +640,7 @@ static tts_status content_of(tts_store *s, const char *object, int format, char 
         }
     }
 out:
-    sqlite3_finalize(st);
+    tts_store_stmt_end(s, st);
     return rc;
 }
 
@@ -781,7 +748,7 @@ static tts_status check_lists(tts_store *s, tts_store_audit_result *r, tts_error
         }
     }
 out:
-    sqlite3_finalize(st);
+    tts_store_stmt_end(s, st);
     return rc;
 }
 
@@ -845,7 +812,7 @@ static tts_status check_kinds(tts_store *s, tts_store_audit_result *r, tts_error
                  col(st, 0), col(st, 1) ? col(st, 1) : "nothing", col(st, 2));
     }
 out:
-    sqlite3_finalize(st);
+    tts_store_stmt_end(s, st);
     return rc;
 }
 
@@ -874,7 +841,7 @@ static tts_status find_unlogged(tts_store *s, tts_store_audit_result *r, tts_err
                  col(st, 0));
     }
 out:
-    sqlite3_finalize(st);
+    tts_store_stmt_end(s, st);
     return rc;
 }
 
@@ -925,7 +892,7 @@ tts_status tts_store_audit_verify(tts_store *s, const char *head, unsigned flags
                  r->rows);
     }
 out:
-    sqlite3_finalize(st);
+    tts_store_stmt_end(s, st);
     sqlite3_exec(tts_store_sqlite(s), "COMMIT", NULL, NULL, NULL);
     return rc;
 }

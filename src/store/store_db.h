@@ -19,6 +19,40 @@ sqlite3 *tts_store_sqlite(tts_store *s);
 tts_status tts_store_db_error(tts_store *s, tts_error *err, const char *what);
 
 /*
+ * Statements prepared once per handle: the statement of `sql` (text of the
+ * caller; a copy is kept), prepared on first use and kept until
+ * tts_store_close. Give it back with tts_store_stmt_end (reset, bindings
+ * cleared), on every path. A statement still in use further up the stack
+ * (a nested read of the same SQL) gets a fresh one, finalised at its end.
+ */
+tts_status tts_store_stmt(tts_store *s, const char *sql, sqlite3_stmt **st, tts_error *err);
+void tts_store_stmt_end(tts_store *s, sqlite3_stmt *st);
+
+/*
+ * The SQL of every statement the handle holds: those prepared at open and
+ * every one tts_store_stmt has prepared since (for the query-plan test).
+ */
+void tts_store_sql_each(tts_store *s, void (*cb)(void *user, const char *sql), void *user);
+
+/* Bind text, or NULL when v is NULL (SQLITE_TRANSIENT). */
+int tts_store_bind(sqlite3_stmt *st, int i, const char *v);
+
+/* Column i as text (NULL for NULL). */
+const char *tts_store_col(sqlite3_stmt *st, int i);
+
+/* Step a statement that returns no rows (or whose rows are not wanted). */
+tts_status tts_store_step_done(tts_store *s, sqlite3_stmt *st, tts_error *err, const char *what);
+
+/* Step st to its end, calling row(user, st) per row; a nonzero return stops (an error). */
+tts_status tts_store_rows(tts_store *s, sqlite3_stmt *st, int (*row)(void *, sqlite3_stmt *),
+                          void *user, tts_error *err, const char *what);
+
+/* tts_store_rows over the cached statement of sql, ?1 bound to text when it has one. */
+tts_status tts_store_query(tts_store *s, const char *sql, const char *text,
+                           int (*row)(void *, sqlite3_stmt *), void *user, tts_error *err,
+                           const char *what);
+
+/*
  * SQL for the kind of a case whose record (canonical JSON) is the
  * expression `json`: "counterparty" when it carries the top-level
  * "counterparty" object that `search --batch --store` writes, else "deal".

@@ -40,7 +40,6 @@ tts_status tts_store_entry_sha256(tts_store *s, const char *source, const char *
                                   char out[65], char *sublist, char *type, int *found,
                                   tts_error *err)
 {
-    sqlite3 *db = tts_store_sqlite(s);
     sqlite3_stmt *st = NULL;
     tts_buf b = TTS_BUF_INIT;
     sqlite3_int64 rowid = 0;
@@ -53,13 +52,11 @@ tts_status tts_store_entry_sha256(tts_store *s, const char *source, const char *
     if (type != NULL)
         type[0] = '\0';
     *found = 0;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT e.id, e.entry_id, e.name, e.type, e.country, e.programs, "
+    if (tts_store_stmt(s, "SELECT e.id, e.entry_id, e.name, e.type, e.country, e.programs, "
                            "e.listed_on, e.end_date, e.addresses, e.ids, e.remarks, "
                            "e.source_url, e.sublist FROM list_entry e JOIN list_source s "
                            "ON s.id = e.source_id WHERE s.name = ?1 AND e.entry_id = ?2 "
-                           "ORDER BY e.id LIMIT 1",
-                           -1, &st, NULL) != SQLITE_OK) {
+                           "ORDER BY e.id LIMIT 1", &st, err) != TTS_OK) {
         rc = tts_store_db_error(s, err, "reading a list entry");
         goto out;
     }
@@ -81,10 +78,9 @@ tts_status tts_store_entry_sha256(tts_store *s, const char *source, const char *
         snprintf(sublist, TTS_SUBLIST_MAX, "%s", (const char *)sqlite3_column_text(st, 12));
     if (type != NULL && sqlite3_column_text(st, 3) != NULL)
         snprintf(type, TTS_ENTRY_TYPE_MAX, "%s", (const char *)sqlite3_column_text(st, 3));
-    sqlite3_finalize(st);
+    tts_store_stmt_end(s, st);
     st = NULL;
-    if (sqlite3_prepare_v2(db, "SELECT kind, name FROM list_name WHERE entry = ?1 ORDER BY kind, name",
-                           -1, &st, NULL) != SQLITE_OK) {
+    if (tts_store_stmt(s, "SELECT kind, name FROM list_name WHERE entry = ?1 ORDER BY kind, name", &st, err) != TTS_OK) {
         rc = tts_store_db_error(s, err, "reading a list entry's names");
         goto out;
     }
@@ -104,7 +100,7 @@ tts_status tts_store_entry_sha256(tts_store *s, const char *source, const char *
     rc = tts_sha256_hex(b.data, b.len, out, err);
     *found = rc == TTS_OK;
 out:
-    sqlite3_finalize(st);
+    tts_store_stmt_end(s, st);
     tts_buf_free(&b);
     return rc;
 }
@@ -131,8 +127,8 @@ static tts_status rows_fields(tts_store *s, const char *sql, const char *source,
     sqlite3_stmt *st = NULL;
     tts_status rc = TTS_OK;
     int step, n;
-    if (sqlite3_prepare_v2(tts_store_sqlite(s), sql, -1, &st, NULL) != SQLITE_OK) {
-        sqlite3_finalize(st);
+    if (tts_store_stmt(s, sql, &st, err) != TTS_OK) {
+        tts_store_stmt_end(s, st);
         return tts_store_db_error(s, err, "reading a list");
     }
     sqlite3_bind_text(st, 1, source, -1, SQLITE_TRANSIENT);
@@ -144,7 +140,7 @@ static tts_status rows_fields(tts_store *s, const char *sql, const char *source,
             field(b, sqlite3_column_text(st, i));
         rc = flush(h, b, err);
     }
-    sqlite3_finalize(st);
+    tts_store_stmt_end(s, st);
     if (rc == TTS_OK && step != SQLITE_DONE)
         rc = tts_store_db_error(s, err, "reading a list");
     return rc;
@@ -198,15 +194,13 @@ static tts_status versions_fields(tts_store *s, const char *source, tts_sha256 *
     long rows = 0;
     int any;
     tts_status rc;
-    if (sqlite3_prepare_v2(tts_store_sqlite(s),
-                           "SELECT EXISTS (SELECT 1 FROM list_version WHERE source = ?1)", -1, &st,
-                           NULL) != SQLITE_OK) {
-        sqlite3_finalize(st);
+    if (tts_store_stmt(s, "SELECT EXISTS (SELECT 1 FROM list_version WHERE source = ?1)", &st, err) != TTS_OK) {
+        tts_store_stmt_end(s, st);
         return tts_store_db_error(s, err, "reading a list's versions");
     }
     sqlite3_bind_text(st, 1, source, -1, SQLITE_TRANSIENT);
     any = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) != 0;
-    sqlite3_finalize(st);
+    tts_store_stmt_end(s, st);
     if (!any)
         return TTS_OK;
     tts_store_field(b, "versions");
@@ -265,14 +259,14 @@ static tts_status write2(tts_store *s, const char *sql, const char *a, const cha
 {
     sqlite3_stmt *st = NULL;
     int step;
-    if (sqlite3_prepare_v2(tts_store_sqlite(s), sql, -1, &st, NULL) != SQLITE_OK) {
-        sqlite3_finalize(st);
+    if (tts_store_stmt(s, sql, &st, err) != TTS_OK) {
+        tts_store_stmt_end(s, st);
         return tts_store_db_error(s, err, what);
     }
     sqlite3_bind_text(st, 1, a, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 2, b2, -1, SQLITE_TRANSIENT);
     step = sqlite3_step(st);
-    sqlite3_finalize(st);
+    tts_store_stmt_end(s, st);
     if (step != SQLITE_DONE)
         return tts_store_db_error(s, err, what);
     return TTS_OK;
@@ -301,11 +295,9 @@ tts_status tts_store_list_content_get(tts_store *s, const char *source, char out
     transport[0] = '\0';
     if (!tts_store_has_audit2(s))
         return TTS_OK;
-    if (sqlite3_prepare_v2(tts_store_sqlite(s),
-                           "SELECT (SELECT content_sha256 FROM list_source WHERE name = ?1), "
-                           "(SELECT transport FROM list_fetch WHERE source = ?1)",
-                           -1, &st, NULL) != SQLITE_OK) {
-        sqlite3_finalize(st);
+    if (tts_store_stmt(s, "SELECT (SELECT content_sha256 FROM list_source WHERE name = ?1), "
+                           "(SELECT transport FROM list_fetch WHERE source = ?1)", &st, err) != TTS_OK) {
+        tts_store_stmt_end(s, st);
         return tts_store_db_error(s, err, "reading a list's content hash");
     }
     sqlite3_bind_text(st, 1, source, -1, SQLITE_TRANSIENT);
@@ -317,7 +309,7 @@ tts_status tts_store_list_content_get(tts_store *s, const char *source, char out
         if (t != NULL)
             snprintf(transport, 8, "%s", t);
     }
-    sqlite3_finalize(st);
+    tts_store_stmt_end(s, st);
     return TTS_OK;
 }
 
@@ -329,12 +321,10 @@ tts_status tts_store_run_sha256(tts_store *s, int64_t id, char out[65], int *mis
     tts_status rc = TTS_OK;
     *missing = 0;
     out[0] = '\0';
-    if (sqlite3_prepare_v2(tts_store_sqlite(s),
-                           "SELECT at, actor, mode, lists_json, rules_sha256, as_of, today, "
+    if (tts_store_stmt(s, "SELECT at, actor, mode, lists_json, rules_sha256, as_of, today, "
                            "last_screening, cases, rescreened, changed, report_sha256 "
-                           "FROM rescreen_run WHERE id = ?1",
-                           -1, &st, NULL) != SQLITE_OK) {
-        sqlite3_finalize(st);
+                           "FROM rescreen_run WHERE id = ?1", &st, err) != TTS_OK) {
+        tts_store_stmt_end(s, st);
         return tts_store_db_error(s, err, "reading a rescreen run");
     }
     sqlite3_bind_int64(st, 1, id);
@@ -351,7 +341,7 @@ tts_status tts_store_run_sha256(tts_store *s, int64_t id, char out[65], int *mis
     }
     rc = tts_sha256_hex(b.data, b.len, out, err);
 out:
-    sqlite3_finalize(st);
+    tts_store_stmt_end(s, st);
     tts_buf_free(&b);
     return rc;
 }

@@ -2,8 +2,9 @@
 /*
  * SQL of list versions, their changes, rescreen runs and the case-file
  * reads of a delta rescreen (see store_listver.h). Part of the store
- * module: statements are prepared and finalised in each function; text is
- * bound SQLITE_TRANSIENT; SQLite's messages are copied into tts_error.
+ * module: statements come from the handle's cache (tts_store_stmt in
+ * store_db.h, shared with store.c and store_cases.c); text is bound
+ * SQLITE_TRANSIENT; SQLite's messages are copied into tts_error.
  */
 #include "store/store_listver.h"
 
@@ -17,50 +18,24 @@
 #include "store/store_db.h"
 #include "store/store_digest.h"
 
-static tts_status prep(tts_store *s, const char *sql, sqlite3_stmt **st, tts_error *err)
-{
-    if (sqlite3_prepare_v2(tts_store_sqlite(s), sql, -1, st, NULL) != SQLITE_OK) {
-        *st = NULL;
-        return tts_store_db_error(s, err, "preparing a statement");
-    }
-    return TTS_OK;
-}
+#define prep tts_store_stmt
+#define bind tts_store_bind
+#define col tts_store_col
 
-static void bind(sqlite3_stmt *st, int i, const char *v)
-{
-    if (v != NULL)
-        sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
-    else
-        sqlite3_bind_null(st, i);
-}
-
-static const char *col(sqlite3_stmt *st, int i) { return (const char *)sqlite3_column_text(st, i); }
-
-/*
- * Step st to the end, calling row(user, st) for each row; a nonzero return
- * stops with TTS_ERR_INTERNAL. Finalises st.
- */
+/* Step st to the end, calling row(user, st) for each row; gives st back. */
 static tts_status each(tts_store *s, sqlite3_stmt *st, int (*row)(void *, sqlite3_stmt *),
                        void *user, tts_error *err, const char *what)
 {
-    tts_status rc = TTS_OK;
-    int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        if (row(user, st) != 0) {
-            rc = tts_err_set(err, TTS_ERR_INTERNAL, "reading %s: stopped", what);
-            break;
-        }
-    }
-    if (rc == TTS_OK && step != SQLITE_DONE)
-        rc = tts_store_db_error(s, err, what);
-    sqlite3_finalize(st);
+    tts_status rc = tts_store_rows(s, st, row, user, err, what);
+    tts_store_stmt_end(s, st);
     return rc;
 }
 
+/* Step a write to its end; gives st back. */
 static tts_status done(tts_store *s, sqlite3_stmt *st, tts_error *err, const char *what)
 {
     tts_status rc = sqlite3_step(st) == SQLITE_DONE ? TTS_OK : tts_store_db_error(s, err, what);
-    sqlite3_finalize(st);
+    tts_store_stmt_end(s, st);
     return rc;
 }
 
@@ -113,7 +88,7 @@ tts_status tts_store_source_sha256(tts_store *s, const char *source, char out[65
     } else if (step != SQLITE_DONE) {
         rc = tts_store_db_error(s, err, "reading a list");
     }
-    sqlite3_finalize(st);
+    tts_store_stmt_end(s, st);
 out:
     return rc;
 }
@@ -183,12 +158,16 @@ tts_status tts_store_versions_each(tts_store *s, const char *source, tts_store_v
     sqlite3_stmt *st = NULL;
     ver_ctx c = {cb, user};
     tts_status rc;
+    /* one source by its (source, version) index, or all of them */
     TTS_TRY(prep(s,
-                 "SELECT id, source, version, sha256, imported_at, entries, added, removed, "
-                 "changed FROM list_version WHERE ?1 IS NULL OR source = ?1 "
-                 "ORDER BY source, version",
+                 source != NULL
+                     ? "SELECT id, source, version, sha256, imported_at, entries, added, "
+                       "removed, changed FROM list_version WHERE source = ?1 ORDER BY version"
+                     : "SELECT id, source, version, sha256, imported_at, entries, added, "
+                       "removed, changed FROM list_version ORDER BY source, version",
                  &st, err));
-    bind(st, 1, source);
+    if (source != NULL)
+        bind(st, 1, source);
     rc = each(s, st, ver_row, &c, err, "the list versions");
 out:
     return rc;
@@ -295,7 +274,7 @@ tts_status tts_store_run_add(tts_store *s, tts_store_run *r, tts_error *err)
         goto out;
     }
     r->last_screening = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    tts_store_stmt_end(s, st);
     TTS_TRY(prep(s,
                  "INSERT INTO rescreen_run(at, actor, mode, lists_json, rules_sha256, as_of, "
                  "today, last_screening, cases, rescreened, changed, report_sha256) "
@@ -328,9 +307,9 @@ tts_status tts_store_run_add(tts_store *s, tts_store_run *r, tts_error *err)
     TTS_TRY(tts_store_audit_append(s, r->at, r->actor, "rescreen-run", object, content, err));
     rc = tts_store_commit(s, err);
 out:
-    sqlite3_finalize(st);
+    tts_store_stmt_end(s, st);
     if (rc != TTS_OK)
-        tts_store_rollback(s);
+        tts_store_rollback_report(s, err);
     return rc;
 }
 
@@ -429,6 +408,56 @@ tts_status tts_store_latest_get(tts_store *s, const char *record_id, tts_store_l
     bind(st, 1, record_id);
     rc = each(s, st, latest_row, &c, err, "a case");
 out:
+    return rc;
+}
+
+typedef struct ids_page_ctx {
+    tts_store_case_id_cb cb;
+    void *user;
+    size_t *n;
+} ids_page_ctx;
+
+static int id_page_row(void *u, sqlite3_stmt *st)
+{
+    ids_page_ctx *c = u;
+    (*c->n)++;
+    return c->cb(c->user, col(st, 0));
+}
+
+tts_status tts_store_case_ids_page(tts_store *s, const char *after, size_t limit,
+                                   tts_store_case_id_cb cb, void *user, size_t *n,
+                                   tts_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    ids_page_ctx c = {cb, user, n};
+    tts_status rc;
+    *n = 0;
+    TTS_TRY(prep(s,
+                 after == NULL
+                     ? "SELECT record_id FROM case_file ORDER BY record_id LIMIT ?2"
+                     : "SELECT record_id FROM case_file WHERE record_id > ?1 ORDER BY record_id "
+                       "LIMIT ?2",
+                 &st, err));
+    if (after != NULL)
+        bind(st, 1, after);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
+    rc = each(s, st, id_page_row, &c, err, "the cases");
+out:
+    return rc;
+}
+
+tts_status tts_store_cases_count(tts_store *s, size_t *n, tts_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    tts_status rc = TTS_OK;
+    *n = 0;
+    TTS_TRY(prep(s, "SELECT count(*) FROM case_file", &st, err));
+    if (sqlite3_step(st) != SQLITE_ROW)
+        rc = tts_store_db_error(s, err, "counting the cases");
+    else
+        *n = (size_t)sqlite3_column_int64(st, 0);
+out:
+    tts_store_stmt_end(s, st);
     return rc;
 }
 

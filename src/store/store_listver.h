@@ -163,6 +163,20 @@ tts_status tts_store_latest_get(tts_store *s, const char *record_id, tts_store_l
                                 void *user, int *found /* OUT */, tts_error *err);
 
 typedef int (*tts_store_held_cb)(void *user, const char *record_id, const char *entries);
+/* How many cases the file holds. */
+tts_status tts_store_cases_count(tts_store *s, size_t *n, tts_error *err);
+
+typedef int (*tts_store_case_id_cb)(void *user, const char *record_id);
+/*
+ * A page of the cases' record ids in order: the first `limit` after
+ * `after` (NULL: from the first), each through cb; *n counts them. Paged
+ * by the record id's unique index, so walking all cases page by page is
+ * linear and holds one page in memory.
+ */
+tts_status tts_store_case_ids_page(tts_store *s, const char *after, size_t limit,
+                                   tts_store_case_id_cb cb, void *user, size_t *n,
+                                   tts_error *err);
+
 /*
  * Every list entry a case's latest screening holds a finding on (raised or
  * cleared; `entries` is the finding's "source:id,source:id" list), then

@@ -5,20 +5,37 @@
 # then a 20-entry change of that list (8 added, of which 4 name stored
 # parties, 6 changed, of which 3 are held by cases, 6 removed). The same
 # database is rescreened both ways; the findings must be identical, and the
-# times and their ratio are printed.
-#   sh tests/bench/rescreen.sh BINARY SCRATCH [N]
+# times and their ratio are printed. Before that, the CPU time (user +
+# system) and peak RSS of storing and of a full rescreen at 1,000, 10,000
+# and N cases (each size its own database), and how they grow with 10x
+# the cases; with a BEFORE binary (BENCH_BEFORE) the two smaller sizes
+# are also run with it.
+#   sh tests/bench/rescreen.sh BINARY SCRATCH [N] [BEFORE]
 set -eu
 BIN=$1
 S=$2/rescreen
 N=${3:-${BENCH_CASES:-100000}}
+BEFORE=${4:-${BENCH_BEFORE:-}}
 rm -rf "$S"
 mkdir -p "$S"
 export NO_COLOR=1
 unset SOURCE_DATE_EPOCH TTSCREEN_DB
 now() { date +%s.%N; }
 secs() { echo "$1 $2" | awk '{printf "%.2f", $2 - $1}'; }
-
-python3 - "$N" "$S" <<'PY'
+# timed NAME CMD...: run CMD (exit 0 or 1) under GNU time into $S/NAME.time: "user sys wall KiB"
+timed() {
+    name=$1
+    shift
+    /usr/bin/time -f '%U %S %e %M' -o "$S/$name.time" "$@" >/dev/null 2>"$S/$name.err" ||
+        [ $? -eq 1 ] || { cat "$S/$name.err" >&2; exit 2; }
+}
+cpu() { tail -n 1 "$S/$1.time" | awk '{printf "%.2f", $1 + $2}'; }
+rss() { tail -n 1 "$S/$1.time" | awk '{printf "%.0f", $4 / 1024}'; }
+wall() { tail -n 1 "$S/$1.time" | awk '{printf "%.2f", $3}'; }
+# gen N DIR: DIR/cases.jsonl, DIR/list-v1.csv, DIR/list-v2.csv
+gen() {
+mkdir -p "$2"
+python3 - "$1" "$2" <<'PY'
 import json, random, sys
 n, s = int(sys.argv[1]), sys.argv[2]
 rnd = random.Random(17)
@@ -69,20 +86,58 @@ for k in range(8):
     v2.append(("new-%d" % k, nm, ""))
 write(s + "/list-v2.csv", v2)
 PY
+}
 
+# ---- CPU of storing and of a full rescreen, by the number of cases ----
+# scale TAG BIN SIZE: a fresh database of SIZE cases, stored, then rescreened in full
+scale() {
+    d="$S/scale-$3"
+    [ -f "$d/cases.jsonl" ] || gen "$3" "$d"
+    rm -f "$d/$1.db" "$d/$1.db-wal" "$d/$1.db-shm"
+    "$2" lists import watch "$d/list-v1.csv" --db "$d/$1.db" >/dev/null
+    timed "$1-store-$3" "$2" screen --db "$d/$1.db" --format jsonl --fail-on critical \
+        "$d/cases.jsonl"
+    timed "$1-full-$3" "$2" rescreen --db "$d/$1.db" --fail-on critical
+    printf '  %-7s %6s cases: storing %7ss CPU (%6ss wall, %4s MiB); full rescreen %7ss CPU (%6ss wall, %4s MiB)\n' \
+        "$1" "$3" "$(cpu "$1-store-$3")" "$(wall "$1-store-$3")" "$(rss "$1-store-$3")" \
+        "$(cpu "$1-full-$3")" "$(wall "$1-full-$3")" "$(rss "$1-full-$3")"
+}
+grow() { echo "$(cpu "$1-$2-$4") $(cpu "$1-$2-$3")" | awk '{printf "%.1fx", $1 / ($2 > 0 ? $2 : 0.01)}'; }
+echo "rescreen scaling: CPU (user + system) and peak RSS by the number of stored cases"
+small=1000
+mid=10000
+[ "$N" -gt "$mid" ] || { small=$((N / 100)); mid=$((N / 10)); }
+[ "$small" -ge 1 ] || small=1
+if [ -n "$BEFORE" ]; then
+    scale before "$BEFORE" "$small"
+    scale before "$BEFORE" "$mid"
+fi
+scale after "$BIN" "$small"
+scale after "$BIN" "$mid"
+printf '  10x the cases (%s -> %s): storing %s the CPU, full rescreen %s the CPU\n' "$small" "$mid" \
+    "$(grow after store "$small" "$mid")" "$(grow after full "$small" "$mid")"
+if [ -n "$BEFORE" ]; then
+    printf '  before, the same: storing %s the CPU, full rescreen %s the CPU\n' \
+        "$(grow before store "$small" "$mid")" "$(grow before full "$small" "$mid")"
+    printf '  after against before, %s cases: storing %s, full rescreen %s faster per core\n' "$mid" \
+        "$(echo "$(cpu before-store-$mid) $(cpu after-store-$mid)" | awk '{printf "%.2fx", $1 / $2}')" \
+        "$(echo "$(cpu before-full-$mid) $(cpu after-full-$mid)" | awk '{printf "%.2fx", $1 / $2}')"
+fi
+
+# ---- delta against full, N cases ----
+gen "$N" "$S"
 DB="$S/delta.db"
 "$BIN" lists import watch "$S/list-v1.csv" --db "$DB" >/dev/null
-t0=$(now)
-"$BIN" screen --db "$DB" --format jsonl --fail-on critical "$S/cases.jsonl" >/dev/null
-t1=$(now)
-store=$(secs "$t0" "$t1")
+timed "after-store-$N" "$BIN" screen --db "$DB" --format jsonl --fail-on critical "$S/cases.jsonl"
+store=$(wall "after-store-$N")
 sqlite3 "$DB" ".backup '$S/full.db'"
 "$BIN" lists import watch "$S/list-v2.csv" --db "$DB" >"$S/import.out"
 "$BIN" lists import watch "$S/list-v2.csv" --db "$S/full.db" >/dev/null
 t2=$(now)
 "$BIN" rescreen --db "$DB" --changed-lists --fail-on critical >"$S/delta.out"
 t3=$(now)
-"$BIN" rescreen --db "$S/full.db" --fail-on critical >"$S/full.out"
+/usr/bin/time -f '%U %S %e %M' -o "$S/after-full-$N.time" \
+    "$BIN" rescreen --db "$S/full.db" --fail-on critical >"$S/full.out"
 t4=$(now)
 delta=$(secs "$t2" "$t3")
 full=$(secs "$t3" "$t4")
@@ -98,6 +153,9 @@ printf 'rescreen bench: %s stored cases (storing them: %ss, %.0f cases/s)\n' "$N
 printf '  list change: %s\n' "$(tail -n 1 "$S/import.out")"
 printf '  delta (--changed-lists): %ss, %s\n' "$delta" "$(tail -n 1 "$S/delta.out")"
 printf '  full rescreen:          %ss, %s\n' "$full" "$(tail -n 1 "$S/full.out")"
+printf '  %s cases: storing %ss CPU (%s MiB), full rescreen %ss CPU (%s MiB); 10x the cases (%s -> %s): storing %s the CPU, full rescreen %s the CPU\n' \
+    "$N" "$(cpu "after-store-$N")" "$(rss "after-store-$N")" "$(cpu "after-full-$N")" \
+    "$(rss "after-full-$N")" "$mid" "$N" "$(grow after store "$mid" "$N")" "$(grow after full "$mid" "$N")"
 printf '  delta / full: %s; findings of every case: %s\n' \
     "$(echo "$delta $full" | awk '{printf "%.4f (%.0fx faster)", $1 / $2, $2 / ($1 > 0 ? $1 : 1)}')" "$same"
 [ "$same" = identical ]

@@ -212,7 +212,7 @@ expect "concurrent writers: audit verify" 0 "" -- tt "$CDB" audit verify
 skipped=0
 M="$S/mnt"
 mkdir -p "$M"
-if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=160k tmpfs "$M" 2>/dev/null; then
+if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=192k tmpfs "$M" 2>/dev/null; then
     cp "$FX/records/toyota-catl-2019.json" "$S/one.json"
     tt "$M/full.db" screen --no-lists --by disk "$S/one.json" >/dev/null 2>&1
     "$BIN" screen --no-lists --db "$M/full.db" --by disk --format jsonl "$big" >/dev/null 2>"$S/full.err"

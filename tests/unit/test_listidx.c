@@ -298,6 +298,7 @@ static void test_schema_2_database_upgrades_and_is_readable_before(void **state)
     snprintf(cmd, sizeof(cmd),
              "sqlite3 '%s' 'DROP TABLE list_index; DROP INDEX list_entry_source_entry; "
              "DROP TABLE list_change; DROP TABLE list_version; DROP TABLE rescreen_run; "
+             "DROP INDEX audit_log_object; "
              "ALTER TABLE list_source DROP COLUMN kind; "
              "ALTER TABLE list_source DROP COLUMN jurisdiction; "
              "ALTER TABLE list_source DROP COLUMN severity; "

@@ -262,12 +262,86 @@ static void test_boundary_move_keeps_format_1_and_breaks_format_2(void **state)
     assert_string_not_equal(a1, a2);
 }
 
+static int count_audit(void *u, const tts_store_audit *a)
+{
+    (*(long *)u)++;
+    (void)a;
+    return 0;
+}
+
+static long audit_rows(tts_store *r)
+{
+    long n = 0;
+    tts_error err;
+    tts_error_clear(&err);
+    assert_int_equal(tts_store_audit_each(r, count_audit, &n, &err), TTS_OK);
+    return n;
+}
+
+/* One unit of a group: an audit row in its own begin .. commit (or rolled back). */
+static void unit(tts_store *s, const char *what, int keep)
+{
+    tts_error err;
+    tts_error_clear(&err);
+    assert_int_equal(tts_store_begin(s, &err), TTS_OK);
+    assert_int_equal(tts_store_audit_append(s, "2026-01-01T00:00:00Z", "tester", "note", what,
+                                            "0000", &err),
+                     TTS_OK);
+    if (keep)
+        assert_int_equal(tts_store_commit(s, &err), TTS_OK);
+    else
+        tts_store_rollback(s);
+}
+
+/*
+ * Group commit: units become visible to another connection only when their
+ * group commits (at the unit count, at the time bound, at the end, at
+ * close); a rolled-back unit leaves the others of its group; the chain of
+ * audit rows written that way verifies.
+ */
+static void test_group_commit_units_and_bounds(void **state)
+{
+    tts_store *s = NULL, *r = NULL;
+    tts_store_audit_result ar;
+    tts_error err;
+    (void)state;
+    tts_error_clear(&err);
+    assert_int_equal(tts_store_open(db("g.db"), 0, &s, &err), TTS_OK);
+    assert_int_equal(tts_store_open(db("g.db"), 0, &r, &err), TTS_OK);
+    assert_int_equal(tts_store_group(s, 3, 600000, &err), TTS_OK);
+    unit(s, "a", 1);
+    unit(s, "b", 1);
+    assert_int_equal(audit_rows(r), 0); /* the group is open */
+    assert_int_equal(audit_rows(s), 2); /* its own connection sees its writes */
+    unit(s, "c", 1);
+    assert_int_equal(audit_rows(r), 3); /* three units: committed */
+    unit(s, "d", 0);                    /* rolled back alone */
+    unit(s, "e", 1);
+    assert_int_equal(audit_rows(r), 3);
+    assert_int_equal(tts_store_group(s, 0, 0, &err), TTS_OK); /* the end: committed */
+    assert_int_equal(audit_rows(r), 4);
+    assert_int_equal(tts_store_group(s, 100, 0, &err), TTS_OK); /* 0 ms: each unit at once */
+    unit(s, "f", 1);
+    assert_int_equal(audit_rows(r), 5);
+    assert_int_equal(tts_store_group(s, 100, 600000, &err), TTS_OK);
+    unit(s, "g", 1);
+    assert_int_equal(audit_rows(r), 5);
+    tts_store_close(s); /* commits the open group */
+    assert_int_equal(audit_rows(r), 6);
+    tts_error_clear(&err);
+    assert_int_equal(tts_store_audit_verify(r, NULL, 0, &ar, &err), TTS_OK);
+    assert_int_equal(ar.broken_seq, 0);
+    assert_int_equal(ar.rows, 6);
+    tts_store_close(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_open_creates_and_migrates),
         cmocka_unit_test(test_readonly_open_of_missing_file_fails_clearly),
         cmocka_unit_test(test_rollback_leaves_nothing),
+        cmocka_unit_test(test_group_commit_units_and_bounds),
         cmocka_unit_test(test_replace_cascades_to_names),
         cmocka_unit_test(test_fetch_metadata_and_config_round_trip),
         cmocka_unit_test(test_newer_schema_is_refused),
