@@ -118,7 +118,7 @@ struct tts_nameidx {
     gram_table tgram;         /* trigram bucket -> name tokens */
     int finished;
     int in_blob; /* arrays point into blob (a stored index), which owns them */
-    void *blob;
+    void *blob;  /* freed with the index; NULL when the caller keeps the bytes (a mapping) */
     /* per-query scratch */
     uint16_t *gcnt;
     uint32_t *gtouched;
@@ -259,8 +259,10 @@ void tts_nameidx_free(tts_nameidx *x)
         tts_free(x->tgram.tok);
     }
     tts_delidx_free(x->del);
-    tts_free(x->skel);
-    tts_free(x->vskel);
+    if (!x->in_blob) {
+        tts_free(x->skel);
+        tts_free(x->vskel);
+    }
     tts_free(x->blob);
     tts_free(x->gcnt);
     tts_free(x->gtouched);
@@ -1550,7 +1552,7 @@ tts_status tts_nameidx_search(tts_nameidx *x, const tts_nname *q, double thresho
  * damaged or foreign blob is refused, never trusted.
  */
 #define NIDX_MAGIC 0x5844494e53545454ULL /* "TTTSNIDX" read as a little-endian word */
-#define NIDX_HEADER 12
+#define NIDX_HEADER 14
 
 enum {
     H_MAGIC,
@@ -1564,7 +1566,9 @@ enum {
     H_GPOST,
     H_GRAM_BITS,
     H_GRAMS,
-    H_DEL_BYTES
+    H_DEL_BYTES,
+    H_SKEL,
+    H_VSKEL
 };
 
 /* Append n bytes and pad to a multiple of 8, so that every section is aligned in place. */
@@ -1597,6 +1601,8 @@ tts_status tts_nameidx_serialize(const tts_nameidx *x, tts_buf *out, tts_error *
     h[H_GRAM_BITS] = x->tgram.bits;
     h[H_GRAMS] = x->tgram.start[nb];
     h[H_DEL_BYTES] = del_n;
+    h[H_SKEL] = x->n_skel;
+    h[H_VSKEL] = x->n_vskel;
     put_section(out, h, sizeof(h));
     put_section(out, x->nm, (x->n_names + 1) * sizeof(name_rec));
     put_section(out, x->nent, x->n_names * sizeof(uint32_t));
@@ -1611,6 +1617,8 @@ tts_status tts_nameidx_serialize(const tts_nameidx *x, tts_buf *out, tts_error *
     put_section(out, x->tgram.start, (nb + 1) * sizeof(uint32_t));
     put_section(out, x->tgram.tok, x->tgram.start[nb] * sizeof(uint32_t));
     put_section(out, del, del_n);
+    put_section(out, x->skel, x->n_skel * sizeof(skel_ent));
+    put_section(out, x->vskel, x->n_vskel * sizeof(skel_ent));
     if (tts_buf_failed(out))
         return tts_err_set(err, TTS_ERR_NOMEM, "out of memory storing the name index");
     return TTS_OK;
@@ -1686,16 +1694,30 @@ static int loaded_ok(const tts_nameidx *x, uint32_t max_entry)
            csr_ok(x->tgram.start, nb, x->tgram.tok, x->tgram.start[nb], x->n_toks);
 }
 
-tts_status tts_nameidx_adopt(void *blob, size_t off, size_t n, uint32_t max_entry,
-                             tts_nameidx **out, tts_error *err)
+/* Is skeleton table v[0..n) sorted by hash with tokens of the dictionary? */
+static int skel_ok(const skel_ent *v, size_t n, size_t n_toks)
 {
-    reader r = {(unsigned char *)blob + off, n};
+    for (size_t i = 0; i < n; i++)
+        if (v[i].tok >= n_toks || (i > 0 && cmp_skel(&v[i - 1], &v[i]) > 0))
+            return 0;
+    return 1;
+}
+
+/*
+ * The sections of a stored index at r, in place. check: every number that
+ * is later used as an index or a bound is checked, and the use flags are
+ * derived again (the bytes are then written to); else the bytes are only
+ * read, and taken as what tts_nameidx_serialize wrote (see
+ * tts_nameidx_adopt_mapped).
+ */
+static tts_status adopt_sections(reader r, uint32_t max_entry, int check, tts_nameidx **out,
+                                 tts_error *err)
+{
     uint64_t h[NIDX_HEADER];
     tts_nameidx *x;
     size_t nb;
     void *del;
-    *out = NULL;
-    if (n < sizeof(h) || ((uintptr_t)r.p & 7) != 0)
+    if (r.left < sizeof(h) || ((uintptr_t)r.p & 7) != 0)
         return tts_err_set(err, TTS_ERR_DB, "stored name index is truncated or misaligned");
     memcpy(h, r.p, sizeof(h));
     r.p += sizeof(h);
@@ -1706,7 +1728,8 @@ tts_status tts_nameidx_adopt(void *blob, size_t off, size_t n, uint32_t max_entr
     if (h[H_NAMES] >= UINT32_MAX - 2 || h[H_TOKS] >= UINT32_MAX - 1 ||
         h[H_NAME_TOKS] >= UINT32_MAX || h[H_POOL] >= UINT32_MAX || h[H_HASH] < 2 ||
         (h[H_HASH] & (h[H_HASH] - 1)) != 0 || h[H_GRAM_BITS] < 8 || h[H_GRAM_BITS] > 22 ||
-        h[H_TPOST] >= UINT32_MAX || h[H_GPOST] >= UINT32_MAX || h[H_GRAMS] >= UINT32_MAX)
+        h[H_TPOST] >= UINT32_MAX || h[H_GPOST] >= UINT32_MAX || h[H_GRAMS] >= UINT32_MAX ||
+        h[H_SKEL] >= UINT32_MAX || h[H_VSKEL] >= UINT32_MAX)
         return tts_err_set(err, TTS_ERR_DB, "stored name index is damaged");
     x = tts_calloc(1, sizeof(*x));
     if (x == NULL)
@@ -1732,9 +1755,14 @@ tts_status tts_nameidx_adopt(void *blob, size_t off, size_t n, uint32_t max_entr
     x->tgram.start = x->gpost ? take(&r, nb + 1, sizeof(uint32_t)) : NULL;
     x->tgram.tok = x->tgram.start ? take(&r, h[H_GRAMS], sizeof(uint32_t)) : NULL;
     del = x->tgram.tok ? take(&r, h[H_DEL_BYTES], 1) : NULL;
-    if (del == NULL || r.left != 0 || h[H_TPOST] != x->tpost0[x->n_toks] ||
+    x->skel = del ? take(&r, h[H_SKEL], sizeof(skel_ent)) : NULL;
+    x->vskel = x->skel ? take(&r, h[H_VSKEL], sizeof(skel_ent)) : NULL;
+    x->n_skel = (size_t)h[H_SKEL];
+    x->n_vskel = (size_t)h[H_VSKEL];
+    if (x->vskel == NULL || r.left != 0 || h[H_TPOST] != x->tpost0[x->n_toks] ||
         h[H_GPOST] != x->gpost0[x->n_toks] || h[H_GRAMS] != x->tgram.start[nb] ||
-        !loaded_ok(x, max_entry)) {
+        (check && (!loaded_ok(x, max_entry) || !skel_ok(x->skel, x->n_skel, x->n_toks) ||
+                   !skel_ok(x->vskel, x->n_vskel, x->n_toks)))) {
         tts_nameidx_free(x);
         return tts_err_set(err, TTS_ERR_DB, "stored name index is damaged");
     }
@@ -1748,14 +1776,34 @@ tts_status tts_nameidx_adopt(void *blob, size_t off, size_t n, uint32_t max_entr
         }
     }
     /* derived, not trusted: which tokens are in use */
-    for (size_t t = 0; t < x->n_toks; t++)
+    for (size_t t = 0; check && t < x->n_toks; t++)
         x->tk[t].used = (uint16_t)((x->tpost0[t + 1] > x->tpost0[t] ? TOK_NAME : 0) |
                                    (x->gpost0[t + 1] > x->gpost0[t] ? TOK_WHOLE : 0));
-    if (build_skeletons(x, err) != TTS_OK || alloc_scratch(x, err) != TTS_OK) {
+    if (alloc_scratch(x, err) != TTS_OK) {
         tts_nameidx_free(x);
         return TTS_ERR_NOMEM;
     }
-    x->blob = blob;
     *out = x;
     return TTS_OK;
+}
+
+tts_status tts_nameidx_adopt(void *blob, size_t off, size_t n, uint32_t max_entry,
+                             tts_nameidx **out, tts_error *err)
+{
+    reader r = {(unsigned char *)blob + off, n};
+    tts_status rc;
+    *out = NULL;
+    rc = adopt_sections(r, max_entry, 1, out, err);
+    if (rc == TTS_OK)
+        (*out)->blob = blob;
+    return rc;
+}
+
+tts_status tts_nameidx_adopt_mapped(const void *base, size_t n, tts_nameidx **out,
+                                    tts_error *err)
+{
+    /* the reader's pointer is not written through when check is 0 */
+    reader r = {(unsigned char *)(uintptr_t)base, n};
+    *out = NULL;
+    return adopt_sections(r, UINT32_MAX, 0, out, err);
 }

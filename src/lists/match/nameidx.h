@@ -103,8 +103,9 @@ size_t tts_nameidx_memory(const tts_nameidx *x);
  * 4: names normalised with the legal-forms table and transliteration, the
  * covered token score (the names stored in older databases were normalised
  * by the code of their import: import the lists again to get the new forms).
+ * 5: the consonant-skeleton tables are stored too (a loaded index builds nothing).
  */
-#define TTS_NAMEIDX_FORMAT 4
+#define TTS_NAMEIDX_FORMAT 5
 
 /* Append the finished index x to out in its stored form (tts_nameidx_load reads it back). */
 tts_status tts_nameidx_serialize(const tts_nameidx *x, tts_buf *out, tts_error *err);
@@ -119,5 +120,18 @@ tts_status tts_nameidx_serialize(const tts_nameidx *x, tts_buf *out, tts_error *
  */
 tts_status tts_nameidx_adopt(void *blob, size_t off, size_t n, uint32_t max_entry,
                              tts_nameidx **out, tts_error *err);
+
+/*
+ * A finished index over the n bytes at base (8-byte aligned) that
+ * tts_nameidx_serialize wrote, read in place and never written (a
+ * read-only mapping): borrowed, they must stay valid until
+ * tts_nameidx_free. Only the header and the section sizes are checked,
+ * in time independent of the index's size: the caller must know by other
+ * means (a content hash recorded when the bytes were written) that they
+ * are what tts_nameidx_serialize wrote. TTS_ERR_DB for another version or
+ * a size that does not add up, TTS_ERR_NOMEM.
+ */
+tts_status tts_nameidx_adopt_mapped(const void *base, size_t n, tts_nameidx **out,
+                                    tts_error *err);
 
 #endif
