@@ -685,28 +685,34 @@ static tts_status build_rest(tts_lists *l, tts_error *err)
 
 /* ---- the index file --------------------------------------------------- */
 
-/* PATH-index for the database at PATH (caller owns); NULL for an in-memory database. */
-static char *side_path(const tts_lists *l)
+/*
+ * PATH-index for the database at PATH into *out (caller owns); NULL for an
+ * in-memory database. TTS_ERR_NOMEM.
+ */
+static tts_status side_path(const tts_lists *l, char **out, tts_error *err)
 {
     size_t n = strlen(l->path);
-    char *p;
+    *out = NULL;
     if (n == 0 || strcmp(l->path, ":memory:") == 0 || strncmp(l->path, "file:", 5) == 0)
-        return NULL;
-    p = tts_malloc(n + sizeof(SIDE_SUFFIX));
-    if (p != NULL)
-        snprintf(p, n + sizeof(SIDE_SUFFIX), "%s%s", l->path, SIDE_SUFFIX);
-    return p;
+        return TTS_OK;
+    *out = tts_malloc(n + sizeof(SIDE_SUFFIX));
+    if (*out == NULL)
+        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory storing the search index");
+    snprintf(*out, n + sizeof(SIDE_SUFFIX), "%s%s", l->path, SIDE_SUFFIX);
+    return TTS_OK;
 }
 
 static size_t pad8(size_t n) { return (n + 7) & ~(size_t)7; }
 
-/* The index file of l, when there is one. */
-static void side_remove(const tts_lists *l)
+/* Remove the index file of l, when there is one. */
+static tts_status side_remove(const tts_lists *l, tts_error *err)
 {
-    char *p = side_path(l);
+    char *p = NULL;
+    tts_status rc = side_path(l, &p, err);
     if (p != NULL)
         unlink(p);
     tts_free(p);
+    return rc;
 }
 
 /*
@@ -733,19 +739,23 @@ static int side_row_parse(const void *data, size_t n, char sha[65], uint64_t *le
  * Map the index file the row (data[0..n)) describes, for lists of key
  * `key`: on success l->map holds it and *view, *view_len the view inside.
  * A file that is missing, of another size, format, key or hash is refused
- * with TTS_ERR_DB and why in err (the caller builds the view instead).
+ * with TTS_ERR_DB and why in err (the caller builds the view instead);
+ * TTS_ERR_NOMEM.
  */
 static tts_status side_map(tts_lists *l, const char *key, const void *data, size_t n,
                            unsigned char **view, size_t *view_len, tts_error *err)
 {
-    char sha[65], *path = side_path(l);
+    char sha[65], *path = NULL;
     uint64_t len = 0;
     side_header h;
     struct stat st;
-    size_t klen = strlen(key), total;
+    size_t klen = strlen(key), total = 0;
     void *m = MAP_FAILED;
     int fd = -1;
-    tts_status rc = TTS_ERR_DB;
+    tts_status rc = side_path(l, &path, err);
+    if (rc != TTS_OK)
+        return rc;
+    rc = TTS_ERR_DB;
     if (path == NULL || !side_row_parse(data, n, sha, &len)) {
         tts_err_set(err, TTS_ERR_DB, "the database describes no search index file");
         goto out;
@@ -804,8 +814,10 @@ static tts_status side_write(tts_lists *l, const char *key, tts_error *err)
     side_header h;
     char sha[65], row[96];
     size_t klen = strlen(key);
-    char *path = side_path(l);
-    tts_status rc = TTS_OK;
+    char *path = NULL;
+    tts_status rc = side_path(l, &path, err);
+    if (rc != TTS_OK)
+        return rc;
     if (path == NULL)
         return tts_err_set(err, TTS_ERR_LIMIT, "an in-memory database keeps no index file");
     memset(&h, 0, sizeof(h));
@@ -861,8 +873,10 @@ static tts_status view_store(tts_lists *l, const tts_buf *key, tts_error *err)
         tts_err_set(err, rc, "%s", e2.message);
         return rc;
     }
-    side_remove(l);
-    return tts_store_index_clear(l->store, err);
+    TTS_TRY(side_remove(l, err));
+    rc = tts_store_index_clear(l->store, err);
+out:
+    return rc;
 }
 
 /*
@@ -909,16 +923,17 @@ static int view_from_file(tts_lists *l, const tts_buf *key, tts_status *rc, tts_
     int used = 0;
     tts_error e2;
     tts_error_clear(&e2);
+    tts_status r2 = TTS_ERR_DB;
     *rc = tts_store_index_get(l->store, &format, &stored_key, &data, &len, &found, err);
     if (*rc == TTS_OK && found && format == SIDE_FORMAT && key->data != NULL &&
-        strcmp(stored_key, key->data) == 0 &&
-        side_map(l, key->data, data, len, &view, &view_len, &e2) == TTS_OK) {
-        tts_status r2 = view_restore(l, view, view_len, 1, &e2);
-        if (r2 == TTS_OK)
-            used = 1;
-        else if (r2 == TTS_ERR_NOMEM)
-            *rc = tts_err_set(err, r2, "%s", e2.message);
-    }
+        strcmp(stored_key, key->data) == 0)
+        r2 = side_map(l, key->data, data, len, &view, &view_len, &e2);
+    if (r2 == TTS_OK)
+        r2 = view_restore(l, view, view_len, 1, &e2);
+    if (r2 == TTS_OK)
+        used = 1;
+    else if (r2 == TTS_ERR_NOMEM)
+        *rc = tts_err_set(err, r2, "%s", e2.message);
     tts_free(stored_key);
     tts_free(data);
     return used;
@@ -1560,11 +1575,15 @@ tts_status tts_lists_check_index(tts_lists *l, int *ok, char *problem, size_t ca
         /* an index of other list versions or another format is never used: harmless */
         snprintf(problem, cap, "no search index is stored for these lists: each search builds "
                                "it from the rows until the next import");
-    } else if (rc == TTS_OK && side_map(&mapped, key.data, data, len, &view, &view_len, &e2) !=
-                                   TTS_OK) {
-        snprintf(problem, cap, "search index not used (%s): each search builds it from the "
-                               "rows until the next import",
-                 e2.message);
+    } else if (rc == TTS_OK &&
+               (rc = side_map(&mapped, key.data, data, len, &view, &view_len, &e2)) != TTS_OK) {
+        if (rc == TTS_ERR_NOMEM)
+            tts_err_set(err, rc, "%s", e2.message);
+        else
+            snprintf(problem, cap, "search index not used (%s): each search builds it from the "
+                                   "rows until the next import",
+                     e2.message);
+        rc = rc == TTS_ERR_NOMEM ? rc : TTS_OK;
     } else if (rc == TTS_OK) {
         rc = tts_sha256_hex(view, view_len, sha, err);
         if (rc == TTS_OK && memcmp(sha, ((const side_header *)mapped.map)->sha256, 64) != 0) {
