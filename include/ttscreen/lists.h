@@ -281,6 +281,16 @@ TTS_API tts_status tts_lists_update(tts_lists *l, const char *source, const tts_
 TTS_API tts_status tts_lists_check_index(tts_lists *l, int *ok /* OUT */, char *problem,
                                          size_t cap, tts_error *err);
 
+/*
+ * Whether searches of l use the stored search index (the file DB-index
+ * next to the database) or build the index from the rows: note[cap] is
+ * empty when the file is used, else says why not (none stored for these
+ * lists, missing, truncated, another format, other list versions). Cheap:
+ * the checks a search makes when it opens the file, not its whole hash
+ * (tts_lists_check_index).
+ */
+TTS_API tts_status tts_lists_index_note(tts_lists *l, char *note, size_t cap, tts_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1543,8 +1543,14 @@ void tts_list_info_free(tts_list_info *info, size_t n)
     tts_free(info);
 }
 
-tts_status tts_lists_check_index(tts_lists *l, int *ok, char *problem, size_t cap,
-                                 tts_error *err)
+/*
+ * The index file of l's lists: a note into problem when it is not used
+ * (none stored, missing, truncated, foreign); with full, also its whole
+ * hash and a comparison with a view built from the rows (*ok = 0 when
+ * either differs).
+ */
+static tts_status check_index(tts_lists *l, int full, int *ok, char *problem, size_t cap,
+                              tts_error *err)
 {
     tts_lists probe, mapped;
     tts_buf key = TTS_BUF_INIT, now = TTS_BUF_INIT;
@@ -1573,18 +1579,18 @@ tts_status tts_lists_check_index(tts_lists *l, int *ok, char *problem, size_t ca
     } else if (rc == TTS_OK && (!found || format != SIDE_FORMAT || key.data == NULL ||
                                 strcmp(stored_key, key.data) != 0)) {
         /* an index of other list versions or another format is never used: harmless */
-        snprintf(problem, cap, "no search index is stored for these lists: each search builds "
-                               "it from the rows until the next import");
+        snprintf(problem, cap, "none stored for these lists: each search builds it from the "
+                               "rows until the next import");
     } else if (rc == TTS_OK &&
                (rc = side_map(&mapped, key.data, data, len, &view, &view_len, &e2)) != TTS_OK) {
         if (rc == TTS_ERR_NOMEM)
             tts_err_set(err, rc, "%s", e2.message);
         else
-            snprintf(problem, cap, "search index not used (%s): each search builds it from the "
-                                   "rows until the next import",
+            snprintf(problem, cap, "not used (%s): each search builds it from the rows until "
+                                   "the next import",
                      e2.message);
         rc = rc == TTS_ERR_NOMEM ? rc : TTS_OK;
-    } else if (rc == TTS_OK) {
+    } else if (rc == TTS_OK && full) {
         rc = tts_sha256_hex(view, view_len, sha, err);
         if (rc == TTS_OK && memcmp(sha, ((const side_header *)mapped.map)->sha256, 64) != 0) {
             *ok = 0;
@@ -1612,4 +1618,16 @@ out:
     tts_free(stored_key);
     tts_free(data);
     return rc;
+}
+
+tts_status tts_lists_check_index(tts_lists *l, int *ok, char *problem, size_t cap,
+                                 tts_error *err)
+{
+    return check_index(l, 1, ok, problem, cap, err);
+}
+
+tts_status tts_lists_index_note(tts_lists *l, char *note, size_t cap, tts_error *err)
+{
+    int ok = 1;
+    return check_index(l, 0, &ok, note, cap, err);
 }

@@ -250,8 +250,13 @@ expect "one byte of the index file" 1 "does not match its hash (changed after it
 # missing or truncated, it is not used (searches build the index from the rows): a note
 rm -f "$S/t.db-index"
 expect "no index file" 0 "" -- tt "$S/t.db" audit verify
-grep -qF "audit: note: search index not used" "$S/out" && ok ||
+grep -qF "audit: note: search index: not used (" "$S/out" && ok ||
     bad "verify does not note the missing index file: $(cat "$S/out")"
+expect "lists status without the index file" 0 "" -- tt "$S/t.db" lists status
+grep -qF "search index: not used (" "$S/out" && ok ||
+    bad "lists status does not note the missing index file: $(cat "$S/out")"
+expect "lists status with it" 0 "" -- tt "$DB" lists status
+grep -qF "search index" "$S/out" && bad "lists status notes an intact index file: $(cat "$S/out")" || ok
 head -c 1000 "$DB-index" >"$S/t.db-index"
 expect "a truncated index file" 0 "" -- tt "$S/t.db" audit verify
 grep -qF "not the size the database recorded" "$S/out" && ok ||
