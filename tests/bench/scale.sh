@@ -13,7 +13,9 @@
 # and the first-search time of each size against the smallest (goal: 1,000,000 entries
 # within 3x of 100,000).
 #   sh tests/bench/scale.sh BINARY BENCH_LISTS SCRATCH "SIZES"
-# The generated lists are kept in SCRATCH/scale (list-N.csv) and reused by the next run.
+# The generated lists are kept in SCRATCH/scale (list-N.csv) and reused by the next run; with
+# SCALE_REUSE=1 the databases of an earlier run are reused too (no import, no import figures),
+# to measure the sizes again back to back.
 set -eu
 BIN=$1
 BL=$2
@@ -53,14 +55,17 @@ for n in sizes:
                        check=True)
     queries = [l.rstrip("\n") for l in open(qf, encoding="utf-8")]
     db = f"{s}/db-{n}.db"
+    reuse = os.environ.get("SCALE_REUSE") == "1" and os.path.exists(db + "-index")
     for suffix in ("", "-wal", "-shm", "-journal", "-index"):
-        if os.path.exists(db + suffix):
+        if not reuse and os.path.exists(db + suffix):
             os.remove(db + suffix)
-    wall, rss, rc, err = run([binary, "lists", "import", "gen", lst, "--format", "ttscreen-csv",
-                              "--db", db])
-    if rc != 0:
-        sys.exit(f"scale: import of {n} entries failed: {err.strip()}")
-    imp = (wall, rss)
+    imp = None
+    if not reuse:
+        wall, rss, rc, err = run([binary, "lists", "import", "gen", lst, "--format",
+                                  "ttscreen-csv", "--db", db])
+        if rc != 0:
+            sys.exit(f"scale: import of {n} entries failed: {err.strip()}")
+        imp = (wall, rss)
     dbmb = os.path.getsize(db) / 1048576.0
     idxmb = os.path.getsize(db + "-index") / 1048576.0 if os.path.exists(db + "-index") else 0
     firsts = []
@@ -78,8 +83,9 @@ for n in sizes:
     rebuilt = (wall, rss)
     os.rename(db + "-index.away", db + "-index")
     out = subprocess.run([bl, "--db", db, qf], capture_output=True, text=True, check=True).stdout
-    print(f"scale: {n} entries: import {imp[0]:.1f} s (peak RSS {imp[1]:.0f} MB); database "
-          f"{dbmb:.0f} MB, index file {idxmb:.0f} MB", flush=True)
+    print(f"scale: {n} entries: " +
+          (f"import {imp[0]:.1f} s (peak RSS {imp[1]:.0f} MB); " if imp else "") +
+          f"database {dbmb:.0f} MB, index file {idxmb:.0f} MB", flush=True)
     print(f"scale: {n} entries: ttscreen search, start to exit: median {first[0] * 1e3:.1f} ms "
           f"(peak RSS {first_rss:.0f} MB) with the index file; {rebuilt[0] * 1e3:.0f} ms "
           f"(peak RSS {rebuilt[1]:.0f} MB) building the index from the rows", flush=True)
