@@ -189,6 +189,7 @@ bench: $(B)/bench_lists $(B)/bench_scan ttscreen
 	@sh tests/bench/store.sh ./ttscreen $(B)/bench $(BENCH_RECORDS) $(BENCH_BEFORE)
 	@sh tests/bench/rescreen.sh ./ttscreen $(B)/bench $(BENCH_CASES) $(BENCH_BEFORE)
 	@sh tests/bench/batch.sh ./ttscreen $(B)/bench $(BENCH_NAMES)
+	@sh tests/bench/scale.sh ./ttscreen $(B)/bench_lists $(B)/bench "$(BENCH_LIST_SIZES)"
 	$(B)/bench_scan $(BENCH_N)
 
 check: unit e2e fuzz-replay symbols headercheck layering
@@ -267,6 +268,9 @@ fuzz-run: fuzz
 
 # Throughput of parsing + rule evaluation (docs/benchmarks.md); not part of check.
 BENCH_N ?= 100000
+# Entries of the generated lists of the scale bench (tests/bench/scale.sh), one database each;
+# the import of 5,000,000 takes many minutes: `make bench BENCH_LIST_SIZES="100000 1000000"`.
+BENCH_LIST_SIZES ?= 100000 1000000 5000000
 # Stored cases of the delta-vs-full rescreen bench (tests/bench/rescreen.sh).
 BENCH_CASES ?= 100000
 # Records of the stored against --no-store bench (tests/bench/store.sh).

@@ -258,10 +258,24 @@ TTS_API tts_status tts_lists_update(tts_lists *l, const char *source, const tts_
  * Compare the stored search index with one built from the list rows.
  * *ok = 0 (and problem[cap] says how) when a stored index the lists would
  * use differs from the rows: searches would then show what the lists do
- * not hold. No stored index, or one the lists would not use, is fine.
+ * not hold (also when the index file no longer has the hash recorded
+ * when it was written). No stored index, or one the lists would not use
+ * (missing file, truncated, of another format or of other list versions),
+ * is fine: *ok stays 1 and problem says so, as a note (searches then build
+ * the index from the rows until the next import); else problem is empty.
  */
 TTS_API tts_status tts_lists_check_index(tts_lists *l, int *ok /* OUT */, char *problem,
                                          size_t cap, tts_error *err);
+
+/*
+ * Whether searches of l use the stored search index (the file DB-index
+ * next to the database) or build the index from the rows: note[cap] is
+ * empty when the file is used, else says why not (none stored for these
+ * lists, missing, truncated, another format, other list versions). Cheap:
+ * the checks a search makes when it opens the file, not its whole hash
+ * (tts_lists_check_index).
+ */
+TTS_API tts_status tts_lists_index_note(tts_lists *l, char *note, size_t cap, tts_error *err);
 
 #ifdef __cplusplus
 }

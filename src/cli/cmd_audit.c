@@ -81,6 +81,8 @@ static int verify(tts_cases *c, const char *db, const char *head, int full)
                "under the chain until %s imported again\n",
                r.legacy_lists, r.legacy_lists == 1 ? "" : "s",
                r.legacy_lists == 1 ? "its" : "their", r.legacy_lists == 1 ? "it is" : "they are");
+    if (problem[0] != '\0')
+        printf("audit: note: search index: %s\n", problem);
     return EXIT_CLEAN;
 }
 

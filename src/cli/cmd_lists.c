@@ -45,7 +45,10 @@ static const char usage_text[] =
     "status shows each list's kind, jurisdiction, severity and age in days, counted from the\n"
     "list's publication date, else its feed's HTTP Last-Modified, else its import (by the\n"
     "real clock, whatever SOURCE_DATE_EPOCH says); with --max-age it exits 1 when a list is\n"
-    "older than DAYS (without, it warns about lists older than 7 days).\n"
+    "older than DAYS (without, it warns about lists older than 7 days). It also says when\n"
+    "searches would build the search index from the rows (seconds for a list of a million\n"
+    "entries) because its file DB-index next to the database is missing, truncated or not\n"
+    "the one the last import wrote; the next import writes it again.\n"
     "Every import or update is a new version of its list; import and update print what it\n"
     "changed (\"us-csl: 12,311 entries, +14 -3 ~2\": added, removed, changed entries) and\n"
     "diff shows it entry by entry (the last change, or --from V --to V). update --rescreen\n"
@@ -471,6 +474,15 @@ static int lists_status(const char *db, const char *max_age, const char *format)
         printf("no lists imported\n");
     else
         status_text(st, n, today);
+    if (n > 0 && (format == NULL || strcmp(format, "json") != 0)) {
+        char note[256];
+        if (tts_lists_index_note(l, note, sizeof(note), &err) != TTS_OK) {
+            cli_report(&err);
+            goto out;
+        }
+        if (note[0] != '\0')
+            printf("search index: %s\n", note);
+    }
     stale = report_stale(st, n, today, max_days, max_age != NULL);
     rc = EXIT_CLEAN;
     if (max_age != NULL && n == 0) {

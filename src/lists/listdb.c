@@ -8,14 +8,20 @@
  */
 #include "lists/listdb.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/fileio.h"
 #include "lists/match/identidx.h"
 #include "lists/import.h"
 #include "lists/listmeta.h"
@@ -25,6 +31,7 @@
 #include "lists/match/names.h"
 #include "store/store_cases.h"
 #include "store/store_digest.h"
+#include "sign/ossl.h"
 
 #define COUNTRY_PENALTY 0.05 /* query country absent from the entry's countries */
 
@@ -65,15 +72,13 @@ struct tts_lists {
     tts_nameidx *idx;
     tts_identidx *ids;  /* identifier index, built on the first identifier lookup */
     size_t index_limit; /* larger search indexes are not stored (tts_listdb_set_index_limit) */
+    void *map;          /* the index file, mapped read-only, when the view is read from it */
+    size_t map_len;
     const char *stale;  /* (arena) the first list whose names another normaliser made */
 };
 
-/*
- * Search indexes larger than this are not stored in the database: storing
- * one needs a serialised copy in memory next to the index, and reading it
- * back is then no faster than building it. About 40 times the 2019 SDN.
- */
-#define INDEX_LIMIT ((size_t)512 * 1024 * 1024)
+/* By default every search index is stored (in its file next to the database). */
+#define INDEX_LIMIT SIZE_MAX
 
 tts_store *tts_listdb_store(tts_lists *l)
 {
@@ -83,6 +88,11 @@ tts_store *tts_listdb_store(tts_lists *l)
 struct tts_nameidx *tts_listdb_index(tts_lists *l)
 {
     return l->idx;
+}
+
+int tts_listdb_from_file(const tts_lists *l)
+{
+    return l->loaded && l->map != NULL;
 }
 
 const char *tts_listdb_path(const tts_lists *l)
@@ -100,6 +110,10 @@ static void unload(tts_lists *l)
     tts_identidx_free(l->ids);
     l->ids = NULL;
     tts_nameidx_free(l->idx);
+    if (l->map != NULL)
+        munmap(l->map, l->map_len); /* after the index and the entries, which point into it */
+    l->map = NULL;
+    l->map_len = 0;
     tts_arena_free(l->arena);
     tts_free(l->srcs);
     tts_free(l->ents);
@@ -438,20 +452,41 @@ static int load_name(void *u, const tts_store_name *n)
 }
 
 /*
- * The search view is stored in the database (table list_index) next to
- * the lists it was built from, so that a process reads it with one blob
- * read instead of reading every name and building the index. Layout, host
- * byte order: a header of VIEW_HEADER 64-bit words (magic, entries, names,
- * string bytes, index bytes), the entries, the names, the strings (each
- * NUL-terminated; NO_STR for NULL), then the index (tts_nameidx_serialize).
- * Its row holds the key of the list versions (every source's id, name,
- * content hash, import time and counts): a view with another key or
- * format is never used, and an import rewrites it in its own transaction.
+ * The search view is stored in a file next to the database (PATH-index),
+ * so that a process maps it read-only and searches it in place instead of
+ * reading every name and building the index: opening costs the same for
+ * a list of a million entries as for one of a thousand (the pages a query
+ * touches are read when it touches them), and no SQLite value limit caps
+ * its size. The view (VIEW_*) is, in host byte order: a header of
+ * VIEW_HEADER 64-bit words (magic, entries, names, string bytes, index
+ * bytes), the entries, the names, the strings (each NUL-terminated; NO_STR
+ * for NULL), then the index (tts_nameidx_serialize). The file (SIDE_*) is
+ * a header (magic, format, key length, view length, the view's SHA-256 in
+ * hex), the key of the list versions it was built from (every source's
+ * id, name, content hash, import time and counts), then the view.
+ *
+ * The database's list_index row, written in the transaction that changed
+ * the lists, holds the same key and "SHA256 LENGTH" of the view. A file is
+ * used only when its size, format, key and hash are those of the row and
+ * the row's key is that of the lists as stored now; otherwise (missing,
+ * truncated, of another version, of other lists) the view is built from
+ * the rows and, when the database is writable, written again. Opening
+ * does not hash the whole file (that would cost as much as reading it);
+ * `audit verify` does, through tts_lists_check_index, and compares it
+ * with a view built from the rows.
  */
 #define VIEW_MAGIC 0x31574549565354ULL /* "TSVIEW1" */
 #define VIEW_FORMAT (200 + TTS_NAMEIDX_FORMAT) /* 200: entries carry their type */
 #define VIEW_HEADER 5
 #define NO_STR UINT32_MAX
+#define SIDE_MAGIC 0x3145444953535454ULL /* "TTSSIDE1" read as a little-endian word */
+#define SIDE_FORMAT (10000 + VIEW_FORMAT) /* list_index.format of a view kept in its file */
+#define SIDE_SUFFIX "-index"
+
+typedef struct side_header {
+    uint64_t magic, format, key_len, view_len;
+    char sha256[64]; /* of the view, lower-case hex */
+} side_header;
 
 typedef struct view_ent {
     int64_t rowid;
@@ -472,10 +507,12 @@ static uint32_t put_str(tts_buf *strs, const char *s)
     return off;
 }
 
+/* Append the loaded view to out (whose length is a multiple of 8). */
 static tts_status view_serialize(const tts_lists *l, tts_buf *out, tts_error *err)
 {
     tts_buf strs = TTS_BUF_INIT, idx = TTS_BUF_INIT;
     uint64_t h[VIEW_HEADER];
+    size_t start = out->len;
     tts_status rc = tts_nameidx_serialize(l->idx, &idx, err);
     if (rc != TTS_OK) {
         tts_buf_free(&idx);
@@ -511,7 +548,7 @@ static tts_status view_serialize(const tts_lists *l, tts_buf *out, tts_error *er
     if (!tts_buf_failed(out) && strs.len < UINT32_MAX) {
         h[3] = strs.len;
         h[4] = idx.len;
-        memcpy(out->data, h, sizeof(h));
+        memcpy(out->data + start, h, sizeof(h));
     }
     rc = tts_buf_failed(out) || tts_buf_failed(&strs) || tts_buf_failed(&idx)
              ? tts_err_set(err, TTS_ERR_NOMEM, "out of memory storing the search index")
@@ -536,31 +573,15 @@ static char *get_str(char *strs, uint64_t n, uint32_t off, int *bad)
 }
 
 /*
- * The view from its stored bytes p[0..n) (from tts_malloc), sources
- * already loaded; used in place: on success the index owns p. TTS_ERR_DB
- * when they are damaged (the caller builds the view instead; p is still
- * the caller's), TTS_ERR_NOMEM.
+ * The entries and names of the view at p[0..n) with header h (checked),
+ * pointing into its strings, which are never written.
  */
-static tts_status view_restore(tts_lists *l, unsigned char *p, size_t n, tts_error *err)
+static tts_status view_entries(tts_lists *l, const uint64_t *h, unsigned char *p, size_t n,
+                               tts_error *err)
 {
-    uint64_t h[VIEW_HEADER];
-    const unsigned char *ents, *names;
-    char *strs;
+    const unsigned char *ents = p + VIEW_HEADER * 8, *names = ents + h[1] * sizeof(view_ent);
+    char *strs = (char *)p + (n - h[4] - h[3]);
     int bad = 0;
-    tts_status rc;
-    if (n < sizeof(h))
-        return tts_err_set(err, TTS_ERR_DB, "stored search index is truncated");
-    memcpy(h, p, sizeof(h));
-    if (h[0] != VIEW_MAGIC || h[1] >= UINT32_MAX || h[2] >= UINT32_MAX ||
-        h[1] > (n - sizeof(h)) / sizeof(view_ent) ||
-        h[2] > (n - sizeof(h) - h[1] * sizeof(view_ent)) / sizeof(view_name) ||
-        h[3] > n - sizeof(h) - h[1] * sizeof(view_ent) - h[2] * sizeof(view_name) ||
-        h[4] != n - sizeof(h) - h[1] * sizeof(view_ent) - h[2] * sizeof(view_name) - h[3] ||
-        (h[3] > 0 && p[n - h[4] - 1] != '\0'))
-        return tts_err_set(err, TTS_ERR_DB, "stored search index is damaged");
-    ents = p + sizeof(h);
-    names = ents + h[1] * sizeof(view_ent);
-    strs = (char *)p + (n - h[4] - h[3]);
     l->ents = tts_malloc((h[1] > 0 ? h[1] : 1) * sizeof(ent));
     l->names = tts_malloc((h[2] > 0 ? h[2] : 1) * sizeof(nm));
     if (l->ents == NULL || l->names == NULL)
@@ -590,16 +611,44 @@ static tts_status view_restore(tts_lists *l, unsigned char *p, size_t n, tts_err
         bad |= l->names[i].name == NULL || l->names[i].kind == NULL;
     }
     l->n_names = h[2];
-    if (bad)
+    return bad ? tts_err_set(err, TTS_ERR_DB, "stored search index is damaged") : TTS_OK;
+}
+
+/*
+ * The view from its stored bytes p[0..n), sources already loaded, used in
+ * place. mapped: p is the read-only mapping of the index file (l->map,
+ * kept by l); else p is from tts_malloc and on success the index owns it.
+ * TTS_ERR_DB when they are damaged (the caller builds the view instead;
+ * p is still the caller's unless l->idx is set), TTS_ERR_NOMEM.
+ */
+static tts_status view_restore(tts_lists *l, unsigned char *p, size_t n, int mapped,
+                               tts_error *err)
+{
+    uint64_t h[VIEW_HEADER];
+    tts_status rc;
+    if (n < sizeof(h))
+        return tts_err_set(err, TTS_ERR_DB, "stored search index is truncated");
+    memcpy(h, p, sizeof(h));
+    if (h[0] != VIEW_MAGIC || h[1] >= UINT32_MAX || h[2] >= UINT32_MAX ||
+        h[1] > (n - sizeof(h)) / sizeof(view_ent) ||
+        h[2] > (n - sizeof(h) - h[1] * sizeof(view_ent)) / sizeof(view_name) ||
+        h[3] > n - sizeof(h) - h[1] * sizeof(view_ent) - h[2] * sizeof(view_name) ||
+        h[4] != n - sizeof(h) - h[1] * sizeof(view_ent) - h[2] * sizeof(view_name) - h[3] ||
+        (h[3] > 0 && p[n - h[4] - 1] != '\0'))
         return tts_err_set(err, TTS_ERR_DB, "stored search index is damaged");
-    rc = tts_nameidx_adopt(p, n - (size_t)h[4], (size_t)h[4], (uint32_t)h[1], &l->idx, err);
+    TTS_TRY(view_entries(l, h, p, n, err));
+    if (mapped)
+        rc = tts_nameidx_adopt_mapped(p + (n - (size_t)h[4]), (size_t)h[4], &l->idx, err);
+    else
+        rc = tts_nameidx_adopt(p, n - (size_t)h[4], (size_t)h[4], (uint32_t)h[1], &l->idx, err);
     if (rc != TTS_OK)
         return rc;
     if (tts_nameidx_count(l->idx) != h[2]) {
         /* p now belongs to the index: the caller must not free it */
         return tts_err_set(err, TTS_ERR_DB, "stored search index is damaged");
     }
-    return TTS_OK;
+out:
+    return rc;
 }
 
 /* Empty view with its sources read (and their key into *key). */
@@ -634,30 +683,199 @@ static tts_status build_rest(tts_lists *l, tts_error *err)
     return tts_nameidx_finish(l->idx, err);
 }
 
+/* ---- the index file --------------------------------------------------- */
+
+/*
+ * PATH-index for the database at PATH into *out (caller owns); NULL for an
+ * in-memory database. TTS_ERR_NOMEM.
+ */
+static tts_status side_path(const tts_lists *l, char **out, tts_error *err)
+{
+    size_t n = strlen(l->path);
+    *out = NULL;
+    if (n == 0 || strcmp(l->path, ":memory:") == 0 || strncmp(l->path, "file:", 5) == 0)
+        return TTS_OK;
+    *out = tts_malloc(n + sizeof(SIDE_SUFFIX));
+    if (*out == NULL)
+        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory storing the search index");
+    snprintf(*out, n + sizeof(SIDE_SUFFIX), "%s%s", l->path, SIDE_SUFFIX);
+    return TTS_OK;
+}
+
+static size_t pad8(size_t n) { return (n + 7) & ~(size_t)7; }
+
+/* Remove the index file of l, when there is one. */
+static tts_status side_remove(const tts_lists *l, tts_error *err)
+{
+    char *p = NULL;
+    tts_status rc = side_path(l, &p, err);
+    if (p != NULL)
+        unlink(p);
+    tts_free(p);
+    return rc;
+}
+
+/*
+ * "SHA256 LENGTH" of the row into sha[65] and *len; 0 when the row's data
+ * is not of that form.
+ */
+static int side_row_parse(const void *data, size_t n, char sha[65], uint64_t *len)
+{
+    char buf[96];
+    unsigned long long v = 0;
+    int used = 0;
+    if (n < 66 || n >= sizeof(buf))
+        return 0;
+    memcpy(buf, data, n);
+    buf[n] = '\0';
+    if (sscanf(buf, "%64[0-9a-f] %llu%n", sha, &v, &used) != 2 || (size_t)used != n ||
+        strlen(sha) != 64)
+        return 0;
+    *len = v;
+    return 1;
+}
+
+/*
+ * Map the index file the row (data[0..n)) describes, for lists of key
+ * `key`: on success l->map holds it and *view, *view_len the view inside.
+ * A file that is missing, of another size, format, key or hash is refused
+ * with TTS_ERR_DB and why in err (the caller builds the view instead);
+ * TTS_ERR_NOMEM.
+ */
+static tts_status side_map(tts_lists *l, const char *key, const void *data, size_t n,
+                           unsigned char **view, size_t *view_len, tts_error *err)
+{
+    char sha[65], *path = NULL;
+    uint64_t len = 0;
+    side_header h;
+    struct stat st;
+    size_t klen = strlen(key), total = 0;
+    void *m = MAP_FAILED;
+    int fd = -1;
+    tts_status rc = side_path(l, &path, err);
+    if (rc != TTS_OK)
+        return rc;
+    rc = TTS_ERR_DB;
+    if (path == NULL || !side_row_parse(data, n, sha, &len)) {
+        tts_err_set(err, TTS_ERR_DB, "the database describes no search index file");
+        goto out;
+    }
+    total = sizeof(h) + pad8(klen) + (size_t)len;
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        tts_err_set(err, TTS_ERR_DB, "%s: %s", path, strerror(errno));
+        goto out;
+    }
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size != total) {
+        tts_err_set(err, TTS_ERR_DB, "%s: not the size the database recorded (truncated?)",
+                    path);
+        goto out;
+    }
+    m = mmap(NULL, total, PROT_READ, MAP_SHARED, fd, 0);
+    if (m == MAP_FAILED) {
+        tts_err_set(err, TTS_ERR_DB, "%s: cannot map: %s", path, strerror(errno));
+        goto out;
+    }
+    memcpy(&h, m, sizeof(h));
+    if (h.magic != SIDE_MAGIC || h.format != VIEW_FORMAT) {
+        tts_err_set(err, TTS_ERR_DB, "%s: of another format", path);
+        goto out;
+    }
+    if (h.key_len != klen || h.view_len != len ||
+        memcmp((const char *)m + sizeof(h), key, klen) != 0 ||
+        memcmp(h.sha256, sha, sizeof(h.sha256)) != 0) {
+        tts_err_set(err, TTS_ERR_DB, "%s: built from other list versions than those stored",
+                    path);
+        goto out;
+    }
+    l->map = m;
+    l->map_len = total;
+    m = MAP_FAILED;
+    *view = (unsigned char *)l->map + sizeof(h) + pad8(klen);
+    *view_len = (size_t)len;
+    rc = TTS_OK;
+out:
+    if (m != MAP_FAILED)
+        munmap(m, total);
+    if (fd >= 0)
+        close(fd);
+    tts_free(path);
+    return rc;
+}
+
+/*
+ * Write the loaded view of key to the index file (a temporary file
+ * renamed over it, so no reader ever sees half of one) and describe it in
+ * the database's row (inside the caller's transaction).
+ */
+static tts_status side_write(tts_lists *l, const char *key, tts_error *err)
+{
+    tts_buf b = TTS_BUF_INIT;
+    side_header h;
+    char sha[65], row[96];
+    size_t klen = strlen(key);
+    char *path = NULL;
+    tts_status rc = side_path(l, &path, err);
+    if (rc != TTS_OK)
+        return rc;
+    if (path == NULL)
+        return tts_err_set(err, TTS_ERR_LIMIT, "an in-memory database keeps no index file");
+    memset(&h, 0, sizeof(h));
+    tts_buf_append(&b, (const char *)&h, sizeof(h));
+    tts_buf_append(&b, key, klen);
+    while (!tts_buf_failed(&b) && b.len % 8 != 0)
+        tts_buf_putc(&b, '\0');
+    if (tts_buf_failed(&b))
+        rc = tts_err_set(err, TTS_ERR_NOMEM, "out of memory storing the search index");
+    if (rc == TTS_OK)
+        rc = view_serialize(l, &b, err);
+    if (rc == TTS_OK) {
+        size_t off = sizeof(h) + pad8(klen);
+        h.magic = SIDE_MAGIC;
+        h.format = VIEW_FORMAT;
+        h.key_len = klen;
+        h.view_len = b.len - off;
+        rc = tts_sha256_hex(b.data + off, b.len - off, sha, err);
+        if (rc == TTS_OK) {
+            memcpy(h.sha256, sha, sizeof(h.sha256));
+            memcpy(b.data, &h, sizeof(h));
+            snprintf(row, sizeof(row), "%s %llu", sha, (unsigned long long)h.view_len);
+        }
+    }
+    if (rc == TTS_OK)
+        rc = tts_fileio_write_atomic(path, b.data, b.len, 0644, 1, err);
+    tts_buf_free(&b);
+    if (rc == TTS_OK)
+        rc = tts_store_index_put(l->store, SIDE_FORMAT, key, row, strlen(row), err);
+    tts_free(path);
+    return rc;
+}
+
 /*
  * Store the loaded view with key (inside the caller's transaction). A view
- * too large to store is not: the stored one of earlier lists is removed
- * and every process builds the index as before.
+ * larger than the limit, or one whose file cannot be written (an
+ * in-memory database, a directory not writable), is not: the row and the
+ * file of earlier lists are removed and every process builds the index
+ * from the rows.
  */
 static tts_status view_store(tts_lists *l, const tts_buf *key, tts_error *err)
 {
-    tts_buf b = TTS_BUF_INIT;
     tts_status rc;
     tts_error e2;
-    if (tts_nameidx_memory(l->idx) > l->index_limit)
-        return tts_store_index_clear(l->store, err);
-    rc = view_serialize(l, &b, err);
     tts_error_clear(&e2);
-    if (rc == TTS_OK && b.len > l->index_limit)
+    if (tts_nameidx_memory(l->idx) > l->index_limit)
         rc = TTS_ERR_LIMIT;
-    else if (rc == TTS_OK)
-        rc = tts_store_index_put(l->store, VIEW_FORMAT, key->data != NULL ? key->data : "", b.data,
-                                 b.len, &e2);
-    tts_buf_free(&b);
-    if (rc == TTS_ERR_LIMIT)
-        return tts_store_index_clear(l->store, err);
-    if (rc != TTS_OK && e2.status != TTS_OK)
+    else
+        rc = side_write(l, key->data != NULL ? key->data : "", &e2);
+    if (rc == TTS_OK)
+        return TTS_OK;
+    if (rc == TTS_ERR_NOMEM || rc == TTS_ERR_DB) {
         tts_err_set(err, rc, "%s", e2.message);
+        return rc;
+    }
+    TTS_TRY(side_remove(l, err));
+    rc = tts_store_index_clear(l->store, err);
+out:
     return rc;
 }
 
@@ -690,6 +908,38 @@ static void view_store_later(tts_lists *l, const tts_buf *key)
 }
 
 /*
+ * The view from the index file the stored row describes, when that row is
+ * of the lists of key: 1 when l now holds it; 0 when it must be built (l
+ * is then empty again, its sources to be read anew); TTS_ERR_NOMEM as
+ * *rc.
+ */
+static int view_from_file(tts_lists *l, const tts_buf *key, tts_status *rc, tts_error *err)
+{
+    int format = 0, found = 0;
+    char *stored_key = NULL;
+    void *data = NULL;
+    size_t len = 0, view_len = 0;
+    unsigned char *view = NULL;
+    int used = 0;
+    tts_error e2;
+    tts_error_clear(&e2);
+    tts_status r2 = TTS_ERR_DB;
+    *rc = tts_store_index_get(l->store, &format, &stored_key, &data, &len, &found, err);
+    if (*rc == TTS_OK && found && format == SIDE_FORMAT && key->data != NULL &&
+        strcmp(stored_key, key->data) == 0)
+        r2 = side_map(l, key->data, data, len, &view, &view_len, &e2);
+    if (r2 == TTS_OK)
+        r2 = view_restore(l, view, view_len, 1, &e2);
+    if (r2 == TTS_OK)
+        used = 1;
+    else if (r2 == TTS_ERR_NOMEM)
+        *rc = tts_err_set(err, r2, "%s", e2.message);
+    tts_free(stored_key);
+    tts_free(data);
+    return used;
+}
+
+/*
  * The search view: the stored one when it matches the lists, else built
  * from the rows (and then stored when possible). store_it: inside an
  * import's transaction, always build and store.
@@ -698,11 +948,8 @@ static tts_status load_view(tts_lists *l, int store_it, tts_error *err)
 {
     tts_buf key = TTS_BUF_INIT;
     tts_status rc;
-    int format = 0, found = 0, fresh = 0, own = 0;
-    char *stored_key = NULL;
-    void *data = NULL;
-    size_t len = 0;
-    /* one snapshot for the sources, the stored view and the rows */
+    int fresh = 0, own = 0;
+    /* one snapshot for the sources, the stored row and the rows */
     if (!tts_store_in_transaction(l->store)) {
         rc = tts_store_begin_read(l->store, err);
         if (rc != TTS_OK)
@@ -710,30 +957,15 @@ static tts_status load_view(tts_lists *l, int store_it, tts_error *err)
         own = 1;
     }
     rc = load_sources(l, &key, err);
-    if (rc == TTS_OK && !store_it)
-        rc = tts_store_index_get(l->store, &format, &stored_key, &data, &len, &found, err);
-    if (rc == TTS_OK && found && format == VIEW_FORMAT && key.data != NULL &&
-        strcmp(stored_key, key.data) == 0) {
-        tts_error e2;
-        tts_error_clear(&e2);
-        rc = view_restore(l, data, len, &e2);
-        if (l->idx != NULL)
-            data = NULL; /* the index owns it now, also when it is then refused */
-        if (rc == TTS_OK)
-            fresh = 1;
-        else if (rc == TTS_ERR_NOMEM)
-            tts_err_set(err, rc, "%s", e2.message);
-        else
-            rc = TTS_OK; /* damaged: build it instead */
-        if (rc == TTS_OK && !fresh) {
-            /* start the view again from its sources */
+    if (rc == TTS_OK && !store_it) {
+        fresh = view_from_file(l, &key, &rc, err);
+        if (rc == TTS_OK && !fresh && (l->idx != NULL || l->map != NULL || l->ents != NULL)) {
+            /* refused half way: start the view again from its sources */
             tts_buf_reset(&key);
             unload(l);
             rc = load_sources(l, &key, err);
         }
     }
-    tts_free(stored_key);
-    tts_free(data);
     if (rc == TTS_OK && !fresh) {
         rc = build_rest(l, err);
         if (rc == TTS_OK && store_it)
@@ -1280,33 +1512,66 @@ void tts_list_info_free(tts_list_info *info, size_t n)
     tts_free(info);
 }
 
-tts_status tts_lists_check_index(tts_lists *l, int *ok, char *problem, size_t cap,
-                                 tts_error *err)
+/*
+ * The index file of l's lists: a note into problem when it is not used
+ * (none stored, missing, truncated, foreign); with full, also its whole
+ * hash and a comparison with a view built from the rows (*ok = 0 when
+ * either differs).
+ */
+static tts_status check_index(tts_lists *l, int full, int *ok, char *problem, size_t cap,
+                              tts_error *err)
 {
-    tts_lists probe;
+    tts_lists probe, mapped;
     tts_buf key = TTS_BUF_INIT, now = TTS_BUF_INIT;
     int format = 0, found = 0;
-    char *stored_key = NULL;
+    char *stored_key = NULL, sha[65];
     void *data = NULL;
-    size_t len = 0;
+    unsigned char *view = NULL;
+    size_t len = 0, view_len = 0;
     tts_status rc;
+    tts_error e2;
     *ok = 1;
     if (cap > 0)
         problem[0] = '\0';
     memset(&probe, 0, sizeof(probe));
-    probe.store = l->store;
+    memset(&mapped, 0, sizeof(mapped));
+    probe.store = mapped.store = l->store;
+    probe.path = mapped.path = l->path;
     probe.index_limit = l->index_limit;
+    tts_error_clear(&e2);
     TTS_TRY(tts_store_begin_read(l->store, err));
     rc = tts_store_index_get(l->store, &format, &stored_key, &data, &len, &found, err);
-    if (rc == TTS_OK && found && format == VIEW_FORMAT)
+    if (rc == TTS_OK)
         rc = load_sources(&probe, &key, err);
-    /* an index of other list versions or another format is never used: harmless */
-    if (rc == TTS_OK && found && format == VIEW_FORMAT && key.data != NULL &&
-        strcmp(stored_key, key.data) == 0) {
-        rc = build_rest(&probe, err);
-        if (rc == TTS_OK)
+    if (rc == TTS_OK && key.len == 0) {
+        /* no lists: nothing to index */
+    } else if (rc == TTS_OK && (!found || format != SIDE_FORMAT || key.data == NULL ||
+                                strcmp(stored_key, key.data) != 0)) {
+        /* an index of other list versions or another format is never used: harmless */
+        snprintf(problem, cap, "none stored for these lists: each search builds it from the "
+                               "rows until the next import");
+    } else if (rc == TTS_OK &&
+               (rc = side_map(&mapped, key.data, data, len, &view, &view_len, &e2)) != TTS_OK) {
+        if (rc == TTS_ERR_NOMEM)
+            tts_err_set(err, rc, "%s", e2.message);
+        else
+            snprintf(problem, cap, "not used (%s): each search builds it from the rows until "
+                                   "the next import",
+                     e2.message);
+        rc = rc == TTS_ERR_NOMEM ? rc : TTS_OK;
+    } else if (rc == TTS_OK && full) {
+        rc = tts_sha256_hex(view, view_len, sha, err);
+        if (rc == TTS_OK && memcmp(sha, ((const side_header *)mapped.map)->sha256, 64) != 0) {
+            *ok = 0;
+            snprintf(problem, cap, "the search index file %s%s does not match its hash "
+                                   "(changed after it was written)",
+                     l->path, SIDE_SUFFIX);
+        }
+        if (rc == TTS_OK && *ok)
+            rc = build_rest(&probe, err);
+        if (rc == TTS_OK && *ok)
             rc = view_serialize(&probe, &now, err);
-        if (rc == TTS_OK && (now.len != len || memcmp(now.data, data, len) != 0)) {
+        if (rc == TTS_OK && *ok && (now.len != view_len || memcmp(now.data, view, view_len) != 0)) {
             *ok = 0;
             snprintf(problem, cap, "the stored search index does not match the list rows "
                                    "(edited after it was built)");
@@ -1314,10 +1579,24 @@ tts_status tts_lists_check_index(tts_lists *l, int *ok, char *problem, size_t ca
     }
     tts_store_end_read(l->store);
 out:
+    mapped.path = probe.path = NULL;
     unload(&probe);
+    unload(&mapped);
     tts_buf_free(&key);
     tts_buf_free(&now);
     tts_free(stored_key);
     tts_free(data);
     return rc;
+}
+
+tts_status tts_lists_check_index(tts_lists *l, int *ok, char *problem, size_t cap,
+                                 tts_error *err)
+{
+    return check_index(l, 1, ok, problem, cap, err);
+}
+
+tts_status tts_lists_index_note(tts_lists *l, char *note, size_t cap, tts_error *err)
+{
+    int ok = 1;
+    return check_index(l, 0, &ok, note, cap, err);
 }

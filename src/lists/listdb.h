@@ -18,12 +18,16 @@ tts_store *tts_listdb_store(tts_lists *l);
 /* The search index once a search has loaded it, else NULL (borrowed). */
 struct tts_nameidx *tts_listdb_index(tts_lists *l);
 
+/* 1 when the loaded search view is the mapped index file, not built from the rows. */
+int tts_listdb_from_file(const tts_lists *l);
+
 /* The database path given to tts_lists_open (borrowed). */
 const char *tts_listdb_path(const tts_lists *l);
 
 /*
- * Search indexes larger than `bytes` are not stored in the database (the
- * default is 512 MB): each process then builds the index from the rows.
+ * Search indexes larger than `bytes` are not stored (by default every one
+ * is, in its file next to the database): each process then builds the
+ * index from the rows.
  */
 void tts_listdb_set_index_limit(tts_lists *l, size_t bytes);
 

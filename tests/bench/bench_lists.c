@@ -10,6 +10,13 @@
  *      p99 query time, index memory and the process's peak resident size.
  * Queries are the perturbed names of the quality test (fixed seed).
  * Usage: bench_lists FIXTURES_DIR [N_GENERATED]
+ *
+ * bench_lists --db DB QUERIES: searches of an imported database through
+ * the lists API, read-only, as `ttscreen search` does: the time to open it
+ * and answer the first query (the index file mapped, or the index built
+ * from the rows when there is none), then the median, p99 and largest
+ * time of every other query of the file QUERIES (one a line), and the
+ * process's peak resident size (tests/bench/scale.sh).
  */
 #define _XOPEN_SOURCE 700
 #include <stdio.h>
@@ -33,18 +40,25 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static long peak_rss_kb(void)
+/* A field of /proc/self/status in kB (VmHWM: peak resident size), -1 when unknown. */
+static long status_kb(const char *field)
 {
     FILE *fp = fopen("/proc/self/status", "r");
     char line[256];
     long kb = -1;
+    size_t n = strlen(field);
     if (fp == NULL)
         return -1;
     while (fgets(line, sizeof(line), fp) != NULL)
-        if (strncmp(line, "VmHWM:", 6) == 0)
-            kb = strtol(line + 6, NULL, 10);
+        if (strncmp(line, field, n) == 0)
+            kb = strtol(line + n, NULL, 10);
     fclose(fp);
     return kb;
+}
+
+static long peak_rss_kb(void)
+{
+    return status_kb("VmHWM:");
 }
 
 typedef struct names {
@@ -294,10 +308,72 @@ static void bench_generated(size_t n)
     tts_nameidx_free(x);
 }
 
+/* Times of the queries of file `path` against database `db` (see the comment at the top). */
+static void bench_db(const char *db, const char *path)
+{
+    names qs = {NULL, 0, 0};
+    char line[1024];
+    FILE *fp = fopen(path, "r");
+    tts_lists *l = NULL;
+    tts_error err;
+    double t0, first, *lat;
+    size_t hits = 0;
+    tts_error_clear(&err);
+    if (fp == NULL) {
+        perror(path);
+        exit(2);
+    }
+    while (fgets(line, sizeof(line), fp) != NULL) {
+        line[strcspn(line, "\r\n")] = '\0';
+        if (line[0] != '\0')
+            push(&qs, line);
+    }
+    fclose(fp);
+    if (qs.n < 2)
+        exit(2);
+    lat = calloc(qs.n, sizeof(double));
+    if (lat == NULL)
+        exit(2);
+    t0 = now_s();
+    if (tts_lists_open(db, TTS_LISTS_READONLY, &l, &err) != TTS_OK)
+        die(&err);
+    {
+        tts_search_result *r = query(l, qs.v[0], 0);
+        hits += r->n;
+        tts_search_result_free(r);
+    }
+    first = now_s() - t0;
+    for (size_t i = 1; i < qs.n; i++) {
+        tts_search_result *r;
+        t0 = now_s();
+        r = query(l, qs.v[i], 0);
+        lat[i - 1] = now_s() - t0;
+        hits += r->n;
+        tts_search_result_free(r);
+    }
+    qsort(lat, qs.n - 1, sizeof(double), cmp_double);
+    printf("open + first query %.1f ms (index %s); %zu more queries: median %.3f ms, p99 %.3f "
+           "ms, max %.3f ms; %.2f hits/query; peak RSS %.0f MB (now %.0f MB of pages of files, "
+           "shared with the page cache, and %.0f MB private)\n",
+           first * 1e3, tts_listdb_from_file(l) ? "file mapped" : "built from the rows",
+           qs.n - 1, lat[(qs.n - 1) / 2] * 1e3, lat[(qs.n - 1) * 99 / 100] * 1e3,
+           lat[qs.n - 2] * 1e3, (double)hits / (double)qs.n, (double)peak_rss_kb() / 1024.0,
+           (double)status_kb("RssFile:") / 1024.0, (double)status_kb("RssAnon:") / 1024.0);
+    tts_lists_close(l);
+    for (size_t i = 0; i < qs.n; i++)
+        free(qs.v[i]);
+    free(qs.v);
+    free(lat);
+}
+
 int main(int argc, char **argv)
 {
     const char *fix = argc > 1 ? argv[1] : "fixtures";
     size_t n = argc > 2 ? (size_t)strtoul(argv[2], NULL, 10) : 1000000;
+    if (argc == 4 && strcmp(argv[1], "--db") == 0) {
+        bench_db(argv[2], argv[3]);
+        return 0;
+    }
     bench_sdn(fix);
     if (n >= 1000)
         bench_generated(n);

@@ -236,13 +236,31 @@ sqlite3 "$S/t.db" "INSERT INTO rescreen_run(at, actor, mode, lists_json, rules_s
     FROM rescreen_run"
 expect "a rescreen run inserted behind the log" 1 "rescreen-run:2 has no audit row" -- tt "$S/t.db" audit verify
 
-# one byte of the stored search index changed in place (it stays a blob)
+# one byte of the search index file (next to the database) changed in place: same size,
+# header and key, so searches would use it; verify hashes it and says so
 cp "$DB" "$S/t.db"
-sqlite3 "$S/t.db" "SELECT writefile('$S/index.bin', data) FROM list_index" >/dev/null
-len=$(wc -c <"$S/index.bin")
-printf '\377' | dd of="$S/index.bin" bs=1 seek=$((len / 2)) conv=notrunc 2>/dev/null
-sqlite3 "$S/t.db" "UPDATE list_index SET data = readfile('$S/index.bin')"
-expect "edit list_index.data" 1 "the stored search index does not match the list rows" -- tt "$S/t.db" audit verify
+rm -f "$S/t.db-wal" "$S/t.db-shm"
+cp "$DB-index" "$S/t.db-index"
+expect "the index file as written verifies" 0 "" -- tt "$S/t.db" audit verify
+grep -q "note" "$S/out" && bad "verify of an intact index file notes: $(cat "$S/out")" || ok
+len=$(wc -c <"$S/t.db-index")
+printf '\377' | dd of="$S/t.db-index" bs=1 seek=$((len / 2)) conv=notrunc 2>/dev/null
+expect "one byte of the index file" 1 "does not match its hash (changed after it was written)" -- \
+    tt "$S/t.db" audit verify
+# missing or truncated, it is not used (searches build the index from the rows): a note
+rm -f "$S/t.db-index"
+expect "no index file" 0 "" -- tt "$S/t.db" audit verify
+grep -qF "audit: note: search index: not used (" "$S/out" && ok ||
+    bad "verify does not note the missing index file: $(cat "$S/out")"
+expect "lists status without the index file" 0 "" -- tt "$S/t.db" lists status
+grep -qF "search index: not used (" "$S/out" && ok ||
+    bad "lists status does not note the missing index file: $(cat "$S/out")"
+expect "lists status with it" 0 "" -- tt "$DB" lists status
+grep -qF "search index" "$S/out" && bad "lists status notes an intact index file: $(cat "$S/out")" || ok
+head -c 1000 "$DB-index" >"$S/t.db-index"
+expect "a truncated index file" 0 "" -- tt "$S/t.db" audit verify
+grep -qF "not the size the database recorded" "$S/out" && ok ||
+    bad "verify does not note the truncated index file: $(cat "$S/out")"
 # the stored index is a cache: with another key or format it is never used (and rebuilt),
 # deleted it is rebuilt; nothing a user is shown changes, and verify says all holds
 edit list_index lists_key "" 0

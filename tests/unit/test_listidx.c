@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The search index stored in the database: every import stores it in its
- * own transaction; a process uses it when it matches the lists and builds
- * the index from the rows otherwise (missing, of another format, keyed to
- * other list versions, damaged), storing it again when it may write; a
- * read-only open never writes; a database of schema 2 upgrades cleanly
- * and is readable before it does.
+ * The stored search index: every import writes its file next to the
+ * database and describes it in the database in its own transaction; a
+ * process maps the file when it matches the lists and builds the index
+ * from the rows otherwise (missing, truncated, of another format, keyed to
+ * other list versions, another hash), writing it again when it may write;
+ * a read-only open never writes; a file changed in place fails the audit;
+ * a database of schema 2 upgrades cleanly and is readable before it does.
  */
 #define _XOPEN_SOURCE 700
 #include <stdio.h>
@@ -80,35 +81,55 @@ static void *stored_row(const char *path, int *found, int *format, size_t *len)
     return data;
 }
 
-/* Overwrite the stored row's bytes (keeping its format and key) with junk. */
-static void damage(const char *path)
+/* The index file of database `name`. */
+static const char *side(const char *name)
 {
-    tts_store *s = NULL;
-    tts_error err;
-    char *key = NULL;
-    void *data = NULL;
-    size_t len = 0;
-    int found = 0, format = 0;
-    tts_error_clear(&err);
-    assert_int_equal(tts_store_open(path, 0, &s, &err), TTS_OK);
-    assert_int_equal(tts_store_index_get(s, &format, &key, &data, &len, &found, &err), TTS_OK);
-    assert_true(found);
-    for (size_t i = 40; i < len; i += 7) /* past the header: structure and values */
-        ((unsigned char *)data)[i] ^= 0x5a;
-    assert_int_equal(tts_store_index_put(s, format, key, data, len, &err), TTS_OK);
-    tts_free(key);
-    tts_free(data);
-    tts_store_close(s);
+    static char p[160];
+    snprintf(p, sizeof(p), "%s/%s-index", dir, name);
+    return p;
+}
+
+/* The whole file at path (caller frees), *len its size; NULL when there is none. */
+static unsigned char *slurp(const char *path, size_t *len)
+{
+    FILE *fp = fopen(path, "rb");
+    unsigned char *d;
+    long n;
+    *len = 0;
+    if (fp == NULL)
+        return NULL;
+    assert_int_equal(fseek(fp, 0, SEEK_END), 0);
+    n = ftell(fp);
+    assert_true(n >= 0);
+    rewind(fp);
+    d = tts_malloc((size_t)n + 1);
+    assert_non_null(d);
+    assert_int_equal(fread(d, 1, (size_t)n, fp), (size_t)n);
+    fclose(fp);
+    *len = (size_t)n;
+    return d;
+}
+
+static void spit(const char *path, const void *d, size_t n)
+{
+    FILE *fp = fopen(path, "wb");
+    assert_non_null(fp);
+    assert_int_equal(fwrite(d, 1, n, fp), n);
+    assert_int_equal(fclose(fp), 0);
 }
 
 /* hits in every list of make_db and in the CSL 2025 sample that one test adds */
 static const char *const queries[] = {"Contemporary Amperex Technology", "CATL", "Atlas Sanatgaran",
                                       "Rosneft Trade Limited", "Aerocaribbean Airlines"};
 
-/* Every query's hits (source, id, matched name, score) as text, into b. */
-static void answers(const char *path, unsigned flags, tts_buf *b)
+/*
+ * Every query's hits (source, id, matched name, score) as text, into b;
+ * returns 1 when the searches used the index file.
+ */
+static int answers(const char *path, unsigned flags, tts_buf *b)
 {
     tts_lists *l = NULL;
+    int mapped;
     tts_error err;
     tts_search_opts o;
     tts_error_clear(&err);
@@ -126,58 +147,165 @@ static void answers(const char *path, unsigned flags, tts_buf *b)
         tts_buf_puts(b, "--\n");
         tts_search_result_free(r);
     }
+    mapped = tts_listdb_from_file(l);
     tts_lists_close(l);
+    return mapped;
+}
+
+/* tts_lists_check_index of path: *ok, and the problem or note into problem[256]. */
+static void check_index(const char *path, int *ok, char *problem)
+{
+    tts_lists *l = NULL;
+    tts_error err;
+    tts_error_clear(&err);
+    assert_int_equal(tts_lists_open(path, TTS_LISTS_READONLY, &l, &err), TTS_OK);
+    assert_int_equal(tts_lists_check_index(l, ok, problem, 256, &err), TTS_OK);
+    tts_lists_close(l);
+}
+
+/* Run a shell command; 0 when it cannot (the test is then skipped). */
+static int sh(const char *cmd)
+{
+    FILE *fp = popen(cmd, "r");
+    char line[64];
+    int v = -1;
+    if (fp == NULL)
+        return -1;
+    if (fgets(line, sizeof(line), fp) != NULL)
+        v = atoi(line);
+    if (pclose(fp) != 0)
+        return -1;
+    return v;
 }
 
 static void test_import_stores_the_index_and_searches_use_it(void **state)
 {
     tts_buf a = TTS_BUF_INIT, b = TTS_BUF_INIT;
-    int found = 0, format = 0;
-    size_t len = 0;
-    void *data;
+    int found = 0, format = 0, ok = 0;
+    size_t len = 0, flen = 0;
+    char *data, problem[256];
+    unsigned char *file;
     (void)state;
     make_db(db("a.db"));
+    /* the row describes the file: "SHA256 LENGTH" */
     data = stored_row(db("a.db"), &found, &format, &len);
     assert_true(found);
-    assert_true(len > 1000);
+    assert_true(len > 66 && len < 96);
+    file = slurp(side("a.db"), &flen);
+    assert_non_null(file);
+    assert_true(flen > 1000);
+    assert_memory_equal(file + 32, data, 64); /* the same hash in the file's header */
     tts_free(data);
-    answers(db("a.db"), 0, &a);
-    answers(db("a.db"), TTS_LISTS_READONLY, &b);
+    tts_free(file);
+    /* both opens map the file; same answers */
+    assert_true(answers(db("a.db"), 0, &a));
+    assert_true(answers(db("a.db"), TTS_LISTS_READONLY, &b));
     assert_non_null(strstr(a.data, "us-1260h"));
     assert_string_equal(a.data, b.data);
+    check_index(db("a.db"), &ok, problem);
+    assert_true(ok);
+    assert_string_equal(problem, "");
+    /* nothing half-written is left next to it */
+    {
+        char cmd[200];
+        snprintf(cmd, sizeof(cmd), "ls '%s' | grep -c tmp", dir);
+        assert_int_equal(sh(cmd), -1); /* grep -c prints 0 and fails */
+    }
     tts_buf_free(&a);
     tts_buf_free(&b);
 }
 
-static void test_damaged_index_is_rebuilt_and_stored_again(void **state)
+/*
+ * A refused file: read-only opens build the view in memory (same answers)
+ * and leave the file as it is; a writable open writes it again, byte for
+ * byte what the import wrote. `what` says what audit verify notes.
+ */
+static void refused_then_rewritten(const char *name, const unsigned char *good, size_t n,
+                                   const char *want, const char *what)
 {
-    tts_buf want = TTS_BUF_INIT, got = TTS_BUF_INIT;
-    int found = 0, format = 0;
-    size_t len = 0, len2 = 0;
-    void *good, *now;
+    tts_buf got = TTS_BUF_INIT;
+    unsigned char *now;
+    size_t len = 0;
+    int ok = 0;
+    char problem[256];
+    check_index(db(name), &ok, problem);
+    assert_true(ok);
+    if (strstr(problem, what) == NULL)
+        fail_msg("%s: note '%s' lacks '%s'", name, problem, what);
+    assert_false(answers(db(name), TTS_LISTS_READONLY, &got));
+    assert_string_equal(want, got.data);
+    now = slurp(side(name), &len);
+    assert_true(now == NULL || len != n || memcmp(now, good, n) != 0);
+    tts_free(now);
+    tts_buf_reset(&got);
+    assert_false(answers(db(name), 0, &got));
+    assert_string_equal(want, got.data);
+    now = slurp(side(name), &len);
+    assert_non_null(now);
+    assert_int_equal(len, n);
+    assert_memory_equal(now, good, n);
+    tts_free(now);
+    tts_buf_reset(&got);
+    assert_true(answers(db(name), TTS_LISTS_READONLY, &got));
+    assert_string_equal(want, got.data);
+    tts_buf_free(&got);
+}
+
+static void test_missing_truncated_or_foreign_file_is_rebuilt(void **state)
+{
+    tts_buf want = TTS_BUF_INIT;
+    unsigned char *good, *bad;
+    size_t n = 0;
     (void)state;
     make_db(db("b.db"));
-    good = stored_row(db("b.db"), &found, &format, &len);
-    answers(db("b.db"), 0, &want);
-    damage(db("b.db"));
-    /* read-only: the same answers, built in memory; the damaged row stays */
-    answers(db("b.db"), TTS_LISTS_READONLY, &got);
-    assert_string_equal(want.data, got.data);
-    now = stored_row(db("b.db"), &found, &format, &len2);
-    assert_int_equal(len, len2);
-    assert_memory_not_equal(good, now, len);
-    tts_free(now);
-    /* writable: the same answers, and the index is stored again as an import stores it */
-    tts_buf_reset(&got);
-    answers(db("b.db"), 0, &got);
-    assert_string_equal(want.data, got.data);
-    now = stored_row(db("b.db"), &found, &format, &len2);
-    assert_int_equal(len, len2);
-    assert_memory_equal(good, now, len);
-    tts_free(now);
+    good = slurp(side("b.db"), &n);
+    assert_non_null(good);
+    assert_true(answers(db("b.db"), 0, &want));
+    /* missing */
+    assert_int_equal(unlink(side("b.db")), 0);
+    refused_then_rewritten("b.db", good, n, want.data, "No such file");
+    /* truncated */
+    spit(side("b.db"), good, n - 8);
+    refused_then_rewritten("b.db", good, n, want.data, "not the size");
+    /* of another version of the format (second header word) */
+    bad = tts_malloc(n);
+    assert_non_null(bad);
+    memcpy(bad, good, n);
+    bad[8] ^= 1;
+    spit(side("b.db"), bad, n);
+    refused_then_rewritten("b.db", good, n, want.data, "another format");
+    /* its hash is not the one the database recorded */
+    memcpy(bad, good, n);
+    bad[32] = bad[32] == 'a' ? 'b' : 'a';
+    spit(side("b.db"), bad, n);
+    refused_then_rewritten("b.db", good, n, want.data, "other list versions");
+    /* its key (the list versions it was built from) differs */
+    memcpy(bad, good, n);
+    bad[96] ^= 1;
+    spit(side("b.db"), bad, n);
+    refused_then_rewritten("b.db", good, n, want.data, "other list versions");
+    tts_free(bad);
     tts_free(good);
     tts_buf_free(&want);
-    tts_buf_free(&got);
+}
+
+static void test_file_changed_in_place_fails_audit(void **state)
+{
+    unsigned char *good;
+    size_t n = 0;
+    int ok = 1;
+    char problem[256];
+    (void)state;
+    make_db(db("f.db"));
+    good = slurp(side("f.db"), &n);
+    assert_non_null(good);
+    /* same size, header and key; one byte of the view changed: the hash tells */
+    good[n / 2] ^= 0x40;
+    spit(side("f.db"), good, n);
+    check_index(db("f.db"), &ok, problem);
+    assert_false(ok);
+    assert_non_null(strstr(problem, "does not match its hash"));
+    tts_free(good);
 }
 
 static void test_index_of_other_list_versions_is_not_used(void **state)
@@ -188,7 +316,8 @@ static void test_index_of_other_list_versions_is_not_used(void **state)
     tts_error err;
     char *key = NULL;
     void *data = NULL;
-    size_t len = 0;
+    unsigned char *file, *now;
+    size_t len = 0, flen = 0, nlen = 0;
     int found = 0, format = 0;
     (void)state;
     tts_error_clear(&err);
@@ -198,16 +327,30 @@ static void test_index_of_other_list_versions_is_not_used(void **state)
     assert_int_equal(tts_store_open(db("c.db"), 0, &s, &err), TTS_OK);
     assert_int_equal(tts_store_index_get(s, &format, &key, &data, &len, &found, &err), TTS_OK);
     tts_store_close(s);
+    file = slurp(side("c.db"), &flen);
+    assert_non_null(file);
     assert_int_equal(tts_lists_open(db("c.db"), 0, &l, &err), TTS_OK);
     import(l, "us-csl", "csl-csv", "lists/csl-2025-sample.csv", "2026-01-02T00:00:00Z");
     tts_lists_close(l);
-    answers(db("c.db"), 0, &after);
+    /* the import replaced the file */
+    now = slurp(side("c.db"), &nlen);
+    assert_non_null(now);
+    assert_true(nlen != flen || memcmp(now, file, flen) != 0);
+    tts_free(now);
+    assert_true(answers(db("c.db"), 0, &after));
+    /* the old file alone: its key and hash are not those of the row */
+    spit(side("c.db"), file, flen);
+    tts_buf_reset(&before);
+    assert_false(answers(db("c.db"), TTS_LISTS_READONLY, &before));
+    assert_string_equal(before.data, after.data);
+    /* the old file and the old row: the row's key is not that of the lists */
     assert_int_equal(tts_store_open(db("c.db"), 0, &s, &err), TTS_OK);
     assert_int_equal(tts_store_index_put(s, format, key, data, len, &err), TTS_OK);
     tts_store_close(s);
     tts_buf_reset(&before);
-    answers(db("c.db"), TTS_LISTS_READONLY, &before);
+    assert_false(answers(db("c.db"), TTS_LISTS_READONLY, &before));
     assert_string_equal(before.data, after.data); /* the stale index was ignored */
+    tts_free(file);
     tts_free(key);
     tts_free(data);
     tts_buf_free(&before);
@@ -225,6 +368,7 @@ static void test_index_too_large_to_store_is_not_stored(void **state)
     (void)state;
     tts_error_clear(&err);
     make_db(db("e.db"));
+    assert_int_equal(access(side("e.db"), F_OK), 0);
     answers(db("e.db"), 0, &want);
     /* a limit below the size of the index: the import stores none, and removes the old one */
     assert_int_equal(tts_lists_open(db("e.db"), 0, &l, &err), TTS_OK);
@@ -234,25 +378,11 @@ static void test_index_too_large_to_store_is_not_stored(void **state)
     data = stored_row(db("e.db"), &found, &format, &len);
     assert_false(found);
     tts_free(data);
-    answers(db("e.db"), TTS_LISTS_READONLY, &got);
+    assert_int_equal(access(side("e.db"), F_OK), -1); /* its file is gone with it */
+    assert_false(answers(db("e.db"), TTS_LISTS_READONLY, &got));
     assert_string_equal(want.data, got.data);
     tts_buf_free(&want);
     tts_buf_free(&got);
-}
-
-/* Run a shell command; 0 when it cannot (the test is then skipped). */
-static int sh(const char *cmd)
-{
-    FILE *fp = popen(cmd, "r");
-    char line[64];
-    int v = -1;
-    if (fp == NULL)
-        return -1;
-    if (fgets(line, sizeof(line), fp) != NULL)
-        v = atoi(line);
-    if (pclose(fp) != 0)
-        return -1;
-    return v;
 }
 
 /* A search of path is refused: its lists' names were made by an earlier normaliser. */
@@ -343,7 +473,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_import_stores_the_index_and_searches_use_it),
-        cmocka_unit_test(test_damaged_index_is_rebuilt_and_stored_again),
+        cmocka_unit_test(test_missing_truncated_or_foreign_file_is_rebuilt),
+        cmocka_unit_test(test_file_changed_in_place_fails_audit),
         cmocka_unit_test(test_index_of_other_list_versions_is_not_used),
         cmocka_unit_test(test_index_too_large_to_store_is_not_stored),
         cmocka_unit_test(test_schema_2_database_upgrades_and_is_readable_before),

@@ -6,10 +6,12 @@
  * and alias; indexed vs exhaustive recall on 10,000 perturbed queries),
  * printed into the test output and asserted against the targets.
  */
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "helpers.h"
 #include "lists/listdb.h"
@@ -475,6 +477,94 @@ static void test_stored_index_round_trips(void **state)
     tts_nameidx_free(x);
 }
 
+/* Hits of q against y with scratch sc (NULL: tts_nameidx_search) equal those of want. */
+static void same_hits(const tts_nameidx *y, tts_nameidx_scratch *sc, tts_nameidx *want,
+                      const tts_nname *q, int ex)
+{
+    tts_nameidx_hit *a = NULL, *b = NULL;
+    size_t na = 0, nb = 0;
+    tts_error err;
+    tts_error_clear(&err);
+    assert_int_equal(tts_nameidx_search_with(y, sc, q, 0.5, ex, NULL, NULL, &a, &na, &err), TTS_OK);
+    assert_int_equal(tts_nameidx_search(want, q, 0.5, ex, NULL, NULL, &b, &nb, &err), TTS_OK);
+    assert_int_equal(na, nb);
+    for (size_t k = 0; k < na; k++) {
+        assert_int_equal(a[k].name, b[k].name);
+        assert_int_equal(a[k].entry, b[k].entry);
+        assert_true(a[k].score == b[k].score);
+    }
+    tts_free(a);
+    tts_free(b);
+}
+
+/*
+ * A stored index used in place from read-only pages (as the index file is
+ * mapped): searches through two scratches, interleaved, answer as the
+ * index it was stored from, and never write the pages (a write would
+ * fault). A scratch of another index, a short or foreign region, are
+ * refused.
+ */
+static void test_mapped_index_is_read_only_and_shared(void **state)
+{
+    tts_nameidx *x = build(small, sizeof(small) / sizeof(small[0])), *y = NULL, *e;
+    tts_nameidx_scratch *s1, *s2, *se;
+    tts_buf b = TTS_BUF_INIT;
+    tts_error err;
+    unsigned char *page;
+    (void)state;
+    tts_error_clear(&err);
+    assert_int_equal(tts_nameidx_serialize(x, &b, &err), TTS_OK);
+    page = mmap(NULL, b.len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    assert_true(page != MAP_FAILED);
+    memcpy(page, b.data, b.len);
+    assert_int_equal(mprotect(page, b.len, PROT_READ), 0);
+    assert_int_equal(tts_nameidx_adopt_mapped(page, b.len - 8, &y, &err), TTS_ERR_DB);
+    assert_null(y);
+    assert_int_equal(tts_nameidx_adopt_mapped(page + 8, b.len - 8, &y, &err), TTS_ERR_DB);
+    assert_int_equal(tts_nameidx_adopt_mapped(page, b.len, &y, &err), TTS_OK);
+    assert_int_equal(tts_nameidx_count(y), tts_nameidx_count(x));
+    s1 = tts_nameidx_scratch_new(y);
+    s2 = tts_nameidx_scratch_new(y);
+    assert_non_null(s1);
+    assert_non_null(s2);
+    for (int round = 0; round < 2; round++)
+        for (size_t i = 0; i < sizeof(probe_queries) / sizeof(probe_queries[0]); i++) {
+            tts_nname q;
+            assert_int_equal(tts_names_normalize(probe_queries[i], strlen(probe_queries[i]), 0,
+                                                 &q, &err),
+                             TTS_OK);
+            for (int ex = 0; ex < 2; ex++) {
+                same_hits(y, s1, x, &q, ex);
+                same_hits(y, s2, x, &q, ex);
+                same_hits(y, round == 0 ? s1 : s2, x, &q, ex);
+            }
+            tts_nname_clear(&q);
+        }
+    /* the scratch of another index */
+    e = tts_nameidx_new();
+    assert_non_null(e);
+    assert_int_equal(tts_nameidx_finish(e, &err), TTS_OK);
+    se = tts_nameidx_scratch_new(e);
+    assert_non_null(se);
+    {
+        tts_nname q;
+        tts_nameidx_hit *h = NULL;
+        size_t nh = 0;
+        assert_int_equal(tts_names_normalize("CATL", 4, 0, &q, &err), TTS_OK);
+        assert_int_equal(tts_nameidx_search_with(y, se, &q, 0.5, 0, NULL, NULL, &h, &nh, &err),
+                         TTS_ERR_INTERNAL);
+        tts_nname_clear(&q);
+    }
+    tts_nameidx_scratch_free(se);
+    tts_nameidx_scratch_free(s1);
+    tts_nameidx_scratch_free(s2);
+    tts_nameidx_free(y);
+    tts_nameidx_free(e);
+    tts_nameidx_free(x);
+    munmap(page, b.len);
+    tts_buf_free(&b);
+}
+
 /*
  * Damaged stored bytes (another version, wrong entry count, truncated,
  * bytes changed anywhere) are refused with TTS_ERR_DB or, where the damage
@@ -829,6 +919,7 @@ int main(void)
         cmocka_unit_test(test_bounded_scoring_reports_exact_scores),
         cmocka_unit_test(test_apart_table_changes_no_score),
         cmocka_unit_test(test_stored_index_round_trips),
+        cmocka_unit_test(test_mapped_index_is_read_only_and_shared),
         cmocka_unit_test(test_damaged_stored_index_is_refused_or_harmless),
         cmocka_unit_test(test_loading_stored_index_out_of_memory_is_clean),
     };

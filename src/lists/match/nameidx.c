@@ -97,6 +97,38 @@ typedef struct name_acc {
 #define TOK_NAME 1u  /* some name has it as a token (tpost row not empty) */
 #define TOK_WHOLE 2u /* some name has it as its joined or glued form (gpost row not empty) */
 
+/*
+ * What one search at a time writes: by dictionary token and by name, the
+ * marks and accumulators (reset through the touched lists, so a query
+ * costs what it touches), the candidate lists kept between queries, and
+ * the token cache. The index itself is never written by a search.
+ */
+struct tts_nameidx_scratch {
+    size_t n_toks, n_names; /* of the index it was made for */
+    uint16_t *gcnt;
+    uint32_t *gtouched;
+    name_acc *acc; /* by name: token-score accumulator and touch mark, one cache line access */
+    uint32_t *ntouched;
+    /* candidate lists of the query tokens and of the whole forms, kept
+     * between queries so that a query allocates nothing for them */
+    tsim *ql[MAX_QTOK];
+    size_t ql_cap[MAX_QTOK];
+    tsim *wl[2];
+    size_t wl_cap[2];
+    /* rest_bound's bounds of one query token against dictionary tokens,
+     * valid where bstamp equals the query's bgen */
+    double *bmemo;
+    uint32_t *bstamp, bgen;
+    /* similar tokens of recent query tokens (see tc_get) */
+    struct tc_ent *tc;
+    int tc_off, tc_fixed; /* kept nothing; slots set by the caller (no growth) */
+    size_t tc_slots;      /* a power of two; 0 until the first search */
+    size_t tc_since;      /* lookups since the slots were last doubled */
+    uint32_t tc_gen;  /* queries so far, for tc_ent.gen */
+    size_t tc_bytes;  /* bytes of the lists kept */
+    size_t tc_lookups, tc_hits;
+};
+
 struct tts_nameidx {
     /* names */
     size_t n_names, cap_names;
@@ -118,36 +150,14 @@ struct tts_nameidx {
     gram_table tgram;         /* trigram bucket -> name tokens */
     int finished;
     int in_blob; /* arrays point into blob (a stored index), which owns them */
-    void *blob;
-    /* per-query scratch */
-    uint16_t *gcnt;
-    uint32_t *gtouched;
-    name_acc *acc; /* by name: token-score accumulator and touch mark, one cache line access */
-    uint32_t *ntouched;
-    /* candidate lists of the query tokens and of the whole forms, kept
-     * between queries so that a query allocates nothing for them */
-    tsim *ql[MAX_QTOK];
-    size_t ql_cap[MAX_QTOK];
-    tsim *wl[2];
-    size_t wl_cap[2];
-    /* rest_bound's bounds of one query token against dictionary tokens,
-     * valid where bstamp equals the query's bgen */
-    double *bmemo;
-    uint32_t *bstamp, bgen;
+    void *blob;  /* freed with the index; NULL when the caller keeps the bytes (a mapping) */
+    tts_nameidx_scratch *own; /* the scratch of tts_nameidx_search */
     tts_nsapart apart; /* the lengths-and-masks test as a table */
     /* consonant skeletons (tts_namescore_skeleton) of the name tokens, by
      * hash: of all of them, and of those written without vowels; built by
      * finish and adopt from the dictionary, never stored */
     struct skel_ent *skel, *vskel;
     size_t n_skel, n_vskel;
-    /* similar tokens of recent query tokens (see tc_get) */
-    struct tc_ent *tc;
-    int tc_off, tc_fixed; /* kept nothing; slots set by the caller (no growth) */
-    size_t tc_slots;      /* a power of two; 0 until the first search */
-    size_t tc_since;      /* lookups since the slots were last doubled */
-    uint32_t tc_gen;  /* queries so far, for tc_ent.gen */
-    size_t tc_bytes;  /* bytes of the lists kept */
-    size_t tc_lookups, tc_hits;
 };
 
 static void view_of_nname(const tts_nname *n, view *v)
@@ -218,7 +228,7 @@ static uint64_t fnv(const char *s, size_t n)
 }
 
 static int grow_names(tts_nameidx *x);
-static void tc_free(tts_nameidx *x);
+static void tc_free(tts_nameidx_scratch *sc);
 
 tts_nameidx *tts_nameidx_new(void)
 {
@@ -259,20 +269,12 @@ void tts_nameidx_free(tts_nameidx *x)
         tts_free(x->tgram.tok);
     }
     tts_delidx_free(x->del);
-    tts_free(x->skel);
-    tts_free(x->vskel);
+    if (!x->in_blob) {
+        tts_free(x->skel);
+        tts_free(x->vskel);
+    }
     tts_free(x->blob);
-    tts_free(x->gcnt);
-    tts_free(x->gtouched);
-    tts_free(x->acc);
-    tts_free(x->ntouched);
-    for (size_t i = 0; i < MAX_QTOK; i++)
-        tts_free(x->ql[i]);
-    tts_free(x->wl[0]);
-    tts_free(x->wl[1]);
-    tts_free(x->bmemo);
-    tts_free(x->bstamp);
-    tc_free(x);
+    tts_nameidx_scratch_free(x->own);
     tts_free(x);
 }
 
@@ -584,7 +586,7 @@ static tts_status build_skeletons(tts_nameidx *x, tts_error *err)
 }
 
 /* Mark (gcnt, gtouched) the tokens of table v[0..n) under hash h; returns the new count. */
-static size_t mark_skel(tts_nameidx *x, const skel_ent *v, size_t n, uint32_t h, size_t nt)
+static size_t mark_skel(tts_nameidx_scratch *sc, const skel_ent *v, size_t n, uint32_t h, size_t nt)
 {
     size_t lo = 0, hi = n;
     while (lo < hi) {
@@ -595,26 +597,59 @@ static size_t mark_skel(tts_nameidx *x, const skel_ent *v, size_t n, uint32_t h,
             hi = mid;
     }
     for (; lo < n && v[lo].h == h; lo++)
-        if (x->gcnt[v[lo].tok] == 0) {
-            x->gcnt[v[lo].tok] = 1;
-            x->gtouched[nt++] = v[lo].tok;
+        if (sc->gcnt[v[lo].tok] == 0) {
+            sc->gcnt[v[lo].tok] = 1;
+            sc->gtouched[nt++] = v[lo].tok;
         }
     return nt;
 }
 
-/* The per-query scratch arrays; then the index answers queries. */
+tts_nameidx_scratch *tts_nameidx_scratch_new(const tts_nameidx *x)
+{
+    tts_nameidx_scratch *sc = tts_calloc(1, sizeof(*sc));
+    if (sc == NULL)
+        return NULL;
+    sc->n_toks = x->n_toks;
+    sc->n_names = x->n_names;
+    sc->gcnt = tts_calloc(x->n_toks + 1, sizeof(uint16_t));
+    sc->gtouched = tts_malloc((x->n_toks + 1) * sizeof(uint32_t));
+    sc->acc = tts_calloc(x->n_names + 1, sizeof(name_acc));
+    sc->ntouched = tts_malloc((x->n_names + 1) * sizeof(uint32_t));
+    sc->bmemo = tts_malloc((x->n_toks + 1) * sizeof(double));
+    sc->bstamp = tts_calloc(x->n_toks + 1, sizeof(uint32_t));
+    if (sc->gcnt == NULL || sc->gtouched == NULL || sc->acc == NULL || sc->ntouched == NULL ||
+        sc->bmemo == NULL || sc->bstamp == NULL) {
+        tts_nameidx_scratch_free(sc);
+        return NULL;
+    }
+    return sc;
+}
+
+void tts_nameidx_scratch_free(tts_nameidx_scratch *sc)
+{
+    if (sc == NULL)
+        return;
+    tts_free(sc->gcnt);
+    tts_free(sc->gtouched);
+    tts_free(sc->acc);
+    tts_free(sc->ntouched);
+    for (size_t i = 0; i < MAX_QTOK; i++)
+        tts_free(sc->ql[i]);
+    tts_free(sc->wl[0]);
+    tts_free(sc->wl[1]);
+    tts_free(sc->bmemo);
+    tts_free(sc->bstamp);
+    tc_free(sc);
+    tts_free(sc);
+}
+
+/* The index's own scratch (for tts_nameidx_search); then the index answers queries. */
 static tts_status alloc_scratch(tts_nameidx *x, tts_error *err)
 {
-    x->gcnt = tts_calloc(x->n_toks + 1, sizeof(uint16_t));
-    x->gtouched = tts_malloc((x->n_toks + 1) * sizeof(uint32_t));
-    x->acc = tts_calloc(x->n_names + 1, sizeof(name_acc));
-    x->ntouched = tts_malloc((x->n_names + 1) * sizeof(uint32_t));
-    x->bmemo = tts_malloc((x->n_toks + 1) * sizeof(double));
-    x->bstamp = tts_calloc(x->n_toks + 1, sizeof(uint32_t));
-    if (x->gcnt == NULL || x->gtouched == NULL || x->acc == NULL || x->ntouched == NULL ||
-        x->bmemo == NULL || x->bstamp == NULL)
-        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory building the name index");
     tts_namescore_apart_init(&x->apart);
+    x->own = tts_nameidx_scratch_new(x);
+    if (x->own == NULL)
+        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory building the name index");
     x->finished = 1;
     return TTS_OK;
 }
@@ -667,7 +702,8 @@ size_t tts_nameidx_memory(const tts_nameidx *x)
  * or gpost0 rows that are not empty).
  */
 typedef struct mark_ctx {
-    tts_nameidx *x;
+    const tts_nameidx *x;
+    tts_nameidx_scratch *sc;
     size_t nt;
 } mark_ctx;
 
@@ -677,18 +713,18 @@ static void mark_token(void *user, uint32_t tok)
     mark_ctx *m = user;
     if (tok >= m->x->n_toks)
         return; /* only a damaged stored index has such tokens */
-    if (m->x->gcnt[tok] == 0) {
+    if (m->sc->gcnt[tok] == 0) {
         PREFETCH(&m->x->tk[tok]); /* its similarity is computed next */
-        m->x->gcnt[tok] = 1;
-        m->x->gtouched[m->nt++] = tok;
+        m->sc->gcnt[tok] = 1;
+        m->sc->gtouched[m->nt++] = tok;
     }
 }
 
 typedef struct probe_queue probe_queue;
 static size_t pq_lookup(const tts_nameidx *x, probe_queue *q, size_t k, mark_ctx *mc);
 
-static tts_status similar_tokens(tts_nameidx *x, const gram_table *g, unsigned used, const char *s,
-                                 size_t n, uint64_t smask, size_t need, probe_queue *pq, size_t pk,
+static tts_status similar_tokens(const tts_nameidx *x, tts_nameidx_scratch *sc,
+                                 const gram_table *g, unsigned used, const char *s, size_t n, uint64_t smask, size_t need, probe_queue *pq, size_t pk,
                                  tsim **out, size_t *cap, size_t *n_out)
 {
     size_t nt = 0, res = 0, ng = 0;
@@ -697,14 +733,14 @@ static tts_status similar_tokens(tts_nameidx *x, const gram_table *g, unsigned u
     *n_out = 0;
     uint32_t t = dict_find(x, s, n);
     if (t != UINT32_MAX && (x->tk[t].used & used)) {
-        x->gcnt[t] = 1;
-        x->gtouched[nt++] = t;
+        sc->gcnt[t] = 1;
+        sc->gtouched[nt++] = t;
     }
     /* a name may give this word as its initial ("J." for "John") */
     if (n > 1 && (t = dict_find(x, s, 1)) != UINT32_MAX && (x->tk[t].used & used) &&
-        x->gcnt[t] == 0) {
-        x->gcnt[t] = 1;
-        x->gtouched[nt++] = t;
+        sc->gcnt[t] == 0) {
+        sc->gcnt[t] = 1;
+        sc->gtouched[nt++] = t;
     }
     /* a word without vowels and the words with its consonants, either way round */
     if (n >= 2 && n <= SKEL_MAX && used == TOK_NAME) {
@@ -712,8 +748,8 @@ static tts_status similar_tokens(tts_nameidx *x, const gram_table *g, unsigned u
         char sk[SKEL_MAX];
         size_t k;
         if ((vl || x->n_vskel > 0) && (k = tts_namescore_skeleton(s, n, sk)) > 0)
-            nt = vl ? mark_skel(x, x->skel, x->n_skel, skel_hash(sk, k), nt)
-                    : mark_skel(x, x->vskel, x->n_vskel, skel_hash(sk, k), nt);
+            nt = vl ? mark_skel(sc, x->skel, x->n_skel, skel_hash(sk, k), nt)
+                    : mark_skel(sc, x->vskel, x->n_vskel, skel_hash(sk, k), nt);
     }
     /* Prefix filtering: a token sharing `need` of the ng grams shares one of
      * the ng - need + 1 rarest, so only those lists are read. */
@@ -733,23 +769,23 @@ static tts_status similar_tokens(tts_nameidx *x, const gram_table *g, unsigned u
             uint32_t h = grams[i];
             for (uint32_t k = g->start[h]; k < g->start[h + 1]; k++) {
                 uint32_t u = g->tok[k];
-                if (x->gcnt[u] == 0) {
-                    x->gcnt[u] = 1;
-                    x->gtouched[nt++] = u;
+                if (sc->gcnt[u] == 0) {
+                    sc->gcnt[u] = 1;
+                    sc->gtouched[nt++] = u;
                 }
             }
         }
     }
     {
-        mark_ctx mc = {x, nt};
+        mark_ctx mc = {x, sc, nt};
         nt = pq_lookup(x, pq, pk, &mc);
     }
     for (size_t k = 0; k < nt; k++) {
-        uint32_t u = x->gtouched[k];
+        uint32_t u = sc->gtouched[k];
         double sim = 0.0;
-        x->gcnt[u] = 0;
+        sc->gcnt[u] = 0;
         if (k + 4 < nt) /* the bytes a later candidate's similarity may read */
-            PREFETCH(x->pool.data + x->tk[x->gtouched[k + 4]].off);
+            PREFETCH(x->pool.data + x->tk[sc->gtouched[k + 4]].off);
         if (x->tk[u].used & used)
             sim = tts_namescore_tok_sim_m(&x->apart, s, n, smask, x->pool.data + x->tk[u].off,
                                           x->tk[u].len, x->tk[u].mask);
@@ -757,7 +793,7 @@ static tts_status similar_tokens(tts_nameidx *x, const gram_table *g, unsigned u
             continue;
         if (!tts_grow(&list, cap, res + 1, sizeof(tsim))) {
             for (k++; k < nt; k++)
-                x->gcnt[x->gtouched[k]] = 0;
+                sc->gcnt[sc->gtouched[k]] = 0;
             *out = list;
             return TTS_ERR_NOMEM;
         }
@@ -789,7 +825,7 @@ static int push_tsim(tsim **list, size_t *n, size_t *cap, uint32_t u, double sim
  * (tpost) into *tout. Each list is what similar_tokens would return for
  * that set (same tokens, same similarities), in no particular order.
  */
-static tts_status similar_whole(tts_nameidx *x, const char *s, size_t n, uint64_t smask,
+static tts_status similar_whole(const tts_nameidx *x, tts_nameidx_scratch *sc, const char *s, size_t n, uint64_t smask,
                                 probe_queue *pq, size_t pk, int want_tok, size_t *n_g,
                                 size_t *n_t)
 {
@@ -798,27 +834,27 @@ static tts_status similar_whole(tts_nameidx *x, const char *s, size_t n, uint64_
     tts_status rc = TTS_OK;
     *n_g = *n_t = 0;
     if (t != UINT32_MAX) {
-        x->gcnt[t] = 1;
-        x->gtouched[nt++] = t;
+        sc->gcnt[t] = 1;
+        sc->gtouched[nt++] = t;
     }
     {
-        mark_ctx mc = {x, nt};
+        mark_ctx mc = {x, sc, nt};
         nt = pq_lookup(x, pq, pk, &mc);
     }
     for (size_t k = 0; k < nt; k++) {
-        uint32_t u = x->gtouched[k];
+        uint32_t u = sc->gtouched[k];
         int g = (x->tk[u].used & TOK_WHOLE) != 0;
         int tk = want_tok && (x->tk[u].used & TOK_NAME) != 0;
         double sim;
-        x->gcnt[u] = 0;
+        sc->gcnt[u] = 0;
         if ((!g && !tk) || rc != TTS_OK)
             continue;
         sim = tts_namescore_tok_sim_m(&x->apart, s, n, smask, x->pool.data + x->tk[u].off,
                                       x->tk[u].len, x->tk[u].mask);
         if (sim <= 0.0)
             continue;
-        if ((g && !push_tsim(&x->wl[0], n_g, &x->wl_cap[0], u, sim)) ||
-            (tk && !push_tsim(&x->wl[1], n_t, &x->wl_cap[1], u, sim)))
+        if ((g && !push_tsim(&sc->wl[0], n_g, &sc->wl_cap[0], u, sim)) ||
+            (tk && !push_tsim(&sc->wl[1], n_t, &sc->wl_cap[1], u, sim)))
             rc = TTS_ERR_NOMEM;
     }
     if (rc != TTS_OK)
@@ -906,7 +942,7 @@ static void collapse(hits *hs)
  * dictionary token (the same function the pairs would call), so this is
  * exactly the per-name computation, only without repeating it.
  */
-static tts_status search_all(tts_nameidx *x, const view *vq, double thr, tts_nameidx_filter filter,
+static tts_status search_all(const tts_nameidx *x, const view *vq, double thr, tts_nameidx_filter filter,
                              void *user, hits *hs)
 {
     sim_cache cache;
@@ -946,7 +982,7 @@ out:
  * weighted similarity to the name's accumulator (an upper bound of its
  * token score numerator). forced: score them whatever their bound.
  */
-static size_t accumulate(tts_nameidx *x, const tsim *sims, size_t n_sims, size_t qlen,
+static size_t accumulate(const tts_nameidx *x, tts_nameidx_scratch *sc, const tsim *sims, size_t n_sims, size_t qlen,
                          const uint32_t *post0, const uint32_t *post, int force, size_t qi,
                          size_t nn)
 {
@@ -956,23 +992,23 @@ static size_t accumulate(tts_nameidx *x, const tsim *sims, size_t n_sims, size_t
         float add = sims[k].sim * (float)(qlen + x->tk[t].len);
         int close = sims[k].sim >= COVER_TEST;
         for (uint32_t p = post0[t]; p < post0[t + 1]; p++) {
-            uint32_t name = post[p], f = x->acc[name].forced;
+            uint32_t name = post[p], f = sc->acc[name].forced;
             if ((f & ACC_MARK) == 0) {
-                x->ntouched[nn++] = name;
+                sc->ntouched[nn++] = name;
                 PREFETCH(&x->nm[name]); /* read when the touched names are ranked */
             }
             if ((f & ACC_MARK) < mark)
                 f = (f & ~ACC_MARK) | mark;
             if (!force) {
-                x->acc[name].sum += add;
+                sc->acc[name].sum += add;
                 /* query words come one after the other: count each once */
                 if (close) {
-                    x->acc[name].csum += add;
+                    sc->acc[name].csum += add;
                     if (ACC_LAST(f) != last)
                         f = ((f & ~(0xFFu << 8)) | (last << 8)) + (1u << 16);
                 }
             }
-            x->acc[name].forced = f;
+            sc->acc[name].forced = f;
         }
     }
     return nn;
@@ -1115,7 +1151,7 @@ static int whole_may_reach(const tts_nameidx *x, const view *vq, int qlegal, uin
  * pairs only, initials aside). *all: every one of them may pair with a
  * word of the name, which the covered score needs (token_score).
  */
-static double rest_bound(tts_nameidx *x, const view *vq, const uint8_t *scan,
+static double rest_bound(const tts_nameidx *x, tts_nameidx_scratch *sc, const view *vq, const uint8_t *scan,
                          const sim_cache *cache, size_t memo_qi, uint32_t name, double floor,
                          int *all)
 {
@@ -1130,15 +1166,15 @@ static double rest_bound(tts_nameidx *x, const view *vq, const uint8_t *scan,
             double v;
             if (cache->n[i] > 0)
                 v = tts_namescore_cached(cache, i, t);
-            else if (i == memo_qi && x->bstamp[t] == x->bgen)
-                v = x->bmemo[t];
+            else if (i == memo_qi && sc->bstamp[t] == sc->bgen)
+                v = sc->bmemo[t];
             else {
                 v = tts_namescore_tok_bound_m(&x->apart, vq->s[i], vq->l[i], vq->mask[i],
                                               x->pool.data + x->tk[t].off, x->tk[t].len,
                                               x->tk[t].mask);
                 if (i == memo_qi) {
-                    x->bmemo[t] = v;
-                    x->bstamp[t] = x->bgen;
+                    sc->bmemo[t] = v;
+                    sc->bstamp[t] = sc->bgen;
                 }
             }
             v = v > 0.0 && (v >= floor || vq->l[i] == 1) ? v * (double)(vq->l[i] + x->tk[t].len)
@@ -1179,109 +1215,115 @@ typedef struct tc_ent {
     char s[TC_TOKEN];
 } tc_ent;
 
-static tc_ent *tc_slot(const tts_nameidx *x, const char *s, size_t n)
+static tc_ent *tc_slot(const tts_nameidx_scratch *sc, const char *s, size_t n)
 {
-    return &x->tc[fnv(s, n) & (x->tc_slots - 1)];
+    return &sc->tc[fnv(s, n) & (sc->tc_slots - 1)];
 }
 
 /* Twice the slots, what they hold rehashed (a collision drops one); out of memory: unchanged. */
-static void tc_grow(tts_nameidx *x)
+static void tc_grow(tts_nameidx_scratch *sc)
 {
-    size_t old = x->tc_slots;
-    tc_ent *from = x->tc, *to = tts_calloc(old * 2, sizeof(tc_ent));
+    size_t old = sc->tc_slots;
+    tc_ent *from = sc->tc, *to = tts_calloc(old * 2, sizeof(tc_ent));
     if (to == NULL)
         return;
-    x->tc = to;
-    x->tc_slots = old * 2;
+    sc->tc = to;
+    sc->tc_slots = old * 2;
     for (size_t i = 0; i < old; i++) {
         tc_ent *e;
         if (from[i].len == 0)
             continue;
-        e = tc_slot(x, from[i].s, from[i].len);
+        e = tc_slot(sc, from[i].s, from[i].len);
         if (e->len == 0) {
             *e = from[i];
         } else {
-            x->tc_bytes -= from[i].n * sizeof(tsim);
+            sc->tc_bytes -= from[i].n * sizeof(tsim);
             tts_free(from[i].list);
         }
     }
     tts_free(from);
-    x->tc_since = 0;
+    sc->tc_since = 0;
 }
 
 /* The kept list of s[0..n) into *list, *n_list; 0 when not kept. */
-static int tc_get(tts_nameidx *x, const char *s, size_t n, tsim **list, size_t *n_list)
+static int tc_get(tts_nameidx_scratch *sc, const char *s, size_t n, tsim **list, size_t *n_list)
 {
     tc_ent *e;
-    if (x->tc == NULL || n == 0 || n > TC_TOKEN)
+    if (sc->tc == NULL || n == 0 || n > TC_TOKEN)
         return 0;
-    x->tc_lookups++;
-    x->tc_since++;
-    e = tc_slot(x, s, n);
+    sc->tc_lookups++;
+    sc->tc_since++;
+    e = tc_slot(sc, s, n);
     if (e->len != n || memcmp(e->s, s, n) != 0)
         return 0;
-    x->tc_hits++;
-    e->gen = x->tc_gen;
+    sc->tc_hits++;
+    e->gen = sc->tc_gen;
     *list = e->list;
     *n_list = e->n;
     return 1;
 }
 
 /* Keep a copy of the list of s[0..n); out of memory only means not kept. */
-static void tc_put(tts_nameidx *x, const char *s, size_t n, const tsim *list, size_t n_list)
+static void tc_put(tts_nameidx_scratch *sc, const char *s, size_t n, const tsim *list, size_t n_list)
 {
     tc_ent *e;
     tsim *copy = NULL;
-    if (x->tc == NULL || n == 0 || n > TC_TOKEN || n_list > TC_LIST)
+    if (sc->tc == NULL || n == 0 || n > TC_TOKEN || n_list > TC_LIST)
         return;
-    e = tc_slot(x, s, n);
-    if (e->len != 0 && e->gen == x->tc_gen)
+    e = tc_slot(sc, s, n);
+    if (e->len != 0 && e->gen == sc->tc_gen)
         return; /* this query reads that list */
-    if (x->tc_bytes - e->n * sizeof(tsim) + n_list * sizeof(tsim) > TC_BYTES)
+    if (sc->tc_bytes - e->n * sizeof(tsim) + n_list * sizeof(tsim) > TC_BYTES)
         return;
     if (n_list > 0 && (copy = tts_malloc(n_list * sizeof(tsim))) == NULL)
         return;
     if (n_list > 0)
         memcpy(copy, list, n_list * sizeof(tsim));
-    x->tc_bytes = x->tc_bytes - e->n * sizeof(tsim) + n_list * sizeof(tsim);
+    sc->tc_bytes = sc->tc_bytes - e->n * sizeof(tsim) + n_list * sizeof(tsim);
     tts_free(e->list);
     e->list = copy;
     e->n = (uint32_t)n_list;
     e->len = (uint16_t)n;
-    e->gen = x->tc_gen;
+    e->gen = sc->tc_gen;
     memcpy(e->s, s, n);
 }
 
-static void tc_free(tts_nameidx *x)
+static void tc_free(tts_nameidx_scratch *sc)
 {
-    if (x->tc == NULL)
+    if (sc->tc == NULL)
         return;
-    for (size_t i = 0; i < x->tc_slots; i++)
-        tts_free(x->tc[i].list);
-    tts_free(x->tc);
-    x->tc = NULL;
-    x->tc_bytes = 0;
-    x->tc_since = 0;
+    for (size_t i = 0; i < sc->tc_slots; i++)
+        tts_free(sc->tc[i].list);
+    tts_free(sc->tc);
+    sc->tc = NULL;
+    sc->tc_bytes = 0;
+    sc->tc_since = 0;
+}
+
+void tts_nameidx_scratch_set_token_cache(tts_nameidx_scratch *sc, size_t slots)
+{
+    size_t n = 1;
+    tc_free(sc);
+    sc->tc_off = slots == 0;
+    sc->tc_fixed = slots != TTS_NAMEIDX_TC_DEFAULT;
+    sc->tc_slots = 0;
+    if (sc->tc_fixed) {
+        while (n < slots && n < ((size_t)1 << 24))
+            n *= 2;
+        sc->tc_slots = n;
+    }
 }
 
 void tts_nameidx_set_token_cache(tts_nameidx *x, size_t slots)
 {
-    size_t n = 1;
-    tc_free(x);
-    x->tc_off = slots == 0;
-    x->tc_fixed = slots != TTS_NAMEIDX_TC_DEFAULT;
-    x->tc_slots = 0;
-    if (x->tc_fixed) {
-        while (n < slots && n < ((size_t)1 << 24))
-            n *= 2;
-        x->tc_slots = n;
-    }
+    if (x->own != NULL)
+        tts_nameidx_scratch_set_token_cache(x->own, slots);
 }
 
 void tts_nameidx_token_cache_stats(const tts_nameidx *x, size_t *lookups, size_t *found)
 {
-    *lookups = x->tc_lookups;
-    *found = x->tc_hits;
+    *lookups = x->own != NULL ? x->own->tc_lookups : 0;
+    *found = x->own != NULL ? x->own->tc_hits : 0;
 }
 
 /*
@@ -1343,183 +1385,274 @@ static size_t pq_lookup(const tts_nameidx *x, probe_queue *q, size_t k, mark_ctx
     return mc->nt;
 }
 
-static tts_status search_index(tts_nameidx *x, const view *vq, double thr,
-                               tts_nameidx_filter filter, void *user, hits *hs)
-{
-    sim_cache cache;
-    size_t n_gl = 0, n_tl = 0, nn = 0, vol[MAX_QTOK], memo_qi = MAX_QTOK;
-    uint8_t scan[MAX_QTOK];
-    int16_t jh[64], gh[64];
-    double rest_cap = 0.0, rest_cap_cover = 0.0, need_cover;
-    uint32_t n_scanned = 0;
-    int may_cover;
-    int qlegal = !tts_namescore_no_legal(vq->legal);
-    uint32_t qjm = fold_mask(vq->jmask), qgm = fold_mask(vq->gmask);
-    int use_joined = vq->jlen > 0 && vq->jlen <= MAX_DL_LEN;
-    int use_glued = qlegal && vq->glen > 0 && vq->glen <= MAX_DL_LEN;
+/* What the steps of one indexed search share (search_index). */
+typedef struct query {
+    const view *vq;
+    double thr;
+    sim_cache cache;       /* similar dictionary tokens of each query token */
+    size_t vol[MAX_QTOK];  /* postings their candidates reach */
+    uint8_t scan[MAX_QTOK], kept[MAX_QTOK]; /* scanned (choose_scans); from the token cache */
+    size_t memo_qi;        /* query token whose bounds are kept (MAX_QTOK: none) */
+    int16_t jh[64], gh[64]; /* histograms of the joined and glued forms */
+    double rest_cap, rest_cap_cover, need_cover;
+    uint32_t n_scanned;
+    int may_cover, qlegal, use_joined, use_glued;
+    uint32_t qjm, qgm; /* folded masks of the joined and glued forms */
     probe_queue pq;
-    uint8_t kept[MAX_QTOK] = {0};
-    size_t pk = 0; /* next string of pq */
-    tts_status rc = TTS_OK;
-    memset(&cache, 0, sizeof(cache));
-    histogram(vq->joined, vq->jlen <= MAX_DL_LEN ? vq->jlen : MAX_DL_LEN, jh);
-    histogram(vq->glued, vq->glen <= MAX_DL_LEN ? vq->glen : MAX_DL_LEN, gh);
-    if (x->tc == NULL && !x->tc_off) {
-        if (x->tc_slots == 0)
-            x->tc_slots = TC_MIN;
-        x->tc = tts_calloc(x->tc_slots, sizeof(tc_ent)); /* out of memory: nothing kept */
-    } else if (x->tc != NULL && !x->tc_fixed && x->tc_slots < TC_MAX &&
-               x->tc_since >= x->tc_slots) {
-        tc_grow(x);
+    size_t pk; /* next string of pq */
+    size_t nn; /* names touched (sc->ntouched) */
+} query;
+
+/* The token cache made or grown before a query, and the query's generation. */
+static void tc_prepare(tts_nameidx_scratch *sc)
+{
+    if (sc->tc == NULL && !sc->tc_off) {
+        if (sc->tc_slots == 0)
+            sc->tc_slots = TC_MIN;
+        sc->tc = tts_calloc(sc->tc_slots, sizeof(tc_ent)); /* out of memory: nothing kept */
+    } else if (sc->tc != NULL && !sc->tc_fixed && sc->tc_slots < TC_MAX &&
+               sc->tc_since >= sc->tc_slots) {
+        tc_grow(sc);
     }
-    x->tc_gen++;
+    sc->tc_gen++;
+}
+
+static void query_init(const tts_nameidx *x, tts_nameidx_scratch *sc, const view *vq,
+                       double thr, query *qs)
+{
+    /* not the whole struct: the probe queue (tens of kB) is set by pq_init */
+    memset(&qs->cache, 0, sizeof(qs->cache));
+    memset(qs->kept, 0, sizeof(qs->kept));
+    qs->n_scanned = 0;
+    qs->pk = qs->nn = 0;
+    qs->vq = vq;
+    qs->thr = thr;
+    qs->memo_qi = MAX_QTOK;
+    qs->qlegal = !tts_namescore_no_legal(vq->legal);
+    qs->qjm = fold_mask(vq->jmask);
+    qs->qgm = fold_mask(vq->gmask);
+    qs->use_joined = vq->jlen > 0 && vq->jlen <= MAX_DL_LEN;
+    qs->use_glued = qs->qlegal && vq->glen > 0 && vq->glen <= MAX_DL_LEN;
+    histogram(vq->joined, vq->jlen <= MAX_DL_LEN ? vq->jlen : MAX_DL_LEN, qs->jh);
+    histogram(vq->glued, vq->glen <= MAX_DL_LEN ? vq->glen : MAX_DL_LEN, qs->gh);
+    tc_prepare(sc);
     for (size_t i = 0; i < vq->n; i++)
-        kept[i] = (uint8_t)tc_get(x, vq->s[i], vq->l[i], &cache.list[i], &cache.n[i]);
-    pq_init(x, &pq, vq, kept, use_joined, use_glued);
+        qs->kept[i] = (uint8_t)tc_get(sc, vq->s[i], vq->l[i], &qs->cache.list[i], &qs->cache.n[i]);
+    pq_init(x, &qs->pq, vq, qs->kept, qs->use_joined, qs->use_glued);
+}
+
+/* The similar dictionary tokens of each query token (kept or looked up) and their volumes. */
+static tts_status query_candidates(const tts_nameidx *x, tts_nameidx_scratch *sc, query *qs)
+{
+    const view *vq = qs->vq;
+    sim_cache *cache = &qs->cache;
     for (size_t i = 0; i < vq->n; i++) {
-        if (!kept[i]) {
-            rc = similar_tokens(x, &x->tgram, TOK_NAME, vq->s[i], vq->l[i], vq->mask[i],
-                                token_need(vq->l[i]), &pq, pk++, &x->ql[i], &x->ql_cap[i],
-                                &cache.n[i]);
-            cache.list[i] = x->ql[i];
+        if (!qs->kept[i]) {
+            tts_status rc = similar_tokens(x, sc, &x->tgram, TOK_NAME, vq->s[i], vq->l[i],
+                                           vq->mask[i], token_need(vq->l[i]), &qs->pq, qs->pk++,
+                                           &sc->ql[i], &sc->ql_cap[i], &cache->n[i]);
+            cache->list[i] = sc->ql[i];
             if (rc != TTS_OK)
-                goto out;
+                return rc;
             /* A single letter pairs with every word it begins (an initial),
              * which the candidates do not list: bounded per name instead
              * (rest_bound), unless it is all the query has. */
             if (vq->l[i] == 1 && vq->n > 1)
-                cache.n[i] = 0;
-            sort_tsim(cache.list[i], cache.n[i]);
-            tc_put(x, vq->s[i], vq->l[i], cache.list[i], cache.n[i]);
+                cache->n[i] = 0;
+            sort_tsim(cache->list[i], cache->n[i]);
+            tc_put(sc, vq->s[i], vq->l[i], cache->list[i], cache->n[i]);
         }
-        vol[i] = 0;
-        for (size_t k = 0; k < cache.n[i]; k++)
-            vol[i] += x->tpost0[cache.list[i][k].tok + 1] - x->tpost0[cache.list[i][k].tok];
+        qs->vol[i] = 0;
+        for (size_t k = 0; k < cache->n[i]; k++)
+            qs->vol[i] += x->tpost0[cache->list[i][k].tok + 1] - x->tpost0[cache->list[i][k].tok];
     }
-    choose_scans(vq, vol, thr, scan);
-    /* The most rest_bound can add to any name: for each query token it
-     * considers, its best candidate pair (unbounded when it has none). */
+    return TTS_OK;
+}
+
+/*
+ * The most rest_bound can add to any name: for each query token it
+ * considers, its best candidate pair (unbounded when it has none). With
+ * cover, the same from close pairs only, for the covered score; a query
+ * word that rest_bound considers and that has no close candidate at all
+ * leaves no name covered (unless it is an initial, which has no
+ * candidates).
+ */
+static double rest_cap_of(const tts_nameidx *x, const query *qs, int cover)
+{
+    const view *vq = qs->vq;
+    const sim_cache *cache = &qs->cache;
+    double cap = 0.0;
     for (size_t i = 0; i < vq->n; i++) {
         double best = 0.0;
-        if (scan[i] && cache.n[i] > 0)
+        if (qs->scan[i] && cache->n[i] > 0)
             continue;
-        if (cache.n[i] == 0) {
-            rest_cap = HUGE_VAL;
-            break;
-        }
-        for (size_t k = 0; k < cache.n[i]; k++) {
-            double v =
-                (double)cache.list[i][k].sim * (double)(vq->l[i] + x->tk[cache.list[i][k].tok].len);
+        if (cache->n[i] == 0)
+            return HUGE_VAL;
+        for (size_t k = 0; k < cache->n[i]; k++) {
+            double v = (double)cache->list[i][k].sim;
+            double w = (double)(vq->l[i] + x->tk[cache->list[i][k].tok].len);
+            v = !cover ? v * w : v >= COVER_TEST ? v * w : 0.0;
             if (v > best)
                 best = v;
         }
-        rest_cap += best;
+        cap += best;
     }
-    /* The same from close pairs, for the covered score; a query word that
-     * rest_bound considers and that has no close candidate at all leaves
-     * no name covered (unless it is an initial, which has no candidates). */
-    for (size_t i = 0; i < vq->n; i++) {
-        double best = 0.0;
-        if (scan[i] && cache.n[i] > 0)
-            continue;
-        if (cache.n[i] == 0) {
-            rest_cap_cover = HUGE_VAL;
-            break;
-        }
-        for (size_t k = 0; k < cache.n[i]; k++) {
-            double v = (double)cache.list[i][k].sim;
-            v = v >= COVER_TEST ? v * (double)(vq->l[i] + x->tk[cache.list[i][k].tok].len) : 0.0;
-            if (v > best)
-                best = v;
-        }
-        rest_cap_cover += best;
-    }
+    return cap;
+}
+
+/* Which tokens to scan, the caps of what the others can add, and the bounds kept. */
+static void query_plan(const tts_nameidx *x, tts_nameidx_scratch *sc, query *qs)
+{
+    const view *vq = qs->vq;
+    choose_scans(vq, qs->vol, qs->thr, qs->scan);
+    qs->rest_cap = rest_cap_of(x, qs, 0);
+    qs->rest_cap_cover = rest_cap_of(x, qs, 1);
     /* The first query token without candidates keeps its bounds against
      * the dictionary tokens rest_bound meets, since many touched names
      * share tokens: a new stamp makes the old ones stale. */
-    for (size_t i = 0; i < vq->n && memo_qi == MAX_QTOK; i++)
-        if (cache.n[i] == 0)
-            memo_qi = i;
-    if (memo_qi < MAX_QTOK && ++x->bgen == 0) {
-        memset(x->bstamp, 0, (x->n_toks + 1) * sizeof(uint32_t));
-        x->bgen = 1;
+    for (size_t i = 0; i < vq->n && qs->memo_qi == MAX_QTOK; i++)
+        if (qs->cache.n[i] == 0)
+            qs->memo_qi = i;
+    if (qs->memo_qi < MAX_QTOK && ++sc->bgen == 0) {
+        memset(sc->bstamp, 0, (x->n_toks + 1) * sizeof(uint32_t));
+        sc->bgen = 1;
     }
     for (size_t i = 0; i < vq->n; i++)
-        n_scanned += scan[i] && cache.n[i] > 0;
-    need_cover = (thr - UB_SLACK) * (double)vq->w * (1.0 + COVER_RATIO) - 1e-9;
-    may_cover = tts_namescore_may_cover(vq);
+        qs->n_scanned += qs->scan[i] && qs->cache.n[i] > 0;
+    qs->need_cover = (qs->thr - UB_SLACK) * (double)vq->w * (1.0 + COVER_RATIO) - 1e-9;
+    qs->may_cover = tts_namescore_may_cover(vq);
+}
+
+/*
+ * Touch the names of the scanned tokens' candidates, then the whole-string
+ * candidates (token boundaries that differ, "AL QAIDA" / "ALQAIDA", "JSC
+ * ARGUMENT" / "JSCARGUMENT"): the joined query, and with a legal form the
+ * glued one, looked up exactly among names' joined and glued forms, and
+ * within one edit among single tokens.
+ */
+static tts_status query_touch(const tts_nameidx *x, tts_nameidx_scratch *sc, query *qs)
+{
+    const view *vq = qs->vq;
+    size_t n_gl = 0, n_tl = 0;
+    tts_status rc = TTS_OK;
     for (size_t i = 0; i < vq->n; i++)
-        if (scan[i])
-            nn = accumulate(x, cache.list[i], cache.n[i], vq->l[i], x->tpost0, x->tpost, 0, i, nn);
-    /* Whole-string candidates (token boundaries that differ, "AL QAIDA" /
-     * "ALQAIDA", "JSC ARGUMENT" / "JSCARGUMENT"): the joined query, and
-     * with a legal form the glued one, looked up exactly among names'
-     * joined and glued forms, and within one edit among single tokens. */
-    if (use_joined) {
+        if (qs->scan[i])
+            qs->nn = accumulate(x, sc, qs->cache.list[i], qs->cache.n[i], vq->l[i], x->tpost0,
+                                x->tpost, 0, i, qs->nn);
+    if (qs->use_joined) {
         /* one edit among single tokens: token boundaries, not typos */
-        TTS_TRY(similar_whole(x, vq->joined, vq->jlen, vq->jmask, &pq, pk++, vq->n > 1, &n_gl,
-                              &n_tl));
-        nn = accumulate(x, x->wl[0], n_gl, 0, x->gpost0, x->gpost, 1, 0, nn);
-        nn = accumulate(x, x->wl[1], n_tl, 0, x->tpost0, x->tpost, 1, 0, nn);
+        TTS_TRY(similar_whole(x, sc, vq->joined, vq->jlen, vq->jmask, &qs->pq, qs->pk++,
+                              vq->n > 1, &n_gl, &n_tl));
+        qs->nn = accumulate(x, sc, sc->wl[0], n_gl, 0, x->gpost0, x->gpost, 1, 0, qs->nn);
+        qs->nn = accumulate(x, sc, sc->wl[1], n_tl, 0, x->tpost0, x->tpost, 1, 0, qs->nn);
     }
-    if (use_glued) {
-        TTS_TRY(similar_whole(x, vq->glued, vq->glen, vq->gmask, &pq, pk++, 1, &n_gl, &n_tl));
-        nn = accumulate(x, x->wl[0], n_gl, 0, x->gpost0, x->gpost, 1, 0, nn);
-        nn = accumulate(x, x->wl[1], n_tl, 0, x->tpost0, x->tpost, 1, 0, nn);
+    if (qs->use_glued) {
+        TTS_TRY(similar_whole(x, sc, vq->glued, vq->glen, vq->gmask, &qs->pq, qs->pk++, 1, &n_gl,
+                              &n_tl));
+        qs->nn = accumulate(x, sc, sc->wl[0], n_gl, 0, x->gpost0, x->gpost, 1, 0, qs->nn);
+        qs->nn = accumulate(x, sc, sc->wl[1], n_tl, 0, x->tpost0, x->tpost, 1, 0, qs->nn);
     }
 out:
-    for (size_t k = 0; k < nn; k++) {
-        uint32_t name = x->ntouched[k];
-        uint32_t f = x->acc[name].forced;
+    return rc;
+}
+
+/*
+ * Is touched name `name` (accumulator flags f) to be scored exactly? The
+ * token score bound (sum + rest) / wsum reaching thr, less the allowance,
+ * by multiplication; rest_bound only when even its cap could. A name
+ * every scanned query word reached may be covered (token_score): its
+ * weight is then at least Wq (1 + COVER_RATIO) while sum stays under it,
+ * so it is a candidate when the close pairs' sum + rest reach thr times
+ * that.
+ */
+static int query_may_reach(const tts_nameidx *x, tts_nameidx_scratch *sc, const query *qs,
+                           uint32_t name, uint32_t f)
+{
+    const view *vq = qs->vq;
+    double thr = qs->thr;
+    double need = (thr - UB_SLACK) * (double)(vq->w + x->nm[name].w) - 1e-9;
+    double sum = (double)sc->acc[name].sum, rest = 0.0;
+    double csum = (double)sc->acc[name].csum;
+    int all = 0, cand = 0;
+    if (sum + qs->rest_cap >= need) {
+        rest = rest_bound(x, sc, vq, qs->scan, &qs->cache, qs->memo_qi, name, 0.0, &all);
+        cand = sum + rest >= need;
+    }
+    if (!cand && qs->may_cover && ACC_COUNT(f) == qs->n_scanned &&
+        csum + qs->rest_cap_cover >= qs->need_cover) {
+        rest = rest_bound(x, sc, vq, qs->scan, &qs->cache, qs->memo_qi, name, COVER_TEST, &all);
+        cand = all && csum + rest >= qs->need_cover;
+    }
+    return cand || whole_may_reach(x, vq, qs->qlegal, qs->qjm, qs->qgm, qs->jh, qs->gh, name,
+                                   thr - UB_SLACK);
+}
+
+/*
+ * Every touched name: its marks reset (also after an error rc), and when
+ * rc is TTS_OK and it may reach the threshold, scored exactly into hs.
+ */
+static tts_status query_score(const tts_nameidx *x, tts_nameidx_scratch *sc, query *qs,
+                              tts_status rc, tts_nameidx_filter filter, void *user, hits *hs)
+{
+    for (size_t k = 0; k < qs->nn; k++) {
+        uint32_t name = sc->ntouched[k];
+        uint32_t f = sc->acc[name].forced;
         int cand = (f & ACC_MARK) == 2;
-        x->acc[name].forced = 0;
-        if (!cand && rc == TTS_OK) {
-            /* the token score bound (sum + rest) / wsum reaching thr, less
-             * the allowance, by multiplication; rest_bound only when even
-             * its cap could. A name every scanned query word reached may be
-             * covered (token_score): its weight is then at least
-             * Wq (1 + COVER_RATIO) while sum stays under it, so it is a
-             * candidate when the close pairs' sum + rest reach thr times that. */
-            double need = (thr - UB_SLACK) * (double)(vq->w + x->nm[name].w) - 1e-9;
-            double sum = (double)x->acc[name].sum, rest = 0.0;
-            double csum = (double)x->acc[name].csum;
-            int all = 0;
-            if (sum + rest_cap >= need) {
-                rest = rest_bound(x, vq, scan, &cache, memo_qi, name, 0.0, &all);
-                cand = sum + rest >= need;
-            }
-            if (!cand && may_cover && ACC_COUNT(f) == n_scanned &&
-                csum + rest_cap_cover >= need_cover) {
-                rest = rest_bound(x, vq, scan, &cache, memo_qi, name, COVER_TEST, &all);
-                cand = all && csum + rest >= need_cover;
-            }
-            cand = cand || whole_may_reach(x, vq, qlegal, qjm, qgm, jh, gh, name, thr - UB_SLACK);
-        }
-        x->acc[name].sum = 0.0f;
-        x->acc[name].csum = 0.0f;
+        sc->acc[name].forced = 0;
+        if (!cand && rc == TTS_OK)
+            cand = query_may_reach(x, sc, qs, name, f);
+        sc->acc[name].sum = 0.0f;
+        sc->acc[name].csum = 0.0f;
         if (rc != TTS_OK || !cand || (filter != NULL && !filter(user, x->nent[name])))
             continue;
         {
             view vn;
             pairing pr;
             view_of_name(x, name, &vn);
-            tts_namescore_score(vq, &vn, &cache, thr, &pr);
-            if (pr.score >= thr && !push_hit(hs, name, x->nent[name], pr.score))
+            tts_namescore_score(qs->vq, &vn, &qs->cache, qs->thr, &pr);
+            if (pr.score >= qs->thr && !push_hit(hs, name, x->nent[name], pr.score))
                 rc = TTS_ERR_NOMEM;
         }
     }
     return rc;
 }
 
+static tts_status search_index(const tts_nameidx *x, tts_nameidx_scratch *sc, const view *vq,
+                               double thr, tts_nameidx_filter filter, void *user, hits *hs)
+{
+    query qs;
+    tts_status rc;
+    query_init(x, sc, vq, thr, &qs);
+    rc = query_candidates(x, sc, &qs);
+    if (rc == TTS_OK) {
+        query_plan(x, sc, &qs);
+        rc = query_touch(x, sc, &qs);
+    }
+    return query_score(x, sc, &qs, rc, filter, user, hs);
+}
+
 tts_status tts_nameidx_search(tts_nameidx *x, const tts_nname *q, double threshold, int exhaustive,
                               tts_nameidx_filter filter, void *user, tts_nameidx_hit **out,
                               size_t *n_out, tts_error *err)
+{
+    if (!x->finished)
+        return tts_err_set(err, TTS_ERR_INTERNAL, "name index not finished");
+    return tts_nameidx_search_with(x, x->own, q, threshold, exhaustive, filter, user, out, n_out,
+                                   err);
+}
+
+tts_status tts_nameidx_search_with(const tts_nameidx *x, tts_nameidx_scratch *sc,
+                                   const tts_nname *q, double threshold, int exhaustive,
+                                   tts_nameidx_filter filter, void *user, tts_nameidx_hit **out,
+                                   size_t *n_out, tts_error *err)
 {
     view vq;
     hits hs = {NULL, 0, 0};
     tts_status rc;
     if (!x->finished)
         return tts_err_set(err, TTS_ERR_INTERNAL, "name index not finished");
+    if (sc == NULL || sc->n_toks != x->n_toks || sc->n_names != x->n_names)
+        return tts_err_set(err, TTS_ERR_INTERNAL, "scratch of another name index");
     view_of_nname(q, &vq);
     if (vq.n == 0 && vq.glen == 0) {
         *out = NULL;
@@ -1529,7 +1662,7 @@ tts_status tts_nameidx_search(tts_nameidx *x, const tts_nname *q, double thresho
     if (threshold < 0.0)
         threshold = 0.0;
     rc = exhaustive ? search_all(x, &vq, threshold, filter, user, &hs)
-                    : search_index(x, &vq, threshold, filter, user, &hs);
+                    : search_index(x, sc, &vq, threshold, filter, user, &hs);
     if (rc != TTS_OK) {
         tts_free(hs.h);
         return tts_err_set(err, rc, "out of memory searching the name index");
@@ -1550,7 +1683,7 @@ tts_status tts_nameidx_search(tts_nameidx *x, const tts_nname *q, double thresho
  * damaged or foreign blob is refused, never trusted.
  */
 #define NIDX_MAGIC 0x5844494e53545454ULL /* "TTTSNIDX" read as a little-endian word */
-#define NIDX_HEADER 12
+#define NIDX_HEADER 14
 
 enum {
     H_MAGIC,
@@ -1564,7 +1697,9 @@ enum {
     H_GPOST,
     H_GRAM_BITS,
     H_GRAMS,
-    H_DEL_BYTES
+    H_DEL_BYTES,
+    H_SKEL,
+    H_VSKEL
 };
 
 /* Append n bytes and pad to a multiple of 8, so that every section is aligned in place. */
@@ -1597,6 +1732,8 @@ tts_status tts_nameidx_serialize(const tts_nameidx *x, tts_buf *out, tts_error *
     h[H_GRAM_BITS] = x->tgram.bits;
     h[H_GRAMS] = x->tgram.start[nb];
     h[H_DEL_BYTES] = del_n;
+    h[H_SKEL] = x->n_skel;
+    h[H_VSKEL] = x->n_vskel;
     put_section(out, h, sizeof(h));
     put_section(out, x->nm, (x->n_names + 1) * sizeof(name_rec));
     put_section(out, x->nent, x->n_names * sizeof(uint32_t));
@@ -1611,6 +1748,8 @@ tts_status tts_nameidx_serialize(const tts_nameidx *x, tts_buf *out, tts_error *
     put_section(out, x->tgram.start, (nb + 1) * sizeof(uint32_t));
     put_section(out, x->tgram.tok, x->tgram.start[nb] * sizeof(uint32_t));
     put_section(out, del, del_n);
+    put_section(out, x->skel, x->n_skel * sizeof(skel_ent));
+    put_section(out, x->vskel, x->n_vskel * sizeof(skel_ent));
     if (tts_buf_failed(out))
         return tts_err_set(err, TTS_ERR_NOMEM, "out of memory storing the name index");
     return TTS_OK;
@@ -1686,16 +1825,30 @@ static int loaded_ok(const tts_nameidx *x, uint32_t max_entry)
            csr_ok(x->tgram.start, nb, x->tgram.tok, x->tgram.start[nb], x->n_toks);
 }
 
-tts_status tts_nameidx_adopt(void *blob, size_t off, size_t n, uint32_t max_entry,
-                             tts_nameidx **out, tts_error *err)
+/* Is skeleton table v[0..n) sorted by hash with tokens of the dictionary? */
+static int skel_ok(const skel_ent *v, size_t n, size_t n_toks)
 {
-    reader r = {(unsigned char *)blob + off, n};
+    for (size_t i = 0; i < n; i++)
+        if (v[i].tok >= n_toks || (i > 0 && cmp_skel(&v[i - 1], &v[i]) > 0))
+            return 0;
+    return 1;
+}
+
+/*
+ * The sections of a stored index at r, in place. check: every number that
+ * is later used as an index or a bound is checked, and the use flags are
+ * derived again (the bytes are then written to); else the bytes are only
+ * read, and taken as what tts_nameidx_serialize wrote (see
+ * tts_nameidx_adopt_mapped).
+ */
+static tts_status adopt_sections(reader r, uint32_t max_entry, int check, tts_nameidx **out,
+                                 tts_error *err)
+{
     uint64_t h[NIDX_HEADER];
     tts_nameidx *x;
     size_t nb;
     void *del;
-    *out = NULL;
-    if (n < sizeof(h) || ((uintptr_t)r.p & 7) != 0)
+    if (r.left < sizeof(h) || ((uintptr_t)r.p & 7) != 0)
         return tts_err_set(err, TTS_ERR_DB, "stored name index is truncated or misaligned");
     memcpy(h, r.p, sizeof(h));
     r.p += sizeof(h);
@@ -1706,7 +1859,8 @@ tts_status tts_nameidx_adopt(void *blob, size_t off, size_t n, uint32_t max_entr
     if (h[H_NAMES] >= UINT32_MAX - 2 || h[H_TOKS] >= UINT32_MAX - 1 ||
         h[H_NAME_TOKS] >= UINT32_MAX || h[H_POOL] >= UINT32_MAX || h[H_HASH] < 2 ||
         (h[H_HASH] & (h[H_HASH] - 1)) != 0 || h[H_GRAM_BITS] < 8 || h[H_GRAM_BITS] > 22 ||
-        h[H_TPOST] >= UINT32_MAX || h[H_GPOST] >= UINT32_MAX || h[H_GRAMS] >= UINT32_MAX)
+        h[H_TPOST] >= UINT32_MAX || h[H_GPOST] >= UINT32_MAX || h[H_GRAMS] >= UINT32_MAX ||
+        h[H_SKEL] >= UINT32_MAX || h[H_VSKEL] >= UINT32_MAX)
         return tts_err_set(err, TTS_ERR_DB, "stored name index is damaged");
     x = tts_calloc(1, sizeof(*x));
     if (x == NULL)
@@ -1732,9 +1886,14 @@ tts_status tts_nameidx_adopt(void *blob, size_t off, size_t n, uint32_t max_entr
     x->tgram.start = x->gpost ? take(&r, nb + 1, sizeof(uint32_t)) : NULL;
     x->tgram.tok = x->tgram.start ? take(&r, h[H_GRAMS], sizeof(uint32_t)) : NULL;
     del = x->tgram.tok ? take(&r, h[H_DEL_BYTES], 1) : NULL;
-    if (del == NULL || r.left != 0 || h[H_TPOST] != x->tpost0[x->n_toks] ||
+    x->skel = del ? take(&r, h[H_SKEL], sizeof(skel_ent)) : NULL;
+    x->vskel = x->skel ? take(&r, h[H_VSKEL], sizeof(skel_ent)) : NULL;
+    x->n_skel = (size_t)h[H_SKEL];
+    x->n_vskel = (size_t)h[H_VSKEL];
+    if (x->vskel == NULL || r.left != 0 || h[H_TPOST] != x->tpost0[x->n_toks] ||
         h[H_GPOST] != x->gpost0[x->n_toks] || h[H_GRAMS] != x->tgram.start[nb] ||
-        !loaded_ok(x, max_entry)) {
+        (check && (!loaded_ok(x, max_entry) || !skel_ok(x->skel, x->n_skel, x->n_toks) ||
+                   !skel_ok(x->vskel, x->n_vskel, x->n_toks)))) {
         tts_nameidx_free(x);
         return tts_err_set(err, TTS_ERR_DB, "stored name index is damaged");
     }
@@ -1748,14 +1907,34 @@ tts_status tts_nameidx_adopt(void *blob, size_t off, size_t n, uint32_t max_entr
         }
     }
     /* derived, not trusted: which tokens are in use */
-    for (size_t t = 0; t < x->n_toks; t++)
+    for (size_t t = 0; check && t < x->n_toks; t++)
         x->tk[t].used = (uint16_t)((x->tpost0[t + 1] > x->tpost0[t] ? TOK_NAME : 0) |
                                    (x->gpost0[t + 1] > x->gpost0[t] ? TOK_WHOLE : 0));
-    if (build_skeletons(x, err) != TTS_OK || alloc_scratch(x, err) != TTS_OK) {
+    if (alloc_scratch(x, err) != TTS_OK) {
         tts_nameidx_free(x);
         return TTS_ERR_NOMEM;
     }
-    x->blob = blob;
     *out = x;
     return TTS_OK;
+}
+
+tts_status tts_nameidx_adopt(void *blob, size_t off, size_t n, uint32_t max_entry,
+                             tts_nameidx **out, tts_error *err)
+{
+    reader r = {(unsigned char *)blob + off, n};
+    tts_status rc;
+    *out = NULL;
+    rc = adopt_sections(r, max_entry, 1, out, err);
+    if (rc == TTS_OK)
+        (*out)->blob = blob;
+    return rc;
+}
+
+tts_status tts_nameidx_adopt_mapped(const void *base, size_t n, tts_nameidx **out,
+                                    tts_error *err)
+{
+    /* the reader's pointer is not written through when check is 0 */
+    reader r = {(unsigned char *)(uintptr_t)base, n};
+    *out = NULL;
+    return adopt_sections(r, UINT32_MAX, 0, out, err);
 }

@@ -59,16 +59,34 @@ size_t tts_nameidx_count(const tts_nameidx *x);
 typedef int (*tts_nameidx_filter)(void *user, uint32_t entry);
 
 /*
+ * What a search writes (marks and accumulators sized to the index, the
+ * candidate lists and token cache kept between queries): one per thread.
+ * A finished index is never written by a search through
+ * tts_nameidx_search_with, so one index may serve many threads, each with
+ * its own scratch. new: NULL when out of memory; free accepts NULL.
+ */
+typedef struct tts_nameidx_scratch tts_nameidx_scratch;
+tts_nameidx_scratch *tts_nameidx_scratch_new(const tts_nameidx *x);
+void tts_nameidx_scratch_free(tts_nameidx_scratch *sc);
+
+/*
  * Names scoring at least `threshold` against query q, at most one per
  * entry (its best name), best first (ties: lower entry first). *hits is
  * caller-owned (tts_free), *n_hits its length; both written on success.
- * The index keeps per-query scratch space, so one query at a time per
- * index. exhaustive != 0 scores every name instead of using the postings.
+ * tts_nameidx_search uses the scratch the index keeps for it, so one
+ * query at a time per index; tts_nameidx_search_with uses sc (made by
+ * tts_nameidx_scratch_new for x) and writes nothing of x.
+ * exhaustive != 0 scores every name instead of using the postings.
  */
 tts_status tts_nameidx_search(tts_nameidx *x, const tts_nname *q, double threshold,
                               int exhaustive, tts_nameidx_filter filter, void *user,
                               tts_nameidx_hit **hits /* OUT */, size_t *n_hits /* OUT */,
                               tts_error *err);
+tts_status tts_nameidx_search_with(const tts_nameidx *x, tts_nameidx_scratch *sc,
+                                   const tts_nname *q, double threshold, int exhaustive,
+                                   tts_nameidx_filter filter, void *user,
+                                   tts_nameidx_hit **hits /* OUT */, size_t *n_hits /* OUT */,
+                                   tts_error *err);
 
 /*
  * The indexed search keeps the similar dictionary tokens of recent query
@@ -81,6 +99,7 @@ tts_status tts_nameidx_search(tts_nameidx *x, const tts_nname *q, double thresho
  */
 #define TTS_NAMEIDX_TC_DEFAULT ((size_t)-1)
 void tts_nameidx_set_token_cache(tts_nameidx *x, size_t slots);
+void tts_nameidx_scratch_set_token_cache(tts_nameidx_scratch *sc, size_t slots);
 void tts_nameidx_token_cache_stats(const tts_nameidx *x, size_t *lookups, size_t *found);
 
 /* Score of q against name number `name` (exact scoring, no index). */
@@ -103,8 +122,9 @@ size_t tts_nameidx_memory(const tts_nameidx *x);
  * 4: names normalised with the legal-forms table and transliteration, the
  * covered token score (the names stored in older databases were normalised
  * by the code of their import: import the lists again to get the new forms).
+ * 5: the consonant-skeleton tables are stored too (a loaded index builds nothing).
  */
-#define TTS_NAMEIDX_FORMAT 4
+#define TTS_NAMEIDX_FORMAT 5
 
 /* Append the finished index x to out in its stored form (tts_nameidx_load reads it back). */
 tts_status tts_nameidx_serialize(const tts_nameidx *x, tts_buf *out, tts_error *err);
@@ -119,5 +139,18 @@ tts_status tts_nameidx_serialize(const tts_nameidx *x, tts_buf *out, tts_error *
  */
 tts_status tts_nameidx_adopt(void *blob, size_t off, size_t n, uint32_t max_entry,
                              tts_nameidx **out, tts_error *err);
+
+/*
+ * A finished index over the n bytes at base (8-byte aligned) that
+ * tts_nameidx_serialize wrote, read in place and never written (a
+ * read-only mapping): borrowed, they must stay valid until
+ * tts_nameidx_free. Only the header and the section sizes are checked,
+ * in time independent of the index's size: the caller must know by other
+ * means (a content hash recorded when the bytes were written) that they
+ * are what tts_nameidx_serialize wrote. TTS_ERR_DB for another version or
+ * a size that does not add up, TTS_ERR_NOMEM.
+ */
+tts_status tts_nameidx_adopt_mapped(const void *base, size_t n, tts_nameidx **out,
+                                    tts_error *err);
 
 #endif
