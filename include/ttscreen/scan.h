@@ -46,6 +46,10 @@ typedef struct tts_match {
     char *query;      /* set by the evaluator: JSON path of the record's name or identifier
                          that matched, e.g. "$.parties[2].aliases[0]" */
     char *queried;    /* set by the evaluator: that name or identifier as the record wrote it */
+    char *programs;   /* the entry's programmes, ';'-separated as the list gives them (OFAC
+                         programme tags, End User List concern codes), or NULL */
+    char *citation;   /* the law the entry rests on, from data/list-citations.tsv by source,
+                         sub-list and programmes, or NULL when the table has no row for it */
 } tts_match;
 
 typedef struct tts_finding {

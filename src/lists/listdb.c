@@ -17,6 +17,7 @@
 #include "util/buf.h"
 #include "util/error.h"
 #include "lists/match/identidx.h"
+#include "lists/citations.h"
 #include "lists/import.h"
 #include "lists/listmeta.h"
 #include "lists/listver.h"
@@ -981,7 +982,10 @@ static tts_status complete_match(tts_lists *l, tts_match *m, tts_error *err)
         m->kind = sdup(sr->kind, &oom);
         m->severity = sdup(sr->severity, &oom);
     }
-    return oom ? tts_err_set(err, TTS_ERR_NOMEM, "out of memory in a list lookup") : TTS_OK;
+    if (oom)
+        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory in a list lookup");
+    /* the law the entry rests on, from data/list-citations.tsv */
+    return tts_citations_for(m->source, m->sublist, m->programs, &m->citation, err);
 }
 
 tts_status tts_lists_lookup(void *user, const char *name, const char *country,
@@ -1018,7 +1022,9 @@ tts_status tts_lists_lookup(void *user, const char *name, const char *country,
         m[i].name = r->hits[i].name;
         m[i].matched = r->hits[i].matched;
         m[i].score = r->hits[i].score;
+        m[i].programs = r->hits[i].programs;
         r->hits[i].source = r->hits[i].entry_id = r->hits[i].name = r->hits[i].matched = NULL;
+        r->hits[i].programs = NULL;
     }
     for (size_t i = 0; i < r->n; i++) {
         rc = complete_match(l, &m[i], err);
@@ -1051,6 +1057,8 @@ static int ident_match(tts_lists *l, size_t i, tts_match *m)
     m->entry_id = sdup(e != SIZE_MAX ? l->ents[e].entry_id : entry_id, &oom);
     m->name = sdup(e != SIZE_MAX ? l->ents[e].name : entry_id, &oom);
     m->matched = sdup(matched, &oom);
+    m->programs = e != SIZE_MAX && l->ents[e].programs != NULL ? sdup(l->ents[e].programs, &oom)
+                                                                : NULL;
     m->score = 1.0;
     return oom;
 }

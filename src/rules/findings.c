@@ -34,7 +34,7 @@ void tts_match_clear(tts_match *m)
 {
     char *const s[] = {m->source,  m->entry_id,   m->name, m->matched,  m->entry_sha256,
                        m->sublist, m->entry_type, m->kind, m->severity, m->query,
-                       m->queried};
+                       m->queried, m->programs, m->citation};
     for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
         tts_free(s[i]);
     memset(m, 0, sizeof(*m));
@@ -67,6 +67,8 @@ int tts_match_copy(tts_match *dst, const tts_match *src)
     dst->severity = dup_or_null(src->severity, 1, &ok);
     dst->query = dup_or_null(src->query, 1, &ok);
     dst->queried = dup_or_null(src->queried, 0, &ok);
+    dst->programs = dup_or_null(src->programs, 1, &ok);
+    dst->citation = dup_or_null(src->citation, 1, &ok);
     if (!ok)
         tts_match_clear(dst);
     return ok ? 0 : -1;

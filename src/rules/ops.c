@@ -801,8 +801,9 @@ static tts_match *match_to_arena(tts_eval *ev, const tts_match *x)
     tts_match *m = tts_arena_calloc(ev->keep, 1, sizeof(tts_match));
     const char *const src[] = {x->source,   x->entry_id, x->name,     x->matched,
                                x->sublist,  x->kind,     x->severity, x->entry_type,
-                               x->query,    x->queried,  x->entry_sha256};
-    char **dst[11];
+                               x->query,    x->queried,  x->entry_sha256,
+                               x->programs, x->citation};
+    char **dst[13];
     if (m == NULL)
         return NULL;
     dst[0] = &m->source;
@@ -816,7 +817,9 @@ static tts_match *match_to_arena(tts_eval *ev, const tts_match *x)
     dst[8] = &m->query;
     dst[9] = &m->queried;
     dst[10] = &m->entry_sha256;
-    for (size_t i = 0; i < 11; i++) {
+    dst[11] = &m->programs;
+    dst[12] = &m->citation;
+    for (size_t i = 0; i < 13; i++) {
         /* the first five are never NULL for rules; the others stay NULL when unknown */
         const char *v = src[i] != NULL ? src[i] : i < 5 ? "" : NULL;
         if (v != NULL && (*dst[i] = tts_arena_strdup(ev->keep, v)) == NULL)

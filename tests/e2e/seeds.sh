@@ -53,7 +53,7 @@ fi
 # the CSL sub-list of a match reaches the rules.
 RDB="$SCRATCH/rules-test.db"
 for spec in "us-csl csl-2025-sample.csv csl-csv" "ofac-sdn ofac-sdn-2025-sample/sdn.csv sdn-csv" \
-    "jp-eul jp-eul.csv ttscreen-csv" "us-1260h us-1260h.csv ttscreen-csv" "us-uflpa us-uflpa.csv ttscreen-csv" \
+    "jp-eul jp-eul-2025.csv ttscreen-csv" "us-1260h us-1260h.csv ttscreen-csv" "us-uflpa us-uflpa.csv ttscreen-csv" \
     "internal internal-watch.csv ttscreen-csv" "sdn-copy ofac-sdn-2025-sample/sdn.csv sdn-csv" \
     "press-watch internal-watch.csv ttscreen-csv --severity medium"; do
     set -- $spec
