@@ -14,18 +14,19 @@ const char *tts_list_citations_text(size_t *len /* OUT */);
 
 #define CT_MAX 512 /* rows in the table */
 
+/* A row: its four fields as spans of the table's text (not NUL-terminated). */
 typedef struct crow {
-    const char *source, *sublist, *program, *citation; /* NUL-terminated, in the table's copy */
+    const char *f[4]; /* source, sublist, program, citation */
+    size_t n[4];
     int line;
 } crow;
 
 typedef struct ctable {
     crow r[CT_MAX];
     size_t n;
-    char *text; /* the table's text with its TABs and newlines made NULs */
 } ctable;
 
-static ctable table;
+static ctable table; /* spans of the built-in text: parsing allocates nothing */
 static int table_state; /* 0 not parsed, 1 ready, -1 broken; under table_lock */
 static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -36,50 +37,43 @@ static tts_status row_fail(tts_error *err, int line, const char *msg)
     return TTS_ERR_SYNTAX;
 }
 
-/* Parse text (n bytes) into t, which takes a copy of it. */
+/* Parse text (n bytes, which must outlive t) into t. */
 static tts_status parse_table(ctable *t, const char *text, size_t n, tts_error *err)
 {
     size_t i = 0;
     int line = 0;
     memset(t, 0, sizeof(*t));
-    if ((t->text = tts_malloc(n + 1)) == NULL)
-        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory reading list-citations.tsv");
-    memcpy(t->text, text, n);
-    t->text[n] = '\0';
     while (i < n) {
-        char *s = t->text + i, *nl = memchr(s, '\n', n - i), *f[4];
+        const char *s = text + i, *nl = memchr(s, '\n', n - i), *start;
         size_t l = nl != NULL ? (size_t)(nl - s) : n - i, k = 0;
+        crow *r = &t->r[t->n < CT_MAX ? t->n : CT_MAX - 1];
         i += l + (nl != NULL);
         line++;
-        s[l] = '\0';
         if (l > 0 && s[l - 1] == '\r')
-            s[--l] = '\0';
+            l--;
         if (l == 0 || s[0] == '#')
             continue;
         if (memchr(s, '\r', l) != NULL)
             return row_fail(err, line, "a carriage return inside the row");
-        f[k++] = s;
-        for (char *p = s; *p != '\0'; p++)
-            if (*p == '\t') {
+        if (t->n == CT_MAX)
+            return row_fail(err, line, "more than 512 rows (CT_MAX)");
+        start = s;
+        for (size_t j = 0; j <= l; j++)
+            if (j == l || s[j] == '\t') {
                 if (k == 4)
                     return row_fail(err, line, "more than 4 fields (source, sublist, program, "
                                                "citation separated by tabs)");
-                *p = '\0';
-                f[k++] = p + 1;
+                r->f[k] = start;
+                r->n[k++] = (size_t)(s + j - start);
+                start = s + j + 1;
             }
         if (k != 4)
             return row_fail(err, line,
                             "expected source, sublist, program and citation separated by tabs");
         for (size_t j = 0; j < 4; j++)
-            if (f[j][0] == '\0')
+            if (r->n[j] == 0)
                 return row_fail(err, line, "an empty field");
-        if (t->n == CT_MAX)
-            return row_fail(err, line, "more than 512 rows (CT_MAX)");
-        t->r[t->n].source = f[0];
-        t->r[t->n].sublist = f[1];
-        t->r[t->n].program = f[2];
-        t->r[t->n].citation = f[3];
-        t->r[t->n].line = line;
+        r->line = line;
         t->n++;
     }
     return TTS_OK;
@@ -87,15 +81,14 @@ static tts_status parse_table(ctable *t, const char *text, size_t n, tts_error *
 
 tts_status tts_citations_check(const char *text, size_t len, size_t *n_rows, tts_error *err)
 {
-    ctable *t = tts_calloc(1, sizeof(*t));
+    static ctable scratch; /* only for tests and tools: one at a time */
+    static pthread_mutex_t scratch_lock = PTHREAD_MUTEX_INITIALIZER;
     tts_status rc;
-    if (t == NULL)
-        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory reading list-citations.tsv");
-    rc = parse_table(t, text, len, err);
+    pthread_mutex_lock(&scratch_lock);
+    rc = parse_table(&scratch, text, len, err);
     if (rc == TTS_OK && n_rows != NULL)
-        *n_rows = t->n;
-    tts_free(t->text);
-    tts_free(t);
+        *n_rows = scratch.n;
+    pthread_mutex_unlock(&scratch_lock);
     return rc;
 }
 
@@ -109,13 +102,7 @@ static const ctable *built_in(tts_error *err)
         const char *text = tts_list_citations_text(&len);
         tts_error perr;
         tts_error_clear(&perr);
-        if (parse_table(&table, text, len, &perr) == TTS_OK) {
-            table_state = 1;
-        } else {
-            tts_free(table.text);
-            memset(&table, 0, sizeof(table));
-            table_state = -1;
-        }
+        table_state = parse_table(&table, text, len, &perr) == TTS_OK ? 1 : -1;
     }
     if (table_state == 1)
         t = &table;
@@ -126,35 +113,42 @@ static const ctable *built_in(tts_error *err)
     return t;
 }
 
+/* Field k of row r is the n bytes at s. */
+static int field_is(const crow *r, int k, const char *s, size_t n)
+{
+    return r->n[k] == n && memcmp(r->f[k], s, n) == 0;
+}
+
 /* Row r is for this source and sub-list ("" when none). */
 static int row_fits(const crow *r, const char *source, const char *sublist)
 {
-    if (strcmp(r->source, source) != 0)
+    if (!field_is(r, 0, source, strlen(source)))
         return 0;
-    if (strcmp(r->sublist, "*") == 0)
+    if (field_is(r, 1, "*", 1))
         return 1;
     if (sublist[0] == '\0')
-        return strcmp(r->sublist, "-") == 0;
-    return strcmp(r->sublist, sublist) == 0;
+        return field_is(r, 1, "-", 1);
+    return field_is(r, 1, sublist, strlen(sublist));
 }
 
-/* Append citation c to b unless it is there already ("; " between). */
-static void add_once(tts_buf *b, const char *c)
+/* Append the citation of row r to b unless an earlier row gave the same one. */
+static void add_once(tts_buf *b, const crow **given, size_t *n_given, const crow *r)
 {
-    size_t n = strlen(c);
-    for (const char *p = b->data; p != NULL && (p = strstr(p, c)) != NULL; p += n)
-        if ((p == b->data || (p >= b->data + 2 && p[-2] == ';' && p[-1] == ' ')) &&
-            (p[n] == '\0' || (p[n] == ';' && p[n + 1] == ' ')))
+    for (size_t i = 0; i < *n_given; i++)
+        if (field_is(given[i], 3, r->f[3], r->n[3]))
             return;
+    given[(*n_given)++] = r;
     if (b->len > 0)
         tts_buf_puts(b, "; ");
-    tts_buf_append(b, c, n);
+    tts_buf_append(b, r->f[3], r->n[3]);
 }
 
 tts_status tts_citations_for(const char *source, const char *sublist, const char *programs,
                              char **out, tts_error *err)
 {
     const ctable *t;
+    const crow *given[CT_MAX];
+    size_t n_given = 0;
     tts_buf b = TTS_BUF_INIT;
     *out = NULL;
     if (source == NULL)
@@ -172,9 +166,9 @@ tts_status tts_citations_for(const char *source, const char *sublist, const char
         while (m > 0 && (q[m - 1] == ' ' || q[m - 1] == '\t'))
             m--;
         for (size_t i = 0; m > 0 && i < t->n; i++)
-            if (strcmp(t->r[i].program, "*") != 0 && strlen(t->r[i].program) == m &&
-                memcmp(t->r[i].program, q, m) == 0 && row_fits(&t->r[i], source, sublist)) {
-                add_once(&b, t->r[i].citation);
+            if (!field_is(&t->r[i], 2, "*", 1) && field_is(&t->r[i], 2, q, m) &&
+                row_fits(&t->r[i], source, sublist)) {
+                add_once(&b, given, &n_given, &t->r[i]);
                 break;
             }
         p += n;
@@ -183,8 +177,8 @@ tts_status tts_citations_for(const char *source, const char *sublist, const char
     }
     if (b.len == 0)
         for (size_t i = 0; i < t->n; i++)
-            if (strcmp(t->r[i].program, "*") == 0 && row_fits(&t->r[i], source, sublist)) {
-                add_once(&b, t->r[i].citation);
+            if (field_is(&t->r[i], 2, "*", 1) && row_fits(&t->r[i], source, sublist)) {
+                add_once(&b, given, &n_given, &t->r[i]);
                 break;
             }
     if (tts_buf_failed(&b)) {
