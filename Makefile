@@ -43,7 +43,8 @@ TEST_LIBS   = $(shell $(PKG_CONFIG) --libs $(TEST_DEPS))
 LIB_DIRS := util net sign record store lists/match rules lists report sheet cases api
 LIB_SRC := $(sort $(foreach d,$(LIB_DIRS),$(wildcard src/$(d)/*.c)))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
-LIB_OBJ := $(patsubst src/%.c,$(B)/lib/%.o,$(LIB_SRC)) $(B)/gen/legal_forms.o $(B)/gen/record_data.o
+LIB_OBJ := $(patsubst src/%.c,$(B)/lib/%.o,$(LIB_SRC)) $(B)/gen/legal_forms.o $(B)/gen/list_citations.o \
+           $(B)/gen/record_data.o
 CLI_OBJ := $(patsubst src/cli/%.c,$(B)/cli/%.o,$(CLI_SRC))
 UNIT    := $(patsubst tests/unit/test_%.c,$(B)/tests/test_%,$(sort $(wildcard tests/unit/test_*.c)))
 PUB_HDR := $(sort $(wildcard include/*.h include/ttscreen/*.h))
@@ -77,6 +78,21 @@ $(B)/gen/legal_forms.c: data/legal-forms.tsv
 	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/\t/\\t/g' -e 's/^/    "/' -e 's/$$/\\n"/' $<; \
 	  echo '    ;'; \
 	  echo 'const char *tts_legal_forms_text(size_t *len) { *len = sizeof(text) - 1; return text; }'; \
+	} > $@.tmp
+	$(Q)mv $@.tmp $@
+
+# The list-citations table (data/list-citations.tsv: the law of each list source, sub-list
+# and programme) is built in the same way.
+$(B)/gen/list_citations.c: data/list-citations.tsv
+	@mkdir -p $(@D)
+	$(call say,GEN,$@)
+	$(Q){ echo '/* Generated from data/list-citations.tsv by the Makefile: do not edit. */'; \
+	  echo '#include <stddef.h>'; \
+	  echo 'const char *tts_list_citations_text(size_t *len);'; \
+	  echo 'static const char text[] ='; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/\t/\\t/g' -e 's/^/    "/' -e 's/$$/\\n"/' $<; \
+	  echo '    ;'; \
+	  echo 'const char *tts_list_citations_text(size_t *len) { *len = sizeof(text) - 1; return text; }'; \
 	} > $@.tmp
 	$(Q)mv $@.tmp $@
 
@@ -126,6 +142,10 @@ $(B)/gen/record_data.o: $(B)/gen/record_data.c
 	$(Q)$(CC) $(WARN) -Wno-overlength-strings -fvisibility=hidden $(CFLAGS) -c $< -o $@
 
 $(B)/gen/legal_forms.o: $(B)/gen/legal_forms.c
+	$(call say,CC,$<)
+	$(Q)$(CC) $(WARN) -Wno-overlength-strings -fvisibility=hidden $(CFLAGS) -c $< -o $@
+
+$(B)/gen/list_citations.o: $(B)/gen/list_citations.c
 	$(call say,CC,$<)
 	$(Q)$(CC) $(WARN) -Wno-overlength-strings -fvisibility=hidden $(CFLAGS) -c $< -o $@
 
@@ -318,6 +338,7 @@ install: $(B)/ttscreen
 	find rules -type f | while read -r f; do \
 	  install -D -m 644 "$$f" "$(DESTDIR)$(PREFIX)/share/ttscreen/$$f"; done
 	install -D -m 644 data/legal-forms.tsv $(DESTDIR)$(PREFIX)/share/ttscreen/data/legal-forms.tsv
+	install -D -m 644 data/list-citations.tsv $(DESTDIR)$(PREFIX)/share/ttscreen/data/list-citations.tsv
 	install -m 644 docs/ttscreen.1 $(DESTDIR)$(PREFIX)/share/man/man1/ttscreen.1
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' \
 	  -e 's|@REQUIRES@|$(DEPS)|g' scripts/ttscreen.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/ttscreen.pc

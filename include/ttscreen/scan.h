@@ -51,10 +51,13 @@ typedef struct tts_match {
     char *name_kind;  /* which of the entry's names matched: "primary", "aka", "fka", "nka",
                          "derived" */
     char *country;    /* the entry's ISO codes ';'-separated */
-    char *programs;   /* ';'-separated */
+    char *programs;   /* the entry's programmes, ';'-separated as the list gives them (OFAC
+                         programme tags, End User List concern codes) */
     char *why;        /* the score explained (tts_search_opts.explain) */
     char *listed_on;  /* the date the list gives for the entry, as it gives it */
     char *source_url; /* the entry's page at its publisher */
+    char *citation;   /* the law the entry rests on, from data/list-citations.tsv by source,
+                         sub-list and programmes, or NULL when the table has no row for it */
 } tts_match;
 
 typedef struct tts_finding {

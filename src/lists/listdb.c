@@ -23,6 +23,7 @@
 #include "util/error.h"
 #include "util/fileio.h"
 #include "lists/match/identidx.h"
+#include "lists/citations.h"
 #include "lists/import.h"
 #include "lists/listmeta.h"
 #include "lists/listver.h"
@@ -1197,7 +1198,10 @@ static tts_status complete_match(tts_lists *l, tts_match *m, tts_error *err)
         m->kind = sdup(sr->kind, &oom);
         m->severity = sdup(sr->severity, &oom);
     }
-    return oom ? tts_err_set(err, TTS_ERR_NOMEM, "out of memory in a list lookup") : TTS_OK;
+    if (oom)
+        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory in a list lookup");
+    /* the law the entry rests on, from data/list-citations.tsv */
+    return tts_citations_for(m->source, m->sublist, m->programs, &m->citation, err);
 }
 
 tts_status tts_lists_lookup(void *user, const char *name, const char *country,
@@ -1252,6 +1256,8 @@ static int ident_match(tts_lists *l, size_t i, tts_match *m)
     m->entry_id = sdup(e != SIZE_MAX ? l->ents[e].entry_id : entry_id, &oom);
     m->name = sdup(e != SIZE_MAX ? l->ents[e].name : entry_id, &oom);
     m->matched = sdup(matched, &oom);
+    m->programs = e != SIZE_MAX && l->ents[e].programs != NULL ? sdup(l->ents[e].programs, &oom)
+                                                                : NULL;
     m->score = 1.0;
     return oom;
 }

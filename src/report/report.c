@@ -67,6 +67,11 @@ static void json_finding(tts_buf *b, const tts_finding *f)
             tts_buf_json_field(b, "kind", m->kind, 1);
         if (m->entry_type != NULL)
             tts_buf_json_field(b, "entry_type", m->entry_type, 1);
+        /* the entry's programmes and the law it rests on (data/list-citations.tsv) */
+        if (m->programs != NULL)
+            tts_buf_json_field(b, "programs", m->programs, 1);
+        if (m->citation != NULL)
+            tts_buf_json_field(b, "citation", m->citation, 1);
         tts_buf_putc(b, '}');
     }
     tts_buf_puts(b, "],\"evidence\":");

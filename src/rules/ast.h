@@ -156,6 +156,7 @@ typedef struct tts_rule {
     size_t n_examples;
     size_t n_slots; /* variables used by the rule */
     unsigned seen;  /* clauses given (bit per clause, parser) */
+    int list_citation; /* `list_citation`: the finding cites its matches' citations */
 } tts_rule;
 
 /* New zeroed node in arena a, positioned at the given span; NULL when out of memory. */

@@ -607,6 +607,48 @@ out:
     return rc;
 }
 
+/*
+ * A `list_citation` rule's finding cites the law of what it matched: each
+ * match's citation (data/list-citations.tsv) once, "; " between, in match
+ * order, and the rule's own citation as well when some match has none.
+ */
+static int cite_matches(const tts_rule *r, tts_finding *f)
+{
+    tts_buf b = TTS_BUF_INIT;
+    int uncited = 0;
+    char *c;
+    if (!r->list_citation || f->n_matches == 0)
+        return 0;
+    for (size_t i = 0; i < f->n_matches; i++) {
+        const char *m = f->matches[i].citation;
+        int seen = 0;
+        if (m == NULL) {
+            uncited = 1;
+            continue;
+        }
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = f->matches[j].citation != NULL && strcmp(f->matches[j].citation, m) == 0;
+        if (seen)
+            continue;
+        if (b.len > 0)
+            tts_buf_puts(&b, "; ");
+        tts_buf_puts(&b, m);
+    }
+    if (b.len == 0)
+        return 0;
+    if (uncited) {
+        tts_buf_puts(&b, "; ");
+        tts_buf_puts(&b, r->citation);
+    }
+    if (tts_buf_failed(&b) || (c = tts_buf_steal(&b, NULL)) == NULL) {
+        tts_buf_free(&b);
+        return -1;
+    }
+    tts_free(f->citation);
+    f->citation = c;
+    return 0;
+}
+
 static tts_status emit(tts_eval *ev, const tts_rule *r, const tts_val *bound, tts_findings *out)
 {
     tts_finding *f;
@@ -626,6 +668,8 @@ static tts_status emit(tts_eval *ev, const tts_rule *r, const tts_val *bound, tt
         rc = tts_eval_nomem(ev);
     else
         rc = fill_outputs(ev, r, bound, f);
+    if (rc == TTS_OK && cite_matches(r, f) != 0)
+        rc = tts_eval_nomem(ev);
     if (rc == TTS_OK) {
         /* what the findings carry grows with the record: bound it, fail fast and say so */
         /* each string counted with its allocation's overhead */

@@ -60,6 +60,7 @@ static const struct {
     {offsetof(tts_match, why), EMPTY_IS_NULL},
     {offsetof(tts_match, listed_on), EMPTY_IS_NULL},
     {offsetof(tts_match, source_url), EMPTY_IS_NULL},
+    {offsetof(tts_match, citation), EMPTY_IS_NULL},
 };
 #define N_MATCH_STRINGS (sizeof(match_strings) / sizeof(match_strings[0]))
 

@@ -40,7 +40,8 @@ enum {
     C_SUBJECT,
     C_PATH,
     C_MATCHES,
-    C_EXAMPLE
+    C_EXAMPLE,
+    C_LIST_CITATION
 };
 
 static int is_item_start(const tts_parser *p)
@@ -396,6 +397,9 @@ static void clause(tts_parser *p, tts_rule *r, int c)
     case C_EXAMPLE:
         example_clause(p, r);
         break;
+    case C_LIST_CITATION: /* no argument: the finding cites its matches (eval.c) */
+        r->list_citation = 1;
+        break;
     }
 }
 
@@ -411,6 +415,15 @@ static void check_required(tts_parser *p, tts_rule *r)
             if (p->rc == TTS_OK)
                 p->rc = st;
         }
+    }
+    if (r->list_citation && !(r->seen & (1u << C_MATCHES))) {
+        tts_status st = tts_rules_diag(p->set, p->opts, p->err, TTS_DIAG_ERROR, TTS_ERR_SYNTAX,
+                                       p->src, r->id_line, r->id_col, r->off, r->len,
+                                       "rule '%s': 'list_citation' needs a 'matches' clause "
+                                       "(the finding cites its matches)",
+                                       r->id);
+        if (p->rc == TTS_OK)
+            p->rc = st;
     }
 }
 

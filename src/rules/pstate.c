@@ -19,7 +19,7 @@ static const char *const clause_names[] = {
     "revision",    "title",      "severity",        "citation",       "status",          "tags",
     "description", "references", "false_positives", "effective_from", "effective_until", "for",
     "when",        "message",    "subject",         "path",           "matches",         "example",
-    NULL};
+    "list_citation", NULL};
 
 const char *const *tts_ps_clause_names(void) { return clause_names; }
 

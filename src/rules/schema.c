@@ -122,6 +122,8 @@ enum {
     F_MAT_KIND,
     F_MAT_SEVERITY,
     F_MAT_ENTRY_TYPE,
+    F_MAT_PROGRAMS,
+    F_MAT_CITATION,
     F_MAT_QUERY,
     F_MAT_QUERIED
 };
@@ -309,6 +311,11 @@ static const tts_field fields[] = {
      "JSON path of the record's name that matched, e.g. $.parties[2].aliases[0]"},
     {TTS_T_MATCH, "queried", NULL, T(STR), F_MAT_QUERIED,
      "that name (or identifier) as the record gives it"},
+    {TTS_T_MATCH, "programs", NULL, T(STR), F_MAT_PROGRAMS,
+     "the entry's programmes, ';'-separated as the list gives them (OFAC programme tags; "
+     "End User List concern codes B, C, M, N, CW); \"\" when none"},
+    {TTS_T_MATCH, "citation", NULL, T(STR), F_MAT_CITATION,
+     "the law the entry rests on, from data/list-citations.tsv; \"\" when the table has none"},
 };
 
 #define N_FIELDS (sizeof(fields) / sizeof(fields[0]))
@@ -803,6 +810,12 @@ static int get_match(int id, const tts_match *m, tts_val *out)
         return 0;
     case F_MAT_QUERIED:
         *out = tts_val_str(m->queried);
+        return 0;
+    case F_MAT_PROGRAMS:
+        *out = tts_val_str(m->programs != NULL ? m->programs : "");
+        return 0;
+    case F_MAT_CITATION:
+        *out = tts_val_str(m->citation != NULL ? m->citation : "");
         return 0;
     }
     *out = tts_val_null();

@@ -37,7 +37,7 @@ fail() {
 pass() { passed=$((passed + 1)); }
 
 for spec in "us-csl csl-2025-sample.csv csl-csv" "ofac-sdn ofac-sdn-2025-sample/sdn.csv sdn-csv" \
-    "jp-eul jp-eul.csv ttscreen-csv"; do
+    "jp-eul jp-eul-2025.csv ttscreen-csv"; do
     set -- $spec
     if "$BIN" lists import "$1" "fixtures/lists/$2" --format "$3" --db "$DB" >"$SCRATCH/import.out" 2>&1; then
         pass
@@ -181,22 +181,62 @@ expect_finding aff-2026-12 sanctions.bis.affiliates-rule-reimposed high 'Example
 expect_no_finding aff-2026-12 'sanctions\.ofac\.fifty-percent'
 #     The SDN owner's own hit cites IEEPA and the programme regulations; the
 #     Entity List owner's cites Part 744.
+#     The citation is the one data/list-citations.tsv gives the entry's
+#     programme (CYBER2: the Cyber-Related Sanctions Regulations).
 expect_finding aff-2025 sanctions.us.sdn critical 'SUEX OTC, S.R.O. (CZ) matches' \
-    '"citation":"International Emergency Economic Powers Act (50 U.S.C. 1701-1706)' '31 CFR Chapter V'
+    '"citation":"IEEPA (50 U.S.C. 1701-1706); 31 CFR Part 578 (Cyber-Related Sanctions Regulations) [CYBER2]"' \
+    '"programs":"CYBER2"'
 expect_finding aff-2025 sanctions.us.restricted-party critical '(CETC 13) (CN) matches' \
     '"citation":"15 CFR 744.11 and 744.16, Supp. No. 4 to Part 744 (Entity List)"'
 
 # 11. Software for the China Academy of Engineering Physics (METI End User
-#     List, a nuclear-weapons laboratory), no stated use: blocked.
+#     List, a nuclear-weapons laboratory: concern N), no stated use: blocked,
+#     and the list hit itself is critical (a WMD concern).
 screen eul $REC/legal-eul-nuclear-lab.json 2025-12-01
 expect_verdict eul blocked
-expect_finding eul fefta.catch-all.end-user-list critical '"source":"jp-eul"' 'China Academy of Engineering Physics'
+expect_finding eul fefta.catch-all.end-user-list critical '"source":"jp-eul"' 'China Academy of Engineering Physics' \
+    '"programs":"N"'
+expect_finding eul sanctions.jp.end-user-list critical 'for a WMD concern' \
+    '"citation":"FEFTA Arts. 25(1) and 48(1) catch-all control (item 16), user requirement'
+expect_no_finding eul 'sanctions\.jp\.end-user-list-conventional|fefta\.catch-all\.end-user-list-conventional'
+#     An entity listed for conventional weapons only (concern CW, since the
+#     revision applied from 9 Oct 2025): review, not a block.
+screen eul-cw $REC/legal-eul-conventional.json 2025-12-01
+expect_verdict eul-cw review
+expect_finding eul-cw sanctions.jp.end-user-list-conventional high 'Digi Ghate (IR) is on the METI End User List for a conventional-weapons concern' \
+    '"programs":"CW"'
+expect_no_finding eul-cw 'sanctions\.jp\.end-user-list"|fefta\.catch-all\.end-user-list"'
+#     An End User List imported without the concern column: the entry counts
+#     as a WMD concern (fail closed), so the hit stays critical.
+printf 'id,name,aliases,country,programs,listed_on,source_url\n2025-081,Digi Ghate,,IR,,2025-10-09,\n' >"$SCRATCH/eul-no-concern.csv"
+"$BIN" lists import jp-eul "$SCRATCH/eul-no-concern.csv" --format ttscreen-csv --db "$SCRATCH/eul-nc.db" >/dev/null 2>&1 || fail "lists import jp-eul without concern"
+"$BIN" screen --no-store --format jsonl --as-of 2025-12-01 --db "$SCRATCH/eul-nc.db" --rules rules $REC/legal-eul-conventional.json \
+    >"$SCRATCH/eul-nc.jsonl" 2>"$SCRATCH/eul-nc.err" </dev/null
+if grep -q '"rule":"sanctions.jp.end-user-list","severity":"critical"' "$SCRATCH/eul-nc.jsonl" &&
+    ! grep -q '"rule":"sanctions.jp.end-user-list-conventional"' "$SCRATCH/eul-nc.jsonl"; then
+    pass
+else
+    fail "eul-nc: an entry without a recorded concern is not a critical WMD hit" "$SCRATCH/eul-nc.jsonl"
+fi
 
 # 12. A Denied Persons List hit cites 15 CFR Parts 764 and 766.
 screen dpl $REC/legal-dpl-party.json 2025-12-01
 expect_verdict dpl blocked
 expect_finding dpl sanctions.us.denied-persons critical 'I. Ash (US) matches I. ASH' '"citation":"15 CFR Part 764'
 expect_absent dpl 'Supp. No. 4 to Part 744'
+
+# 12b. An SDN hit under the WMD proliferators programme (CSL sub-list SDN,
+#      programme NPWMD) cites IEEPA and 31 CFR Part 544; a Military End-User
+#      List hit cites 15 CFR 744.21, not the Entity List.
+screen npwmd $REC/legal-sdn-npwmd.json 2025-12-01
+expect_verdict npwmd blocked
+expect_finding npwmd sanctions.us.sdn critical 'RIM Ryong Nam (KP) matches RIM, Ryong Nam' \
+    '"citation":"IEEPA (50 U.S.C. 1701-1706); 31 CFR Part 544 (Weapons of Mass Destruction Proliferators Sanctions Regulations, E.O. 13382) [NPWMD]"'
+screen meu $REC/legal-meu-party.json 2025-12-01
+expect_verdict meu review
+expect_finding meu sanctions.us.csl-other high 'Academy of Aerospace Solid Propulsion Technology (CN) matches' \
+    '"citation":"15 CFR 744.21, Supp. No. 7 to Part 744 (Military End-User List)"'
+expect_absent meu 'Supp. No. 4 to Part 744'
 
 # 13. A hop between two foreign parties is not cited as an Art. 25(1)
 #     provision: the original licence's re-transfer conditions are: review.

@@ -52,17 +52,17 @@ else
 fi
 # Without a lists database, the list rules' hit examples are skipped, never failed.
 if grep -q '^\[  SKIPPED \] sanctions.us.restricted-party packs/sanctions/current-list-hits.json$' \
-    "$SCRATCH/test.out" && grep -q '^\[  SKIPPED \] 18 examples' "$SCRATCH/test.out"; then
+    "$SCRATCH/test.out" && grep -q '^\[  SKIPPED \] 20 examples' "$SCRATCH/test.out"; then
     pass
 else
-    fail "rules test rules: the 18 list-rule hit examples are not reported as skipped" "$SCRATCH/test.out"
+    fail "rules test rules: the 20 list-rule hit examples are not reported as skipped" "$SCRATCH/test.out"
 fi
 # With the current-format list fixtures (CSL 2025 with opaque ids, OFAC SDN
 # 2025, METI End User List, 1260H, UFLPA), every example runs and passes:
 # the CSL sub-list of a match reaches the rules.
 RDB="$SCRATCH/rules-test.db"
 for spec in "us-csl csl-2025-sample.csv csl-csv" "ofac-sdn ofac-sdn-2025-sample/sdn.csv sdn-csv" \
-    "jp-eul jp-eul.csv ttscreen-csv" "us-1260h us-1260h.csv ttscreen-csv" "us-uflpa us-uflpa.csv ttscreen-csv" \
+    "jp-eul jp-eul-2025.csv ttscreen-csv" "us-1260h us-1260h.csv ttscreen-csv" "us-uflpa us-uflpa.csv ttscreen-csv" \
     "internal internal-watch.csv ttscreen-csv" "sdn-copy ofac-sdn-2025-sample/sdn.csv sdn-csv" \
     "press-watch internal-watch.csv ttscreen-csv --severity medium"; do
     set -- $spec
@@ -309,9 +309,10 @@ for d in 2025-10-01 2026-06-01 2026-12-01; do
         expect_verdict "hits-$d" blocked
         expect_finding "hits-$d" sanctions.us.restricted-party critical '32 Group China Ltd. (CN) matches'
         expect_finding "hits-$d" sanctions.ofac.fifty-percent critical 'Example Second Ltd. (HK) is 50% owned by SDN-listed parties'
-        expect_finding "hits-$d" sanctions.jp.end-user-list high 'China Academy of Engineering Physics (CN) is on the METI End User List'
+        expect_finding "hits-$d" sanctions.jp.end-user-list critical 'China Academy of Engineering Physics (CN) is on the METI End User List for a WMD concern' '"programs":"N"'
         expect_finding "hits-$d" fefta.catch-all.end-user-list critical '"source":"jp-eul"'
-        expect_finding "hits-$d" sanctions.us.sdn critical '200G PSA HOLDINGS LLC (US) matches' 'IEEPA'
+        expect_finding "hits-$d" sanctions.us.sdn critical '200G PSA HOLDINGS LLC (US) matches' \
+            '"citation":"31 CFR Part 598 (Foreign Narcotics Kingpin Sanctions Regulations) [SDNTK]"'
         expect_finding "hits-$d" sanctions.us.uflpa high 'Camel Group Co., Ltd. (CN) is on the UFLPA Entity List'
         expect_finding "hits-$d" sanctions.us.section-1260h high '(CN) is on the DoD Section 1260H list'
         case $d in

@@ -258,15 +258,23 @@ static void test_lookup_names_csl_sublist(void **state)
     tts_match *m = NULL;
     size_t n = 0;
     const char *csl[] = {"us-csl"};
+    /* each with the citation data/list-citations.tsv gives it ("" when none) */
     static const struct {
-        const char *query, *sublist;
+        const char *query, *sublist, *citation;
     } cases[] = {
-        {"Atlas Sanatgaran", "UVL"},
-        {"Academy of Aerospace Solid Propulsion Technology (AASPT)", "MEU"},
-        {"Hebei Semiconductor Research Institute", "EL"},
-        {"I. ASH", "DPL"},
+        {"Atlas Sanatgaran", "UVL", ""},
+        {"Academy of Aerospace Solid Propulsion Technology (AASPT)", "MEU",
+         "15 CFR 744.21, Supp. No. 7 to Part 744 (Military End-User List)"},
+        {"Hebei Semiconductor Research Institute", "EL",
+         "15 CFR 744.11 and 744.16, Supp. No. 4 to Part 744 (Entity List)"},
+        {"I. ASH", "DPL", "15 CFR Part 764 and Part 766 (denial orders); BIS Denied Persons List"},
         /* the list name ends in "(CETC 13)": the name without it matches in full */
-        {"China Electronics Technology Group Corporation 13th Research Institute", "EL"},
+        {"China Electronics Technology Group Corporation 13th Research Institute", "EL",
+         "15 CFR 744.11 and 744.16, Supp. No. 4 to Part 744 (Entity List)"},
+        /* an SDN entry: its programme (NPWMD) is carried and chooses the citation */
+        {"RIM, Ryong Nam", "SDN",
+         "IEEPA (50 U.S.C. 1701-1706); 31 CFR Part 544 (Weapons of Mass Destruction "
+         "Proliferators Sanctions Regulations, E.O. 13382) [NPWMD]"},
     };
     tts_error err;
     (void)state;
@@ -278,6 +286,9 @@ static void test_lookup_names_csl_sublist(void **state)
         assert_true(n >= 1);
         assert_non_null(m[0].sublist);
         assert_string_equal(m[0].sublist, cases[i].sublist);
+        assert_string_equal(m[0].citation != NULL ? m[0].citation : "", cases[i].citation);
+        if (strcmp(cases[i].sublist, "SDN") == 0)
+            assert_string_equal(m[0].programs, "NPWMD");
         assert_null(strchr(m[0].entry_id, '-')); /* the opaque _id, no code in it */
         assert_true(m[0].score >= 0.99);
         tts_matches_free(m, n);
