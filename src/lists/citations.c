@@ -7,6 +7,7 @@
 
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/lines.h"
 #include "util/mem.h"
 
 /* The text of data/list-citations.tsv, built in by the Makefile ($(B)/gen/list_citations.c). */
@@ -40,19 +41,16 @@ static tts_status row_fail(tts_error *err, int line, const char *msg)
 /* Parse text (n bytes, which must outlive t) into t. */
 static tts_status parse_table(ctable *t, const char *text, size_t n, tts_error *err)
 {
-    size_t i = 0;
-    int line = 0;
+    tts_lines it;
+    const char *s;
+    size_t l;
     memset(t, 0, sizeof(*t));
-    while (i < n) {
-        const char *s = text + i, *nl = memchr(s, '\n', n - i), *start;
-        size_t l = nl != NULL ? (size_t)(nl - s) : n - i, k = 0;
+    tts_lines_init(&it, text, n);
+    while (tts_lines_next(&it, &s, &l)) {
+        const char *start;
+        size_t k = 0;
+        int line = it.line;
         crow *r = &t->r[t->n < CT_MAX ? t->n : CT_MAX - 1];
-        i += l + (nl != NULL);
-        line++;
-        if (l > 0 && s[l - 1] == '\r')
-            l--;
-        if (l == 0 || s[0] == '#')
-            continue;
         if (memchr(s, '\r', l) != NULL)
             return row_fail(err, line, "a carriage return inside the row");
         if (t->n == CT_MAX)

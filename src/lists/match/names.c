@@ -19,6 +19,7 @@
 
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/lines.h"
 #include "util/mem.h"
 #include "lists/match/names_translit.h"
 
@@ -518,24 +519,16 @@ out:
  */
 static tts_status parse_table(ltable *t, const char *text, size_t n, tts_error *err)
 {
-    size_t i = 0;
-    int line = 0;
+    tts_lines it;
+    const char *s;
+    size_t l;
     memset(t, 0, sizeof(*t));
     t->used = 0;
-    while (i < n) {
-        const char *s = text + i, *nl = memchr(s, '\n', n - i);
-        size_t l = nl != NULL ? (size_t)(nl - s) : n - i;
-        i += l + (nl != NULL);
-        line++;
-        if (l > 0 && s[l - 1] == '\r')
-            l--;
-        if (l == 0 || s[0] == '#')
-            continue;
-        {
-            tts_status rc = parse_row(t, s, l, line, err);
-            if (rc != TTS_OK)
-                return rc;
-        }
+    tts_lines_init(&it, text, n);
+    while (tts_lines_next(&it, &s, &l)) {
+        tts_status rc = parse_row(t, s, l, it.line, err);
+        if (rc != TTS_OK)
+            return rc;
     }
     qsort(t->f, t->n, sizeof(lform), cmp_lform);
     for (size_t k = 1; k < t->n; k++)
