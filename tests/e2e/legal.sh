@@ -219,6 +219,19 @@ else
     fail "eul-nc: an entry without a recorded concern is not a critical WMD hit" "$SCRATCH/eul-nc.jsonl"
 fi
 
+#     A concern code not known here (a list written with words, a new code) is not
+#     read as conventional weapons only: the hit stays a critical WMD hit.
+printf 'id,name,aliases,country,programs,listed_on,source_url\n2025-081,Digi Ghate,,IR,nuclear,2025-10-09,\n' >"$SCRATCH/eul-unknown.csv"
+"$BIN" lists import jp-eul "$SCRATCH/eul-unknown.csv" --format ttscreen-csv --db "$SCRATCH/eul-unk.db" >/dev/null 2>&1 || fail "lists import jp-eul with an unknown concern"
+"$BIN" screen --no-store --format jsonl --as-of 2025-12-01 --db "$SCRATCH/eul-unk.db" --rules rules $REC/legal-eul-conventional.json \
+    >"$SCRATCH/eul-unk.jsonl" 2>"$SCRATCH/eul-unk.err" </dev/null
+if grep -q '"rule":"sanctions.jp.end-user-list","severity":"critical"' "$SCRATCH/eul-unk.jsonl" &&
+    ! grep -q '"rule":"sanctions.jp.end-user-list-conventional"' "$SCRATCH/eul-unk.jsonl"; then
+    pass
+else
+    fail "eul-unknown: an entry with a concern code not known is not a critical WMD hit" "$SCRATCH/eul-unk.jsonl"
+fi
+
 # 12. A Denied Persons List hit cites 15 CFR Parts 764 and 766.
 screen dpl $REC/legal-dpl-party.json 2025-12-01
 expect_verdict dpl blocked
