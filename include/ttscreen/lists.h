@@ -115,7 +115,22 @@ typedef struct tts_search_opts {
     size_t limit;                /* at most this many hits; 0 = no limit */
     int exhaustive;              /* score every name instead of using the index */
     int explain;                 /* fill tts_search_hit.why */
+    /* Fields below were added later. */
+    int algorithm;               /* TTS_ALGORITHM_DEFAULT (0) or TTS_ALGORITHM_OFAC */
 } tts_search_opts;
+
+/*
+ * Scoring algorithms of tts_search_opts.algorithm. TTS_ALGORITHM_OFAC
+ * emulates the score of OFAC's Sanctions List Search from its published
+ * description (OFAC FAQ 249): every list name is compared as written, by
+ * whole-string Jaro-Winkler and by name parts (Jaro-Winkler and Soundex),
+ * in whole points; the country does not change it (as in OFAC's tool).
+ */
+#define TTS_ALGORITHM_DEFAULT 0
+#define TTS_ALGORITHM_OFAC 1
+
+/* The algorithm named `name` ("default", "ofac") into *out; TTS_ERR_ARG for another name. */
+TTS_API tts_status tts_algorithm_parse(const char *name, int *out /* OUT */, tts_error *err);
 
 typedef struct tts_search_hit {
     char *source;   /* list source name */

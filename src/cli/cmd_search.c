@@ -13,7 +13,7 @@
 static const char usage_text[] =
     "usage: ttscreen search NAME [--country CC] [--threshold 0..1] [--limit N]\n"
     "                            [--format text|json] [--source S] [--exhaustive] [--explain]\n"
-    "                            [--db PATH]\n"
+    "                            [--algorithm default|ofac] [--db PATH]\n"
     "       ttscreen search --batch FILE [--format csv|jsonl|json|text|xlsx|html] [-o OUT]\n"
     "                            [--best-only] [--skip-bad] [--encoding E]\n"
     "                            [--input-format csv|tsv|jsonl|xlsx]\n"
@@ -39,6 +39,11 @@ static const char usage_text[] =
     "  --source S      only list S (repeatable as a comma-separated list)\n"
     "  --exhaustive    score every list name instead of using the index\n"
     "  --explain       show which tokens matched and why\n"
+    "  --algorithm A   default: ttscreen's own scoring; ofac: the score OFAC's Sanctions\n"
+    "                  List Search would give (emulated from OFAC FAQ 249: whole-name\n"
+    "                  Jaro-Winkler and name parts by Jaro-Winkler and Soundex, names as\n"
+    "                  written, whole points; every list name scored; --country does not\n"
+    "                  change it; not with --batch)\n"
     "  --store         (--batch) keep every row as a counterparty case in the case file:\n"
     "                  screened by the rules as a one-party supply record, rescreened with\n"
     "                  the deals; case id cp-ID (the id column) or cp-HASH of the normalised\n"
@@ -119,7 +124,7 @@ static size_t split_sources(char *s, const char **out, size_t cap)
 int cmd_search(int argc, char **argv)
 {
     const char *country = NULL, *thr = NULL, *limit = NULL, *format = NULL, *db = NULL,
-               *source = NULL, *sources[32], *batch = NULL;
+               *source = NULL, *sources[32], *batch = NULL, *algorithm = NULL;
     int exhaustive = 0, explain = 0, help = 0, rc = EXIT_ERROR;
     cli_batch_opts bo;
     char **ops = NULL, *srcbuf = NULL;
@@ -134,6 +139,7 @@ int cmd_search(int argc, char **argv)
         {"limit", 0, 1, &limit, NULL},       {"format", 0, 1, &format, NULL},
         {"db", 0, 1, &db, NULL},             {"source", 0, 1, &source, NULL},
         {"exhaustive", 0, 0, NULL, &exhaustive}, {"explain", 0, 0, NULL, &explain},
+        {"algorithm", 0, 1, &algorithm, NULL},
         {"batch", 0, 1, &batch, NULL},       {"best-only", 0, 0, NULL, &bo.best_only},
         {"out", 'o', 1, &bo.out, NULL},
         {"skip-bad", 0, 0, NULL, &bo.skip_bad}, {"quiet", 'q', 0, NULL, &bo.quiet},
@@ -166,6 +172,16 @@ int cmd_search(int argc, char **argv)
         cli_error("search: --best-only, --skip-bad, --encoding, --input-format and --*-column "
                   "go with --batch FILE");
         goto out;
+    }
+    if (algorithm != NULL) {
+        if (tts_algorithm_parse(algorithm, &o.algorithm, &err) != TTS_OK) {
+            cli_error("search: --algorithm: %s", err.message);
+            goto out;
+        }
+        if (batch != NULL && o.algorithm != TTS_ALGORITHM_DEFAULT) {
+            cli_error("search: --algorithm ofac scores one NAME, not a --batch sheet");
+            goto out;
+        }
     }
     if (batch == NULL && n_ops != 1) {
         cli_error("search: expected one NAME (see 'ttscreen search --help')");

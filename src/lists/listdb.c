@@ -23,6 +23,7 @@
 #include "util/mem.h"
 #include "lists/match/nameidx.h"
 #include "lists/match/names.h"
+#include "lists/match/ofacscore.h"
 #include "store/store_cases.h"
 #include "store/store_digest.h"
 
@@ -847,8 +848,9 @@ void tts_search_result_free(tts_search_result *r)
 }
 
 /* Copy index hits into the public result, with the explanation when asked. */
-static tts_status fill(tts_lists *l, const tts_nname *q, const tts_nameidx_hit *h, size_t n,
-                       int explain, tts_search_result *r, tts_error *err)
+static tts_status fill(tts_lists *l, const tts_nname *q, const tts_nname *qw,
+                       const tts_nameidx_hit *h, size_t n, int explain, tts_search_result *r,
+                       tts_error *err)
 {
     int oom = 0;
     r->hits = tts_calloc(n > 0 ? n : 1, sizeof(tts_search_hit));
@@ -875,7 +877,17 @@ static tts_status fill(tts_lists *l, const tts_nname *q, const tts_nameidx_hit *
         }
         if (explain) {
             tts_buf b = TTS_BUF_INIT;
-            tts_nameidx_explain(l->idx, q, h[i].name, &b);
+            if (qw != NULL) {
+                tts_nname m = {NULL, NULL, NULL};
+                const char *mn = l->names[h[i].name].name;
+                tts_status rc = tts_names_normalize(mn, strlen(mn), TTS_NAME_AS_WRITTEN, &m, err);
+                if (rc != TTS_OK)
+                    return rc;
+                tts_ofac_explain(qw->tokens, m.tokens, &b);
+                tts_nname_clear(&m);
+            } else {
+                tts_nameidx_explain(l->idx, q, h[i].name, &b);
+            }
             if (tts_buf_failed(&b))
                 oom = 1;
             o->why = tts_buf_steal(&b, NULL);
@@ -884,12 +896,82 @@ static tts_status fill(tts_lists *l, const tts_nname *q, const tts_nameidx_hit *
     return oom ? tts_err_set(err, TTS_ERR_NOMEM, "out of memory searching the lists") : TTS_OK;
 }
 
+tts_status tts_algorithm_parse(const char *name, int *out, tts_error *err)
+{
+    if (strcmp(name, "default") == 0)
+        *out = TTS_ALGORITHM_DEFAULT;
+    else if (strcmp(name, "ofac") == 0)
+        *out = TTS_ALGORITHM_OFAC;
+    else
+        return tts_err_set(err, TTS_ERR_ARG,
+                           "unknown algorithm \"%.40s\" (default or ofac)", name);
+    return TTS_OK;
+}
+
+/*
+ * The OFAC-compatible search: every name of an allowed entry scored by
+ * ofacscore.c against q (both as written), the best name of each entry
+ * scoring threshold or more into *out (caller frees). No index: OFAC's
+ * tool compares with every list name, and so does this.
+ */
+static tts_status ofac_search(tts_lists *l, const tts_nname *q, double threshold,
+                              const uint8_t *allowed, tts_nameidx_hit **out, size_t *n_out,
+                              tts_error *err)
+{
+    tts_status rc = TTS_OK;
+    size_t n_names = tts_nameidx_count(l->idx), n = 0;
+    double *best = tts_malloc((l->n_ents > 0 ? l->n_ents : 1) * sizeof(double));
+    uint32_t *which = tts_malloc((l->n_ents > 0 ? l->n_ents : 1) * sizeof(uint32_t));
+    tts_nameidx_hit *h = NULL;
+    *out = NULL;
+    *n_out = 0;
+    if (best == NULL || which == NULL)
+        TTS_FAIL(tts_err_set(err, TTS_ERR_NOMEM, "out of memory searching the lists"));
+    for (size_t e = 0; e < l->n_ents; e++)
+        best[e] = -1.0;
+    for (size_t i = 0; i < n_names; i++) {
+        uint32_t e = tts_nameidx_entry(l->idx, (uint32_t)i);
+        tts_nname m = {NULL, NULL, NULL};
+        const char *mn = l->names[i].name;
+        double sc;
+        if (!allowed[l->ents[e].src])
+            continue;
+        TTS_TRY(tts_names_normalize(mn, strlen(mn), TTS_NAME_AS_WRITTEN, &m, err));
+        sc = tts_ofac_score(q->tokens, m.tokens, NULL);
+        tts_nname_clear(&m);
+        if (sc > best[e]) {
+            best[e] = sc;
+            which[e] = (uint32_t)i;
+        }
+    }
+    for (size_t e = 0; e < l->n_ents; e++)
+        n += best[e] >= threshold;
+    h = tts_calloc(n > 0 ? n : 1, sizeof(*h));
+    if (h == NULL)
+        TTS_FAIL(tts_err_set(err, TTS_ERR_NOMEM, "out of memory searching the lists"));
+    n = 0;
+    for (size_t e = 0; e < l->n_ents; e++)
+        if (best[e] >= threshold) {
+            h[n].name = which[e];
+            h[n].entry = (uint32_t)e;
+            h[n].score = best[e];
+            n++;
+        }
+    *out = h;
+    *n_out = n;
+out:
+    tts_free(best);
+    tts_free(which);
+    return rc;
+}
+
 tts_status tts_lists_search(tts_lists *l, const char *name, const tts_search_opts *o,
                             tts_search_result **out, tts_error *err)
 {
     tts_status rc;
-    tts_nname q = {NULL, NULL, NULL};
+    tts_nname q = {NULL, NULL, NULL}, qw = {NULL, NULL, NULL};
     tts_nameidx_hit *h = NULL;
+    int ofac;
     size_t n = 0, w = 0;
     uint8_t *allowed = NULL;
     tts_search_result *r = NULL;
@@ -899,8 +981,13 @@ tts_status tts_lists_search(tts_lists *l, const char *name, const tts_search_opt
         return tts_err_set(err, TTS_ERR_ARG, "tts_lists_search: options missing or too old");
     if (!(o->threshold >= 0.0 && o->threshold <= 1.0))
         return tts_err_set(err, TTS_ERR_ARG, "threshold must be between 0 and 1");
+    if (o->algorithm != TTS_ALGORITHM_DEFAULT && o->algorithm != TTS_ALGORITHM_OFAC)
+        return tts_err_set(err, TTS_ERR_ARG, "unknown search algorithm %d", o->algorithm);
+    ofac = o->algorithm == TTS_ALGORITHM_OFAC;
     TTS_TRY(load(l, err));
     TTS_TRY(tts_names_normalize(name, strlen(name), 0, &q, err));
+    if (ofac)
+        TTS_TRY(tts_names_normalize(name, strlen(name), TTS_NAME_AS_WRITTEN, &qw, err));
     allowed = tts_calloc(l->n_srcs + 1, 1);
     r = tts_calloc(1, sizeof(*r));
     if (allowed == NULL || r == NULL)
@@ -913,11 +1000,14 @@ tts_status tts_lists_search(tts_lists *l, const char *name, const tts_search_opt
     }
     fc.l = l;
     fc.allowed = allowed;
-    TTS_TRY(tts_nameidx_search(l->idx, &q, o->threshold, o->exhaustive, filter_entry, &fc, &h, &n,
-                               err));
+    if (ofac)
+        TTS_TRY(ofac_search(l, &qw, o->threshold, allowed, &h, &n, err));
+    else
+        TTS_TRY(tts_nameidx_search(l->idx, &q, o->threshold, o->exhaustive, filter_entry, &fc, &h,
+                                   &n, err));
     for (size_t i = 0; i < n; i++) {
         const ent *e = &l->ents[h[i].entry];
-        if (o->country != NULL && o->country[0] != '\0' && e->country != NULL &&
+        if (!ofac && o->country != NULL && o->country[0] != '\0' && e->country != NULL &&
             !has_country(e->country, o->country))
             h[i].score -= COUNTRY_PENALTY;
         if (h[i].score >= o->threshold)
@@ -933,7 +1023,7 @@ tts_status tts_lists_search(tts_lists *l, const char *name, const tts_search_opt
         qsort(h, n, sizeof(*h), cmp_hit);
     if (o->limit > 0 && n > o->limit)
         n = o->limit;
-    TTS_TRY(fill(l, &q, h, n, o->explain, r, err));
+    TTS_TRY(fill(l, &q, ofac ? &qw : NULL, h, n, o->explain, r, err));
     *out = r;
     r = NULL;
 out:
@@ -941,6 +1031,7 @@ out:
     tts_free(h);
     tts_free(allowed);
     tts_nname_clear(&q);
+    tts_nname_clear(&qw);
     return rc;
 }
 
