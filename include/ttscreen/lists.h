@@ -173,6 +173,11 @@ TTS_API tts_status tts_lists_lookup(void *user, const char *name, const char *co
                                     const char *const *sources, size_t n_sources,
                                     double threshold, tts_match **hits, size_t *n_hits,
                                     tts_error *err);
+/* tts_lookup_algo_fn for tts_scan_opts.lookup_algo: as tts_lists_lookup, scored by `algorithm`. */
+TTS_API tts_status tts_lists_lookup_algo(void *user, const char *name, const char *country,
+                                         const char *const *sources, size_t n_sources,
+                                         double threshold, int algorithm, tts_match **hits,
+                                         size_t *n_hits, tts_error *err);
 
 /*
  * tts_ident_lookup_fn for tts_scan_opts.lookup_ident: `user` is a

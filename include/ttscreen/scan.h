@@ -100,6 +100,16 @@ typedef tts_status (*tts_lookup_fn)(void *user, const char *name, const char *co
 typedef tts_status (*tts_ident_lookup_fn)(void *user, const char *scheme, const char *value,
                                           tts_match **hits, size_t *n_hits, tts_error *err);
 
+/*
+ * As tts_lookup_fn, scoring with `algorithm` (TTS_ALGORITHM_DEFAULT or
+ * TTS_ALGORITHM_OFAC of ttscreen/lists.h): the lookup a rule's
+ * listed(..., "algorithm=ofac") asks through.
+ */
+typedef tts_status (*tts_lookup_algo_fn)(void *user, const char *name, const char *country,
+                                         const char *const *sources, size_t n_sources,
+                                         double threshold, int algorithm, tts_match **hits,
+                                         size_t *n_hits, tts_error *err);
+
 typedef void (*tts_trace_fn)(void *user, int depth, const char *text);
 
 typedef struct tts_scan_opts {
@@ -113,6 +123,8 @@ typedef struct tts_scan_opts {
     void *trace_user;      /* passed to trace */
     tts_ident_lookup_fn lookup_ident; /* optional: identifiers against the lists */
     void *lookup_ident_user;          /* passed to lookup_ident */
+    tts_lookup_algo_fn lookup_algo;   /* optional: lookups naming an algorithm (lookup_user);
+                                         NULL: a rule asking another algorithm is an error */
 } tts_scan_opts;
 
 /*

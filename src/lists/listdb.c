@@ -1079,6 +1079,14 @@ tts_status tts_lists_lookup(void *user, const char *name, const char *country,
                             const char *const *sources, size_t n_sources, double threshold,
                             tts_match **hits, size_t *n_hits, tts_error *err)
 {
+    return tts_lists_lookup_algo(user, name, country, sources, n_sources, threshold,
+                                 TTS_ALGORITHM_DEFAULT, hits, n_hits, err);
+}
+
+tts_status tts_lists_lookup_algo(void *user, const char *name, const char *country,
+                                 const char *const *sources, size_t n_sources, double threshold,
+                                 int algorithm, tts_match **hits, size_t *n_hits, tts_error *err)
+{
     tts_lists *l = user;
     tts_search_opts o;
     tts_search_result *r = NULL;
@@ -1090,6 +1098,7 @@ tts_status tts_lists_lookup(void *user, const char *name, const char *country,
     o.sources = sources;
     o.n_sources = n_sources;
     o.threshold = threshold;
+    o.algorithm = algorithm;
     *hits = NULL;
     *n_hits = 0;
     rc = tts_lists_search(l, name, &o, &r, err);
