@@ -108,7 +108,7 @@ TTS_API tts_status tts_lists_import_with(tts_lists *l, const char *source, const
 
 typedef struct tts_search_opts {
     size_t size;                 /* sizeof(tts_search_opts) */
-    const char *country;         /* ISO alpha-2 of the party, or NULL */
+    const char *country;         /* ISO alpha-2 of the party (or several, ';'-separated), or NULL */
     const char *const *sources;  /* restrict to these sources; NULL/0 = all */
     size_t n_sources;
     double threshold;            /* minimum score, e.g. TTS_LISTS_THRESHOLD */
@@ -146,6 +146,11 @@ typedef struct tts_search_hit {
     char *entry_type; /* "person", "organisation", "vessel", "aircraft", or NULL when unknown */
     char *listed_on;  /* the date the list gives for the entry, as it gives it, or NULL */
     char *source_url; /* the entry's page at its publisher, or NULL */
+    /* The secondary facts that moved `score` (opts.country; see tts_lists_search). */
+    double name_score;    /* the name's own score */
+    double country_delta; /* what the country added (> 0) or took (< 0); 0: not looked at */
+    int exact_kept;       /* 1: an exact name the country would have taken under the
+                             threshold, kept at the threshold */
 } tts_search_hit;
 
 typedef struct tts_search_result {
@@ -155,9 +160,13 @@ typedef struct tts_search_result {
 
 /*
  * Screen `name` against the lists. Scores are the best over each entry's
- * names; a country given for the query and absent from an entry's
- * countries lowers the score by 0.05 (a match never raises it). On success
- * *out is caller-owned (tts_search_result_free).
+ * names, then qualified by the country: opts.country is one ISO code or
+ * several ';'-separated (a person's nationalities); one of them among an
+ * entry's countries raises the score by 0.02 (at most to 1), an entry with
+ * countries and none of them lowers it by 0.05, but an exact name is never
+ * taken under the threshold by it (kept at the threshold). Hits say the
+ * name's score and the country's amount. On success *out is caller-owned
+ * (tts_search_result_free).
  */
 TTS_API tts_status tts_lists_search(tts_lists *l, const char *name, const tts_search_opts *opts,
                                     tts_search_result **out /* OUT */, tts_error *err);

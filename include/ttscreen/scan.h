@@ -46,6 +46,10 @@ typedef struct tts_match {
     char *query;      /* set by the evaluator: JSON path of the record's name or identifier
                          that matched, e.g. "$.parties[2].aliases[0]" */
     char *queried;    /* set by the evaluator: that name or identifier as the record wrote it */
+    /* The secondary facts that moved `score` (name lookups; 0 for identifier hits). */
+    double name_score;    /* the name's own score */
+    double country_delta; /* what the country or nationality added (> 0) or took (< 0) */
+    int exact_kept;       /* 1: an exact name kept at the threshold, not hidden by the country */
 } tts_match;
 
 typedef struct tts_finding {

@@ -32,8 +32,10 @@ static const char usage_text[] =
     "naming file, row and column; --skip-bad reports it and goes on (exit 2 still).\n"
     "Exit status: 1 when a candidate scores at or above the threshold (with --store, also\n"
     "when a kept row's screening is not clear), 0 when none, 2 error.\n"
-    "  --country CC    the party's country (ISO 3166 alpha-2); a list entry of other\n"
-    "                  countries scores 0.05 lower\n"
+    "  --country CC    the party's country (ISO 3166 alpha-2): a list entry of that\n"
+    "                  country scores 0.02 higher (at most 1), one of other countries\n"
+    "                  0.05 lower, but an exact name stays at the threshold at least;\n"
+    "                  --explain and JSON say by how much\n"
     "  --threshold T   minimum score (default 0.85)\n"
     "  --limit N       at most N candidates (default 20; 0 = all, an error past 1000)\n"
     "  --source S      only list S (repeatable as a comma-separated list)\n"
@@ -66,7 +68,11 @@ static void print_json(const char *query, const tts_search_result *r, int explai
         cli_json_str(stdout, h->name);
         printf(",\"matched\":");
         cli_json_str(stdout, h->matched);
-        printf(",\"score\":%.4f,\"country\":", h->score);
+        printf(",\"score\":%.4f,", h->score);
+        if (h->country_delta != 0.0 || h->exact_kept) /* what the country did to the name's */
+            printf("\"name_score\":%.4f,\"country_adjustment\":%.4f,%s", h->name_score,
+                   h->country_delta, h->exact_kept ? "\"exact_name_kept\":true," : "");
+        printf("\"country\":");
         cli_json_str(stdout, h->country);
         printf(",\"programs\":");
         cli_json_list(stdout, h->programs);

@@ -28,6 +28,8 @@
 #include "store/store_digest.h"
 
 #define COUNTRY_PENALTY 0.05 /* query country absent from the entry's countries */
+#define COUNTRY_RAISE 0.02   /* a query country among the entry's countries */
+#define EXACT_NAME 0.99995   /* a name score this high is an exact name (scores print to 4 places) */
 
 typedef struct src {
     int64_t id;
@@ -803,12 +805,78 @@ static int has_country(const char *set, const char *cc)
     return 0;
 }
 
+/* Does some code of the ';'-separated set q occur in the set e? */
+static int sets_meet(const char *q, const char *e)
+{
+    char cc[8];
+    while (*q != '\0') {
+        size_t k = strcspn(q, ";");
+        if (k > 0 && k < sizeof(cc)) {
+            memcpy(cc, q, k);
+            cc[k] = '\0';
+            if (has_country(e, cc))
+                return 1;
+        }
+        q += k;
+        if (*q == ';')
+            q++;
+    }
+    return 0;
+}
+
+/* A hit with the secondary facts that moved its score. */
+typedef struct scored {
+    tts_nameidx_hit h; /* h.score: after the facts */
+    double name;       /* the name's own score */
+    double country;    /* what the country added or took */
+    int kept;          /* an exact name the country would have hidden, kept at the threshold */
+} scored;
+
+/*
+ * The country qualifier (tts_lists_search): the query's countries (a
+ * party's country, a person's nationalities, ';'-separated) against the
+ * entry's. One of them among the entry's raises the score by COUNTRY_RAISE
+ * (at most to 1); an entry with countries and none of the query's lowers it
+ * by COUNTRY_PENALTY, but never under the threshold for an exact name: a
+ * different country does not hide the name itself.
+ */
+static void qualify(scored *x, const char *qc, const char *ec, double threshold)
+{
+    x->name = x->h.score;
+    x->country = 0.0;
+    x->kept = 0;
+    if (qc == NULL || qc[0] == '\0' || ec == NULL || ec[0] == '\0')
+        return;
+    if (sets_meet(qc, ec)) {
+        x->h.score = x->name + COUNTRY_RAISE > 1.0 ? 1.0 : x->name + COUNTRY_RAISE;
+    } else {
+        x->h.score = x->name - COUNTRY_PENALTY;
+        if (x->name >= EXACT_NAME && x->h.score < threshold) {
+            x->h.score = threshold;
+            x->kept = 1;
+        }
+    }
+    x->country = x->h.score - x->name;
+}
+
 static int cmp_hit(const void *a, const void *b)
 {
-    const tts_nameidx_hit *x = a, *y = b;
-    if (x->score != y->score)
-        return x->score > y->score ? -1 : 1;
-    return x->entry < y->entry ? -1 : x->entry > y->entry;
+    const scored *x = a, *y = b;
+    if (x->h.score != y->h.score)
+        return x->h.score > y->h.score ? -1 : 1;
+    return x->h.entry < y->h.entry ? -1 : x->h.entry > y->h.entry;
+}
+
+/* The facts' part of --explain: the country's amount, or nothing. */
+static void explain_facts(const scored *x, const char *qc, const char *ec, tts_buf *b)
+{
+    if (qc == NULL || qc[0] == '\0' || ec == NULL || ec[0] == '\0')
+        return;
+    tts_buf_printf(b, "; name %.4f; country %s %s the entry's (%s): %+.4f", x->name, qc,
+                   x->country > 0.0 || sets_meet(qc, ec) ? "among" : "not among", ec,
+                   x->country);
+    if (x->kept)
+        tts_buf_puts(b, " (an exact name: kept at the threshold, not hidden)");
 }
 
 static char *sdup(const char *s, int *oom)
@@ -848,8 +916,8 @@ void tts_search_result_free(tts_search_result *r)
 }
 
 /* Copy index hits into the public result, with the explanation when asked. */
-static tts_status fill(tts_lists *l, const tts_nname *q, const tts_nname *qw,
-                       const tts_nameidx_hit *h, size_t n, int explain, tts_search_result *r,
+static tts_status fill(tts_lists *l, const tts_nname *q, const tts_nname *qw, const scored *sc,
+                       size_t n, const char *qc, int explain, tts_search_result *r,
                        tts_error *err)
 {
     int oom = 0;
@@ -857,18 +925,21 @@ static tts_status fill(tts_lists *l, const tts_nname *q, const tts_nname *qw,
     if (r->hits == NULL)
         return tts_err_set(err, TTS_ERR_NOMEM, "out of memory searching the lists");
     for (size_t i = 0; i < n; i++) {
-        const ent *e = &l->ents[h[i].entry];
+        const ent *e = &l->ents[sc[i].h.entry];
         tts_search_hit *o = &r->hits[i];
         r->n++;
         o->source = sdup(l->srcs[e->src].name, &oom);
         o->entry_id = sdup(e->entry_id, &oom);
         o->name = sdup(e->name, &oom);
-        o->matched = sdup(l->names[h[i].name].name, &oom);
-        o->kind = sdup(l->names[h[i].name].kind, &oom);
+        o->matched = sdup(l->names[sc[i].h.name].name, &oom);
+        o->kind = sdup(l->names[sc[i].h.name].kind, &oom);
         o->country = sdup(e->country, &oom);
         o->programs = sdup(e->programs, &oom);
         o->entry_type = sdup(entry_types[e->type], &oom);
-        o->score = h[i].score;
+        o->score = sc[i].h.score;
+        o->name_score = sc[i].name;
+        o->country_delta = sc[i].country;
+        o->exact_kept = sc[i].kept;
         {
             tts_status rc = tts_store_entry_shown(l->store, e->rowid, &o->listed_on,
                                                   &o->source_url, err);
@@ -879,15 +950,16 @@ static tts_status fill(tts_lists *l, const tts_nname *q, const tts_nname *qw,
             tts_buf b = TTS_BUF_INIT;
             if (qw != NULL) {
                 tts_nname m = {NULL, NULL, NULL};
-                const char *mn = l->names[h[i].name].name;
+                const char *mn = l->names[sc[i].h.name].name;
                 tts_status rc = tts_names_normalize(mn, strlen(mn), TTS_NAME_AS_WRITTEN, &m, err);
                 if (rc != TTS_OK)
                     return rc;
                 tts_ofac_explain(qw->tokens, m.tokens, &b);
                 tts_nname_clear(&m);
             } else {
-                tts_nameidx_explain(l->idx, q, h[i].name, &b);
+                tts_nameidx_explain(l->idx, q, sc[i].h.name, &b);
             }
+            explain_facts(&sc[i], qc, e->country, &b);
             if (tts_buf_failed(&b))
                 oom = 1;
             o->why = tts_buf_steal(&b, NULL);
@@ -971,6 +1043,8 @@ tts_status tts_lists_search(tts_lists *l, const char *name, const tts_search_opt
     tts_status rc;
     tts_nname q = {NULL, NULL, NULL}, qw = {NULL, NULL, NULL};
     tts_nameidx_hit *h = NULL;
+    scored *sc = NULL;
+    const char *qc = NULL; /* the query's countries, when they qualify the scores */
     int ofac;
     size_t n = 0, w = 0;
     uint8_t *allowed = NULL;
@@ -984,6 +1058,8 @@ tts_status tts_lists_search(tts_lists *l, const char *name, const tts_search_opt
     if (o->algorithm != TTS_ALGORITHM_DEFAULT && o->algorithm != TTS_ALGORITHM_OFAC)
         return tts_err_set(err, TTS_ERR_ARG, "unknown search algorithm %d", o->algorithm);
     ofac = o->algorithm == TTS_ALGORITHM_OFAC;
+    /* OFAC's tool does not score the country: the OFAC mode leaves it out */
+    qc = !ofac && o->country != NULL && o->country[0] != '\0' ? o->country : NULL;
     TTS_TRY(load(l, err));
     TTS_TRY(tts_names_normalize(name, strlen(name), 0, &q, err));
     if (ofac)
@@ -1003,15 +1079,21 @@ tts_status tts_lists_search(tts_lists *l, const char *name, const tts_search_opt
     if (ofac)
         TTS_TRY(ofac_search(l, &qw, o->threshold, allowed, &h, &n, err));
     else
-        TTS_TRY(tts_nameidx_search(l->idx, &q, o->threshold, o->exhaustive, filter_entry, &fc, &h,
-                                   &n, err));
+        /* a candidate the country raises to the threshold is asked for too */
+        TTS_TRY(tts_nameidx_search(l->idx, &q,
+                                   qc != NULL && o->threshold > COUNTRY_RAISE
+                                       ? o->threshold - COUNTRY_RAISE
+                                       : qc != NULL ? 0.0 : o->threshold,
+                                   o->exhaustive, filter_entry, &fc, &h, &n, err));
+    sc = tts_calloc(n > 0 ? n : 1, sizeof(*sc));
+    if (sc == NULL)
+        TTS_FAIL(tts_err_set(err, TTS_ERR_NOMEM, "out of memory searching the lists"));
     for (size_t i = 0; i < n; i++) {
         const ent *e = &l->ents[h[i].entry];
-        if (!ofac && o->country != NULL && o->country[0] != '\0' && e->country != NULL &&
-            !has_country(e->country, o->country))
-            h[i].score -= COUNTRY_PENALTY;
-        if (h[i].score >= o->threshold)
-            h[w++] = h[i];
+        sc[w].h = h[i];
+        qualify(&sc[w], qc, e->country, o->threshold);
+        if (sc[w].h.score >= o->threshold)
+            w++;
     }
     n = w;
     if (o->limit == 0 && n > TTS_LIST_MAX_CANDIDATES)
@@ -1020,15 +1102,16 @@ tts_status tts_lists_search(tts_lists *l, const char *name, const tts_search_opt
                              "%d (TTS_LIST_MAX_CANDIDATES): raise the threshold or give a limit",
                              n, o->threshold, name, TTS_LIST_MAX_CANDIDATES));
     if (n > 1)
-        qsort(h, n, sizeof(*h), cmp_hit);
+        qsort(sc, n, sizeof(*sc), cmp_hit);
     if (o->limit > 0 && n > o->limit)
         n = o->limit;
-    TTS_TRY(fill(l, &q, ofac ? &qw : NULL, h, n, o->explain, r, err));
+    TTS_TRY(fill(l, &q, ofac ? &qw : NULL, sc, n, qc, o->explain, r, err));
     *out = r;
     r = NULL;
 out:
     tts_search_result_free(r);
     tts_free(h);
+    tts_free(sc);
     tts_free(allowed);
     tts_nname_clear(&q);
     tts_nname_clear(&qw);
@@ -1118,6 +1201,9 @@ tts_status tts_lists_lookup_algo(void *user, const char *name, const char *count
         m[i].name = r->hits[i].name;
         m[i].matched = r->hits[i].matched;
         m[i].score = r->hits[i].score;
+        m[i].name_score = r->hits[i].name_score;
+        m[i].country_delta = r->hits[i].country_delta;
+        m[i].exact_kept = r->hits[i].exact_kept;
         r->hits[i].source = r->hits[i].entry_id = r->hits[i].name = r->hits[i].matched = NULL;
     }
     for (size_t i = 0; i < r->n; i++) {

@@ -60,6 +60,9 @@ int tts_match_copy(tts_match *dst, const tts_match *src)
     dst->name = dup_or_null(src->name != NULL ? src->name : "", 0, &ok);
     dst->matched = dup_or_null(src->matched != NULL ? src->matched : "", 0, &ok);
     dst->score = src->score;
+    dst->name_score = src->name_score;
+    dst->country_delta = src->country_delta;
+    dst->exact_kept = src->exact_kept;
     dst->entry_sha256 = dup_or_null(src->entry_sha256, 0, &ok);
     dst->sublist = dup_or_null(src->sublist, 1, &ok);
     dst->entry_type = dup_or_null(src->entry_type, 1, &ok);

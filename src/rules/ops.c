@@ -672,7 +672,7 @@ static size_t listed_names(const tts_val *who, listed_name *out, size_t cap, con
         p = who->u.p;
     } else if (who->k == TTS_T_PERSON) {
         const tts_person *per = who->u.p;
-        *country = per->n_nationality > 0 ? per->nationality[0] : NULL;
+        *country = per->n_nationality > 0 ? per->nationality[0] : NULL; /* see fn_listed */
         *want = "person";
         if (cap > 0)
             out[k++] = (listed_name){per->name, "name", -1, NULL};
@@ -824,6 +824,9 @@ static tts_match *match_to_arena(tts_eval *ev, const tts_match *x)
             return NULL;
     }
     m->score = x->score;
+    m->name_score = x->name_score;
+    m->country_delta = x->country_delta;
+    m->exact_kept = x->exact_kept;
     return m;
 }
 
@@ -872,6 +875,18 @@ static tts_status fn_listed(tts_eval *ev, const tts_node *c, cval *a, size_t n, 
     n_names = listed_names(&a[0], names, n_names, &country, &want);
     if (n_names == 0)
         return TTS_OK;
+    if (a[0].k == TTS_T_PERSON && ((const tts_person *)a[0].u.p)->n_nationality > 1) {
+        /* every nationality qualifies the name: "CN;RU" */
+        const tts_person *per = a[0].u.p;
+        char *cs = tts_arena_calloc(ev->arena, per->n_nationality, 3);
+        if (cs == NULL)
+            return tts_eval_nomem(ev);
+        for (size_t i = 0; i < per->n_nationality; i++) {
+            memcpy(cs + 3 * i, per->nationality[i], 2);
+            cs[3 * i + 2] = i + 1 < per->n_nationality ? ';' : '\0';
+        }
+        country = cs;
+    }
     for (size_t i = first; i < n; i++) {
         int opt;
         if (a[i].k != TTS_T_STR)

@@ -135,6 +135,27 @@ run "exhaustive and indexed agree" 1 "$T" search "BANCO NACIONAL CUBA" --format 
     --format json --exhaustive --db "$DB" &&
     if [ "$A" = "$OUT" ]; then ok "exhaustive and indexed agree"; else
         bad "exhaustive and indexed agree" "$A vs $OUT"; fi
+# ---- the country qualifies a name's score, and --explain says by how much ----
+expect_out "no country: a near name under the threshold" 0 "no list entry scores 0.85 or more" \
+    "$T" search "BANCO NACIONAL KUBA" --source ofac-sdn --db "$DB"
+expect_out "a country of the entry raises the score over the threshold" 1 \
+    "name 0.8421; country JP among the entry's (CH;ES;JP;PA): +0.0200" \
+    "$T" search "BANCO NACIONAL KUBA" --country JP --explain --source ofac-sdn --db "$DB"
+expect_out "the raise stops at 1" 1 \
+    "name 0.9942; country JP among the entry's (CH;ES;JP;PA): +0.0058" \
+    "$T" search "BANCO NACIONAL CUBA" --country JP --explain --source ofac-sdn --db "$DB"
+expect_out "another country lowers the score" 1 \
+    "name 0.9942; country CU not among the entry's (CH;ES;JP;PA): -0.0500" \
+    "$T" search "BANCO NACIONAL CUBA" --country CU --explain --source ofac-sdn --db "$DB"
+expect_out "another country never hides an exact name" 1 \
+    "country CU not among the entry's (CH;ES;JP;PA): -0.0100 (an exact name: kept at the threshold, not hidden)" \
+    "$T" search "BANCO NACIONAL DE CUBA" --country CU --threshold 0.99 --explain --source ofac-sdn \
+    --db "$DB"
+expect_out "the facts in JSON" 1 \
+    '"score":0.9900,"name_score":1.0000,"country_adjustment":-0.0100,"exact_name_kept":true,"country":"CH;ES;JP;PA"' \
+    "$T" search "BANCO NACIONAL DE CUBA" --country CU --threshold 0.99 --format json \
+    --source ofac-sdn --db "$DB"
+
 # ---- search --algorithm ofac: OFAC's Sanctions List Search score, emulated ----
 expect_out "ofac mode gives OFAC's 100 to a name sharing two of three parts" 1 \
     '"entry_id":"23214","name":"KIM, Jong Sik","matched":"KIM, Jong Sik","score":1.0000' \

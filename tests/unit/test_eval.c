@@ -503,6 +503,52 @@ static void test_eval_listed_algorithm_option(void **state)
     tts_rules_free(r);
 }
 
+static tts_status country_lookup(void *user, const char *name, const char *country,
+                                 const char *const *sources, size_t n_sources, double threshold,
+                                 tts_match **hits, size_t *n_hits, tts_error *err)
+{
+    char *seen = user;
+    (void)name;
+    (void)sources;
+    (void)n_sources;
+    (void)threshold;
+    (void)err;
+    snprintf(seen, 32, "%s", country != NULL ? country : "(none)");
+    *hits = NULL;
+    *n_hits = 0;
+    return TTS_OK;
+}
+
+static void test_eval_listed_person_asks_with_every_nationality(void **state)
+{
+    static const struct {
+        const char *nat, *want;
+    } cases[] = {{"'CN'", "CN"}, {"['CN','RU']", "CN;RU"}, {"['US','JP','KP']", "US;JP;KP"}};
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char rec[1024], seen[32] = "";
+        tts_rules *r = rules(HEAD " for p in people\n when len(listed(p)) > 0\n message \"m\"\n}\n");
+        tts_record *x;
+        tts_scan_opts o;
+        tts_findings *f = NULL;
+        tts_error err;
+        snprintf(rec, sizeof(rec), REC(",'people':[{'id':'p1','name':'Ivan P','nationality':%s}]"),
+                 cases[i].nat);
+        x = record(rec);
+        memset(&o, 0, sizeof(o));
+        o.size = sizeof(o);
+        o.as_of = "2026-01-01";
+        o.lookup = country_lookup;
+        o.lookup_user = seen;
+        tts_error_clear(&err);
+        assert_int_equal(tts_scan_record(r, x, &o, &f, &err), TTS_OK);
+        assert_string_equal(seen, cases[i].want);
+        tts_findings_free(f);
+        tts_record_free(x);
+        tts_rules_free(r);
+    }
+}
+
 static void test_eval_findings_sorted_and_deterministic(void **state)
 {
     const char *rule =
@@ -769,6 +815,7 @@ int main(void)
         cmocka_unit_test(test_eval_effective_dates_bound_the_rule),
         cmocka_unit_test(test_eval_listed_uses_lookup_and_fills_matches),
         cmocka_unit_test(test_eval_listed_algorithm_option),
+        cmocka_unit_test(test_eval_listed_person_asks_with_every_nationality),
         cmocka_unit_test(test_eval_findings_sorted_and_deterministic),
         cmocka_unit_test(test_eval_only_rule_and_trace),
         cmocka_unit_test(test_eval_regex_match_limit_stops_runaway_patterns),
