@@ -108,14 +108,29 @@ TTS_API tts_status tts_lists_import_with(tts_lists *l, const char *source, const
 
 typedef struct tts_search_opts {
     size_t size;                 /* sizeof(tts_search_opts) */
-    const char *country;         /* ISO alpha-2 of the party, or NULL */
+    const char *country;         /* ISO alpha-2 of the party (or several, ';'-separated), or NULL */
     const char *const *sources;  /* restrict to these sources; NULL/0 = all */
     size_t n_sources;
     double threshold;            /* minimum score, e.g. TTS_LISTS_THRESHOLD */
     size_t limit;                /* at most this many hits; 0 = no limit */
     int exhaustive;              /* score every name instead of using the index */
     int explain;                 /* fill tts_match.why */
+    /* Fields below were added later. */
+    int algorithm;               /* TTS_ALGORITHM_DEFAULT (0) or TTS_ALGORITHM_OFAC */
 } tts_search_opts;
+
+/*
+ * Scoring algorithms of tts_search_opts.algorithm. TTS_ALGORITHM_OFAC
+ * emulates the score of OFAC's Sanctions List Search from its published
+ * description (OFAC FAQ 249): every list name is compared as written, by
+ * whole-string Jaro-Winkler and by name parts (Jaro-Winkler and Soundex),
+ * in whole points; the country does not change it (as in OFAC's tool).
+ */
+#define TTS_ALGORITHM_DEFAULT 0
+#define TTS_ALGORITHM_OFAC 1
+
+/* The algorithm named `name` ("default", "ofac") into *out; TTS_ERR_ARG for another name. */
+TTS_API tts_status tts_algorithm_parse(const char *name, int *out /* OUT */, tts_error *err);
 
 
 /* A search's candidates: list hits (tts_match, scan.h), filled but for the evaluator's fields. */
@@ -126,9 +141,13 @@ typedef struct tts_search_result {
 
 /*
  * Screen `name` against the lists. Scores are the best over each entry's
- * names; a country given for the query and absent from an entry's
- * countries lowers the score by 0.05 (a match never raises it). On success
- * *out is caller-owned (tts_search_result_free).
+ * names, then qualified by the country: opts.country is one ISO code or
+ * several ';'-separated (a person's nationalities); one of them among an
+ * entry's countries raises the score by 0.02 (at most to 1), an entry with
+ * countries and none of them lowers it by 0.05, but an exact name is never
+ * taken under the threshold by it (kept at the threshold). Hits say the
+ * name's score and the country's amount. On success *out is caller-owned
+ * (tts_search_result_free).
  */
 TTS_API tts_status tts_lists_search(tts_lists *l, const char *name, const tts_search_opts *opts,
                                     tts_search_result **out /* OUT */, tts_error *err);
@@ -144,6 +163,11 @@ TTS_API tts_status tts_lists_lookup(void *user, const char *name, const char *co
                                     const char *const *sources, size_t n_sources,
                                     double threshold, tts_match **hits, size_t *n_hits,
                                     tts_error *err);
+/* tts_lookup_algo_fn for tts_scan_opts.lookup_algo: as tts_lists_lookup, scored by `algorithm`. */
+TTS_API tts_status tts_lists_lookup_algo(void *user, const char *name, const char *country,
+                                         const char *const *sources, size_t n_sources,
+                                         double threshold, int algorithm, tts_match **hits,
+                                         size_t *n_hits, tts_error *err);
 
 /*
  * tts_ident_lookup_fn for tts_scan_opts.lookup_ident: `user` is a

@@ -58,6 +58,10 @@ typedef struct tts_match {
     char *source_url; /* the entry's page at its publisher */
     char *citation;   /* the law the entry rests on, from data/list-citations.tsv by source,
                          sub-list and programmes, or NULL when the table has no row for it */
+    /* The secondary facts that moved `score` (name lookups; 0 for identifier hits). */
+    double name_score;    /* the name's own score */
+    double country_delta; /* what the country or nationality added (> 0) or took (< 0) */
+    int exact_kept;       /* 1: an exact name kept at the threshold, not hidden by the country */
 } tts_match;
 
 typedef struct tts_finding {
@@ -119,6 +123,16 @@ typedef tts_status (*tts_lookup_fn)(void *user, const char *name, const char *co
 typedef tts_status (*tts_ident_lookup_fn)(void *user, const char *scheme, const char *value,
                                           tts_match **hits, size_t *n_hits, tts_error *err);
 
+/*
+ * As tts_lookup_fn, scoring with `algorithm` (TTS_ALGORITHM_DEFAULT or
+ * TTS_ALGORITHM_OFAC of ttscreen/lists.h): the lookup a rule's
+ * listed(..., "algorithm=ofac") asks through.
+ */
+typedef tts_status (*tts_lookup_algo_fn)(void *user, const char *name, const char *country,
+                                         const char *const *sources, size_t n_sources,
+                                         double threshold, int algorithm, tts_match **hits,
+                                         size_t *n_hits, tts_error *err);
+
 typedef void (*tts_trace_fn)(void *user, int depth, const char *text);
 
 typedef struct tts_scan_opts {
@@ -132,6 +146,8 @@ typedef struct tts_scan_opts {
     void *trace_user;      /* passed to trace */
     tts_ident_lookup_fn lookup_ident; /* optional: identifiers against the lists */
     void *lookup_ident_user;          /* passed to lookup_ident */
+    tts_lookup_algo_fn lookup_algo;   /* optional: lookups naming an algorithm (lookup_user);
+                                         NULL: a rule asking another algorithm is an error */
 } tts_scan_opts;
 
 /*

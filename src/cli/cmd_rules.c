@@ -400,6 +400,15 @@ static tts_status no_lists(void *user, const char *name, const char *country,
     return TTS_OK;
 }
 
+/* no_lists for lookups naming an algorithm: no lists either way. */
+static tts_status no_lists_algo(void *user, const char *name, const char *country,
+                                const char *const *sources, size_t n_sources, double threshold,
+                                int algorithm, tts_match **hits, size_t *n_hits, tts_error *err)
+{
+    (void)algorithm;
+    return no_lists(user, name, country, sources, n_sources, threshold, hits, n_hits, err);
+}
+
 static void print_trace(void *user, int depth, const char *text)
 {
     (void)user;
@@ -454,6 +463,7 @@ static int run_example(const tts_rules *rules, const tts_rule_info *r, const tts
     so.lookup_user = to->lists != NULL ? (void *)to->lists : (void *)&asked_lists;
     so.lookup_ident = to->lists != NULL ? tts_lists_lookup_ident : NULL;
     so.lookup_ident_user = to->lists;
+    so.lookup_algo = to->lists != NULL ? tts_lists_lookup_algo : no_lists_algo;
     if (tts_scan_record(rules, rec, &so, &found, &err) != TTS_OK) {
         printf("      %s\n", err.message[0] ? err.message : tts_strerror(err.status));
         goto out;

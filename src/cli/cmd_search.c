@@ -13,7 +13,7 @@
 static const char usage_text[] =
     "usage: ttscreen search NAME [--country CC] [--threshold 0..1] [--limit N]\n"
     "                            [--format text|json] [--source S] [--exhaustive] [--explain]\n"
-    "                            [--db PATH]\n"
+    "                            [--algorithm default|ofac] [--db PATH]\n"
     "       ttscreen search --batch FILE [--format csv|jsonl|json|text|xlsx|html] [-o OUT]\n"
     "                            [--best-only] [--skip-bad] [--encoding E]\n"
     "                            [--input-format csv|tsv|jsonl|xlsx]\n"
@@ -32,13 +32,20 @@ static const char usage_text[] =
     "naming file, row and column; --skip-bad reports it and goes on (exit 2 still).\n"
     "Exit status: 1 when a candidate scores at or above the threshold (with --store, also\n"
     "when a kept row's screening is not clear), 0 when none, 2 error.\n"
-    "  --country CC    the party's country (ISO 3166 alpha-2); a list entry of other\n"
-    "                  countries scores 0.05 lower\n"
+    "  --country CC    the party's country (ISO 3166 alpha-2): a list entry of that\n"
+    "                  country scores 0.02 higher (at most 1), one of other countries\n"
+    "                  0.05 lower, but an exact name stays at the threshold at least;\n"
+    "                  --explain and JSON say by how much\n"
     "  --threshold T   minimum score (default 0.85)\n"
     "  --limit N       at most N candidates (default 20; 0 = all, an error past 1000)\n"
     "  --source S      only list S (repeatable as a comma-separated list)\n"
     "  --exhaustive    score every list name instead of using the index\n"
     "  --explain       show which tokens matched and why\n"
+    "  --algorithm A   default: ttscreen's own scoring; ofac: the score OFAC's Sanctions\n"
+    "                  List Search would give (emulated from OFAC FAQ 249: whole-name\n"
+    "                  Jaro-Winkler and name parts by Jaro-Winkler and Soundex, names as\n"
+    "                  written, whole points; every list name scored; --country does not\n"
+    "                  change it; not with --batch)\n"
     "  --store         (--batch) keep every row as a counterparty case in the case file:\n"
     "                  screened by the rules as a one-party supply record, rescreened with\n"
     "                  the deals; case id cp-ID (the id column) or cp-HASH of the normalised\n"
@@ -61,7 +68,11 @@ static void print_json(const char *query, const tts_search_result *r, int explai
         cli_json_str(stdout, h->name);
         printf(",\"matched\":");
         cli_json_str(stdout, h->matched);
-        printf(",\"score\":%.4f,\"country\":", h->score);
+        printf(",\"score\":%.4f,", h->score);
+        if (h->country_delta != 0.0 || h->exact_kept) /* what the country did to the name's */
+            printf("\"name_score\":%.4f,\"country_adjustment\":%.4f,%s", h->name_score,
+                   h->country_delta, h->exact_kept ? "\"exact_name_kept\":true," : "");
+        printf("\"country\":");
         cli_json_str(stdout, h->country);
         printf(",\"programs\":");
         cli_json_list(stdout, h->programs);
@@ -139,6 +150,23 @@ static int check_operands(int batch, size_t n_ops, const cli_batch_opts *bo)
 
 /* --format: csv, jsonl, json, text, xlsx or html for a batch (into bo->format); text or json for
    one name. */
+/* --algorithm NAME into o->algorithm; only the default scores a --batch sheet. */
+static int check_algorithm(int batch, const char *algorithm, tts_search_opts *o)
+{
+    tts_error err = {0};
+    if (algorithm == NULL)
+        return 0;
+    if (tts_algorithm_parse(algorithm, &o->algorithm, &err) != TTS_OK) {
+        cli_error("search: --algorithm: %s", err.message);
+        return -1;
+    }
+    if (batch && o->algorithm != TTS_ALGORITHM_DEFAULT) {
+        cli_error("search: --algorithm ofac scores one NAME, not a --batch sheet");
+        return -1;
+    }
+    return 0;
+}
+
 static int check_format(int batch, const char *format, cli_batch_opts *bo)
 {
     if (!batch) {
@@ -195,7 +223,7 @@ static int search_one(tts_lists *l, const char *name, const tts_search_opts *o, 
 int cmd_search(int argc, char **argv)
 {
     const char *country = NULL, *thr = NULL, *limit = NULL, *format = NULL, *db = NULL,
-               *source = NULL, *sources[32], *batch = NULL;
+               *source = NULL, *sources[32], *batch = NULL, *algorithm = NULL;
     int exhaustive = 0, explain = 0, help = 0, rc = EXIT_ERROR;
     cli_batch_opts bo;
     char **ops = NULL, *srcbuf = NULL;
@@ -209,6 +237,7 @@ int cmd_search(int argc, char **argv)
         {"limit", 0, 1, &limit, NULL},       {"format", 0, 1, &format, NULL},
         {"db", 0, 1, &db, NULL},             {"source", 0, 1, &source, NULL},
         {"exhaustive", 0, 0, NULL, &exhaustive}, {"explain", 0, 0, NULL, &explain},
+        {"algorithm", 0, 1, &algorithm, NULL},
         {"batch", 0, 1, &batch, NULL},       {"best-only", 0, 0, NULL, &bo.best_only},
         {"out", 'o', 1, &bo.out, NULL},
         {"skip-bad", 0, 0, NULL, &bo.skip_bad}, {"quiet", 'q', 0, NULL, &bo.quiet},
@@ -233,6 +262,8 @@ int cmd_search(int argc, char **argv)
     if (check_operands(batch != NULL, n_ops, &bo) != 0)
         goto out;
     if (check_format(batch != NULL, format, &bo) != 0)
+        goto out;
+    if (check_algorithm(batch != NULL, algorithm, &o) != 0)
         goto out;
     if (country != NULL && !(strlen(country) == 2 && country[0] >= 'A' && country[0] <= 'Z' &&
                              country[1] >= 'A' && country[1] <= 'Z')) {

@@ -30,11 +30,14 @@
 #include "util/mem.h"
 #include "lists/match/nameidx.h"
 #include "lists/match/names.h"
+#include "lists/match/ofacscore.h"
 #include "store/store_cases.h"
 #include "store/store_digest.h"
 #include "sign/ossl.h"
 
 #define COUNTRY_PENALTY 0.05 /* query country absent from the entry's countries */
+#define COUNTRY_RAISE 0.02   /* a query country among the entry's countries */
+#define EXACT_NAME 0.99995   /* a name score this high is an exact name (scores print to 4 places) */
 
 typedef struct src {
     int64_t id;
@@ -1035,12 +1038,78 @@ static int has_country(const char *set, const char *cc)
     return 0;
 }
 
+/* Does some code of the ';'-separated set q occur in the set e? */
+static int sets_meet(const char *q, const char *e)
+{
+    char cc[8];
+    while (*q != '\0') {
+        size_t k = strcspn(q, ";");
+        if (k > 0 && k < sizeof(cc)) {
+            memcpy(cc, q, k);
+            cc[k] = '\0';
+            if (has_country(e, cc))
+                return 1;
+        }
+        q += k;
+        if (*q == ';')
+            q++;
+    }
+    return 0;
+}
+
+/* A hit with the secondary facts that moved its score. */
+typedef struct scored {
+    tts_nameidx_hit h; /* h.score: after the facts */
+    double name;       /* the name's own score */
+    double country;    /* what the country added or took */
+    int kept;          /* an exact name the country would have hidden, kept at the threshold */
+} scored;
+
+/*
+ * The country qualifier (tts_lists_search): the query's countries (a
+ * party's country, a person's nationalities, ';'-separated) against the
+ * entry's. One of them among the entry's raises the score by COUNTRY_RAISE
+ * (at most to 1); an entry with countries and none of the query's lowers it
+ * by COUNTRY_PENALTY, but never under the threshold for an exact name: a
+ * different country does not hide the name itself.
+ */
+static void qualify(scored *x, const char *qc, const char *ec, double threshold)
+{
+    x->name = x->h.score;
+    x->country = 0.0;
+    x->kept = 0;
+    if (qc == NULL || qc[0] == '\0' || ec == NULL || ec[0] == '\0')
+        return;
+    if (sets_meet(qc, ec)) {
+        x->h.score = x->name + COUNTRY_RAISE > 1.0 ? 1.0 : x->name + COUNTRY_RAISE;
+    } else {
+        x->h.score = x->name - COUNTRY_PENALTY;
+        if (x->name >= EXACT_NAME && x->h.score < threshold) {
+            x->h.score = threshold;
+            x->kept = 1;
+        }
+    }
+    x->country = x->h.score - x->name;
+}
+
 static int cmp_hit(const void *a, const void *b)
 {
-    const tts_nameidx_hit *x = a, *y = b;
-    if (x->score != y->score)
-        return x->score > y->score ? -1 : 1;
-    return x->entry < y->entry ? -1 : x->entry > y->entry;
+    const scored *x = a, *y = b;
+    if (x->h.score != y->h.score)
+        return x->h.score > y->h.score ? -1 : 1;
+    return x->h.entry < y->h.entry ? -1 : x->h.entry > y->h.entry;
+}
+
+/* The facts' part of --explain: the country's amount, or nothing. */
+static void explain_facts(const scored *x, const char *qc, const char *ec, tts_buf *b)
+{
+    if (qc == NULL || qc[0] == '\0' || ec == NULL || ec[0] == '\0')
+        return;
+    tts_buf_printf(b, "; name %.4f; country %s %s the entry's (%s): %+.4f", x->name, qc,
+                   x->country > 0.0 || sets_meet(qc, ec) ? "among" : "not among", ec,
+                   x->country);
+    if (x->kept)
+        tts_buf_puts(b, " (an exact name: kept at the threshold, not hidden)");
 }
 
 static char *sdup(const char *s, int *oom)
@@ -1063,26 +1132,30 @@ void tts_search_result_free(tts_search_result *r)
 }
 
 /* Copy index hits into the public result, with the explanation when asked. */
-static tts_status fill(tts_lists *l, const tts_nname *q, const tts_nameidx_hit *h, size_t n,
-                       int explain, tts_search_result *r, tts_error *err)
+static tts_status fill(tts_lists *l, const tts_nname *q, const tts_nname *qw, const scored *sc,
+                       size_t n, const char *qc, int explain, tts_search_result *r,
+                       tts_error *err)
 {
     int oom = 0;
     r->hits = tts_calloc(n > 0 ? n : 1, sizeof(tts_match));
     if (r->hits == NULL)
         return tts_err_set(err, TTS_ERR_NOMEM, "out of memory searching the lists");
     for (size_t i = 0; i < n; i++) {
-        const ent *e = &l->ents[h[i].entry];
+        const ent *e = &l->ents[sc[i].h.entry];
         tts_match *o = &r->hits[i];
         r->n++;
         o->source = sdup(l->srcs[e->src].name, &oom);
         o->entry_id = sdup(e->entry_id, &oom);
         o->name = sdup(e->name, &oom);
-        o->matched = sdup(l->names[h[i].name].name, &oom);
-        o->name_kind = sdup(l->names[h[i].name].kind, &oom);
+        o->matched = sdup(l->names[sc[i].h.name].name, &oom);
+        o->name_kind = sdup(l->names[sc[i].h.name].kind, &oom);
         o->country = sdup(e->country, &oom);
         o->programs = sdup(e->programs, &oom);
         o->entry_type = sdup(entry_types[e->type], &oom);
-        o->score = h[i].score;
+        o->score = sc[i].h.score;
+        o->name_score = sc[i].name;
+        o->country_delta = sc[i].country;
+        o->exact_kept = sc[i].kept;
         {
             tts_status rc = tts_store_entry_shown(l->store, e->rowid, &o->listed_on,
                                                   &o->source_url, err);
@@ -1091,7 +1164,18 @@ static tts_status fill(tts_lists *l, const tts_nname *q, const tts_nameidx_hit *
         }
         if (explain) {
             tts_buf b = TTS_BUF_INIT;
-            tts_nameidx_explain(l->idx, q, h[i].name, &b);
+            if (qw != NULL) {
+                tts_nname m = {NULL, NULL, NULL};
+                const char *mn = l->names[sc[i].h.name].name;
+                tts_status rc = tts_names_normalize(mn, strlen(mn), TTS_NAME_AS_WRITTEN, &m, err);
+                if (rc != TTS_OK)
+                    return rc;
+                tts_ofac_explain(qw->tokens, m.tokens, &b);
+                tts_nname_clear(&m);
+            } else {
+                tts_nameidx_explain(l->idx, q, sc[i].h.name, &b);
+            }
+            explain_facts(&sc[i], qc, e->country, &b);
             if (tts_buf_failed(&b))
                 oom = 1;
             o->why = tts_buf_steal(&b, NULL);
@@ -1100,12 +1184,84 @@ static tts_status fill(tts_lists *l, const tts_nname *q, const tts_nameidx_hit *
     return oom ? tts_err_set(err, TTS_ERR_NOMEM, "out of memory searching the lists") : TTS_OK;
 }
 
+tts_status tts_algorithm_parse(const char *name, int *out, tts_error *err)
+{
+    if (strcmp(name, "default") == 0)
+        *out = TTS_ALGORITHM_DEFAULT;
+    else if (strcmp(name, "ofac") == 0)
+        *out = TTS_ALGORITHM_OFAC;
+    else
+        return tts_err_set(err, TTS_ERR_ARG,
+                           "unknown algorithm \"%.40s\" (default or ofac)", name);
+    return TTS_OK;
+}
+
+/*
+ * The OFAC-compatible search: every name of an allowed entry scored by
+ * ofacscore.c against q (both as written), the best name of each entry
+ * scoring threshold or more into *out (caller frees). No index: OFAC's
+ * tool compares with every list name, and so does this.
+ */
+static tts_status ofac_search(tts_lists *l, const tts_nname *q, double threshold,
+                              const uint8_t *allowed, tts_nameidx_hit **out, size_t *n_out,
+                              tts_error *err)
+{
+    tts_status rc = TTS_OK;
+    size_t n_names = tts_nameidx_count(l->idx), n = 0;
+    double *best = tts_malloc((l->n_ents > 0 ? l->n_ents : 1) * sizeof(double));
+    uint32_t *which = tts_malloc((l->n_ents > 0 ? l->n_ents : 1) * sizeof(uint32_t));
+    tts_nameidx_hit *h = NULL;
+    *out = NULL;
+    *n_out = 0;
+    if (best == NULL || which == NULL)
+        TTS_FAIL(tts_err_set(err, TTS_ERR_NOMEM, "out of memory searching the lists"));
+    for (size_t e = 0; e < l->n_ents; e++)
+        best[e] = -1.0;
+    for (size_t i = 0; i < n_names; i++) {
+        uint32_t e = tts_nameidx_entry(l->idx, (uint32_t)i);
+        tts_nname m = {NULL, NULL, NULL};
+        const char *mn = l->names[i].name;
+        double sc;
+        if (!allowed[l->ents[e].src])
+            continue;
+        TTS_TRY(tts_names_normalize(mn, strlen(mn), TTS_NAME_AS_WRITTEN, &m, err));
+        sc = tts_ofac_score(q->tokens, m.tokens, NULL);
+        tts_nname_clear(&m);
+        if (sc > best[e]) {
+            best[e] = sc;
+            which[e] = (uint32_t)i;
+        }
+    }
+    for (size_t e = 0; e < l->n_ents; e++)
+        n += best[e] >= threshold;
+    h = tts_calloc(n > 0 ? n : 1, sizeof(*h));
+    if (h == NULL)
+        TTS_FAIL(tts_err_set(err, TTS_ERR_NOMEM, "out of memory searching the lists"));
+    n = 0;
+    for (size_t e = 0; e < l->n_ents; e++)
+        if (best[e] >= threshold) {
+            h[n].name = which[e];
+            h[n].entry = (uint32_t)e;
+            h[n].score = best[e];
+            n++;
+        }
+    *out = h;
+    *n_out = n;
+out:
+    tts_free(best);
+    tts_free(which);
+    return rc;
+}
+
 tts_status tts_lists_search(tts_lists *l, const char *name, const tts_search_opts *o,
                             tts_search_result **out, tts_error *err)
 {
     tts_status rc;
-    tts_nname q = {NULL, NULL, NULL};
+    tts_nname q = {NULL, NULL, NULL}, qw = {NULL, NULL, NULL};
     tts_nameidx_hit *h = NULL;
+    scored *sc = NULL;
+    const char *qc = NULL; /* the query's countries, when they qualify the scores */
+    int ofac;
     size_t n = 0, w = 0;
     uint8_t *allowed = NULL;
     tts_search_result *r = NULL;
@@ -1115,8 +1271,15 @@ tts_status tts_lists_search(tts_lists *l, const char *name, const tts_search_opt
         return tts_err_set(err, TTS_ERR_ARG, "tts_lists_search: options missing or too old");
     if (!(o->threshold >= 0.0 && o->threshold <= 1.0))
         return tts_err_set(err, TTS_ERR_ARG, "threshold must be between 0 and 1");
+    if (o->algorithm != TTS_ALGORITHM_DEFAULT && o->algorithm != TTS_ALGORITHM_OFAC)
+        return tts_err_set(err, TTS_ERR_ARG, "unknown search algorithm %d", o->algorithm);
+    ofac = o->algorithm == TTS_ALGORITHM_OFAC;
+    /* OFAC's tool does not score the country: the OFAC mode leaves it out */
+    qc = !ofac && o->country != NULL && o->country[0] != '\0' ? o->country : NULL;
     TTS_TRY(load(l, err));
     TTS_TRY(tts_names_normalize(name, strlen(name), 0, &q, err));
+    if (ofac)
+        TTS_TRY(tts_names_normalize(name, strlen(name), TTS_NAME_AS_WRITTEN, &qw, err));
     allowed = tts_calloc(l->n_srcs + 1, 1);
     r = tts_calloc(1, sizeof(*r));
     if (allowed == NULL || r == NULL)
@@ -1129,15 +1292,24 @@ tts_status tts_lists_search(tts_lists *l, const char *name, const tts_search_opt
     }
     fc.l = l;
     fc.allowed = allowed;
-    TTS_TRY(tts_nameidx_search(l->idx, &q, o->threshold, o->exhaustive, filter_entry, &fc, &h, &n,
-                               err));
+    if (ofac)
+        TTS_TRY(ofac_search(l, &qw, o->threshold, allowed, &h, &n, err));
+    else
+        /* a candidate the country raises to the threshold is asked for too */
+        TTS_TRY(tts_nameidx_search(l->idx, &q,
+                                   qc != NULL && o->threshold > COUNTRY_RAISE
+                                       ? o->threshold - COUNTRY_RAISE
+                                       : qc != NULL ? 0.0 : o->threshold,
+                                   o->exhaustive, filter_entry, &fc, &h, &n, err));
+    sc = tts_calloc(n > 0 ? n : 1, sizeof(*sc));
+    if (sc == NULL)
+        TTS_FAIL(tts_err_set(err, TTS_ERR_NOMEM, "out of memory searching the lists"));
     for (size_t i = 0; i < n; i++) {
         const ent *e = &l->ents[h[i].entry];
-        if (o->country != NULL && o->country[0] != '\0' && e->country != NULL &&
-            !has_country(e->country, o->country))
-            h[i].score -= COUNTRY_PENALTY;
-        if (h[i].score >= o->threshold)
-            h[w++] = h[i];
+        sc[w].h = h[i];
+        qualify(&sc[w], qc, e->country, o->threshold);
+        if (sc[w].h.score >= o->threshold)
+            w++;
     }
     n = w;
     if (o->limit == 0 && n > TTS_LIST_MAX_CANDIDATES)
@@ -1146,17 +1318,19 @@ tts_status tts_lists_search(tts_lists *l, const char *name, const tts_search_opt
                              "%d (TTS_LIST_MAX_CANDIDATES): raise the threshold or give a limit",
                              n, o->threshold, name, TTS_LIST_MAX_CANDIDATES));
     if (n > 1)
-        qsort(h, n, sizeof(*h), cmp_hit);
+        qsort(sc, n, sizeof(*sc), cmp_hit);
     if (o->limit > 0 && n > o->limit)
         n = o->limit;
-    TTS_TRY(fill(l, &q, h, n, o->explain, r, err));
+    TTS_TRY(fill(l, &q, ofac ? &qw : NULL, sc, n, qc, o->explain, r, err));
     *out = r;
     r = NULL;
 out:
     tts_search_result_free(r);
     tts_free(h);
+    tts_free(sc);
     tts_free(allowed);
     tts_nname_clear(&q);
+    tts_nname_clear(&qw);
     return rc;
 }
 
@@ -1208,6 +1382,14 @@ tts_status tts_lists_lookup(void *user, const char *name, const char *country,
                             const char *const *sources, size_t n_sources, double threshold,
                             tts_match **hits, size_t *n_hits, tts_error *err)
 {
+    return tts_lists_lookup_algo(user, name, country, sources, n_sources, threshold,
+                                 TTS_ALGORITHM_DEFAULT, hits, n_hits, err);
+}
+
+tts_status tts_lists_lookup_algo(void *user, const char *name, const char *country,
+                                 const char *const *sources, size_t n_sources, double threshold,
+                                 int algorithm, tts_match **hits, size_t *n_hits, tts_error *err)
+{
     tts_lists *l = user;
     tts_search_opts o;
     tts_search_result *r = NULL;
@@ -1218,6 +1400,7 @@ tts_status tts_lists_lookup(void *user, const char *name, const char *country,
     o.sources = sources;
     o.n_sources = n_sources;
     o.threshold = threshold;
+    o.algorithm = algorithm;
     *hits = NULL;
     *n_hits = 0;
     rc = tts_lists_search(l, name, &o, &r, err);

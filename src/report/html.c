@@ -538,7 +538,10 @@ static void match_rows(tts_buf *b, const tts_finding *f, int with_rule)
             tts_buf_puts(b, "</code>");
         }
         tts_buf_puts(b, "</td>");
-        tts_buf_printf(b, "<td>%.2f</td></tr>\n", m->score);
+        tts_buf_printf(b, "<td>%.2f", m->score);
+        if (m->country_delta != 0.0 || m->exact_kept)
+            tts_buf_printf(b, " (name %.2f, country %+.2f)", m->name_score, m->country_delta);
+        tts_buf_puts(b, "</td></tr>\n");
     }
 }
 

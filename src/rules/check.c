@@ -496,6 +496,15 @@ static tts_type check_builtin(checker *c, tts_node *n, const tts_builtin *b, tts
         if (want.dom != TTS_D_NONE)
             check_literal_dom(c, (tts_dom)want.dom, n->args[i], "this argument");
     }
+    if (b->fn != NULL && (strcmp(b->name, "listed") == 0 || strcmp(b->name, "listed_at") == 0))
+        for (size_t i = 1; i < n->n_args; i++) {
+            const tts_node *x = n->args[i];
+            int algorithm;
+            if (x->kind == TTS_N_LIT && x->lit.k == TTS_T_STR &&
+                tts_ops_listed_option(x->lit.u.s, &algorithm) < 0)
+                ERR_AT(c, x, "unknown option \"%s\" of %s (algorithm=default or algorithm=ofac)",
+                       x->lit.u.s, b->name);
+        }
     if (b->needs != NULL) {
         tts_def *d = tts_rules_find_def(c->set, b->needs, strlen(b->needs));
         if (d == NULL)

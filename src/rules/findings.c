@@ -92,10 +92,19 @@ static const char *copied_value(const tts_match *src, size_t i)
     return v;
 }
 
-int tts_match_copy(tts_match *dst, const tts_match *src)
+/* The fields of a match that are not strings: a copy takes them as they are. */
+static void copy_scalars(tts_match *dst, const tts_match *src)
 {
     memset(dst, 0, sizeof(*dst));
     dst->score = src->score;
+    dst->name_score = src->name_score;
+    dst->country_delta = src->country_delta;
+    dst->exact_kept = src->exact_kept;
+}
+
+int tts_match_copy(tts_match *dst, const tts_match *src)
+{
+    copy_scalars(dst, src);
     for (size_t i = 0; i < N_MATCH_STRINGS; i++) {
         const char *v = copied_value(src, i);
         if (v != NULL && (*match_string(dst, i) = tts_strdup(v)) == NULL) {
@@ -109,8 +118,7 @@ int tts_match_copy(tts_match *dst, const tts_match *src)
 int tts_match_copy_to(tts_match *dst, const tts_match *src, char *(*dup)(void *ctx, const char *s),
                       void *ctx)
 {
-    memset(dst, 0, sizeof(*dst));
-    dst->score = src->score;
+    copy_scalars(dst, src);
     for (size_t i = 0; i < N_MATCH_STRINGS; i++) {
         const char *v = copied_value(src, i);
         if (v != NULL && (*match_string(dst, i) = dup(ctx, v)) == NULL)

@@ -21,6 +21,7 @@
 #include "rules/rx.h"
 #include "rules/findings.h"
 #include "rules/schema.h"
+#include "ttscreen/lists.h"
 
 #define LISTED_DEFAULT_THRESHOLD 0.85
 
@@ -671,7 +672,7 @@ static size_t listed_names(const tts_val *who, listed_name *out, size_t cap, con
         p = who->u.p;
     } else if (who->k == TTS_T_PERSON) {
         const tts_person *per = who->u.p;
-        *country = per->n_nationality > 0 ? per->nationality[0] : NULL;
+        *country = per->n_nationality > 0 ? per->nationality[0] : NULL; /* see fn_listed */
         *want = "person";
         if (cap > 0)
             out[k++] = (listed_name){per->name, "name", -1, NULL};
@@ -809,12 +810,29 @@ static tts_match *match_to_arena(tts_eval *ev, const tts_match *x)
     return m;
 }
 
+int tts_ops_listed_option(const char *s, int *algorithm)
+{
+    static const char key[] = "algorithm=";
+    if (strncmp(s, key, sizeof(key) - 1) != 0)
+        return 0;
+    s += sizeof(key) - 1;
+    if (strcmp(s, "default") == 0)
+        *algorithm = TTS_ALGORITHM_DEFAULT;
+    else if (strcmp(s, "ofac") == 0)
+        *algorithm = TTS_ALGORITHM_OFAC;
+    else
+        return -1;
+    return 1;
+}
+
 static tts_status fn_listed(tts_eval *ev, const tts_node *c, cval *a, size_t n, tts_val *out)
 {
     int at = strcmp(c->name, "listed_at") == 0;
     size_t first = at ? 2 : 1, n_src = 0, n_names;
     const char *sources[TTS_RULES_MAX_ARGS * 16];
-    const char *country = NULL, *want = NULL;
+    const char *country = NULL, *want = NULL, *keys[TTS_RULES_MAX_ARGS * 16 + 1];
+    int algorithm = TTS_ALGORITHM_DEFAULT;
+    size_t n_keys = 0;
     listed_name *names;
     double threshold = at && a[1].k == TTS_T_NUM ? a[1].u.n : LISTED_DEFAULT_THRESHOLD;
     hit_set h = {NULL, 0, 0};
@@ -837,10 +855,43 @@ static tts_status fn_listed(tts_eval *ev, const tts_node *c, cval *a, size_t n, 
     n_names = listed_names(&a[0], names, n_names, &country, &want);
     if (n_names == 0)
         return TTS_OK;
-    for (size_t i = first; i < n; i++)
-        if (a[i].k == TTS_T_STR)
+    if (a[0].k == TTS_T_PERSON && ((const tts_person *)a[0].u.p)->n_nationality > 1) {
+        /* every nationality qualifies the name: "CN;RU" */
+        const tts_person *per = a[0].u.p;
+        char *cs = tts_arena_calloc(ev->arena, per->n_nationality, 3);
+        if (cs == NULL)
+            return tts_eval_nomem(ev);
+        for (size_t i = 0; i < per->n_nationality; i++) {
+            memcpy(cs + 3 * i, per->nationality[i], 2);
+            cs[3 * i + 2] = i + 1 < per->n_nationality ? ';' : '\0';
+        }
+        country = cs;
+    }
+    for (size_t i = first; i < n; i++) {
+        int opt;
+        if (a[i].k != TTS_T_STR)
+            continue;
+        opt = tts_ops_listed_option(a[i].u.s, &algorithm);
+        if (opt < 0) /* the checker refuses a literal; this is a computed string */
+            return tts_err_set(ev->err, TTS_ERR_ARG,
+                               "record \"%s\": %s(): unknown option \"%.60s\" (algorithm=default "
+                               "or algorithm=ofac)",
+                               ev->rec->id, c->name, a[i].u.s);
+        if (opt == 0)
             sources[n_src++] = a[i].u.s;
-    if (memo_find(ev, a[0].u.p, threshold, sources, n_src, out))
+    }
+    if (algorithm != TTS_ALGORITHM_DEFAULT && ev->opts->lookup_algo == NULL)
+        /* fail closed: never answer an OFAC-mode question with the default scores */
+        return tts_err_set(ev->err, TTS_ERR_ARG,
+                           "record \"%s\": %s(): this screening's list lookup has no "
+                           "algorithm=ofac",
+                           ev->rec->id, c->name);
+    /* the memo key: the sources and the algorithm asked */
+    for (size_t i = 0; i < n_src; i++)
+        keys[n_keys++] = sources[i];
+    if (algorithm != TTS_ALGORITHM_DEFAULT)
+        keys[n_keys++] = "\001algorithm=ofac";
+    if (memo_find(ev, a[0].u.p, threshold, keys, n_keys, out))
         return TTS_OK; /* the same question was asked earlier in this scan */
     for (size_t i = 0; i < n_names && rc == TTS_OK; i++) {
         /* the lists know no record: name the record and the name's path in the message */
@@ -859,8 +910,12 @@ static tts_status fn_listed(tts_eval *ev, const tts_node *c, cval *a, size_t n, 
             rc = ev->opts->lookup_ident(ev->opts->lookup_ident_user, names[i].ident,
                                         names[i].text, &hits, &n_hits, &lerr);
         } else {
-            rc = ev->opts->lookup(ev->opts->lookup_user, names[i].text, country, sources, n_src,
-                                  threshold, &hits, &n_hits, &lerr);
+            rc = algorithm != TTS_ALGORITHM_DEFAULT
+                     ? ev->opts->lookup_algo(ev->opts->lookup_user, names[i].text, country,
+                                             sources, n_src, threshold, algorithm, &hits,
+                                             &n_hits, &lerr)
+                     : ev->opts->lookup(ev->opts->lookup_user, names[i].text, country, sources,
+                                        n_src, threshold, &hits, &n_hits, &lerr);
         }
         if (rc != TTS_OK) {
             tts_matches_free(hits, n_hits);
@@ -894,7 +949,7 @@ static tts_status fn_listed(tts_eval *ev, const tts_node *c, cval *a, size_t n, 
     }
     *out = list_of(items, h.n);
     hit_set_free(&h);
-    return memo_add(ev, a[0].u.p, threshold, sources, n_src, out);
+    return memo_add(ev, a[0].u.p, threshold, keys, n_keys, out);
 }
 
 /* sources(matches): the list sources of the matches, each once, in order. */
@@ -1203,7 +1258,8 @@ static const tts_builtin builtins[] = {
      "denied-party list entries matching any of its names (a party's name, aliases and "
      "identifiers; a person's name; an affiliation's organisation; a funding source), score >= "
      "0.85, optionally only the given sources; persons match only entries of persons or of "
-     "unknown type, organisations only organisations or unknown",
+     "unknown type, organisations only organisations or unknown; a string \"algorithm=ofac\" "
+     "among the sources scores as OFAC's Sanctions List Search (docs/name-matching.md)",
      fn_listed,
      NULL,
      1},

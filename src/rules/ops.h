@@ -36,6 +36,14 @@ typedef struct tts_builtin {
 /* Apply classification table d to a string value: the labels whose pattern matches. */
 tts_status tts_ops_classify(tts_eval *ev, const tts_def *d, const tts_val *text, tts_val *out);
 
+/*
+ * A string argument of listed() / listed_at() that is an option rather than
+ * a source: "algorithm=default" or "algorithm=ofac" (TTS_ALGORITHM_* of
+ * ttscreen/lists.h). 0: not an option (a source name); 1: *algorithm set;
+ * -1: "algorithm=" with another name.
+ */
+int tts_ops_listed_option(const char *s, int *algorithm);
+
 /* Built-in named `name`, or NULL. */
 const tts_builtin *tts_ops_find(const char *name);
 /* The whole table; *n receives its length. */

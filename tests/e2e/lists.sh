@@ -135,6 +135,54 @@ run "exhaustive and indexed agree" 1 "$T" search "BANCO NACIONAL CUBA" --format 
     --format json --exhaustive --db "$DB" &&
     if [ "$A" = "$OUT" ]; then ok "exhaustive and indexed agree"; else
         bad "exhaustive and indexed agree" "$A vs $OUT"; fi
+# ---- the country qualifies a name's score, and --explain says by how much ----
+expect_out "no country: a near name under the threshold" 0 "no list entry scores 0.85 or more" \
+    "$T" search "BANCO NACIONAL KUBA" --source ofac-sdn --db "$DB"
+expect_out "a country of the entry raises the score over the threshold" 1 \
+    "name 0.8421; country JP among the entry's (CH;ES;JP;PA): +0.0200" \
+    "$T" search "BANCO NACIONAL KUBA" --country JP --explain --source ofac-sdn --db "$DB"
+expect_out "the raise stops at 1" 1 \
+    "name 0.9942; country JP among the entry's (CH;ES;JP;PA): +0.0058" \
+    "$T" search "BANCO NACIONAL CUBA" --country JP --explain --source ofac-sdn --db "$DB"
+expect_out "another country lowers the score" 1 \
+    "name 0.9942; country CU not among the entry's (CH;ES;JP;PA): -0.0500" \
+    "$T" search "BANCO NACIONAL CUBA" --country CU --explain --source ofac-sdn --db "$DB"
+expect_out "another country never hides an exact name" 1 \
+    "country CU not among the entry's (CH;ES;JP;PA): -0.0100 (an exact name: kept at the threshold, not hidden)" \
+    "$T" search "BANCO NACIONAL DE CUBA" --country CU --threshold 0.99 --explain --source ofac-sdn \
+    --db "$DB"
+expect_out "the facts in JSON" 1 \
+    '"score":0.9900,"name_score":1.0000,"country_adjustment":-0.0100,"exact_name_kept":true,"country":"CH;ES;JP;PA"' \
+    "$T" search "BANCO NACIONAL DE CUBA" --country CU --threshold 0.99 --format json \
+    --source ofac-sdn --db "$DB"
+
+# ---- search --algorithm ofac: OFAC's Sanctions List Search score, emulated ----
+expect_out "ofac mode gives OFAC's 100 to a name sharing two of three parts" 1 \
+    '"entry_id":"23214","name":"KIM, Jong Sik","matched":"KIM, Jong Sik","score":1.0000' \
+    "$T" search "KIM JONG UN" --algorithm ofac --source ofac-sdn --limit 0 --format json --db "$DB"
+run "default mode ranks that name below the right person" 1 \
+    "$T" search "KIM JONG UN" --source ofac-sdn --format json --db "$DB" &&
+    case $OUT in *'"entry_id":"20157"'*'"score":1.0000'*) case $OUT in *'"entry_id":"23214"'*)
+        bad "default mode ranks that name below the right person" "$OUT" ;;
+        *) ok "default mode ranks that name below the right person" ;; esac ;;
+    *) bad "default mode ranks that name below the right person" "$OUT" ;; esac
+expect_out "ofac mode explains parts, composite and whole string" 1 \
+    "why: ofac parts: osama~usama 0.87 bin~bin 1.00 (same soundex) laden~laden 1.00 (same soundex); composite 0.956; whole string 0.847; score 96" \
+    "$T" search "OSAMA BIN LADEN" --algorithm ofac --source ofac-sdn --explain --db "$DB"
+expect_out "ofac mode scores in whole points" 1 "0.960  ofac-sdn  6366  AL QA'IDA" \
+    "$T" search "OSAMA BIN LADEN" --algorithm ofac --source ofac-sdn --db "$DB"
+run "ofac mode: the country does not change the score" 1 \
+    "$T" search "OSAMA BIN LADEN" --algorithm ofac --format json --db "$DB" && A=$OUT &&
+    run "ofac mode: the country does not change the score" 1 \
+    "$T" search "OSAMA BIN LADEN" --algorithm ofac --country JP --format json --db "$DB" &&
+    if [ "$A" = "$OUT" ]; then ok "ofac mode: the country does not change the score"; else
+        bad "ofac mode: the country does not change the score" "$A vs $OUT"; fi
+expect_err "unknown algorithm" 2 \
+    'ttscreen: search: --algorithm: unknown algorithm "soundex" (default or ofac)' \
+    "$T" search CATL --algorithm soundex --db "$DB"
+expect_err "ofac mode is not for --batch" 2 \
+    "ttscreen: search: --algorithm ofac scores one NAME, not a --batch sheet" \
+    "$T" search --batch fixtures/lists/us-1260h.csv --algorithm ofac --db "$DB"
 expect_out "--source restricts the lists" 0 '"matches":[]' \
     "$T" search CATL --source jp-eul,us-dpl --format json --db "$DB"
 expect_err "search needs a database" 2 \

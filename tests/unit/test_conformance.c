@@ -12,7 +12,11 @@
  *     the result: no token similarity, not even as an initial) scores below
  *     every right-person row of the same query;
  *   - cross-script: the expected name is the best of the 22 Latin names for
- *     at least 18 queries, and scores 0.70 or more for at least 15.
+ *     at least 18 queries, and scores 0.70 or more for at least 15;
+ *   - the OFAC-compatible score (ofacscore.h) is within 5 points of OFAC's
+ *     on at least 90 % of the scored rows, mean |difference| at most 2.0
+ *     points (the bar nomenklatura sets its own emulator). Its rows are
+ *     normalised as written (TTS_NAME_AS_WRITTEN), as search does.
  * Result names with a comma are persons as the SDN writes them
  * ("SURNAME, Given"), normalised as the importer does for individuals.
  */
@@ -26,6 +30,7 @@
 #include "lists/match/nameidx.h"
 #include "lists/match/names.h"
 #include "lists/match/namescore.h"
+#include "lists/match/ofacscore.h"
 
 #define MAX_ROWS 256
 #define MAX_FIELD 256
@@ -203,6 +208,48 @@ static void test_ofac_sls_rows_right_people_found_wrong_people_below(void **stat
     assert_int_equal(wrong_ok, n_wrong);
 }
 
+static void test_ofac_mode_reproduces_ofac_scores(void **state)
+{
+    static row rows[MAX_ROWS];
+    size_t n = read_csv("peer/ofac-sls-scores.csv", rows, MAX_ROWS), n_scored = 0, within5 = 0;
+    size_t neg = 0, neg_below = 0;
+    double absdiff = 0.0;
+    int show = getenv("TTS_SHOW_ROWS") != NULL;
+    (void)state;
+    assert_true(n >= 160);
+    for (size_t i = 0; i < n; i++) {
+        tts_nname q, m;
+        int ofac = (int)strtol(rows[i].f[2], NULL, 10);
+        double sc;
+        norm(rows[i].f[0], TTS_NAME_AS_WRITTEN, &q);
+        norm(rows[i].f[1], TTS_NAME_AS_WRITTEN, &m);
+        sc = tts_ofac_score(q.tokens, m.tokens, NULL);
+        if (ofac >= 0) {
+            double d = fabs(100.0 * sc - (double)ofac);
+            n_scored++;
+            within5 += d <= 5.0;
+            absdiff += d;
+            if (d > 5.0 || show)
+                printf("#   ofac mode %s '%s' / '%s': ofac %d, ours %.0f\n",
+                       d > 5.0 ? "off by more than 5:" : "", rows[i].f[0], rows[i].f[1], ofac,
+                       100.0 * sc);
+        } else {
+            neg++;
+            neg_below += sc < 0.80;
+        }
+        tts_nname_clear(&q);
+        tts_nname_clear(&m);
+    }
+    printf("# QUALITY OFAC SLS rows, OFAC mode: %zu of %zu scored rows within 5 points of OFAC's "
+           "score (%.1f%%, floor 90%%), mean |difference| %.2f points (ceiling 2.0); %zu of %zu "
+           "rows OFAC did not show at 80 score under 0.80\n",
+           within5, n_scored, 100.0 * (double)within5 / (double)n_scored,
+           absdiff / (double)n_scored, neg_below, neg);
+    assert_true(n_scored >= 160);
+    assert_true(10 * within5 >= 9 * n_scored);
+    assert_true(absdiff / (double)n_scored <= 2.0);
+}
+
 static void test_cross_script_pairs_find_the_latin_name(void **state)
 {
     static row rows[64];
@@ -245,6 +292,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ofac_sls_rows_right_people_found_wrong_people_below),
+        cmocka_unit_test(test_ofac_mode_reproduces_ofac_scores),
         cmocka_unit_test(test_cross_script_pairs_find_the_latin_name),
     };
     return cmocka_run_group_tests_name("conformance", tests, tts_test_use_cmocka_allocator,

@@ -427,6 +427,135 @@ static void test_eval_listed_uses_lookup_and_fills_matches(void **state)
     tts_findings_free(f);
 }
 
+typedef struct algo_calls {
+    int plain, algo, algorithm;
+    size_t n_sources;
+} algo_calls;
+
+static tts_status count_lookup(void *user, const char *name, const char *country,
+                               const char *const *sources, size_t n_sources, double threshold,
+                               tts_match **hits, size_t *n_hits, tts_error *err)
+{
+    algo_calls *c = user;
+    (void)name;
+    (void)country;
+    (void)sources;
+    (void)n_sources;
+    (void)threshold;
+    (void)err;
+    c->plain++;
+    *hits = NULL;
+    *n_hits = 0;
+    return TTS_OK;
+}
+
+static tts_status algo_lookup(void *user, const char *name, const char *country,
+                              const char *const *sources, size_t n_sources, double threshold,
+                              int algorithm, tts_match **hits, size_t *n_hits, tts_error *err)
+{
+    algo_calls *c = user;
+    (void)country;
+    (void)threshold;
+    (void)err;
+    c->algo++;
+    c->algorithm = algorithm;
+    c->n_sources = n_sources;
+    *hits = NULL;
+    *n_hits = 0;
+    if (strcmp(name, "Shenzhen Co") != 0 || n_sources != 1 || strcmp(sources[0], "us-1260h") != 0)
+        return TTS_OK;
+    *hits = tts_calloc(1, sizeof(tts_match));
+    (*hits)[0].source = tts_strdup("us-1260h");
+    (*hits)[0].entry_id = tts_strdup("e-1");
+    (*hits)[0].name = tts_strdup("SHENZHEN CO LTD");
+    (*hits)[0].matched = tts_strdup("Shenzhen Co");
+    (*hits)[0].score = 0.9;
+    *n_hits = 1;
+    return TTS_OK;
+}
+
+static void test_eval_listed_algorithm_option(void **state)
+{
+    const char *rule = HEAD " for p in parties\n when len(listed(p, \"algorithm=ofac\", \"us-1260h\")) > 0"
+                            " and len(listed(p, \"us-1260h\")) == 0\n message \"{p.name}\"\n}\n";
+    tts_rules *r = rules(rule);
+    tts_record *x = record(CHAIN_REC);
+    tts_scan_opts o;
+    tts_findings *f = NULL;
+    tts_error err;
+    algo_calls c = {0, 0, -1, 0};
+    (void)state;
+    memset(&o, 0, sizeof(o));
+    o.size = sizeof(o);
+    o.as_of = "2026-01-01";
+    o.lookup = count_lookup;
+    o.lookup_user = &c;
+    /* a lookup without algorithms: an error, never the default scores in its place */
+    tts_error_clear(&err);
+    assert_int_equal(tts_scan_record(r, x, &o, &f, &err), TTS_ERR_ARG);
+    assert_null(f);
+    if (strstr(err.message, "listed(): this screening's list lookup has no algorithm=ofac") == NULL)
+        fail_msg("message: %s", err.message);
+    assert_int_equal(c.plain, 0);
+    o.lookup_algo = algo_lookup;
+    assert_int_equal(tts_scan_record(r, x, &o, &f, &err), TTS_OK);
+    assert_int_equal(c.algorithm, TTS_ALGORITHM_OFAC);
+    assert_int_equal(c.n_sources, 1); /* the option is not a source */
+    assert_int_equal(c.algo, 3);      /* one per party */
+    assert_int_equal(c.plain, 1);     /* the default question is another one: not the memo's */
+    assert_int_equal(f->n, 1);
+    assert_string_equal(f->items[0].message, "Shenzhen Co");
+    tts_findings_free(f);
+    tts_record_free(x);
+    tts_rules_free(r);
+}
+
+static tts_status country_lookup(void *user, const char *name, const char *country,
+                                 const char *const *sources, size_t n_sources, double threshold,
+                                 tts_match **hits, size_t *n_hits, tts_error *err)
+{
+    char *seen = user;
+    (void)name;
+    (void)sources;
+    (void)n_sources;
+    (void)threshold;
+    (void)err;
+    snprintf(seen, 32, "%s", country != NULL ? country : "(none)");
+    *hits = NULL;
+    *n_hits = 0;
+    return TTS_OK;
+}
+
+static void test_eval_listed_person_asks_with_every_nationality(void **state)
+{
+    static const struct {
+        const char *nat, *want;
+    } cases[] = {{"'CN'", "CN"}, {"['CN','RU']", "CN;RU"}, {"['US','JP','KP']", "US;JP;KP"}};
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char rec[1024], seen[32] = "";
+        tts_rules *r = rules(HEAD " for p in people\n when len(listed(p)) > 0\n message \"m\"\n}\n");
+        tts_record *x;
+        tts_scan_opts o;
+        tts_findings *f = NULL;
+        tts_error err;
+        snprintf(rec, sizeof(rec), REC(",'people':[{'id':'p1','name':'Ivan P','nationality':%s}]"),
+                 cases[i].nat);
+        x = record(rec);
+        memset(&o, 0, sizeof(o));
+        o.size = sizeof(o);
+        o.as_of = "2026-01-01";
+        o.lookup = country_lookup;
+        o.lookup_user = seen;
+        tts_error_clear(&err);
+        assert_int_equal(tts_scan_record(r, x, &o, &f, &err), TTS_OK);
+        assert_string_equal(seen, cases[i].want);
+        tts_findings_free(f);
+        tts_record_free(x);
+        tts_rules_free(r);
+    }
+}
+
 static void test_eval_findings_sorted_and_deterministic(void **state)
 {
     const char *rule =
@@ -739,6 +868,8 @@ int main(void)
         cmocka_unit_test(test_eval_owned_percent_converges_on_cycles),
         cmocka_unit_test(test_eval_effective_dates_bound_the_rule),
         cmocka_unit_test(test_eval_listed_uses_lookup_and_fills_matches),
+        cmocka_unit_test(test_eval_listed_algorithm_option),
+        cmocka_unit_test(test_eval_listed_person_asks_with_every_nationality),
         cmocka_unit_test(test_eval_findings_sorted_and_deterministic),
         cmocka_unit_test(test_eval_only_rule_and_trace),
         cmocka_unit_test(test_eval_regex_match_limit_stops_runaway_patterns),

@@ -166,6 +166,9 @@ static void test_parse_type_and_name_errors_table(void **state)
          "the condition of 'if' needs a bool, not string"},
         {" for p in people\n when p.clearance.level == \"classified\"\n",
          "\"classified\" can never equal"},
+        {" for p in parties\n when len(listed(p, \"ofac-sdn\", \"algorithm=soundex\")) > 0\n",
+         "7:33: error: unknown option \"algorithm=soundex\" of listed (algorithm=default or "
+         "algorithm=ofac)"},
     };
     (void)state;
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {

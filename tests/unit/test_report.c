@@ -127,6 +127,52 @@ static void test_jsonl_report_is_one_line_with_every_field(void **state)
     tts_findings_free(f);
 }
 
+/* A match the country moved says by how much, in every format; one it did not move does not. */
+static void test_match_facts_in_every_format(void **state)
+{
+    fixture *fx = *state;
+    tts_findings *f = tts_findings_new();
+    tts_finding *x;
+    char *out;
+    add_finding(f, "a.rule", TTS_SEV_HIGH, "$.parties[0]");
+    x = &f->items[0];
+    x->matches = tts_calloc(2, sizeof(tts_match));
+    x->n_matches = 2;
+    for (size_t i = 0; i < 2; i++) {
+        x->matches[i].source = tts_strdup("ofac-sdn");
+        x->matches[i].entry_id = tts_strdup(i == 0 ? "306" : "307");
+        x->matches[i].name = tts_strdup("BANCO NACIONAL DE CUBA");
+        x->matches[i].matched = tts_strdup("BANCO NACIONAL DE CUBA");
+    }
+    x->matches[0].score = 0.8621;
+    x->matches[0].name_score = 0.8421;
+    x->matches[0].country_delta = 0.02;
+    x->matches[1].score = 0.99;
+    x->matches[1].name_score = 1.0;
+    x->matches[1].country_delta = -0.01;
+    x->matches[1].exact_kept = 1;
+    out = render(fx, f, TTS_FORMAT_JSONL);
+    assert_non_null(strstr(out, "\"score\":0.8621,\"name_score\":0.8421,\"country_adjustment\":0.0200"));
+    assert_non_null(strstr(out, "\"score\":0.9900,\"name_score\":1.0000,\"country_adjustment\":"
+                                "-0.0100,\"exact_name_kept\":true"));
+    tts_free(out);
+    out = render(fx, f, TTS_FORMAT_TEXT);
+    assert_non_null(strstr(out, ", score 0.86: name 0.84, country +0.02)"));
+    assert_non_null(strstr(out, ", score 0.99: name 1.00, country -0.01, an exact name kept at "
+                                "the threshold)"));
+    tts_free(out);
+    out = render(fx, f, TTS_FORMAT_HTML);
+    assert_non_null(strstr(out, "<td>0.86 (name 0.84, country +0.02)</td>"));
+    tts_free(out);
+    x->matches[0].country_delta = 0.0; /* not moved: the score alone */
+    x->matches[1].country_delta = 0.0;
+    x->matches[1].exact_kept = 0;
+    out = render(fx, f, TTS_FORMAT_JSONL);
+    assert_null(strstr(out, "name_score"));
+    tts_free(out);
+    tts_findings_free(f);
+}
+
 static void test_json_report_is_indented_and_equivalent(void **state)
 {
     fixture *fx = *state;
@@ -205,6 +251,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_record_sha256_is_over_sorted_compact_json),
         cmocka_unit_test(test_jsonl_report_is_one_line_with_every_field),
+        cmocka_unit_test(test_match_facts_in_every_format),
         cmocka_unit_test(test_json_report_is_indented_and_equivalent),
         cmocka_unit_test(test_text_report_groups_by_severity),
         cmocka_unit_test(test_verdict_thresholds),

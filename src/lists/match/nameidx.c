@@ -676,6 +676,8 @@ tts_status tts_nameidx_finish(tts_nameidx *x, tts_error *err)
 
 size_t tts_nameidx_count(const tts_nameidx *x) { return x->n_names; }
 
+uint32_t tts_nameidx_entry(const tts_nameidx *x, uint32_t name) { return x->nent[name]; }
+
 size_t tts_nameidx_memory(const tts_nameidx *x)
 {
     size_t n = sizeof(*x) + x->cap_names * sizeof(name_rec) + x->cap_nent * 4 +

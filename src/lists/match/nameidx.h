@@ -55,6 +55,9 @@ tts_status tts_nameidx_finish(tts_nameidx *x, tts_error *err);
 /* Number of names added. */
 size_t tts_nameidx_count(const tts_nameidx *x);
 
+/* The entry number name number `name` (under tts_nameidx_count) was added with. */
+uint32_t tts_nameidx_entry(const tts_nameidx *x, uint32_t name);
+
 /* Optional filter: return nonzero to consider names of `entry`. */
 typedef int (*tts_nameidx_filter)(void *user, uint32_t entry);
 

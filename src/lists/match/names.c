@@ -888,7 +888,7 @@ tts_status tts_names_normalize(const char *s, size_t len, unsigned flags, tts_nn
     }
     TTS_TRY(pre_tokens(s, len, &tk, err));
     /* a person has no legal form: "KIM, Se Gon" keeps its "Se" */
-    if (!(flags & TTS_NAME_PERSON))
+    if (!(flags & (TTS_NAME_PERSON | TTS_NAME_AS_WRITTEN)))
         find_legal(lt, tk, &legal);
     if (tts_buf_failed(&legal))
         TTS_FAIL(tts_err_set(err, TTS_ERR_NOMEM, "out of memory normalising a name"));

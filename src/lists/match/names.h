@@ -30,6 +30,7 @@
 
 /* Flags for tts_names_normalize. */
 #define TTS_NAME_PERSON 1u /* "SURNAME, Given Names" -> "Given Names SURNAME"; no legal forms */
+#define TTS_NAME_AS_WRITTEN 2u /* legal forms stay words of the name (the OFAC-compatible score) */
 
 /* Hard bound on the bytes of one name (input), TTS_NAME_MAX_BYTES; longer is TTS_ERR_LIMIT. */
 #include "util/limits.h"

@@ -11,7 +11,7 @@
 
 /* ---- string similarity ------------------------------------------------- */
 
-static double jaro_winkler(const char *a, size_t la, const char *b, size_t lb)
+double tts_namescore_jw(const char *a, size_t la, const char *b, size_t lb)
 {
     uint8_t am[MAX_JW_LEN], bm[MAX_JW_LEN];
     size_t range, m = 0, t = 0, k = 0, pre = 0;
@@ -356,7 +356,7 @@ double tts_namescore_tok_sim(const char *a, size_t la, const char *b, size_t lb,
     if (bound == 0.0 || mult == 0.0)
         s = bound; /* 0, or an initial */
     else
-        s = jaro_winkler(a, la, b, lb) * mult;
+        s = tts_namescore_jw(a, la, b, lb) * mult;
     if (s < SKEL_SIM && la > 1 && lb > 1) {
         double k = skel_sim(a, la, b, lb, bmask);
         s = k > s ? k : s;

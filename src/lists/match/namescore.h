@@ -79,6 +79,13 @@ static inline unsigned tts_namescore_popcount(uint64_t v)
     return (unsigned)((v * 0x0101010101010101ULL) >> 56);
 }
 
+/*
+ * Plain Jaro-Winkler similarity of a[0..la) and b[0..lb) (prefix scale
+ * 0.1, prefix up to 4), in [0,1]; 0 when either is empty or longer than
+ * MAX_JW_LEN bytes.
+ */
+double tts_namescore_jw(const char *a, size_t la, const char *b, size_t lb);
+
 /* Which byte values occur in s, folded to 64 bits. */
 uint64_t tts_namescore_mask(const char *s, size_t n);
 
