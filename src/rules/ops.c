@@ -592,14 +592,8 @@ static tts_status memo_add(tts_eval *ev, const void *who, double threshold,
     const char **copy = n_src ? tts_arena_calloc(ev->keep, n_src, sizeof(char *)) : NULL;
     if (n_src > 0 && copy == NULL)
         return tts_eval_nomem(ev);
-    if (ev->n_listed == ev->cap_listed) {
-        size_t cap = ev->cap_listed ? ev->cap_listed * 2 : 16;
-        tts_listed_memo *p = tts_realloc(ev->listed, cap * sizeof(*p));
-        if (p == NULL)
-            return tts_eval_nomem(ev);
-        ev->listed = p;
-        ev->cap_listed = cap;
-    }
+    if (!tts_grow(&ev->listed, &ev->cap_listed, ev->n_listed + 1, sizeof(*ev->listed)))
+        return tts_eval_nomem(ev);
     for (size_t i = 0; i < n_src; i++)
         if ((copy[i] = tts_arena_strdup(ev->keep, sources[i])) == NULL)
             return tts_eval_nomem(ev);
@@ -767,15 +761,9 @@ static int hit_set_take(tts_eval *ev, hit_set *h, tts_match *hits, size_t n_hits
             memset(x, 0, sizeof(*x));
             continue;
         }
-        if (h->n == h->cap) {
-            size_t cap = h->cap ? h->cap * 2 : 8;
-            tts_match *p = cap <= SIZE_MAX / sizeof(*p) ? tts_realloc(h->m, cap * sizeof(*p)) : NULL;
-            if (p == NULL) {
-                rc = -1;
-                continue;
-            }
-            h->m = p;
-            h->cap = cap;
+        if (!tts_grow(&h->m, &h->cap, h->n + 1, sizeof(*h->m))) {
+            rc = -1;
+            continue;
         }
         h->m[h->n++] = *x;
         memset(x, 0, sizeof(*x));

@@ -197,15 +197,9 @@ static void add_span(void *u, const char *span, size_t len)
     k = tts_identidx_normalize(span, len, key, sizeof(key));
     if (k < TTS_IDENT_MIN)
         return;
-    if (x->n == x->cap) {
-        size_t nc = x->cap > 0 ? x->cap * 2 : 1024;
-        item *ni = tts_realloc(x->items, nc * sizeof(item));
-        if (ni == NULL) {
-            nomem(c);
-            return;
-        }
-        x->items = ni;
-        x->cap = nc;
+    if (!tts_grow(&x->items, &x->cap, x->n + 1, sizeof(item))) {
+        nomem(c);
+        return;
     }
     it = &x->items[x->n];
     it->entry = (uint32_t)(x->n_ents - 1);
@@ -224,14 +218,8 @@ static int add_row(void *u, const tts_store_ident *r)
     build_ctx *c = u;
     tts_identidx *x = c->x;
     ient *e;
-    if (x->n_ents == x->cap_ents) {
-        size_t nc = x->cap_ents > 0 ? x->cap_ents * 2 : 256;
-        ient *ne = tts_realloc(x->ents, nc * sizeof(ient));
-        if (ne == NULL)
-            return nomem(c);
-        x->ents = ne;
-        x->cap_ents = nc;
-    }
+    if (!tts_grow(&x->ents, &x->cap_ents, x->n_ents + 1, sizeof(ient)))
+        return nomem(c);
     if (x->n_ents >= UINT32_MAX)
         return nomem(c);
     e = &x->ents[x->n_ents++];
