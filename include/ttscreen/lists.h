@@ -117,7 +117,17 @@ typedef struct tts_search_opts {
     int explain;                 /* fill tts_match.why */
     /* Fields below were added later. */
     int algorithm;               /* TTS_ALGORITHM_DEFAULT (0) or TTS_ALGORITHM_OFAC */
+    /* The party's identifiers, n_ids pairs (scheme as a record keys it: "lei", "duns",
+       "cn-uscc", "jp-corporate-number"; value as written): an entry that lists the same one
+       scores 1, one that lists another of a scheme that numbers entities loses
+       TTS_IDENT_PENALTY (see tts_lists_search). NULL/0: not looked at. */
+    const char *const *id_schemes;
+    const char *const *id_values;
+    size_t n_ids;
 } tts_search_opts;
+
+/* What a different identifier of the same scheme takes from a name's score. */
+#define TTS_IDENT_PENALTY 0.10
 
 /*
  * Scoring algorithms of tts_search_opts.algorithm. TTS_ALGORITHM_OFAC
@@ -168,6 +178,10 @@ TTS_API tts_status tts_lists_lookup_algo(void *user, const char *name, const cha
                                          const char *const *sources, size_t n_sources,
                                          double threshold, int algorithm, tts_match **hits,
                                          size_t *n_hits, tts_error *err);
+/* tts_lookup_query_fn for tts_scan_opts.lookup_query: as tts_lists_lookup_algo, with the
+   party's identifiers qualifying the scores (tts_search_opts.id_schemes). */
+TTS_API tts_status tts_lists_lookup_query(void *user, const tts_lookup_query *q,
+                                          tts_match **hits, size_t *n_hits, tts_error *err);
 
 /*
  * tts_ident_lookup_fn for tts_scan_opts.lookup_ident: `user` is a

@@ -61,7 +61,10 @@ typedef struct tts_match {
     /* The secondary facts that moved `score` (name lookups; 0 for identifier hits). */
     double name_score;    /* the name's own score */
     double country_delta; /* what the country or nationality added (> 0) or took (< 0) */
-    int exact_kept;       /* 1: an exact name kept at the threshold, not hidden by the country */
+    int exact_kept;       /* 1: an exact name kept at the threshold, not hidden by the country
+                             or an identifier */
+    double ident_delta;   /* what the party's identifiers added (the same one listed: up to 1)
+                             or took (another of the scheme listed); 0: not moved */
 } tts_match;
 
 typedef struct tts_finding {
@@ -133,6 +136,29 @@ typedef tts_status (*tts_lookup_algo_fn)(void *user, const char *name, const cha
                                          double threshold, int algorithm, tts_match **hits,
                                          size_t *n_hits, tts_error *err);
 
+/*
+ * A name lookup with everything the record says about the party: the
+ * lookup a screening asks through when tts_scan_opts.lookup_query is set
+ * (in place of lookup and lookup_algo). Fields may be added at the end;
+ * `size` is sizeof(tts_lookup_query) of the caller.
+ */
+typedef struct tts_lookup_query {
+    size_t size;
+    const char *name;
+    const char *country; /* the party's country or the person's nationalities, ';'-separated,
+                            or NULL */
+    const char *const *sources; /* the sources asked; n_sources 0 = every source */
+    size_t n_sources;
+    double threshold;
+    int algorithm; /* TTS_ALGORITHM_DEFAULT or TTS_ALGORITHM_OFAC (ttscreen/lists.h) */
+    const char *const *id_schemes; /* the party's identifiers: scheme and value of n_ids */
+    const char *const *id_values;
+    size_t n_ids;
+} tts_lookup_query;
+
+typedef tts_status (*tts_lookup_query_fn)(void *user, const tts_lookup_query *q,
+                                          tts_match **hits, size_t *n_hits, tts_error *err);
+
 typedef void (*tts_trace_fn)(void *user, int depth, const char *text);
 
 typedef struct tts_scan_opts {
@@ -148,6 +174,8 @@ typedef struct tts_scan_opts {
     void *lookup_ident_user;          /* passed to lookup_ident */
     tts_lookup_algo_fn lookup_algo;   /* optional: lookups naming an algorithm (lookup_user);
                                          NULL: a rule asking another algorithm is an error */
+    tts_lookup_query_fn lookup_query; /* optional: when set, every name lookup asks it
+                                         (lookup_user), with the party's identifiers */
 } tts_scan_opts;
 
 /*

@@ -78,6 +78,7 @@ tts_status tts_screen_record(const tts_screen_opts *given, const tts_record *rec
         so.lookup_ident = tts_lists_lookup_ident;
         so.lookup_ident_user = o.lists;
         so.lookup_algo = tts_lists_lookup_algo;
+        so.lookup_query = tts_lists_lookup_query;
     }
     TTS_TRY(tts_scan_record(o.rules, rec, &so, &res->findings, err));
     if (o.cases != NULL)

@@ -64,6 +64,29 @@ void cli_json_list(FILE *fp, const char *s);
 
 /* Print s as a JSON string, or null when s is NULL. */
 void cli_json_str(FILE *fp, const char *s);
+/*
+ * What the country and the identifiers did to a candidate's score, as JSON
+ * members each followed by ',' ("name_score":..,"country_adjustment":..,
+ * then "identifier_adjustment" and "exact_name_kept" when they apply);
+ * nothing when no fact moved it.
+ */
+void cli_json_facts(FILE *fp, const tts_match *h);
+
+/* A party's identifiers, each scheme at most once (the four schemes of record.md). */
+typedef struct cli_identifiers {
+    const char *scheme[4]; /* "lei", "duns", "jp-corporate-number", "cn-uscc" */
+    const char *value[4];  /* as written, trimmed (into buf) */
+    size_t n;
+    char buf[4][256];
+} cli_identifiers;
+
+/*
+ * "lei:529900...; duns:12345678" into *out (schemes case-insensitive, spaces
+ * around the parts dropped); 0, or -1 with what is wrong in why[cap] (a pair
+ * without its colon or value, an unknown scheme, a scheme twice, a value of
+ * 256 bytes or more).
+ */
+int cli_identifiers_parse(const char *text, cli_identifiers *out, char *why, size_t cap);
 
 /* Parse a number in [lo, hi] given to --opt; 0, or -1 with an error printed. */
 int cli_number(const char *opt, const char *s, double lo, double hi, double *out);

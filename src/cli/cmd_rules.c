@@ -464,6 +464,7 @@ static int run_example(const tts_rules *rules, const tts_rule_info *r, const tts
     so.lookup_ident = to->lists != NULL ? tts_lists_lookup_ident : NULL;
     so.lookup_ident_user = to->lists;
     so.lookup_algo = to->lists != NULL ? tts_lists_lookup_algo : no_lists_algo;
+    so.lookup_query = to->lists != NULL ? tts_lists_lookup_query : NULL;
     if (tts_scan_record(rules, rec, &so, &found, &err) != TTS_OK) {
         printf("      %s\n", err.message[0] ? err.message : tts_strerror(err.status));
         goto out;

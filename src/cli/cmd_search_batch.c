@@ -58,11 +58,46 @@ static void csv_cell(FILE *fp, const char *s, int first)
     fputc('"', fp);
 }
 
-static const char *const match_cols[] = {"match_list",     "match_entry_id", "match_name",
-                                         "match_matched",  "match_score",    "match_country",
-                                         "match_programs", "match_type",     "match_listed_on",
-                                         "match_source_url"};
+static const char *const match_cols[] = {
+    "match_list",       "match_entry_id",   "match_name",       "match_matched",
+    "match_score",      "match_country",    "match_programs",   "match_type",
+    "match_listed_on",  "match_source_url", "match_name_score", "match_country_adjustment",
+    "match_identifier_adjustment"};
 #define N_MATCH_COLS (sizeof(match_cols) / sizeof(match_cols[0]))
+
+/* The numbers a match's cells print, formatted. */
+typedef struct match_nums {
+    char score[16], name[16], country[16], ident[16];
+} match_nums;
+
+/*
+ * The cells of match h in the order of match_cols (NULL: empty; all NULL
+ * without a match): the score, then what the name alone scored and what the
+ * row's country and identifiers added or took (tts_lists_search).
+ */
+static void match_cells(const tts_match *h, match_nums *nb, const char *m[N_MATCH_COLS])
+{
+    memset(m, 0, N_MATCH_COLS * sizeof(*m));
+    if (h == NULL)
+        return;
+    snprintf(nb->score, sizeof(nb->score), "%.4f", h->score);
+    snprintf(nb->name, sizeof(nb->name), "%.4f", h->name_score);
+    snprintf(nb->country, sizeof(nb->country), "%.4f", h->country_delta);
+    snprintf(nb->ident, sizeof(nb->ident), "%.4f", h->ident_delta);
+    m[0] = h->source;
+    m[1] = h->entry_id;
+    m[2] = h->name;
+    m[3] = h->matched;
+    m[4] = nb->score;
+    m[5] = h->country;
+    m[6] = h->programs;
+    m[7] = h->entry_type;
+    m[8] = h->listed_on;
+    m[9] = h->source_url;
+    m[10] = nb->name;
+    m[11] = nb->country;
+    m[12] = nb->ident;
+}
 
 static void csv_header(batch *b)
 {
@@ -80,21 +115,13 @@ static void csv_header(batch *b)
 static void csv_row(batch *b, const char *const *cells, const tts_match *h)
 {
     size_t n = tts_sheet_n_columns(b->sheet);
-    char score[16] = "";
+    match_nums nb;
+    const char *m[N_MATCH_COLS];
+    match_cells(h, &nb, m);
     for (size_t i = 0; i < n; i++)
         csv_cell(b->out, cells[i], i == 0);
-    if (h != NULL)
-        snprintf(score, sizeof(score), "%.4f", h->score);
-    csv_cell(b->out, h ? h->source : NULL, n == 0);
-    csv_cell(b->out, h ? h->entry_id : NULL, 0);
-    csv_cell(b->out, h ? h->name : NULL, 0);
-    csv_cell(b->out, h ? h->matched : NULL, 0);
-    csv_cell(b->out, h ? score : NULL, 0);
-    csv_cell(b->out, h ? h->country : NULL, 0);
-    csv_cell(b->out, h ? h->programs : NULL, 0);
-    csv_cell(b->out, h ? h->entry_type : NULL, 0);
-    csv_cell(b->out, h ? h->listed_on : NULL, 0);
-    csv_cell(b->out, h ? h->source_url : NULL, 0);
+    for (size_t i = 0; i < N_MATCH_COLS; i++)
+        csv_cell(b->out, m[i], n == 0 && i == 0);
     if (b->o->store)
         csv_cell(b->out, b->case_id, 0);
     fputs("\r\n", b->out);
@@ -163,20 +190,9 @@ static void html_header(batch *b)
 static void html_row(batch *b, const char *const *cells, const tts_match *h)
 {
     size_t n = tts_sheet_n_columns(b->sheet);
-    char score[16] = "";
+    match_nums nb;
     const char *m[N_MATCH_COLS];
-    if (h != NULL)
-        snprintf(score, sizeof(score), "%.4f", h->score);
-    m[0] = h ? h->source : NULL;
-    m[1] = h ? h->entry_id : NULL;
-    m[2] = h ? h->name : NULL;
-    m[3] = h ? h->matched : NULL;
-    m[4] = h ? score : NULL;
-    m[5] = h ? h->country : NULL;
-    m[6] = h ? h->programs : NULL;
-    m[7] = h ? h->entry_type : NULL;
-    m[8] = h ? h->listed_on : NULL;
-    m[9] = h ? h->source_url : NULL;
+    match_cells(h, &nb, m);
     fputs(h != NULL ? "<tr class=\"match\">" : "<tr>", b->out);
     for (size_t i = 0; i < n; i++) {
         fputs("<td>", b->out);
@@ -200,23 +216,15 @@ static void html_row(batch *b, const char *const *cells, const tts_match *h)
 static int xlsx_row(batch *b, const char *const *cells, const tts_match *h)
 {
     size_t n = tts_sheet_n_columns(b->sheet);
-    char score[16] = "";
+    match_nums nb;
+    const char *m[N_MATCH_COLS];
     tts_error err;
     tts_error_clear(&err);
+    match_cells(h, &nb, m);
     for (size_t i = 0; i < n; i++)
         b->xcells[i] = cells[i];
-    if (h != NULL)
-        snprintf(score, sizeof(score), "%.4f", h->score);
-    b->xcells[n] = h ? h->source : "";
-    b->xcells[n + 1] = h ? h->entry_id : "";
-    b->xcells[n + 2] = h ? h->name : "";
-    b->xcells[n + 3] = h ? h->matched : "";
-    b->xcells[n + 4] = score;
-    b->xcells[n + 5] = h && h->country ? h->country : "";
-    b->xcells[n + 6] = h && h->programs ? h->programs : "";
-    b->xcells[n + 7] = h && h->entry_type ? h->entry_type : "";
-    b->xcells[n + 8] = h && h->listed_on ? h->listed_on : "";
-    b->xcells[n + 9] = h && h->source_url ? h->source_url : "";
+    for (size_t i = 0; i < N_MATCH_COLS; i++)
+        b->xcells[n + i] = m[i] != NULL ? m[i] : "";
     if (b->o->store)
         b->xcells[n + N_MATCH_COLS] = b->case_id;
     if (tts_sheet_writer_row(b->xlsx, b->xcells, h != NULL, &err) != TTS_OK) {
@@ -276,7 +284,9 @@ static void json_row(batch *b, const char *const *cells, long row, const tts_mat
         cli_json_str(fp, h->name);
         fputs(",\"matched\":", fp);
         cli_json_str(fp, h->matched);
-        fprintf(fp, ",\"score\":%.4f,\"country\":", h->score);
+        fprintf(fp, ",\"score\":%.4f,", h->score);
+        cli_json_facts(fp, h);
+        fputs("\"country\":", fp);
         cli_json_str(fp, h->country);
         fputs(",\"programs\":", fp);
         cli_json_list(fp, h->programs);
@@ -410,70 +420,24 @@ static int case_id(const char *id, const char *name, const char *country, char o
     return 0;
 }
 
-/* The identifier schemes of a party (record.md), as the "identifiers" column names them. */
-static const char *const id_schemes[] = {"lei", "duns", "jp-corporate-number", "cn-uscc"};
-
 /*
  * The "identifiers" cell of a row ("lei:529900...; duns:12345678") as the
  * members of a party's identifiers object, written to fp; NULL when the row
- * has none, else "" when all is well or what is wrong (a pair without its
- * colon or value, an unknown scheme, a scheme twice): never dropped, as a
- * lost identifier would go unscreened.
+ * has none, else "" when all is well or what is wrong (cli_identifiers_parse):
+ * never dropped, as a lost identifier would go unscreened.
  */
 static const char *write_identifiers(FILE *fp, const char *cell, char *why, size_t cap)
 {
-    const char *p = cell;
-    unsigned seen = 0;
-    int first = 1;
-    for (;;) {
-        char scheme[32], value[256];
-        size_t n, k, i, vs;
-        while (*p == ' ' || *p == '\t' || *p == ';')
-            p++;
-        if (*p == '\0')
-            break;
-        n = strcspn(p, ";");
-        while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
-            n--;
-        k = strcspn(p, ":");
-        if (k >= n || k == 0 || k >= sizeof(scheme)) {
-            snprintf(why, cap, "identifier '%.*s' is not SCHEME:VALUE", (int)(n < 64 ? n : 64), p);
-            return why;
-        }
-        for (i = 0; i < k; i++)
-            scheme[i] = (char)(p[i] >= 'A' && p[i] <= 'Z' ? p[i] - 'A' + 'a' : p[i]);
-        while (i > 0 && (scheme[i - 1] == ' ' || scheme[i - 1] == '\t'))
-            i--;
-        scheme[i] = '\0';
-        for (vs = k + 1; vs < n && (p[vs] == ' ' || p[vs] == '\t'); vs++)
-            ;
-        for (i = 0; i < sizeof(id_schemes) / sizeof(id_schemes[0]); i++)
-            if (strcmp(scheme, id_schemes[i]) == 0)
-                break;
-        if (i == sizeof(id_schemes) / sizeof(id_schemes[0])) {
-            snprintf(why, cap, "unknown identifier scheme '%s' (lei, duns, jp-corporate-number, "
-                     "cn-uscc)", scheme);
-            return why;
-        }
-        if (seen & (1u << i)) {
-            snprintf(why, cap, "identifier scheme '%s' given twice", scheme);
-            return why;
-        }
-        if (vs >= n || n - vs >= sizeof(value)) {
-            snprintf(why, cap, "identifier '%s' has %s value", scheme, vs >= n ? "no" : "too long a");
-            return why;
-        }
-        seen |= 1u << i;
-        memcpy(value, p + vs, n - vs);
-        value[n - vs] = '\0';
-        fputs(first ? "" : ",", fp);
-        first = 0;
-        cli_json_str(fp, id_schemes[i]);
+    cli_identifiers ids;
+    if (cli_identifiers_parse(cell, &ids, why, cap) != 0)
+        return why;
+    for (size_t i = 0; i < ids.n; i++) {
+        fputs(i == 0 ? "" : ",", fp);
+        cli_json_str(fp, ids.scheme[i]);
         fputc(':', fp);
-        cli_json_str(fp, value);
-        p += strcspn(p, ";");
+        cli_json_str(fp, ids.value[i]);
     }
-    return first ? NULL : "";
+    return ids.n == 0 ? NULL : "";
 }
 
 /* The party type of a sheet's type cell: the record's vocabulary, else a company. */
@@ -713,9 +677,42 @@ static int identifiers_column(const tts_sheet *sh)
 }
 
 /* Screen one row; -1 on an error that ends the batch. */
+/* A country cell upper-cased in place: 1 when empty or an ISO 3166 alpha-2 code. */
+static int country_code(char *c)
+{
+    if (c[0] == '\0')
+        return 1;
+    if (strlen(c) == 2 && c[0] >= 'a' && c[0] <= 'z' && c[1] >= 'a' && c[1] <= 'z') {
+        c[0] = (char)(c[0] - 'a' + 'A');
+        c[1] = (char)(c[1] - 'a' + 'A');
+    }
+    return strlen(c) == 2 && c[0] >= 'A' && c[0] <= 'Z' && c[1] >= 'A' && c[1] <= 'Z';
+}
+
+/*
+ * The row's identifiers cell into *ids. One that cannot be read is a bad
+ * row: reported and counted here, or by store_row with --store (where it
+ * also keeps the row from the watch); with --skip-bad the name is still
+ * screened, without the identifiers (ids->n 0). -1 when the batch stops.
+ */
+static int row_ids(batch *b, const char *const *cells, long row, cli_identifiers *ids)
+{
+    char why[160];
+    if (cli_identifiers_parse(cells[b->ids_col], ids, why, sizeof(why)) == 0)
+        return 0;
+    ids->n = 0;
+    if (b->o->store)
+        return 0;
+    cli_error("%s:%ld: column %d (%s): %s", b->o->file, row, b->ids_col + 1,
+              tts_sheet_column(b->sheet, (size_t)b->ids_col), why);
+    b->bad++;
+    return b->o->skip_bad ? 0 : -1;
+}
+
 static int screen_row(batch *b, const char *const *cells, long row)
 {
     char name[TTS_CLI_NAME_MAX], country[16], type[64];
+    cli_identifiers ids;
     tts_search_opts so;
     tts_search_result *r = NULL;
     tts_error err;
@@ -737,17 +734,9 @@ static int screen_row(batch *b, const char *const *cells, long row)
         bad_row(b, row, TTS_SHEET_NAME, "empty name");
         return b->o->skip_bad ? 0 : -1;
     }
-    if (country[0] != '\0') {
-        if (strlen(country) == 2 && country[0] >= 'a' && country[0] <= 'z' && country[1] >= 'a' &&
-            country[1] <= 'z') {
-            country[0] = (char)(country[0] - 'a' + 'A');
-            country[1] = (char)(country[1] - 'a' + 'A');
-        }
-        if (!(strlen(country) == 2 && country[0] >= 'A' && country[0] <= 'Z' &&
-              country[1] >= 'A' && country[1] <= 'Z')) {
-            bad_row(b, row, TTS_SHEET_COUNTRY, "not an ISO 3166 alpha-2 country code");
-            return b->o->skip_bad ? 0 : -1;
-        }
+    if (!country_code(country)) {
+        bad_row(b, row, TTS_SHEET_COUNTRY, "not an ISO 3166 alpha-2 country code");
+        return b->o->skip_bad ? 0 : -1;
     }
     /* a person matches entries of persons or of unknown type; an organisation the others */
     if (type[0] != '\0')
@@ -762,6 +751,14 @@ static int screen_row(batch *b, const char *const *cells, long row)
     so.limit = b->o->limit;
     so.sources = b->o->sources;
     so.n_sources = b->o->n_sources;
+    if (b->ids_col >= 0) {
+        /* the row's identifiers qualify its candidates' scores as a party's do */
+        if (row_ids(b, cells, row, &ids) != 0)
+            return -1;
+        so.id_schemes = ids.scheme;
+        so.id_values = ids.value;
+        so.n_ids = ids.n;
+    }
     if (tts_lists_search(b->lists, name, &so, &r, &err) != TTS_OK) {
         /* the lists said no to this name (too long, ...): a bad row, not a clear one */
         cli_error("%s:%ld: %s", b->o->file, row, err.message);

@@ -323,3 +323,15 @@ int cli_number(const char *opt, const char *s, double lo, double hi, double *out
     *out = v;
     return 0;
 }
+
+void cli_json_facts(FILE *fp, const tts_match *h)
+{
+    if (h->country_delta == 0.0 && h->ident_delta == 0.0 && !h->exact_kept)
+        return;
+    fprintf(fp, "\"name_score\":%.4f,\"country_adjustment\":%.4f,", h->name_score,
+            h->country_delta);
+    if (h->ident_delta != 0.0)
+        fprintf(fp, "\"identifier_adjustment\":%.4f,", h->ident_delta);
+    if (h->exact_kept)
+        fputs("\"exact_name_kept\":true,", fp);
+}

@@ -620,7 +620,7 @@ static tts_status extras_push(extras *e, long ent, const char *a, const char *b,
     return TTS_OK;
 }
 
-/* Read alt.csv (5 columns) or add.csv (6 columns) into e. */
+/* Read alt.csv (5 columns), add.csv (6) or sdn_comments.csv (2) into e. */
 static tts_status read_extras(const file *f, size_t cols, extras *e, tts_error *err)
 {
     csv c;
@@ -636,7 +636,9 @@ static tts_status read_extras(const file *f, size_t cols, extras *e, tts_error *
         TTS_TRY(csv_want(&c, cols, err));
         if (!parse_long(fld(&c, 0), &ent))
             TTS_TRY(csv_fail(&c, c.rec_line, err, "entry number is not a number"));
-        if (cols == 5) {
+        if (cols == 2) {
+            TTS_TRY(extras_push(e, ent, "", fld(&c, 1), c.rec_line, err));
+        } else if (cols == 5) {
             TTS_TRY(extras_push(e, ent, fld(&c, 2), fld(&c, 3), c.rec_line, err));
         } else {
             tts_buf addr = TTS_BUF_INIT;
@@ -686,10 +688,26 @@ static void sdn_programs(const char *p, tts_buf *b)
     tts_buf_puts(b, "");
 }
 
-static tts_status sdn_row(ctx *x, const csv *c, extras *alt, extras *add, tts_error *err)
+/*
+ * sdn.csv's remarks and their continuation: OFAC cuts the remarks field at
+ * 1,000 characters and publishes the rest in sdn_comments.csv (entry
+ * number, remarks continued), cut mid-word, so the parts join as they are.
+ */
+static void sdn_remarks(const char *first, extras *more, long ent, tts_buf *b)
+{
+    tts_buf_puts(b, first);
+    for (size_t i = extras_find(more, ent); i < more->n && more->v[i].ent == ent; i++) {
+        more->v[i].used = 1;
+        tts_buf_puts(b, more->v[i].b);
+    }
+    tts_buf_puts(b, "");
+}
+
+static tts_status sdn_row(ctx *x, const csv *c, extras *alt, extras *add, extras *more,
+                          tts_error *err)
 {
     tts_store_entry e;
-    tts_buf prog = TTS_BUF_INIT, addrs = TTS_BUF_INIT, cc = TTS_BUF_INIT;
+    tts_buf prog = TTS_BUF_INIT, addrs = TTS_BUF_INIT, cc = TTS_BUF_INIT, rem = TTS_BUF_INIT;
     tts_status rc = TTS_OK;
     long ent;
     int64_t row;
@@ -718,9 +736,11 @@ static tts_status sdn_row(ctx *x, const csv *c, extras *alt, extras *add, tts_er
     e.country = nz(cc.data);
     e.programs = nz(prog.data);
     e.addresses = nz(addrs.data);
-    e.remarks = nz(fld(c, 11));
+    sdn_remarks(fld(c, 11), more, ent, &rem);
+    e.remarks = nz(rem.data);
     e.sublist = "SDN";
-    if (tts_buf_failed(&prog) || tts_buf_failed(&addrs) || tts_buf_failed(&cc))
+    if (tts_buf_failed(&prog) || tts_buf_failed(&addrs) || tts_buf_failed(&cc) ||
+        tts_buf_failed(&rem))
         TTS_FAIL(tts_err_set(err, TTS_ERR_NOMEM, "out of memory importing a list"));
     TTS_TRY(tts_import_entry(x, &e, &row, err));
     TTS_TRY(tts_import_name(x, row, "primary", e.name, fl, err));
@@ -733,6 +753,7 @@ out:
     tts_buf_free(&prog);
     tts_buf_free(&addrs);
     tts_buf_free(&cc);
+    tts_buf_free(&rem);
     return rc;
 }
 
@@ -771,7 +792,7 @@ static size_t first_cols(const file *f, tts_error *err, tts_status *rc)
 static tts_status import_sdn(tts_store *s, int64_t sid, const file *fs, size_t n_files,
                              tts_import_counts *counts, tts_error *err)
 {
-    extras alt = {NULL, 0, 0, NULL}, add = {NULL, 0, 0, NULL};
+    extras alt = {NULL, 0, 0, NULL}, add = {NULL, 0, 0, NULL}, more = {NULL, 0, 0, NULL};
     const file *main_file = NULL;
     tts_status rc = TTS_OK;
     csv c;
@@ -788,10 +809,12 @@ static tts_status import_sdn(tts_store *s, int64_t sid, const file *fs, size_t n
             TTS_TRY(read_extras(&fs[i], 5, &alt, err));
         else if (cols == 6 && add.n == 0)
             TTS_TRY(read_extras(&fs[i], 6, &add, err));
+        else if (cols == 2 && more.n == 0)
+            TTS_TRY(read_extras(&fs[i], 2, &more, err));
         else
             TTS_FAIL(tts_err_set(err, TTS_ERR_SYNTAX,
-                                "%s:1: not an OFAC sdn.csv (12 columns), alt.csv (5) or add.csv "
-                                "(6): found %zu columns",
+                                "%s:1: not an OFAC sdn.csv (12 columns), alt.csv (5), add.csv "
+                                "(6) or sdn_comments.csv (2): found %zu columns",
                                 fs[i].path, cols));
     }
     if (main_file == NULL)
@@ -804,14 +827,16 @@ static tts_status import_sdn(tts_store *s, int64_t sid, const file *fs, size_t n
             break;
         x.line = c.rec_line;
         TTS_TRY(csv_want(&c, 12, err));
-        TTS_TRY(sdn_row(&x, &c, &alt, &add, err));
+        TTS_TRY(sdn_row(&x, &c, &alt, &add, &more, err));
     }
     orphans(&alt, "alias", counts);
     orphans(&add, "address", counts);
+    orphans(&more, "remarks continued", counts);
 out:
     tts_buf_free(&c.buf);
     extras_free(&alt);
     extras_free(&add);
+    extras_free(&more);
     return rc;
 }
 
@@ -846,10 +871,10 @@ tts_status tts_import_files(tts_store *s, int64_t source_id, const char *format,
                            "unknown list format '%s' (csl-csv, csl-json, sdn-csv, dpl-tsv, "
                            "ttscreen-csv)",
                            format);
-    if (n_files == 0 || n_files > (strcmp(format, "sdn-csv") == 0 ? 3u : 1u))
+    if (n_files == 0 || n_files > (strcmp(format, "sdn-csv") == 0 ? 4u : 1u))
         return tts_err_set(err, TTS_ERR_ARG, "format %s takes %s", format,
                            strcmp(format, "sdn-csv") == 0 ? "sdn.csv and optionally alt.csv, "
-                                                            "add.csv"
+                                                            "add.csv, sdn_comments.csv"
                                                           : "exactly one file");
     h = tts_sha256_new();
     if (h == NULL)

@@ -1057,12 +1057,21 @@ static int sets_meet(const char *q, const char *e)
     return 0;
 }
 
+/* The identifier index, built on the first use. */
+static tts_status ensure_ids(tts_lists *l, tts_error *err)
+{
+    return l->ids != NULL ? TTS_OK : tts_identidx_build(l->store, &l->ids, err);
+}
+
 /* A hit with the secondary facts that moved its score. */
 typedef struct scored {
     tts_nameidx_hit h; /* h.score: after the facts */
     double name;       /* the name's own score */
     double country;    /* what the country added or took */
-    int kept;          /* an exact name the country would have hidden, kept at the threshold */
+    int kept;          /* an exact name the facts would have hidden, kept at the threshold */
+    double ident;      /* what the party's identifiers added or took */
+    int ident_same;    /* 1: the same identifier listed; -1: another of its scheme; 0: neither */
+    const char *ident_scheme, *ident_listed; /* which scheme, and the entry's value (borrowed) */
 } scored;
 
 /*
@@ -1092,6 +1101,40 @@ static void qualify(scored *x, const char *qc, const char *ec, double threshold)
     x->country = x->h.score - x->name;
 }
 
+/*
+ * The identifier qualifier, after the country's: the party's identifiers
+ * against those the entry lists under the same scheme (tts_identidx_compare).
+ * The same one is decisive: the score becomes 1. Another one of a scheme that
+ * gives an entity one number lowers the score by TTS_IDENT_PENALTY, but an
+ * exact name stays at the threshold: a different number does not hide the
+ * name itself.
+ */
+static void qualify_ids(const tts_lists *l, scored *x, int64_t rowid, const tts_search_opts *o)
+{
+    double before = x->h.score;
+    x->ident = 0.0;
+    x->ident_same = 0;
+    for (size_t i = 0; i < o->n_ids && x->ident_same != 1; i++) {
+        const char *listed = NULL;
+        int c = tts_identidx_compare(l->ids, rowid, o->id_schemes[i], o->id_values[i], &listed);
+        if (c != 0 && (c == 1 || x->ident_same == 0)) {
+            x->ident_same = c;
+            x->ident_scheme = o->id_schemes[i];
+            x->ident_listed = listed;
+        }
+    }
+    if (x->ident_same == 1) {
+        x->h.score = 1.0;
+    } else if (x->ident_same == -1) {
+        x->h.score = before - TTS_IDENT_PENALTY;
+        if (x->name >= EXACT_NAME && x->h.score < o->threshold) {
+            x->h.score = o->threshold;
+            x->kept = 1;
+        }
+    }
+    x->ident = x->h.score - before;
+}
+
 static int cmp_hit(const void *a, const void *b)
 {
     const scored *x = a, *y = b;
@@ -1100,14 +1143,20 @@ static int cmp_hit(const void *a, const void *b)
     return x->h.entry < y->h.entry ? -1 : x->h.entry > y->h.entry;
 }
 
-/* The facts' part of --explain: the country's amount, or nothing. */
+/* The facts' part of --explain: the country's and the identifiers' amounts, or nothing. */
 static void explain_facts(const scored *x, const char *qc, const char *ec, tts_buf *b)
 {
-    if (qc == NULL || qc[0] == '\0' || ec == NULL || ec[0] == '\0')
+    int country = qc != NULL && qc[0] != '\0' && ec != NULL && ec[0] != '\0';
+    if (!country && x->ident_same == 0)
         return;
-    tts_buf_printf(b, "; name %.4f; country %s %s the entry's (%s): %+.4f", x->name, qc,
-                   x->country > 0.0 || sets_meet(qc, ec) ? "among" : "not among", ec,
-                   x->country);
+    tts_buf_printf(b, "; name %.4f", x->name);
+    if (country)
+        tts_buf_printf(b, "; country %s %s the entry's (%s): %+.4f", qc,
+                       x->country > 0.0 || sets_meet(qc, ec) ? "among" : "not among", ec,
+                       x->country);
+    if (x->ident_same != 0)
+        tts_buf_printf(b, "; %s %s the entry's (%s): %+.4f", x->ident_scheme,
+                       x->ident_same > 0 ? "the same as" : "not", x->ident_listed, x->ident);
     if (x->kept)
         tts_buf_puts(b, " (an exact name: kept at the threshold, not hidden)");
 }
@@ -1155,6 +1204,7 @@ static tts_status fill(tts_lists *l, const tts_nname *q, const tts_nname *qw, co
         o->score = sc[i].h.score;
         o->name_score = sc[i].name;
         o->country_delta = sc[i].country;
+        o->ident_delta = sc[i].ident;
         o->exact_kept = sc[i].kept;
         {
             tts_status rc = tts_store_entry_shown(l->store, e->rowid, &o->listed_on,
@@ -1261,7 +1311,7 @@ tts_status tts_lists_search(tts_lists *l, const char *name, const tts_search_opt
     tts_nameidx_hit *h = NULL;
     scored *sc = NULL;
     const char *qc = NULL; /* the query's countries, when they qualify the scores */
-    int ofac;
+    int ofac, ids;
     size_t n = 0, w = 0;
     uint8_t *allowed = NULL;
     tts_search_result *r = NULL;
@@ -1276,6 +1326,10 @@ tts_status tts_lists_search(tts_lists *l, const char *name, const tts_search_opt
     ofac = o->algorithm == TTS_ALGORITHM_OFAC;
     /* OFAC's tool does not score the country: the OFAC mode leaves it out */
     qc = !ofac && o->country != NULL && o->country[0] != '\0' ? o->country : NULL;
+    /* nor the identifiers */
+    ids = !ofac && o->size >= offsetof(tts_search_opts, n_ids) + sizeof(size_t) && o->n_ids > 0;
+    if (ids && (o->id_schemes == NULL || o->id_values == NULL))
+        return tts_err_set(err, TTS_ERR_ARG, "tts_lists_search: identifiers without their arrays");
     TTS_TRY(load(l, err));
     TTS_TRY(tts_names_normalize(name, strlen(name), 0, &q, err));
     if (ofac)
@@ -1304,10 +1358,14 @@ tts_status tts_lists_search(tts_lists *l, const char *name, const tts_search_opt
     sc = tts_calloc(n > 0 ? n : 1, sizeof(*sc));
     if (sc == NULL)
         TTS_FAIL(tts_err_set(err, TTS_ERR_NOMEM, "out of memory searching the lists"));
+    if (ids && n > 0)
+        TTS_TRY(ensure_ids(l, err));
     for (size_t i = 0; i < n; i++) {
         const ent *e = &l->ents[h[i].entry];
         sc[w].h = h[i];
         qualify(&sc[w], qc, e->country, o->threshold);
+        if (ids)
+            qualify_ids(l, &sc[w], e->rowid, o);
         if (sc[w].h.score >= o->threshold)
             w++;
     }
@@ -1390,20 +1448,40 @@ tts_status tts_lists_lookup_algo(void *user, const char *name, const char *count
                                  const char *const *sources, size_t n_sources, double threshold,
                                  int algorithm, tts_match **hits, size_t *n_hits, tts_error *err)
 {
+    tts_lookup_query q;
+    memset(&q, 0, sizeof(q));
+    q.size = sizeof(q);
+    q.name = name;
+    q.country = country;
+    q.sources = sources;
+    q.n_sources = n_sources;
+    q.threshold = threshold;
+    q.algorithm = algorithm;
+    return tts_lists_lookup_query(user, &q, hits, n_hits, err);
+}
+
+tts_status tts_lists_lookup_query(void *user, const tts_lookup_query *q, tts_match **hits,
+                                  size_t *n_hits, tts_error *err)
+{
     tts_lists *l = user;
     tts_search_opts o;
     tts_search_result *r = NULL;
     tts_status rc;
-    memset(&o, 0, sizeof(o));
-    o.size = sizeof(o);
-    o.country = country;
-    o.sources = sources;
-    o.n_sources = n_sources;
-    o.threshold = threshold;
-    o.algorithm = algorithm;
     *hits = NULL;
     *n_hits = 0;
-    rc = tts_lists_search(l, name, &o, &r, err);
+    if (q == NULL || q->size < sizeof(tts_lookup_query) || q->name == NULL)
+        return tts_err_set(err, TTS_ERR_ARG, "list lookup: query missing or too old");
+    memset(&o, 0, sizeof(o));
+    o.size = sizeof(o);
+    o.country = q->country;
+    o.sources = q->sources;
+    o.n_sources = q->n_sources;
+    o.threshold = q->threshold;
+    o.algorithm = q->algorithm;
+    o.id_schemes = q->id_schemes;
+    o.id_values = q->id_values;
+    o.n_ids = q->n_ids;
+    rc = tts_lists_search(l, q->name, &o, &r, err);
     if (rc != TTS_OK)
         return rc;
     if (r == NULL) /* not reached: a search that succeeds gives a result */
@@ -1458,8 +1536,7 @@ tts_status tts_lists_lookup_ident(void *user, const char *scheme, const char *va
     if (value == NULL)
         return tts_err_set(err, TTS_ERR_ARG, "identifier lookup without a value");
     TTS_TRY(load(l, err));
-    if (l->ids == NULL)
-        TTS_TRY(tts_identidx_build(l->store, &l->ids, err));
+    TTS_TRY(ensure_ids(l, err));
     n = tts_identidx_find(l->ids, value, &first);
     if (n == 0)
         return TTS_OK;

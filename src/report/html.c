@@ -539,8 +539,12 @@ static void match_rows(tts_buf *b, const tts_finding *f, int with_rule)
         }
         tts_buf_puts(b, "</td>");
         tts_buf_printf(b, "<td>%.2f", m->score);
-        if (m->country_delta != 0.0 || m->exact_kept)
-            tts_buf_printf(b, " (name %.2f, country %+.2f)", m->name_score, m->country_delta);
+        if (m->country_delta != 0.0 || m->ident_delta != 0.0 || m->exact_kept) {
+            tts_buf_printf(b, " (name %.2f, country %+.2f", m->name_score, m->country_delta);
+            if (m->ident_delta != 0.0)
+                tts_buf_printf(b, ", identifier %+.2f", m->ident_delta);
+            tts_buf_puts(b, ")");
+        }
         tts_buf_puts(b, "</td></tr>\n");
     }
 }

@@ -58,9 +58,15 @@ static void json_finding(tts_buf *b, const tts_finding *f)
         tts_buf_json_field(b, "name", m->name, 1);
         tts_buf_json_field(b, "matched", m->matched, 1);
         tts_buf_printf(b, ",\"score\":%.4f", m->score);
-        if (m->country_delta != 0.0 || m->exact_kept) /* what the country did to the name's score */
-            tts_buf_printf(b, ",\"name_score\":%.4f,\"country_adjustment\":%.4f%s", m->name_score,
-                           m->country_delta, m->exact_kept ? ",\"exact_name_kept\":true" : "");
+        /* what the country and the identifiers did to the name's score */
+        if (m->country_delta != 0.0 || m->ident_delta != 0.0 || m->exact_kept) {
+            tts_buf_printf(b, ",\"name_score\":%.4f,\"country_adjustment\":%.4f", m->name_score,
+                           m->country_delta);
+            if (m->ident_delta != 0.0)
+                tts_buf_printf(b, ",\"identifier_adjustment\":%.4f", m->ident_delta);
+            if (m->exact_kept)
+                tts_buf_puts(b, ",\"exact_name_kept\":true");
+        }
         /* which of the deal's names matched, and what the list is */
         if (m->query != NULL)
             tts_buf_json_field(b, "query", m->query, 1);
@@ -290,9 +296,13 @@ static void text_finding(tts_buf *b, const tts_finding *f)
             put_text(b, m->query);
         }
         tts_buf_printf(b, ", score %.2f", m->score);
-        if (m->country_delta != 0.0 || m->exact_kept)
-            tts_buf_printf(b, ": name %.2f, country %+.2f%s", m->name_score, m->country_delta,
-                           m->exact_kept ? ", an exact name kept at the threshold" : "");
+        if (m->country_delta != 0.0 || m->ident_delta != 0.0 || m->exact_kept) {
+            tts_buf_printf(b, ": name %.2f, country %+.2f", m->name_score, m->country_delta);
+            if (m->ident_delta != 0.0)
+                tts_buf_printf(b, ", identifier %+.2f", m->ident_delta);
+            if (m->exact_kept)
+                tts_buf_puts(b, ", an exact name kept at the threshold");
+        }
         tts_buf_puts(b, ")\n");
     }
     for (size_t i = 0; i < f->n_evidence; i++)

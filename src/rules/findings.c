@@ -100,6 +100,7 @@ static void copy_scalars(tts_match *dst, const tts_match *src)
     dst->name_score = src->name_score;
     dst->country_delta = src->country_delta;
     dst->exact_kept = src->exact_kept;
+    dst->ident_delta = src->ident_delta;
 }
 
 int tts_match_copy(tts_match *dst, const tts_match *src)

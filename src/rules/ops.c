@@ -813,6 +813,40 @@ int tts_ops_listed_option(const char *s, int *algorithm)
     return 1;
 }
 
+/*
+ * The lookup question for the listed party or person a: everything but the
+ * name; the identifiers are a party's (or a funder's), in the arena.
+ */
+static int lookup_query_of(tts_eval *ev, const cval *a, const char *country,
+                           const char *const *sources, size_t n_src, double threshold,
+                           int algorithm, tts_lookup_query *q)
+{
+    const tts_party *p = a->k == TTS_T_PARTY ? a->u.p
+                         : a->k == TTS_T_FUNDING ? ((const tts_funding *)a->u.p)->from_party
+                                                 : NULL;
+    memset(q, 0, sizeof(*q));
+    q->size = sizeof(*q);
+    q->country = country;
+    q->sources = sources;
+    q->n_sources = n_src;
+    q->threshold = threshold;
+    q->algorithm = algorithm;
+    if (p != NULL && p->n_identifiers > 0) {
+        const char **sch = tts_arena_calloc(ev->arena, p->n_identifiers, sizeof(char *));
+        const char **val = tts_arena_calloc(ev->arena, p->n_identifiers, sizeof(char *));
+        if (sch == NULL || val == NULL)
+            return -1;
+        for (size_t i = 0; i < p->n_identifiers; i++) {
+            sch[i] = p->identifiers[i].key;
+            val[i] = p->identifiers[i].value;
+        }
+        q->id_schemes = sch;
+        q->id_values = val;
+        q->n_ids = p->n_identifiers;
+    }
+    return 0;
+}
+
 static tts_status fn_listed(tts_eval *ev, const tts_node *c, cval *a, size_t n, tts_val *out)
 {
     int at = strcmp(c->name, "listed_at") == 0;
@@ -824,6 +858,7 @@ static tts_status fn_listed(tts_eval *ev, const tts_node *c, cval *a, size_t n, 
     listed_name *names;
     double threshold = at && a[1].k == TTS_T_NUM ? a[1].u.n : LISTED_DEFAULT_THRESHOLD;
     hit_set h = {NULL, 0, 0};
+    tts_lookup_query q;
     tts_val *items;
     tts_status rc = TTS_OK;
     *out = list_of(NULL, 0);
@@ -868,7 +903,8 @@ static tts_status fn_listed(tts_eval *ev, const tts_node *c, cval *a, size_t n, 
         if (opt == 0)
             sources[n_src++] = a[i].u.s;
     }
-    if (algorithm != TTS_ALGORITHM_DEFAULT && ev->opts->lookup_algo == NULL)
+    if (algorithm != TTS_ALGORITHM_DEFAULT && ev->opts->lookup_algo == NULL &&
+        ev->opts->lookup_query == NULL)
         /* fail closed: never answer an OFAC-mode question with the default scores */
         return tts_err_set(ev->err, TTS_ERR_ARG,
                            "record \"%s\": %s(): this screening's list lookup has no "
@@ -881,6 +917,8 @@ static tts_status fn_listed(tts_eval *ev, const tts_node *c, cval *a, size_t n, 
         keys[n_keys++] = "\001algorithm=ofac";
     if (memo_find(ev, a[0].u.p, threshold, keys, n_keys, out))
         return TTS_OK; /* the same question was asked earlier in this scan */
+    if (lookup_query_of(ev, &a[0], country, sources, n_src, threshold, algorithm, &q) != 0)
+        return tts_eval_nomem(ev);
     for (size_t i = 0; i < n_names && rc == TTS_OK; i++) {
         /* the lists know no record: name the record and the name's path in the message */
         tts_match *hits = NULL;
@@ -897,6 +935,9 @@ static tts_status fn_listed(tts_eval *ev, const tts_node *c, cval *a, size_t n, 
                 continue; /* no identifier lookup: the names are still screened */
             rc = ev->opts->lookup_ident(ev->opts->lookup_ident_user, names[i].ident,
                                         names[i].text, &hits, &n_hits, &lerr);
+        } else if (ev->opts->lookup_query != NULL) {
+            q.name = names[i].text;
+            rc = ev->opts->lookup_query(ev->opts->lookup_user, &q, &hits, &n_hits, &lerr);
         } else {
             rc = algorithm != TTS_ALGORITHM_DEFAULT
                      ? ev->opts->lookup_algo(ev->opts->lookup_user, names[i].text, country,

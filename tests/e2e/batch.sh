@@ -128,7 +128,7 @@ p.feed(open(sys.argv[1], encoding="utf-8").read())
 rows = list(csv.reader(open(sys.argv[2], encoding="utf-8-sig")))
 assert p.scripts == 0
 assert p.rows == len(rows), (p.rows, len(rows))  # the header row and one per output row
-listed = sum(1 for r in rows[1:] if r[len(rows[0]) - 8])
+listed = sum(1 for r in rows[1:] if r[rows[0].index("match_name")])
 assert p.matched == listed and listed >= 200, (p.matched, listed)
 PY
 printf 'name,country\n"<script>alert(1)</script> & Co",JP\n' >"$S/evil.csv"

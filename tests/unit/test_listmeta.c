@@ -8,6 +8,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
+#include <math.h>
 #include <string.h>
 #include <time.h>
 
@@ -327,6 +328,81 @@ static void test_lookup_ident_whole_identifiers(void **state)
     tts_lists_close(l);
 }
 
+/* The best hit of name on list with the party's identifier scheme:value (threshold 0.7). */
+static tts_search_result *search_ids(tts_lists *l, const char *name, const char *scheme,
+                                     const char *value)
+{
+    const char *sch[1] = {scheme}, *val[1] = {value};
+    tts_search_opts o;
+    tts_search_result *r = NULL;
+    tts_error err;
+    tts_error_clear(&err);
+    memset(&o, 0, sizeof(o));
+    o.size = sizeof(o);
+    o.threshold = 0.7;
+    o.id_schemes = sch;
+    o.id_values = val;
+    o.n_ids = scheme != NULL ? 1 : 0;
+    if (tts_lists_search(l, name, &o, &r, &err) != TTS_OK)
+        fail_msg("%s: %s", name, err.message);
+    return r;
+}
+
+/*
+ * A party's identifiers qualify a name's score: the same LEI is decisive
+ * (1), another LEI lowers by TTS_IDENT_PENALTY, a different DUNS or a value
+ * not of the scheme's shape changes nothing; the LEI is read from OFAC's
+ * remarks continued in sdn_comments.csv.
+ */
+static void test_search_identifiers_qualify_scores(void **state)
+{
+    tts_lists *l = open_mem();
+    const char *files[4];
+    char p[4][512];
+    const char *in[4] = {"lists/ofac-sdn-2025-sample/sdn.csv", "lists/ofac-sdn-2025-sample/alt.csv",
+                         "lists/ofac-sdn-2025-sample/add.csv",
+                         "lists/ofac-sdn-2025-sample/sdn_comments.csv"};
+    const char *lei = "5299007NTWCC3U23WM81";
+    tts_search_result *r;
+    tts_error err;
+    double plain;
+    (void)state;
+    for (int i = 0; i < 4; i++) {
+        snprintf(p[i], sizeof(p[i]), "%s", tts_test_fixture(in[i]));
+        files[i] = p[i];
+    }
+    tts_error_clear(&err);
+    assert_int_equal(tts_lists_import_with(l, "ofac-sdn", "sdn-csv", files, 4,
+                                           "2026-01-01T00:00:00Z", NULL, NULL, &err),
+                     TTS_OK);
+    r = search_ids(l, "SUEX OTK", NULL, NULL);
+    assert_true(r->n >= 1);
+    assert_string_equal(r->hits[0].entry_id, "33151");
+    plain = r->hits[0].score;
+    assert_true(plain < 1.0 && plain >= 0.85);
+    assert_true(r->hits[0].ident_delta == 0.0);
+    tts_search_result_free(r);
+    /* the same LEI, written with spaces and in lower case */
+    r = search_ids(l, "SUEX OTK", "lei", "5299 007n twcc 3u23 wm81");
+    assert_true(r->hits[0].score == 1.0);
+    assert_true(fabs(r->hits[0].ident_delta - (1.0 - plain)) < 1e-9);
+    tts_search_result_free(r);
+    r = search_ids(l, "SUEX OTK", "lei", "5493001KJTIIGC8Y1R12");
+    assert_true(fabs(r->hits[0].score - (plain - TTS_IDENT_PENALTY)) < 1e-9);
+    assert_true(fabs(r->hits[0].ident_delta + TTS_IDENT_PENALTY) < 1e-9);
+    tts_search_result_free(r);
+    r = search_ids(l, "SUEX OTK", "duns", "123456789"); /* no DUNS listed; DUNS number sites */
+    assert_true(r->hits[0].score == plain);
+    tts_search_result_free(r);
+    r = search_ids(l, "SUEX OTK", "lei", "12345"); /* not an LEI: nothing to compare */
+    assert_true(r->hits[0].score == plain);
+    tts_search_result_free(r);
+    r = search_ids(l, "SUEX OTK", "cn-uscc", lei); /* another scheme's value */
+    assert_true(r->hits[0].score == plain);
+    tts_search_result_free(r);
+    tts_lists_close(l);
+}
+
 /* Out of memory at each allocation of an identifier lookup in turn: NOMEM, nothing leaked. */
 static void test_lookup_ident_out_of_memory(void **state)
 {
@@ -429,6 +505,7 @@ int main(void)
         cmocka_unit_test(test_lookup_ident_whole_identifiers),
         cmocka_unit_test(test_lookup_ident_cost_on_sdn_2019),
         cmocka_unit_test(test_lookup_ident_out_of_memory),
+        cmocka_unit_test(test_search_identifiers_qualify_scores),
         cmocka_unit_test(test_http_date),
     };
     return cmocka_run_group_tests_name("listmeta", tests, tts_test_use_cmocka_allocator,

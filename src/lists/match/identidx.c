@@ -31,7 +31,42 @@ typedef struct item {
 typedef struct ient {
     int64_t rowid;
     const char *source, *entry_id;
+    uint32_t t0, t1; /* its identifiers of a known scheme: typed[t0..t1) */
 } ient;
+
+/* An identifier the list labels with a scheme a record can give (schemes[]). */
+typedef struct typed {
+    const char *key;     /* normalised value */
+    const char *written; /* the value as the list writes it */
+    uint8_t scheme;      /* index into schemes[] */
+} typed;
+
+/*
+ * The record's identifier schemes (docs/record-format.md) that lists label:
+ * the labels OFAC's remarks and the CSL `ids` column put before the value
+ * ("Legal Entity Number 5299007NTWCC3U23WM81", "D-U-N-S Number, 52-024-2307",
+ * "Unified Social Credit Code (USCC) 9111..."), and the value's shape, so
+ * that a label used for something else (OFAC also writes national
+ * registration numbers of nine digits as "Legal Entity Number") is not
+ * taken for the scheme. Shapes: LEI 20 letters and digits (ISO 17442); DUNS
+ * nine digits (Dun & Bradstreet); unified social credit code 18 letters and
+ * digits (GB 32100-2015); Japanese corporate number 13 digits (National Tax
+ * Agency). `per_entity`: the scheme gives a legal entity one number, so a
+ * different one says another entity; D&B numbers each business location, so
+ * a different DUNS does not.
+ */
+static const struct {
+    const char *scheme;
+    const char *labels[3];
+    size_t len;
+    int digits, per_entity;
+} schemes[] = {
+    {"lei", {"legal entity number", "lei", NULL}, 20, 0, 1},
+    {"duns", {"d-u-n-s number", "duns number", "duns"}, 9, 1, 0},
+    {"cn-uscc", {"unified social credit code", "uscc", NULL}, 18, 0, 1},
+    {"jp-corporate-number", {"corporate number", NULL, NULL}, 13, 1, 1},
+};
+#define N_SCHEMES (sizeof(schemes) / sizeof(schemes[0]))
 
 struct tts_identidx {
     tts_arena *arena;
@@ -39,6 +74,8 @@ struct tts_identidx {
     size_t n, cap;
     ient *ents;
     size_t n_ents, cap_ents;
+    typed *typed;
+    size_t n_typed, cap_typed;
     size_t bytes;
 };
 
@@ -213,6 +250,89 @@ static void add_span(void *u, const char *span, size_t len)
     x->n++;
 }
 
+/* The index of `scheme` in schemes[], or -1. */
+static int scheme_index(const char *scheme)
+{
+    for (size_t i = 0; scheme != NULL && i < N_SCHEMES; i++)
+        if (strcmp(schemes[i].scheme, scheme) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* 1 when key[0..k) has the shape of scheme i's values. */
+static int scheme_shape(size_t i, const char *key, size_t k)
+{
+    if (k != schemes[i].len)
+        return 0;
+    for (size_t j = 0; j < k; j++)
+        if (schemes[i].digits ? !isdigit((unsigned char)key[j])
+                              : !isalnum((unsigned char)key[j]))
+            return 0;
+    return 1;
+}
+
+/*
+ * The labelled identifier an item of an ids or remarks text (up to ';')
+ * starts with, if its label names a scheme and its value has the scheme's
+ * shape: the label, then separators (',', ':', spaces, a parenthesised
+ * note), then the value up to a space, ',' or '('.
+ */
+static void add_item(build_ctx *c, const char *it, size_t n)
+{
+    tts_identidx *x = c->x;
+    while (n > 0 && (*it == ' ' || *it == '\t')) {
+        it++;
+        n--;
+    }
+    for (size_t i = 0; i < N_SCHEMES; i++)
+        for (size_t j = 0; j < 3 && schemes[i].labels[j] != NULL; j++) {
+            const char *label = schemes[i].labels[j], *v;
+            size_t ll = strlen(label), vl = 0, k;
+            char key[KEY_MAX];
+            typed *t;
+            if (n <= ll || !word_at(it, n, label) || isalnum((unsigned char)it[ll]))
+                continue;
+            v = it + ll;
+            while (v < it + n && (*v == ' ' || *v == ',' || *v == ':' || *v == '(')) {
+                if (*v == '(') /* "(USCC)": a note between the label and the value */
+                    while (v < it + n && *v != ')')
+                        v++;
+                v++;
+            }
+            while (v + vl < it + n && v[vl] != ' ' && v[vl] != ',' && v[vl] != '(')
+                vl++;
+            k = tts_identidx_normalize(v, vl, key, sizeof(key));
+            if (!scheme_shape(i, key, k))
+                return;
+            if (!tts_grow(&x->typed, &x->cap_typed, x->n_typed + 1, sizeof(typed))) {
+                nomem(c);
+                return;
+            }
+            t = &x->typed[x->n_typed];
+            t->scheme = (uint8_t)i;
+            t->key = tts_arena_strndup(x->arena, key, k);
+            t->written = tts_arena_strndup(x->arena, v, vl);
+            if (t->key == NULL || t->written == NULL) {
+                nomem(c);
+                return;
+            }
+            x->n_typed++;
+            x->bytes += k + vl + 2;
+            return;
+        }
+}
+
+static void add_typed(build_ctx *c, const char *text)
+{
+    for (const char *p = text; p != NULL && *p != '\0' && c->rc == TTS_OK;) {
+        size_t n = strcspn(p, ";");
+        add_item(c, p, n);
+        p += n;
+        if (*p == ';')
+            p++;
+    }
+}
+
 static int add_row(void *u, const tts_store_ident *r)
 {
     build_ctx *c = u;
@@ -233,6 +353,12 @@ static int add_row(void *u, const tts_store_ident *r)
     x->bytes += strlen(r->entry_id) + 1;
     tts_identidx_spans(r->ids, add_span, c);
     tts_identidx_spans(r->remarks, add_span, c);
+    if (x->n_typed >= UINT32_MAX - 1)
+        return nomem(c);
+    e->t0 = (uint32_t)x->n_typed;
+    add_typed(c, r->ids);
+    add_typed(c, r->remarks);
+    e->t1 = (uint32_t)x->n_typed;
     return c->rc != TTS_OK;
 }
 
@@ -269,7 +395,7 @@ tts_status tts_identidx_build(tts_store *s, tts_identidx **out, tts_error *err)
     }
     if (x->n > 1)
         qsort(x->items, x->n, sizeof(item), cmp_item);
-    x->bytes += x->cap * sizeof(item) + x->cap_ents * sizeof(ient);
+    x->bytes += x->cap * sizeof(item) + x->cap_ents * sizeof(ient) + x->cap_typed * sizeof(typed);
     *out = x;
     return TTS_OK;
 }
@@ -281,6 +407,7 @@ void tts_identidx_free(tts_identidx *x)
     tts_arena_free(x->arena);
     tts_free(x->items);
     tts_free(x->ents);
+    tts_free(x->typed);
     tts_free(x);
 }
 
@@ -324,4 +451,40 @@ void tts_identidx_get(const tts_identidx *x, size_t i, int64_t *entry, const cha
     *source = x->ents[it->entry].source;
     *entry_id = x->ents[it->entry].entry_id;
     *matched = it->matched;
+}
+
+int tts_identidx_compare(const tts_identidx *x, int64_t entry, const char *scheme,
+                         const char *value, const char **listed)
+{
+    char key[KEY_MAX];
+    int si = scheme_index(scheme), differs = 0;
+    size_t lo = 0, hi = x->n_ents, k;
+    *listed = NULL;
+    if (si < 0 || value == NULL)
+        return 0;
+    k = tts_identidx_normalize(value, strlen(value), key, sizeof(key));
+    if (!scheme_shape((size_t)si, key, k))
+        return 0; /* not a value of the scheme: nothing to compare */
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (x->ents[mid].rowid < entry)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == x->n_ents || x->ents[lo].rowid != entry)
+        return 0;
+    for (uint32_t t = x->ents[lo].t0; t < x->ents[lo].t1; t++) {
+        const typed *ty = &x->typed[t];
+        if (ty->scheme != (uint8_t)si)
+            continue;
+        if (strcmp(ty->key, key) == 0) {
+            *listed = ty->written;
+            return 1;
+        }
+        if (*listed == NULL)
+            *listed = ty->written;
+        differs = 1;
+    }
+    return differs && schemes[si].per_entity ? -1 : 0;
 }

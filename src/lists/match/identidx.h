@@ -51,4 +51,17 @@ size_t tts_identidx_find(const tts_identidx *x, const char *value, size_t *first
 void tts_identidx_get(const tts_identidx *x, size_t i, int64_t *entry, const char **source,
                       const char **entry_id, const char **matched);
 
+/*
+ * The record's identifier `value` of `scheme` ("lei", "duns", "cn-uscc",
+ * "jp-corporate-number") against the identifiers the list labels with that
+ * scheme for the entry of rowid `entry`: 1 when one is the same (*listed:
+ * it as the list writes it); -1 when the entry has identifiers of the
+ * scheme, none the same, and the scheme gives an entity one number (*listed:
+ * the first); 0 when there is nothing to compare (another scheme, a value
+ * not of the scheme's shape, none of the scheme listed, or a scheme such as
+ * DUNS that numbers locations, not entities).
+ */
+int tts_identidx_compare(const tts_identidx *x, int64_t entry, const char *scheme,
+                         const char *value, const char **listed /* OUT */);
+
 #endif
