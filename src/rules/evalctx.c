@@ -53,6 +53,9 @@ void tts_eval_fini(tts_eval *ev)
     tts_free(ev->slots);
     tts_free(ev->facts);
     tts_free(ev->listed);
+    for (size_t i = 0; i < ev->n_looked; i++)
+        tts_matches_free(ev->looked[i].hits, ev->looked[i].n);
+    tts_free(ev->looked);
     memset(ev, 0, sizeof(*ev));
 }
 

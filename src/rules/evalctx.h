@@ -32,6 +32,20 @@ typedef struct tts_listed_memo {
     tts_val result;
 } tts_listed_memo;
 
+/*
+ * One name looked up in every list during a scan: whose name, the name, how
+ * strictly, by which algorithm, and every hit (owned). The listed() calls
+ * that ask the same name of other lists take their sources' hits from it.
+ */
+typedef struct tts_name_memo {
+    const void *who;
+    const char *text;
+    double threshold;
+    int algorithm;
+    tts_match *hits;
+    size_t n;
+} tts_name_memo;
+
 struct tts_eval {
     const tts_rules *set;
     const tts_record *rec;
@@ -61,6 +75,8 @@ struct tts_eval {
     tts_listed_memo *listed;  /* listed() answers already fetched in this scan */
     size_t n_listed, cap_listed;
     unsigned char have_global[16];
+    tts_name_memo *looked; /* names already looked up in every list in this scan */
+    size_t n_looked, cap_looked;
 };
 
 /* Set up ev for one record (borrowed). Returns TTS_ERR_NOMEM on failure. */

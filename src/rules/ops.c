@@ -814,6 +814,74 @@ int tts_ops_listed_option(const char *s, int *algorithm)
 }
 
 /*
+ * The hits of q's name on the lists `sources` (every list when n_src is 0),
+ * caller-owned copies. A name is looked up once per scan in every list, with
+ * the facts of `who` (its country, its identifiers), and each listed() that
+ * asks it of some lists takes those lists' hits from that one answer: the
+ * rules ask one name of up to seven sets of lists, and the search with a
+ * set of lists gives the same hits as the search of all lists cut to that
+ * set (no limit applies to a rule's lookup).
+ */
+static tts_status name_lookup(tts_eval *ev, const void *who, tts_lookup_query *q,
+                              const char *const *sources, size_t n_src, tts_match **hits,
+                              size_t *n_hits, tts_error *lerr)
+{
+    tts_name_memo *m = NULL;
+    size_t k = 0;
+    *hits = NULL;
+    *n_hits = 0;
+    for (size_t i = 0; i < ev->n_looked && m == NULL; i++)
+        if (ev->looked[i].who == who && ev->looked[i].threshold == q->threshold &&
+            ev->looked[i].algorithm == q->algorithm && strcmp(ev->looked[i].text, q->name) == 0)
+            m = &ev->looked[i];
+    if (m == NULL) {
+        tts_match *all = NULL;
+        size_t n_all = 0;
+        tts_status rc;
+        q->sources = NULL;
+        q->n_sources = 0;
+        rc = ev->opts->lookup_query != NULL
+                 ? ev->opts->lookup_query(ev->opts->lookup_user, q, &all, &n_all, lerr)
+             : q->algorithm != TTS_ALGORITHM_DEFAULT
+                 ? ev->opts->lookup_algo(ev->opts->lookup_user, q->name, q->country, NULL, 0,
+                                         q->threshold, q->algorithm, &all, &n_all, lerr)
+                 : ev->opts->lookup(ev->opts->lookup_user, q->name, q->country, NULL, 0,
+                                    q->threshold, &all, &n_all, lerr);
+        if (rc != TTS_OK) {
+            tts_matches_free(all, n_all);
+            return rc;
+        }
+        if (!tts_grow(&ev->looked, &ev->cap_looked, ev->n_looked + 1, sizeof(*ev->looked))) {
+            tts_matches_free(all, n_all);
+            return tts_err_set(lerr, TTS_ERR_NOMEM, "out of memory");
+        }
+        m = &ev->looked[ev->n_looked++];
+        m->who = who;
+        m->text = q->name;
+        m->threshold = q->threshold;
+        m->algorithm = q->algorithm;
+        m->hits = all;
+        m->n = n_all;
+    }
+    if (m->n == 0)
+        return TTS_OK;
+    if ((*hits = tts_calloc(m->n, sizeof(tts_match))) == NULL)
+        return tts_err_set(lerr, TTS_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < m->n; i++) {
+        if (!source_wanted(m->hits[i].source, sources, n_src))
+            continue;
+        if (tts_match_copy(&(*hits)[k], &m->hits[i]) != 0) {
+            tts_matches_free(*hits, k);
+            *hits = NULL;
+            return tts_err_set(lerr, TTS_ERR_NOMEM, "out of memory");
+        }
+        k++;
+    }
+    *n_hits = k;
+    return TTS_OK;
+}
+
+/*
  * The lookup question for the listed party or person a: everything but the
  * name; the identifiers are a party's (or a funder's), in the arena.
  */
@@ -935,16 +1003,9 @@ static tts_status fn_listed(tts_eval *ev, const tts_node *c, cval *a, size_t n, 
                 continue; /* no identifier lookup: the names are still screened */
             rc = ev->opts->lookup_ident(ev->opts->lookup_ident_user, names[i].ident,
                                         names[i].text, &hits, &n_hits, &lerr);
-        } else if (ev->opts->lookup_query != NULL) {
-            q.name = names[i].text;
-            rc = ev->opts->lookup_query(ev->opts->lookup_user, &q, &hits, &n_hits, &lerr);
         } else {
-            rc = algorithm != TTS_ALGORITHM_DEFAULT
-                     ? ev->opts->lookup_algo(ev->opts->lookup_user, names[i].text, country,
-                                             sources, n_src, threshold, algorithm, &hits,
-                                             &n_hits, &lerr)
-                     : ev->opts->lookup(ev->opts->lookup_user, names[i].text, country, sources,
-                                        n_src, threshold, &hits, &n_hits, &lerr);
+            q.name = names[i].text;
+            rc = name_lookup(ev, a[0].u.p, &q, sources, n_src, &hits, &n_hits, &lerr);
         }
         if (rc != TTS_OK) {
             tts_matches_free(hits, n_hits);

@@ -415,7 +415,9 @@ static void test_eval_listed_uses_lookup_and_fills_matches(void **state)
     o.lookup = fake_lookup;
     o.lookup_user = &calls;
     f = scan_opts(rule, CHAIN_REC, &o);
-    assert_int_equal(calls, 4); /* one per party, one more for listed(p); repeats are cached */
+    /* one per party: each name is asked of every list once, listed(p, "us-1260h") and
+       listed(p) take their lists' hits from that answer; repeats are cached */
+    assert_int_equal(calls, 3);
     assert_int_equal(tts_findings_count(f), 1);
     assert_string_equal(tts_findings_get(f, 0)->message, "Shenzhen Co listed as SHENZHEN CO LTD");
     assert_int_equal(tts_findings_get(f, 0)->n_matches, 1);
@@ -449,6 +451,69 @@ static tts_status count_lookup(void *user, const char *name, const char *country
     return TTS_OK;
 }
 
+/* Every list's hits for "Shenzhen Co": one on list-a and one on list-b; counts the calls. */
+static tts_status two_lists_lookup(void *user, const char *name, const char *country,
+                                   const char *const *sources, size_t n_sources, double threshold,
+                                   tts_match **hits, size_t *n_hits, tts_error *err)
+{
+    int *calls = user;
+    (void)country;
+    (void)sources;
+    (void)threshold;
+    (void)err;
+    (*calls)++;
+    *hits = NULL;
+    *n_hits = 0;
+    assert_int_equal(n_sources, 0); /* a name is asked of every list */
+    if (strcmp(name, "Shenzhen Co") != 0)
+        return TTS_OK;
+    *hits = tts_calloc(2, sizeof(tts_match));
+    for (int i = 0; i < 2; i++) {
+        (*hits)[i].source = tts_strdup(i == 0 ? "list-a" : "list-b");
+        (*hits)[i].entry_id = tts_strdup(i == 0 ? "a-1" : "b-1");
+        (*hits)[i].name = tts_strdup("SHENZHEN CO");
+        (*hits)[i].matched = tts_strdup("Shenzhen Co");
+        (*hits)[i].score = 0.9;
+    }
+    *n_hits = 2;
+    return TTS_OK;
+}
+
+/* Two rules asking one name of different lists: one lookup, each rule its own lists' hits. */
+static void test_eval_listed_one_lookup_cut_per_lists(void **state)
+{
+    const char *rule =
+        "rule test.a {\n revision 1\n title \"A\"\n severity high\n citation \"C\"\n"
+        " for p in parties\n when len(listed(p, \"list-a\")) > 0\n"
+        " message \"{p.name} on {join(listed(p, 'list-a'), ', ')}\"\n matches listed(p, \"list-a\")\n}\n"
+        "rule test.b {\n revision 1\n title \"B\"\n severity high\n citation \"C\"\n"
+        " for p in parties\n when len(listed(p, \"list-b\", \"list-c\")) > 0\n"
+        " message \"{p.name}\"\n matches listed(p, \"list-b\", \"list-c\")\n}\n"
+        "rule test.c {\n revision 1\n title \"C\"\n severity high\n citation \"C\"\n"
+        " for p in parties\n when len(listed(p, \"list-c\")) > 0\n message \"{p.name}\"\n}\n";
+    tts_scan_opts o;
+    tts_findings *f;
+    int calls = 0;
+    (void)state;
+    memset(&o, 0, sizeof(o));
+    o.size = sizeof(o);
+    o.as_of = "2026-01-01";
+    o.lookup = two_lists_lookup;
+    o.lookup_user = &calls;
+    f = scan_opts(rule, CHAIN_REC, &o);
+    assert_int_equal(calls, 3); /* one per party name, whatever the lists asked */
+    assert_int_equal(tts_findings_count(f), 2);
+    for (size_t i = 0; i < 2; i++) {
+        const tts_finding *x = tts_findings_get(f, i);
+        int a = strcmp(x->rule, "test.a") == 0;
+        assert_int_equal(x->n_matches, 1);
+        assert_string_equal(x->matches[0].source, a ? "list-a" : "list-b");
+        assert_string_equal(x->matches[0].entry_id, a ? "a-1" : "b-1");
+        assert_string_equal(x->matches[0].query, "$.parties[2].name");
+    }
+    tts_findings_free(f);
+}
+
 static tts_status algo_lookup(void *user, const char *name, const char *country,
                               const char *const *sources, size_t n_sources, double threshold,
                               int algorithm, tts_match **hits, size_t *n_hits, tts_error *err)
@@ -462,7 +527,7 @@ static tts_status algo_lookup(void *user, const char *name, const char *country,
     c->n_sources = n_sources;
     *hits = NULL;
     *n_hits = 0;
-    if (strcmp(name, "Shenzhen Co") != 0 || n_sources != 1 || strcmp(sources[0], "us-1260h") != 0)
+    if (strcmp(name, "Shenzhen Co") != 0 || (n_sources > 0 && strcmp(sources[0], "us-1260h") != 0))
         return TTS_OK;
     *hits = tts_calloc(1, sizeof(tts_match));
     (*hits)[0].source = tts_strdup("us-1260h");
@@ -500,7 +565,7 @@ static void test_eval_listed_algorithm_option(void **state)
     o.lookup_algo = algo_lookup;
     assert_int_equal(tts_scan_record(r, x, &o, &f, &err), TTS_OK);
     assert_int_equal(c.algorithm, TTS_ALGORITHM_OFAC);
-    assert_int_equal(c.n_sources, 1); /* the option is not a source */
+    assert_int_equal(c.n_sources, 0); /* every list is asked; the hits are cut to the rule's */
     assert_int_equal(c.algo, 3);      /* one per party */
     assert_int_equal(c.plain, 1);     /* the default question is another one: not the memo's */
     assert_int_equal(f->n, 1);
@@ -869,6 +934,7 @@ int main(void)
         cmocka_unit_test(test_eval_effective_dates_bound_the_rule),
         cmocka_unit_test(test_eval_listed_uses_lookup_and_fills_matches),
         cmocka_unit_test(test_eval_listed_algorithm_option),
+        cmocka_unit_test(test_eval_listed_one_lookup_cut_per_lists),
         cmocka_unit_test(test_eval_listed_person_asks_with_every_nationality),
         cmocka_unit_test(test_eval_findings_sorted_and_deterministic),
         cmocka_unit_test(test_eval_only_rule_and_trace),
