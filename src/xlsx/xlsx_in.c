@@ -7,7 +7,7 @@
  * parsed without network access or entity expansion, and a cell that the
  * format cannot hold as text (an error value) is refused with its address.
  */
-#include "sheet/xlsx.h"
+#include "xlsx/xlsx_in.h"
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
