@@ -35,6 +35,7 @@ struct tts_xlsx {
     } *sheets; /* workbook order */
     size_t n, cap;
     strings ss; /* the shared strings, read once */
+    int date1904; /* serial day numbers count from 1904 (workbookPr date1904) */
 };
 
 static void strings_free(strings *s)
@@ -193,6 +194,12 @@ static tts_status list_sheets(zip_t *z, tts_xlsx *x, const char *file, tts_error
     }
     rroot = xmlDocGetRootElement(r);
     for (xmlNode *n = xmlDocGetRootElement(d)->children; n != NULL && rc == TTS_OK; n = n->next) {
+        if (is(n, "workbookPr")) {
+            xmlChar *v = xmlGetProp(n, (const xmlChar *)"date1904");
+            x->date1904 = v != NULL && (xmlStrcmp(v, (const xmlChar *)"1") == 0 ||
+                                        xmlStrcmp(v, (const xmlChar *)"true") == 0);
+            xmlFree(v);
+        }
         if (!is(n, "sheets"))
             continue;
         for (xmlNode *s = n->children; s != NULL && rc == TTS_OK; s = s->next) {
@@ -428,6 +435,11 @@ size_t tts_xlsx_sheet_count(const tts_xlsx *x)
 const char *tts_xlsx_sheet_name(const tts_xlsx *x, size_t i)
 {
     return i < x->n ? x->sheets[i].name : NULL;
+}
+
+int tts_xlsx_date1904(const tts_xlsx *x)
+{
+    return x->date1904;
 }
 
 void tts_xlsx_sheet_free(tts_xlsx_sheet *s)

@@ -45,6 +45,8 @@ void tts_xlsx_close(tts_xlsx *x);
 /* Worksheets in workbook order, and the name of sheet i (borrowed; NULL past the end). */
 size_t tts_xlsx_sheet_count(const tts_xlsx *x);
 const char *tts_xlsx_sheet_name(const tts_xlsx *x, size_t i);
+/* 1 when the workbook's serial day numbers count from 1904, 0 for Excel's 1900 system. */
+int tts_xlsx_date1904(const tts_xlsx *x);
 
 /*
  * Read worksheet i (0-based). Every error names the file and the sheet
