@@ -770,7 +770,7 @@ static void sheet_names(msheet *m)
 {
     const char *name = m->s->name, *p = name;
     tts_buf b = TTS_BUF_INIT;
-    clean(&b, name, strlen(name));
+    clean_as(&b, name, strlen(name), 0);
     snprintf(m->prog, sizeof(m->prog), "%s", b.data != NULL ? b.data : name);
     while (isdigit((unsigned char)*p))
         p++;
@@ -778,7 +778,7 @@ static void sheet_names(msheet *m)
         p++;
     else
         p = name;
-    clean(&b, p, strlen(p));
+    clean_as(&b, p, strlen(p), 0);
     snprintf(m->key, sizeof(m->key), "%s", b.data != NULL ? b.data : p);
     tts_buf_free(&b);
     m->type = strstr(name, "個人") != NULL && strstr(name, "団体") == NULL   ? "individual"
