@@ -405,7 +405,11 @@ static tts_status read_dates(const msheet *m, long row, const char *v, char list
         const char *rest;
         tts_buf b = TTS_BUF_INIT;
         clean(&b, p, n);
-        snprintf(line, sizeof(line), "%s", b.data != NULL ? b.data : "");
+        if (tts_buf_failed(&b)) {
+            tts_buf_free(&b);
+            return tts_err_set(err, TTS_ERR_NOMEM, "out of memory importing a list");
+        }
+        snprintf(line, sizeof(line), "%s", b.data);
         tts_buf_free(&b);
         p += n + (p[n] == '\n');
         if (line[0] == '\0')
@@ -484,7 +488,8 @@ static void column_text(const msheet *m, size_t first, size_t last, size_t c, in
     tts_buf_puts(out, "");
 }
 
-/* "LABEL: value" appended to a "; "-separated text, the value on one line. */
+/* "LABEL: value" appended to a "; "-separated text, the value on one line (an allocation
+ * that fails marks `to` failed, which the caller checks once). */
 static void labelled(tts_buf *to, const char *label, const char *value)
 {
     tts_buf c = TTS_BUF_INIT, l = TTS_BUF_INIT;
@@ -492,11 +497,15 @@ static void labelled(tts_buf *to, const char *label, const char *value)
         return;
     clean(&c, value, strlen(value));
     clean(&l, label, strlen(label));
-    if (to->len > 0)
-        tts_buf_puts(to, "; ");
-    if (label[0] != '\0')
-        tts_buf_printf(to, "%s: ", l.data != NULL ? l.data : "");
-    tts_buf_puts(to, c.data != NULL ? c.data : "");
+    if (tts_buf_failed(&c) || tts_buf_failed(&l)) {
+        to->failed = 1;
+    } else {
+        if (to->len > 0)
+            tts_buf_puts(to, "; ");
+        if (label[0] != '\0')
+            tts_buf_printf(to, "%s: ", l.data);
+        tts_buf_puts(to, c.data);
+    }
     tts_buf_free(&c);
     tts_buf_free(&l);
 }
@@ -694,6 +703,11 @@ static tts_status add_entry(msheet *m, size_t first, size_t last, tts_error *err
                              "告示番号 is not a number (N, *N, #N, N(#M))", err));
     if (removed)
         goto out; /* delisted: not imported; a version that had it shows it removed */
+    for (size_t i = first; i <= last; i++) /* a value right of the header is unread */
+        for (size_t c = m->n_cols; c < m->s->rows[i].n; c++)
+            if (!blank(m->s->rows[i].cells[c].text))
+                TTS_FAIL(fail_at(m, m->s->rows[i].row, (long)c, TTS_ERR_SYNTAX,
+                                 "a value in a column without a header", err));
     for (size_t c = 0; c < m->n_cols; c++) {
         field f = m->cols[c];
         if (f == F_DATE || f == F_NUMBER) {
@@ -701,6 +715,8 @@ static tts_status add_entry(msheet *m, size_t first, size_t last, tts_error *err
             continue;
         }
         column_text(m, first, last, c, f == F_DAY, &col);
+        if (tts_buf_failed(&col))
+            TTS_FAIL(tts_err_set(err, TTS_ERR_NOMEM, "out of memory importing a list"));
         if (f == F_NAME_JA)
             clean_as(&ja, col.data, col.len, 0);
         else if (f == F_NAME_EN)
@@ -766,12 +782,12 @@ out:
 }
 
 /* The name's programme and id prefix; the entries' type when the name says (個人)/(団体). */
-static void sheet_names(msheet *m)
+static tts_status sheet_names(msheet *m, tts_error *err)
 {
     const char *name = m->s->name, *p = name;
     tts_buf b = TTS_BUF_INIT;
     clean_as(&b, name, strlen(name), 0);
-    snprintf(m->prog, sizeof(m->prog), "%s", b.data != NULL ? b.data : name);
+    snprintf(m->prog, sizeof(m->prog), "%s", b.data != NULL ? b.data : "");
     while (isdigit((unsigned char)*p))
         p++;
     if (p != name && *p == '.')
@@ -779,11 +795,16 @@ static void sheet_names(msheet *m)
     else
         p = name;
     clean_as(&b, p, strlen(p), 0);
-    snprintf(m->key, sizeof(m->key), "%s", b.data != NULL ? b.data : p);
+    snprintf(m->key, sizeof(m->key), "%s", b.data != NULL ? b.data : "");
+    if (tts_buf_failed(&b)) {
+        tts_buf_free(&b);
+        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory importing a list");
+    }
     tts_buf_free(&b);
     m->type = strstr(name, "個人") != NULL && strstr(name, "団体") == NULL   ? "individual"
               : strstr(name, "団体") != NULL && strstr(name, "個人") == NULL ? "entity"
                                                                             : NULL;
+    return TTS_OK;
 }
 
 static tts_status import_sheet(tts_import_at *at, tts_xlsx *wb, size_t i, const char *file,
@@ -801,7 +822,7 @@ static tts_status import_sheet(tts_import_at *at, tts_xlsx *wb, size_t i, const 
     m.wb = wb;
     m.s = s;
     m.file = file;
-    sheet_names(&m);
+    TTS_TRY(sheet_names(&m, err));
     snprintf(m.where, sizeof(m.where), "%s (sheet \"%s\")", file, s->name);
     at->path = m.where;
     TTS_TRY(read_header(&m, &found, err));
