@@ -36,6 +36,9 @@ run "import the MOF workbook" 0 -- "$BIN" lists import jp-mof "$FX" --format mof
 has "import: every designation" "$S/out" "jp-mof: imported 2862 entries"
 has "import: the row without a name is named" "$S/err" \
     'sheet "2.タリバーン関係者等": row 276: a designation without a name' "not imported"
+run "jp-mof without --format is read as mof-xlsx" 0 -- "$BIN" lists import jp-mof fixtures/lists/jp-mof-cut.xlsx \
+    --db "$S/default.db"
+has "jp-mof without --format: the cut's entries" "$S/out" "jp-mof: imported 65 entries" "(mof-xlsx, sha256 "
 run "lists status" 0 -- "$BIN" lists status --format json --db "$DB"
 has "jp-mof is a Japanese sanctions list, critical" "$S/out" '"source":"jp-mof"' '"kind":"sanctions"' \
     '"jurisdiction":"JP"' '"severity":"critical"'
