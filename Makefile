@@ -40,7 +40,7 @@ TEST_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(TEST_DEPS))
 TEST_LIBS   = $(shell $(PKG_CONFIG) --libs $(TEST_DEPS))
 
 # The library: one folder per concern under src/ (docs/architecture.md), the CLI in src/cli.
-LIB_DIRS := util net sign record store lists/match rules lists report sheet cases api
+LIB_DIRS := util xlsx net sign record store lists/match rules lists report sheet cases api
 LIB_SRC := $(sort $(foreach d,$(LIB_DIRS),$(wildcard src/$(d)/*.c)))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
 LIB_OBJ := $(patsubst src/%.c,$(B)/lib/%.o,$(LIB_SRC)) $(B)/gen/legal_forms.o $(B)/gen/list_citations.o \
@@ -231,9 +231,9 @@ symbols: $(B)/libttscreen.a
 # The folders of the library in layer order, bottom first: a folder uses only the folders
 # before it (by #include and by the symbols its objects take, read from the objects), and each
 # third-party library is used by one folder only, never by the CLI (docs/architecture.md).
-LAYER_ORDER := util net sign record store lists/match rules lists report sheet cases api
+LAYER_ORDER := util xlsx net sign record store lists/match rules lists report sheet cases api
 LAYERS := jansson.h:record pcre2.h:rules openssl/:sign sqlite3.h:store curl/:net \
-  utf8proc.h:lists/match unicode/:lists/match zip.h:sheet libxml/:sheet xlsxwriter.h:sheet iconv.h:sheet
+  utf8proc.h:lists/match unicode/:lists/match zip.h:xlsx libxml/:xlsx xlsxwriter.h:sheet iconv.h:sheet
 layering: $(LIB_OBJ)
 	@sh scripts/check-layers "$(B)" "$(LAYER_ORDER)" "$(LAYERS)"
 

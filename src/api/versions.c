@@ -12,6 +12,7 @@
 #include "record/record_int.h"
 #include "rules/rx.h"
 #include "sheet/xlsx.h"
+#include "xlsx/xlsx_in.h"
 #include "sign/ossl.h"
 #include "store/store.h"
 

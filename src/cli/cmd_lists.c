@@ -25,16 +25,19 @@ static const char usage_text[] =
     "Formats: csl-csv (trade.gov Consolidated Screening List), csl-json (the same list as\n"
     "JSON: {\"results\": [...]} as the CSL API and JSON download serve it), sdn-csv (OFAC\n"
     "sdn.csv with alt.csv and add.csv as further FILEs), dpl-tsv (BIS Denied Persons List),\n"
-    "ttscreen-csv (id,name,aliases,country,programs,listed_on,source_url). Without --format:\n"
-    "us-csl is csl-csv (csl-json when FILE or URL ends in .json), ofac-sdn sdn-csv, us-dpl\n"
-    "dpl-tsv, anything else ttscreen-csv.\n"
+    "ttscreen-csv (id,name,aliases,country,programs,listed_on,source_url), mof-xlsx (the\n"
+    "Ministry of Finance's asset-freeze list workbook, shisantouketsuYYYYMMDD.xlsx: every\n"
+    "programme sheet; rows marked 削除 are removed, not imported). Without --format: us-csl\n"
+    "is csl-csv (csl-json when FILE or URL ends in .json), ofac-sdn sdn-csv, us-dpl dpl-tsv,\n"
+    "jp-mof mof-xlsx, anything else ttscreen-csv.\n"
     "Kinds: restricted-party, sanctions, military-end-user, end-user-concern, forced-labour,\n"
     "watch-list (in-house), other; --severity critical|high|medium is that of a match on the\n"
     "list. Built in: us-csl and us-dpl restricted-party/US/critical, ofac-sdn\n"
-    "sanctions/US/critical, jp-eul end-user-concern/JP/high, us-1260h military-end-user/US/high,\n"
-    "us-uflpa forced-labour/US/high; other names by format (sdn-csv sanctions, dpl-tsv and\n"
-    "csl-* restricted-party, US, critical; ttscreen-csv watch-list/internal/high). A re-import\n"
-    "keeps what is stored unless these options are given.\n"
+    "sanctions/US/critical, jp-eul end-user-concern/JP/high, jp-mof sanctions/JP/critical,\n"
+    "us-1260h military-end-user/US/high, us-uflpa forced-labour/US/high; other names by\n"
+    "format (sdn-csv sanctions, dpl-tsv and csl-* restricted-party, US, critical; mof-xlsx\n"
+    "sanctions/JP/critical; ttscreen-csv watch-list/internal/high). A re-import keeps what is\n"
+    "stored unless these options are given.\n"
     "update fetches each source's feed (us-csl has a built-in default; --url sets one and\n"
     "is remembered after a successful update) with a conditional GET, TLS always verified,\n"
     "over https:// only (redirects too; plain http:// only with --allow-insecure-http, and\n"
@@ -65,6 +68,8 @@ static const char *default_format(const char *source, const char *file)
         return "sdn-csv";
     if (strcmp(source, "us-dpl") == 0)
         return "dpl-tsv";
+    if (strcmp(source, "jp-mof") == 0)
+        return "mof-xlsx";
     return "ttscreen-csv";
 }
 

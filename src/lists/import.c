@@ -842,11 +842,28 @@ out:
 
 /* ---- entry point --------------------------------------------------- */
 
+/* The formats read as text files, by name. */
+static tts_status import_text(tts_store *s, int64_t source_id, const char *format, const file *fs,
+                              size_t n_files, tts_import_counts *counts, tts_error *err)
+{
+    if (strcmp(format, "sdn-csv") == 0)
+        return import_sdn(s, source_id, fs, n_files, counts, err);
+    if (strcmp(format, "csl-csv") == 0)
+        return import_csl(s, source_id, &fs[0], counts, err);
+    if (strcmp(format, "dpl-tsv") == 0)
+        return import_dpl(s, source_id, &fs[0], counts, err);
+    if (strcmp(format, "csl-json") == 0) {
+        tts_import_at at = {s, source_id, counts, fs[0].path, 0};
+        return tts_import_csl_json(&at, fs[0].data, fs[0].len, err);
+    }
+    return import_ttscreen(s, source_id, &fs[0], counts, err);
+}
+
 int tts_import_format_known(const char *format)
 {
     return strcmp(format, "csl-csv") == 0 || strcmp(format, "sdn-csv") == 0 ||
            strcmp(format, "dpl-tsv") == 0 || strcmp(format, "ttscreen-csv") == 0 ||
-           strcmp(format, "csl-json") == 0;
+           strcmp(format, "csl-json") == 0 || strcmp(format, "mof-xlsx") == 0;
 }
 
 tts_status tts_import_files(tts_store *s, int64_t source_id, const char *format,
@@ -869,7 +886,7 @@ tts_status tts_import_files(tts_store *s, int64_t source_id, const char *format,
     if (!tts_import_format_known(format))
         return tts_err_set(err, TTS_ERR_ARG,
                            "unknown list format '%s' (csl-csv, csl-json, sdn-csv, dpl-tsv, "
-                           "ttscreen-csv)",
+                           "ttscreen-csv, mof-xlsx)",
                            format);
     if (n_files == 0 || n_files > (strcmp(format, "sdn-csv") == 0 ? 4u : 1u))
         return tts_err_set(err, TTS_ERR_ARG, "format %s takes %s", format,
@@ -879,22 +896,20 @@ tts_status tts_import_files(tts_store *s, int64_t source_id, const char *format,
     h = tts_sha256_new();
     if (h == NULL)
         return tts_err_set(err, TTS_ERR_NOMEM, "cannot start a SHA-256 hash");
-    for (; nread < n_files; nread++) {
-        TTS_TRY(read_file(files[nread], &fs[nread], err));
-        TTS_TRY(tts_sha256_update(h, fs[nread].data, fs[nread].len));
+    if (strcmp(format, "mof-xlsx") == 0) {
+        /* a workbook is a zip archive, not text: hashed as it is, read by xlsx/ */
+        tts_import_at at = {s, source_id, counts, files[0], 0};
+        TTS_TRY(tts_fileio_read(files[0], (size_t)TTS_IMPORT_MAX_BYTES, 0, 0, &fs[0].data,
+                                &fs[0].len, err));
+        TTS_TRY(tts_sha256_update(h, fs[0].data, fs[0].len));
+        rc = tts_import_mof_xlsx(&at, files[0], err);
+    } else {
+        for (; nread < n_files; nread++) {
+            TTS_TRY(read_file(files[nread], &fs[nread], err));
+            TTS_TRY(tts_sha256_update(h, fs[nread].data, fs[nread].len));
+        }
+        rc = import_text(s, source_id, format, fs, n_files, counts, err);
     }
-    if (strcmp(format, "sdn-csv") == 0)
-        rc = import_sdn(s, source_id, fs, n_files, counts, err);
-    else if (strcmp(format, "csl-csv") == 0)
-        rc = import_csl(s, source_id, &fs[0], counts, err);
-    else if (strcmp(format, "dpl-tsv") == 0)
-        rc = import_dpl(s, source_id, &fs[0], counts, err);
-    else if (strcmp(format, "csl-json") == 0) {
-        tts_import_at at = {s, source_id, counts, fs[0].path, 0};
-        rc = tts_import_csl_json(&at, fs[0].data, fs[0].len, err);
-    }
-    else
-        rc = import_ttscreen(s, source_id, &fs[0], counts, err);
     if (rc == TTS_OK && counts->entries == 0)
         rc = tts_err_set(err, TTS_ERR_SYNTAX, "%s: no entries", files[0]);
     if (rc == TTS_OK) {

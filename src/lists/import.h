@@ -6,8 +6,10 @@
  * the `_id` column), sdn-csv (OFAC legacy sdn.csv + alt.csv + add.csv),
  * dpl-tsv (BIS Denied Persons List), ttscreen-csv
  * (id,name,aliases,country,programs,listed_on,source_url), csl-json (the
- * Consolidated Screening List as JSON, import_json.c). Every error names
- * the file and line (for JSON also the column and the JSON path); the
+ * Consolidated Screening List as JSON, import_json.c), mof-xlsx (the
+ * Ministry of Finance's asset-freeze list workbook, every sheet,
+ * import_mof.c). Every error names the file and line (for JSON also the
+ * column and the JSON path, for a workbook the sheet and cell); the
  * caller rolls the transaction back.
  */
 #ifndef TTS_IMPORT_H

@@ -48,4 +48,7 @@ void tts_import_add_code(tts_buf *set, const char *code, size_t n);
 tts_status tts_import_csl_json(const tts_import_at *at, const char *data, size_t len,
                                tts_error *err);
 
+/* The Ministry of Finance's asset-freeze list workbook, every sheet (import_mof.c). */
+tts_status tts_import_mof_xlsx(tts_import_at *at, const char *path, tts_error *err);
+
 #endif

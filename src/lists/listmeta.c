@@ -24,6 +24,7 @@ static const meta by_source[] = {
     {"ofac-sdn", "sanctions", "US", "critical"},
     {"us-dpl", "restricted-party", "US", "critical"},
     {"jp-eul", "end-user-concern", "JP", "high"},
+    {"jp-mof", "sanctions", "JP", "critical"},
     {"us-1260h", "military-end-user", "US", "high"},
     {"us-uflpa", "forced-labour", "US", "high"},
 };
@@ -34,6 +35,7 @@ static const meta by_format[] = {
     {"dpl-tsv", "restricted-party", "US", "critical"},
     {"csl-csv", "restricted-party", "US", "critical"},
     {"csl-json", "restricted-party", "US", "critical"},
+    {"mof-xlsx", "sanctions", "JP", "critical"},
 };
 
 /* Anything else: an in-house watch list. */

@@ -24,6 +24,7 @@
 #include "util/mem.h"
 #include "record/record_json.h"
 #include "sheet/xlsx.h"
+#include "xlsx/xlsx_in.h"
 
 enum { FMT_CSV, FMT_TSV, FMT_JSONL, FMT_XLSX };
 

@@ -52,17 +52,17 @@ else
 fi
 # Without a lists database, the list rules' hit examples are skipped, never failed.
 if grep -q '^\[  SKIPPED \] sanctions.us.restricted-party packs/sanctions/current-list-hits.json$' \
-    "$SCRATCH/test.out" && grep -q '^\[  SKIPPED \] 20 examples' "$SCRATCH/test.out"; then
+    "$SCRATCH/test.out" && grep -q '^\[  SKIPPED \] 21 examples' "$SCRATCH/test.out"; then
     pass
 else
-    fail "rules test rules: the 20 list-rule hit examples are not reported as skipped" "$SCRATCH/test.out"
+    fail "rules test rules: the 21 list-rule hit examples are not reported as skipped" "$SCRATCH/test.out"
 fi
 # With the current-format list fixtures (CSL 2025 with opaque ids, OFAC SDN
-# 2025, METI End User List, 1260H, UFLPA), every example runs and passes:
+# 2025, METI End User List, MOF asset-freeze list, 1260H, UFLPA), every example runs and passes:
 # the CSL sub-list of a match reaches the rules.
 RDB="$SCRATCH/rules-test.db"
 for spec in "us-csl csl-2025-sample.csv csl-csv" "ofac-sdn ofac-sdn-2025-sample/sdn.csv sdn-csv" \
-    "jp-eul jp-eul-2025.csv ttscreen-csv" "us-1260h us-1260h.csv ttscreen-csv" "us-uflpa us-uflpa.csv ttscreen-csv" \
+    "jp-eul jp-eul-2025.csv ttscreen-csv" "jp-mof jp-mof-20260305.xlsx mof-xlsx" "us-1260h us-1260h.csv ttscreen-csv" "us-uflpa us-uflpa.csv ttscreen-csv" \
     "internal internal-watch.csv ttscreen-csv" "sdn-copy ofac-sdn-2025-sample/sdn.csv sdn-csv" \
     "press-watch internal-watch.csv ttscreen-csv --severity medium"; do
     set -- $spec

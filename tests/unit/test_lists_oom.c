@@ -158,6 +158,7 @@ static const import_case cases[] = {
      17, "Elvis Angus LOGAN MOREY", "10278"},
     {"dpl-tsv", {"lists/dpl-2019-06-head.txt"}, 3, "Adrian Manuel Hernandez", NULL},
     {"ttscreen-csv", {"lists/jp-eul.csv"}, 1, "中国工程物理研究院", NULL},
+    {"mof-xlsx", {"lists/jp-mof-tiny.xlsx"}, 4, "Belagroprombank", "ベラルーシ(特定銀行)/1"},
 };
 
 static void run_case(size_t i)
@@ -196,6 +197,12 @@ static void test_ttscreen_csv_import(void **state)
 {
     (void)state;
     run_case(4);
+}
+
+static void test_mof_xlsx_import(void **state)
+{
+    (void)state;
+    run_case(5);
 }
 
 /*
@@ -324,7 +331,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_csl_csv_import),   cmocka_unit_test(test_csl_json_import),
         cmocka_unit_test(test_sdn_csv_import),   cmocka_unit_test(test_dpl_tsv_import),
-        cmocka_unit_test(test_ttscreen_csv_import), cmocka_unit_test(test_search_and_lookup),
+        cmocka_unit_test(test_ttscreen_csv_import), cmocka_unit_test(test_mof_xlsx_import),
+        cmocka_unit_test(test_search_and_lookup),
     };
     return cmocka_run_group_tests_name("lists_oom", tests, setup, teardown);
 }
