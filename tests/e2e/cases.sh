@@ -77,9 +77,11 @@ expect "decide unknown finding" 2 "has no finding fefta.none" -- tt "$DB" cases 
 expect "cases show json" 0 "" -- tt "$DB" cases show toyota-catl-2019 --format json
 golden show-toyota.json
 expect "show unknown case" 2 'no case "nope"' -- tt "$DB" cases show nope
-expect "rescreen" 0 "" -- tt "$DB" rescreen --no-lists --by dave
+# rescreen dates its screenings by the real clock unless told (SOURCE_DATE_EPOCH does not move
+# them), so the goldens name the date
+expect "rescreen" 0 "" -- tt "$DB" rescreen --no-lists --by dave --as-of 2026-01-01
 golden rescreen.txt
-expect "rescreen json" 0 "" -- tt "$DB" rescreen --no-lists --by dave --format json
+expect "rescreen json" 0 "" -- tt "$DB" rescreen --no-lists --by dave --as-of 2026-01-01 --format json
 golden rescreen.json
 expect "no-store leaves the database alone" 1 "" -- tt "$DB" screen --no-lists --no-store "$FX/records/university-hire-2025.json"
 before=$(sqlite3 "$DB" "SELECT count(*) FROM screening;")
