@@ -82,7 +82,11 @@ for n in sizes:
     wall, rss, rc, err = run([binary, "search", queries[0], "--db", db])
     rebuilt = (wall, rss)
     os.rename(db + "-index.away", db + "-index")
-    out = subprocess.run([bl, "--db", db, qf], capture_output=True, text=True, check=True).stdout
+    p = subprocess.run([bl, "--db", db, qf], capture_output=True, text=True)
+    if p.returncode != 0:
+        sys.exit(f"scale: {bl} --db of {n} entries exited with status {p.returncode}: "
+                 f"{p.stderr.strip()}")
+    out = p.stdout
     print(f"scale: {n} entries: " +
           (f"import {imp[0]:.1f} s (peak RSS {imp[1]:.0f} MB); " if imp else "") +
           f"database {dbmb:.0f} MB, index file {idxmb:.0f} MB", flush=True)
