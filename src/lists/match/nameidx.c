@@ -354,6 +354,8 @@ tts_status tts_nameidx_add(tts_nameidx *x, uint32_t entry, const char *tokens, c
     if (x->n_names >= UINT32_MAX - 2 || x->pool.len > UINT32_MAX / 2)
         return tts_err_set(err, TTS_ERR_LIMIT, "name index is full");
     tts_namescore_view(tokens, legal, glued, &v);
+    if (x->n_name_toks > (size_t)UINT32_MAX - 1 - v.n) /* token offsets are 32-bit */
+        return tts_err_set(err, TTS_ERR_LIMIT, "name index is full");
     if (!grow_names(x) ||
         !tts_grow(&x->name_toks, &x->cap_name_toks, x->n_name_toks + v.n, sizeof(uint32_t)))
         return tts_err_set(err, TTS_ERR_NOMEM, "out of memory building the name index");
