@@ -509,7 +509,9 @@ tts_status tts_xlsx_to_csv(const char *path, const char *file, char **out, size_
     long next_row = 1;
 
     *out = NULL;
-    TTS_TRY(tts_xlsx_open(path, file, &x, err));
+    /* x == NULL with TTS_OK cannot happen; the test tells analysers so */
+    if ((rc = tts_xlsx_open(path, file, &x, err)) != TTS_OK || x == NULL)
+        goto out;
     TTS_TRY(read_sheet(x, 0, file, &s, err));
     for (size_t i = 0; i < s->n_rows; i++) {
         const tts_xlsx_row *r = &s->rows[i];
