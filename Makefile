@@ -34,8 +34,8 @@ ifdef SANITIZE
   LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
-DEP_CFLAGS  = $(shell $(PKG_CONFIG) --cflags $(DEPS))
-DEP_LIBS    = $(shell $(PKG_CONFIG) --libs $(DEPS)) -lm
+DEP_CFLAGS  = $(shell $(PKG_CONFIG) --cflags $(DEPS)) -pthread
+DEP_LIBS    = $(shell $(PKG_CONFIG) --libs $(DEPS)) -lm -pthread
 TEST_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(TEST_DEPS))
 TEST_LIBS   = $(shell $(PKG_CONFIG) --libs $(TEST_DEPS))
 

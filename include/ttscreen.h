@@ -17,6 +17,7 @@
 #include "ttscreen/cases.h"
 #include "ttscreen/sheet.h"
 #include "ttscreen/versions.h"
+#include "ttscreen/jobs.h"
 
 #ifdef __cplusplus
 extern "C" {

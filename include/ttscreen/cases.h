@@ -110,6 +110,8 @@ typedef struct tts_screen_result {
     tts_findings *findings;   /* owned: free with tts_screen_result_clear */
     char as_of[11];           /* the date the screening treated as today */
     tts_report_input report;  /* ready for tts_report_render (borrows opts, record, findings) */
+    char *stored_jsonl;       /* owned: the report as it will be stored (opts.store), or NULL */
+    size_t stored_len;
 } tts_screen_result;
 
 /*
@@ -120,6 +122,20 @@ TTS_API tts_status tts_screen_record(const tts_screen_opts *o, const tts_record 
                                      tts_screen_result *res /* OUT */, tts_error *err);
 /* Accepts a zeroed or failed result. */
 TTS_API void tts_screen_result_clear(tts_screen_result *res);
+
+/*
+ * tts_screen_record in its two steps, for batches on several threads
+ * (ttscreen/jobs.h): tts_screen_evaluate (rules, lists, reviewers' decisions,
+ * report input, the report text to store) only reads and may run on many
+ * threads at once over the same rules, lists and case file;
+ * tts_screen_complete (the stored screening) runs on one thread, in input
+ * order, and so stores the screenings in that order. tts_screen_record is
+ * the one followed by the other.
+ */
+TTS_API tts_status tts_screen_evaluate(const tts_screen_opts *o, const tts_record *rec,
+                                       tts_screen_result *res /* OUT */, tts_error *err);
+TTS_API tts_status tts_screen_complete(const tts_screen_opts *o, const tts_record *rec,
+                                       tts_screen_result *res /* IN, OUT */, tts_error *err);
 
 typedef struct tts_decision_input {
     size_t size;             /* sizeof(tts_decision_input) */

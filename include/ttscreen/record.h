@@ -86,6 +86,19 @@ TTS_API tts_status tts_reader_next(tts_reader *rd, tts_record **out, tts_error *
  */
 TTS_API tts_status tts_reader_skip(tts_reader *rd, tts_error *err);
 
+/*
+ * tts_reader_next without the parse: the next record's text as read
+ * (*out, the caller's), to parse later, e.g. on another thread, with
+ * tts_record_text_parse, which gives the record or the error that
+ * tts_reader_next would have given, with the same places named.
+ */
+typedef struct tts_record_text tts_record_text;
+TTS_API tts_status tts_reader_next_text(tts_reader *rd, tts_record_text **out, tts_error *err);
+TTS_API tts_status tts_record_text_parse(const tts_record_text *t, tts_record **out,
+                                         tts_error *err);
+/* Accepts NULL. */
+TTS_API void tts_record_text_free(tts_record_text *t);
+
 /* 1-based line where the last record returned (or rejected) started. */
 TTS_API long tts_reader_line(const tts_reader *rd);
 

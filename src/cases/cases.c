@@ -8,6 +8,7 @@
  */
 #include "ttscreen/cases.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +24,20 @@
 
 struct tts_cases {
     tts_store *store;
+    /* reviewers' decisions are read on worker threads while the caller's thread stores
+     * screenings (ttscreen/jobs.h): one database handle, used under this lock */
+    pthread_mutex_t lock;
 };
+
+void tts_cases_lock(tts_cases *c)
+{
+    pthread_mutex_lock(&c->lock);
+}
+
+void tts_cases_unlock(tts_cases *c)
+{
+    pthread_mutex_unlock(&c->lock);
+}
 
 tts_status tts_cases_open(const char *db_path, int read_only, tts_cases **out, tts_error *err)
 {
@@ -37,13 +51,18 @@ tts_status tts_cases_open(const char *db_path, int read_only, tts_cases **out, t
         tts_free(c);
         return rc;
     }
+    pthread_mutex_init(&c->lock, NULL);
     *out = c;
     return TTS_OK;
 }
 
 tts_status tts_cases_batch(tts_cases *c, int on, tts_error *err)
 {
-    return tts_store_group(c->store, on ? TTS_CASES_GROUP_RECORDS : 0, TTS_CASES_GROUP_MS, err);
+    tts_status rc;
+    tts_cases_lock(c);
+    rc = tts_store_group(c->store, on ? TTS_CASES_GROUP_RECORDS : 0, TTS_CASES_GROUP_MS, err);
+    tts_cases_unlock(c);
+    return rc;
 }
 
 tts_status tts_cases_sync(tts_cases *c, int full, tts_error *err)
@@ -56,6 +75,7 @@ void tts_cases_close(tts_cases *c)
     if (c == NULL)
         return;
     tts_store_close(c->store);
+    pthread_mutex_destroy(&c->lock);
     tts_free(c);
 }
 
@@ -237,7 +257,11 @@ tts_status tts_cases_apply_decisions(tts_cases *c, const char *record_id, tts_fi
     decision_list l = {NULL, 0, 0, 0};
     tts_buf name = TTS_BUF_INIT;
     tts_status rc;
-    TTS_TRY(load_decisions(c, record_id, &l, err));
+    tts_cases_lock(c);
+    rc = load_decisions(c, record_id, &l, err);
+    tts_cases_unlock(c);
+    if (rc != TTS_OK)
+        goto out;
     for (size_t i = 0; i < tts_findings_count(f) && l.n > 0; i++) {
         if (apply_one(&l, tts_findings_edit(f, i), &name) != 0) {
             rc = tts_err_set(err, TTS_ERR_NOMEM, "out of memory");
@@ -345,7 +369,18 @@ static const char *case_kind(const char *record_json)
     return cp ? "counterparty" : "deal";
 }
 
+static tts_status store_locked(tts_cases *c, const tts_screening_info *in, tts_error *err);
+
 tts_status tts_cases_store(tts_cases *c, const tts_screening_info *in, tts_error *err)
+{
+    tts_status rc;
+    tts_cases_lock(c);
+    rc = store_locked(c, in, err);
+    tts_cases_unlock(c);
+    return rc;
+}
+
+static tts_status store_locked(tts_cases *c, const tts_screening_info *in, tts_error *err)
 {
     tts_store_screening sc;
     finding_rows fr = {NULL, NULL, 0};

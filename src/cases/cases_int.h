@@ -14,6 +14,11 @@
 /* The case file's store (borrowed, valid until tts_cases_close). */
 tts_store *tts_cases_db(tts_cases *c);
 
+/* The lock on that handle, held by every use of it that may meet a worker thread's
+ * (decisions read by tts_screen_evaluate while screenings are stored). */
+void tts_cases_lock(tts_cases *c);
+void tts_cases_unlock(tts_cases *c);
+
 /* A finding's identity across screenings (rule, subject, list entries), appended to b. */
 void tts_cases_finding_key(tts_buf *b, const tts_finding *f);
 

@@ -18,18 +18,14 @@ void tts_screen_result_clear(tts_screen_result *res)
     if (res == NULL)
         return;
     tts_findings_free(res->findings);
+    tts_free(res->stored_jsonl);
     memset(res, 0, sizeof(*res));
 }
 
-/* Render the JSONL report and store the screening with it. */
+/* Store the screening with the JSONL report tts_screen_evaluate rendered. */
 static tts_status store(const tts_screen_opts *o, const tts_screen_result *res, tts_error *err)
 {
     tts_screening_info si;
-    char *jsonl = NULL;
-    size_t len = 0;
-    tts_status rc = tts_report_render(&res->report, TTS_FORMAT_JSONL, &jsonl, &len, err);
-    if (rc != TTS_OK)
-        return rc;
     memset(&si, 0, sizeof(si));
     si.size = sizeof(si);
     si.at = o->at;
@@ -40,15 +36,20 @@ static tts_status store(const tts_screen_opts *o, const tts_screen_result *res, 
     si.findings = res->findings;
     si.lists = res->report.lists;
     si.n_lists = res->report.n_lists;
-    si.report_jsonl = jsonl;
+    si.report_jsonl = res->stored_jsonl;
     si.rescreen = o->rescreen;
-    rc = tts_cases_store(o->cases, &si, err);
-    tts_free(jsonl);
-    return rc;
+    return tts_cases_store(o->cases, &si, err);
 }
 
-tts_status tts_screen_record(const tts_screen_opts *given, const tts_record *rec,
-                             tts_screen_result *res, tts_error *err)
+/* The options with the caller's size honoured (fields past it stay zero). */
+static void opts_of(const tts_screen_opts *given, tts_screen_opts *o)
+{
+    memset(o, 0, sizeof(*o));
+    memcpy(o, given, given->size != 0 && given->size < sizeof(*o) ? given->size : sizeof(*o));
+}
+
+tts_status tts_screen_evaluate(const tts_screen_opts *given, const tts_record *rec,
+                               tts_screen_result *res, tts_error *err)
 {
     tts_screen_opts o;
     tts_scan_opts so;
@@ -56,8 +57,7 @@ tts_status tts_screen_record(const tts_screen_opts *given, const tts_record *rec
     tts_status rc;
 
     memset(res, 0, sizeof(*res));
-    memset(&o, 0, sizeof(o));
-    memcpy(&o, given, given->size != 0 && given->size < sizeof(o) ? given->size : sizeof(o));
+    opts_of(given, &o);
     if (o.rules == NULL || o.today == NULL || o.at == NULL || rec == NULL)
         return tts_err_set(err, TTS_ERR_ARG, "screening: rules, record and dates are required");
     if (o.lists == NULL && !o.no_lists)
@@ -94,9 +94,34 @@ tts_status tts_screen_record(const tts_screen_opts *given, const tts_record *rec
     res->report.n_lists = o.no_lists ? 0 : o.n_lists;
     res->report.no_lists = o.no_lists;
     if (o.store)
+        TTS_TRY(tts_report_render(&res->report, TTS_FORMAT_JSONL, &res->stored_jsonl,
+                                  &res->stored_len, err));
+out:
+    if (rc != TTS_OK)
+        tts_screen_result_clear(res);
+    return rc;
+}
+
+tts_status tts_screen_complete(const tts_screen_opts *given, const tts_record *rec,
+                               tts_screen_result *res, tts_error *err)
+{
+    tts_screen_opts o;
+    tts_status rc = TTS_OK;
+
+    opts_of(given, &o);
+    if (res->findings == NULL || rec == NULL || (o.store && res->stored_jsonl == NULL))
+        return tts_err_set(err, TTS_ERR_ARG, "screening: nothing evaluated to complete");
+    if (o.store)
         TTS_TRY(store(&o, res, err));
 out:
     if (rc != TTS_OK)
         tts_screen_result_clear(res);
     return rc;
+}
+
+tts_status tts_screen_record(const tts_screen_opts *o, const tts_record *rec,
+                             tts_screen_result *res, tts_error *err)
+{
+    tts_status rc = tts_screen_evaluate(o, rec, res, err);
+    return rc != TTS_OK ? rc : tts_screen_complete(o, rec, res, err);
 }

@@ -45,7 +45,10 @@ static const char usage_text[] =
     "                          when it returns; normal: a power loss or OS crash may undo the\n"
     "                          last commits (up to 512 records or 200 ms go in one commit)\n"
     "  --shard I/N             screen only the records at positions p (0-based, counted over\n"
-    "                          all inputs) with p mod N = I-1, so N processes split a batch\n"    "  --verbose               also warn about unknown (ignored) record fields\n"
+    "                          all inputs) with p mod N = I-1, so N processes split a batch\n"
+    "  -j, --jobs N            screen on N threads (default: the processors available); the\n"
+    "                          reports and stored screenings keep the input order\n"
+    "  --verbose               also warn about unknown (ignored) record fields\n"
     "  --sign KEY --cert CERT  also write a detached signature PATH.p7s next to -o PATH\n"
     "  --chain FILE            intermediate certificates to embed in the signature\n"
     "  --pass env:VAR|file:PATH  passphrase of an encrypted --sign key\n"
@@ -57,7 +60,7 @@ static const char usage_text[] =
 
 typedef struct screen_opts {
     const char *format, *out, *fail_on, *as_of, *rules, *db, *shard, *by, *max_list_age;
-    const char *sign, *cert, *chain, *pass, *tsa, *sync;
+    const char *sign, *cert, *chain, *pass, *tsa, *sync, *jobs;
     int no_store, read_only, verbose, help, insecure_key, no_lists, quiet;
 } screen_opts;
 
@@ -211,7 +214,38 @@ typedef struct run_state {
     tts_list_info *list_info;
     size_t n_lists;
     size_t pending_len;
+    tts_screen_opts so; /* the screening options, the same for every record */
+    unsigned jobs;      /* --jobs */
+    /* the inputs, read in order by the calling thread */
+    char **files;
+    size_t n_files, file_i;
+    FILE *fp;
+    tts_reader *rd;
+    const char *name; /* the input being read, as messages name it */
+    int in_stop;      /* an input error that ends the batch: read no further */
 } run_state;
+
+/*
+ * One record on its way (ttscreen/jobs.h): read, evaluated on a worker,
+ * then completed, printed and stored in input order. An input error travels
+ * in a slot too, so that messages come out in the order they would one
+ * record at a time.
+ */
+typedef struct screen_slot {
+    tts_record_text *text; /* the record as read (owned), parsed by the worker */
+    tts_record *rec;      /* to screen (owned), or NULL */
+    const char *source;   /* the input it came from */
+    int input_error;      /* 1: print err (as the library wrote it); 2: print msg */
+    int stop;             /* after the input error: screen nothing further */
+    tts_error err;        /* the input's error, then the screening's */
+    char msg[600];
+    tts_status rc;        /* the evaluation's */
+    tts_screen_result res;
+    char *report;         /* the report in the run's format (owned) */
+    size_t report_len;
+    tts_status render_rc;
+    tts_error render_err;
+} screen_slot;
 
 static void warn_unknown(const tts_record *rec, const char *source)
 {
@@ -220,52 +254,56 @@ static void warn_unknown(const tts_record *rec, const char *source)
                 tts_record_id(rec), tts_record_unknown(rec, i));
 }
 
-/* Screen one record (the library's one screening path) and emit its report. */
-static void screen_record(run_state *st, const tts_record *rec, const char *source)
+/* The options of every screening of the run. */
+static void screen_opts_init(run_state *st)
 {
-    tts_error err;
-    tts_screen_opts so;
-    tts_screen_result res;
-    char *text = NULL;
-    size_t len = 0;
+    tts_screen_opts *so = &st->so;
+    memset(so, 0, sizeof(*so));
+    so->size = sizeof(*so);
+    so->rules = st->rules;
+    so->lists = st->lists;
+    so->no_lists = st->o->no_lists;
+    so->list_info = st->list_info;
+    so->n_lists = st->n_lists;
+    so->cases = st->cases;
+    so->store = st->store;
+    so->as_of = st->o->as_of;
+    so->today = st->today;
+    so->at = st->now;
+    so->actor = cli_actor(st->o->by);
+    so->tool_version = tts_version();
+}
 
-    tts_error_clear(&err);
-    if (st->o->verbose)
-        warn_unknown(rec, source);
-    memset(&so, 0, sizeof(so));
-    so.size = sizeof(so);
-    so.rules = st->rules;
-    so.lists = st->lists;
-    so.no_lists = st->o->no_lists;
-    so.list_info = st->list_info;
-    so.n_lists = st->n_lists;
-    so.cases = st->cases;
-    so.store = st->store;
-    so.as_of = st->o->as_of;
-    so.today = st->today;
-    so.at = st->now;
-    so.actor = cli_actor(st->o->by);
-    so.tool_version = tts_version();
-    if (tts_screen_record(&so, rec, &res, &err) != TTS_OK) {
+/* Finish one evaluated record (the library's one screening path) and emit its report. */
+static void screen_record(run_state *st, screen_slot *sl)
+{
+    tts_error *err = &sl->err;
+    tts_screen_result *res = &sl->res;
+    char *text = sl->report;
+    size_t len = sl->report_len;
+    const char *source = sl->source;
+
+    if (sl->rc == TTS_OK)
+        sl->rc = tts_screen_complete(&st->so, sl->rec, res, err);
+    if (sl->rc != TTS_OK) {
         /* name the input: the message names the record or the rule at fault */
+        cli_progress_interrupt();
         fprintf(stderr, "%s: %s\n", source,
-                err.message[0] != '\0' ? err.message : tts_strerror(err.status));
+                err->message[0] != '\0' ? err->message : tts_strerror(err->status));
         st->had_error = 1;
         /* the database failed (full, read-only, broken): stop rather than repeat it per record */
-        if (err.status == TTS_ERR_DB || err.status == TTS_ERR_IO)
+        if (err->status == TTS_ERR_DB || err->status == TTS_ERR_IO)
             st->stop = 1;
         return;
     }
-    res.report.color = st->color;
-    if (tts_report_render(&res.report, st->fmt, &text, &len, &err) != TTS_OK) {
-        cli_report(&err);
+    if (sl->render_rc != TTS_OK) {
+        cli_report(&sl->render_err);
         st->had_error = 1;
-        tts_screen_result_clear(&res);
         return;
     }
-    if (tts_findings_max_severity(res.findings) >= (int)st->fail_on)
+    sl->report = NULL; /* text is this function's now */
+    if (tts_findings_max_severity(res->findings) >= (int)st->fail_on)
         st->had_findings = 1;
-    tts_screen_result_clear(&res);
     if (st->fmt == TTS_FORMAT_JSON) {
         if (st->pending != NULL) {
             cli_error("screen: --format json prints one record's report; %s holds more than one "
@@ -288,85 +326,183 @@ static void screen_record(run_state *st, const tts_record *rec, const char *sour
     tts_free(text);
 }
 
-/* --format json: 1 (with the error printed) when another record follows. */
-static int more_follow(tts_reader *rd, const char *name)
+/* --format json: 1 (with the error put in sl) when another record follows. */
+static int more_follow(tts_reader *rd, const char *name, screen_slot *sl)
 {
-    tts_error err;
     tts_status rc;
-    tts_error_clear(&err);
-    rc = tts_reader_skip(rd, &err);
+    tts_error_clear(&sl->err);
+    rc = tts_reader_skip(rd, &sl->err);
     if (rc == TTS_ERR_EOF)
         return 0;
-    if (rc == TTS_ERR_NOMEM || rc == TTS_ERR_IO)
-        cli_report(&err);
-    else
-        cli_error("screen: --format json prints one record's report; %s holds more than one "
-                  "record (use --format jsonl)",
-                  name);
+    if (rc == TTS_ERR_NOMEM || rc == TTS_ERR_IO) {
+        sl->input_error = 1;
+    } else {
+        snprintf(sl->msg, sizeof(sl->msg),
+                 "screen: --format json prints one record's report; %s holds more than one "
+                 "record (use --format jsonl)",
+                 name);
+        sl->input_error = 2;
+    }
     return 1;
 }
 
-/* Stream every record of one input. */
-static void screen_file(run_state *st, const char *path)
+static void close_input(run_state *st)
 {
-    FILE *fp = stdin;
-    const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
-    tts_reader *rd = NULL;
-    tts_record *rec = NULL;
-    tts_error err;
-    tts_status rc;
+    tts_reader_free(st->rd);
+    st->rd = NULL;
+    if (st->fp != NULL && st->fp != stdin)
+        fclose(st->fp);
+    st->fp = NULL;
+}
 
-    tts_error_clear(&err);
-    if (fp == stdin && strcmp(path, "-") != 0 && (fp = fopen(path, "rb")) == NULL) {
-        cli_error("%s: cannot open: %s", path, strerror(errno));
-        st->had_error = 1;
+/* Open the next input: 0 when open, 1 when it could not be (the error in sl). */
+static int open_input(run_state *st, screen_slot *sl)
+{
+    const char *path = st->files[st->file_i++];
+    st->name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    st->fp = stdin;
+    if (strcmp(path, "-") != 0 && (st->fp = fopen(path, "rb")) == NULL) {
+        snprintf(sl->msg, sizeof(sl->msg), "%s: cannot open: %s", path, strerror(errno));
+        sl->input_error = 2;
+        return 1;
+    }
+    tts_error_clear(&sl->err);
+    if (tts_reader_open(st->fp, st->name, &st->rd, &sl->err) != TTS_OK) {
+        sl->input_error = 1;
+        close_input(st);
+        return 1;
+    }
+    return 0;
+}
+
+/* The next record of the batch, or the next input error, into the slot (jobs.h produce). */
+static int produce(void *user, void *slot)
+{
+    run_state *st = user;
+    screen_slot *sl = slot;
+    tts_status rc;
+    while (!st->in_stop) {
+        if (st->rd == NULL) {
+            if (st->file_i >= st->n_files)
+                return 0;
+            if (open_input(st, sl))
+                return 1;
+            continue;
+        }
+        tts_error_clear(&sl->err);
+        if (st->pos % st->shard_n != st->shard_i - 1) {
+            /* another shard's record: step over it without parsing */
+            rc = tts_reader_skip(st->rd, &sl->err);
+            if (rc == TTS_ERR_EOF) {
+                close_input(st);
+                continue;
+            }
+            st->pos++;
+            if (rc == TTS_ERR_NOMEM || rc == TTS_ERR_IO) {
+                sl->input_error = 1;
+                close_input(st);
+                return 1;
+            }
+            continue;
+        }
+        rc = tts_reader_next_text(st->rd, &sl->text, &sl->err);
+        if (rc == TTS_ERR_EOF) {
+            close_input(st);
+            continue;
+        }
+        st->pos++;
+        sl->source = st->name;
+        if (rc != TTS_OK) {
+            sl->input_error = 1;
+            if (rc == TTS_ERR_NOMEM || rc == TTS_ERR_IO)
+                close_input(st);
+            return 1;
+        }
+        if (st->fmt == TTS_FORMAT_JSON && st->shard_n == 1 && more_follow(st->rd, st->name, sl)) {
+            /* one report only: refuse the batch before anything is screened or stored */
+            tts_record_text_free(sl->text);
+            sl->text = NULL;
+            sl->stop = st->in_stop = 1;
+        }
+        return 1;
+    }
+    return 0;
+}
+
+/* A worker's part: the record's parse, then the rules and the lists (jobs.h work). */
+static void work(void *user, void *slot)
+{
+    run_state *st = user;
+    screen_slot *sl = slot;
+    if (sl->text == NULL)
+        return;
+    if (tts_record_text_parse(sl->text, &sl->rec, &sl->err) != TTS_OK) {
+        sl->input_error = 1; /* reported in order, and the batch goes on */
         return;
     }
-    if (tts_reader_open(fp, name, &rd, &err) != TTS_OK) {
+    sl->rc = tts_screen_evaluate(&st->so, sl->rec, &sl->res, &sl->err);
+    if (sl->rc != TTS_OK)
+        return;
+    sl->res.report.color = st->color;
+    tts_error_clear(&sl->render_err);
+    sl->render_rc = tts_report_render(&sl->res.report, st->fmt, &sl->report, &sl->report_len,
+                                      &sl->render_err);
+}
+
+static void discard(void *user, void *slot)
+{
+    screen_slot *sl = slot;
+    (void)user;
+    tts_screen_result_clear(&sl->res);
+    tts_record_free(sl->rec);
+    tts_record_text_free(sl->text);
+    tts_free(sl->report);
+    sl->rec = NULL;
+    sl->text = NULL;
+    sl->report = NULL;
+}
+
+/* In input order: messages, decisions, the report and the stored screening (jobs.h consume). */
+static int consume(void *user, void *slot)
+{
+    run_state *st = user;
+    screen_slot *sl = slot;
+    if (sl->input_error == 1)
+        cli_report(&sl->err);
+    else if (sl->input_error == 2)
+        cli_error("%s", sl->msg);
+    if (sl->input_error != 0)
+        st->had_error = 1;
+    if (sl->stop)
+        st->stop = 1;
+    if (sl->rec != NULL) {
+        if (st->o->verbose)
+            warn_unknown(sl->rec, sl->source);
+        screen_record(st, sl);
+        cli_progress_step(&st->progress, ++st->screened);
+    }
+    discard(user, slot);
+    return st->stop;
+}
+
+/* Every record of every input, on st->jobs threads, reports in input order. */
+static void screen_all(run_state *st)
+{
+    tts_jobs_ops ops;
+    tts_error err;
+    memset(&ops, 0, sizeof(ops));
+    ops.size = sizeof(ops);
+    ops.produce = produce;
+    ops.work = work;
+    ops.consume = consume;
+    ops.discard = discard;
+    tts_error_clear(&err);
+    screen_opts_init(st);
+    if (tts_jobs_run(st->jobs, sizeof(screen_slot), &ops, st, &err) != TTS_OK) {
         cli_report(&err);
         st->had_error = 1;
-    } else {
-        while (!st->stop) {
-            tts_error_clear(&err);
-            if (st->pos % st->shard_n != st->shard_i - 1) {
-                /* another shard's record: step over it without parsing */
-                rc = tts_reader_skip(rd, &err);
-                if (rc == TTS_ERR_EOF)
-                    break;
-                st->pos++;
-                if (rc == TTS_ERR_NOMEM || rc == TTS_ERR_IO) {
-                    cli_report(&err);
-                    st->had_error = 1;
-                    break;
-                }
-                continue;
-            }
-            rc = tts_reader_next(rd, &rec, &err);
-            if (rc == TTS_ERR_EOF)
-                break;
-            st->pos++;
-            if (rc != TTS_OK) {
-                cli_report(&err);
-                st->had_error = 1;
-                if (rc == TTS_ERR_NOMEM || rc == TTS_ERR_IO)
-                    break;
-                continue;
-            }
-            if (st->fmt == TTS_FORMAT_JSON && st->shard_n == 1 && more_follow(rd, name)) {
-                /* one report only: refuse the batch before anything is screened or stored */
-                st->had_error = 1;
-                st->stop = 1;
-                tts_record_free(rec);
-                break;
-            }
-            screen_record(st, rec, name);
-            tts_record_free(rec);
-            cli_progress_step(&st->progress, ++st->screened);
-        }
     }
-    tts_reader_free(rd);
-    if (fp != stdin)
-        fclose(fp);
+    close_input(st);
 }
 
 /*
@@ -452,6 +588,7 @@ static int parse_opts(int argc, char **argv, screen_opts *o, char ***files, size
         {"insecure-key-permissions", 0, 0, NULL, &o->insecure_key},
         {"quiet", 'q', 0, NULL, &o->quiet},
         {"sync", 0, 1, &o->sync, NULL},
+        {"jobs", 'j', 1, &o->jobs, NULL},
         {NULL, 0, 0, NULL, NULL},
     };
     memset(o, 0, sizeof(*o));
@@ -573,6 +710,11 @@ int cmd_screen(int argc, char **argv)
     }
     if (check_sign_opts(&o) != 0)
         goto out;
+    st.jobs = tts_jobs_available();
+    if (o.jobs != NULL && tts_jobs_parse(o.jobs, &st.jobs) != TTS_OK) {
+        cli_error("screen: --jobs '%s' must be a whole number from 1 to %d", o.jobs, TTS_JOBS_MAX);
+        goto out;
+    }
     if (st.fmt == TTS_FORMAT_JSON && n_files > 1) {
         cli_error("screen: --format json prints one record's report; %zu inputs were given "
                   "(use --format jsonl)",
@@ -596,8 +738,9 @@ int cmd_screen(int argc, char **argv)
     /* reports printed on the same terminal would mix with it: then none */
     cli_progress_start(&st.progress, "screen", "records", -1,
                        o.quiet || (o.out == NULL && isatty(STDOUT_FILENO)));
-    for (size_t i = 0; i < n_files && !st.stop; i++)
-        screen_file(&st, files[i]);
+    st.files = files;
+    st.n_files = n_files;
+    screen_all(&st);
     cli_progress_end(&st.progress);
     if (st.store) {
         tts_error_clear(&err);

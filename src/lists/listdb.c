@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -79,6 +80,15 @@ struct tts_lists {
     void *map;          /* the index file, mapped read-only, when the view is read from it */
     size_t map_len;
     const char *stale;  /* (arena) the first list whose names another normaliser made */
+    /*
+     * Searches and lookups may run on several threads at once (ttscreen/jobs.h):
+     * `lock` guards loading, the identifier index, the database handle and the
+     * spare scratches; the loaded view and the name index are only read.
+     */
+    pthread_mutex_t lock;
+    int own_busy;                  /* the index's own scratch is in use */
+    tts_nameidx_scratch **spare;   /* more scratches, for searches at the same time */
+    size_t n_spare, cap_spare;
 };
 
 /* By default every search index is stored (in its file next to the database). */
@@ -111,6 +121,11 @@ void tts_listdb_set_index_limit(tts_lists *l, size_t bytes)
 
 static void unload(tts_lists *l)
 {
+    for (size_t i = 0; i < l->n_spare; i++) /* sized to the index they searched */
+        tts_nameidx_scratch_free(l->spare[i]);
+    tts_free(l->spare);
+    l->spare = NULL;
+    l->n_spare = l->cap_spare = 0;
     tts_identidx_free(l->ids);
     l->ids = NULL;
     tts_nameidx_free(l->idx);
@@ -143,9 +158,11 @@ tts_status tts_lists_open(const char *path, unsigned flags, tts_lists **out, tts
         return tts_err_set(err, TTS_ERR_NOMEM, "out of memory opening the lists");
     }
     l->index_limit = INDEX_LIMIT;
+    pthread_mutex_init(&l->lock, NULL);
     rc = tts_store_open(path, (flags & TTS_LISTS_READONLY) ? TTS_STORE_READONLY : 0, &l->store,
                         err);
     if (rc != TTS_OK) {
+        pthread_mutex_destroy(&l->lock);
         tts_free(l->path);
         tts_free(l);
         return rc;
@@ -159,6 +176,7 @@ void tts_lists_close(tts_lists *l)
     if (l == NULL)
         return;
     unload(l);
+    pthread_mutex_destroy(&l->lock);
     tts_store_close(l->store);
     tts_free(l->path);
     tts_free(l->actor);
@@ -994,7 +1012,7 @@ static tts_status load_view(tts_lists *l, int store_it, tts_error *err)
  * Build the search view from the database unless it is already there, and
  * refuse to search lists whose stored names another normaliser made.
  */
-static tts_status load(tts_lists *l, tts_error *err)
+static tts_status load_unlocked(tts_lists *l, tts_error *err)
 {
     if (!l->loaded) {
         tts_status rc = load_view(l, 0, err);
@@ -1008,6 +1026,16 @@ static tts_status load(tts_lists *l, tts_error *err)
                            "update) before screening against it",
                            l->stale);
     return TTS_OK;
+}
+
+/* The view, loaded once however many threads ask at the same time. */
+static tts_status load(tts_lists *l, tts_error *err)
+{
+    tts_status rc;
+    pthread_mutex_lock(&l->lock);
+    rc = load_unlocked(l, err);
+    pthread_mutex_unlock(&l->lock);
+    return rc;
 }
 
 /* ---- search ---------------------------------------------------------- */
@@ -1060,7 +1088,52 @@ static int sets_meet(const char *q, const char *e)
 /* The identifier index, built on the first use. */
 static tts_status ensure_ids(tts_lists *l, tts_error *err)
 {
-    return l->ids != NULL ? TTS_OK : tts_identidx_build(l->store, &l->ids, err);
+    tts_status rc = TTS_OK;
+    pthread_mutex_lock(&l->lock);
+    if (l->ids == NULL)
+        rc = tts_identidx_build(l->store, &l->ids, err);
+    pthread_mutex_unlock(&l->lock);
+    return rc;
+}
+
+/*
+ * The name index searched with a scratch of this search's own: the index's
+ * own one when free (a single thread always has it), else a spare, made on
+ * the first search that finds the others busy and kept for the next.
+ */
+static tts_status index_search(tts_lists *l, const tts_nname *q, double threshold,
+                               int exhaustive, filter_ctx *fc, tts_nameidx_hit **h, size_t *n,
+                               tts_error *err)
+{
+    tts_nameidx_scratch *sc = NULL;
+    int own = 0;
+    tts_status rc;
+    pthread_mutex_lock(&l->lock);
+    if (!l->own_busy)
+        l->own_busy = own = 1;
+    else if (l->n_spare > 0)
+        sc = l->spare[--l->n_spare];
+    pthread_mutex_unlock(&l->lock);
+    if (own)
+        rc = tts_nameidx_search(l->idx, q, threshold, exhaustive, filter_entry, fc, h, n, err);
+    else if (sc == NULL && (sc = tts_nameidx_scratch_new(l->idx)) == NULL)
+        rc = tts_err_set(err, TTS_ERR_NOMEM, "out of memory searching the lists");
+    else
+        rc = tts_nameidx_search_with(l->idx, sc, q, threshold, exhaustive, filter_entry, fc, h,
+                                     n, err);
+    pthread_mutex_lock(&l->lock);
+    if (own) {
+        l->own_busy = 0;
+    } else if (sc != NULL) {
+        if (!tts_grow(&l->spare, &l->cap_spare, l->n_spare + 1, sizeof(*l->spare))) {
+            tts_nameidx_scratch_free(sc); /* kept no longer: the next search makes one */
+            sc = NULL;
+        }
+        if (sc != NULL)
+            l->spare[l->n_spare++] = sc;
+    }
+    pthread_mutex_unlock(&l->lock);
+    return rc;
 }
 
 /* A hit with the secondary facts that moved its score. */
@@ -1207,8 +1280,10 @@ static tts_status fill(tts_lists *l, const tts_nname *q, const tts_nname *qw, co
         o->ident_delta = sc[i].ident;
         o->exact_kept = sc[i].kept;
         {
-            tts_status rc = tts_store_entry_shown(l->store, e->rowid, &o->listed_on,
-                                                  &o->source_url, err);
+            tts_status rc;
+            pthread_mutex_lock(&l->lock);
+            rc = tts_store_entry_shown(l->store, e->rowid, &o->listed_on, &o->source_url, err);
+            pthread_mutex_unlock(&l->lock);
             if (rc != TTS_OK)
                 return rc;
         }
@@ -1350,11 +1425,11 @@ tts_status tts_lists_search(tts_lists *l, const char *name, const tts_search_opt
         TTS_TRY(ofac_search(l, &qw, o->threshold, allowed, &h, &n, err));
     else
         /* a candidate the country raises to the threshold is asked for too */
-        TTS_TRY(tts_nameidx_search(l->idx, &q,
-                                   qc != NULL && o->threshold > COUNTRY_RAISE
-                                       ? o->threshold - COUNTRY_RAISE
-                                       : qc != NULL ? 0.0 : o->threshold,
-                                   o->exhaustive, filter_entry, &fc, &h, &n, err));
+        TTS_TRY(index_search(l, &q,
+                             qc != NULL && o->threshold > COUNTRY_RAISE
+                                 ? o->threshold - COUNTRY_RAISE
+                                 : qc != NULL ? 0.0 : o->threshold,
+                             o->exhaustive, &fc, &h, &n, err));
     sc = tts_calloc(n > 0 ? n : 1, sizeof(*sc));
     if (sc == NULL)
         TTS_FAIL(tts_err_set(err, TTS_ERR_NOMEM, "out of memory searching the lists"));
@@ -1415,8 +1490,10 @@ static tts_status complete_match(tts_lists *l, tts_match *m, tts_error *err)
     const char *et;
     const src *sr = src_named(l, m->source);
     int found = 0, oom = 0;
-    tts_status rc = tts_store_entry_sha256(l->store, m->source, m->entry_id, sha, sub, type,
-                                           &found, err);
+    tts_status rc;
+    pthread_mutex_lock(&l->lock);
+    rc = tts_store_entry_sha256(l->store, m->source, m->entry_id, sha, sub, type, &found, err);
+    pthread_mutex_unlock(&l->lock);
     if (rc != TTS_OK)
         return rc;
     if (found) {

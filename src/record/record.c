@@ -1724,6 +1724,15 @@ struct tts_reader {
     int last_nl;   /* the last line read ended with a newline */
     long last_line;
     int skipping; /* tts_reader_skip: find the next record's extent, do not parse it */
+    tts_record_text **text; /* tts_reader_next_text: keep the text, parse it later */
+};
+
+/* A record's text as read, with what its parse needs to name places (record.h). */
+struct tts_record_text {
+    char *data;
+    size_t len;
+    char *source;
+    long line, line_base;
 };
 
 tts_status tts_reader_open(FILE *fp, const char *source, tts_reader **out, tts_error *err)
@@ -1861,6 +1870,37 @@ static tts_status io_error(tts_reader *rd, tts_error *err)
     return tts_err_set(err, TTS_ERR_IO, "%s: read error: %s", rd->source, strerror(errno));
 }
 
+/* The end of a step: nothing (skip), the text kept (next_text) or the record parsed. */
+static tts_status step_done(tts_reader *rd, const char *data, size_t len, const char *source,
+                            long line, long line_base, tts_record **out, tts_error *err)
+{
+    tts_record_text *t;
+    if (rd->skipping)
+        return TTS_OK;
+    if (rd->text == NULL)
+        return parse_record(data, len, source, line, line_base, out, err);
+    if ((t = tts_calloc(1, sizeof(*t))) == NULL || (t->source = tts_strdup(source)) == NULL) {
+        tts_record_text_free(t);
+        return tts_err_set(err, TTS_ERR_NOMEM, "%s: out of memory", source);
+    }
+    if (data == rd->cur.data) { /* (always) the line buffer is handed over, not copied */
+        tts_buf_putc(&rd->cur, '\0');
+        t->data = tts_buf_failed(&rd->cur) ? NULL : tts_buf_steal(&rd->cur, NULL);
+    } else if ((t->data = tts_malloc(len + 1)) != NULL) {
+        memcpy(t->data, data, len);
+        t->data[len] = '\0';
+    }
+    if (t->data == NULL) {
+        tts_record_text_free(t);
+        return tts_err_set(err, TTS_ERR_NOMEM, "%s: out of memory", source);
+    }
+    t->len = len;
+    t->line = line;
+    t->line_base = line_base;
+    *rd->text = t;
+    return TTS_OK;
+}
+
 static tts_status reader_step(tts_reader *rd, tts_record **out, tts_error *err)
 {
     int first, incomplete;
@@ -1912,8 +1952,8 @@ static tts_status reader_step(tts_reader *rd, tts_record **out, tts_error *err)
         rd->have_look = next_nonblank(rd, &rd->look, &rd->look_line, &rd->look_long);
         if (rd->have_look && !rd->look_long &&
             (obj = is_object_line(rd->look.data, rd->look.len)) == 1)
-            return rd->skipping ? TTS_OK : parse_record(rd->cur.data, rd->cur.len, rd->source, rd->cur_line,
-                                rd->cur_line - 1, out, err);
+            return step_done(rd, rd->cur.data, rd->cur.len, rd->source, rd->cur_line,
+                             rd->cur_line - 1, out, err);
         rd->done = 1;
         if (obj < 0 || tts_buf_failed(&rd->look))
             return tts_err_set(err, TTS_ERR_NOMEM, "%s: out of memory", rd->source);
@@ -1939,8 +1979,8 @@ static tts_status reader_step(tts_reader *rd, tts_record **out, tts_error *err)
         if (too_long)
             return tts_err_set(err, TTS_ERR_LIMIT, "%s: record larger than the limit of %d bytes",
                                rd->source, TTS_RECORD_MAX_BYTES);
-        return rd->skipping ? TTS_OK : parse_record(rd->cur.data, rd->cur.len, rd->source, 0, rd->cur_line - 1, out,
-                            err);
+        return step_done(rd, rd->cur.data, rd->cur.len, rd->source, 0, rd->cur_line - 1,
+                             out, err);
     }
     if (first) {
         rd->have_look = next_nonblank(rd, &rd->look, &rd->look_line, &rd->look_long);
@@ -1948,18 +1988,49 @@ static tts_status reader_step(tts_reader *rd, tts_record **out, tts_error *err)
             rd->done = 1;
             if (rd->ioerr)
                 return io_error(rd, err);
-            return rd->skipping ? TTS_OK : parse_record(rd->cur.data, rd->cur.len, rd->source, 0, rd->cur_line - 1, out,
-                                err);
+            return step_done(rd, rd->cur.data, rd->cur.len, rd->source, 0, rd->cur_line - 1,
+                             out, err);
         }
     }
-    return rd->skipping ? TTS_OK : parse_record(rd->cur.data, rd->cur.len, rd->source, rd->cur_line, rd->cur_line - 1,
-                        out, err);
+    return step_done(rd, rd->cur.data, rd->cur.len, rd->source, rd->cur_line,
+                             rd->cur_line - 1, out, err);
 }
 
 tts_status tts_reader_next(tts_reader *rd, tts_record **out, tts_error *err)
 {
     rd->skipping = 0;
     return reader_step(rd, out, err);
+}
+
+tts_status tts_reader_next_text(tts_reader *rd, tts_record_text **out, tts_error *err)
+{
+    tts_record *none = NULL;
+    tts_status rc;
+    *out = NULL;
+    rd->skipping = 0;
+    rd->text = out;
+    rc = reader_step(rd, &none, err);
+    rd->text = NULL;
+    if (rc != TTS_OK) {
+        tts_record_text_free(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+tts_status tts_record_text_parse(const tts_record_text *t, tts_record **out, tts_error *err)
+{
+    *out = NULL;
+    return parse_record(t->data, t->len, t->source, t->line, t->line_base, out, err);
+}
+
+void tts_record_text_free(tts_record_text *t)
+{
+    if (t == NULL)
+        return;
+    tts_free(t->data);
+    tts_free(t->source);
+    tts_free(t);
 }
 
 tts_status tts_reader_skip(tts_reader *rd, tts_error *err)

@@ -11,8 +11,10 @@
 #include <string.h>
 
 static tts_mem_hooks g_hooks = {malloc, realloc, free};
-static unsigned long g_fail_at;
-static unsigned long g_count;
+/* per thread: a test that fails the Nth allocation counts its own thread's only, and
+ * worker threads (ttscreen/jobs.h) never race on a shared counter */
+static _Thread_local unsigned long g_fail_at;
+static _Thread_local unsigned long g_count;
 
 void tts_mem_set_hooks(const tts_mem_hooks *hooks)
 {

@@ -133,20 +133,28 @@ for n in (2000, 99990):
          "transfers": [{"id": "x", "technology": "t", "from": "p0", "to": "p1", "form": "blueprint"}]}
     json.dump(r, open("%s/chain-%d.json" % (sys.argv[1], n), "w"))
 PY
-for n in 2000 99990; do
+# One record's bound is measured on one thread (--jobs 1). On two, the
+# worker's own malloc arena does not reuse what the reading thread freed
+# (glibc: about 380 MiB peak for the 99,990 tiers), so the bound is wider there;
+# exit status and message must not change.
+for run_jobs in "2000 1" "99990 1" "99990 2"; do
+    n=${run_jobs% *}
+    j=${run_jobs#* }
+    limit_kb=$((j == 1 ? 262144 : 524288))
     if [ -x /usr/bin/time ]; then
         /usr/bin/time -f '%M' -o "$S/rss" "$BIN" screen --no-store --no-lists --as-of 2026-01-01 \
-            --format jsonl "$S/chain-$n.json" >/dev/null 2>"$S/err"
+            --format jsonl --jobs "$j" "$S/chain-$n.json" >/dev/null 2>"$S/err"
         rc=$?
         kb=$(tail -n 1 "$S/rss")
-        echo "ok - chain of $n tiers: exit $rc, peak RSS $((kb / 1024)) MiB"
+        echo "ok - chain of $n tiers, --jobs $j: exit $rc, peak RSS $((kb / 1024)) MiB"
         # (a sanitizer's shadow memory is not the program's: the bound holds for plain builds)
         if ldd "$BIN" 2>/dev/null | grep -q 'libasan'; then ok; else
-            [ "$kb" -lt 262144 ] && ok || bad "chain of $n tiers: peak RSS $kb KiB, over 256 MiB"
+            [ "$kb" -lt "$limit_kb" ] && ok ||
+                bad "chain of $n tiers, --jobs $j: peak RSS $kb KiB, over $((limit_kb / 1024)) MiB"
         fi
     else
         timeout 60 "$BIN" screen --no-store --no-lists --as-of 2026-01-01 --format jsonl \
-            "$S/chain-$n.json" >/dev/null 2>"$S/err"
+            --jobs "$j" "$S/chain-$n.json" >/dev/null 2>"$S/err"
         rc=$?
     fi
     case $n:$rc in
