@@ -171,6 +171,7 @@ typedef struct cli_batch_opts {
     int store;
     const char *rules_dir, *as_of, *by, *org_country; /* or NULL */
     const char *db;                                   /* the database (lists and cases) */
+    unsigned jobs;                                    /* --jobs: threads searching */
 } cli_batch_opts;
 /* Exit status: 1 when a row has a candidate, 0 when none, 2 on an error or a bad row. */
 int cli_search_batch(const cli_batch_opts *o, tts_lists *lists);

@@ -35,6 +35,7 @@ typedef struct batch {
     const char *actor;
     long stored, store_findings;
     int ids_col;      /* the "identifiers" column, or -1 */
+    int read_end, stopped; /* the sheet is read to its end (or its error); the batch stopped */
     char case_id[160]; /* the case of the row being written ("" when it was not kept) */
 } batch;
 
@@ -324,7 +325,7 @@ static void text_row(batch *b, const char *name, long row, const tts_match *hits
  * none; NULL when it does not fit (never cut: a cut name would be screened
  * as another name).
  */
-static const char *role_cell(batch *b, const char *const *cells, tts_sheet_role role, char *buf,
+static const char *role_cell(const batch *b, const char *const *cells, tts_sheet_role role, char *buf,
                              size_t cap)
 {
     int col = tts_sheet_role_column(b->sheet, role);
@@ -695,47 +696,117 @@ static int country_code(char *c)
  * also keeps the row from the watch); with --skip-bad the name is still
  * screened, without the identifiers (ids->n 0). -1 when the batch stops.
  */
-static int row_ids(batch *b, const char *const *cells, long row, cli_identifiers *ids)
-{
+/* What a row's own cells say is wrong with it, found on a worker, said in row order. */
+enum row_fault {
+    ROW_OK,
+    ROW_NAME_LONG,
+    ROW_COUNTRY_UNREADABLE,
+    ROW_NAME_EMPTY,
+    ROW_COUNTRY_BAD,
+    ROW_SEARCH_FAILED
+};
+
+/*
+ * One row on its way (ttscreen/jobs.h): its cells copied from the sheet,
+ * searched on a worker, then counted, kept and written in row order.
+ */
+typedef struct row_slot {
+    char **cells; /* owned copies, tts_sheet_n_columns() of them */
+    long row;
+    int end;      /* not a row: the sheet's read error (err) ends the batch here */
+    enum row_fault fault;
+    char name[TTS_CLI_NAME_MAX], country[16], type[64];
     char why[160];
-    if (cli_identifiers_parse(cells[b->ids_col], ids, why, sizeof(why)) == 0)
-        return 0;
-    ids->n = 0;
-    if (b->o->store)
-        return 0;
-    cli_error("%s:%ld: column %d (%s): %s", b->o->file, row, b->ids_col + 1,
-              tts_sheet_column(b->sheet, (size_t)b->ids_col), why);
-    b->bad++;
-    return b->o->skip_bad ? 0 : -1;
+    int ids_bad; /* the identifiers cell could not be read (why) */
+    cli_identifiers ids;
+    tts_search_result *r;
+    tts_error err;
+} row_slot;
+
+/* A worker's part: the row's cells checked and its name searched (no output). */
+static void row_search(const batch *b, row_slot *sl)
+{
+    const char *const *cells = (const char *const *)sl->cells;
+    tts_search_opts so;
+
+    tts_error_clear(&sl->err);
+    if (role_cell(b, cells, TTS_SHEET_NAME, sl->name, sizeof(sl->name)) == NULL) {
+        sl->fault = ROW_NAME_LONG;
+        return;
+    }
+    if (role_cell(b, cells, TTS_SHEET_COUNTRY, sl->country, sizeof(sl->country)) == NULL) {
+        sl->fault = ROW_COUNTRY_UNREADABLE;
+        return;
+    }
+    if (role_cell(b, cells, TTS_SHEET_TYPE, sl->type, sizeof(sl->type)) == NULL)
+        sl->type[0] = '\0'; /* a type we cannot read filters nothing: every entry may match */
+    if (sl->name[0] == '\0') {
+        sl->fault = ROW_NAME_EMPTY;
+        return;
+    }
+    if (!country_code(sl->country)) {
+        sl->fault = ROW_COUNTRY_BAD;
+        return;
+    }
+    memset(&so, 0, sizeof(so));
+    so.size = sizeof(so);
+    so.country = sl->country[0] != '\0' ? sl->country : NULL;
+    so.threshold = b->o->threshold;
+    so.limit = b->o->limit;
+    so.sources = b->o->sources;
+    so.n_sources = b->o->n_sources;
+    if (b->ids_col >= 0) {
+        /* the row's identifiers qualify its candidates' scores as a party's do */
+        if (cli_identifiers_parse(cells[b->ids_col], &sl->ids, sl->why, sizeof(sl->why)) != 0) {
+            /* a kept row's record names the bad identifiers itself; else the row is bad,
+               and with --skip-bad still searched by its name */
+            sl->ids.n = 0;
+            sl->ids_bad = !b->o->store;
+        }
+        so.id_schemes = sl->ids.scheme;
+        so.id_values = sl->ids.value;
+        so.n_ids = sl->ids.n;
+    }
+    if (tts_lists_search(b->lists, sl->name, &so, &sl->r, &sl->err) != TTS_OK) {
+        tts_search_result_free(sl->r);
+        sl->r = NULL;
+        sl->fault = ROW_SEARCH_FAILED;
+    }
 }
 
-static int screen_row(batch *b, const char *const *cells, long row)
+/* In row order: the row's fault said, or its candidates counted, kept and written. */
+static int row_emit(batch *b, row_slot *sl)
 {
-    char name[TTS_CLI_NAME_MAX], country[16], type[64];
-    cli_identifiers ids;
-    tts_search_opts so;
-    tts_search_result *r = NULL;
-    tts_error err;
-    const char *want = NULL;
+    const char *const *cells = (const char *const *)sl->cells;
+    long row = sl->row;
+    const char *want = NULL, *type = sl->type;
+    tts_search_result *r = sl->r;
     size_t kept = 0;
 
-    tts_error_clear(&err);
-    if (role_cell(b, cells, TTS_SHEET_NAME, name, sizeof(name)) == NULL) {
+    if (sl->ids_bad) {
+        cli_error("%s:%ld: column %d (%s): %s", b->o->file, row, b->ids_col + 1,
+                  tts_sheet_column(b->sheet, (size_t)b->ids_col), sl->why);
+        b->bad++;
+        if (!b->o->skip_bad)
+            return -1;
+    }
+    switch (sl->fault) {
+    case ROW_OK:
+        break;
+    case ROW_NAME_LONG:
         bad_row(b, row, TTS_SHEET_NAME, "name longer than 4096 bytes (TTS_NAME_MAX_BYTES)");
         return b->o->skip_bad ? 0 : -1;
-    }
-    if (role_cell(b, cells, TTS_SHEET_COUNTRY, country, sizeof(country)) == NULL) {
+    case ROW_COUNTRY_UNREADABLE:
+    case ROW_COUNTRY_BAD:
         bad_row(b, row, TTS_SHEET_COUNTRY, "not an ISO 3166 alpha-2 country code");
         return b->o->skip_bad ? 0 : -1;
-    }
-    if (role_cell(b, cells, TTS_SHEET_TYPE, type, sizeof(type)) == NULL)
-        type[0] = '\0'; /* a type we cannot read filters nothing: every entry may match */
-    if (name[0] == '\0') {
+    case ROW_NAME_EMPTY:
         bad_row(b, row, TTS_SHEET_NAME, "empty name");
         return b->o->skip_bad ? 0 : -1;
-    }
-    if (!country_code(country)) {
-        bad_row(b, row, TTS_SHEET_COUNTRY, "not an ISO 3166 alpha-2 country code");
+    case ROW_SEARCH_FAILED:
+        /* the lists said no to this name (too long, ...): a bad row, not a clear one */
+        cli_error("%s:%ld: %s", b->o->file, row, sl->err.message);
+        b->bad++;
         return b->o->skip_bad ? 0 : -1;
     }
     /* a person matches entries of persons or of unknown type; an organisation the others */
@@ -744,28 +815,6 @@ static int screen_row(batch *b, const char *const *cells, long row)
                        strcmp(type, "個人") == 0
                    ? "person"
                    : "organisation";
-    memset(&so, 0, sizeof(so));
-    so.size = sizeof(so);
-    so.country = country[0] != '\0' ? country : NULL;
-    so.threshold = b->o->threshold;
-    so.limit = b->o->limit;
-    so.sources = b->o->sources;
-    so.n_sources = b->o->n_sources;
-    if (b->ids_col >= 0) {
-        /* the row's identifiers qualify its candidates' scores as a party's do */
-        if (row_ids(b, cells, row, &ids) != 0)
-            return -1;
-        so.id_schemes = ids.scheme;
-        so.id_values = ids.value;
-        so.n_ids = ids.n;
-    }
-    if (tts_lists_search(b->lists, name, &so, &r, &err) != TTS_OK) {
-        /* the lists said no to this name (too long, ...): a bad row, not a clear one */
-        cli_error("%s:%ld: %s", b->o->file, row, err.message);
-        b->bad++;
-        tts_search_result_free(r);
-        return b->o->skip_bad ? 0 : -1;
-    }
     for (size_t i = 0; i < r->n; i++) {
         const char *et = r->hits[i].entry_type;
         if (want != NULL && et != NULL && et[0] != '\0' && strcmp(et, want) != 0)
@@ -782,21 +831,16 @@ static int screen_row(batch *b, const char *const *cells, long row)
     b->rows++;
     b->with_hits += kept > 0;
     /* kept before it is written, so that its line names the case (or says it was not kept) */
-    if (b->o->store && store_row(b, cells, row, name, country, type) != 0 && !b->o->skip_bad) {
-        tts_search_result_free(r);
+    if (b->o->store && store_row(b, cells, row, sl->name, sl->country, type) != 0 &&
+        !b->o->skip_bad)
         return -1; /* counted as a bad row: it is not under watch */
-    }
     switch (b->o->format) {
     case CLI_BATCH_XLSX:
-        if (kept == 0 && xlsx_row(b, cells, NULL) != 0) {
-            tts_search_result_free(r);
+        if (kept == 0 && xlsx_row(b, cells, NULL) != 0)
             return -1;
-        }
         for (size_t i = 0; i < kept; i++)
-            if (xlsx_row(b, cells, &r->hits[i]) != 0) {
-                tts_search_result_free(r);
+            if (xlsx_row(b, cells, &r->hits[i]) != 0)
                 return -1;
-            }
         break;
     case CLI_BATCH_CSV:
         if (kept == 0)
@@ -815,22 +859,90 @@ static int screen_row(batch *b, const char *const *cells, long row)
         json_row(b, cells, row, r->hits, kept);
         break;
     default:
-        text_row(b, name, row, r->hits, kept);
+        text_row(b, sl->name, row, r->hits, kept);
         break;
     }
-    tts_search_result_free(r);
     return 0;
+}
+
+static void row_release(void *user, void *slot)
+{
+    const batch *b = user;
+    row_slot *sl = slot;
+    for (size_t i = 0; sl->cells != NULL && i < tts_sheet_n_columns(b->sheet); i++)
+        free(sl->cells[i]);
+    free(sl->cells);
+    tts_search_result_free(sl->r);
+    sl->cells = NULL;
+    sl->r = NULL;
+}
+
+/* The next row of the sheet, copied (its cells live only until the next read). */
+static int row_produce(void *user, void *slot)
+{
+    batch *b = user;
+    row_slot *sl = slot;
+    const char *const *cells;
+    size_t n = tts_sheet_n_columns(b->sheet);
+    tts_status rc;
+    if (b->read_end)
+        return 0;
+    tts_error_clear(&sl->err);
+    rc = tts_sheet_next(b->sheet, &cells, &sl->row, &sl->err);
+    if (rc == TTS_ERR_EOF) {
+        b->read_end = 1;
+        return 0;
+    }
+    if (rc == TTS_OK && (sl->cells = calloc(n > 0 ? n : 1, sizeof(char *))) != NULL)
+        for (size_t i = 0; i < n; i++)
+            if (cells[i] != NULL && (sl->cells[i] = strdup(cells[i])) == NULL)
+                rc = TTS_ERR_NOMEM;
+    if (rc == TTS_OK && sl->cells == NULL)
+        rc = TTS_ERR_NOMEM;
+    if (rc == TTS_ERR_NOMEM && sl->err.status == TTS_OK) {
+        sl->err.status = rc;
+        snprintf(sl->err.message, sizeof(sl->err.message), "%s: out of memory", b->o->file);
+    }
+    if (rc != TTS_OK) {
+        sl->end = 1;
+        b->read_end = 1;
+    }
+    return 1;
+}
+
+static void row_work(void *user, void *slot)
+{
+    row_slot *sl = slot;
+    if (!sl->end)
+        row_search(user, sl);
+}
+
+static int row_consume(void *user, void *slot)
+{
+    batch *b = user;
+    row_slot *sl = slot;
+    int stop = 0;
+    if (sl->end) {
+        cli_report(&sl->err);
+        stop = 1;
+    } else if (row_emit(b, sl) != 0) {
+        stop = 1;
+    } else {
+        cli_progress_step(&b->progress, b->rows + b->bad);
+    }
+    if (stop)
+        b->stopped = 1;
+    row_release(user, slot);
+    return stop;
 }
 
 int cli_search_batch(const cli_batch_opts *o, tts_lists *lists)
 {
     batch b;
     tts_sheet_opts so;
+    tts_jobs_ops ops;
     tts_error err;
-    const char *const *cells;
-    long row = 0;
-    tts_status rc;
-    int stopped = 0;
+    int stopped;
 
     memset(&b, 0, sizeof(b));
     b.o = o;
@@ -880,18 +992,18 @@ int cli_search_batch(const cli_batch_opts *o, tts_lists *lists)
     /* results printed on the same terminal would mix with it: then none */
     cli_progress_start(&b.progress, "search", "rows", -1,
                        o->quiet || (o->out == NULL && isatty(STDOUT_FILENO)));
-    while ((rc = tts_sheet_next(b.sheet, &cells, &row, &err)) == TTS_OK) {
-        if (screen_row(&b, cells, row) != 0) {
-            stopped = 1;
-            break;
-        }
-        cli_progress_step(&b.progress, b.rows + b.bad);
-    }
-    cli_progress_end(&b.progress);
-    if (rc != TTS_OK && rc != TTS_ERR_EOF) {
+    memset(&ops, 0, sizeof(ops));
+    ops.size = sizeof(ops);
+    ops.produce = row_produce;
+    ops.work = row_work;
+    ops.consume = row_consume;
+    ops.discard = row_release;
+    if (tts_jobs_run(o->jobs, sizeof(row_slot), &ops, &b, &err) != TTS_OK) {
         cli_report(&err);
-        stopped = 1;
+        b.stopped = 1;
     }
+    stopped = b.stopped;
+    cli_progress_end(&b.progress);
     if (o->format == CLI_BATCH_JSON)
         fputs(b.first_json ? "[]\n" : "]\n", b.out);
     else if (o->format == CLI_BATCH_HTML)
