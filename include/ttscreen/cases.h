@@ -191,6 +191,9 @@ typedef struct tts_rescreen_opts {
     /* Called after each case with the cases done and the cases to do, or NULL. */
     void (*progress)(void *user, long done, long total);
     void *progress_user;
+    /* Threads evaluating cases (ttscreen/jobs.h; 0 or 1: the caller's alone); the cases are
+     * stored and rendered in the same order whatever the number. */
+    unsigned jobs;
 } tts_rescreen_opts;
 
 /*

@@ -25,6 +25,7 @@
 #include "store/store.h"
 #include "store/store_cases.h"
 #include "store/store_listver.h"
+#include "ttscreen/jobs.h"
 #include "ttscreen/lists.h"
 
 typedef struct str_list {
@@ -192,6 +193,15 @@ typedef struct rescreen_state {
     tts_buf *b;
     int json, failed;
     size_t n, changed;
+    tts_screen_opts so;    /* every case's screening */
+    const str_list *ids;   /* the cases to do, or NULL: every case, a page at a time */
+    str_list page;         /* the page being read */
+    size_t next;           /* the next of ids or of page */
+    char *after;           /* the last id of the page before */
+    int pages_end, read_end;
+    size_t done, total;    /* progress */
+    tts_status rc;         /* the first case that failed stops the run */
+    tts_error *err;
 } rescreen_state;
 
 /* The version of source `source` among the current lists, 0 when unknown. */
@@ -311,51 +321,55 @@ static void gone_out(tts_buf *b, const rescreen_state *st, const previous *p, co
 }
 
 /* Screen one case again; append its change (if any) to the output. */
-static tts_status rescreen_one(rescreen_state *st, const char *id, tts_error *err)
+/* One case on its way (ttscreen/jobs.h): read, evaluated on a worker, then stored in order. */
+typedef struct case_slot {
+    char *id;
+    previous p;
+    clearances cl;
+    tts_record *rec;
+    tts_screen_result res;
+    tts_status rc;
+    tts_error err;
+} case_slot;
+
+/* What the case's last screening said and its record, read on the calling thread. */
+static tts_status case_read(rescreen_state *st, case_slot *s, tts_error *err)
+{
+    tts_store *db = tts_cases_db(st->c);
+    const char *id = s->id;
+    int found = 0;
+    tts_status rc;
+    tts_cases_lock(st->c);
+    rc = tts_store_latest_get(db, id, previous_case, &s->p, &found, err);
+    if (rc == TTS_OK && !found)
+        rc = tts_err_set(err, TTS_ERR_DB, "rescreen: case \"%s\" is gone", id);
+    if (rc == TTS_OK)
+        rc = tts_store_findings_each(db, s->p.screening, previous_finding, &s->p, err);
+    if (rc == TTS_OK)
+        rc = tts_store_decisions_each(db, id, clearance_row, &s->cl, err);
+    tts_cases_unlock(st->c);
+    if (rc != TTS_OK)
+        return rc;
+    if (s->p.record_json == NULL || s->p.keys.failed || s->p.lines.failed ||
+        s->p.entries.failed || s->cl.failed)
+        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory");
+    return tts_record_parse(s->p.record_json, strlen(s->p.record_json), id, &s->rec, err);
+}
+
+/* The case screened again and stored, and what changed rendered (in case order). */
+static tts_status case_done(rescreen_state *st, case_slot *s, tts_error *err)
 {
     const tts_rescreen_opts *o = st->o;
-    tts_store *db = tts_cases_db(st->c);
-    previous p;
-    clearances cl = {NULL, 0, 0, 0};
-    tts_record *rec = NULL;
+    const char *id = s->id;
+    const previous *pp = &s->p;
     const tts_findings *f = NULL;
-    tts_screen_opts so;
-    tts_screen_result res;
     str_list now = {NULL, 0, 0, 0};
     tts_buf key = TTS_BUF_INIT, part = TTS_BUF_INIT;
     size_t n_new = 0, n_gone = 0;
-    int found = 0;
     tts_status rc;
 
-    memset(&p, 0, sizeof(p));
-    memset(&res, 0, sizeof(res));
-    TTS_TRY(tts_store_latest_get(db, id, previous_case, &p, &found, err));
-    if (!found)
-        TTS_FAIL(tts_err_set(err, TTS_ERR_DB, "rescreen: case \"%s\" is gone", id));
-    TTS_TRY(tts_store_findings_each(db, p.screening, previous_finding, &p, err));
-    TTS_TRY(tts_store_decisions_each(db, id, clearance_row, &cl, err));
-    if (p.record_json == NULL || p.keys.failed || p.lines.failed || p.entries.failed || cl.failed) {
-        rc = tts_err_set(err, TTS_ERR_NOMEM, "out of memory");
-        goto out;
-    }
-    TTS_TRY(tts_record_parse(p.record_json, strlen(p.record_json), id, &rec, err));
-    memset(&so, 0, sizeof(so));
-    so.size = sizeof(so);
-    so.rules = o->rules;
-    so.lists = o->lists_db;
-    so.no_lists = o->no_lists;
-    so.list_info = o->lists;
-    so.n_lists = o->n_lists;
-    so.cases = st->c;
-    so.store = 1;
-    so.rescreen = 1;
-    so.as_of = o->scan.as_of;
-    so.today = o->today;
-    so.at = o->at;
-    so.actor = o->actor;
-    so.tool_version = o->tool_version;
-    TTS_TRY(tts_screen_record(&so, rec, &res, err));
-    f = res.findings;
+    TTS_TRY(tts_screen_complete(&st->so, s->rec, &s->res, err));
+    f = s->res.findings;
 
     /* new: raised now, not before */
     for (size_t i = 0; i < tts_findings_count(f); i++) {
@@ -365,30 +379,30 @@ static tts_status rescreen_one(rescreen_state *st, const char *id, tts_error *er
         tts_buf_reset(&key);
         tts_cases_finding_key(&key, x);
         str_list_add(&now, key.data != NULL ? key.data : "");
-        if (str_list_has(&p.keys, key.data != NULL ? key.data : ""))
+        if (str_list_has(&pp->keys, key.data != NULL ? key.data : ""))
             continue;
         if ((int)x->severity >= (int)o->fail_on)
             st->failed = 1;
-        new_out(&part, st, n_new == 0, x, &cl);
+        new_out(&part, st, n_new == 0, x, &s->cl);
         n_new++;
     }
-    for (size_t i = 0; i < p.keys.n; i++)
-        n_gone += !str_list_has(&now, p.keys.items[i]);
+    for (size_t i = 0; i < pp->keys.n; i++)
+        n_gone += !str_list_has(&now, pp->keys.items[i]);
     st->n++;
-    if (n_new > 0 || n_gone > 0 || strcmp(p.verdict, tts_findings_verdict(f)) != 0) {
+    if (n_new > 0 || n_gone > 0 || strcmp(pp->verdict, tts_findings_verdict(f)) != 0) {
         st->changed++;
         if (st->json) {
             tts_buf_puts(st->b, st->changed > 1 ? ",{" : "{");
             tts_buf_json_field(st->b, "id", id, 0);
-            tts_buf_json_field(st->b, "verdict_before", p.verdict, 1);
+            tts_buf_json_field(st->b, "verdict_before", pp->verdict, 1);
             tts_buf_json_field(st->b, "verdict", tts_findings_verdict(f), 1);
             tts_buf_printf(st->b, ",\"new\":[%s],\"gone\":[", part.data ? part.data : "");
-            gone_out(st->b, st, &p, &now);
+            gone_out(st->b, st, pp, &now);
             tts_buf_puts(st->b, "]}");
         } else {
-            tts_buf_printf(st->b, "%s: %s -> %s (%zu new, %zu gone)\n%s", id, p.verdict,
+            tts_buf_printf(st->b, "%s: %s -> %s (%zu new, %zu gone)\n%s", id, pp->verdict,
                            tts_findings_verdict(f), n_new, n_gone, part.data ? part.data : "");
-            gone_out(st->b, st, &p, &now);
+            gone_out(st->b, st, pp, &now);
         }
     }
     if (now.failed || tts_buf_failed(&part) || tts_buf_failed(&key))
@@ -397,11 +411,19 @@ out:
     tts_buf_free(&key);
     tts_buf_free(&part);
     str_list_free(&now);
-    clearances_free(&cl);
-    tts_screen_result_clear(&res);
-    tts_record_free(rec);
-    previous_free(&p);
     return rc;
+}
+
+static void case_free(void *user, void *slot)
+{
+    case_slot *s = slot;
+    (void)user;
+    tts_free(s->id);
+    clearances_free(&s->cl);
+    tts_screen_result_clear(&s->res);
+    tts_record_free(s->rec);
+    previous_free(&s->p);
+    memset(s, 0, sizeof(*s));
 }
 
 static int collect_id(void *user, const char *record_id)
@@ -413,51 +435,124 @@ static int collect_id(void *user, const char *record_id)
 /* Cases read per page of a full rescreen (and at most one group commit's worth). */
 #define RESCREEN_PAGE TTS_CASES_GROUP_RECORDS
 
-/* Rescreen the cases of ids in order, counting them into *done of total for progress. */
-static tts_status rescreen_ids(rescreen_state *st, const str_list *ids, size_t *done,
-                               size_t total, tts_error *err)
+/*
+ * The next case id: from the given list, or else from every case in record
+ * id order a page at a time (one ordered read of the record id's index per
+ * page), so the work grows linearly with the cases and one page is held.
+ * NULL at the end, or after an error (into *rc and err).
+ */
+static const char *next_id(rescreen_state *st, tts_status *rc, tts_error *err)
 {
-    tts_status rc = TTS_OK;
-    for (size_t i = 0; i < ids->n; i++) {
-        TTS_TRY(rescreen_one(st, ids->items[i], err));
-        ++*done;
-        if (st->o->progress != NULL)
-            st->o->progress(st->o->progress_user, (long)*done, (long)(total > *done ? total : *done));
+    size_t n = 0;
+    *rc = TTS_OK;
+    if (st->ids != NULL)
+        return st->next < st->ids->n ? st->ids->items[st->next++] : NULL;
+    if (st->next < st->page.n)
+        return st->page.items[st->next++];
+    if (st->pages_end)
+        return NULL;
+    if (st->page.n > 0) {
+        tts_free(st->after);
+        if ((st->after = tts_strdup(st->page.items[st->page.n - 1])) == NULL) {
+            *rc = tts_err_set(err, TTS_ERR_NOMEM, "out of memory");
+            return NULL;
+        }
     }
-out:
-    return rc;
+    str_list_free(&st->page);
+    st->next = 0;
+    tts_cases_lock(st->c);
+    *rc = tts_store_case_ids_page(tts_cases_db(st->c), st->after, RESCREEN_PAGE, collect_id,
+                                  &st->page, &n, err);
+    tts_cases_unlock(st->c);
+    if (*rc == TTS_OK && st->page.failed)
+        *rc = tts_err_set(err, TTS_ERR_NOMEM, "out of memory");
+    if (*rc != TTS_OK || st->page.n == 0) {
+        st->pages_end = 1;
+        return NULL;
+    }
+    return st->page.items[st->next++];
 }
 
-/*
- * Every case, in record id order, a page at a time: one ordered read of the
- * record id's index per page, then each case of the page screened and
- * written in that order (the shape a pool of evaluators with one writer
- * keeps), so the work grows linearly with the cases and one page is held.
- */
-static tts_status rescreen_all(rescreen_state *st, size_t total, tts_error *err)
+static int case_produce(void *user, void *slot)
 {
-    tts_store *db = tts_cases_db(st->c);
-    char *after = NULL;
-    size_t done = 0;
-    tts_status rc = TTS_OK;
-    for (;;) {
-        str_list page = {NULL, 0, 0, 0};
-        size_t n = 0;
-        rc = tts_store_case_ids_page(db, after, RESCREEN_PAGE, collect_id, &page, &n, err);
-        if (rc == TTS_OK && page.failed)
-            rc = tts_err_set(err, TTS_ERR_NOMEM, "out of memory");
-        if (rc == TTS_OK && page.n > 0)
-            rc = rescreen_ids(st, &page, &done, total, err);
-        tts_free(after);
-        after = rc == TTS_OK && page.n > 0 ? tts_strdup(page.items[page.n - 1]) : NULL;
-        if (rc == TTS_OK && page.n > 0 && after == NULL)
-            rc = tts_err_set(err, TTS_ERR_NOMEM, "out of memory");
-        str_list_free(&page);
-        if (rc != TTS_OK || after == NULL)
-            break;
+    rescreen_state *st = user;
+    case_slot *s = slot;
+    const char *id;
+    if (st->read_end)
+        return 0;
+    tts_error_clear(&s->err);
+    id = next_id(st, &s->rc, &s->err);
+    if (id == NULL && s->rc == TTS_OK)
+        return 0;
+    if (id != NULL && (s->id = tts_strdup(id)) == NULL)
+        s->rc = tts_err_set(&s->err, TTS_ERR_NOMEM, "out of memory");
+    if (s->rc == TTS_OK)
+        s->rc = case_read(st, s, &s->err);
+    if (s->rc != TTS_OK)
+        st->read_end = 1; /* the run stops at this case */
+    return 1;
+}
+
+static void case_work(void *user, void *slot)
+{
+    rescreen_state *st = user;
+    case_slot *s = slot;
+    if (s->rc == TTS_OK)
+        s->rc = tts_screen_evaluate(&st->so, s->rec, &s->res, &s->err);
+}
+
+static int case_consume(void *user, void *slot)
+{
+    rescreen_state *st = user;
+    case_slot *s = slot;
+    if (s->rc == TTS_OK)
+        s->rc = case_done(st, s, &s->err);
+    if (s->rc != TTS_OK) {
+        st->rc = s->rc;
+        *st->err = s->err;
+    } else {
+        st->done++;
+        if (st->o->progress != NULL)
+            st->o->progress(st->o->progress_user, (long)st->done,
+                            (long)(st->total > st->done ? st->total : st->done));
     }
-    tts_free(after);
-    return rc;
+    case_free(user, slot);
+    return st->rc != TTS_OK;
+}
+
+/* Every case of the run, on o->jobs threads, stored and rendered in case order. */
+static tts_status rescreen_cases(rescreen_state *st, tts_error *err)
+{
+    const tts_rescreen_opts *o = st->o;
+    tts_jobs_ops ops;
+    tts_status rc;
+    memset(&st->so, 0, sizeof(st->so));
+    st->so.size = sizeof(st->so);
+    st->so.rules = o->rules;
+    st->so.lists = o->lists_db;
+    st->so.no_lists = o->no_lists;
+    st->so.list_info = o->lists;
+    st->so.n_lists = o->n_lists;
+    st->so.cases = st->c;
+    st->so.store = 1;
+    st->so.rescreen = 1;
+    st->so.as_of = o->scan.as_of;
+    st->so.today = o->today;
+    st->so.at = o->at;
+    st->so.actor = o->actor;
+    st->so.tool_version = o->tool_version;
+    st->err = err;
+    memset(&ops, 0, sizeof(ops));
+    ops.size = sizeof(ops);
+    ops.produce = case_produce;
+    ops.work = case_work;
+    ops.consume = case_consume;
+    ops.discard = case_free;
+    rc = tts_jobs_run(o->jobs, sizeof(case_slot), &ops, st, err);
+    str_list_free(&st->page);
+    tts_free(st->after);
+    st->after = NULL;
+    return rc != TTS_OK ? rc : st->rc;
 }
 
 /* Record the completed run: the mark the next delta run starts from. */
@@ -546,13 +641,11 @@ tts_status tts_cases_rescreen(tts_cases *c, const tts_rescreen_opts *given, char
     /* many screenings per commit; the group ends (committed) before the report is returned */
     TTS_TRY(tts_cases_batch(c, 1, err));
     batched = 1;
-    if (o.changed_lists) {
-        size_t done = 0;
-        TTS_TRY(rescreen_ids(&st, &ids, &done, ids.n, err));
-    } else {
-        TTS_TRY(rescreen_all(&st, total, err));
+    st.ids = o.changed_lists ? &ids : NULL;
+    st.total = o.changed_lists ? ids.n : total;
+    TTS_TRY(rescreen_cases(&st, err));
+    if (!o.changed_lists)
         total = total > st.n ? total : st.n; /* cases another process added meanwhile */
-    }
     if (st.json)
         tts_buf_printf(&b,
                        "],\"rescreened\":%zu,\"changed\":%zu,\"mode\":\"%s\","

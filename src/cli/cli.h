@@ -128,6 +128,7 @@ typedef struct cli_rescreen_args {
     int changed_lists; /* --changed-lists: only the cases a list change can affect */
     int quiet;               /* no progress line */
     const char *sync;        /* --sync full|normal, or NULL (full) */
+    const char *jobs;        /* --jobs N, or NULL (the processors available) */
 } cli_rescreen_args;
 
 /* Returns the exit status of `rescreen`. */
