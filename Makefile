@@ -209,6 +209,7 @@ bench: $(B)/bench_lists $(B)/bench_scan ttscreen
 	@sh tests/bench/store.sh ./ttscreen $(B)/bench $(BENCH_RECORDS) $(BENCH_BEFORE)
 	@sh tests/bench/rescreen.sh ./ttscreen $(B)/bench $(BENCH_CASES) $(BENCH_BEFORE)
 	@sh tests/bench/batch.sh ./ttscreen $(B)/bench $(BENCH_NAMES)
+	@sh tests/bench/jobs.sh ./ttscreen $(B)/bench $(BENCH_JOBS)
 	@sh tests/bench/scale.sh ./ttscreen $(B)/bench_lists $(B)/bench "$(BENCH_LIST_SIZES)"
 	$(B)/bench_scan $(BENCH_N)
 
