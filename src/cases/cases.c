@@ -17,6 +17,7 @@
 #include "cases/cases_int.h"
 #include "util/error.h"
 #include "util/mem.h"
+#include "record/model.h"
 #include "record/record_json.h"
 #include "rules/findings.h"
 #include "store/store.h"
@@ -345,30 +346,6 @@ static tts_status build_rows(const tts_findings *f, finding_rows *fr, tts_error 
     return TTS_OK;
 }
 
-static tts_status counterparty_member(void *user, const tts_jnode *v, tts_error *err)
-{
-    (void)err;
-    *(int *)user = tts_jnode_is_object(tts_jnode_member(v, "counterparty"));
-    return TTS_OK;
-}
-
-/*
- * The kind of a case a record creates: "counterparty" when the record
- * carries the top-level "counterparty" object that `search --batch --store`
- * writes, else "deal" (the store's TTS_STORE_KIND_OF_RECORD says the same
- * in SQL). Taken from the hashed record, so the audit chain covers it.
- */
-static const char *case_kind(const char *record_json)
-{
-    int cp = 0;
-    tts_error err;
-    tts_error_clear(&err);
-    if (record_json != NULL)
-        (void)tts_json_each_value(record_json, strlen(record_json), "record", 64,
-                                  counterparty_member, &cp, &err);
-    return cp ? "counterparty" : "deal";
-}
-
 static tts_status store_locked(tts_cases *c, const tts_screening_info *in, tts_error *err);
 
 tts_status tts_cases_store(tts_cases *c, const tts_screening_info *in, tts_error *err)
@@ -410,7 +387,9 @@ static tts_status store_locked(tts_cases *c, const tts_screening_info *in, tts_e
     sc.lists_json = lists.data;
     sc.verdict = tts_findings_verdict(in->findings);
     sc.report_json = in->report_jsonl;
-    sc.case_kind = case_kind(sc.record_json);
+    /* the kind of a case the record creates, from the hashed record (so the audit chain
+       covers it); the store's TTS_STORE_KIND_OF_RECORD says the same in SQL */
+    sc.case_kind = tts_record_is_counterparty(in->record) ? "counterparty" : "deal";
     rc = tts_store_screening_add(c->store, &sc, fr.rows, fr.n, &id, err);
 out:
     tts_buf_free(&lists);

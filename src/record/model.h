@@ -256,7 +256,12 @@ struct tts_record {
     const char *as_of_text;   /* controls.as_of as text, NULL when absent */
     const char **unknown;     /* JSON paths of unknown fields */
     size_t n_unknown;
+    int counterparty;         /* a top-level "counterparty" object (search --batch --store) */
 };
+
+/* 1 when the record carries the top-level "counterparty" object that `search --batch
+ * --store` writes (its case is a counterparty's, not a deal's). */
+int tts_record_is_counterparty(const tts_record *rec);
 
 /* Names of enum values exactly as the record format spells them. */
 const char *tts_model_kind_name(tts_kind k);

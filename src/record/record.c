@@ -1644,6 +1644,7 @@ static tts_status parse_record(const char *data, size_t len, const char *source,
     rc = load_top(&c, root);
     if (rc != TTS_OK)
         goto out;
+    rec->counterparty = json_is_object(json_object_get(root, "counterparty"));
     canon = json_dumps(root, JSON_COMPACT | JSON_SORT_KEYS);
     rec->source = tts_arena_strdup(rec->arena, source);
     if (canon == NULL || rec->source == NULL) {
@@ -1689,6 +1690,8 @@ const char *tts_record_id(const tts_record *rec) { return rec->id; }
 const char *tts_record_title(const tts_record *rec) { return rec->title; }
 const char *tts_record_kind(const tts_record *rec) { return tts_model_kind_name(rec->kind); }
 const char *tts_record_as_of(const tts_record *rec) { return rec->as_of_text; }
+
+int tts_record_is_counterparty(const tts_record *rec) { return rec->counterparty; }
 size_t tts_record_n_unknown(const tts_record *rec) { return rec->n_unknown; }
 
 const char *tts_record_canonical(const tts_record *rec, size_t *len)

@@ -122,7 +122,8 @@ out:
  * a deal record never lands in a counterparty's case, nor the reverse.
  */
 static tts_status case_id(tts_store *s, const char *record_id, const char *now, int create,
-                          const char *kind, int64_t *id, tts_error *err)
+                          const char *kind, int64_t *id, char *created, size_t cap,
+                          tts_error *err)
 {
     sqlite3_stmt *st = NULL;
     tts_status rc = TTS_OK;
@@ -146,8 +147,8 @@ static tts_status case_id(tts_store *s, const char *record_id, const char *now, 
         st = NULL;
     }
     TTS_TRY(prepare(s,
-                    kinds ? "SELECT id, kind FROM case_file WHERE record_id = ?1"
-                          : "SELECT id, 'deal' FROM case_file WHERE record_id = ?1",
+                    kinds ? "SELECT id, kind, created_at FROM case_file WHERE record_id = ?1"
+                          : "SELECT id, 'deal', created_at FROM case_file WHERE record_id = ?1",
                     &st, err));
     bind_text(st, 1, record_id);
     if (sqlite3_step(st) == SQLITE_ROW) {
@@ -160,6 +161,13 @@ static tts_status case_id(tts_store *s, const char *record_id, const char *now, 
             goto out;
         }
         *id = sqlite3_column_int64(st, 0);
+        if (created != NULL) {
+            const char *at = col(st, 2);
+            if (at == NULL || strlen(at) >= cap)
+                rc = tts_err_set(err, TTS_ERR_DB, "case %s: no creation time", record_id);
+            else
+                memcpy(created, at, strlen(at) + 1);
+        }
     }
 out:
     tts_store_stmt_end(s, st);
@@ -199,6 +207,57 @@ out:
  * finding in stored order ("ttscreen-screening/2", each field
  * length-prefixed). *missing = 1 when the screening or its case is gone.
  */
+/* The screening's fields in the digest's order: case record id and creation time, then the
+ * screening's columns (screened_at, as_of, actor, kind, record_json, record_sha256,
+ * rules_sha256, rules_count, lists_json, verdict, report_json). */
+#define SCREENING_FIELDS 13
+#define FINDING_FIELDS 8
+
+static void finding_digest(tts_buf *b, const char *const v[FINDING_FIELDS])
+{
+    tts_store_field(b, "finding");
+    for (int i = 0; i < FINDING_FIELDS; i++)
+        tts_store_field(b, v[i]);
+}
+
+/*
+ * The content hash of a screening as tts_store_screening_add stores it,
+ * from the values it binds (the same bytes screening_sha256 reads back).
+ */
+static tts_status screening_sha256_of(const tts_store_screening *sc, const char *created,
+                                      const tts_store_finding *f, size_t n, char out[65],
+                                      tts_error *err)
+{
+    tts_buf b = TTS_BUF_INIT;
+    char count[32];
+    tts_status rc;
+    snprintf(count, sizeof(count), "%ld", sc->rules_count);
+    {
+        const char *v[SCREENING_FIELDS] = {sc->record_id,     created,          sc->screened_at,
+                                           sc->as_of,         sc->actor,        sc->kind,
+                                           sc->record_json,   sc->record_sha256, sc->rules_sha256,
+                                           count,             sc->lists_json,   sc->verdict,
+                                           sc->report_json};
+        tts_buf_puts(&b, "ttscreen-screening/2\n");
+        for (int i = 0; i < SCREENING_FIELDS; i++)
+            tts_store_field(&b, v[i]);
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *v[FINDING_FIELDS] = {f[i].fkey,    f[i].rule,         f[i].severity,
+                                         f[i].subject, f[i].entry,        f[i].entry_sha256,
+                                         f[i].message, f[i].cleared};
+        finding_digest(&b, v);
+    }
+    tts_store_field_int(&b, (long long)n);
+    if (tts_buf_failed(&b)) {
+        tts_buf_free(&b);
+        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory");
+    }
+    rc = tts_sha256_hex(b.data, b.len, out, err);
+    tts_buf_free(&b);
+    return rc;
+}
+
 static tts_status screening_sha256(tts_store *s, int64_t id, char out[65], int *missing,
                                    tts_error *err)
 {
@@ -230,9 +289,10 @@ static tts_status screening_sha256(tts_store *s, int64_t id, char out[65], int *
                     &st, err));
     sqlite3_bind_int64(st, 1, id);
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        tts_store_field(&b, "finding");
-        for (int i = 0; i < 8; i++)
-            tts_store_field(&b, col(st, i));
+        const char *v[FINDING_FIELDS];
+        for (int i = 0; i < FINDING_FIELDS; i++)
+            v[i] = col(st, i);
+        finding_digest(&b, v);
         n++;
     }
     if (step != SQLITE_DONE) {
@@ -257,12 +317,13 @@ tts_status tts_store_screening_add(tts_store *s, const tts_store_screening *sc,
 {
     sqlite3_stmt *st = NULL;
     int64_t cid = 0;
-    char content[65], object[64];
+    char content[65], object[64], created[64] = "";
     tts_status rc;
 
     *id = 0;
     TTS_TRY(tts_store_begin(s, err));
-    TTS_TRY(case_id(s, sc->record_id, sc->screened_at, 1, sc->case_kind, &cid, err));
+    TTS_TRY(case_id(s, sc->record_id, sc->screened_at, 1, sc->case_kind, &cid, created,
+                    sizeof(created), err));
     TTS_TRY(prepare(s,
                     "INSERT INTO screening(case_id, screened_at, as_of, actor, kind, record_json, "
                     "record_sha256, rules_sha256, rules_count, lists_json, verdict, report_json) "
@@ -284,8 +345,8 @@ tts_status tts_store_screening_add(tts_store *s, const tts_store_screening *sc,
     *id = sqlite3_last_insert_rowid(tts_store_sqlite(s));
     TTS_TRY(insert_findings(s, *id, f, n, err));
     if (tts_store_has_audit2(s)) {
-        int missing = 0;
-        TTS_TRY(screening_sha256(s, *id, content, &missing, err));
+        /* from the values bound, not read back: the verifier reads the rows and must agree */
+        TTS_TRY(screening_sha256_of(sc, created, f, n, content, err));
     } else {
         TTS_TRY(tts_sha256_hex(sc->report_json, strlen(sc->report_json), content, err));
     }
@@ -334,7 +395,7 @@ tts_status tts_store_decision_add(tts_store *s, const tts_store_decision *d, int
 
     *id = 0;
     TTS_TRY(tts_store_begin(s, err));
-    TTS_TRY(case_id(s, d->record_id, d->decided_at, 0, NULL, &cid, err));
+    TTS_TRY(case_id(s, d->record_id, d->decided_at, 0, NULL, &cid, NULL, 0, err));
     if (cid == 0) {
         rc = tts_err_set(err, TTS_ERR_ARG, "no case \"%s\" in the database (screen it first)",
                          d->record_id);

@@ -18,10 +18,17 @@
 
 void tts_store_field(tts_buf *b, const char *v)
 {
-    if (v == NULL)
+    size_t n;
+    if (v == NULL) {
         tts_buf_puts(b, "-\n");
-    else
-        tts_buf_printf(b, "%zu:%s\n", strlen(v), v);
+        return;
+    }
+    /* the value appended as it is: a record or a report is tens of kilobytes, too many
+       for printf to copy a byte at a time */
+    n = strlen(v);
+    tts_buf_printf(b, "%zu:", n);
+    tts_buf_append(b, v, n);
+    tts_buf_putc(b, '\n');
 }
 
 void tts_store_field_int(tts_buf *b, long long v)
