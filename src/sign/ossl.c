@@ -15,6 +15,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <pthread.h>
 #include <string.h>
 
 #include <openssl/err.h>
@@ -38,13 +39,31 @@ struct tts_sha256 {
     EVP_MD_CTX *ctx;
 };
 
+/*
+ * SHA-256 fetched from the provider once: EVP_sha256() in a digest's set-up
+ * fetches it again on every call, a cost as large as hashing a list entry.
+ */
+static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
+static EVP_MD *sha256_fetched;
+
+static void fetch_sha256(void)
+{
+    sha256_fetched = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
+static const EVP_MD *sha256_md(void)
+{
+    pthread_once(&sha256_once, fetch_sha256);
+    return sha256_fetched != NULL ? sha256_fetched : EVP_sha256();
+}
+
 tts_sha256 *tts_sha256_new(void)
 {
     tts_sha256 *h = tts_calloc(1, sizeof(*h));
     if (h == NULL)
         return NULL;
     h->ctx = EVP_MD_CTX_new();
-    if (h->ctx == NULL || EVP_DigestInit_ex(h->ctx, EVP_sha256(), NULL) != 1) {
+    if (h->ctx == NULL || EVP_DigestInit_ex(h->ctx, sha256_md(), NULL) != 1) {
         tts_sha256_free(h);
         return NULL;
     }
