@@ -44,7 +44,7 @@ LIB_DIRS := util xlsx net sign record store lists/match rules lists report sheet
 LIB_SRC := $(sort $(foreach d,$(LIB_DIRS),$(wildcard src/$(d)/*.c)))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
 LIB_OBJ := $(patsubst src/%.c,$(B)/lib/%.o,$(LIB_SRC)) $(B)/gen/legal_forms.o $(B)/gen/list_citations.o \
-           $(B)/gen/record_data.o
+           $(B)/gen/record_data.o $(B)/gen/legal_prepared.o
 CLI_OBJ := $(patsubst src/cli/%.c,$(B)/cli/%.o,$(CLI_SRC))
 UNIT    := $(patsubst tests/unit/test_%.c,$(B)/tests/test_%,$(sort $(wildcard tests/unit/test_*.c)))
 PUB_HDR := $(sort $(wildcard include/*.h include/ttscreen/*.h))
@@ -142,6 +142,27 @@ $(B)/gen/record_data.o: $(B)/gen/record_data.c
 	$(Q)$(CC) $(WARN) -Wno-overlength-strings -fvisibility=hidden $(CFLAGS) -c $< -o $@
 
 $(B)/gen/legal_forms.o: $(B)/gen/legal_forms.c
+	$(call say,CC,$<)
+	$(Q)$(CC) $(WARN) -Wno-overlength-strings -fvisibility=hidden $(CFLAGS) -c $< -o $@
+
+# The legal-forms table prepared at build time: src/tools/legal_prep.c, linked with the
+# library's objects (and an empty prepared table), writes every form with its words as the
+# name normaliser makes them (ICU for the non-Latin ones), so that the library loads the
+# table without opening ICU's transliterator, which costs tens of milliseconds in every
+# process whose names need none. test_names checks it against data/legal-forms.tsv.
+$(B)/gen/legal_prepared_none.c:
+	@mkdir -p $(@D)
+	$(Q)printf '%s\n' '#include <stddef.h>' 'const char *tts_legal_forms_prepared(size_t *len);' \
+	  'const char *tts_legal_forms_prepared(size_t *len) { *len = 0; return ""; }' > $@
+$(B)/gen/legal-prep: src/tools/legal_prep.c $(filter-out $(B)/gen/legal_prepared.o,$(LIB_OBJ)) \
+                     $(B)/gen/legal_prepared_none.c
+	$(call say,LD,$@)
+	$(Q)$(CC) -Iinclude -iquote src $(DEP_CFLAGS) $(WARN) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(DEP_LIBS)
+$(B)/gen/legal_prepared.c: $(B)/gen/legal-prep
+	$(call say,GEN,$@)
+	$(Q)$(B)/gen/legal-prep > $@.tmp
+	$(Q)mv $@.tmp $@
+$(B)/gen/legal_prepared.o: $(B)/gen/legal_prepared.c
 	$(call say,CC,$<)
 	$(Q)$(CC) $(WARN) -Wno-overlength-strings -fvisibility=hidden $(CFLAGS) -c $< -o $@
 

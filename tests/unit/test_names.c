@@ -11,6 +11,7 @@
 #include "helpers.h"
 #include "util/mem.h"
 #include "lists/match/names.h"
+#include "lists/match/names_translit.h"
 #include "quality.h"
 
 typedef struct norm_case {
@@ -204,6 +205,7 @@ static void test_normalise_out_of_memory_is_clean(void **state)
 }
 
 const char *tts_legal_forms_text(size_t *len);
+const char *tts_legal_forms_prepared(size_t *len);
 
 /* data/legal-forms.tsv: every row parses, and the library carries exactly this file. */
 static void test_legal_forms_table_parses_and_is_built_in(void **state)
@@ -221,6 +223,53 @@ static void test_legal_forms_table_parses_and_is_built_in(void **state)
     assert_int_equal(len, blen);
     assert_memory_equal(text, built, len);
     free(text);
+}
+
+/*
+ * Run first: ASCII names, legal forms included, normalise and find their
+ * legal form (from the table prepared at build time) without ICU's
+ * transliterator being opened; a Cyrillic one opens it and finds the
+ * same class as its Latin spelling.
+ */
+static void test_ascii_names_need_no_transliterator(void **state)
+{
+    tts_nname a = {NULL, NULL, NULL}, c = {NULL, NULL, NULL};
+    tts_error err;
+    (void)state;
+    tts_error_clear(&err);
+    assert_false(tts_names_translit_opened());
+    if (tts_names_normalize("Gazprom Neft OAO", 16, 0, &a, &err) != TTS_OK)
+        fail_msg("%s", err.message);
+    assert_string_equal(a.tokens, "gazprom neft");
+    assert_non_null(a.legal);
+    assert_false(tts_names_translit_opened());
+    if (tts_names_normalize("Газпром Нефть ОАО", strlen("Газпром Нефть ОАО"), 0, &c, &err) !=
+        TTS_OK)
+        fail_msg("%s", err.message);
+    assert_true(tts_names_translit_opened());
+    assert_non_null(c.legal);
+    assert_string_equal(a.legal, c.legal);
+    tts_nname_clear(&a);
+    tts_nname_clear(&c);
+}
+
+/* The prepared table built in is data/legal-forms.tsv as the normaliser reads it now. */
+static void test_prepared_legal_forms_match_the_table(void **state)
+{
+    tts_buf b = TTS_BUF_INIT;
+    size_t len = 0, plen = 0;
+    const char *text = tts_legal_forms_text(&len);
+    const char *prep = tts_legal_forms_prepared(&plen);
+    tts_error err;
+    (void)state;
+    tts_error_clear(&err);
+    if (tts_names_legal_selfcheck(&err) != TTS_OK)
+        fail_msg("%s", err.message);
+    if (tts_names_legal_prepare(text, len, &b, &err) != TTS_OK)
+        fail_msg("%s", err.message);
+    assert_int_equal(b.len, plen);
+    assert_memory_equal(b.data, prep, plen);
+    tts_buf_free(&b);
 }
 
 static void test_legal_forms_table_errors_name_the_line(void **state)
@@ -358,7 +407,9 @@ static void test_transliteration_out_of_memory_is_clean(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ascii_names_need_no_transliterator),
         cmocka_unit_test(test_normalise_table),
+        cmocka_unit_test(test_prepared_legal_forms_match_the_table),
         cmocka_unit_test(test_ascii_path_matches_full_path),
         cmocka_unit_test(test_invalid_utf8_is_rejected_with_offset),
         cmocka_unit_test(test_overlong_name_is_a_limit_error),

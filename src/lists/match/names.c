@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
 
@@ -373,6 +374,9 @@ static void count_han(const char *s, size_t n, size_t *han, size_t *all)
 
 /* The text of data/legal-forms.tsv, built in by the Makefile ($(B)/gen/legal_forms.c). */
 const char *tts_legal_forms_text(size_t *len /* OUT */);
+/* The same table prepared at build time by tts_names_legal_prepare ($(B)/gen/legal_prepared.c;
+ * empty in the tool that prepares it). */
+const char *tts_legal_forms_prepared(size_t *len /* OUT */);
 
 #define LF_MAX 1024          /* forms in the table */
 #define LF_POOL (64 * 1024)  /* bytes of their normalised words and classes */
@@ -424,8 +428,12 @@ static int cmp_lform(const void *a, const void *b)
     int c;
     if (x->cjk != y->cjk)
         return x->cjk - y->cjk;
-    if (x->cjk)
-        return x->len < y->len ? 1 : x->len > y->len ? -1 : memcmp(x->words, y->words, x->len);
+    if (x->cjk) {
+        if (x->len != y->len)
+            return x->len < y->len ? 1 : -1;
+        c = memcmp(x->words, y->words, x->len);
+        return c != 0 ? c : (x->line > y->line) - (x->line < y->line);
+    }
     xl = strcspn(x->words, " ");
     yl = strcspn(y->words, " ");
     c = memcmp(x->words, y->words, xl < yl ? xl : yl);
@@ -433,7 +441,10 @@ static int cmp_lform(const void *a, const void *b)
         return c != 0 ? c : xl < yl ? -1 : 1;
     if (x->n_words != y->n_words)
         return x->n_words < y->n_words ? 1 : -1;
-    return strcmp(x->words, y->words);
+    c = strcmp(x->words, y->words);
+    /* the same words from two rows (one class and place): in table order, so that every
+       load of the table gives the same order */
+    return c != 0 ? c : (x->line > y->line) - (x->line < y->line);
 }
 
 /* An error in row `line` of the table: msg, then detail when given. */
@@ -517,6 +528,8 @@ out:
  * the first bad one reported with its line; a form that normalises to the
  * same words as an earlier one must have the same class and place.
  */
+static tts_status table_finish(ltable *t, tts_error *err);
+
 static tts_status parse_table(ltable *t, const char *text, size_t n, tts_error *err)
 {
     tts_lines it;
@@ -530,6 +543,12 @@ static tts_status parse_table(ltable *t, const char *text, size_t n, tts_error *
         if (rc != TTS_OK)
             return rc;
     }
+    return table_finish(t, err);
+}
+
+/* Sort the forms and refuse one listed twice with another class or place. */
+static tts_status table_finish(ltable *t, tts_error *err)
+{
     qsort(t->f, t->n, sizeof(lform), cmp_lform);
     for (size_t k = 1; k < t->n; k++)
         if (t->f[k].cjk == t->f[k - 1].cjk && t->f[k].len == t->f[k - 1].len &&
@@ -553,15 +572,128 @@ tts_status tts_names_legal_check(const char *text, size_t len, size_t *n_forms, 
     return rc;
 }
 
-/* The built-in table, parsed once (again after a failure such as out of memory). */
+/*
+ * A prepared table: one form per line, "line TAB class TAB where TAB cjk TAB
+ * words" with the words as parse_row normalised them (so loading it needs no
+ * transliteration: a process whose names are all ASCII never opens ICU's).
+ */
+static tts_status prepared_fail(tts_error *err, int line, const char *what)
+{
+    return tts_err_set(err, TTS_ERR_INTERNAL, "built-in prepared legal-forms table, line %d: %s",
+                       line, what);
+}
+
+static tts_status load_prepared(ltable *t, const char *text, size_t n, tts_error *err)
+{
+    tts_lines it;
+    const char *s;
+    size_t l;
+    memset(t, 0, sizeof(*t));
+    tts_lines_init(&it, text, n);
+    while (tts_lines_next(&it, &s, &l)) {
+        const char *field[5], *end = s + l;
+        size_t flen[5];
+        lform *f;
+        char num[16];
+        int k = 0;
+        for (const char *p = s; k < 5; k++) {
+            const char *tab = k < 4 ? memchr(p, '\t', (size_t)(end - p)) : end;
+            if (tab == NULL)
+                return prepared_fail(err, it.line, "expected 5 fields");
+            field[k] = p;
+            flen[k] = (size_t)(tab - p);
+            p = tab + 1;
+        }
+        if (t->n == LF_MAX || flen[0] == 0 || flen[0] >= sizeof(num) || flen[2] != 1 ||
+            flen[3] != 1 || flen[4] == 0)
+            return prepared_fail(err, it.line, "bad row");
+        f = &t->f[t->n];
+        memset(f, 0, sizeof(*f));
+        memcpy(num, field[0], flen[0]);
+        num[flen[0]] = '\0';
+        f->line = atoi(num);
+        f->where = field[2][0] - '0';
+        f->cjk = field[3][0] == '1';
+        f->cls = pool_add(t, field[1], flen[1]);
+        f->words = pool_add(t, field[4], flen[4]);
+        f->len = flen[4];
+        f->n_words = 1;
+        for (size_t i = 0; i < flen[4]; i++)
+            f->n_words += !f->cjk && field[4][i] == ' ';
+        if (f->cls == NULL || f->words == NULL || f->where < LF_ANY || f->where > LF_TAIL)
+            return prepared_fail(err, it.line, "bad row or out of room (LF_POOL)");
+        t->n++;
+    }
+    return table_finish(t, err);
+}
+
+tts_status tts_names_legal_prepare(const char *text, size_t len, tts_buf *out, tts_error *err)
+{
+    static ltable scratch; /* only for the build tool and tests: one at a time */
+    static pthread_mutex_t scratch_lock = PTHREAD_MUTEX_INITIALIZER;
+    tts_status rc;
+    pthread_mutex_lock(&scratch_lock);
+    rc = parse_table(&scratch, text, len, err);
+    for (size_t i = 0; rc == TTS_OK && i < scratch.n; i++) {
+        const lform *f = &scratch.f[i];
+        tts_buf_printf(out, "%d\t%s\t%d\t%d\t", f->line, f->cls, f->where, f->cjk);
+        tts_buf_append(out, f->words, f->len);
+        tts_buf_putc(out, '\n');
+    }
+    pthread_mutex_unlock(&scratch_lock);
+    if (rc == TTS_OK && tts_buf_failed(out))
+        rc = tts_err_set(err, TTS_ERR_NOMEM, "out of memory preparing the legal-forms table");
+    return rc;
+}
+
+/* 1 when the two tables hold the same forms in the same order. */
+static int tables_equal(const ltable *a, const ltable *b)
+{
+    if (a->n != b->n)
+        return 0;
+    for (size_t i = 0; i < a->n; i++) {
+        const lform *x = &a->f[i], *y = &b->f[i];
+        if (x->len != y->len || x->n_words != y->n_words || x->where != y->where ||
+            x->cjk != y->cjk || x->line != y->line || memcmp(x->words, y->words, x->len) != 0 ||
+            strcmp(x->cls, y->cls) != 0)
+            return 0;
+    }
+    return 1;
+}
+
+tts_status tts_names_legal_selfcheck(tts_error *err)
+{
+    static ltable raw, prep; /* only for tests: one at a time */
+    static pthread_mutex_t check_lock = PTHREAD_MUTEX_INITIALIZER;
+    size_t n = 0, m = 0;
+    const char *text = tts_legal_forms_text(&n), *ptext = tts_legal_forms_prepared(&m);
+    tts_status rc;
+    if (m == 0)
+        return tts_err_set(err, TTS_ERR_INTERNAL, "no prepared legal-forms table is built in");
+    pthread_mutex_lock(&check_lock);
+    rc = parse_table(&raw, text, n, err);
+    if (rc == TTS_OK)
+        rc = load_prepared(&prep, ptext, m, err);
+    if (rc == TTS_OK && !tables_equal(&raw, &prep))
+        rc = tts_err_set(err, TTS_ERR_INTERNAL,
+                         "the prepared legal-forms table differs from data/legal-forms.tsv "
+                         "normalised now: rebuild it");
+    pthread_mutex_unlock(&check_lock);
+    return rc;
+}
+
+/* The built-in table, loaded once (again after a failure such as out of memory): the
+ * prepared one, or the text when none is built in (the tool that prepares it). */
 static tts_status legal_table(const ltable **out, tts_error *err)
 {
     tts_status rc = TTS_OK;
     pthread_mutex_lock(&table_lock);
     if (!table_ready) {
-        size_t len = 0;
+        size_t len = 0, plen = 0;
         const char *text = tts_legal_forms_text(&len);
-        rc = parse_table(&table, text, len, err);
+        const char *prep = tts_legal_forms_prepared(&plen);
+        rc = plen > 0 ? load_prepared(&table, prep, plen, err)
+                      : parse_table(&table, text, len, err);
         table_ready = rc == TTS_OK;
     }
     pthread_mutex_unlock(&table_lock);

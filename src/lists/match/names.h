@@ -18,6 +18,7 @@
 #include <stddef.h>
 
 #include "ttscreen/status.h"
+#include "util/buf.h"
 
 /*
  * The version of tts_names_normalize's output. Raise it with every change
@@ -60,6 +61,16 @@ void tts_nname_clear(tts_nname *n);
  */
 tts_status tts_names_legal_check(const char *text, size_t len, size_t *n_forms /* OUT */,
                                  tts_error *err);
+
+/*
+ * The table prepared for the library (appended to out): each form with its
+ * words as the normaliser makes them, so that the built-in copy loads
+ * without transliterating (the build runs this on data/legal-forms.tsv).
+ */
+tts_status tts_names_legal_prepare(const char *text, size_t len, tts_buf *out, tts_error *err);
+
+/* TTS_OK when the built-in prepared table holds what data/legal-forms.tsv gives now. */
+tts_status tts_names_legal_selfcheck(tts_error *err);
 
 /* 1 when s (len bytes) is valid UTF-8; *bad gets the byte offset of the first error. */
 int tts_names_utf8_valid(const char *s, size_t len, size_t *bad /* OUT */);

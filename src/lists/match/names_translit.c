@@ -32,10 +32,12 @@ static UErrorCode open_status = U_ZERO_ERROR;
 static void open_transform(void)
 {
     UChar id[sizeof(TRANSFORM)];
+    UTransliterator *t;
     u_uastrncpy(id, TRANSFORM, (int32_t)sizeof(TRANSFORM));
-    trans = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &open_status);
-    if (U_FAILURE(open_status))
-        trans = NULL;
+    t = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &open_status);
+    pthread_mutex_lock(&lock); /* (tts_names_translit_opened reads it under the lock) */
+    trans = U_FAILURE(open_status) ? NULL : t;
+    pthread_mutex_unlock(&lock);
 }
 
 /* Transform u[0..*n) (capacity cap) in place; U_BUFFER_OVERFLOW_ERROR when cap is too small. */
@@ -47,6 +49,15 @@ static UErrorCode transform(UChar *u, int32_t *n, int32_t cap)
     utrans_transUChars(trans, u, n, cap, 0, &limit, &e);
     pthread_mutex_unlock(&lock);
     return e;
+}
+
+int tts_names_translit_opened(void)
+{
+    int opened;
+    pthread_mutex_lock(&lock);
+    opened = trans != NULL;
+    pthread_mutex_unlock(&lock);
+    return opened;
 }
 
 tts_status tts_names_translit(const char *s, size_t len, tts_buf *out, tts_error *err)

@@ -24,6 +24,9 @@
  */
 tts_status tts_names_translit(const char *s, size_t len, tts_buf *out, tts_error *err);
 
+/* 1 when ICU's transliterator has been opened in this process (tests). */
+int tts_names_translit_opened(void);
+
 /* The version of ICU linked at run time, into out[cap] (for --version). */
 void tts_translit_lib_version(char *out, size_t cap);
 
