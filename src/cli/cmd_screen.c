@@ -530,7 +530,9 @@ static int open_database(run_state *st, const screen_opts *o)
         return cli_lists_ready("screen", path, NULL, 0, 0, NULL, st->today);
     if (ro && !exists)
         return 0; /* --no-store --no-lists and no database yet: nothing to apply */
-    if (tts_lists_open(path, ro ? TTS_LISTS_READONLY : 0, &st->lists, &err) != TTS_OK ||
+    /* read-only, it reads one snapshot: this process writes nothing to the file */
+    if (tts_lists_open(path, ro ? TTS_LISTS_READONLY | TTS_LISTS_SNAPSHOT : 0, &st->lists,
+                       &err) != TTS_OK ||
         tts_lists_info(st->lists, &st->list_info, &st->n_lists, &err) != TTS_OK) {
         cli_report(&err);
         return -1;

@@ -332,7 +332,9 @@ int cmd_search(int argc, char **argv)
         o.n_sources = split_sources(srcbuf, sources, 32);
         o.sources = sources;
     }
-    if (tts_lists_open(cli_db_path(db), TTS_LISTS_READONLY, &l, &err) != TTS_OK) {
+    /* one snapshot for every lookup, unless rows are kept as cases in the same file */
+    if (tts_lists_open(cli_db_path(db), TTS_LISTS_READONLY | (bo.store ? 0 : TTS_LISTS_SNAPSHOT),
+                       &l, &err) != TTS_OK) {
         cli_report(&err);
         goto out;
     }

@@ -86,6 +86,7 @@ struct tts_lists {
      * spare scratches; the loaded view and the name index are only read.
      */
     pthread_mutex_t lock;
+    int snapshot, snapshot_held; /* TTS_LISTS_SNAPSHOT asked; its read transaction is open */
     int own_busy;                  /* the index's own scratch is in use */
     tts_nameidx_scratch **spare;   /* more scratches, for searches at the same time */
     size_t n_spare, cap_spare;
@@ -158,6 +159,7 @@ tts_status tts_lists_open(const char *path, unsigned flags, tts_lists **out, tts
         return tts_err_set(err, TTS_ERR_NOMEM, "out of memory opening the lists");
     }
     l->index_limit = INDEX_LIMIT;
+    l->snapshot = (flags & TTS_LISTS_READONLY) && (flags & TTS_LISTS_SNAPSHOT);
     pthread_mutex_init(&l->lock, NULL);
     rc = tts_store_open(path, (flags & TTS_LISTS_READONLY) ? TTS_STORE_READONLY : 0, &l->store,
                         err);
@@ -176,6 +178,8 @@ void tts_lists_close(tts_lists *l)
     if (l == NULL)
         return;
     unload(l);
+    if (l->snapshot_held)
+        tts_store_end_read(l->store);
     pthread_mutex_destroy(&l->lock);
     tts_store_close(l->store);
     tts_free(l->path);
@@ -1031,9 +1035,14 @@ static tts_status load_unlocked(tts_lists *l, tts_error *err)
 /* The view, loaded once however many threads ask at the same time. */
 static tts_status load(tts_lists *l, tts_error *err)
 {
-    tts_status rc;
+    tts_status rc = TTS_OK;
     pthread_mutex_lock(&l->lock);
-    rc = load_unlocked(l, err);
+    /* the snapshot first, so that the view is loaded from it too */
+    if (l->snapshot && !l->snapshot_held && !tts_store_in_transaction(l->store) &&
+        (rc = tts_store_begin_read(l->store, err)) == TTS_OK)
+        l->snapshot_held = 1;
+    if (rc == TTS_OK)
+        rc = load_unlocked(l, err);
     pthread_mutex_unlock(&l->lock);
     return rc;
 }
@@ -1873,6 +1882,7 @@ static tts_status check_index(tts_lists *l, int full, int *ok, char *problem, si
     size_t len = 0, view_len = 0;
     tts_status rc;
     tts_error e2;
+    int own_read = 0;
     *ok = 1;
     if (cap > 0)
         problem[0] = '\0';
@@ -1882,7 +1892,10 @@ static tts_status check_index(tts_lists *l, int full, int *ok, char *problem, si
     probe.path = mapped.path = l->path;
     probe.index_limit = l->index_limit;
     tts_error_clear(&e2);
-    TTS_TRY(tts_store_begin_read(l->store, err));
+    if (!tts_store_in_transaction(l->store)) { /* (a held snapshot serves) */
+        TTS_TRY(tts_store_begin_read(l->store, err));
+        own_read = 1;
+    }
     rc = tts_store_index_get(l->store, &format, &stored_key, &data, &len, &found, err);
     if (rc == TTS_OK)
         rc = load_sources(&probe, &key, err);
@@ -1920,7 +1933,8 @@ static tts_status check_index(tts_lists *l, int full, int *ok, char *problem, si
                                    "(edited after it was built)");
         }
     }
-    tts_store_end_read(l->store);
+    if (own_read)
+        tts_store_end_read(l->store);
 out:
     mapped.path = probe.path = NULL;
     unload(&probe);

@@ -357,6 +357,68 @@ static void test_index_of_other_list_versions_is_not_used(void **state)
     tts_buf_free(&after);
 }
 
+/* The hash of the first us-1260h hit for CATL through l (caller frees), or NULL. */
+static char *catl_sha(tts_lists *l)
+{
+    tts_match *m = NULL;
+    size_t n = 0;
+    tts_error err;
+    const char *src[1] = {"us-1260h"};
+    char *sha = NULL;
+    tts_error_clear(&err);
+    if (tts_lists_lookup(l, "Contemporary Amperex Technology Co., Limited", NULL, src, 1, 0.85,
+                         &m, &n, &err) != TTS_OK)
+        fail_msg("lookup: %s", err.message);
+    if (n > 0 && m[0].entry_sha256 != NULL)
+        sha = tts_strdup(m[0].entry_sha256);
+    tts_matches_free(m, n);
+    return sha;
+}
+
+/*
+ * TTS_LISTS_SNAPSHOT: a handle's lookups keep reading the database as it was
+ * when its lists were loaded, while another handle imports a changed list,
+ * so every hit agrees with the index it came from; a new handle sees the change.
+ */
+static void test_snapshot_lookups_agree_with_the_loaded_lists(void **state)
+{
+    static const char changed[] =
+        "id,name,aliases,country,programs,listed_on,source_url\n"
+        "2025-catl,\"Contemporary Amperex Technology Co., Limited\",CATL,CN,1260H,2025-01-08,\n";
+    tts_lists *snap = NULL, *w = NULL, *fresh = NULL;
+    tts_error err;
+    char path[160], *before, *during, *after;
+    const char *files[1];
+    (void)state;
+    tts_error_clear(&err);
+    make_db(db("s.db"));
+    assert_int_equal(tts_lists_open(db("s.db"), TTS_LISTS_READONLY | TTS_LISTS_SNAPSHOT, &snap,
+                                    &err),
+                     TTS_OK);
+    before = catl_sha(snap);
+    assert_non_null(before);
+    snprintf(path, sizeof(path), "%s/us-1260h-changed.csv", dir);
+    spit(path, changed, sizeof(changed) - 1);
+    assert_int_equal(tts_lists_open(db("s.db"), 0, &w, &err), TTS_OK);
+    files[0] = path;
+    if (tts_lists_import(w, "us-1260h", "ttscreen-csv", files, 1, "2026-01-03T00:00:00Z", NULL,
+                         &err) != TTS_OK)
+        fail_msg("import: %s", err.message);
+    tts_lists_close(w);
+    during = catl_sha(snap);
+    assert_non_null(during);
+    assert_string_equal(during, before); /* the snapshot's entry, as its index has it */
+    assert_int_equal(tts_lists_open(db("s.db"), TTS_LISTS_READONLY, &fresh, &err), TTS_OK);
+    after = catl_sha(fresh);
+    assert_non_null(after);
+    assert_string_not_equal(after, before); /* the new entry, for a handle opened after */
+    tts_lists_close(fresh);
+    tts_lists_close(snap);
+    tts_free(before);
+    tts_free(during);
+    tts_free(after);
+}
+
 static void test_index_too_large_to_store_is_not_stored(void **state)
 {
     tts_buf want = TTS_BUF_INIT, got = TTS_BUF_INIT;
@@ -477,6 +539,7 @@ int main(void)
         cmocka_unit_test(test_file_changed_in_place_fails_audit),
         cmocka_unit_test(test_index_of_other_list_versions_is_not_used),
         cmocka_unit_test(test_index_too_large_to_store_is_not_stored),
+        cmocka_unit_test(test_snapshot_lookups_agree_with_the_loaded_lists),
         cmocka_unit_test(test_schema_2_database_upgrades_and_is_readable_before),
     };
     return cmocka_run_group_tests_name("listidx", tests, setup, teardown);
