@@ -25,7 +25,11 @@ struct tts_lists; /* ttscreen/lists.h */
 
 /*
  * Open the case file of the database at db_path (created and migrated on
- * first use unless read_only). Caller owns *out (tts_cases_close).
+ * first use unless read_only). Caller owns *out (tts_cases_close). A
+ * read-only case file reads one snapshot, taken at open and held until
+ * close: the reviewers' decisions of a batch are those of its start (a
+ * decision recorded meanwhile elsewhere applies from the next run), and a
+ * lookup pays no read transaction of its own.
  */
 TTS_API tts_status tts_cases_open(const char *db_path, int read_only, tts_cases **out,
                                   tts_error *err);

@@ -28,6 +28,7 @@ struct tts_cases {
     /* reviewers' decisions are read on worker threads while the caller's thread stores
      * screenings (ttscreen/jobs.h): one database handle, used under this lock */
     pthread_mutex_t lock;
+    int snapshot; /* read-only: the read transaction held from open to close */
 };
 
 void tts_cases_lock(tts_cases *c)
@@ -53,6 +54,11 @@ tts_status tts_cases_open(const char *db_path, int read_only, tts_cases **out, t
         return rc;
     }
     pthread_mutex_init(&c->lock, NULL);
+    if (read_only && (rc = tts_store_begin_read(c->store, err)) != TTS_OK) {
+        tts_cases_close(c);
+        return rc;
+    }
+    c->snapshot = read_only;
     *out = c;
     return TTS_OK;
 }
@@ -75,6 +81,8 @@ void tts_cases_close(tts_cases *c)
 {
     if (c == NULL)
         return;
+    if (c->snapshot)
+        tts_store_end_read(c->store);
     tts_store_close(c->store);
     pthread_mutex_destroy(&c->lock);
     tts_free(c);

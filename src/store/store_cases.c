@@ -912,11 +912,13 @@ tts_status tts_store_audit_verify(tts_store *s, const char *head, unsigned flags
     sqlite3_stmt *st = NULL;
     char prev[65] = GENESIS;
     int64_t want = 1;
-    int step, prev_format = 1;
+    int step, prev_format = 1, own;
     tts_status rc = TTS_OK;
 
     memset(r, 0, sizeof(*r));
-    if (sqlite3_exec(tts_store_sqlite(s), "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+    /* one snapshot for the walk: the handle's own (a read-only case file holds one), or this */
+    own = !tts_store_in_transaction(s);
+    if (own && sqlite3_exec(tts_store_sqlite(s), "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
         return tts_store_db_error(s, err, "reading the audit log");
     check_file(s, (flags & TTS_STORE_VERIFY_FULL) != 0, r);
     if (r->damaged)
@@ -954,6 +956,7 @@ tts_status tts_store_audit_verify(tts_store *s, const char *head, unsigned flags
     }
 out:
     tts_store_stmt_end(s, st);
-    sqlite3_exec(tts_store_sqlite(s), "COMMIT", NULL, NULL, NULL);
+    if (own)
+        sqlite3_exec(tts_store_sqlite(s), "COMMIT", NULL, NULL, NULL);
     return rc;
 }
