@@ -376,5 +376,25 @@ format:
 clean:
 	rm -rf build build-* ttscreen
 
-.PHONY: FORCE analyze valgrind layering all check unit e2e fuzz fuzz-replay fuzz-run symbols headercheck bench demo asan install deps format clean
+.PHONY: FORCE analyze valgrind layering all check unit e2e fuzz fuzz-replay fuzz-run symbols headercheck bench demo asan install deps format clean tsan
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+
+# The threaded paths under ThreadSanitizer: test_jobs and tests/e2e/jobs.sh, with the library,
+# the binary and the test built with -fsanitize=thread. Reports go to files (the suite keeps
+# each command's standard error to compare it, which would hide them): any report fails, and
+# the first is printed. No suppressions: none is needed.
+TSAN_LOG := build-tsan/tsan
+tsan:
+	$(MAKE) B=build-tsan SANITIZE=thread WERROR=1 build-tsan/ttscreen build-tsan/tests/test_jobs
+	@rm -rf $(TSAN_LOG) && mkdir -p $(TSAN_LOG)
+	@export TSAN_OPTIONS="halt_on_error=1 exitcode=66 log_path=$(CURDIR)/$(TSAN_LOG)/report"; \
+	unit=passed; e2e=passed; \
+	FIXTURES=fixtures build-tsan/tests/test_jobs || unit=FAILED; \
+	sh tests/e2e/jobs.sh build-tsan/ttscreen build-tsan/e2e-jobs || e2e=FAILED; \
+	n=$$(ls $(TSAN_LOG) | wc -l); \
+	if [ $$n -gt 0 ]; then \
+	  first=$$(ls -tr $(TSAN_LOG)/report.* | head -n 1); \
+	  echo "== the first ThreadSanitizer report ($$first)"; head -n 60 "$$first"; \
+	fi; \
+	echo "tsan: test_jobs $$unit, tests/e2e/jobs.sh $$e2e, $$n ThreadSanitizer reports"; \
+	[ $$unit = passed ] && [ $$e2e = passed ] && [ $$n = 0 ]
