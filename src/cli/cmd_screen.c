@@ -326,23 +326,31 @@ static void screen_record(run_state *st, screen_slot *sl)
     tts_free(text);
 }
 
-/* --format json: 1 (with the error put in sl) when another record follows. */
-static int more_follow(tts_reader *rd, const char *name, screen_slot *sl)
+/*
+ * --format json: 1 (with the error put in sl) when another record of this
+ * shard follows; the records of other shards are stepped over, so with 0
+ * the input has been read to its end.
+ */
+static int more_follow(run_state *st, screen_slot *sl)
 {
     tts_status rc;
-    tts_error_clear(&sl->err);
-    rc = tts_reader_skip(rd, &sl->err);
-    if (rc == TTS_ERR_EOF)
-        return 0;
-    if (rc == TTS_ERR_NOMEM || rc == TTS_ERR_IO) {
-        sl->input_error = 1;
-    } else {
-        snprintf(sl->msg, sizeof(sl->msg),
-                 "screen: --format json prints one record's report; %s holds more than one "
-                 "record (use --format jsonl)",
-                 name);
-        sl->input_error = 2;
+    for (;;) {
+        tts_error_clear(&sl->err);
+        rc = tts_reader_skip(st->rd, &sl->err);
+        if (rc == TTS_ERR_EOF)
+            return 0;
+        if (rc == TTS_ERR_NOMEM || rc == TTS_ERR_IO) {
+            sl->input_error = 1;
+            return 1;
+        }
+        if (st->pos++ % st->shard_n == st->shard_i - 1)
+            break;
     }
+    snprintf(sl->msg, sizeof(sl->msg),
+             "screen: --format json prints one record's report; %s holds more than one "
+             "record (use --format jsonl)",
+             st->name);
+    sl->input_error = 2;
     return 1;
 }
 
@@ -418,7 +426,7 @@ static int produce(void *user, void *slot)
                 close_input(st);
             return 1;
         }
-        if (st->fmt == TTS_FORMAT_JSON && st->shard_n == 1 && more_follow(st->rd, st->name, sl)) {
+        if (st->fmt == TTS_FORMAT_JSON && more_follow(st, sl)) {
             /* one report only: refuse the batch before anything is screened or stored */
             tts_record_text_free(sl->text);
             sl->text = NULL;

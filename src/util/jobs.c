@@ -10,10 +10,12 @@
 #define _GNU_SOURCE /* sched_getaffinity */
 #include "ttscreen/jobs.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util/error.h"
 #include "util/mem.h"
@@ -170,11 +172,24 @@ tts_status tts_jobs_run(unsigned jobs, size_t slot_size, const tts_jobs_ops *ops
 
 unsigned tts_jobs_available(void)
 {
-    cpu_set_t set;
-    int n;
-    if (sched_getaffinity(0, sizeof(set), &set) == 0 && (n = CPU_COUNT(&set)) > 0)
-        return n > TTS_JOBS_MAX ? TTS_JOBS_MAX : (unsigned)n;
-    return 1;
+    long online;
+    /* the affinity mask, in a set as large as the kernel's (past 1,024 processors too) */
+    for (int cpus = 1024; cpus <= 1 << 20; cpus *= 2) {
+        cpu_set_t *set = CPU_ALLOC(cpus);
+        size_t size = CPU_ALLOC_SIZE(cpus);
+        int n = -1;
+        if (set == NULL)
+            break;
+        if (sched_getaffinity(0, size, set) == 0)
+            n = CPU_COUNT_S(size, set);
+        CPU_FREE(set);
+        if (n > 0)
+            return n > TTS_JOBS_MAX ? TTS_JOBS_MAX : (unsigned)n;
+        if (n == 0 || errno != EINVAL)
+            break;
+    }
+    online = sysconf(_SC_NPROCESSORS_ONLN);
+    return online < 1 ? 1 : online > TTS_JOBS_MAX ? TTS_JOBS_MAX : (unsigned)online;
 }
 
 tts_status tts_jobs_parse(const char *s, unsigned *out)

@@ -54,5 +54,20 @@ ids=$(sed 's/.*"record":{"id":"\([^"]*\)".*/\1/' "$S/s1.out" | head -3 | tr '\n'
 [ "$ids" = "toyota-catl-2019-0 toyota-catl-2019-1 toyota-catl-2019-2 " ] && ok || bad "shard 1/4 took '$ids'"
 "$BIN" screen --no-store --no-lists --shard 3/2 "$S/a.jsonl" 2>"$S/usage.err" >/dev/null
 [ $? = 2 ] && grep -q "must be I/N" "$S/usage.err" && ok || bad "--shard 3/2 is not a usage error"
+# --format json prints one report: a shard holding two records is refused before anything is
+# stored (every record stepped over to see), and a shard holding one prints it
+head -n 4 "$FX/records/batch.jsonl" >"$S/four.jsonl"
+"$BIN" screen --db "$S/json.db" --no-lists --as-of 2026-01-01 --format json --shard 1/2 \
+    "$S/four.jsonl" >"$S/json.out" 2>"$S/json.err"
+rc=$?
+stored=0
+[ -f "$S/json.db" ] && stored=$(sqlite3 "$S/json.db" 'SELECT count(*) FROM screening')
+[ $rc = 2 ] && [ ! -s "$S/json.out" ] && grep -q "holds more than one record" "$S/json.err" &&
+    [ "$stored" = 0 ] && ok || bad "--format json --shard 1/2 over 4 records: exit $rc, $stored cases stored"
+"$BIN" screen --db "$S/json1.db" --no-lists --as-of 2026-01-01 --format json --shard 1/4 \
+    "$S/four.jsonl" >"$S/json1.out" 2>"$S/json1.err"
+rc=$?
+[ $rc -le 1 ] && python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$S/json1.out" && ok ||
+    bad "--format json --shard 1/4 over 4 records: exit $rc: $(head -c 200 "$S/json1.err")"
 echo "shard: $passed passed, $failed failed"
 [ "$failed" = 0 ]
