@@ -35,10 +35,12 @@ typedef struct tts_jobs_ops {
 } tts_jobs_ops;
 
 /*
- * Run produce -> work -> consume over every item with up to `jobs` worker
- * threads (0 or 1: none, all on the calling thread), at most a few slots per
- * thread in flight. Fails only when no slot memory can be had; a thread that
- * cannot be started leaves the work to the others.
+ * Run produce -> work -> consume over every item on `jobs` threads: the
+ * calling thread and jobs - 1 workers (0 or 1: the calling thread alone);
+ * the calling thread also works on slots when it has none to read or take
+ * back. At most 8 slots per thread are in flight. Fails only when no slot
+ * memory can be had; a thread that cannot be started leaves the work to
+ * the others.
  */
 TTS_API tts_status tts_jobs_run(unsigned jobs, size_t slot_size, const tts_jobs_ops *ops,
                                 void *user, tts_error *err);

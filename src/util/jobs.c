@@ -20,8 +20,8 @@
 #include "util/error.h"
 #include "util/mem.h"
 
-/* Slots in flight per worker: enough that a slow item does not idle the others. */
-#define SLOTS_PER_JOB 4
+/* Slots in flight per thread: enough that a slow item does not idle the others. */
+#define SLOTS_PER_JOB 8
 
 enum { FREE, READY, DONE };
 
@@ -33,6 +33,7 @@ typedef struct ring {
     size_t slot_size, n;
     size_t head, tail, next; /* counters: consume at head, produce at tail, work at next */
     int quit;
+    int idle; /* workers waiting for a slot (woken only then) */
     pthread_mutex_t mu;
     pthread_cond_t work_cv, done_cv;
 } ring;
@@ -48,8 +49,11 @@ static void *worker(void *arg)
     pthread_mutex_lock(&r->mu);
     for (;;) {
         size_t i;
-        while (r->next == r->tail && !r->quit)
+        while (r->next == r->tail && !r->quit) {
+            r->idle++;
             pthread_cond_wait(&r->work_cv, &r->mu);
+            r->idle--;
+        }
         if (r->quit)
             break;
         i = r->next++;
@@ -83,7 +87,12 @@ static tts_status run_inline(size_t slot_size, const tts_jobs_ops *ops, void *us
     return TTS_OK;
 }
 
-/* The caller's loop: consume what is done at the head, produce while there is room. */
+/*
+ * The caller's loop: consume what is done at the head, produce while there
+ * is room, and otherwise work on a slot itself (so that jobs threads, the
+ * caller's among them, share jobs processors), waiting only when every slot
+ * in flight is being worked on.
+ */
 static void drive(ring *r)
 {
     int end = 0, stop = 0;
@@ -105,10 +114,17 @@ static void drive(ring *r)
             if (!end) {
                 r->state[r->tail % r->n] = READY;
                 r->tail++;
-                pthread_cond_signal(&r->work_cv);
+                if (r->idle > 0)
+                    pthread_cond_signal(&r->work_cv);
             }
         } else if (end && r->head == r->tail) {
             break;
+        } else if (r->next < r->tail) {
+            size_t i = r->next++;
+            pthread_mutex_unlock(&r->mu);
+            r->ops->work(r->user, slot_at(r, i));
+            pthread_mutex_lock(&r->mu);
+            r->state[i % r->n] = DONE;
         } else {
             pthread_cond_wait(&r->done_cv, &r->mu);
         }
@@ -148,7 +164,8 @@ tts_status tts_jobs_run(unsigned jobs, size_t slot_size, const tts_jobs_ops *ops
     pthread_mutex_init(&r.mu, NULL);
     pthread_cond_init(&r.work_cv, NULL);
     pthread_cond_init(&r.done_cv, NULL);
-    for (unsigned i = 0; i < jobs; i++)
+    /* the caller's thread is one of the jobs: it works too when it has nothing else to do */
+    for (unsigned i = 0; i + 1 < jobs; i++)
         if (pthread_create(&th[started], NULL, worker, &r) == 0)
             started++;
     if (started == 0) {

@@ -53,13 +53,13 @@ same() { cmp -s "$S/$1.out" "$S/$2.out" && echo "same bytes" || echo "OUTPUTS DI
 report() {
     t1=$(cat "$S/$4.wall")
     tj=$(cat "$S/$5.wall")
-    echo "$1 $3 $t1 $tj $J $2 $(same "$4" "$5")" | awk '{
-        s = ($5 > 1 && $3 > 0) ? ($5 * $4 / $3 - 1) / ($5 - 1) : 1
+    echo "$3 $t1 $tj $J" | awk -v what="$1" -v unit="$2" -v same="$(same "$4" "$5")" '{
+        n = $1; t1 = ($2 > 0 ? $2 : 0.01); tj = ($3 > 0 ? $3 : 0.01); j = $4
+        s = j > 1 ? (j * tj / t1 - 1) / (j - 1) : 1
         if (s < 0) s = 0
         if (s > 1) s = 1
-        printf "  %-18s %8.0f %s/s on 1 thread, %8.0f on %d (%.2fx); one-thread part %.0f%%, so at most %.1fx on 8 cores; %s %s\n",
-            $1, $2 / ($3 > 0 ? $3 : 0.01), $6, $2 / ($4 > 0 ? $4 : 0.01), $5, $3 / ($4 > 0 ? $4 : 0.01),
-            100 * s, 1 / (s + (1 - s) / 8), $7, $8
+        printf "  %-18s %7.0f %s/s on 1 thread, %7.0f on %d (%.2fx); one-thread part %.0f%%, so at most %.1fx on 8 cores; %s\n",
+            what, n / t1, unit, n / tj, j, t1 / tj, 100 * s, 1 / (s + (1 - s) / 8), same
     }'
 }
 
