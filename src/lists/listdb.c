@@ -32,6 +32,7 @@
 #include "lists/match/nameidx.h"
 #include "lists/match/names.h"
 #include "lists/match/ofacscore.h"
+#include "rules/findings.h"
 #include "store/store_cases.h"
 #include "store/store_digest.h"
 #include "sign/ossl.h"
@@ -88,6 +89,7 @@ struct tts_lists {
     pthread_mutex_t lock;
     int snapshot, snapshot_held; /* TTS_LISTS_SNAPSHOT asked; its read transaction is open */
     int own_busy;                  /* the index's own scratch is in use */
+    struct qcache *qc;             /* lookups answered under the snapshot (lookup_query) */
     tts_nameidx_scratch **spare;   /* more scratches, for searches at the same time */
     size_t n_spare, cap_spare;
 };
@@ -120,8 +122,12 @@ void tts_listdb_set_index_limit(tts_lists *l, size_t bytes)
     l->index_limit = bytes;
 }
 
+static void qcache_free(struct qcache *qc);
+
 static void unload(tts_lists *l)
 {
+    qcache_free(l->qc); /* answers of the view being unloaded */
+    l->qc = NULL;
     for (size_t i = 0; i < l->n_spare; i++) /* sized to the index they searched */
         tts_nameidx_scratch_free(l->spare[i]);
     tts_free(l->spare);
@@ -1546,10 +1552,181 @@ tts_status tts_lists_lookup_algo(void *user, const char *name, const char *count
     return tts_lists_lookup_query(user, &q, hits, n_hits, err);
 }
 
+/*
+ * Lookups answered under a held snapshot (TTS_LISTS_SNAPSHOT), by the whole
+ * query: the lists cannot change under it, so a name asked again (the
+ * screening organisation's own, in every record of a batch) is answered from
+ * memory with the same hits. Bounded: a full table is emptied and refilled.
+ */
+#define QCACHE_SLOTS 4096 /* a power of 2; at most 3/4 of it used */
+
+typedef struct qcache_ent {
+    char *key; /* NULL: free */
+    uint64_t hash;
+    tts_match *hits;
+    size_t n;
+} qcache_ent;
+
+struct qcache {
+    qcache_ent e[QCACHE_SLOTS];
+    size_t used;
+};
+
+static void qcache_clear(struct qcache *qc)
+{
+    for (size_t i = 0; i < QCACHE_SLOTS; i++) {
+        tts_free(qc->e[i].key);
+        tts_matches_free(qc->e[i].hits, qc->e[i].n);
+    }
+    memset(qc, 0, sizeof(*qc));
+}
+
+static void qcache_free(struct qcache *qc)
+{
+    if (qc == NULL)
+        return;
+    qcache_clear(qc);
+    tts_free(qc);
+}
+
+/* The query as one key: every field that can change the answer, separated by control bytes. */
+static int qcache_key(const tts_lookup_query *q, tts_buf *b)
+{
+    tts_buf_puts(b, q->name);
+    tts_buf_putc(b, '\x1f');
+    if (q->country != NULL)
+        tts_buf_puts(b, q->country);
+    tts_buf_putc(b, '\x1f');
+    for (size_t i = 0; i < q->n_sources; i++) {
+        tts_buf_puts(b, q->sources[i] != NULL ? q->sources[i] : "");
+        tts_buf_putc(b, '\x1e');
+    }
+    tts_buf_printf(b, "\x1f%.17g\x1f%d\x1f", q->threshold, q->algorithm);
+    for (size_t i = 0; i < q->n_ids; i++) {
+        tts_buf_puts(b, q->id_schemes[i] != NULL ? q->id_schemes[i] : "");
+        tts_buf_putc(b, '\x1d');
+        tts_buf_puts(b, q->id_values[i] != NULL ? q->id_values[i] : "");
+        tts_buf_putc(b, '\x1e');
+    }
+    return tts_buf_failed(b) ? -1 : 0;
+}
+
+static uint64_t qcache_hash(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+    return h;
+}
+
+static qcache_ent *qcache_slot(struct qcache *qc, const char *key, uint64_t h)
+{
+    size_t i = (size_t)h & (QCACHE_SLOTS - 1);
+    while (qc->e[i].key != NULL && (qc->e[i].hash != h || strcmp(qc->e[i].key, key) != 0))
+        i = (i + 1) & (QCACHE_SLOTS - 1);
+    return &qc->e[i];
+}
+
+/* Deep copies of n hits into *out (1 when out of memory). */
+static int copy_hits(const tts_match *m, size_t n, tts_match **out)
+{
+    tts_match *c;
+    *out = NULL;
+    if (n == 0)
+        return 0;
+    if ((c = tts_calloc(n, sizeof(*c))) == NULL)
+        return 1;
+    for (size_t i = 0; i < n; i++)
+        if (tts_match_copy(&c[i], &m[i]) != 0) {
+            tts_matches_free(c, i);
+            return 1;
+        }
+    *out = c;
+    return 0;
+}
+
+/* Under l->lock: the cached answer copied into *hits (1), or 0 when not cached. */
+static int qcache_get(tts_lists *l, const char *key, uint64_t h, tts_match **hits, size_t *n,
+                      int *oom)
+{
+    qcache_ent *e;
+    if (l->qc == NULL)
+        return 0;
+    e = qcache_slot(l->qc, key, h);
+    if (e->key == NULL)
+        return 0;
+    *oom = copy_hits(e->hits, e->n, hits);
+    *n = *oom ? 0 : e->n;
+    return 1;
+}
+
+/* Under l->lock: keep a copy of the answer (nothing when out of memory: it is only a cache). */
+static void qcache_put(tts_lists *l, const char *key, uint64_t h, const tts_match *hits, size_t n)
+{
+    qcache_ent *e;
+    tts_match *c = NULL;
+    char *k;
+    if (l->qc == NULL && (l->qc = tts_calloc(1, sizeof(*l->qc))) == NULL)
+        return;
+    if (l->qc->used >= QCACHE_SLOTS / 4 * 3)
+        qcache_clear(l->qc);
+    e = qcache_slot(l->qc, key, h);
+    if (e->key != NULL || (k = tts_strdup(key)) == NULL)
+        return;
+    if (copy_hits(hits, n, &c) != 0) {
+        tts_free(k);
+        return;
+    }
+    e->key = k;
+    e->hash = h;
+    e->hits = c;
+    e->n = n;
+    l->qc->used++;
+}
+
+static tts_status lookup_uncached(tts_lists *l, const tts_lookup_query *q, tts_match **hits,
+                                  size_t *n_hits, tts_error *err);
+
 tts_status tts_lists_lookup_query(void *user, const tts_lookup_query *q, tts_match **hits,
                                   size_t *n_hits, tts_error *err)
 {
     tts_lists *l = user;
+    tts_buf key = TTS_BUF_INIT;
+    uint64_t h = 0;
+    int cached = 0, oom = 0, snap;
+    tts_status rc;
+    *hits = NULL;
+    *n_hits = 0;
+    if (q == NULL || q->size < sizeof(tts_lookup_query) || q->name == NULL)
+        return tts_err_set(err, TTS_ERR_ARG, "list lookup: query missing or too old");
+    TTS_TRY(load(l, err));
+    pthread_mutex_lock(&l->lock);
+    snap = l->snapshot_held;
+    pthread_mutex_unlock(&l->lock);
+    if (snap && qcache_key(q, &key) == 0) {
+        h = qcache_hash(key.data, key.len);
+        pthread_mutex_lock(&l->lock);
+        cached = qcache_get(l, key.data, h, hits, n_hits, &oom);
+        pthread_mutex_unlock(&l->lock);
+        if (oom)
+            TTS_FAIL(tts_err_set(err, TTS_ERR_NOMEM, "out of memory in a list lookup"));
+    }
+    if (!cached) {
+        TTS_TRY(lookup_uncached(l, q, hits, n_hits, err));
+        if (key.data != NULL) {
+            pthread_mutex_lock(&l->lock);
+            qcache_put(l, key.data, h, *hits, *n_hits);
+            pthread_mutex_unlock(&l->lock);
+        }
+    }
+out:
+    tts_buf_free(&key);
+    return rc;
+}
+
+static tts_status lookup_uncached(tts_lists *l, const tts_lookup_query *q, tts_match **hits,
+                                  size_t *n_hits, tts_error *err)
+{
     tts_search_opts o;
     tts_search_result *r = NULL;
     tts_status rc;

@@ -419,6 +419,72 @@ static void test_snapshot_lookups_agree_with_the_loaded_lists(void **state)
     tts_free(after);
 }
 
+/* The hits of one lookup through l, as one line of text per hit (caller frees). */
+static char *hits_text(tts_lists *l, const char *name)
+{
+    tts_lookup_query q;
+    tts_match *m = NULL;
+    size_t n = 0;
+    tts_error err;
+    tts_buf b = TTS_BUF_INIT;
+    tts_error_clear(&err);
+    memset(&q, 0, sizeof(q));
+    q.size = sizeof(q);
+    q.name = name;
+    q.country = "CN";
+    q.threshold = 0.80;
+    if (tts_lists_lookup_query(l, &q, &m, &n, &err) != TTS_OK)
+        fail_msg("lookup %s: %s", name, err.message);
+    for (size_t i = 0; i < n; i++)
+        tts_buf_printf(&b, "%s|%s|%s|%s|%.6f|%s|%s|%s|%s|%s|%.6f|%.6f\n", m[i].source,
+                       m[i].entry_id, m[i].name, m[i].matched, m[i].score,
+                       m[i].entry_sha256 ? m[i].entry_sha256 : "-",
+                       m[i].sublist ? m[i].sublist : "-", m[i].kind ? m[i].kind : "-",
+                       m[i].citation ? m[i].citation : "-", m[i].country ? m[i].country : "-",
+                       m[i].name_score, m[i].country_delta);
+    tts_buf_putc(&b, '\0');
+    tts_matches_free(m, n);
+    return tts_buf_steal(&b, NULL);
+}
+
+/*
+ * Under a snapshot a query asked again is answered from memory: the same
+ * hits, field for field, as a handle without one computes; so after more
+ * distinct queries than the memory holds.
+ */
+static void test_snapshot_answers_repeated_queries_alike(void **state)
+{
+    static const char *const names[] = {"Contemporary Amperex Technology Co., Limited", "CATL",
+                                        "Huawei Technologies", "Nobody Such Trading K.K."};
+    tts_lists *snap = NULL, *plain = NULL;
+    tts_error err;
+    char name[64];
+    (void)state;
+    tts_error_clear(&err);
+    make_db(db("q.db"));
+    assert_int_equal(tts_lists_open(db("q.db"), TTS_LISTS_READONLY | TTS_LISTS_SNAPSHOT, &snap,
+                                    &err),
+                     TTS_OK);
+    assert_int_equal(tts_lists_open(db("q.db"), TTS_LISTS_READONLY, &plain, &err), TTS_OK);
+    for (int round = 0; round < 3; round++) {
+        for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+            char *a = hits_text(snap, names[i]), *b = hits_text(plain, names[i]);
+            assert_string_equal(a, b);
+            if (i == 0)
+                assert_true(strlen(a) > 0);
+            tts_free(a);
+            tts_free(b);
+        }
+        /* more distinct queries than the memory keeps: it empties and fills again */
+        for (int k = 0; round == 1 && k < 3500; k++) {
+            snprintf(name, sizeof(name), "Generated Party %d Ltd", k);
+            tts_free(hits_text(snap, name));
+        }
+    }
+    tts_lists_close(plain);
+    tts_lists_close(snap);
+}
+
 static void test_index_too_large_to_store_is_not_stored(void **state)
 {
     tts_buf want = TTS_BUF_INIT, got = TTS_BUF_INIT;
@@ -540,6 +606,7 @@ int main(void)
         cmocka_unit_test(test_index_of_other_list_versions_is_not_used),
         cmocka_unit_test(test_index_too_large_to_store_is_not_stored),
         cmocka_unit_test(test_snapshot_lookups_agree_with_the_loaded_lists),
+        cmocka_unit_test(test_snapshot_answers_repeated_queries_alike),
         cmocka_unit_test(test_schema_2_database_upgrades_and_is_readable_before),
     };
     return cmocka_run_group_tests_name("listidx", tests, setup, teardown);
