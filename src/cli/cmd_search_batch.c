@@ -867,10 +867,8 @@ static int row_emit(batch *b, row_slot *sl)
 
 static void row_release(void *user, void *slot)
 {
-    const batch *b = user;
     row_slot *sl = slot;
-    for (size_t i = 0; sl->cells != NULL && i < tts_sheet_n_columns(b->sheet); i++)
-        free(sl->cells[i]);
+    (void)user;
     free(sl->cells);
     tts_search_result_free(sl->r);
     sl->cells = NULL;
@@ -893,12 +891,27 @@ static int row_produce(void *user, void *slot)
         b->read_end = 1;
         return 0;
     }
-    if (rc == TTS_OK && (sl->cells = calloc(n > 0 ? n : 1, sizeof(char *))) != NULL)
+    if (rc == TTS_OK) {
+        /* one block: the cell pointers, then the cells' bytes */
+        size_t slots = n > 0 ? n : 1, bytes = slots * sizeof(char *);
+        char **copy;
         for (size_t i = 0; i < n; i++)
-            if (cells[i] != NULL && (sl->cells[i] = strdup(cells[i])) == NULL)
-                rc = TTS_ERR_NOMEM;
-    if (rc == TTS_OK && sl->cells == NULL)
-        rc = TTS_ERR_NOMEM;
+            if (cells[i] != NULL)
+                bytes += strlen(cells[i]) + 1;
+        if ((copy = malloc(bytes)) == NULL) {
+            rc = TTS_ERR_NOMEM;
+        } else {
+            char *p = (char *)(copy + slots);
+            for (size_t i = 0; i < n; i++) {
+                size_t len = cells[i] != NULL ? strlen(cells[i]) + 1 : 0;
+                copy[i] = cells[i] != NULL ? p : NULL;
+                if (len > 0)
+                    memcpy(p, cells[i], len);
+                p += len;
+            }
+        }
+        sl->cells = copy; /* released with the slot (row_release) */
+    }
     if (rc == TTS_ERR_NOMEM && sl->err.status == TTS_OK) {
         sl->err.status = rc;
         snprintf(sl->err.message, sizeof(sl->err.message), "%s: out of memory", b->o->file);
