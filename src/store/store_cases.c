@@ -41,7 +41,6 @@ static tts_status row_hash(int format, int64_t seq, const char *at, const char *
                            const char *prev, char out[65], tts_error *err)
 {
     tts_buf b = TTS_BUF_INIT;
-    tts_status rc;
     if (format == 1) {
         tts_buf_printf(&b, "ttscreen-audit/1\n%lld\n%s\n%s\n%s\n%s\n%s\n%s\n", (long long)seq,
                        at, actor, action, object, content, prev);
@@ -52,13 +51,7 @@ static tts_status row_hash(int format, int64_t seq, const char *at, const char *
         for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
             tts_store_field(&b, f[i]);
     }
-    if (tts_buf_failed(&b)) {
-        tts_buf_free(&b);
-        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory");
-    }
-    rc = tts_sha256_hex(b.data, b.len, out, err);
-    tts_buf_free(&b);
-    return rc;
+    return tts_store_digest(&b, out, err);
 }
 
 tts_status tts_store_audit_hash(int format, int64_t seq, const char *at, const char *actor,
@@ -230,7 +223,6 @@ static tts_status screening_sha256_of(const tts_store_screening *sc, const char 
 {
     tts_buf b = TTS_BUF_INIT;
     char count[32];
-    tts_status rc;
     snprintf(count, sizeof(count), "%ld", sc->rules_count);
     {
         const char *v[SCREENING_FIELDS] = {sc->record_id,     created,          sc->screened_at,
@@ -249,13 +241,7 @@ static tts_status screening_sha256_of(const tts_store_screening *sc, const char 
         finding_digest(&b, v);
     }
     tts_store_field_int(&b, (long long)n);
-    if (tts_buf_failed(&b)) {
-        tts_buf_free(&b);
-        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory");
-    }
-    rc = tts_sha256_hex(b.data, b.len, out, err);
-    tts_buf_free(&b);
-    return rc;
+    return tts_store_digest(&b, out, err);
 }
 
 static tts_status screening_sha256(tts_store *s, int64_t id, char out[65], int *missing,
@@ -365,7 +351,6 @@ out:
 tts_status tts_store_decision_sha256(const tts_store_decision *d, char out[65], tts_error *err)
 {
     tts_buf b = TTS_BUF_INIT;
-    tts_status rc;
     const char *fields[] = {d->record_id,   d->decided_at, d->decided_by, d->disposition,
                             d->reason,      d->rule,       d->entry,      d->entry_sha256};
     tts_buf_puts(&b, "ttscreen-decision/1\n");
@@ -376,13 +361,7 @@ tts_status tts_store_decision_sha256(const tts_store_decision *d, char out[65], 
         else
             tts_buf_printf(&b, "%zu:%s\n", strlen(fields[i]), fields[i]);
     }
-    if (tts_buf_failed(&b)) {
-        tts_buf_free(&b);
-        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory");
-    }
-    rc = tts_sha256_hex(b.data, b.len, out, err);
-    tts_buf_free(&b);
-    return rc;
+    return tts_store_digest(&b, out, err);
 }
 
 tts_status tts_store_decision_add(tts_store *s, const tts_store_decision *d, int64_t *id,

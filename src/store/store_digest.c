@@ -31,6 +31,14 @@ void tts_store_field(tts_buf *b, const char *v)
     tts_buf_putc(b, '\n');
 }
 
+tts_status tts_store_digest(tts_buf *b, char out[65], tts_error *err)
+{
+    tts_status rc = tts_buf_failed(b) ? tts_err_set(err, TTS_ERR_NOMEM, "out of memory")
+                                      : tts_sha256_hex(b->data, b->len, out, err);
+    tts_buf_free(b);
+    return rc;
+}
+
 void tts_store_field_int(tts_buf *b, long long v)
 {
     char n[32];

@@ -10,6 +10,9 @@
 #include "util/buf.h"
 #include "store/store.h"
 
+/* The SHA-256 of b's bytes into out[65] (TTS_ERR_NOMEM when b ran out of memory); frees b. */
+tts_status tts_store_digest(tts_buf *b, char out[65], tts_error *err);
+
 /*
  * SHA-256 over every stored field of entry `entry_id` of list `source` and
  * all its names, into out[65]. *found is 0 (and out "") when there is no
