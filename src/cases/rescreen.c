@@ -524,7 +524,8 @@ static int case_consume(void *user, void *slot)
 static tts_status rescreen_cases(rescreen_state *st, tts_error *err)
 {
     const tts_rescreen_opts *o = st->o;
-    tts_jobs_ops ops;
+    const tts_jobs_ops ops = {sizeof(tts_jobs_ops), case_produce, case_work, case_consume,
+                              case_free};
     tts_status rc;
     memset(&st->so, 0, sizeof(st->so));
     st->so.size = sizeof(st->so);
@@ -542,12 +543,6 @@ static tts_status rescreen_cases(rescreen_state *st, tts_error *err)
     st->so.actor = o->actor;
     st->so.tool_version = o->tool_version;
     st->err = err;
-    memset(&ops, 0, sizeof(ops));
-    ops.size = sizeof(ops);
-    ops.produce = case_produce;
-    ops.work = case_work;
-    ops.consume = case_consume;
-    ops.discard = case_free;
     rc = tts_jobs_run(o->jobs, sizeof(case_slot), &ops, st, err);
     str_list_free(&st->page);
     tts_free(st->after);

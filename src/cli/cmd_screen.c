@@ -496,14 +496,8 @@ static int consume(void *user, void *slot)
 /* Every record of every input, on st->jobs threads, reports in input order. */
 static void screen_all(run_state *st)
 {
-    tts_jobs_ops ops;
+    const tts_jobs_ops ops = {sizeof(tts_jobs_ops), produce, work, consume, discard};
     tts_error err;
-    memset(&ops, 0, sizeof(ops));
-    ops.size = sizeof(ops);
-    ops.produce = produce;
-    ops.work = work;
-    ops.consume = consume;
-    ops.discard = discard;
     tts_error_clear(&err);
     screen_opts_init(st);
     if (tts_jobs_run(st->jobs, sizeof(screen_slot), &ops, st, &err) != TTS_OK) {

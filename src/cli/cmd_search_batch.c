@@ -953,7 +953,8 @@ int cli_search_batch(const cli_batch_opts *o, tts_lists *lists)
 {
     batch b;
     tts_sheet_opts so;
-    tts_jobs_ops ops;
+    const tts_jobs_ops ops = {sizeof(tts_jobs_ops), row_produce, row_work, row_consume,
+                              row_release};
     tts_error err;
     int stopped;
 
@@ -1005,12 +1006,6 @@ int cli_search_batch(const cli_batch_opts *o, tts_lists *lists)
     /* results printed on the same terminal would mix with it: then none */
     cli_progress_start(&b.progress, "search", "rows", -1,
                        o->quiet || (o->out == NULL && isatty(STDOUT_FILENO)));
-    memset(&ops, 0, sizeof(ops));
-    ops.size = sizeof(ops);
-    ops.produce = row_produce;
-    ops.work = row_work;
-    ops.consume = row_consume;
-    ops.discard = row_release;
     if (tts_jobs_run(o->jobs, sizeof(row_slot), &ops, &b, &err) != TTS_OK) {
         cli_report(&err);
         b.stopped = 1;
