@@ -1592,6 +1592,7 @@ static void qcache_free(struct qcache *qc)
 /* The query as one key: every field that can change the answer, separated by control bytes. */
 static int qcache_key(const tts_lookup_query *q, tts_buf *b)
 {
+    uint64_t bits;
     tts_buf_puts(b, q->name);
     tts_buf_putc(b, '\x1f');
     if (q->country != NULL)
@@ -1601,7 +1602,13 @@ static int qcache_key(const tts_lookup_query *q, tts_buf *b)
         tts_buf_puts(b, q->sources[i] != NULL ? q->sources[i] : "");
         tts_buf_putc(b, '\x1e');
     }
-    tts_buf_printf(b, "\x1f%.17g\x1f%d\x1f", q->threshold, q->algorithm);
+    /* the threshold by its bits (a key, not text to read: %.17g costs more than the rest) */
+    memcpy(&bits, &q->threshold, sizeof(bits));
+    tts_buf_putc(b, '\x1f');
+    tts_buf_put_uint(b, bits);
+    tts_buf_putc(b, '\x1f');
+    tts_buf_put_int(b, q->algorithm);
+    tts_buf_putc(b, '\x1f');
     for (size_t i = 0; i < q->n_ids; i++) {
         tts_buf_puts(b, q->id_schemes[i] != NULL ? q->id_schemes[i] : "");
         tts_buf_putc(b, '\x1d');

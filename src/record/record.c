@@ -188,14 +188,17 @@ static tts_status nomem(ctx *c)
 static size_t push_key(ctx *c, const char *key)
 {
     size_t old = c->path.len;
-    tts_buf_printf(&c->path, ".%s", key);
+    tts_buf_putc(&c->path, '.');
+    tts_buf_puts(&c->path, key);
     return old;
 }
 
 static size_t push_index(ctx *c, size_t i)
 {
     size_t old = c->path.len;
-    tts_buf_printf(&c->path, "[%zu]", i);
+    tts_buf_putc(&c->path, '[');
+    tts_buf_put_uint(&c->path, i);
+    tts_buf_putc(&c->path, ']');
     return old;
 }
 

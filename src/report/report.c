@@ -122,14 +122,17 @@ static void json_report(tts_buf *b, const tts_report_input *in, const char *sha)
     tts_buf_json_field(b, "sha256", sha, 1);
     tts_buf_json_field(b, "title", tts_record_title(in->record), 1);
     tts_buf_json_field(b, "kind", tts_record_kind(in->record), 1);
-    tts_buf_printf(b, "},\"rules\":{\"count\":%zu,\"sha256\":", tts_rules_count(in->rules));
+    tts_buf_puts(b, "},\"rules\":{\"count\":");
+    tts_buf_put_uint(b, tts_rules_count(in->rules));
+    tts_buf_puts(b, ",\"sha256\":");
     tts_buf_json_cstr(b, tts_rules_sha256(in->rules));
     tts_buf_puts(b, "},\"lists\":[");
     for (size_t i = 0; i < in->n_lists; i++) {
         const tts_list_info *l = &in->lists[i];
         tts_buf_puts(b, i > 0 ? ",{" : "{");
         tts_buf_json_field(b, "source", l->source, 0);
-        tts_buf_printf(b, ",\"entries\":%ld", l->entries);
+        tts_buf_puts(b, ",\"entries\":");
+        tts_buf_put_int(b, l->entries);
         if (l->fetched_at != NULL)
             tts_buf_json_field(b, "fetched_at", l->fetched_at, 1);
         if (l->imported_at != NULL)
@@ -140,7 +143,7 @@ static void json_report(tts_buf *b, const tts_report_input *in, const char *sha)
         tts_buf_putc(b, '}');
     }
     tts_buf_putc(b, ']');
-    tts_buf_printf(b, ",\"lists_consulted\":%s", no_lists(in) ? "false" : "true");
+    tts_buf_puts(b, no_lists(in) ? ",\"lists_consulted\":false" : ",\"lists_consulted\":true");
     tts_buf_json_field(b, "verdict", tts_findings_verdict(fs), 1);
     tts_buf_puts(b, ",\"findings\":");
     json_findings(b, fs, 0);

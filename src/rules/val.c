@@ -211,16 +211,9 @@ int tts_val_equal(const tts_val *a, const tts_val *b)
 /* Append "name[i]" without printf (paths are rendered for every evidence line). */
 static void put_index(tts_buf *b, const char *name, size_t i)
 {
-    char digits[24];
-    size_t n = 0;
     tts_buf_puts(b, name);
-    do {
-        digits[n++] = (char)('0' + i % 10);
-        i /= 10;
-    } while (i > 0);
     tts_buf_putc(b, '[');
-    while (n > 0)
-        tts_buf_putc(b, digits[--n]);
+    tts_buf_put_uint(b, i);
     tts_buf_putc(b, ']');
 }
 

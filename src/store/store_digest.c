@@ -26,7 +26,8 @@ void tts_store_field(tts_buf *b, const char *v)
     /* the value appended as it is: a record or a report is tens of kilobytes, too many
        for printf to copy a byte at a time */
     n = strlen(v);
-    tts_buf_printf(b, "%zu:", n);
+    tts_buf_put_uint(b, n);
+    tts_buf_putc(b, ':');
     tts_buf_append(b, v, n);
     tts_buf_putc(b, '\n');
 }

@@ -80,18 +80,53 @@ void tts_buf_putc(tts_buf *b, char c)
 void tts_buf_vprintf(tts_buf *b, const char *fmt, va_list ap)
 {
     va_list ap2;
+    size_t room;
     int n;
+    if (b->failed)
+        return;
+    /* one pass when the text fits in the room already there (the usual case: a
+       buffer grows by doubling), a second only after growing */
+    room = b->cap > b->len ? b->cap - b->len : 0;
     va_copy(ap2, ap);
-    n = vsnprintf(NULL, 0, fmt, ap2);
+    n = vsnprintf(room > 0 ? b->data + b->len : NULL, room, fmt, ap2);
     va_end(ap2);
     if (n < 0) {
         b->failed = 1;
+        if (room > 0)
+            b->data[b->len] = '\0';
         return;
     }
-    if (!reserve(b, (size_t)n))
-        return;
-    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    if ((size_t)n >= room) {
+        if (!reserve(b, (size_t)n)) {
+            if (room > 0)
+                b->data[b->len] = '\0';
+            return;
+        }
+        vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    }
     b->len += (size_t)n;
+}
+
+void tts_buf_put_uint(tts_buf *b, unsigned long long v)
+{
+    char digits[24];
+    size_t n = sizeof(digits);
+    do {
+        digits[--n] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v > 0);
+    tts_buf_append(b, digits + n, sizeof(digits) - n);
+}
+
+void tts_buf_put_int(tts_buf *b, long long v)
+{
+    if (v < 0) {
+        tts_buf_putc(b, '-');
+        /* negated in unsigned arithmetic: LLONG_MIN has no positive long long */
+        tts_buf_put_uint(b, 0ULL - (unsigned long long)v);
+        return;
+    }
+    tts_buf_put_uint(b, (unsigned long long)v);
 }
 
 void tts_buf_printf(tts_buf *b, const char *fmt, ...)
@@ -105,34 +140,52 @@ void tts_buf_printf(tts_buf *b, const char *fmt, ...)
 void tts_buf_json_str(tts_buf *b, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
-    size_t i, start = 0;
-    tts_buf_putc(b, '"');
-    for (i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        const char *esc = NULL;
-        char u[7];
-        if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
+    const unsigned char *p = (const unsigned char *)s;
+    char *o;
+    /* room for the string as it is and its quotes, reserved once, written in place (every
+       field of every report comes here); an escape reserves the rest again */
+    if (n > (size_t)-1 - 3) {
+        b->failed = 1;
+        return;
+    }
+    if (!reserve(b, n + 2))
+        return;
+    o = b->data + b->len;
+    *o++ = '"';
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = p[i];
+        if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f) {
+            *o++ = (char)c;
             continue;
-        tts_buf_append(b, s + start, i - start);
+        }
+        /* the escape takes up to 6 bytes where 1 was reserved */
+        b->len = (size_t)(o - b->data);
+        if (!reserve(b, (n - i) + 6 + 1)) {
+            b->data[b->len] = '\0';
+            return;
+        }
+        o = b->data + b->len;
+        *o++ = '\\';
         switch (c) {
-        case '"': esc = "\\\""; break;
-        case '\\': esc = "\\\\"; break;
-        case '\n': esc = "\\n"; break;
-        case '\r': esc = "\\r"; break;
-        case '\t': esc = "\\t"; break;
-        case '\b': esc = "\\b"; break;
-        case '\f': esc = "\\f"; break;
+        case '"': *o++ = '"'; break;
+        case '\\': *o++ = '\\'; break;
+        case '\n': *o++ = 'n'; break;
+        case '\r': *o++ = 'r'; break;
+        case '\t': *o++ = 't'; break;
+        case '\b': *o++ = 'b'; break;
+        case '\f': *o++ = 'f'; break;
         default:
-            u[0] = '\\'; u[1] = 'u'; u[2] = '0'; u[3] = '0';
-            u[4] = hex[c >> 4]; u[5] = hex[c & 15]; u[6] = '\0';
-            esc = u;
+            *o++ = 'u';
+            *o++ = '0';
+            *o++ = '0';
+            *o++ = hex[c >> 4];
+            *o++ = hex[c & 15];
             break;
         }
-        tts_buf_puts(b, esc);
-        start = i + 1;
     }
-    tts_buf_append(b, s + start, n - start);
-    tts_buf_putc(b, '"');
+    *o++ = '"';
+    *o = '\0';
+    b->len = (size_t)(o - b->data);
 }
 
 void tts_buf_json_cstr(tts_buf *b, const char *s)

@@ -28,6 +28,9 @@ void tts_buf_putc(tts_buf *b, char c);
 void tts_buf_printf(tts_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void tts_buf_vprintf(tts_buf *b, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
+/* Append an integer in decimal (no printf: these are written for every field of a record). */
+void tts_buf_put_uint(tts_buf *b, unsigned long long v);
+void tts_buf_put_int(tts_buf *b, long long v);
 /* Append s (n bytes, valid UTF-8 assumed) as a quoted JSON string. */
 void tts_buf_json_str(tts_buf *b, const char *s, size_t n);
 /* tts_buf_json_str of a NUL-terminated string, or `null` when s is NULL. */
