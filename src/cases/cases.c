@@ -296,10 +296,14 @@ void tts_cases_lists_json(tts_buf *b, const tts_list_info *l, size_t n)
     for (size_t i = 0; i < n; i++) {
         tts_buf_puts(b, i > 0 ? ",{\"source\":" : "{\"source\":");
         tts_buf_json_cstr(b, l[i].source);
-        tts_buf_printf(b, ",\"entries\":%ld,\"sha256\":", l[i].entries);
+        tts_buf_puts(b, ",\"entries\":");
+        tts_buf_put_int(b, l[i].entries);
+        tts_buf_puts(b, ",\"sha256\":");
         tts_buf_json_cstr(b, l[i].sha256);
-        if (l[i].version > 0)
-            tts_buf_printf(b, ",\"version\":%ld", l[i].version);
+        if (l[i].version > 0) {
+            tts_buf_puts(b, ",\"version\":");
+            tts_buf_put_int(b, l[i].version);
+        }
         tts_buf_putc(b, '}');
     }
     tts_buf_putc(b, ']');

@@ -95,21 +95,6 @@ static void write_string(const char *s, size_t len, tts_buf *out)
     tts_buf_putc(out, '"');
 }
 
-/* json_int_t in decimal, as "%lld" writes it; the magnitude is taken unsigned for LLONG_MIN. */
-static void write_integer(json_int_t v, tts_buf *out)
-{
-    char digits[24];
-    size_t n = sizeof(digits);
-    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-    do {
-        digits[--n] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u != 0);
-    if (v < 0)
-        digits[--n] = '-';
-    tts_buf_append(out, digits + n, sizeof(digits) - n);
-}
-
 /*
  * Reals are rare in records and their text (%.17g, a ".0" added when it
  * would read as an integer, the locale's decimal point undone) is
@@ -226,7 +211,7 @@ static int write_value(const json_t *v, tts_buf *out, int depth)
         write_string(json_string_value(v), json_string_length(v), out);
         return 0;
     case JSON_INTEGER:
-        write_integer(json_integer_value(v), out);
+        tts_buf_put_int(out, (long long)json_integer_value(v));
         return 0;
     case JSON_REAL:
         return write_real(v, out);

@@ -21,6 +21,7 @@
 #include "util/error.h"
 #include "util/limits.h"
 #include "util/mem.h"
+#include "record/canon.h"
 #include "record/model.h"
 #include "sign/ossl.h"
 
@@ -1593,7 +1594,7 @@ static tts_status parse_record(const char *data, size_t len, const char *source,
     json_t *root = NULL;
     ctx c;
     tts_record *rec = NULL;
-    char *canon = NULL;
+    tts_buf canon = TTS_BUF_INIT;
     char detail[4 * JSON_ERROR_TEXT_LENGTH];
     int oom = 0;
     tts_status rc = TTS_OK;
@@ -1648,14 +1649,20 @@ static tts_status parse_record(const char *data, size_t len, const char *source,
     if (rc != TTS_OK)
         goto out;
     rec->counterparty = json_is_object(json_object_get(root, "counterparty"));
-    canon = json_dumps(root, JSON_COMPACT | JSON_SORT_KEYS);
+    /* the text the record's hash is of, and what is stored: byte for byte jansson's
+       compact, sorted dump (canon.c; test_canon compares the two) */
     rec->source = tts_arena_strdup(rec->arena, source);
-    if (canon == NULL || rec->source == NULL) {
+    if (tts_json_canonical(root, &canon) != 0 && !tts_buf_failed(&canon)) {
+        /* not reached: too_deep refused deeper records above */
+        rc = fail(&c, TTS_ERR_LIMIT, "JSON nesting deeper than %d levels", TTS_CANON_MAX_DEPTH);
+        goto out;
+    }
+    if (tts_buf_failed(&canon) || rec->source == NULL) {
         rc = nomem(&c);
         goto out;
     }
-    rec->canonical_len = strlen(canon);
-    rec->canonical = tts_arena_strndup(rec->arena, canon, rec->canonical_len);
+    rec->canonical_len = canon.len;
+    rec->canonical = tts_arena_strndup(rec->arena, canon.data, canon.len);
     rec->unknown = tts_arena_calloc(rec->arena, c.n_unknown + 1, sizeof(char *));
     if (rec->canonical == NULL || rec->unknown == NULL) {
         rc = nomem(&c);
@@ -1667,7 +1674,7 @@ static tts_status parse_record(const char *data, size_t len, const char *source,
     *out = rec;
     rec = NULL;
 out:
-    tts_free(canon);
+    tts_buf_free(&canon);
     tts_free(c.unknown);
     tts_buf_free(&c.path);
     json_decref(root);
