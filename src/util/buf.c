@@ -57,9 +57,12 @@ static int reserve(tts_buf *b, size_t n)
     return 1;
 }
 
+/* The room check of reserve, inline: most appends fit (cap > len whenever data is set). */
+#define HAS_ROOM(b, n) (!(b)->failed && (b)->cap > 0 && (n) < (b)->cap - (b)->len)
+
 void tts_buf_append(tts_buf *b, const char *s, size_t n)
 {
-    if (!reserve(b, n))
+    if (!HAS_ROOM(b, n) && !reserve(b, n))
         return;
     if (n > 0)
         memcpy(b->data + b->len, s, n);
@@ -74,7 +77,10 @@ void tts_buf_puts(tts_buf *b, const char *s)
 
 void tts_buf_putc(tts_buf *b, char c)
 {
-    tts_buf_append(b, &c, 1);
+    if (!HAS_ROOM(b, 1) && !reserve(b, 1))
+        return;
+    b->data[b->len++] = c;
+    b->data[b->len] = '\0';
 }
 
 void tts_buf_vprintf(tts_buf *b, const char *fmt, va_list ap)
@@ -148,7 +154,7 @@ void tts_buf_json_str(tts_buf *b, const char *s, size_t n)
         b->failed = 1;
         return;
     }
-    if (!reserve(b, n + 2))
+    if (!HAS_ROOM(b, n + 2) && !reserve(b, n + 2))
         return;
     o = b->data + b->len;
     *o++ = '"';
