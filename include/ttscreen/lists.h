@@ -23,9 +23,10 @@ extern "C" {
 typedef struct tts_lists tts_lists;
 
 #define TTS_LISTS_READONLY 1u /* the database must exist; nothing is written */
-/* With TTS_LISTS_READONLY: every search reads one snapshot of the database, taken when the
- * lists are first loaded and held until tts_lists_close, so the lookups of a batch agree
- * with the loaded index and pay no read transaction each. For a process that does not write
+/* With TTS_LISTS_READONLY: everything read through the handle (tts_lists_info, every
+ * search) reads one snapshot of the database, taken by tts_lists_open and held until
+ * tts_lists_close, so the list versions a report names and the lookups of a batch agree
+ * with each other and with the loaded index, and lookups pay no read transaction each. For a process that does not write
  * the file meanwhile (a writer elsewhere keeps its WAL until the snapshot ends). */
 #define TTS_LISTS_SNAPSHOT 2u
 

@@ -175,6 +175,15 @@ tts_status tts_lists_open(const char *path, unsigned flags, tts_lists **out, tts
         tts_free(l);
         return rc;
     }
+    /* the snapshot from here: the versions a report names (tts_lists_info) and the entries
+       its search reads are then of one state, whatever another process imports meanwhile */
+    if (l->snapshot) {
+        if ((rc = tts_store_begin_read(l->store, err)) != TTS_OK) {
+            tts_lists_close(l);
+            return rc;
+        }
+        l->snapshot_held = 1;
+    }
     *out = l;
     return TTS_OK;
 }

@@ -1289,7 +1289,14 @@ tts_status tts_store_index_put(tts_store *s, int format, const char *key, const 
 
 tts_status tts_store_begin_read(tts_store *s, tts_error *err)
 {
-    return exec(s, "BEGIN", err, "starting a read transaction");
+    /* BEGIN alone defers the snapshot to the first read; one read now fixes it here, so a
+       run's snapshot is that of its start, not of whenever its first record is read */
+    tts_status rc = exec(s, "BEGIN", err, "starting a read transaction");
+    if (rc == TTS_OK &&
+        (rc = exec(s, "SELECT count(*) FROM sqlite_schema", err, "starting a read transaction")) !=
+            TTS_OK)
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
 }
 
 void tts_store_end_read(tts_store *s)

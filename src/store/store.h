@@ -244,7 +244,7 @@ tts_status tts_store_index_put(tts_store *s, int format, const char *key, const 
 
 /*
  * A read transaction: every read until tts_store_end_read sees one
- * snapshot of the database (no write lock is taken).
+ * snapshot of the database, the one of this call (no write lock is taken).
  */
 tts_status tts_store_begin_read(tts_store *s, tts_error *err);
 void tts_store_end_read(tts_store *s);
