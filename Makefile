@@ -35,7 +35,13 @@ ifdef SANITIZE
 endif
 
 DEP_CFLAGS  = $(shell $(PKG_CONFIG) --cflags $(DEPS)) -pthread
-DEP_LIBS    = $(shell $(PKG_CONFIG) --libs $(DEPS)) -lm -pthread
+# libcurl is compiled against but loaded at run time by the first download (src/net/fetch.c):
+# its own libraries doubled the start-up of every process
+LINK_DEPS   = $(filter-out libcurl,$(DEPS))
+DEP_LIBS    = $(shell $(PKG_CONFIG) --libs $(LINK_DEPS)) -lm -pthread -ldl
+LIBCURL_SONAME := $(shell objdump -p "$$($(PKG_CONFIG) --variable=libdir libcurl)/libcurl.so" 2>/dev/null | awk '$$1 == "SONAME" {print $$2}')
+DEP_CFLAGS += -DTTS_LIBCURL_SONAME='"$(or $(LIBCURL_SONAME),libcurl.so.4)"'
+
 TEST_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(TEST_DEPS))
 TEST_LIBS   = $(shell $(PKG_CONFIG) --libs $(TEST_DEPS))
 

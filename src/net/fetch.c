@@ -15,7 +15,9 @@
 #include "net/fetch.h"
 
 #include <curl/curl.h>
+#include <dlfcn.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -27,14 +29,100 @@
 #include "util/error.h"
 #include "util/mem.h"
 
+/*
+ * libcurl is loaded when a download first needs it, not linked: with the
+ * libraries it brings (TLS, HTTP/2, IDN, Kerberos, LDAP, ...) it doubled the
+ * start-up of every process, most of which (screen, search, cases) never
+ * download. The functions used, resolved once; a libcurl that cannot be
+ * loaded fails the download with dlopen's reason, never silently.
+ */
+#ifndef TTS_LIBCURL_SONAME
+#define TTS_LIBCURL_SONAME "libcurl.so.4"
+#endif
+
+static struct {
+    CURLcode (*global_init)(long flags);
+    void (*global_cleanup)(void);
+    CURL *(*easy_init)(void);
+    CURLcode (*easy_setopt)(CURL *h, CURLoption opt, ...);
+    CURLcode (*easy_perform)(CURL *h);
+    CURLcode (*easy_getinfo)(CURL *h, CURLINFO info, ...);
+    void (*easy_cleanup)(CURL *h);
+    const char *(*easy_strerror)(CURLcode code);
+    struct curl_slist *(*slist_append)(struct curl_slist *l, const char *s);
+    void (*slist_free_all)(struct curl_slist *l);
+    curl_version_info_data *(*version_info)(CURLversion v);
+} curl;
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static int curl_loaded;
+static char curl_problem[320];
+
+/* One symbol into a function pointer (through memcpy: ISO C has no cast between the two). */
+static int resolve(void *lib, const char *name, void *fn, size_t size)
+{
+    void *p = dlsym(lib, name);
+    if (p == NULL || size != sizeof(p)) {
+        snprintf(curl_problem, sizeof(curl_problem), "%s: no %s", TTS_LIBCURL_SONAME, name);
+        return -1;
+    }
+    memcpy(fn, &p, size);
+    return 0;
+}
+
+static void load_curl(void)
+{
+    void *lib = dlopen(TTS_LIBCURL_SONAME, RTLD_NOW | RTLD_LOCAL);
+    const char *why;
+    if (lib == NULL) {
+        why = dlerror();
+        snprintf(curl_problem, sizeof(curl_problem), "cannot load libcurl: %s",
+                 why != NULL ? why : TTS_LIBCURL_SONAME);
+        return;
+    }
+#define RESOLVE(field, name) resolve(lib, name, &curl.field, sizeof(curl.field))
+    if (RESOLVE(global_init, "curl_global_init") || RESOLVE(global_cleanup, "curl_global_cleanup") ||
+        RESOLVE(easy_init, "curl_easy_init") || RESOLVE(easy_setopt, "curl_easy_setopt") ||
+        RESOLVE(easy_perform, "curl_easy_perform") ||
+        RESOLVE(easy_getinfo, "curl_easy_getinfo") ||
+        RESOLVE(easy_cleanup, "curl_easy_cleanup") ||
+        RESOLVE(easy_strerror, "curl_easy_strerror") ||
+        RESOLVE(slist_append, "curl_slist_append") ||
+        RESOLVE(slist_free_all, "curl_slist_free_all") ||
+        RESOLVE(version_info, "curl_version_info"))
+        return; /* the library stays loaded: unloading TLS libraries is not safe */
+#undef RESOLVE
+    if (curl.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        snprintf(curl_problem, sizeof(curl_problem), "libcurl: global initialisation failed");
+        return;
+    }
+    curl_loaded = 1;
+}
+
+/* libcurl loaded and initialised, or the reason it is not as the error (about url). */
+static tts_status curl_ready(const char *url, tts_error *err)
+{
+    pthread_once(&curl_once, load_curl);
+    if (!curl_loaded)
+        return tts_err_set(err, TTS_ERR_NET, "%s: cannot download: %s", url, curl_problem);
+    return TTS_OK;
+}
+
+#define TTS_TRY_CURL(url, err)                                                             \
+    do {                                                                                   \
+        tts_status curl_rc_ = curl_ready(url, err);                                        \
+        if (curl_rc_ != TTS_OK)                                                            \
+            return curl_rc_;                                                               \
+    } while (0)
+
 tts_status tts_fetch_init(void)
 {
-    return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? TTS_OK : TTS_ERR_NET;
+    return TTS_OK; /* libcurl is loaded on first use (curl_ready) */
 }
 
 void tts_fetch_fini(void)
 {
-    curl_global_cleanup();
+    if (curl_loaded)
+        curl.global_cleanup();
 }
 
 typedef struct xfer {
@@ -141,7 +229,7 @@ static CURLcode setup(CURL *h, const tts_fetch_req *r, xfer *x, struct curl_slis
 #define SET(opt, val)                                                                      \
     do {                                                                                   \
         if (c == CURLE_OK)                                                                 \
-            c = curl_easy_setopt(h, opt, val);                                             \
+            c = curl.easy_setopt(h, opt, val);                                             \
     } while (0)
     SET(CURLOPT_ERRORBUFFER, errbuf);
     SET(CURLOPT_URL, r->url);
@@ -189,7 +277,7 @@ static struct curl_slist *add_header(struct curl_slist *l, int *ok, const char *
     struct curl_slist *t;
     char line[700];
     snprintf(line, sizeof(line), "%s: %s", name, value);
-    if ((t = curl_slist_append(l, line)) == NULL) {
+    if ((t = curl.slist_append(l, line)) == NULL) {
         *ok = 0;
         return l;
     }
@@ -207,7 +295,7 @@ static struct curl_slist *post_headers(const tts_fetch_req *r, int *ok)
     l = add_header(l, ok, "Content-Type", r->content_type);
     if (r->accept != NULL)
         l = add_header(l, ok, "Accept", r->accept);
-    if ((t = curl_slist_append(l, "Expect:")) == NULL)
+    if ((t = curl.slist_append(l, "Expect:")) == NULL)
         *ok = 0;
     else
         l = t;
@@ -221,12 +309,12 @@ static struct curl_slist *conditional(const tts_fetch_req *r)
     char line[700];
     if (r->etag != NULL && r->etag[0] != '\0') {
         snprintf(line, sizeof(line), "If-None-Match: %s", r->etag);
-        if ((t = curl_slist_append(l, line)) != NULL)
+        if ((t = curl.slist_append(l, line)) != NULL)
             l = t;
     }
     if (r->last_modified != NULL && r->last_modified[0] != '\0') {
         snprintf(line, sizeof(line), "If-Modified-Since: %s", r->last_modified);
-        if ((t = curl_slist_append(l, line)) != NULL)
+        if ((t = curl.slist_append(l, line)) != NULL)
             l = t;
     }
     return l;
@@ -245,7 +333,7 @@ static tts_status one_attempt(const tts_fetch_req *r, xfer *x, struct curl_slist
                               attempt *a, tts_error *err)
 {
     char errbuf[CURL_ERROR_SIZE];
-    CURL *h = curl_easy_init();
+    CURL *h = curl.easy_init();
     errbuf[0] = '\0';
     a->status = 0;
     a->retry = 0;
@@ -254,7 +342,7 @@ static tts_status one_attempt(const tts_fetch_req *r, xfer *x, struct curl_slist
     if (x->post) {
         tts_buf_reset(&x->mem);
     } else if ((x->fp = fopen(r->dest, "wb")) == NULL) {
-        curl_easy_cleanup(h);
+        curl.easy_cleanup(h);
         return tts_err_set(err, TTS_ERR_IO, "%s: cannot write: %s", r->dest, strerror(errno));
     }
     x->bytes = 0;
@@ -263,15 +351,15 @@ static tts_status one_attempt(const tts_fetch_req *r, xfer *x, struct curl_slist
     x->has_length = x->chunked = 0;
     a->code = setup(h, r, x, hdrs, errbuf);
     if (a->code == CURLE_OK)
-        a->code = curl_easy_perform(h);
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &a->status);
+        a->code = curl.easy_perform(h);
+    curl.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &a->status);
     {
         long version = 0;
         char *scheme = NULL, *loc = NULL;
-        curl_easy_getinfo(h, CURLINFO_HTTP_VERSION, &version);
+        curl.easy_getinfo(h, CURLINFO_HTTP_VERSION, &version);
         a->http2 = version == CURL_HTTP_VERSION_2_0 || version == CURL_HTTP_VERSION_3;
         a->transport[0] = '\0';
-        if (curl_easy_getinfo(h, CURLINFO_SCHEME, &scheme) == CURLE_OK && scheme != NULL) {
+        if (curl.easy_getinfo(h, CURLINFO_SCHEME, &scheme) == CURLE_OK && scheme != NULL) {
             size_t i = 0;
             for (; scheme[i] != '\0' && i + 1 < sizeof(a->transport); i++)
                 a->transport[i] = (char)(scheme[i] >= 'A' && scheme[i] <= 'Z' ? scheme[i] + 32
@@ -280,11 +368,11 @@ static tts_status one_attempt(const tts_fetch_req *r, xfer *x, struct curl_slist
         }
         /* where a refused redirect led: the URL curl stopped at, when not the one asked */
         a->redirect[0] = '\0';
-        if (curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &loc) == CURLE_OK && loc != NULL &&
+        if (curl.easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &loc) == CURLE_OK && loc != NULL &&
             strcmp(loc, r->url) != 0)
             snprintf(a->redirect, sizeof(a->redirect), "%s", loc);
     }
-    curl_easy_cleanup(h);
+    curl.easy_cleanup(h);
     if (x->fp != NULL && fclose(x->fp) != 0)
         x->io_error = 1;
     x->fp = NULL;
@@ -301,7 +389,7 @@ static tts_status one_attempt(const tts_fetch_req *r, xfer *x, struct curl_slist
         return tts_err_set(err, TTS_ERR_NET, "%s: %s", r->url,
                            a->code == CURLE_OK ? "server error"
                            : errbuf[0] != '\0' ? errbuf
-                                               : curl_easy_strerror(a->code));
+                                               : curl.easy_strerror(a->code));
     }
     if (a->code == CURLE_UNSUPPORTED_PROTOCOL && a->redirect[0] != '\0')
         return tts_err_set(err, TTS_ERR_NET,
@@ -309,7 +397,7 @@ static tts_status one_attempt(const tts_fetch_req *r, xfer *x, struct curl_slist
                            a->redirect);
     if (a->code != CURLE_OK)
         return tts_err_set(err, TTS_ERR_NET, "%s: %s", r->url,
-                           errbuf[0] != '\0' ? errbuf : curl_easy_strerror(a->code));
+                           errbuf[0] != '\0' ? errbuf : curl.easy_strerror(a->code));
     if (!x->post && a->status == 200 && strcmp(a->transport, "file") != 0 && !a->http2 &&
         !x->has_length && !x->chunked)
         return tts_err_set(err, TTS_ERR_NET,
@@ -365,6 +453,7 @@ tts_status tts_fetch_get(const tts_fetch_req *r, tts_fetch_resp *resp, tts_error
     tts_status rc;
     int tries = 0;
     memset(resp, 0, sizeof(*resp));
+    TTS_TRY_CURL(r->url != NULL ? r->url : "?", err);
     x = tts_calloc(1, sizeof(*x));
     if (x == NULL)
         return tts_err_set(err, TTS_ERR_NOMEM, "out of memory downloading %s", r->url);
@@ -385,7 +474,7 @@ tts_status tts_fetch_get(const tts_fetch_req *r, tts_fetch_resp *resp, tts_error
             rc = tts_err_set(err, TTS_ERR_NOMEM, "out of memory downloading %s", r->url);
         }
     }
-    curl_slist_free_all(hdrs);
+    curl.slist_free_all(hdrs);
     tts_free(x);
     return rc;
 }
@@ -402,11 +491,12 @@ tts_status tts_fetch_post(const tts_fetch_req *r, char **body, size_t *len, tts_
     *len = 0;
     if (r->url == NULL || r->post_data == NULL || r->post_len == 0 || r->content_type == NULL)
         return tts_err_set(err, TTS_ERR_ARG, "a POST needs a URL, a body and its content type");
+    TTS_TRY_CURL(r->url != NULL ? r->url : "?", err);
     x = tts_calloc(1, sizeof(*x));
     if (x != NULL)
         hdrs = post_headers(r, &ok);
     if (x == NULL || !ok) {
-        curl_slist_free_all(hdrs);
+        curl.slist_free_all(hdrs);
         tts_free(x);
         return tts_err_set(err, TTS_ERR_NOMEM, "out of memory posting to %s", r->url);
     }
@@ -421,7 +511,7 @@ tts_status tts_fetch_post(const tts_fetch_req *r, char **body, size_t *len, tts_
             *body = tts_buf_steal(&x->mem, len);
     }
     tts_buf_free(&x->mem);
-    curl_slist_free_all(hdrs);
+    curl.slist_free_all(hdrs);
     tts_free(x);
     return rc;
 }
@@ -437,7 +527,13 @@ void tts_fetch_resp_clear(tts_fetch_resp *r)
 
 void tts_fetch_lib_version(char *out, size_t cap)
 {
-    const curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
+    const curl_version_info_data *v;
+    pthread_once(&curl_once, load_curl);
+    if (!curl_loaded) {
+        snprintf(out, cap, "libcurl not available (%s)", curl_problem);
+        return;
+    }
+    v = curl.version_info(CURLVERSION_NOW);
     snprintf(out, cap, "libcurl %s (%s)", v != NULL && v->version != NULL ? v->version : "?",
              v != NULL && v->ssl_version != NULL ? v->ssl_version : "no TLS");
 }

@@ -369,6 +369,19 @@ expect_out "an unchanged update keeps the date" 0 "sdn-2019: unchanged" \
     "$T" lists update --allow-insecure-http sdn-2019 --db "$SCRATCH/age.db"
 expect_out "the date after an unchanged update" 0 '"dated":"2025-01-01T00:00:00Z","dated_by":"last-modified"}' \
     "$T" lists status --format json --db "$SCRATCH/age.db"
+# libcurl is loaded by the first download only: a process that downloads nothing runs
+# without it, and one that must download says why it cannot (never a silent no-op)
+mkdir -p "$SCRATCH/nocurl"
+: >"$SCRATCH/nocurl/libcurl.so.4" # what the loader finds first: not a library
+expect_out "screening needs no libcurl" 0 "us-uflpa: 1 entries" \
+    env LD_LIBRARY_PATH="$SCRATCH/nocurl" "$T" screen --no-store --as-of 2026-01-01 --db "$DB" \
+    fixtures/records/jp-only-joint-venture.json
+run "an update without a loadable libcurl fails" 2 env LD_LIBRARY_PATH="$SCRATCH/nocurl" \
+    "$T" lists update --allow-insecure-http sdn-2019 --db "$SCRATCH/age.db" &&
+    case $ERR in *"cannot load libcurl: "*"libcurl.so.4"*) ok "an update without libcurl says so" ;;
+    *) bad "an update without libcurl says so" "$ERR" ;; esac
+expect_out "and the list stays as it was" 0 "sdn-2019" \
+    "$T" lists status --db "$SCRATCH/age.db"
 kill "$SERVER2_PID" 2>/dev/null
 expect_err "no TLS switch exists" 2 \
     "ttscreen: lists: unknown option '--insecure' (see 'ttscreen lists --help')" \
