@@ -253,6 +253,7 @@ struct tts_record {
     tts_controls controls;
     const char *canonical;    /* canonical JSON, NUL-terminated */
     size_t canonical_len;
+    char sha256[65];          /* SHA-256 of canonical, hex: made once by the parser */
     const char *as_of_text;   /* controls.as_of as text, NULL when absent */
     const char **unknown;     /* JSON paths of unknown fields */
     size_t n_unknown;

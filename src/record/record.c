@@ -1663,6 +1663,10 @@ static tts_status parse_record(const char *data, size_t len, const char *source,
     }
     rec->canonical_len = canon.len;
     rec->canonical = tts_arena_strndup(rec->arena, canon.data, canon.len);
+    /* the record's hash, once: every report and the stored screening name it */
+    if (rec->canonical != NULL &&
+        (rc = tts_sha256_hex(rec->canonical, rec->canonical_len, rec->sha256, err)) != TTS_OK)
+        goto out;
     rec->unknown = tts_arena_calloc(rec->arena, c.n_unknown + 1, sizeof(char *));
     if (rec->canonical == NULL || rec->unknown == NULL) {
         rc = nomem(&c);
@@ -2059,7 +2063,12 @@ tts_status tts_reader_skip(tts_reader *rd, tts_error *err)
 tts_status tts_record_sha256(const tts_record *rec, char out[65], tts_error *err)
 {
     size_t len = 0;
-    const char *canon = tts_record_canonical(rec, &len);
+    const char *canon;
+    if (rec->sha256[0] != '\0') {
+        memcpy(out, rec->sha256, sizeof(rec->sha256));
+        return TTS_OK;
+    }
+    canon = tts_record_canonical(rec, &len);
     return tts_sha256_hex(canon, len, out, err);
 }
 
