@@ -154,6 +154,10 @@ typedef struct tts_lookup_query {
     const char *const *id_schemes; /* the party's identifiers: scheme and value of n_ids */
     const char *const *id_values;
     size_t n_ids;
+    /* Added later (a query of the older size reads it as 0). */
+    int skip_entry_hash; /* the asker keeps no content hash of the entries matched: each
+                            tts_match.entry_sha256 may be left NULL (a screening that stores
+                            nothing and applies no reviewer's decision) */
 } tts_lookup_query;
 
 typedef tts_status (*tts_lookup_query_fn)(void *user, const tts_lookup_query *q,
@@ -176,6 +180,7 @@ typedef struct tts_scan_opts {
                                          NULL: a rule asking another algorithm is an error */
     tts_lookup_query_fn lookup_query; /* optional: when set, every name lookup asks it
                                          (lookup_user), with the party's identifiers */
+    int skip_entry_hash; /* passed in each tts_lookup_query (see there) */
 } tts_scan_opts;
 
 /*

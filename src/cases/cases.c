@@ -260,26 +260,64 @@ static int apply_one(const decision_list *l, tts_finding *f, tts_buf *name)
     return 0;
 }
 
+struct tts_case_decisions {
+    decision_list l;
+};
+
+tts_status tts_cases_decisions_load(tts_cases *c, const char *record_id,
+                                    tts_case_decisions **out, tts_error *err)
+{
+    tts_case_decisions *d = tts_calloc(1, sizeof(*d));
+    tts_status rc;
+    *out = NULL;
+    if (d == NULL)
+        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory");
+    tts_cases_lock(c);
+    rc = load_decisions(c, record_id, &d->l, err);
+    tts_cases_unlock(c);
+    if (rc != TTS_OK) {
+        tts_case_decisions_free(d);
+        return rc;
+    }
+    *out = d;
+    return TTS_OK;
+}
+
+size_t tts_case_decisions_count(const tts_case_decisions *d)
+{
+    return d != NULL ? d->l.n : 0;
+}
+
+tts_status tts_case_decisions_apply(const tts_case_decisions *d, tts_findings *f, tts_error *err)
+{
+    tts_buf name = TTS_BUF_INIT;
+    tts_status rc = TTS_OK;
+    for (size_t i = 0; d != NULL && i < tts_findings_count(f) && d->l.n > 0; i++) {
+        if (apply_one(&d->l, tts_findings_edit(f, i), &name) != 0) {
+            rc = tts_err_set(err, TTS_ERR_NOMEM, "out of memory");
+            break;
+        }
+    }
+    tts_buf_free(&name);
+    return rc;
+}
+
+void tts_case_decisions_free(tts_case_decisions *d)
+{
+    if (d == NULL)
+        return;
+    decisions_free(&d->l);
+    tts_free(d);
+}
+
 tts_status tts_cases_apply_decisions(tts_cases *c, const char *record_id, tts_findings *f,
                                      tts_error *err)
 {
-    decision_list l = {NULL, 0, 0, 0};
-    tts_buf name = TTS_BUF_INIT;
-    tts_status rc;
-    tts_cases_lock(c);
-    rc = load_decisions(c, record_id, &l, err);
-    tts_cases_unlock(c);
-    if (rc != TTS_OK)
-        goto out;
-    for (size_t i = 0; i < tts_findings_count(f) && l.n > 0; i++) {
-        if (apply_one(&l, tts_findings_edit(f, i), &name) != 0) {
-            rc = tts_err_set(err, TTS_ERR_NOMEM, "out of memory");
-            goto out;
-        }
-    }
-out:
-    tts_buf_free(&name);
-    decisions_free(&l);
+    tts_case_decisions *d = NULL;
+    tts_status rc = tts_cases_decisions_load(c, record_id, &d, err);
+    if (rc == TTS_OK)
+        rc = tts_case_decisions_apply(d, f, err);
+    tts_case_decisions_free(d);
     return rc;
 }
 

@@ -19,6 +19,18 @@ tts_store *tts_cases_db(tts_cases *c);
 void tts_cases_lock(tts_cases *c);
 void tts_cases_unlock(tts_cases *c);
 
+/*
+ * tts_cases_apply_decisions in two steps, so that a screening knows before
+ * it looks a name up whether any decision will want the entries' content
+ * hashes: the case's decisions loaded (none: an empty set), then applied.
+ */
+typedef struct tts_case_decisions tts_case_decisions;
+tts_status tts_cases_decisions_load(tts_cases *c, const char *record_id,
+                                    tts_case_decisions **out, tts_error *err);
+size_t tts_case_decisions_count(const tts_case_decisions *d);
+tts_status tts_case_decisions_apply(const tts_case_decisions *d, tts_findings *f, tts_error *err);
+void tts_case_decisions_free(tts_case_decisions *d);
+
 /* A finding's identity across screenings (rule, subject, list entries), appended to b. */
 void tts_cases_finding_key(tts_buf *b, const tts_finding *f);
 

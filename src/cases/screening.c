@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ttscreen/lists.h"
+#include "cases/cases_int.h"
 #include "util/error.h"
 #include "util/mem.h"
 
@@ -53,6 +54,7 @@ tts_status tts_screen_evaluate(const tts_screen_opts *given, const tts_record *r
 {
     tts_screen_opts o;
     tts_scan_opts so;
+    tts_case_decisions *dec = NULL;
     const char *as_of;
     tts_status rc;
 
@@ -80,9 +82,13 @@ tts_status tts_screen_evaluate(const tts_screen_opts *given, const tts_record *r
         so.lookup_algo = tts_lists_lookup_algo;
         so.lookup_query = tts_lists_lookup_query;
     }
-    TTS_TRY(tts_scan_record(o.rules, rec, &so, &res->findings, err));
+    /* the decisions first: the entries' content hashes are wanted by a stored screening
+       (its finding rows) and by a decision (cleared while the entry is unchanged) only */
     if (o.cases != NULL)
-        TTS_TRY(tts_cases_apply_decisions(o.cases, tts_record_id(rec), res->findings, err));
+        TTS_TRY(tts_cases_decisions_load(o.cases, tts_record_id(rec), &dec, err));
+    so.skip_entry_hash = !o.store && tts_case_decisions_count(dec) == 0;
+    TTS_TRY(tts_scan_record(o.rules, rec, &so, &res->findings, err));
+    TTS_TRY(tts_case_decisions_apply(dec, res->findings, err));
     res->report.size = sizeof(res->report);
     res->report.tool_version = o.tool_version;
     res->report.generated_at = o.at;
@@ -97,6 +103,7 @@ tts_status tts_screen_evaluate(const tts_screen_opts *given, const tts_record *r
         TTS_TRY(tts_report_render(&res->report, TTS_FORMAT_JSONL, &res->stored_jsonl,
                                   &res->stored_len, err));
 out:
+    tts_case_decisions_free(dec);
     if (rc != TTS_OK)
         tts_screen_result_clear(res);
     return rc;

@@ -1508,7 +1508,15 @@ static const src *src_named(const tts_lists *l, const char *name)
  * and type from one read of its row, the source's kind and severity from
  * the loaded sources.
  */
-static tts_status complete_match(tts_lists *l, tts_match *m, tts_error *err)
+/* The query's skip_entry_hash, 0 for a query of the size before it. */
+static int skips_hash(const tts_lookup_query *q)
+{
+    return q->size >= offsetof(tts_lookup_query, skip_entry_hash) + sizeof(q->skip_entry_hash) &&
+           q->skip_entry_hash;
+}
+
+/* The row's sublist, type and (unless skip_hash) content hash, the list's kind, the citation. */
+static tts_status complete_match(tts_lists *l, tts_match *m, int skip_hash, tts_error *err)
 {
     char sha[65], sub[TTS_SUBLIST_MAX], type[TTS_ENTRY_TYPE_MAX];
     const char *et;
@@ -1516,13 +1524,14 @@ static tts_status complete_match(tts_lists *l, tts_match *m, tts_error *err)
     int found = 0, oom = 0;
     tts_status rc;
     pthread_mutex_lock(&l->lock);
-    rc = tts_store_entry_sha256(l->store, m->source, m->entry_id, sha, sub, type, &found, err);
+    rc = tts_store_entry_sha256(l->store, m->source, m->entry_id, skip_hash ? NULL : sha, sub,
+                                type, &found, err);
     pthread_mutex_unlock(&l->lock);
     if (rc != TTS_OK)
         return rc;
     if (found) {
         et = tts_listmeta_entry_type(type[0] != '\0' ? type : NULL);
-        m->entry_sha256 = sdup(sha, &oom);
+        m->entry_sha256 = skip_hash ? NULL : sdup(sha, &oom);
         m->sublist = sub[0] != '\0' ? sdup(sub, &oom) : NULL;
         tts_free(m->entry_type); /* the row's own type, over the loaded view's */
         m->entry_type = sdup(et, &oom);
@@ -1617,6 +1626,7 @@ static int qcache_key(const tts_lookup_query *q, tts_buf *b)
     tts_buf_put_uint(b, bits);
     tts_buf_putc(b, '\x1f');
     tts_buf_put_int(b, q->algorithm);
+    tts_buf_putc(b, skips_hash(q) ? '-' : '#'); /* hits with or without content hashes */
     tts_buf_putc(b, '\x1f');
     for (size_t i = 0; i < q->n_ids; i++) {
         tts_buf_puts(b, q->id_schemes[i] != NULL ? q->id_schemes[i] : "");
@@ -1713,7 +1723,7 @@ tts_status tts_lists_lookup_query(void *user, const tts_lookup_query *q, tts_mat
     tts_status rc;
     *hits = NULL;
     *n_hits = 0;
-    if (q == NULL || q->size < sizeof(tts_lookup_query) || q->name == NULL)
+    if (q == NULL || q->size < offsetof(tts_lookup_query, skip_entry_hash) || q->name == NULL)
         return tts_err_set(err, TTS_ERR_ARG, "list lookup: query missing or too old");
     TTS_TRY(load(l, err));
     pthread_mutex_lock(&l->lock);
@@ -1748,7 +1758,7 @@ static tts_status lookup_uncached(tts_lists *l, const tts_lookup_query *q, tts_m
     tts_status rc;
     *hits = NULL;
     *n_hits = 0;
-    if (q == NULL || q->size < sizeof(tts_lookup_query) || q->name == NULL)
+    if (q == NULL || q->size < offsetof(tts_lookup_query, skip_entry_hash) || q->name == NULL)
         return tts_err_set(err, TTS_ERR_ARG, "list lookup: query missing or too old");
     memset(&o, 0, sizeof(o));
     o.size = sizeof(o);
@@ -1767,7 +1777,7 @@ static tts_status lookup_uncached(tts_lists *l, const tts_lookup_query *q, tts_m
         return tts_err_set(err, TTS_ERR_INTERNAL, "list search gave no result");
     /* the search's hits are the lookup's: completed in place and handed over, never copied */
     for (size_t i = 0; i < r->n; i++) {
-        rc = complete_match(l, &r->hits[i], err);
+        rc = complete_match(l, &r->hits[i], skips_hash(q), err);
         if (rc != TTS_OK) {
             tts_search_result_free(r);
             return rc;
@@ -1834,7 +1844,7 @@ tts_status tts_lists_lookup_ident(void *user, const char *scheme, const char *va
         }
         if (ident_match(l, i, &m[k++]) != 0)
             TTS_FAIL(tts_err_set(err, TTS_ERR_NOMEM, "out of memory in an identifier lookup"));
-        TTS_TRY(complete_match(l, &m[k - 1], err));
+        TTS_TRY(complete_match(l, &m[k - 1], 0, err));
     }
     *hits = m;
     *n_hits = k;

@@ -899,6 +899,7 @@ static int lookup_query_of(tts_eval *ev, const cval *a, const char *country,
     q->n_sources = n_src;
     q->threshold = threshold;
     q->algorithm = algorithm;
+    q->skip_entry_hash = ev->opts->skip_entry_hash;
     if (p != NULL && p->n_identifiers > 0) {
         const char **sch = tts_arena_calloc(ev->arena, p->n_identifiers, sizeof(char *));
         const char **val = tts_arena_calloc(ev->arena, p->n_identifiers, sizeof(char *));

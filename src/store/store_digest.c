@@ -62,7 +62,8 @@ tts_status tts_store_entry_sha256(tts_store *s, const char *source, const char *
     tts_status rc = TTS_OK;
     int step;
 
-    out[0] = '\0';
+    if (out != NULL)
+        out[0] = '\0';
     if (sublist != NULL)
         sublist[0] = '\0';
     if (type != NULL)
@@ -86,16 +87,22 @@ tts_status tts_store_entry_sha256(tts_store *s, const char *source, const char *
         goto out;
     }
     rowid = sqlite3_column_int64(st, 0);
-    tts_buf_puts(&b, "ttscreen-list-entry/1\n");
-    field(&b, (const unsigned char *)source);
-    for (int i = 1; i <= 12; i++)
-        field(&b, sqlite3_column_text(st, i));
+    if (out != NULL) {
+        tts_buf_puts(&b, "ttscreen-list-entry/1\n");
+        field(&b, (const unsigned char *)source);
+        for (int i = 1; i <= 12; i++)
+            field(&b, sqlite3_column_text(st, i));
+    }
     if (sublist != NULL && sqlite3_column_text(st, 12) != NULL)
         snprintf(sublist, TTS_SUBLIST_MAX, "%s", (const char *)sqlite3_column_text(st, 12));
     if (type != NULL && sqlite3_column_text(st, 3) != NULL)
         snprintf(type, TTS_ENTRY_TYPE_MAX, "%s", (const char *)sqlite3_column_text(st, 3));
     tts_store_stmt_end(s, st);
     st = NULL;
+    if (out == NULL) {
+        *found = 1;
+        goto out;
+    }
     if (tts_store_stmt(s, "SELECT kind, name FROM list_name WHERE entry = ?1 ORDER BY kind, name", &st, err) != TTS_OK) {
         rc = tts_store_db_error(s, err, "reading a list entry's names");
         goto out;

@@ -19,7 +19,9 @@ tts_status tts_store_digest(tts_buf *b, char out[65], tts_error *err);
  * such entry. When `sublist` is not NULL it receives the entry's CSL
  * sub-list code ("" when it has none; TTS_SUBLIST_MAX bytes at most), and
  * `type` the entry's type as stored ("" when none; TTS_ENTRY_TYPE_MAX bytes
- * at most): one query gives a lookup all it needs of the entry.
+ * at most): one query gives a lookup all it needs of the entry. With out
+ * NULL only sublist, type and *found are read (the names and the hash are
+ * skipped: for a caller that keeps no content hash).
  */
 #define TTS_SUBLIST_MAX 32
 #define TTS_ENTRY_TYPE_MAX 32
