@@ -538,66 +538,93 @@ typedef struct view_name {
     uint32_t name, kind;
 } view_name;
 
-/* Offset of s in the string area (appended), or NO_STR for NULL. */
-static uint32_t put_str(tts_buf *strs, const char *s)
+/* Offset of s in the string area of *len bytes so far (then past it), or NO_STR for NULL. */
+static uint32_t str_at(uint64_t *len, const char *s)
 {
-    uint32_t off = (uint32_t)strs->len;
+    uint32_t off = (uint32_t)*len;
     if (s == NULL)
         return NO_STR;
-    tts_buf_append(strs, s, strlen(s) + 1);
+    *len += strlen(s) + 1;
     return off;
 }
 
-/* Append the loaded view to out (whose length is a multiple of 8). */
-static tts_status view_serialize(const tts_lists *l, tts_buf *out, tts_error *err)
+/* s with its NUL, when there is one, to sink. */
+static tts_status put_str(tts_nameidx_sink sink, void *user, const char *s, tts_error *err)
 {
-    tts_buf strs = TTS_BUF_INIT, idx = TTS_BUF_INIT;
-    uint64_t h[VIEW_HEADER];
-    size_t start = out->len;
-    tts_status rc = tts_nameidx_serialize(l->idx, &idx, err);
-    if (rc != TTS_OK) {
-        tts_buf_free(&idx);
-        return rc;
+    return s != NULL ? sink(user, s, strlen(s) + 1, err) : TTS_OK;
+}
+
+static tts_status count_sink(void *user, const void *p, size_t n, tts_error *err)
+{
+    (void)p;
+    (void)err;
+    *(uint64_t *)user += n;
+    return TTS_OK;
+}
+
+/*
+ * The loaded view to sink, in order: its length is known up front (the
+ * strings and the index counted first), so it is written once, never held
+ * in memory as a copy of the index.
+ */
+static tts_status view_write(const tts_lists *l, tts_nameidx_sink sink, void *user,
+                             tts_error *err)
+{
+    static const char zero[8] = {0};
+    uint64_t h[VIEW_HEADER], slen = 0, ilen = 0, at = 0;
+    tts_status rc;
+    for (size_t i = 0; i < l->n_ents; i++) {
+        str_at(&slen, l->ents[i].entry_id);
+        str_at(&slen, l->ents[i].name);
+        str_at(&slen, l->ents[i].country);
+        str_at(&slen, l->ents[i].programs);
     }
+    for (size_t i = 0; i < l->n_names; i++) {
+        str_at(&slen, l->names[i].name);
+        str_at(&slen, l->names[i].kind);
+    }
+    slen = (slen + 7) & ~(uint64_t)7; /* the index starts 8-byte aligned */
+    if (slen >= UINT32_MAX)
+        return tts_err_set(err, TTS_ERR_LIMIT, "list names too large to store as an index");
+    TTS_TRY(tts_nameidx_write(l->idx, count_sink, &ilen, err));
     h[0] = VIEW_MAGIC;
     h[1] = l->n_ents;
     h[2] = l->n_names;
-    h[3] = h[4] = 0; /* filled in below */
-    tts_buf_append(out, (const char *)h, sizeof(h)); /* counts of strings and index below */
+    h[3] = slen;
+    h[4] = ilen;
+    TTS_TRY(sink(user, h, sizeof(h), err));
     for (size_t i = 0; i < l->n_ents; i++) {
         view_ent v;
         memset(&v, 0, sizeof(v));
         v.rowid = l->ents[i].rowid;
         v.src = l->ents[i].src;
-        v.entry_id = put_str(&strs, l->ents[i].entry_id);
-        v.name = put_str(&strs, l->ents[i].name);
-        v.country = put_str(&strs, l->ents[i].country);
-        v.programs = put_str(&strs, l->ents[i].programs);
+        v.entry_id = str_at(&at, l->ents[i].entry_id);
+        v.name = str_at(&at, l->ents[i].name);
+        v.country = str_at(&at, l->ents[i].country);
+        v.programs = str_at(&at, l->ents[i].programs);
         v.type = l->ents[i].type;
-        tts_buf_append(out, (const char *)&v, sizeof(v));
+        TTS_TRY(sink(user, &v, sizeof(v), err));
     }
     for (size_t i = 0; i < l->n_names; i++) {
         view_name v;
-        v.name = put_str(&strs, l->names[i].name);
-        v.kind = put_str(&strs, l->names[i].kind);
-        tts_buf_append(out, (const char *)&v, sizeof(v));
+        v.name = str_at(&at, l->names[i].name);
+        v.kind = str_at(&at, l->names[i].kind);
+        TTS_TRY(sink(user, &v, sizeof(v), err));
     }
-    while (!tts_buf_failed(&strs) && strs.len % 8 != 0) /* the index starts 8-byte aligned */
-        tts_buf_putc(&strs, '\0');
-    tts_buf_append(out, strs.data != NULL ? strs.data : "", strs.len);
-    tts_buf_append(out, idx.data != NULL ? idx.data : "", idx.len);
-    if (!tts_buf_failed(out) && strs.len < UINT32_MAX) {
-        h[3] = strs.len;
-        h[4] = idx.len;
-        memcpy(out->data + start, h, sizeof(h));
+    for (size_t i = 0; i < l->n_ents; i++) {
+        TTS_TRY(put_str(sink, user, l->ents[i].entry_id, err));
+        TTS_TRY(put_str(sink, user, l->ents[i].name, err));
+        TTS_TRY(put_str(sink, user, l->ents[i].country, err));
+        TTS_TRY(put_str(sink, user, l->ents[i].programs, err));
     }
-    rc = tts_buf_failed(out) || tts_buf_failed(&strs) || tts_buf_failed(&idx)
-             ? tts_err_set(err, TTS_ERR_NOMEM, "out of memory storing the search index")
-         : strs.len >= UINT32_MAX
-             ? tts_err_set(err, TTS_ERR_LIMIT, "list names too large to store as an index")
-             : TTS_OK;
-    tts_buf_free(&strs);
-    tts_buf_free(&idx);
+    for (size_t i = 0; i < l->n_names; i++) {
+        TTS_TRY(put_str(sink, user, l->names[i].name, err));
+        TTS_TRY(put_str(sink, user, l->names[i].kind, err));
+    }
+    if (slen > at)
+        TTS_TRY(sink(user, zero, (size_t)(slen - at), err));
+    TTS_TRY(tts_nameidx_write(l->idx, sink, user, err));
+out:
     return rc;
 }
 
@@ -844,50 +871,99 @@ out:
     return rc;
 }
 
+/* The index file being written: the view through a buffer, hashed on the way. */
+typedef struct side_out {
+    tts_fileio_out f;
+    tts_sha256 *h;
+    char *buf;
+    size_t n, cap;
+    uint64_t len; /* bytes of the view so far */
+} side_out;
+
+static tts_status side_pass(side_out *o, const void *p, size_t n, tts_error *err)
+{
+    if (tts_sha256_update(o->h, p, n) != TTS_OK)
+        return tts_err_set(err, TTS_ERR_CRYPTO, "SHA-256 failed");
+    return tts_fileio_out_write(&o->f, p, n, err);
+}
+
+static tts_status side_flush(side_out *o, tts_error *err)
+{
+    tts_status rc = o->n > 0 ? side_pass(o, o->buf, o->n, err) : TTS_OK;
+    o->n = 0;
+    return rc;
+}
+
+static tts_status side_put(void *user, const void *p, size_t n, tts_error *err)
+{
+    side_out *o = user;
+    tts_status rc = TTS_OK;
+    o->len += n;
+    if (n > o->cap - o->n)
+        rc = side_flush(o, err);
+    if (rc != TTS_OK || n == 0)
+        return rc;
+    if (n >= o->cap)
+        return side_pass(o, p, n, err);
+    memcpy(o->buf + o->n, p, n);
+    o->n += n;
+    return TTS_OK;
+}
+
 /*
  * Write the loaded view of key to the index file (a temporary file
  * renamed over it, so no reader ever sees half of one) and describe it in
- * the database's row (inside the caller's transaction).
+ * the database's row (inside the caller's transaction). The view goes to
+ * the file as it is written, so storing it costs no copy of the index.
  */
 static tts_status side_write(tts_lists *l, const char *key, tts_error *err)
 {
-    tts_buf b = TTS_BUF_INIT;
+    static const char zero[8] = {0};
+    side_out o;
     side_header h;
     char sha[65], row[96];
     size_t klen = strlen(key);
     char *path = NULL;
+    int open = 0;
     tts_status rc = side_path(l, &path, err);
     if (rc != TTS_OK)
         return rc;
     if (path == NULL)
         return tts_err_set(err, TTS_ERR_LIMIT, "an in-memory database keeps no index file");
+    memset(&o, 0, sizeof(o));
     memset(&h, 0, sizeof(h));
-    tts_buf_append(&b, (const char *)&h, sizeof(h));
-    tts_buf_append(&b, key, klen);
-    while (!tts_buf_failed(&b) && b.len % 8 != 0)
-        tts_buf_putc(&b, '\0');
-    if (tts_buf_failed(&b))
-        rc = tts_err_set(err, TTS_ERR_NOMEM, "out of memory storing the search index");
-    if (rc == TTS_OK)
-        rc = view_serialize(l, &b, err);
-    if (rc == TTS_OK) {
-        size_t off = sizeof(h) + pad8(klen);
-        h.magic = SIDE_MAGIC;
-        h.format = VIEW_FORMAT;
-        h.key_len = klen;
-        h.view_len = b.len - off;
-        rc = tts_sha256_hex(b.data + off, b.len - off, sha, err);
-        if (rc == TTS_OK) {
-            memcpy(h.sha256, sha, sizeof(h.sha256));
-            memcpy(b.data, &h, sizeof(h));
-            snprintf(row, sizeof(row), "%s %llu", sha, (unsigned long long)h.view_len);
-        }
-    }
-    if (rc == TTS_OK)
-        rc = tts_fileio_write_atomic(path, b.data, b.len, 0644, 1, err);
-    tts_buf_free(&b);
-    if (rc == TTS_OK)
-        rc = tts_store_index_put(l->store, SIDE_FORMAT, key, row, strlen(row), err);
+    o.cap = (size_t)1 << 20;
+    o.buf = tts_malloc(o.cap);
+    o.h = tts_sha256_new();
+    if (o.buf == NULL || o.h == NULL)
+        TTS_FAIL(tts_err_set(err, TTS_ERR_NOMEM, "out of memory storing the search index"));
+    TTS_TRY(tts_fileio_out_open(&o.f, path, 0644, err));
+    open = 1;
+    /* the header (its hash and length filled in at the end), the key, the view */
+    TTS_TRY(tts_fileio_out_write(&o.f, &h, sizeof(h), err));
+    TTS_TRY(tts_fileio_out_write(&o.f, key, klen, err));
+    TTS_TRY(tts_fileio_out_write(&o.f, zero, pad8(klen) - klen, err));
+    TTS_TRY(view_write(l, side_put, &o, err));
+    TTS_TRY(side_flush(&o, err));
+    rc = tts_sha256_final(o.h, sha);
+    o.h = NULL;
+    if (rc != TTS_OK)
+        TTS_FAIL(tts_err_set(err, rc, "SHA-256 failed"));
+    h.magic = SIDE_MAGIC;
+    h.format = VIEW_FORMAT;
+    h.key_len = klen;
+    h.view_len = o.len;
+    memcpy(h.sha256, sha, sizeof(h.sha256));
+    snprintf(row, sizeof(row), "%s %llu", sha, (unsigned long long)h.view_len);
+    TTS_TRY(tts_fileio_out_pwrite(&o.f, 0, &h, sizeof(h), err));
+    open = 0;
+    TTS_TRY(tts_fileio_out_commit(&o.f, 1, err));
+    rc = tts_store_index_put(l->store, SIDE_FORMAT, key, row, strlen(row), err);
+out:
+    if (open)
+        tts_fileio_out_abort(&o.f);
+    tts_sha256_free(o.h);
+    tts_free(o.buf);
     tts_free(path);
     return rc;
 }
@@ -2067,6 +2143,24 @@ void tts_list_info_free(tts_list_info *info, size_t n)
     tts_free(info);
 }
 
+/* A view as it would be written, compared with one stored (p[0..n)) as it goes. */
+typedef struct side_cmp {
+    const unsigned char *p;
+    size_t n, at;
+    int differ;
+} side_cmp;
+
+static tts_status cmp_sink(void *user, const void *p, size_t n, tts_error *err)
+{
+    side_cmp *c = user;
+    (void)err;
+    if (c->differ || n > c->n - c->at || (n > 0 && memcmp(c->p + c->at, p, n) != 0))
+        c->differ = 1;
+    else
+        c->at += n;
+    return TTS_OK;
+}
+
 /*
  * The index file of l's lists: a note into problem when it is not used
  * (none stored, missing, truncated, foreign); with full, also its whole
@@ -2077,7 +2171,8 @@ static tts_status check_index(tts_lists *l, int full, int *ok, char *problem, si
                               tts_error *err)
 {
     tts_lists probe, mapped;
-    tts_buf key = TTS_BUF_INIT, now = TTS_BUF_INIT;
+    tts_buf key = TTS_BUF_INIT;
+    side_cmp now = {NULL, 0, 0, 0};
     int format = 0, found = 0;
     char *stored_key = NULL, sha[65];
     void *data = NULL;
@@ -2128,9 +2223,11 @@ static tts_status check_index(tts_lists *l, int full, int *ok, char *problem, si
         }
         if (rc == TTS_OK && *ok)
             rc = build_rest(&probe, err);
+        now.p = view;
+        now.n = view_len;
         if (rc == TTS_OK && *ok)
-            rc = view_serialize(&probe, &now, err);
-        if (rc == TTS_OK && *ok && (now.len != view_len || memcmp(now.data, view, view_len) != 0)) {
+            rc = view_write(&probe, cmp_sink, &now, err);
+        if (rc == TTS_OK && *ok && (now.differ || now.at != view_len)) {
             *ok = 0;
             snprintf(problem, cap, "the stored search index does not match the list rows "
                                    "(edited after it was built)");
@@ -2143,7 +2240,6 @@ out:
     unload(&probe);
     unload(&mapped);
     tts_buf_free(&key);
-    tts_buf_free(&now);
     tts_free(stored_key);
     tts_free(data);
     return rc;

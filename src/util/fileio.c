@@ -139,53 +139,109 @@ static tts_status write_all(int fd, const char *path, const void *data, size_t l
     return TTS_OK;
 }
 
-tts_status tts_fileio_write_atomic(const char *path, const void *data, size_t len, unsigned mode,
-                                 int replace, tts_error *err)
+tts_status tts_fileio_out_open(tts_fileio_out *o, const char *path, unsigned mode,
+                              tts_error *err)
 {
     static unsigned long counter;
     size_t plen = strlen(path);
-    char *tmp = tts_malloc(plen + 48);
-    tts_status rc = TTS_OK;
-    int fd = -1;
-    if (tmp == NULL)
+    o->path = path;
+    o->fd = -1;
+    o->tmp = tts_malloc(plen + 48);
+    if (o->tmp == NULL)
         return tts_err_set(err, TTS_ERR_NOMEM, "%s: out of memory", path);
-    for (int tries = 0; fd < 0 && tries < 100; tries++) {
-        snprintf(tmp, plen + 48, "%s.tmp.%ld.%lu", path, (long)getpid(), counter++);
-        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, (mode_t)mode);
-        if (fd < 0 && errno != EEXIST)
+    for (int tries = 0; o->fd < 0 && tries < 100; tries++) {
+        snprintf(o->tmp, plen + 48, "%s.tmp.%ld.%lu", path, (long)getpid(), counter++);
+        o->fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, (mode_t)mode);
+        if (o->fd < 0 && errno != EEXIST)
             break;
     }
-    if (fd < 0) {
-        rc = tts_err_set(err, TTS_ERR_IO, "%s: cannot create a file next to it: %s", path,
-                         strerror(errno));
-        goto out;
+    if (o->fd < 0) {
+        tts_err_set(err, TTS_ERR_IO, "%s: cannot create a file next to it: %s", path,
+                    strerror(errno));
+        tts_free(o->tmp);
+        o->tmp = NULL;
+        return TTS_ERR_IO;
     }
-    rc = write_all(fd, path, data, len, err);
-    if (rc == TTS_OK && fsync(fd) != 0)
+    return TTS_OK;
+}
+
+tts_status tts_fileio_out_write(tts_fileio_out *o, const void *data, size_t len, tts_error *err)
+{
+    return write_all(o->fd, o->path, data, len, err);
+}
+
+tts_status tts_fileio_out_pwrite(tts_fileio_out *o, uint64_t off, const void *data, size_t len,
+                                 tts_error *err)
+{
+    const char *p = data;
+    while (len > 0) {
+        ssize_t w = pwrite(o->fd, p, len, (off_t)off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return tts_err_set(err, TTS_ERR_IO, "%s: write failed: %s", o->path,
+                               w < 0 ? strerror(errno) : "no progress");
+        p += w;
+        len -= (size_t)w;
+        off += (uint64_t)w;
+    }
+    return TTS_OK;
+}
+
+void tts_fileio_out_abort(tts_fileio_out *o)
+{
+    if (o->fd >= 0) {
+        close(o->fd);
+        unlink(o->tmp);
+    }
+    o->fd = -1;
+    tts_free(o->tmp);
+    o->tmp = NULL;
+}
+
+tts_status tts_fileio_out_commit(tts_fileio_out *o, int replace, tts_error *err)
+{
+    tts_status rc = TTS_OK;
+    const char *path = o->path;
+    if (fsync(o->fd) != 0)
         rc = tts_err_set(err, TTS_ERR_IO, "%s: fsync failed: %s", path, strerror(errno));
-    if (close(fd) != 0 && rc == TTS_OK)
+    if (close(o->fd) != 0 && rc == TTS_OK)
         rc = tts_err_set(err, TTS_ERR_IO, "%s: close failed: %s", path, strerror(errno));
+    o->fd = -1;
     if (rc != TTS_OK) {
-        unlink(tmp);
-        goto out;
-    }
-    if (replace) {
-        if (rename(tmp, path) != 0) {
+        unlink(o->tmp);
+    } else if (replace) {
+        if (rename(o->tmp, path) != 0) {
             rc = tts_err_set(err, TTS_ERR_IO, "%s: cannot replace: %s", path, strerror(errno));
-            unlink(tmp);
+            unlink(o->tmp);
         }
     } else {
-        if (link(tmp, path) != 0) {
+        if (link(o->tmp, path) != 0) {
             if (errno == EEXIST)
                 rc = tts_err_set(err, TTS_ERR_ARG, "%s: already exists (use --force to replace it)",
                                  path);
             else
                 rc = tts_err_set(err, TTS_ERR_IO, "%s: cannot create: %s", path, strerror(errno));
         }
-        unlink(tmp);
+        unlink(o->tmp);
     }
-out:
-    tts_free(tmp);
+    tts_free(o->tmp);
+    o->tmp = NULL;
     return rc;
+}
+
+tts_status tts_fileio_write_atomic(const char *path, const void *data, size_t len, unsigned mode,
+                                   int replace, tts_error *err)
+{
+    tts_fileio_out o;
+    tts_status rc = tts_fileio_out_open(&o, path, mode, err);
+    if (rc != TTS_OK)
+        return rc;
+    rc = tts_fileio_out_write(&o, data, len, err);
+    if (rc != TTS_OK) {
+        tts_fileio_out_abort(&o);
+        return rc;
+    }
+    return tts_fileio_out_commit(&o, replace, err);
 }
 

@@ -1706,20 +1706,24 @@ enum {
     H_VSKEL
 };
 
-/* Append n bytes and pad to a multiple of 8, so that every section is aligned in place. */
-static void put_section(tts_buf *out, const void *p, size_t n)
+/* Write n bytes and pad to a multiple of 8, so that every section is aligned in place. */
+static tts_status put_section(tts_nameidx_sink sink, void *user, const void *p, size_t n,
+                              tts_error *err)
 {
     static const char zero[8] = {0};
-    tts_buf_append(out, n > 0 ? (const char *)p : "", n);
-    if (n % 8 != 0)
-        tts_buf_append(out, zero, 8 - n % 8);
+    tts_status rc = sink(user, n > 0 ? p : "", n, err);
+    if (rc == TTS_OK && n % 8 != 0)
+        rc = sink(user, zero, 8 - n % 8, err);
+    return rc;
 }
 
-tts_status tts_nameidx_serialize(const tts_nameidx *x, tts_buf *out, tts_error *err)
+tts_status tts_nameidx_write(const tts_nameidx *x, tts_nameidx_sink sink, void *user,
+                             tts_error *err)
 {
     uint64_t h[NIDX_HEADER];
     const void *del;
     size_t del_n, nb;
+    tts_status rc;
     if (!x->finished)
         return tts_err_set(err, TTS_ERR_INTERNAL, "name index not finished");
     tts_delidx_bytes(x->del, &del, &del_n);
@@ -1738,22 +1742,40 @@ tts_status tts_nameidx_serialize(const tts_nameidx *x, tts_buf *out, tts_error *
     h[H_DEL_BYTES] = del_n;
     h[H_SKEL] = x->n_skel;
     h[H_VSKEL] = x->n_vskel;
-    put_section(out, h, sizeof(h));
-    put_section(out, x->nm, (x->n_names + 1) * sizeof(name_rec));
-    put_section(out, x->nent, x->n_names * sizeof(uint32_t));
-    put_section(out, x->name_toks, x->n_name_toks * sizeof(uint32_t));
-    put_section(out, x->pool.data, x->pool.len);
-    put_section(out, x->tk, x->n_toks * sizeof(tok_rec));
-    put_section(out, x->hash, x->hash_cap * sizeof(uint32_t));
-    put_section(out, x->tpost0, (x->n_toks + 1) * sizeof(uint32_t));
-    put_section(out, x->tpost, x->tpost0[x->n_toks] * sizeof(uint32_t));
-    put_section(out, x->gpost0, (x->n_toks + 1) * sizeof(uint32_t));
-    put_section(out, x->gpost, x->gpost0[x->n_toks] * sizeof(uint32_t));
-    put_section(out, x->tgram.start, (nb + 1) * sizeof(uint32_t));
-    put_section(out, x->tgram.tok, x->tgram.start[nb] * sizeof(uint32_t));
-    put_section(out, del, del_n);
-    put_section(out, x->skel, x->n_skel * sizeof(skel_ent));
-    put_section(out, x->vskel, x->n_vskel * sizeof(skel_ent));
+#define PUT(p, n) TTS_TRY(put_section(sink, user, (p), (n), err))
+    PUT(h, sizeof(h));
+    PUT(x->nm, (x->n_names + 1) * sizeof(name_rec));
+    PUT(x->nent, x->n_names * sizeof(uint32_t));
+    PUT(x->name_toks, x->n_name_toks * sizeof(uint32_t));
+    PUT(x->pool.data, x->pool.len);
+    PUT(x->tk, x->n_toks * sizeof(tok_rec));
+    PUT(x->hash, x->hash_cap * sizeof(uint32_t));
+    PUT(x->tpost0, (x->n_toks + 1) * sizeof(uint32_t));
+    PUT(x->tpost, x->tpost0[x->n_toks] * sizeof(uint32_t));
+    PUT(x->gpost0, (x->n_toks + 1) * sizeof(uint32_t));
+    PUT(x->gpost, x->gpost0[x->n_toks] * sizeof(uint32_t));
+    PUT(x->tgram.start, (nb + 1) * sizeof(uint32_t));
+    PUT(x->tgram.tok, x->tgram.start[nb] * sizeof(uint32_t));
+    PUT(del, del_n);
+    PUT(x->skel, x->n_skel * sizeof(skel_ent));
+    PUT(x->vskel, x->n_vskel * sizeof(skel_ent));
+#undef PUT
+out:
+    return rc;
+}
+
+static tts_status buf_sink(void *user, const void *p, size_t n, tts_error *err)
+{
+    (void)err;
+    tts_buf_append(user, p, n);
+    return TTS_OK;
+}
+
+tts_status tts_nameidx_serialize(const tts_nameidx *x, tts_buf *out, tts_error *err)
+{
+    tts_status rc = tts_nameidx_write(x, buf_sink, out, err);
+    if (rc != TTS_OK)
+        return rc;
     if (tts_buf_failed(out))
         return tts_err_set(err, TTS_ERR_NOMEM, "out of memory storing the name index");
     return TTS_OK;

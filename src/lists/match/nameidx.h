@@ -133,6 +133,16 @@ size_t tts_nameidx_memory(const tts_nameidx *x);
 tts_status tts_nameidx_serialize(const tts_nameidx *x, tts_buf *out, tts_error *err);
 
 /*
+ * The same bytes handed to sink in order, a section at a time, so that a
+ * large index can go to a file (or be counted) without a copy of it in
+ * memory. The first status other than TTS_OK that sink returns (with err
+ * set by it) stops the writing and is returned.
+ */
+typedef tts_status (*tts_nameidx_sink)(void *user, const void *p, size_t n, tts_error *err);
+tts_status tts_nameidx_write(const tts_nameidx *x, tts_nameidx_sink sink, void *user,
+                             tts_error *err);
+
+/*
  * A finished index from the n bytes at blob + off that
  * tts_nameidx_serialize wrote (off a multiple of 8, blob from tts_malloc).
  * The index uses them in place and on success owns blob (freed with the
