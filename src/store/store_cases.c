@@ -120,31 +120,19 @@ static tts_status case_id(tts_store *s, const char *record_id, const char *now, 
 {
     sqlite3_stmt *st = NULL;
     tts_status rc = TTS_OK;
-    int kinds = tts_store_has_case_kind(s);
+    int kinds = tts_store_has_case_kind(s), step;
     *id = 0;
     if (kind == NULL)
         kind = "deal";
-    if (create) {
-        TTS_TRY(prepare(s,
-                        kinds ? "INSERT OR IGNORE INTO case_file(record_id, created_at, kind) "
-                                "VALUES(?1, ?2, ?3)"
-                              : "INSERT OR IGNORE INTO case_file(record_id, created_at) "
-                                "VALUES(?1, ?2)",
-                        &st, err));
-        bind_text(st, 1, record_id);
-        bind_text(st, 2, now);
-        if (kinds)
-            bind_text(st, 3, kind);
-        TTS_TRY(step_done(s, st, err, "creating a case"));
-        tts_store_stmt_end(s, st);
-        st = NULL;
-    }
+    /* the case as it is, looked up first (a rescreen's cases all exist); created when
+       missing, inside the caller's write transaction, so no other writer comes between */
     TTS_TRY(prepare(s,
                     kinds ? "SELECT id, kind, created_at FROM case_file WHERE record_id = ?1"
                           : "SELECT id, 'deal', created_at FROM case_file WHERE record_id = ?1",
                     &st, err));
     bind_text(st, 1, record_id);
-    if (sqlite3_step(st) == SQLITE_ROW) {
+    step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
         const char *was = col(st, 1);
         if (create && kinds && was != NULL && strcmp(was, kind) != 0) {
             rc = tts_err_set(err, TTS_ERR_ARG,
@@ -161,6 +149,31 @@ static tts_status case_id(tts_store *s, const char *record_id, const char *now, 
             else
                 memcpy(created, at, strlen(at) + 1);
         }
+        goto out;
+    }
+    if (step != SQLITE_DONE) {
+        rc = tts_store_db_error(s, err, "reading a case");
+        goto out;
+    }
+    if (!create)
+        goto out;
+    tts_store_stmt_end(s, st);
+    st = NULL;
+    TTS_TRY(prepare(s,
+                    kinds ? "INSERT INTO case_file(record_id, created_at, kind) VALUES(?1, ?2, ?3)"
+                          : "INSERT INTO case_file(record_id, created_at) VALUES(?1, ?2)",
+                    &st, err));
+    bind_text(st, 1, record_id);
+    bind_text(st, 2, now);
+    if (kinds)
+        bind_text(st, 3, kind);
+    TTS_TRY(step_done(s, st, err, "creating a case"));
+    *id = sqlite3_last_insert_rowid(tts_store_sqlite(s));
+    if (created != NULL) {
+        if (strlen(now) >= cap)
+            rc = tts_err_set(err, TTS_ERR_DB, "case %s: no creation time", record_id);
+        else
+            memcpy(created, now, strlen(now) + 1);
     }
 out:
     tts_store_stmt_end(s, st);
