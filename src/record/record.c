@@ -22,6 +22,7 @@
 #include "util/limits.h"
 #include "util/mem.h"
 #include "record/canon.h"
+#include "record/fastjson.h"
 #include "record/model.h"
 #include "sign/ossl.h"
 
@@ -72,6 +73,14 @@ static json_t *load_json(const char *data, size_t len, size_t flags, json_error_
                          int *oom)
 {
     json_t *v;
+    /* a record (duplicate keys refused) through the fast parser first (fastjson.c): it
+       builds jansson's tree for the input it is sure of, else jansson decides, its
+       messages as they were */
+    if (flags == (JSON_REJECT_DUPLICATES | JSON_DECODE_ANY) &&
+        (v = tts_json_fast_parse(data, len)) != NULL) {
+        *oom = 0;
+        return v;
+    }
     json_alloc_failed = 0;
     /* jansson leaves the error code byte unset when it cannot allocate its lexer */
     memset(jerr, 0, sizeof(*jerr));
