@@ -10,8 +10,10 @@
  */
 #include "xlsx/xlsx_in.h"
 
+#include <dlfcn.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +23,132 @@
 #include "util/error.h"
 #include "util/limits.h"
 #include "util/mem.h"
+
+/*
+ * libzip and libxml2 are loaded when a workbook is first opened, not linked:
+ * with the libraries they bring (zlib, bzip2, lzma, ICU's data) they cost
+ * every process start-up, and most (screen, search, cases) never read a
+ * workbook. The functions used, resolved once; a library that cannot be
+ * loaded fails the opening with dlopen's reason, never silently. libxml2's
+ * xmlFree is a variable holding the free function (the hook xmlMemSetup
+ * sets), so its address is what is resolved, and it is read at each call.
+ */
+#ifndef TTS_LIBZIP_SONAME
+#define TTS_LIBZIP_SONAME "libzip.so"
+#endif
+#ifndef TTS_LIBXML2_SONAME
+#define TTS_LIBXML2_SONAME "libxml2.so"
+#endif
+
+static struct {
+    zip_t *(*open_archive)(const char *path, int flags, int *errorp);
+    void (*stat_init)(zip_stat_t *st);
+    int (*stat_name)(zip_t *z, const char *name, zip_flags_t flags, zip_stat_t *st);
+    zip_file_t *(*open_file)(zip_t *z, const char *name, zip_flags_t flags);
+    zip_int64_t (*read_file)(zip_file_t *f, void *buf, zip_uint64_t n);
+    int (*close_file)(zip_file_t *f);
+    void (*discard)(zip_t *z);
+    const char *(*version)(void);
+} zip;
+static struct {
+    void (*init_parser)(void);
+    xmlDocPtr (*read_memory)(const char *buf, int size, const char *url, const char *encoding,
+                             int options);
+    void (*free_doc)(xmlDocPtr d);
+    xmlNodePtr (*root)(const xmlDoc *d);
+    xmlChar *(*get_prop)(const xmlNode *n, const xmlChar *name);
+    xmlChar *(*get_ns_prop)(const xmlNode *n, const xmlChar *name, const xmlChar *ns);
+    xmlChar *(*content)(const xmlNode *n);
+    int (*str_cmp)(const xmlChar *a, const xmlChar *b);
+    xmlFreeFunc *free_hook;     /* the variable xmlFree */
+    const char *const *version; /* the variable xmlParserVersion */
+} xml;
+static pthread_once_t libs_once = PTHREAD_ONCE_INIT;
+static int libs_loaded;
+static char libs_problem[320];
+
+/* One symbol of lib (named what) into out, a pointer of size bytes (memcpy: ISO C has no
+ * cast between function and object pointers). */
+static int resolve(void *lib, const char *what, const char *name, void *out, size_t size)
+{
+    void *p = dlsym(lib, name);
+    if (p == NULL || size != sizeof(p)) {
+        snprintf(libs_problem, sizeof(libs_problem), "cannot load %s: no %s", what, name);
+        return -1;
+    }
+    memcpy(out, &p, size);
+    return 0;
+}
+
+/* The library soname (named what) opened, or NULL with the reason in libs_problem. */
+static void *open_lib(const char *soname, const char *what)
+{
+    void *lib = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
+    const char *why;
+    if (lib == NULL) {
+        why = dlerror();
+        snprintf(libs_problem, sizeof(libs_problem), "cannot load %s: %s", what,
+                 why != NULL ? why : soname);
+    }
+    return lib;
+}
+
+static void load_libs(void)
+{
+    void *lz = open_lib(TTS_LIBZIP_SONAME, "libzip"), *lx = NULL;
+    if (lz == NULL || (lx = open_lib(TTS_LIBXML2_SONAME, "libxml2")) == NULL)
+        return; /* (a library opened stays loaded, as every other one) */
+    /* each pointer has the type of what it stands for (checked, never evaluated) */
+    (void)sizeof(zip.open_archive == &zip_open);
+    (void)sizeof(zip.stat_init == &zip_stat_init);
+    (void)sizeof(zip.stat_name == &zip_stat);
+    (void)sizeof(zip.open_file == &zip_fopen);
+    (void)sizeof(zip.read_file == &zip_fread);
+    (void)sizeof(zip.close_file == &zip_fclose);
+    (void)sizeof(zip.discard == &zip_discard);
+    (void)sizeof(zip.version == &zip_libzip_version);
+    (void)sizeof(xml.init_parser == &xmlInitParser);
+    (void)sizeof(xml.read_memory == &xmlReadMemory);
+    (void)sizeof(xml.free_doc == &xmlFreeDoc);
+    (void)sizeof(xml.root == &xmlDocGetRootElement);
+    (void)sizeof(xml.get_prop == &xmlGetProp);
+    (void)sizeof(xml.get_ns_prop == &xmlGetNsProp);
+    (void)sizeof(xml.content == &xmlNodeGetContent);
+    (void)sizeof(xml.str_cmp == &xmlStrcmp);
+#define LZ(field, name) resolve(lz, "libzip", name, &zip.field, sizeof(zip.field))
+#define LX(field, name) resolve(lx, "libxml2", name, &xml.field, sizeof(xml.field))
+    if (LZ(open_archive, "zip_open") || LZ(stat_init, "zip_stat_init") ||
+        LZ(stat_name, "zip_stat") || LZ(open_file, "zip_fopen") || LZ(read_file, "zip_fread") ||
+        LZ(close_file, "zip_fclose") || LZ(discard, "zip_discard") ||
+        LZ(version, "zip_libzip_version") ||
+        LX(init_parser, "xmlInitParser") || LX(read_memory, "xmlReadMemory") ||
+        LX(free_doc, "xmlFreeDoc") || LX(root, "xmlDocGetRootElement") ||
+        LX(get_prop, "xmlGetProp") || LX(get_ns_prop, "xmlGetNsProp") ||
+        LX(content, "xmlNodeGetContent") || LX(str_cmp, "xmlStrcmp") ||
+        LX(free_hook, "xmlFree") || LX(version, "xmlParserVersion"))
+        return;
+#undef LZ
+#undef LX
+    xml.init_parser(); /* once, before any thread parses */
+    libs_loaded = 1;
+}
+
+/* libzip and libxml2 loaded, or the reason they are not as the error (about file). */
+static tts_status libs_ready(const char *file, tts_error *err)
+{
+    pthread_once(&libs_once, load_libs);
+    if (!libs_loaded)
+        return tts_err_set(err, TTS_ERR_IO, "%s: cannot read the workbook: %s", file,
+                           libs_problem);
+    return TTS_OK;
+}
+
+/* What xmlFree does: release a string libxml2 gave (NULL too). */
+static void xml_free(void *p)
+{
+    if (p != NULL)
+        (*xml.free_hook)(p);
+}
 
 typedef struct strings {
     char **items;
@@ -54,8 +182,8 @@ static char *read_part(zip_t *z, const char *name, size_t *len, int *missing, co
     char *buf;
     zip_int64_t got;
     *missing = 0;
-    zip_stat_init(&st);
-    if (zip_stat(z, name, 0, &st) != 0) {
+    zip.stat_init(&st);
+    if (zip.stat_name(z, name, 0, &st) != 0) {
         *missing = 1;
         return NULL;
     }
@@ -68,15 +196,15 @@ static char *read_part(zip_t *z, const char *name, size_t *len, int *missing, co
         tts_err_set(err, TTS_ERR_NOMEM, "%s: out of memory", file);
         return NULL;
     }
-    if ((f = zip_fopen(z, name, 0)) == NULL ||
-        (got = zip_fread(f, buf, st.size)) < 0 || (zip_uint64_t)got != st.size) {
+    if ((f = zip.open_file(z, name, 0)) == NULL ||
+        (got = zip.read_file(f, buf, st.size)) < 0 || (zip_uint64_t)got != st.size) {
         if (f != NULL)
-            zip_fclose(f);
+            zip.close_file(f);
         tts_free(buf);
         tts_err_set(err, TTS_ERR_IO, "%s: %s: damaged workbook part", file, name);
         return NULL;
     }
-    zip_fclose(f);
+    zip.close_file(f);
     buf[st.size] = '\0';
     *len = (size_t)st.size;
     return buf;
@@ -90,7 +218,7 @@ static xmlDocPtr parse_xml(const char *data, size_t len, const char *file, const
         tts_err_set(err, TTS_ERR_LIMIT, "%s: %s is too large", file, part);
         return NULL;
     }
-    d = xmlReadMemory(data, (int)len, part, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR |
+    d = xml.read_memory(data, (int)len, part, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR |
                                                        XML_PARSE_NOWARNING);
     if (d == NULL)
         tts_err_set(err, TTS_ERR_SYNTAX, "%s: %s: not well-formed XML", file, part);
@@ -109,10 +237,10 @@ static void text_of(const xmlNode *n, tts_buf *b)
         if (is(c, "rPh"))
             continue; /* phonetic guides (furigana) are not part of the cell's text */
         if (is(c, "t")) {
-            xmlChar *t = xmlNodeGetContent(c);
+            xmlChar *t = xml.content(c);
             if (t != NULL) {
                 tts_buf_puts(b, (const char *)t);
-                xmlFree(t);
+                xml_free(t);
             }
         } else if (c->type == XML_ELEMENT_NODE) {
             text_of(c, b);
@@ -133,7 +261,7 @@ static tts_status shared_strings(zip_t *z, strings *out, const char *file, tts_e
     tts_free(data);
     if (d == NULL)
         return err->status;
-    for (xmlNode *si = xmlDocGetRootElement(d)->children; si != NULL && rc == TTS_OK;
+    for (xmlNode *si = xml.root(d)->children; si != NULL && rc == TTS_OK;
          si = si->next) {
         tts_buf b = TTS_BUF_INIT;
         if (!is(si, "si"))
@@ -152,7 +280,7 @@ static tts_status shared_strings(zip_t *z, strings *out, const char *file, tts_e
         }
         out->items[out->n++] = tts_buf_steal(&b, NULL);
     }
-    xmlFreeDoc(d);
+    xml.free_doc(d);
     return rc;
 }
 
@@ -182,23 +310,23 @@ static tts_status list_sheets(zip_t *z, tts_xlsx *x, const char *file, tts_error
         return err->status;
     rels = read_part(z, "xl/_rels/workbook.xml.rels", &len, &missing, file, err);
     if (rels == NULL) {
-        xmlFreeDoc(d);
+        xml.free_doc(d);
         return missing ? tts_err_set(err, TTS_ERR_ARG, "%s: no workbook relationships", file)
                        : err->status;
     }
     r = parse_xml(rels, len, file, "xl/_rels/workbook.xml.rels", err);
     tts_free(rels);
     if (r == NULL) {
-        xmlFreeDoc(d);
+        xml.free_doc(d);
         return err->status;
     }
-    rroot = xmlDocGetRootElement(r);
-    for (xmlNode *n = xmlDocGetRootElement(d)->children; n != NULL && rc == TTS_OK; n = n->next) {
+    rroot = xml.root(r);
+    for (xmlNode *n = xml.root(d)->children; n != NULL && rc == TTS_OK; n = n->next) {
         if (is(n, "workbookPr")) {
-            xmlChar *v = xmlGetProp(n, (const xmlChar *)"date1904");
-            x->date1904 = v != NULL && (xmlStrcmp(v, (const xmlChar *)"1") == 0 ||
-                                        xmlStrcmp(v, (const xmlChar *)"true") == 0);
-            xmlFree(v);
+            xmlChar *v = xml.get_prop(n, (const xmlChar *)"date1904");
+            x->date1904 = v != NULL && (xml.str_cmp(v, (const xmlChar *)"1") == 0 ||
+                                        xml.str_cmp(v, (const xmlChar *)"true") == 0);
+            xml_free(v);
         }
         if (!is(n, "sheets"))
             continue;
@@ -207,21 +335,21 @@ static tts_status list_sheets(zip_t *z, tts_xlsx *x, const char *file, tts_error
             char part[256];
             if (!is(s, "sheet"))
                 continue;
-            rid = xmlGetNsProp(s, (const xmlChar *)"id", rel_ns);
-            name = xmlGetProp(s, (const xmlChar *)"name");
+            rid = xml.get_ns_prop(s, (const xmlChar *)"id", rel_ns);
+            name = xml.get_prop(s, (const xmlChar *)"name");
             part[0] = '\0';
             for (xmlNode *e = rroot != NULL ? rroot->children : NULL; e != NULL && rid != NULL;
                  e = e->next) {
                 xmlChar *id, *target;
                 if (!is(e, "Relationship"))
                     continue;
-                id = xmlGetProp(e, (const xmlChar *)"Id");
-                target = xmlGetProp(e, (const xmlChar *)"Target");
-                if (id != NULL && target != NULL && xmlStrcmp(id, rid) == 0)
+                id = xml.get_prop(e, (const xmlChar *)"Id");
+                target = xml.get_prop(e, (const xmlChar *)"Target");
+                if (id != NULL && target != NULL && xml.str_cmp(id, rid) == 0)
                     snprintf(part, sizeof(part), "%s%s", target[0] == '/' ? "" : "xl/",
                              (const char *)target + (target[0] == '/'));
-                xmlFree(id);
-                xmlFree(target);
+                xml_free(id);
+                xml_free(target);
             }
             if (part[0] == '\0')
                 rc = tts_err_set(err, TTS_ERR_ARG, "%s: sheet \"%s\": its part is not named",
@@ -235,12 +363,12 @@ static tts_status list_sheets(zip_t *z, tts_xlsx *x, const char *file, tts_error
                 rc = tts_err_set(err, TTS_ERR_NOMEM, "%s: out of memory", file);
             } else
                 x->n++;
-            xmlFree(rid);
-            xmlFree(name);
+            xml_free(rid);
+            xml_free(name);
         }
     }
-    xmlFreeDoc(d);
-    xmlFreeDoc(r);
+    xml.free_doc(d);
+    xml.free_doc(r);
     if (rc == TTS_OK && x->n == 0)
         rc = tts_err_set(err, TTS_ERR_ARG, "%s: the workbook has no worksheet", file);
     return rc;
@@ -279,18 +407,19 @@ static void csv_cell(tts_buf *b, const char *s)
 static tts_status cell_text(const xmlNode *c, const strings *ss, tts_buf *b, int *number,
                             const char *where, tts_error *err)
 {
-    xmlChar *t = xmlGetProp(c, (const xmlChar *)"t"), *ref = xmlGetProp(c, (const xmlChar *)"r");
+    xmlChar *t = xml.get_prop(c, (const xmlChar *)"t");
+    xmlChar *ref = xml.get_prop(c, (const xmlChar *)"r");
     tts_status rc = TTS_OK;
-    *number = t == NULL || xmlStrcmp(t, (const xmlChar *)"n") == 0;
-    if (t != NULL && xmlStrcmp(t, (const xmlChar *)"inlineStr") == 0) {
+    *number = t == NULL || xml.str_cmp(t, (const xmlChar *)"n") == 0;
+    if (t != NULL && xml.str_cmp(t, (const xmlChar *)"inlineStr") == 0) {
         text_of(c, b);
     } else {
         for (const xmlNode *v = c->children; v != NULL; v = v->next) {
             xmlChar *x;
             if (!is(v, "v"))
                 continue;
-            x = xmlNodeGetContent(v);
-            if (t != NULL && xmlStrcmp(t, (const xmlChar *)"s") == 0) {
+            x = xml.content(v);
+            if (t != NULL && xml.str_cmp(t, (const xmlChar *)"s") == 0) {
                 char *end = NULL;
                 unsigned long i = x != NULL ? strtoul((const char *)x, &end, 10) : 0;
                 if (x == NULL || end == (char *)x || *end != '\0' || i >= ss->n)
@@ -299,19 +428,19 @@ static tts_status cell_text(const xmlNode *c, const strings *ss, tts_buf *b, int
                                      ref ? (const char *)ref : "?", x ? (const char *)x : "");
                 else
                     tts_buf_puts(b, ss->items[i]);
-            } else if (t != NULL && xmlStrcmp(t, (const xmlChar *)"e") == 0) {
+            } else if (t != NULL && xml.str_cmp(t, (const xmlChar *)"e") == 0) {
                 rc = tts_err_set(err, TTS_ERR_ARG, "%s: cell %s holds the error value %s",
                                  where, ref ? (const char *)ref : "?", x ? (const char *)x : "");
-            } else if (t != NULL && xmlStrcmp(t, (const xmlChar *)"b") == 0) {
+            } else if (t != NULL && xml.str_cmp(t, (const xmlChar *)"b") == 0) {
                 tts_buf_puts(b, x != NULL && x[0] == '1' ? "TRUE" : "FALSE");
             } else if (x != NULL) {
                 tts_buf_puts(b, (const char *)x); /* a number or a formula's text, as stored */
             }
-            xmlFree(x);
+            xml_free(x);
         }
     }
-    xmlFree(t);
-    xmlFree(ref);
+    xml_free(t);
+    xml_free(ref);
     return rc;
 }
 
@@ -345,9 +474,9 @@ static tts_status sheet_rows(const xmlNode *root, const strings *ss, tts_xlsx_sh
             tts_xlsx_row *out;
             if (!is(row, "row"))
                 continue;
-            r = xmlGetProp(row, (const xmlChar *)"r");
+            r = xml.get_prop(row, (const xmlChar *)"r");
             rn = r != NULL ? strtol((const char *)r, NULL, 10) : next_row;
-            xmlFree(r);
+            xml_free(r);
             if (rn < next_row || rn > 1048576)
                 return tts_err_set(err, TTS_ERR_SYNTAX, "%s: row %ld out of order", where, rn);
             if (!tts_grow(&s->rows, &s->cap, s->n_rows + 1, sizeof(*s->rows)))
@@ -363,9 +492,9 @@ static tts_status sheet_rows(const xmlNode *root, const strings *ss, tts_xlsx_sh
                 tts_status rc;
                 if (!is(c, "c"))
                     continue;
-                ref = xmlGetProp(c, (const xmlChar *)"r");
+                ref = xml.get_prop(c, (const xmlChar *)"r");
                 cn = ref != NULL ? column_of((const char *)ref) : col;
-                xmlFree(ref);
+                xml_free(ref);
                 if (cn < col)
                     return tts_err_set(err, TTS_ERR_SYNTAX,
                                        "%s: row %ld: a cell out of order or past column %d",
@@ -393,13 +522,15 @@ tts_status tts_xlsx_open(const char *path, const char *file, tts_xlsx **out, tts
     tts_xlsx *x;
     tts_status rc;
     *out = NULL;
+    if ((rc = libs_ready(file, err)) != TTS_OK)
+        return rc;
     if ((x = tts_calloc(1, sizeof(*x))) == NULL)
         return tts_err_set(err, TTS_ERR_NOMEM, "%s: out of memory", file);
     if ((x->file = tts_strdup(file)) == NULL) {
         tts_free(x);
         return tts_err_set(err, TTS_ERR_NOMEM, "%s: out of memory", file);
     }
-    if ((x->z = zip_open(path, ZIP_RDONLY, &zerr)) == NULL)
+    if ((x->z = zip.open_archive(path, ZIP_RDONLY, &zerr)) == NULL)
         rc = tts_err_set(err, TTS_ERR_ARG, "%s: not an Excel workbook (not a zip archive)", file);
     else if ((rc = list_sheets(x->z, x, file, err)) == TTS_OK)
         rc = shared_strings(x->z, &x->ss, file, err);
@@ -422,7 +553,7 @@ void tts_xlsx_close(tts_xlsx *x)
     tts_free(x->sheets);
     strings_free(&x->ss);
     if (x->z != NULL)
-        zip_discard(x->z);
+        zip.discard(x->z);
     tts_free(x->file);
     tts_free(x);
 }
@@ -476,9 +607,9 @@ static tts_status read_sheet(tts_xlsx *x, size_t i, const char *where, tts_xlsx_
     if (rc == TTS_OK && (d = parse_xml(data, dlen, where, x->sheets[i].part, err)) == NULL)
         rc = err->status;
     if (rc == TTS_OK)
-        rc = sheet_rows(xmlDocGetRootElement(d), &x->ss, s, where, err);
+        rc = sheet_rows(xml.root(d), &x->ss, s, where, err);
     if (d != NULL)
-        xmlFreeDoc(d);
+        xml.free_doc(d);
     tts_free(data);
     if (rc != TTS_OK) {
         tts_xlsx_sheet_free(s);
@@ -540,7 +671,13 @@ out:
 void tts_xlsx_in_lib_version(char *out, size_t cap)
 {
     /* libxml2 gives its version as digits: 21004 is 2.10.4 */
-    long v = strtol(xmlParserVersion, NULL, 10);
-    snprintf(out, cap, "libzip %s, libxml2 %ld.%ld.%ld", zip_libzip_version(), v / 10000,
+    long v;
+    pthread_once(&libs_once, load_libs);
+    if (!libs_loaded) {
+        snprintf(out, cap, "libzip, libxml2 not available (%s)", libs_problem);
+        return;
+    }
+    v = strtol(*xml.version, NULL, 10);
+    snprintf(out, cap, "libzip %s, libxml2 %ld.%ld.%ld", zip.version(), v / 10000,
              v / 100 % 100, v % 100);
 }

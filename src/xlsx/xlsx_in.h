@@ -64,7 +64,8 @@ void tts_xlsx_sheet_free(tts_xlsx_sheet *s);
 tts_status tts_xlsx_to_csv(const char *path, const char *file, char **out, size_t *len,
                            tts_error *err);
 
-/* The version of libzip and libxml2 linked at run time, into out[cap] (for --version). */
+/* The versions of libzip and libxml2 loaded at run time, or why they cannot be loaded,
+ * into out[cap] (for --version). */
 void tts_xlsx_in_lib_version(char *out, size_t cap);
 
 #endif

@@ -165,6 +165,47 @@ has "a CSV named .xlsx: the message" "$S/err" "not an Excel workbook"
 run "-o csv" 1 -- tt --batch "$S/vendors.csv" -o "$S/r.csv"
 [ -s "$S/r.csv" ] && [ ! -s "$S/out" ] && ok || bad "-o csv: the results did not go to the file"
 
+# libzip and libxml2 are loaded by the first workbook read, libxlsxwriter by the first written
+# and ICU by the first name to transliterate: a process that needs none runs without them, and
+# one that needs one says which it cannot load (exit 2, never a silent no-op). What the loader
+# finds first under each SONAME the binary asks for is an empty file, not a library.
+mkdir -p "$S/nolibs" "$S/noxml"
+sonames=$(strings "$BIN" | grep -E '^lib(zip|xml2|xlsxwriter|icuuc|icui18n)\.so\.[0-9.]+$' | sort -u)
+[ "$(echo "$sonames" | wc -l)" = 5 ] && ok || bad "the binary names 5 SONAMEs to load: $sonames"
+for so in $sonames; do : >"$S/nolibs/$so"; done
+for so in $sonames; do case $so in libxml2.*) : >"$S/noxml/$so" ;; esac; done
+nolibs() { env LD_LIBRARY_PATH="$S/nolibs" "$BIN" search --db "$DB" "$@"; }
+python3 - "$S/vendors.csv" "$S/ascii.csv" <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], encoding="utf-8")))
+w = csv.writer(open(sys.argv[2], "w", encoding="utf-8", newline=""))
+w.writerows([rows[0]] + [r for r in rows[1:] if r[1].isascii()])
+PY
+run "ASCII sheet, all libraries" 1 -- tt --batch "$S/ascii.csv" --format jsonl
+cp "$S/out" "$S/ascii.jsonl"
+run "ASCII sheet without the lazy libraries" 1 -- nolibs --batch "$S/ascii.csv" --format jsonl
+cmp -s "$S/out" "$S/ascii.jsonl" && ok || bad "ASCII sheet without the lazy libraries: other output"
+run "ASCII name without the lazy libraries" 1 -- nolibs "WONG Moon Chi"
+has "ASCII name without the lazy libraries: found" "$S/out" "WONG"
+run "xlsx in without libzip" 2 -- nolibs --batch "$S/r.xlsx" --format jsonl
+has "xlsx in without libzip: says so" "$S/err" "$S/r.xlsx: cannot read the workbook: cannot load libzip: " \
+    "libzip.so"
+run "xlsx in without libxml2" 2 -- env LD_LIBRARY_PATH="$S/noxml" "$BIN" search --db "$DB" \
+    --batch "$S/r.xlsx" --format jsonl
+has "xlsx in without libxml2: says so" "$S/err" "cannot load libxml2: " "libxml2.so"
+run "xlsx out without libxlsxwriter" 2 -- nolibs --batch "$S/ascii.csv" --format xlsx -o "$S/no.xlsx"
+has "xlsx out without libxlsxwriter: says so" "$S/err" \
+    "$S/no.xlsx: cannot write the workbook: cannot load libxlsxwriter: " "libxlsxwriter.so"
+[ ! -e "$S/no.xlsx" ] && ok || bad "xlsx out without libxlsxwriter: a file was left"
+run "a Cyrillic name without ICU" 2 -- nolibs "Иван Петров"
+has "a Cyrillic name without ICU: says so" "$S/err" "cannot transliterate a name: cannot load ICU: " \
+    "libicuuc.so"
+run "the Han row without ICU" 2 -- nolibs --batch "$S/vendors.csv" --format jsonl
+has "the Han row without ICU: row and reason" "$S/err" "$S/vendors.csv:9: cannot transliterate a name"
+env LD_LIBRARY_PATH="$S/nolibs" "$BIN" --version >"$S/out" 2>"$S/err" && ok || bad "--version without them"
+has "--version without them: each not available" "$S/out" "ICU not available (cannot load ICU: " \
+    "libzip, libxml2 not available (cannot load libzip: " "libxlsxwriter not available (cannot load"
+
 # every batch row equals `search` of that row alone (a sample of 60 rows, listed and not)
 python3 - "$S/utf8.jsonl" "$S/sample" <<'PY'
 import json, sys

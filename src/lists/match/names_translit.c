@@ -10,6 +10,7 @@
  */
 #include "lists/match/names_translit.h"
 
+#include <dlfcn.h>
 #include <pthread.h>
 #include <string.h>
 #include <unicode/ustring.h>
@@ -20,6 +21,97 @@
 #include "util/error.h"
 #include "util/limits.h"
 #include "util/mem.h"
+
+/*
+ * ICU is loaded when a name first needs transliterating, not linked: with
+ * its data library and the C++ runtime it brings, it cost every process
+ * start-up, and most (screen, search, cases) never meet a non-ASCII name.
+ * ICU's exported names carry its version (utrans_openU_72): its headers
+ * rename each function (unicode/urename.h: U_ICU_ENTRY_POINT_RENAME, with
+ * U_ICU_VERSION_SUFFIX), so the name to look up is the function's name
+ * stringified after that renaming, through two macro levels, and follows the
+ * ICU compiled against (also when it is built without renaming). A missing
+ * ICU fails the transliteration with dlopen's reason, never silently.
+ */
+#ifndef TTS_LIBICUUC_SONAME
+#define TTS_LIBICUUC_SONAME "libicuuc.so"
+#endif
+#ifndef TTS_LIBICUI18N_SONAME
+#define TTS_LIBICUI18N_SONAME "libicui18n.so"
+#endif
+#define ICU_NAME2(f) #f
+#define ICU_NAME(f) ICU_NAME2(f) /* f renamed by unicode/urename.h, then a string */
+
+static struct {
+    UChar *(*uastrncpy)(UChar *dst, const char *src, int32_t n);
+    UChar *(*str_from_utf8)(UChar *dest, int32_t cap, int32_t *len, const char *src,
+                            int32_t src_len, UErrorCode *e);
+    char *(*str_to_utf8)(char *dest, int32_t cap, int32_t *len, const UChar *src,
+                         int32_t src_len, UErrorCode *e);
+    const char *(*error_name)(UErrorCode code);
+    void (*get_version)(UVersionInfo v);
+    void (*version_to_string)(const UVersionInfo v, char *out);
+    UTransliterator *(*trans_open)(const UChar *id, int32_t id_len, UTransDirection dir,
+                                   const UChar *rules, int32_t rules_len, UParseError *pe,
+                                   UErrorCode *e);
+    void (*trans_uchars)(const UTransliterator *t, UChar *text, int32_t *len, int32_t cap,
+                         int32_t start, int32_t *limit, UErrorCode *e);
+} icu;
+static pthread_once_t icu_once = PTHREAD_ONCE_INIT;
+static int icu_loaded;
+static char icu_problem[320];
+
+/* One symbol of lib (soname) into a function pointer (memcpy: ISO C has no such cast). */
+static int resolve(void *lib, const char *soname, const char *name, void *fn, size_t size)
+{
+    void *p = dlsym(lib, name);
+    if (p == NULL || size != sizeof(p)) {
+        snprintf(icu_problem, sizeof(icu_problem), "cannot load ICU: %s: no %s", soname, name);
+        return -1;
+    }
+    memcpy(fn, &p, size);
+    return 0;
+}
+
+/* lib (soname) opened, or NULL with the reason in icu_problem. */
+static void *open_lib(const char *soname)
+{
+    void *lib = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
+    const char *why;
+    if (lib == NULL) {
+        why = dlerror();
+        snprintf(icu_problem, sizeof(icu_problem), "cannot load ICU: %s",
+                 why != NULL ? why : soname);
+    }
+    return lib;
+}
+
+static void load_icu(void)
+{
+    void *uc = open_lib(TTS_LIBICUUC_SONAME), *i18n = NULL;
+    if (uc == NULL || (i18n = open_lib(TTS_LIBICUI18N_SONAME)) == NULL)
+        return; /* (a library opened stays loaded, as every other one) */
+    /* each pointer has the type of the function it stands for (checked, never evaluated) */
+    (void)sizeof(icu.uastrncpy == &u_uastrncpy);
+    (void)sizeof(icu.str_from_utf8 == &u_strFromUTF8);
+    (void)sizeof(icu.str_to_utf8 == &u_strToUTF8);
+    (void)sizeof(icu.error_name == &u_errorName);
+    (void)sizeof(icu.get_version == &u_getVersion);
+    (void)sizeof(icu.version_to_string == &u_versionToString);
+    (void)sizeof(icu.trans_open == &utrans_openU);
+    (void)sizeof(icu.trans_uchars == &utrans_transUChars);
+#define UC(field, fn) resolve(uc, TTS_LIBICUUC_SONAME, ICU_NAME(fn), &icu.field, sizeof(icu.field))
+#define I18N(field, fn)                                                                        \
+    resolve(i18n, TTS_LIBICUI18N_SONAME, ICU_NAME(fn), &icu.field, sizeof(icu.field))
+    if (UC(uastrncpy, u_uastrncpy) || UC(str_from_utf8, u_strFromUTF8) ||
+        UC(str_to_utf8, u_strToUTF8) || UC(error_name, u_errorName) ||
+        UC(get_version, u_getVersion) || UC(version_to_string, u_versionToString) ||
+        I18N(trans_open, utrans_openU) || I18N(trans_uchars, utrans_transUChars))
+        return;
+#undef UC
+#undef I18N
+    icu_loaded = 1;
+}
 
 /* The transform: every script to Latin, then plain ASCII letters where one exists, lower case. */
 static const char TRANSFORM[] = "Any-Latin; Latin-ASCII; Lower";
@@ -33,8 +125,11 @@ static void open_transform(void)
 {
     UChar id[sizeof(TRANSFORM)];
     UTransliterator *t;
-    u_uastrncpy(id, TRANSFORM, (int32_t)sizeof(TRANSFORM));
-    t = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &open_status);
+    pthread_once(&icu_once, load_icu);
+    if (!icu_loaded)
+        return;
+    icu.uastrncpy(id, TRANSFORM, (int32_t)sizeof(TRANSFORM));
+    t = icu.trans_open(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &open_status);
     pthread_mutex_lock(&lock); /* (tts_names_translit_opened reads it under the lock) */
     trans = U_FAILURE(open_status) ? NULL : t;
     pthread_mutex_unlock(&lock);
@@ -46,7 +141,7 @@ static UErrorCode transform(UChar *u, int32_t *n, int32_t cap)
     UErrorCode e = U_ZERO_ERROR;
     int32_t limit = *n;
     pthread_mutex_lock(&lock);
-    utrans_transUChars(trans, u, n, cap, 0, &limit, &e);
+    icu.trans_uchars(trans, u, n, cap, 0, &limit, &e);
     pthread_mutex_unlock(&lock);
     return e;
 }
@@ -68,9 +163,12 @@ tts_status tts_names_translit(const char *s, size_t len, tts_buf *out, tts_error
     int32_t n = 0, cap, on = 0;
     UErrorCode e = U_ZERO_ERROR;
     pthread_once(&once, open_transform);
+    if (!icu_loaded)
+        return tts_err_set(err, TTS_ERR_INTERNAL, "cannot transliterate a name: %s",
+                           icu_problem);
     if (trans == NULL)
         return tts_err_set(err, TTS_ERR_INTERNAL, "cannot open the ICU transform \"%s\": %s",
-                           TRANSFORM, u_errorName(open_status));
+                           TRANSFORM, icu.error_name(open_status));
     if (len > TTS_NAME_MAX_BYTES)
         return tts_err_set(err, TTS_ERR_LIMIT, "word of %zu bytes is longer than %d bytes", len,
                            TTS_NAME_MAX_BYTES);
@@ -82,9 +180,10 @@ tts_status tts_names_translit(const char *s, size_t len, tts_buf *out, tts_error
         if (u == NULL)
             TTS_FAIL(tts_err_set(err, TTS_ERR_NOMEM, "out of memory transliterating a name"));
         e = U_ZERO_ERROR;
-        u_strFromUTF8(u, cap, &n, s, (int32_t)len, &e);
+        icu.str_from_utf8(u, cap, &n, s, (int32_t)len, &e);
         if (U_FAILURE(e))
-            TTS_FAIL(tts_err_set(err, TTS_ERR_ARG, "name is not valid UTF-8: %s", u_errorName(e)));
+            TTS_FAIL(tts_err_set(err, TTS_ERR_ARG, "name is not valid UTF-8: %s",
+                                 icu.error_name(e)));
         e = transform(u, &n, cap);
         if (e != U_BUFFER_OVERFLOW_ERROR)
             break;
@@ -96,18 +195,21 @@ tts_status tts_names_translit(const char *s, size_t len, tts_buf *out, tts_error
         cap *= 2;
     }
     if (U_FAILURE(e))
-        TTS_FAIL(tts_err_set(err, TTS_ERR_INTERNAL, "ICU transform failed: %s", u_errorName(e)));
+        TTS_FAIL(tts_err_set(err, TTS_ERR_INTERNAL, "ICU transform failed: %s",
+                             icu.error_name(e)));
     e = U_ZERO_ERROR;
-    u_strToUTF8(NULL, 0, &on, u, n, &e);
+    icu.str_to_utf8(NULL, 0, &on, u, n, &e);
     if (e != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(e))
-        TTS_FAIL(tts_err_set(err, TTS_ERR_INTERNAL, "ICU conversion failed: %s", u_errorName(e)));
+        TTS_FAIL(tts_err_set(err, TTS_ERR_INTERNAL, "ICU conversion failed: %s",
+                             icu.error_name(e)));
     o = tts_malloc((size_t)on + 1);
     if (o == NULL)
         TTS_FAIL(tts_err_set(err, TTS_ERR_NOMEM, "out of memory transliterating a name"));
     e = U_ZERO_ERROR;
-    u_strToUTF8(o, on + 1, &on, u, n, &e);
+    icu.str_to_utf8(o, on + 1, &on, u, n, &e);
     if (U_FAILURE(e))
-        TTS_FAIL(tts_err_set(err, TTS_ERR_INTERNAL, "ICU conversion failed: %s", u_errorName(e)));
+        TTS_FAIL(tts_err_set(err, TTS_ERR_INTERNAL, "ICU conversion failed: %s",
+                             icu.error_name(e)));
     tts_buf_append(out, o, (size_t)on);
 out:
     tts_free(o);
@@ -119,7 +221,12 @@ void tts_translit_lib_version(char *out, size_t cap)
 {
     UVersionInfo v;
     char text[U_MAX_VERSION_STRING_LENGTH];
-    u_getVersion(v);
-    u_versionToString(v, text);
+    pthread_once(&icu_once, load_icu);
+    if (!icu_loaded) {
+        snprintf(out, cap, "ICU not available (%s)", icu_problem);
+        return;
+    }
+    icu.get_version(v);
+    icu.version_to_string(v, text);
     snprintf(out, cap, "ICU %s", text);
 }
