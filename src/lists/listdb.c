@@ -75,6 +75,12 @@ struct tts_lists {
     size_t n_ents, cap_ents;
     nm *names;
     size_t n_names, cap_names;
+    /* the view read from its stored bytes (the mapped index file): ents and names stay
+       NULL, each is decoded in place when asked (ent_at, nm_at), so opening costs the
+       same for any size of list */
+    const unsigned char *vents, *vnames;
+    char *vstrs;
+    uint64_t vstrs_len;
     tts_nameidx *idx;
     tts_identidx *ids;  /* identifier index, built on the first identifier lookup */
     size_t index_limit; /* larger search indexes are not stored (tts_listdb_set_index_limit) */
@@ -149,6 +155,9 @@ static void unload(tts_lists *l)
     l->srcs = NULL;
     l->ents = NULL;
     l->names = NULL;
+    l->vents = l->vnames = NULL;
+    l->vstrs = NULL;
+    l->vstrs_len = 0;
     l->stale = NULL;
     l->n_srcs = l->cap_srcs = l->n_ents = l->cap_ents = l->n_names = l->cap_names = 0;
     l->loaded = 0;
@@ -458,14 +467,17 @@ static int load_ent(void *u, const tts_store_row *r)
     return oom ? load_nomem(c) : 0;
 }
 
+static int64_t ent_rowid(const tts_lists *l, size_t i);
+
 static size_t find_ent(const tts_lists *l, int64_t rowid)
 {
     size_t lo = 0, hi = l->n_ents;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (l->ents[mid].rowid == rowid)
+        int64_t at = ent_rowid(l, mid);
+        if (at == rowid)
             return mid;
-        if (l->ents[mid].rowid < rowid)
+        if (at < rowid)
             lo = mid + 1;
         else
             hi = mid;
@@ -573,6 +585,8 @@ static tts_status view_write(const tts_lists *l, tts_nameidx_sink sink, void *us
     static const char zero[8] = {0};
     uint64_t h[VIEW_HEADER], slen = 0, ilen = 0, at = 0;
     tts_status rc;
+    if (l->ents == NULL && l->n_ents > 0) /* not reached: only a view built here is written */
+        return tts_err_set(err, TTS_ERR_INTERNAL, "writing a search index read from its file");
     for (size_t i = 0; i < l->n_ents; i++) {
         str_at(&slen, l->ents[i].entry_id);
         str_at(&slen, l->ents[i].name);
@@ -637,7 +651,77 @@ static char *get_str(char *strs, uint64_t n, uint32_t off, int *bad)
         *bad = 1;
         return NULL;
     }
-    return strs + off;
+    return strs + off; /* NUL-terminated within: the area ends with a NUL (view_restore) */
+}
+
+/*
+ * Entry i of the view: the one built from the rows, or decoded in place from
+ * the stored bytes. A number or offset the bytes should not hold sets *bad
+ * (the stored index is damaged: the caller fails the search) and leaves
+ * harmless placeholders.
+ */
+static ent ent_at(const tts_lists *l, size_t i, int *bad)
+{
+    view_ent v;
+    ent e;
+    int b = 0;
+    if (l->ents != NULL)
+        return l->ents[i];
+    memcpy(&v, l->vents + i * sizeof(v), sizeof(v));
+    e.rowid = v.rowid;
+    e.src = v.src;
+    e.type = v.type;
+    e.entry_id = get_str(l->vstrs, l->vstrs_len, v.entry_id, &b);
+    e.name = get_str(l->vstrs, l->vstrs_len, v.name, &b);
+    e.country = get_str(l->vstrs, l->vstrs_len, v.country, &b);
+    e.programs = get_str(l->vstrs, l->vstrs_len, v.programs, &b);
+    if (b || e.entry_id == NULL || e.name == NULL || e.src >= l->n_srcs ||
+        e.type >= N_ENTRY_TYPES) {
+        static char none[] = "";
+        *bad = 1;
+        e.src = 0;
+        e.type = 0;
+        e.entry_id = e.name = none;
+        e.country = e.programs = NULL;
+    }
+    return e;
+}
+
+static int64_t ent_rowid(const tts_lists *l, size_t i)
+{
+    view_ent v;
+    if (l->ents != NULL)
+        return l->ents[i].rowid;
+    memcpy(&v, l->vents + i * sizeof(v), sizeof(v));
+    return v.rowid;
+}
+
+/* The error of a search that met a damaged entry of a stored index: never a partial answer. */
+static tts_status damaged(const tts_lists *l, tts_error *err)
+{
+    return tts_err_set(err, TTS_ERR_DB,
+                       "%s%s: the stored search index is damaged (an entry points outside it): "
+                       "import the list again, or run 'ttscreen audit verify'",
+                       l->path, SIDE_SUFFIX);
+}
+
+/* Name i of the view, as ent_at does it. */
+static nm nm_at(const tts_lists *l, size_t i, int *bad)
+{
+    view_name v;
+    nm m;
+    int b = 0;
+    if (l->names != NULL)
+        return l->names[i];
+    memcpy(&v, l->vnames + i * sizeof(v), sizeof(v));
+    m.name = get_str(l->vstrs, l->vstrs_len, v.name, &b);
+    m.kind = get_str(l->vstrs, l->vstrs_len, v.kind, &b);
+    if (b || m.name == NULL || m.kind == NULL) {
+        static char none[] = "";
+        *bad = 1;
+        m.name = m.kind = none;
+    }
+    return m;
 }
 
 /*
@@ -647,39 +731,15 @@ static char *get_str(char *strs, uint64_t n, uint32_t off, int *bad)
 static tts_status view_entries(tts_lists *l, const uint64_t *h, unsigned char *p, size_t n,
                                tts_error *err)
 {
-    const unsigned char *ents = p + VIEW_HEADER * 8, *names = ents + h[1] * sizeof(view_ent);
-    char *strs = (char *)p + (n - h[4] - h[3]);
-    int bad = 0;
-    l->ents = tts_malloc((h[1] > 0 ? h[1] : 1) * sizeof(ent));
-    l->names = tts_malloc((h[2] > 0 ? h[2] : 1) * sizeof(nm));
-    if (l->ents == NULL || l->names == NULL)
-        return tts_err_set(err, TTS_ERR_NOMEM, "out of memory loading the lists");
-    l->cap_ents = h[1];
-    l->cap_names = h[2];
-    for (size_t i = 0; i < h[1]; i++) {
-        view_ent v;
-        ent *e = &l->ents[i];
-        memcpy(&v, ents + i * sizeof(v), sizeof(v));
-        e->rowid = v.rowid;
-        e->src = v.src;
-        e->type = v.type;
-        bad |= v.src >= l->n_srcs || v.type >= N_ENTRY_TYPES;
-        e->entry_id = get_str(strs, h[3], v.entry_id, &bad);
-        e->name = get_str(strs, h[3], v.name, &bad);
-        e->country = get_str(strs, h[3], v.country, &bad);
-        e->programs = get_str(strs, h[3], v.programs, &bad);
-        bad |= e->entry_id == NULL || e->name == NULL;
-    }
+    (void)err;
+    /* in place: the sizes were checked by view_restore, each entry when it is read */
+    l->vents = p + VIEW_HEADER * 8;
+    l->vnames = l->vents + h[1] * sizeof(view_ent);
+    l->vstrs = (char *)p + (n - h[4] - h[3]);
+    l->vstrs_len = h[3];
     l->n_ents = h[1];
-    for (size_t i = 0; i < h[2]; i++) {
-        view_name v;
-        memcpy(&v, names + i * sizeof(v), sizeof(v));
-        l->names[i].name = get_str(strs, h[3], v.name, &bad);
-        l->names[i].kind = get_str(strs, h[3], v.kind, &bad);
-        bad |= l->names[i].name == NULL || l->names[i].kind == NULL;
-    }
     l->n_names = h[2];
-    return bad ? tts_err_set(err, TTS_ERR_DB, "stored search index is damaged") : TTS_OK;
+    return TTS_OK;
 }
 
 /*
@@ -1148,7 +1208,10 @@ typedef struct filter_ctx {
 static int filter_entry(void *u, uint32_t entry)
 {
     const filter_ctx *f = u;
-    return f->allowed[f->l->ents[entry].src];
+    int bad = 0;
+    ent e = ent_at(f->l, entry, &bad);
+    /* a damaged entry is let through, so that the search meets it and fails */
+    return bad || f->allowed[e.src];
 }
 
 static int has_country(const char *set, const char *cc)
@@ -1363,14 +1426,19 @@ static tts_status fill(tts_lists *l, const tts_nname *q, const tts_nname *qw, co
     if (r->hits == NULL)
         return tts_err_set(err, TTS_ERR_NOMEM, "out of memory searching the lists");
     for (size_t i = 0; i < n; i++) {
-        const ent *e = &l->ents[sc[i].h.entry];
+        int bad = 0;
+        ent ev = ent_at(l, sc[i].h.entry, &bad);
+        nm mv = nm_at(l, sc[i].h.name, &bad);
+        const ent *e = &ev;
         tts_match *o = &r->hits[i];
+        if (bad)
+            return damaged(l, err);
         r->n++;
         o->source = sdup(l->srcs[e->src].name, &oom);
         o->entry_id = sdup(e->entry_id, &oom);
         o->name = sdup(e->name, &oom);
-        o->matched = sdup(l->names[sc[i].h.name].name, &oom);
-        o->name_kind = sdup(l->names[sc[i].h.name].kind, &oom);
+        o->matched = sdup(mv.name, &oom);
+        o->name_kind = sdup(mv.kind, &oom);
         o->country = sdup(e->country, &oom);
         o->programs = sdup(e->programs, &oom);
         o->entry_type = sdup(entry_types[e->type], &oom);
@@ -1391,7 +1459,7 @@ static tts_status fill(tts_lists *l, const tts_nname *q, const tts_nname *qw, co
             tts_buf b = TTS_BUF_INIT;
             if (qw != NULL) {
                 tts_nname m = {NULL, NULL, NULL};
-                const char *mn = l->names[sc[i].h.name].name;
+                const char *mn = mv.name;
                 tts_status rc = tts_names_normalize(mn, strlen(mn), TTS_NAME_AS_WRITTEN, &m, err);
                 if (rc != TTS_OK)
                     return rc;
@@ -1445,9 +1513,13 @@ static tts_status ofac_search(tts_lists *l, const tts_nname *q, double threshold
     for (size_t i = 0; i < n_names; i++) {
         uint32_t e = tts_nameidx_entry(l->idx, (uint32_t)i);
         tts_nname m = {NULL, NULL, NULL};
-        const char *mn = l->names[i].name;
+        int bad = 0;
+        const char *mn = nm_at(l, i, &bad).name;
         double sc;
-        if (!allowed[l->ents[e].src])
+        uint32_t esrc = ent_at(l, e, &bad).src;
+        if (bad)
+            TTS_FAIL(damaged(l, err));
+        if (!allowed[esrc])
             continue;
         TTS_TRY(tts_names_normalize(mn, strlen(mn), TTS_NAME_AS_WRITTEN, &m, err));
         sc = tts_ofac_score(q->tokens, m.tokens, NULL);
@@ -1536,7 +1608,11 @@ tts_status tts_lists_search(tts_lists *l, const char *name, const tts_search_opt
     if (ids && n > 0)
         TTS_TRY(ensure_ids(l, err));
     for (size_t i = 0; i < n; i++) {
-        const ent *e = &l->ents[h[i].entry];
+        int bad = 0;
+        ent ev = ent_at(l, h[i].entry, &bad);
+        const ent *e = &ev;
+        if (bad)
+            TTS_FAIL(damaged(l, err));
         sc[w].h = h[i];
         qualify(&sc[w], qc, e->country, o->threshold);
         if (ids)
@@ -1869,7 +1945,8 @@ static tts_status lookup_uncached(tts_lists *l, const tts_lookup_query *q, tts_m
     return TTS_OK;
 }
 
-/* Fill m from identifier i of the index: the entry as the loaded view has it. */
+/* Fill m from identifier i of the index: the entry as the loaded view has it. 0, 1 when
+   out of memory, -2 when the stored view is damaged. */
 static int ident_match(tts_lists *l, size_t i, tts_match *m)
 {
     int64_t rowid;
@@ -1878,12 +1955,22 @@ static int ident_match(tts_lists *l, size_t i, tts_match *m)
     int oom = 0;
     tts_identidx_get(l->ids, i, &rowid, &source, &entry_id, &matched);
     e = find_ent(l, rowid);
-    m->source = sdup(e != SIZE_MAX ? l->srcs[l->ents[e].src].name : source, &oom);
-    m->entry_id = sdup(e != SIZE_MAX ? l->ents[e].entry_id : entry_id, &oom);
-    m->name = sdup(e != SIZE_MAX ? l->ents[e].name : entry_id, &oom);
+    if (e != SIZE_MAX) {
+        int bad = 0;
+        ent ev = ent_at(l, e, &bad);
+        if (bad)
+            return -2;
+        m->source = sdup(l->srcs[ev.src].name, &oom);
+        m->entry_id = sdup(ev.entry_id, &oom);
+        m->name = sdup(ev.name, &oom);
+        m->programs = ev.programs != NULL ? sdup(ev.programs, &oom) : NULL;
+    } else {
+        m->source = sdup(source, &oom);
+        m->entry_id = sdup(entry_id, &oom);
+        m->name = sdup(entry_id, &oom);
+        m->programs = NULL;
+    }
     m->matched = sdup(matched, &oom);
-    m->programs = e != SIZE_MAX && l->ents[e].programs != NULL ? sdup(l->ents[e].programs, &oom)
-                                                                : NULL;
     m->score = 1.0;
     return oom;
 }
@@ -1918,8 +2005,13 @@ tts_status tts_lists_lookup_ident(void *user, const char *scheme, const char *va
             if (prev == rowid)
                 continue;
         }
-        if (ident_match(l, i, &m[k++]) != 0)
-            TTS_FAIL(tts_err_set(err, TTS_ERR_NOMEM, "out of memory in an identifier lookup"));
+        {
+            int r = ident_match(l, i, &m[k++]);
+            if (r == -2)
+                TTS_FAIL(damaged(l, err));
+            if (r != 0)
+                TTS_FAIL(tts_err_set(err, TTS_ERR_NOMEM, "out of memory in an identifier lookup"));
+        }
         TTS_TRY(complete_match(l, &m[k - 1], 0, err));
     }
     *hits = m;

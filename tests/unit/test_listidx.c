@@ -657,6 +657,54 @@ static void test_schema_2_database_upgrades_and_is_readable_before(void **state)
     tts_buf_free(&got);
 }
 
+/*
+ * The index file is read in place, each entry when a search meets it (so
+ * opening it costs the same for any size of list): an entry whose string
+ * offsets point outside the file fails that search with the file named,
+ * never a hit with a made-up name or a silently smaller answer.
+ */
+static void test_damaged_entry_fails_the_search(void **state)
+{
+    static const uint64_t magic = 0x31574549565354ULL; /* the view's ("TSVIEW1") */
+    unsigned char *d;
+    size_t n = 0, v = 0;
+    uint64_t n_ents = 0;
+    tts_lists *l = NULL;
+    tts_search_opts o;
+    tts_search_result *r = NULL;
+    tts_error err;
+    (void)state;
+    tts_error_clear(&err);
+    make_db(db("dmg.db"));
+    d = slurp(side("dmg.db"), &n);
+    assert_non_null(d);
+    for (v = 8; v + 16 <= n; v += 8) {
+        uint64_t w;
+        memcpy(&w, d + v, sizeof(w));
+        if (w == magic)
+            break;
+    }
+    assert_true(v + 16 <= n);
+    memcpy(&n_ents, d + v + 8, sizeof(n_ents));
+    assert_true(n_ents > 0);
+    for (uint64_t i = 0; i < n_ents; i++) {
+        uint32_t far = 0xfffffff0u; /* past the strings: the name of every entry */
+        memcpy(d + v + 5 * 8 + i * 32 + 16, &far, sizeof(far));
+    }
+    spit(side("dmg.db"), d, n);
+    tts_free(d);
+    assert_int_equal(tts_lists_open(db("dmg.db"), TTS_LISTS_READONLY, &l, &err), TTS_OK);
+    memset(&o, 0, sizeof(o));
+    o.size = sizeof(o);
+    o.threshold = 0.80;
+    assert_int_equal(tts_lists_search(l, "Contemporary Amperex Technology Co., Limited", &o, &r,
+                                      &err),
+                     TTS_ERR_DB);
+    assert_null(r);
+    assert_non_null(strstr(err.message, "dmg.db-index: the stored search index is damaged"));
+    tts_lists_close(l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -668,6 +716,7 @@ int main(void)
         cmocka_unit_test(test_snapshot_lookups_agree_with_the_loaded_lists),
         cmocka_unit_test(test_snapshot_answers_repeated_queries_alike),
         cmocka_unit_test(test_lookup_without_entry_hashes),
+        cmocka_unit_test(test_damaged_entry_fails_the_search),
         cmocka_unit_test(test_schema_2_database_upgrades_and_is_readable_before),
     };
     return cmocka_run_group_tests_name("listidx", tests, setup, teardown);
