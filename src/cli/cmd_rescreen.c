@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -107,7 +108,13 @@ int cli_rescreen_run(const cli_rescreen_args *a)
         goto out;
     if (cli_load_rules("rescreen", cli_rules_dir(a->rules_dir), &rules) != 0)
         goto out;
-    if (tts_lists_open(cli_db_path(a->db), 0, &lists, &err) != TTS_OK ||
+    /* the lists read from one snapshot, as screen does (the versions the run names are the
+       ones searched); a database not there yet is left to the usual errors */
+    if (tts_lists_open(cli_db_path(a->db),
+                       access(cli_db_path(a->db), F_OK) == 0 ? TTS_LISTS_READONLY |
+                                                                  TTS_LISTS_SNAPSHOT
+                                                            : 0,
+                       &lists, &err) != TTS_OK ||
         tts_lists_info(lists, &info, &n_info, &err) != TTS_OK) {
         cli_report(&err);
         goto out;

@@ -244,6 +244,7 @@ typedef struct screen_slot {
     char *report;         /* the report in the run's format (owned) */
     size_t report_len;
     tts_status render_rc;
+    int print_stored; /* the report printed is res.stored_jsonl (--format jsonl, stored) */
     tts_error render_err;
 } screen_slot;
 
@@ -300,6 +301,11 @@ static void screen_record(run_state *st, screen_slot *sl)
         cli_report(&sl->render_err);
         st->had_error = 1;
         return;
+    }
+    if (sl->print_stored) {
+        text = res->stored_jsonl;
+        len = res->stored_len;
+        res->stored_jsonl = NULL;
     }
     sl->report = NULL; /* text is this function's now */
     if (tts_findings_max_severity(res->findings) >= (int)st->fail_on)
@@ -453,6 +459,14 @@ static void work(void *user, void *slot)
         return;
     sl->res.report.color = st->color;
     tts_error_clear(&sl->render_err);
+    sl->print_stored = 0;
+    if (st->fmt == TTS_FORMAT_JSONL && sl->res.stored_jsonl != NULL) {
+        /* the report to print is the one rendered to store (JSONL has no colour): taken
+           from the result once it is stored (screen_record) */
+        sl->print_stored = 1;
+        sl->render_rc = TTS_OK;
+        return;
+    }
     sl->render_rc = tts_report_render(&sl->res.report, st->fmt, &sl->report, &sl->report_len,
                                       &sl->render_err);
 }
@@ -468,6 +482,7 @@ static void discard(void *user, void *slot)
     sl->rec = NULL;
     sl->text = NULL;
     sl->report = NULL;
+    sl->print_stored = 0;
 }
 
 /* In input order: messages, decisions, the report and the stored screening (jobs.h consume). */
@@ -532,8 +547,10 @@ static int open_database(run_state *st, const screen_opts *o)
         return cli_lists_ready("screen", path, NULL, 0, 0, NULL, st->today);
     if (ro && !exists)
         return 0; /* --no-store --no-lists and no database yet: nothing to apply */
-    /* read-only, it reads one snapshot: this process writes nothing to the file */
-    if (tts_lists_open(path, ro ? TTS_LISTS_READONLY | TTS_LISTS_SNAPSHOT : 0, &st->lists,
+    /* the lists are only read, from one snapshot taken here, stored run or not: the list
+       versions every report names are the ones searched, whatever is imported meanwhile
+       (the run's own writes then stay in the WAL until it ends; docs/scaling.md) */
+    if (tts_lists_open(path, exists ? TTS_LISTS_READONLY | TTS_LISTS_SNAPSHOT : 0, &st->lists,
                        &err) != TTS_OK ||
         tts_lists_info(st->lists, &st->list_info, &st->n_lists, &err) != TTS_OK) {
         cli_report(&err);

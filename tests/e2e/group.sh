@@ -100,7 +100,9 @@ D="$S/rbase.db"
 "$BIN" screen --db "$D" --as-of 2026-01-01 --format jsonl --by tester "$S/many.jsonl" \
     >/dev/null 2>&1
 [ "$(sqlite3 "$D" "SELECT count(*) FROM screening")" = "$N" ] && ok || bad "one screening per case"
-for at in 1 700 2200; do
+# (as above: a moment past 2,048 leaves the kill racing the last 440 cases, which a rescreen
+# that reads one snapshot of the lists now finishes first)
+for at in 1 700 2000; do
     cp "$D" "$S/r.db"
     rm -f "$S/r.db-wal" "$S/r.db-shm"
     before=$(sqlite3 "$S/r.db" "SELECT count(*) FROM screening")

@@ -39,7 +39,9 @@ binary, db, first, second, s = sys.argv[1:6]
 change = sys.argv[7:]
 line = lambda p: (json.dumps(json.load(open(p, encoding="utf-8")), ensure_ascii=False) +
                   "\n").encode()
-p = subprocess.Popen([binary, "screen", "--no-store", "--db", db, "--as-of", "2026-01-01",
+import os
+store = [] if os.environ.get("STORED") == "1" else ["--no-store"]
+p = subprocess.Popen([binary, "screen"] + store + ["--db", db, "--as-of", "2026-01-01",
                       "--format", "jsonl", "-"], stdin=subprocess.PIPE,
                      stdout=open(s + "/during.jsonl", "wb"), stderr=open(s + "/during.err", "wb"))
 p.stdin.write(line(first))
@@ -109,6 +111,21 @@ has "and names the list version it read" "$S/during.jsonl" '"source":"us-1260h"'
 run "the next batch" 0 -- "$BIN" screen --no-store --db "$E" --as-of 2026-01-01 --format jsonl \
     "$NISSAN"
 expect_finding "the next batch reads the list without the entry" "$S/out" none
+
+# ---- the same while a stored batch runs: it reads the lists of its start too --------------
+G="$S/stored.db"
+run "import the 1260H list (third database)" 0 -- "$BIN" lists import us-1260h \
+    "$S/with-catl.csv" --db "$G"
+STORED=1 during "$G" "$BIN" lists import us-1260h "$S/without-catl.csv" --db "$G" --accept-drop
+expect_finding "a stored batch still matches the entry of its start" "$S/during.jsonl" raised
+n=$(sqlite3 "$G" "SELECT count(*) FROM finding f JOIN screening s ON s.id = f.screening_id
+    JOIN case_file c ON c.id = s.case_id WHERE c.record_id = 'nissan-catl-2018'
+    AND f.entry = 'us-1260h:2025-catl' AND length(f.entry_sha256) = 64")
+[ "$n" = 1 ] && ok || bad "the stored finding names the entry and its hash ($n)"
+run "the batch's audit log verifies" 0 -- "$BIN" audit verify --db "$G"
+run "the next stored screening" 0 -- "$BIN" screen --db "$G" --as-of 2026-01-01 --format jsonl \
+    "$NISSAN"
+expect_finding "reads the list without the entry" "$S/out" none
 
 echo "snapshot: $passed passed, $failed failed"
 [ "$failed" = 0 ]
