@@ -107,6 +107,14 @@ int cli_lists_ready(const char *cmd, const char *db, const tts_list_info *info, 
  * clears every deal. Returns 0, or -1 with the error printed.
  */
 int cli_load_rules(const char *cmd, const char *dir, tts_rules **out);
+/*
+ * The lists of a run that stores (screen, rescreen), read from one snapshot
+ * taken now: when the database exists its schema is first brought up to date
+ * by a writable open (the run may be the first writer since an upgrade),
+ * then it is opened read-only with TTS_LISTS_SNAPSHOT; a database not there
+ * yet is opened writable, as before. TTS_OK or the error in err.
+ */
+tts_status cli_lists_open_for_run(const char *db, tts_lists **out, tts_error *err);
 
 /* Who is acting: opt (--by) when given, else the operating-system user. Borrowed. */
 const char *cli_actor(const char *opt);

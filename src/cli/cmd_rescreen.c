@@ -110,11 +110,7 @@ int cli_rescreen_run(const cli_rescreen_args *a)
         goto out;
     /* the lists read from one snapshot, as screen does (the versions the run names are the
        ones searched); a database not there yet is left to the usual errors */
-    if (tts_lists_open(cli_db_path(a->db),
-                       access(cli_db_path(a->db), F_OK) == 0 ? TTS_LISTS_READONLY |
-                                                                  TTS_LISTS_SNAPSHOT
-                                                            : 0,
-                       &lists, &err) != TTS_OK ||
+    if (cli_lists_open_for_run(cli_db_path(a->db), &lists, &err) != TTS_OK ||
         tts_lists_info(lists, &info, &n_info, &err) != TTS_OK) {
         cli_report(&err);
         goto out;

@@ -550,8 +550,8 @@ static int open_database(run_state *st, const screen_opts *o)
     /* the lists are only read, from one snapshot taken here, stored run or not: the list
        versions every report names are the ones searched, whatever is imported meanwhile
        (the run's own writes then stay in the WAL until it ends; docs/scaling.md) */
-    if (tts_lists_open(path, exists ? TTS_LISTS_READONLY | TTS_LISTS_SNAPSHOT : 0, &st->lists,
-                       &err) != TTS_OK ||
+    if ((ro ? tts_lists_open(path, TTS_LISTS_READONLY | TTS_LISTS_SNAPSHOT, &st->lists, &err)
+            : cli_lists_open_for_run(path, &st->lists, &err)) != TTS_OK ||
         tts_lists_info(st->lists, &st->list_info, &st->n_lists, &err) != TTS_OK) {
         cli_report(&err);
         return -1;

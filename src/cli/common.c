@@ -225,6 +225,19 @@ int cli_load_rules(const char *cmd, const char *dir, tts_rules **out)
     return 0;
 }
 
+tts_status cli_lists_open_for_run(const char *db, tts_lists **out, tts_error *err)
+{
+    tts_lists *w = NULL;
+    tts_status rc;
+    *out = NULL;
+    if (access(db, F_OK) != 0)
+        return tts_lists_open(db, 0, out, err);
+    if ((rc = tts_lists_open(db, 0, &w, err)) != TTS_OK)
+        return rc;
+    tts_lists_close(w);
+    return tts_lists_open(db, TTS_LISTS_READONLY | TTS_LISTS_SNAPSHOT, out, err);
+}
+
 int cli_lists_ready(const char *cmd, const char *db, const tts_list_info *info, size_t n,
                     int no_lists, const char *max_age, const char *today)
 {
