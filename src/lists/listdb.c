@@ -665,6 +665,13 @@ static ent ent_at(const tts_lists *l, size_t i, int *bad)
     view_ent v;
     ent e;
     int b = 0;
+    if (i >= l->n_ents) { /* an index that names an entry the view does not hold */
+        static char none[] = "";
+        *bad = 1;
+        memset(&e, 0, sizeof(e));
+        e.entry_id = e.name = none;
+        return e;
+    }
     if (l->ents != NULL)
         return l->ents[i];
     memcpy(&v, l->vents + i * sizeof(v), sizeof(v));
@@ -690,6 +697,8 @@ static ent ent_at(const tts_lists *l, size_t i, int *bad)
 static int64_t ent_rowid(const tts_lists *l, size_t i)
 {
     view_ent v;
+    if (i >= l->n_ents)
+        return -1;
     if (l->ents != NULL)
         return l->ents[i].rowid;
     memcpy(&v, l->vents + i * sizeof(v), sizeof(v));
@@ -711,6 +720,12 @@ static nm nm_at(const tts_lists *l, size_t i, int *bad)
     view_name v;
     nm m;
     int b = 0;
+    if (i >= l->n_names) {
+        static char none[] = "";
+        *bad = 1;
+        m.name = m.kind = none;
+        return m;
+    }
     if (l->names != NULL)
         return l->names[i];
     memcpy(&v, l->vnames + i * sizeof(v), sizeof(v));
