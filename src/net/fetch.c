@@ -15,7 +15,6 @@
 #include "net/fetch.h"
 
 #include <curl/curl.h>
-#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -26,6 +25,7 @@
 #include "ttscreen.h"
 
 #include "util/buf.h"
+#include "util/dl.h"
 #include "util/error.h"
 #include "util/mem.h"
 
@@ -57,29 +57,14 @@ static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 static int curl_loaded;
 static char curl_problem[320];
 
-/* One symbol into a function pointer (through memcpy: ISO C has no cast between the two). */
-static int resolve(void *lib, const char *name, void *fn, size_t size)
-{
-    void *p = dlsym(lib, name);
-    if (p == NULL || size != sizeof(p)) {
-        snprintf(curl_problem, sizeof(curl_problem), "%s: no %s", TTS_LIBCURL_SONAME, name);
-        return -1;
-    }
-    memcpy(fn, &p, size);
-    return 0;
-}
-
 static void load_curl(void)
 {
-    void *lib = dlopen(TTS_LIBCURL_SONAME, RTLD_NOW | RTLD_LOCAL);
-    const char *why;
-    if (lib == NULL) {
-        why = dlerror();
-        snprintf(curl_problem, sizeof(curl_problem), "cannot load libcurl: %s",
-                 why != NULL ? why : TTS_LIBCURL_SONAME);
+    void *lib = tts_dl_open(TTS_LIBCURL_SONAME, "libcurl", curl_problem, sizeof(curl_problem));
+    if (lib == NULL)
         return;
-    }
-#define RESOLVE(field, name) resolve(lib, name, &curl.field, sizeof(curl.field))
+#define RESOLVE(field, name)                                                               \
+    tts_dl_sym(lib, "libcurl", name, &curl.field, sizeof(curl.field), curl_problem,         \
+               sizeof(curl_problem))
     if (RESOLVE(global_init, "curl_global_init") || RESOLVE(global_cleanup, "curl_global_cleanup") ||
         RESOLVE(easy_init, "curl_easy_init") || RESOLVE(easy_setopt, "curl_easy_setopt") ||
         RESOLVE(easy_perform, "curl_easy_perform") ||

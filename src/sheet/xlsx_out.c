@@ -5,7 +5,6 @@
  */
 #include "ttscreen/sheet.h"
 
-#include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +13,7 @@
 #include <xlsxwriter.h>
 
 #include "sheet/xlsx.h"
+#include "util/dl.h"
 #include "util/error.h"
 #include "util/mem.h"
 
@@ -51,28 +51,12 @@ static pthread_once_t lxw_once = PTHREAD_ONCE_INIT;
 static int lxw_loaded;
 static char lxw_problem[320];
 
-/* One symbol into a function pointer (through memcpy: ISO C has no cast between the two). */
-static int resolve(void *lib, const char *name, void *fn, size_t size)
-{
-    void *p = dlsym(lib, name);
-    if (p == NULL || size != sizeof(p)) {
-        snprintf(lxw_problem, sizeof(lxw_problem), "cannot load libxlsxwriter: no %s", name);
-        return -1;
-    }
-    memcpy(fn, &p, size);
-    return 0;
-}
-
 static void load_lxw(void)
 {
-    void *lib = dlopen(TTS_LIBXLSXWRITER_SONAME, RTLD_NOW | RTLD_LOCAL);
-    const char *why;
-    if (lib == NULL) {
-        why = dlerror();
-        snprintf(lxw_problem, sizeof(lxw_problem), "cannot load libxlsxwriter: %s",
-                 why != NULL ? why : TTS_LIBXLSXWRITER_SONAME);
+    void *lib = tts_dl_open(TTS_LIBXLSXWRITER_SONAME, "libxlsxwriter", lxw_problem,
+                            sizeof(lxw_problem));
+    if (lib == NULL)
         return;
-    }
     /* each pointer has the type of the function it stands for (checked, never evaluated) */
     (void)sizeof(lxw.workbook_new == &workbook_new);
     (void)sizeof(lxw.add_worksheet == &workbook_add_worksheet);
@@ -88,7 +72,9 @@ static void load_lxw(void)
     (void)sizeof(lxw.autofilter == &worksheet_autofilter);
     (void)sizeof(lxw.error_text == &lxw_strerror);
     (void)sizeof(lxw.version == &lxw_version);
-#define RESOLVE(field, name) resolve(lib, name, &lxw.field, sizeof(lxw.field))
+#define RESOLVE(field, name)                                                               \
+    tts_dl_sym(lib, "libxlsxwriter", name, &lxw.field, sizeof(lxw.field), lxw_problem,      \
+               sizeof(lxw_problem))
     if (RESOLVE(workbook_new, "workbook_new") ||
         RESOLVE(add_worksheet, "workbook_add_worksheet") ||
         RESOLVE(add_format, "workbook_add_format") ||

@@ -10,7 +10,6 @@
  */
 #include "xlsx/xlsx_in.h"
 
-#include <dlfcn.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <pthread.h>
@@ -20,6 +19,7 @@
 #include <zip.h>
 
 #include "util/buf.h"
+#include "util/dl.h"
 #include "util/error.h"
 #include "util/limits.h"
 #include "util/mem.h"
@@ -67,36 +67,13 @@ static pthread_once_t libs_once = PTHREAD_ONCE_INIT;
 static int libs_loaded;
 static char libs_problem[320];
 
-/* One symbol of lib (named what) into out, a pointer of size bytes (memcpy: ISO C has no
- * cast between function and object pointers). */
-static int resolve(void *lib, const char *what, const char *name, void *out, size_t size)
-{
-    void *p = dlsym(lib, name);
-    if (p == NULL || size != sizeof(p)) {
-        snprintf(libs_problem, sizeof(libs_problem), "cannot load %s: no %s", what, name);
-        return -1;
-    }
-    memcpy(out, &p, size);
-    return 0;
-}
-
-/* The library soname (named what) opened, or NULL with the reason in libs_problem. */
-static void *open_lib(const char *soname, const char *what)
-{
-    void *lib = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
-    const char *why;
-    if (lib == NULL) {
-        why = dlerror();
-        snprintf(libs_problem, sizeof(libs_problem), "cannot load %s: %s", what,
-                 why != NULL ? why : soname);
-    }
-    return lib;
-}
-
 static void load_libs(void)
 {
-    void *lz = open_lib(TTS_LIBZIP_SONAME, "libzip"), *lx = NULL;
-    if (lz == NULL || (lx = open_lib(TTS_LIBXML2_SONAME, "libxml2")) == NULL)
+    void *lz = tts_dl_open(TTS_LIBZIP_SONAME, "libzip", libs_problem, sizeof(libs_problem));
+    void *lx = lz == NULL ? NULL
+                          : tts_dl_open(TTS_LIBXML2_SONAME, "libxml2", libs_problem,
+                                        sizeof(libs_problem));
+    if (lx == NULL)
         return; /* (a library opened stays loaded, as every other one) */
     /* each pointer has the type of what it stands for (checked, never evaluated) */
     (void)sizeof(zip.open_archive == &zip_open);
@@ -115,8 +92,12 @@ static void load_libs(void)
     (void)sizeof(xml.get_ns_prop == &xmlGetNsProp);
     (void)sizeof(xml.content == &xmlNodeGetContent);
     (void)sizeof(xml.str_cmp == &xmlStrcmp);
-#define LZ(field, name) resolve(lz, "libzip", name, &zip.field, sizeof(zip.field))
-#define LX(field, name) resolve(lx, "libxml2", name, &xml.field, sizeof(xml.field))
+#define LZ(field, name)                                                                        \
+    tts_dl_sym(lz, "libzip", name, &zip.field, sizeof(zip.field), libs_problem,               \
+               sizeof(libs_problem))
+#define LX(field, name)                                                                        \
+    tts_dl_sym(lx, "libxml2", name, &xml.field, sizeof(xml.field), libs_problem,              \
+               sizeof(libs_problem))
     if (LZ(open_archive, "zip_open") || LZ(stat_init, "zip_stat_init") ||
         LZ(stat_name, "zip_stat") || LZ(open_file, "zip_fopen") || LZ(read_file, "zip_fread") ||
         LZ(close_file, "zip_fclose") || LZ(discard, "zip_discard") ||

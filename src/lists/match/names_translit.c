@@ -10,7 +10,6 @@
  */
 #include "lists/match/names_translit.h"
 
-#include <dlfcn.h>
 #include <pthread.h>
 #include <string.h>
 #include <unicode/ustring.h>
@@ -18,6 +17,7 @@
 #include <unicode/uversion.h>
 #include <stdio.h>
 
+#include "util/dl.h"
 #include "util/error.h"
 #include "util/limits.h"
 #include "util/mem.h"
@@ -61,35 +61,13 @@ static pthread_once_t icu_once = PTHREAD_ONCE_INIT;
 static int icu_loaded;
 static char icu_problem[320];
 
-/* One symbol of lib (soname) into a function pointer (memcpy: ISO C has no such cast). */
-static int resolve(void *lib, const char *soname, const char *name, void *fn, size_t size)
-{
-    void *p = dlsym(lib, name);
-    if (p == NULL || size != sizeof(p)) {
-        snprintf(icu_problem, sizeof(icu_problem), "cannot load ICU: %s: no %s", soname, name);
-        return -1;
-    }
-    memcpy(fn, &p, size);
-    return 0;
-}
-
-/* lib (soname) opened, or NULL with the reason in icu_problem. */
-static void *open_lib(const char *soname)
-{
-    void *lib = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
-    const char *why;
-    if (lib == NULL) {
-        why = dlerror();
-        snprintf(icu_problem, sizeof(icu_problem), "cannot load ICU: %s",
-                 why != NULL ? why : soname);
-    }
-    return lib;
-}
-
 static void load_icu(void)
 {
-    void *uc = open_lib(TTS_LIBICUUC_SONAME), *i18n = NULL;
-    if (uc == NULL || (i18n = open_lib(TTS_LIBICUI18N_SONAME)) == NULL)
+    void *uc = tts_dl_open(TTS_LIBICUUC_SONAME, "ICU", icu_problem, sizeof(icu_problem));
+    void *i18n = uc == NULL ? NULL
+                            : tts_dl_open(TTS_LIBICUI18N_SONAME, "ICU", icu_problem,
+                                          sizeof(icu_problem));
+    if (i18n == NULL)
         return; /* (a library opened stays loaded, as every other one) */
     /* each pointer has the type of the function it stands for (checked, never evaluated) */
     (void)sizeof(icu.uastrncpy == &u_uastrncpy);
@@ -100,9 +78,12 @@ static void load_icu(void)
     (void)sizeof(icu.version_to_string == &u_versionToString);
     (void)sizeof(icu.trans_open == &utrans_openU);
     (void)sizeof(icu.trans_uchars == &utrans_transUChars);
-#define UC(field, fn) resolve(uc, TTS_LIBICUUC_SONAME, ICU_NAME(fn), &icu.field, sizeof(icu.field))
+#define UC(field, fn)                                                                          \
+    tts_dl_sym(uc, "ICU", ICU_NAME(fn), &icu.field, sizeof(icu.field), icu_problem,           \
+               sizeof(icu_problem))
 #define I18N(field, fn)                                                                        \
-    resolve(i18n, TTS_LIBICUI18N_SONAME, ICU_NAME(fn), &icu.field, sizeof(icu.field))
+    tts_dl_sym(i18n, "ICU", ICU_NAME(fn), &icu.field, sizeof(icu.field), icu_problem,         \
+               sizeof(icu_problem))
     if (UC(uastrncpy, u_uastrncpy) || UC(str_from_utf8, u_strFromUTF8) ||
         UC(str_to_utf8, u_strToUTF8) || UC(error_name, u_errorName) ||
         UC(get_version, u_getVersion) || UC(version_to_string, u_versionToString) ||
