@@ -158,32 +158,6 @@ static int hex4(const unsigned char *p, unsigned *out)
     return 1;
 }
 
-static void put_utf8(tts_buf *b, unsigned cp)
-{
-    char u[4];
-    size_t n;
-    if (cp < 0x80) {
-        u[0] = (char)cp;
-        n = 1;
-    } else if (cp < 0x800) {
-        u[0] = (char)(0xC0 | (cp >> 6));
-        u[1] = (char)(0x80 | (cp & 0x3F));
-        n = 2;
-    } else if (cp < 0x10000) {
-        u[0] = (char)(0xE0 | (cp >> 12));
-        u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        u[2] = (char)(0x80 | (cp & 0x3F));
-        n = 3;
-    } else {
-        u[0] = (char)(0xF0 | (cp >> 18));
-        u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-        u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        u[3] = (char)(0x80 | (cp & 0x3F));
-        n = 4;
-    }
-    tts_buf_append(b, u, n);
-}
-
 /*
  * The escape at q (q[0] == '\\') decoded onto the scratch stack; returns
  * the byte after it, or NULL when jansson would refuse it.
@@ -228,7 +202,7 @@ static const unsigned char *unescape(parser *s, const unsigned char *q)
         } else if ((cp >= 0xDC00 && cp <= 0xDFFF) || cp == 0) {
             return NULL; /* a lone low surrogate; NUL, refused without JSON_ALLOW_NUL */
         }
-        put_utf8(&s->scratch, cp);
+        tts_buf_put_utf8(&s->scratch, cp);
         return q;
     default:
         return NULL;
@@ -346,6 +320,24 @@ static json_t *parse_number(parser *s)
     }
 }
 
+/* After an array's or object's member: 1 past its `close`, 0 past a comma (another member
+   follows), -1 for anything else. */
+static int after_member(parser *s, char close)
+{
+    skip_ws(s);
+    if (s->p >= s->end)
+        return -1;
+    if (*s->p == (unsigned char)close) {
+        s->p++;
+        return 1;
+    }
+    if (*s->p != ',')
+        return -1;
+    s->p++;
+    skip_ws(s);
+    return 0;
+}
+
 static json_t *parse_array(parser *s)
 {
     json_t *a = json_array(), *v;
@@ -358,19 +350,13 @@ static json_t *parse_array(parser *s)
         return a;
     }
     for (;;) {
+        int after;
         if ((v = parse_value(s)) == NULL || json_array_append_new(a, v) != 0)
             break;
-        skip_ws(s);
-        if (s->p >= s->end)
-            break;
-        if (*s->p == ']') {
-            s->p++;
+        if ((after = after_member(s, ']')) > 0)
             return a;
-        }
-        if (*s->p != ',')
+        if (after < 0)
             break;
-        s->p++;
-        skip_ws(s);
     }
     json_decref(a);
     return NULL;
@@ -391,6 +377,7 @@ static json_t *parse_object(parser *s)
         str k;
         const char *key;
         size_t n;
+        int after;
         if (s->p >= s->end || *s->p != '"')
             break;
         s->p++;
@@ -411,17 +398,10 @@ static json_t *parse_object(parser *s)
             break; /* a duplicate key replaced a member: jansson's error */
         if (k.in_scratch)
             release(s, k.off);
-        skip_ws(s);
-        if (s->p >= s->end)
-            break;
-        if (*s->p == '}') {
-            s->p++;
+        if ((after = after_member(s, '}')) > 0)
             return o;
-        }
-        if (*s->p != ',')
+        if (after < 0)
             break;
-        s->p++;
-        skip_ws(s);
     }
     json_decref(o);
     return NULL;

@@ -31,6 +31,8 @@ void tts_buf_vprintf(tts_buf *b, const char *fmt, va_list ap)
 /* Append an integer in decimal (no printf: these are written for every field of a record). */
 void tts_buf_put_uint(tts_buf *b, unsigned long long v);
 void tts_buf_put_int(tts_buf *b, long long v);
+/* Append code point cp (at most U+10FFFF, not a surrogate: the caller checks) in UTF-8. */
+void tts_buf_put_utf8(tts_buf *b, unsigned cp);
 /* Append s (n bytes, valid UTF-8 assumed) as a quoted JSON string. */
 void tts_buf_json_str(tts_buf *b, const char *s, size_t n);
 /* tts_buf_json_str of a NUL-terminated string, or `null` when s is NULL. */

@@ -190,6 +190,26 @@ static void test_json_escaping_of_every_byte_in_a_long_string(void **state)
     tts_buf_free(&want);
 }
 
+/* Code points at each UTF-8 length boundary, as the standard encodes them. */
+static void test_code_points_are_encoded_in_utf8(void **state)
+{
+    static const struct {
+        unsigned cp;
+        const char *want;
+    } rows[] = {{0x41, "A"},          {0x7f, "\x7f"},         {0x80, "\xc2\x80"},
+                {0xe9, "\xc3\xa9"},  {0x7ff, "\xdf\xbf"},   {0x800, "\xe0\xa0\x80"},
+                {0x20ac, "\xe2\x82\xac"}, {0xffff, "\xef\xbf\xbf"},
+                {0x10000, "\xf0\x90\x80\x80"}, {0x1f600, "\xf0\x9f\x98\x80"},
+                {0x10ffff, "\xf4\x8f\xbf\xbf"}};
+    (void)state;
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        tts_buf b = TTS_BUF_INIT;
+        tts_buf_put_utf8(&b, rows[i].cp);
+        assert_string_equal(b.data, rows[i].want);
+        tts_buf_free(&b);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -203,6 +223,7 @@ int main(void)
         cmocka_unit_test(test_integers_are_written_in_decimal),
         cmocka_unit_test(test_printf_growth_failure_keeps_the_text),
         cmocka_unit_test(test_json_escaping_of_every_byte_in_a_long_string),
+        cmocka_unit_test(test_code_points_are_encoded_in_utf8),
     };
     return cmocka_run_group_tests(tests, tts_test_use_cmocka_allocator,
                                   tts_test_use_default_allocator);

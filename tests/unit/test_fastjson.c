@@ -201,32 +201,6 @@ static unsigned long long next_random(void)
 }
 static unsigned pick(unsigned n) { return (unsigned)(next_random() % n); }
 
-static void put_utf8(tts_buf *b, unsigned cp)
-{
-    char u[4];
-    size_t n;
-    if (cp < 0x80) {
-        u[0] = (char)cp;
-        n = 1;
-    } else if (cp < 0x800) {
-        u[0] = (char)(0xC0 | (cp >> 6));
-        u[1] = (char)(0x80 | (cp & 0x3F));
-        n = 2;
-    } else if (cp < 0x10000) {
-        u[0] = (char)(0xE0 | (cp >> 12));
-        u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        u[2] = (char)(0x80 | (cp & 0x3F));
-        n = 3;
-    } else {
-        u[0] = (char)(0xF0 | (cp >> 18));
-        u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-        u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        u[3] = (char)(0x80 | (cp & 0x3F));
-        n = 4;
-    }
-    tts_buf_append(b, u, n);
-}
-
 static void put_hex4(tts_buf *b, unsigned v)
 {
     const char *digits = pick(2) ? "0123456789abcdef" : "0123456789ABCDEF";
@@ -273,7 +247,7 @@ static void put_string_body(tts_buf *b, unsigned units)
             if (b->data[b->len - 1] == '"' || b->data[b->len - 1] == '\\')
                 b->data[b->len - 1] = '.';
         } else if (k < 14) {
-            put_utf8(b, random_cp());
+            tts_buf_put_utf8(b, random_cp());
         } else if (k < 16) {
             tts_buf_puts(b, esc[pick(8)]);
         } else if (k < 18) {
