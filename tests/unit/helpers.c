@@ -4,8 +4,11 @@
  */
 #include "helpers.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 
 #include "util/mem.h"
 
@@ -80,4 +83,63 @@ int tts_test_scratch_remove(const char *dir)
     if (snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir) >= (int)sizeof(cmd))
         return -1;
     return system(cmd) == 0 ? 0 : -1;
+}
+
+static int ends_in(const char *s, const char *tail)
+{
+    size_t n = strlen(s), t = strlen(tail);
+    return n >= t && strcmp(s + n - t, tail) == 0;
+}
+
+void tts_test_each_text(const char *dir, tts_test_text_fn cb, void *user)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    if (d == NULL)
+        fail_msg("cannot open directory %s", dir);
+    while ((de = readdir(d)) != NULL) {
+        char path[4096], where[4200];
+        struct stat st;
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        snprintf(path, sizeof(path), "%s%s%s", dir, ends_in(dir, "/") ? "" : "/", de->d_name);
+        if (lstat(path, &st) != 0)
+            fail_msg("cannot stat %s", path);
+        if (S_ISDIR(st.st_mode)) {
+            tts_test_each_text(path, cb, user);
+        } else if (S_ISREG(st.st_mode)) {
+            size_t len, start = 0;
+            char *data = tts_test_read_file(path, &len);
+            cb(user, path, path, data, len, 0);
+            for (size_t i = 0, line = 1; ends_in(path, ".jsonl") && i <= len; i++) {
+                if (i < len && data[i] != '\n')
+                    continue;
+                snprintf(where, sizeof(where), "%s:%zu", path, line);
+                cb(user, path, where, data + start, i - start, line++);
+                start = i + 1;
+            }
+            free(data);
+        }
+    }
+    closedir(d);
+}
+
+static unsigned long long g_test_seed;
+
+void tts_test_seed(unsigned long long seed)
+{
+    g_test_seed = seed;
+}
+
+unsigned long long tts_test_random(void)
+{
+    unsigned long long z = (g_test_seed += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+unsigned tts_test_pick(unsigned n)
+{
+    return (unsigned)(tts_test_random() % n);
 }

@@ -78,49 +78,19 @@ typedef struct walk_counts {
     unsigned long files, files_json, lines, lines_json;
 } walk_counts;
 
-/* Every line of a JSON Lines file, on its own. */
-static void compare_lines(const char *data, size_t len, const char *path, walk_counts *wc)
+/* One fixture text (a file, or a line of a *.jsonl file): counted, compared when JSON. */
+static void compare_one(void *user, const char *file, const char *where, const char *data,
+                        size_t len, size_t line)
 {
-    char where[4200];
-    size_t start = 0;
-    for (size_t i = 0, line = 1; i <= len; i++) {
-        if (i < len && data[i] != '\n')
-            continue;
-        snprintf(where, sizeof(where), "%s:%zu", path, line++);
+    walk_counts *wc = user;
+    (void)file;
+    if (line == 0) {
+        wc->files++;
+        wc->files_json += (unsigned long)compare_text(data, len, where);
+    } else {
         wc->lines++;
-        wc->lines_json += (unsigned long)compare_text(data + start, i - start, where);
-        start = i + 1;
+        wc->lines_json += (unsigned long)compare_text(data, len, where);
     }
-}
-
-/* Every file under dir, whole (whatever parses as JSON), and the lines of *.jsonl files. */
-static void walk(const char *dir, walk_counts *wc)
-{
-    DIR *d = opendir(dir);
-    struct dirent *de;
-    if (d == NULL)
-        fail_msg("cannot open directory %s", dir);
-    while ((de = readdir(d)) != NULL) {
-        char path[4096];
-        struct stat st;
-        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-            continue;
-        snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-        if (lstat(path, &st) != 0)
-            fail_msg("cannot stat %s", path);
-        if (S_ISDIR(st.st_mode)) {
-            walk(path, wc);
-        } else if (S_ISREG(st.st_mode)) {
-            size_t len;
-            char *data = tts_test_read_file(path, &len);
-            wc->files++;
-            wc->files_json += (unsigned long)compare_text(data, len, path);
-            if (ends_with(path, ".jsonl"))
-                compare_lines(data, len, path, wc);
-            free(data);
-        }
-    }
-    closedir(d);
 }
 
 static void test_every_fixture_is_written_as_jansson_writes_it(void **state)
@@ -128,7 +98,7 @@ static void test_every_fixture_is_written_as_jansson_writes_it(void **state)
     walk_counts wc = {0, 0, 0, 0};
     unsigned long before = g_compared;
     (void)state;
-    walk(tts_test_fixture(""), &wc);
+    tts_test_each_text(tts_test_fixture(""), compare_one, &wc);
     tts_buf_free(&g_out);
     print_message("fixtures: %lu files (%lu parse as JSON), %lu JSON Lines lines (%lu parse): "
                   "%lu values compared, all identical\n",
@@ -137,16 +107,8 @@ static void test_every_fixture_is_written_as_jansson_writes_it(void **state)
     assert_true(wc.lines_json >= 10);
 }
 
-/* splitmix64: small, deterministic, good enough to pick shapes. */
-static unsigned long long g_seed;
-static unsigned long long next_random(void)
-{
-    unsigned long long z = (g_seed += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-static unsigned pick(unsigned n) { return (unsigned)(next_random() % n); }
+#define pick tts_test_pick
+#define next_random tts_test_random
 
 /* Append code point cp in UTF-8 (1 to 4 bytes). */
 static size_t put_utf8(char *p, unsigned cp)
@@ -304,7 +266,7 @@ static void test_generated_values_are_written_as_jansson_writes_them(void **stat
 {
     unsigned long before = g_compared;
     (void)state;
-    g_seed = 20240601;
+    tts_test_seed(20240601);
     g_nodes = 0;
     for (int i = 0; i < N_TREES; i++) {
         char where[64];

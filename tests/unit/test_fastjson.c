@@ -129,46 +129,24 @@ static void check_record(int r, const char *where, walk_counts *wc)
     wc->records_fast++;
 }
 
-static void walk(const char *dir, walk_counts *wc, counts *c)
+typedef struct walk_ctx {
+    walk_counts *wc;
+    counts *c;
+} walk_ctx;
+
+/* One fixture text (a file, or a line of a *.jsonl file) against jansson. */
+static void check_one(void *user, const char *file, const char *where, const char *data,
+                      size_t len, size_t line)
 {
-    DIR *d = opendir(dir);
-    struct dirent *de;
-    if (d == NULL)
-        fail_msg("cannot open directory %s", dir);
-    while ((de = readdir(d)) != NULL) {
-        char path[4096], where[4200];
-        struct stat st;
-        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-            continue;
-        snprintf(path, sizeof(path), "%s%s%s", dir, ends_with(dir, "/") ? "" : "/", de->d_name);
-        if (lstat(path, &st) != 0)
-            fail_msg("cannot stat %s", path);
-        if (S_ISDIR(st.st_mode)) {
-            walk(path, wc, c);
-        } else if (S_ISREG(st.st_mode)) {
-            size_t len, start = 0;
-            char *data = tts_test_read_file(path, &len);
-            int record = is_record_file(path);
-            int r = check(data, len, path, c);
-            wc->files++;
-            if (record && ends_with(path, ".json"))
-                check_record(r, path, wc);
-            if (ends_with(path, ".jsonl")) {
-                for (size_t i = 0, line = 1; i <= len; i++) {
-                    if (i < len && data[i] != '\n')
-                        continue;
-                    snprintf(where, sizeof(where), "%s:%zu", path, line++);
-                    wc->lines++;
-                    r = check(data + start, i - start, where, c);
-                    if (record)
-                        check_record(r, where, wc);
-                    start = i + 1;
-                }
-            }
-            free(data);
-        }
-    }
-    closedir(d);
+    walk_ctx *w = user;
+    int record = is_record_file(file);
+    int r = check(data, len, where, w->c);
+    if (line == 0)
+        w->wc->files++;
+    else
+        w->wc->lines++;
+    if (record && (line > 0 || ends_with(file, ".json")))
+        check_record(r, where, w->wc);
 }
 
 static void test_every_fixture_agrees_with_jansson(void **state)
@@ -179,7 +157,10 @@ static void test_every_fixture_agrees_with_jansson(void **state)
     (void)state;
     snprintf(g_records_dir, sizeof(g_records_dir), "%s", tts_test_fixture("records/"));
     snprintf(root, sizeof(root), "%s", tts_test_fixture(""));
-    walk(root, &wc, &c);
+    {
+        walk_ctx w = {&wc, &c};
+        tts_test_each_text(root, check_one, &w);
+    }
     print_message("fixtures: %lu files, %lu JSON Lines lines: %lu inputs, jansson accepted %lu, "
                   "fast path %lu, fast gave up %lu, mismatches 0; records: %lu accepted, %lu "
                   "by the fast path\n",
@@ -190,16 +171,9 @@ static void test_every_fixture_agrees_with_jansson(void **state)
     assert_int_equal(wc.records, wc.records_fast);
 }
 
-/* splitmix64: small, deterministic, good enough to pick shapes. */
-static unsigned long long g_seed;
-static unsigned long long next_random(void)
-{
-    unsigned long long z = (g_seed += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-static unsigned pick(unsigned n) { return (unsigned)(next_random() % n); }
+/* shapes picked from the tests' shared deterministic sequence */
+#define pick tts_test_pick
+#define next_random tts_test_random
 
 static void put_hex4(tts_buf *b, unsigned v)
 {
@@ -530,7 +504,7 @@ static void test_generated_texts_agree_with_jansson(void **state)
     tts_buf b = TTS_BUF_INIT;
     counts valid = {0, 0, 0, 0}, broken = {0, 0, 0, 0};
     (void)state;
-    g_seed = 20250101;
+    tts_test_seed(20250101);
     for (int i = 0; i < N_GENERATED; i++) {
         char where[64];
         put_text(&b);
