@@ -94,6 +94,14 @@ run "the next batch" 0 -- "$BIN" screen --no-store --db "$D" --as-of 2026-01-01 
     "$NISSAN"
 expect_finding "the next batch applies the clearance" "$S/out" cleared
 has "and says who cleared it" "$S/out" "cleared by alice"
+# the cleared entry changes (an alias added): a run that stores nothing still compares the
+# entry's content with the clearance's, and raises the finding again
+sed 's/^2025-catl,\(.*\),CN,/2025-catl,\1;Ningde Era,CN,/' "$FX/lists/us-1260h.csv" >"$S/changed.csv"
+run "re-import the list with the entry changed" 0 -- "$BIN" lists import us-1260h \
+    "$S/changed.csv" --db "$D"
+run "a --no-store run after the change" 1 -- "$BIN" screen --no-store --db "$D" \
+    --as-of 2026-01-01 --format jsonl "$NISSAN"
+expect_finding "a clearance of an entry that changed since is not applied" "$S/out" raised
 
 # ---- the list loses the entry while a batch runs ---------------------------------------
 E="$S/list.db"
