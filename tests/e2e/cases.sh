@@ -91,6 +91,11 @@ expect "no-store screening" 1 "" -- tt "$DB" screen --no-lists --no-store --as-o
 expect "read-only needs the database" 2 "--read-only: database $S/none.db does not exist" -- tt "$S/none.db" screen --no-lists --read-only "$FX/records/toyota-catl-2019.json"
 [ ! -e "$S/none.db" ] && ok || bad "--read-only created a database"
 expect "audit verify" 0 "" -- tt "$DB" audit verify
+# the head hash covers the rescreen runs' real date (a rescreen records the day it ran, which
+# SOURCE_DATE_EPOCH does not move), so the golden holds its form, not its value
+grep -qE '^audit: [0-9]+ rows verified, head [0-9a-f]{64}$' "$S/out" && ok ||
+    bad "audit verify: the head line" "$S/out"
+sed -E 's/head [0-9a-f]{64}$/head HASH/' "$S/out" >"$S/out.masked" && mv "$S/out.masked" "$S/out"
 golden audit-verify.txt
 expect "audit export" 0 "" -- tt "$DB" audit export -o "$S/audit.jsonl"
 head=$(tail -n 1 "$S/audit.jsonl" | sed 's/.*"head":"\([0-9a-f]*\)".*/\1/')
